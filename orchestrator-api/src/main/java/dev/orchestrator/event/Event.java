@@ -1,0 +1,18 @@
+package dev.orchestrator.event;
+
+import java.time.Instant;
+
+/**
+ * Something that happened in a project. Immutable and thread-safe.
+ */
+public sealed interface Event
+    permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent {
+  /** The project it happened in. */
+  String project();
+
+  /** The run it belongs to. */
+  String runId();
+
+  /** When it happened, by the engine's clock. */
+  Instant at();
+}

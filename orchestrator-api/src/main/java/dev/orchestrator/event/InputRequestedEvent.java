@@ -1,0 +1,14 @@
+package dev.orchestrator.event;
+
+
+import dev.orchestrator.run.TaskState;
+import java.time.Instant;
+
+/** A task asked a human a question and waits for the answer. */
+public record InputRequestedEvent(String project, String runId, String taskId, Instant at, TaskState from, String questionId, String question)
+    implements TaskTransitionEvent {
+  @Override
+  public TaskState to() {
+    return TaskState.AWAITING_INPUT;
+  }
+}

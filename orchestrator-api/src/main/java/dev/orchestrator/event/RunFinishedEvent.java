@@ -1,0 +1,9 @@
+package dev.orchestrator.event;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.run.RunStatus;
+import java.time.Instant;
+
+/** Every task of a run has finished. */
+public record RunFinishedEvent(String project, String runId, Instant at, RunStatus status, Money cost)
+    implements Event {}

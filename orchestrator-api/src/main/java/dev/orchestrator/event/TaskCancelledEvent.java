@@ -1,0 +1,14 @@
+package dev.orchestrator.event;
+
+
+import dev.orchestrator.run.TaskState;
+import java.time.Instant;
+
+/** A task was cancelled. */
+public record TaskCancelledEvent(String project, String runId, String taskId, Instant at, TaskState from, String by, String reason)
+    implements TaskTransitionEvent {
+  @Override
+  public TaskState to() {
+    return TaskState.CANCELLED;
+  }
+}

@@ -1,0 +1,7 @@
+package dev.orchestrator.event;
+
+/** An event about one task. */
+public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent {
+  /** The task's id in its workflow. */
+  String taskId();
+}

@@ -1,0 +1,83 @@
+package dev.orchestrator.run;
+
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.EventListener;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A handle on one submitted run. Thread-safe: every method may be called from any thread.
+ *
+ * <pre>{@code
+ * Run run = orchestrator.submit("blog", workflow, Map.of("topic", "tides"));
+ * run.subscribe(e -> System.out.println(e));
+ * RunSnapshot done = run.completion().join();
+ * }</pre>
+ */
+public interface Run {
+  /** The run's id. */
+  String id();
+
+  /** The project it runs in. */
+  String project();
+
+  /** The run and all its tasks now. */
+  RunSnapshot snapshot();
+
+  /**
+   * One task now.
+   *
+   * @throws IllegalArgumentException when the workflow has no such task
+   */
+  TaskRecord task(String taskId);
+
+  /**
+   * A future that completes with the final snapshot when every task has finished. Resuming a task of a finished
+   * run reopens it, and this method then returns a new future for the next finish. Cancelling the returned
+   * future does not cancel the run: use {@link #cancel(String, String)}.
+   */
+  CompletableFuture<RunSnapshot> completion();
+
+  /** Every event of this run so far, oldest first (as far as the store keeps them). */
+  List<Event> events();
+
+  /**
+   * Delivers every later event of this run to {@code listener}, on the engine's thread, until the returned
+   * subscription is closed. A listener that throws is reported and never breaks the run.
+   */
+  Subscription subscribe(EventListener listener);
+
+  /**
+   * Cancels every unfinished task of the run: running provider calls are cancelled (a process is destroyed),
+   * their slots freed.
+   *
+   * @param by who cancels, such as a user name
+   * @param reason why
+   */
+  void cancel(String by, String reason);
+
+  /**
+   * Cancels one task. A running call is cancelled and its slot freed; the task's dependants are skipped.
+   * Cancelling a finished task does nothing.
+   *
+   * @throws IllegalArgumentException when the workflow has no such task
+   */
+  void cancelTask(String taskId, String by, String reason);
+
+  /**
+   * Puts a cancelled or failed task back in the queue (or back to waiting for its dependencies), and brings back
+   * the dependants it caused to be skipped.
+   *
+   * @throws IllegalArgumentException when the workflow has no such task
+   * @throws IllegalStateException when the task is neither cancelled nor failed
+   */
+  void resume(String taskId);
+
+  /** Stops a subscription. */
+  @FunctionalInterface
+  interface Subscription extends AutoCloseable {
+    /** Stops delivering events; idempotent. */
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.orchestrator.run;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A run and all its tasks at one moment, in the workflow's topological order. Immutable.
+ *
+ * @param run the run
+ * @param tasks its tasks
+ */
+public record RunSnapshot(RunRecord run, List<TaskRecord> tasks) {
+  public RunSnapshot {
+    Objects.requireNonNull(run, "run");
+    tasks = List.copyOf(tasks);
+  }
+
+  /** The run's status. */
+  public RunStatus status() {
+    return run.status();
+  }
+
+  /** The task with that id, or null. */
+  public @Nullable TaskRecord task(String taskId) {
+    for (TaskRecord t : tasks) {
+      if (t.taskId().equals(taskId)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** The tokens of every attempt of every task. */
+  public TokenUsage usage() {
+    TokenUsage u = TokenUsage.NONE;
+    for (TaskRecord t : tasks) {
+      u = u.plus(t.usage());
+    }
+    return u;
+  }
+
+  /** The cost of every attempt of every task. */
+  public Money cost() {
+    Money m = Money.ZERO;
+    for (TaskRecord t : tasks) {
+      m = m.plus(t.cost());
+    }
+    return m;
+  }
+}

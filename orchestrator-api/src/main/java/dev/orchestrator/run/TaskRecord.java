@@ -1,0 +1,142 @@
+package dev.orchestrator.run;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.Priority;
+import dev.orchestrator.TokenUsage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of one task of a run at one moment: immutable, so it can be handed to any thread.
+ *
+ * @param project the project
+ * @param runId the run
+ * @param taskId the task's id in its workflow
+ * @param title the title with parameters filled in
+ * @param state its state
+ * @param lane the lane it waits in (its priority, raised by aging)
+ * @param provider the provider instance chosen for it, or null before it first runs
+ * @param attempts every provider call made for it, oldest first
+ * @param output its output, once succeeded
+ * @param errorKind why it failed, or null
+ * @param error the failure's message, or null
+ * @param cancellation who cancelled it and why, or null
+ * @param question the question it asked a human, or null
+ * @param updatedAt when it last changed
+ */
+public record TaskRecord(String project, String runId, String taskId, String title, TaskState state, Priority lane,
+    @Nullable String provider, List<Attempt> attempts, @Nullable String output, @Nullable ErrorKind errorKind,
+    @Nullable String error, @Nullable Cancellation cancellation, @Nullable Question question, Instant updatedAt) {
+
+  public TaskRecord {
+    Objects.requireNonNull(project, "project");
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(taskId, "taskId");
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(lane, "lane");
+    attempts = List.copyOf(attempts);
+    Objects.requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /** A new task, blocked on its dependencies. */
+  public static TaskRecord created(String project, String runId, String taskId, String title, Priority lane,
+      Instant at) {
+    return new TaskRecord(project, runId, taskId, title, TaskState.BLOCKED, lane, null, List.of(), null, null, null,
+        null, null, at);
+  }
+
+  /**
+   * This task in another state, checked against the transition table.
+   *
+   * @throws IllegalTransitionException when the table does not allow the move
+   */
+  public TaskRecord moveTo(TaskState to, Instant at) {
+    state.checkMove(taskId, to);
+    return new TaskRecord(project, runId, taskId, title, to, lane, provider, attempts, output, errorKind, error,
+        cancellation, question, at);
+  }
+
+  /** This task waiting in another lane. */
+  public TaskRecord withLane(Priority lane) {
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with a new attempt started on {@code provider}. */
+  public TaskRecord withAttemptStarted(String provider, Instant at) {
+    List<Attempt> list = new ArrayList<>(attempts.size() + 1);
+    list.addAll(attempts);
+    list.add(Attempt.started(attempts.size() + 1, provider, at));
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, list, output, null, null,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with its latest attempt replaced by {@code ended}. */
+  public TaskRecord withLastAttempt(Attempt ended) {
+    if (attempts.isEmpty()) {
+      throw new IllegalStateException("task '" + taskId + "' has no attempt to end");
+    }
+    List<Attempt> list = new ArrayList<>(attempts);
+    list.set(list.size() - 1, ended);
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, list, output, errorKind, error,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with its output. */
+  public TaskRecord withOutput(String output) {
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, null, null,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with a failure. */
+  public TaskRecord withError(ErrorKind kind, String message) {
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, kind, message,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with its cancellation recorded, or cleared with null. */
+  public TaskRecord withCancellation(@Nullable Cancellation cancellation) {
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with a question. */
+  public TaskRecord withQuestion(@Nullable Question question) {
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
+        cancellation, question, updatedAt);
+  }
+
+  /** This task with its failure cleared, to run again. */
+  public TaskRecord cleared() {
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, null, null, null, null,
+        question, updatedAt);
+  }
+
+  /** The latest attempt, or null before the first. */
+  public @Nullable Attempt lastAttempt() {
+    return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+  }
+
+  /** The tokens of every attempt. */
+  public TokenUsage usage() {
+    TokenUsage u = TokenUsage.NONE;
+    for (Attempt a : attempts) {
+      u = u.plus(a.usage());
+    }
+    return u;
+  }
+
+  /** The cost of every attempt. */
+  public Money cost() {
+    Money m = Money.ZERO;
+    for (Attempt a : attempts) {
+      m = m.plus(a.cost());
+    }
+    return m;
+  }
+}

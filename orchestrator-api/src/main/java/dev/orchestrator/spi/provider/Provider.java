@@ -1,0 +1,50 @@
+package dev.orchestrator.spi.provider;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One named AI provider instance, such as {@code claude} (an Anthropic model) or {@code codex} (a command-line
+ * agent). Implementations must be thread-safe: the engine makes many calls at once.
+ *
+ * <p><b>Calls hold no thread.</b> {@link #complete} must return at once with a future that the provider completes
+ * later (from an HTTP client's callback, a process's exit, a scheduled timer). It completes exceptionally with a
+ * {@link ProviderException} that classifies the failure. When the engine cancels the returned future (the task
+ * was cancelled or timed out), the provider stops the work: it aborts the HTTP exchange or destroys the process.
+ *
+ * <pre>{@code
+ * final class EchoProvider implements Provider {
+ *   public String name() { return "echo"; }
+ *   public String type() { return "echo"; }
+ *   public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
+ *     return CompletableFuture.completedFuture(ProviderResponse.of(request.prompt(), TokenUsage.of(1, 1)));
+ *   }
+ *   public CostEstimate estimate(ProviderRequest request) { return CostEstimate.free(); }
+ * }
+ * }</pre>
+ */
+public interface Provider extends AutoCloseable {
+  /** The instance name tasks use, lower case. */
+  String name();
+
+  /** The plugin type that made it, such as {@code openai}. */
+  String type();
+
+  /**
+   * Sends one request.
+   *
+   * @param request what to ask
+   * @param context which task and attempt asks
+   * @return a future of the response; never null, never blocking the caller
+   */
+  CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context);
+
+  /**
+   * Estimates the cost and duration of a request without calling anything; used by dry runs and budget
+   * reservations. Must be quick and must not fail.
+   */
+  CostEstimate estimate(ProviderRequest request);
+
+  /** Releases the provider's resources. Idempotent. The default does nothing. */
+  @Override
+  default void close() {}
+}

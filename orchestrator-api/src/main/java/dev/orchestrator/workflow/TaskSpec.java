@@ -1,0 +1,283 @@
+package dev.orchestrator.workflow;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.Priority;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One task of a {@link Workflow}: what to ask, whom to ask, and what it waits for. Immutable and thread-safe;
+ * build one with {@link #builder(String)} or inside {@link Workflow.Builder#task(String, java.util.function.Consumer)}.
+ *
+ * @param id unique within its workflow: letters, digits, {@code _} and {@code -} (numeric ids such as {@code "1"} work)
+ * @param title a short name for people; defaults to the id
+ * @param instructions the prompt, with {@code {{param}}}, {@code {{tasks.<id>.output}}} and {@code {{input}}}
+ *     placeholders; defaults to the title
+ * @param system an optional system prompt
+ * @param providers the provider instance names to use, in order of preference (lower case); empty means the
+ *     engine's default provider
+ * @param taskType the kind of work, for statistics and learning; {@code "general"} by default
+ * @param priority the lane the task waits in when ready; {@link Priority#MEDIUM} by default
+ * @param dependsOn ids of the tasks that must succeed before this one starts
+ * @param timeout the longest one provider call may take, or null for no limit
+ * @param maxCost the most this task may spend, or null for no task-level limit
+ * @param maxOutputTokens the most output tokens to ask the provider for, or null for the provider's default
+ * @param expectedOutput what the output should look like, or null
+ * @param question a question put to a human before the task runs (the answer fills {@code {{input}}}), or null
+ */
+public record TaskSpec(
+    @NotBlank(message = "must not be blank: give every task an id")
+    @Pattern(regexp = "[A-Za-z0-9_\\-]{1,100}", message = "must be 1 to 100 letters, digits, '_' or '-'")
+    String id,
+    @NotBlank(message = "must not be blank: give the task a title") @Size(max = 500) String title,
+    @NotBlank(message = "must not be blank: give the task its prompt text") String instructions,
+    @Nullable String system,
+    @NotNull List<@NotBlank String> providers,
+    @NotBlank @Pattern(regexp = "[a-z0-9_\\-]{1,64}", message = "must be 1 to 64 lower-case letters, digits, '_' or '-'")
+    String taskType,
+    @NotNull Priority priority,
+    @NotNull List<@NotBlank String> dependsOn,
+    @Nullable Duration timeout,
+    @Nullable Money maxCost,
+    @Nullable @Positive Integer maxOutputTokens,
+    @Nullable @Valid ExpectedOutput expectedOutput,
+    @Nullable String question) {
+
+  /** The task type used when none is given. */
+  public static final String DEFAULT_TASK_TYPE = "general";
+
+  public TaskSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(instructions, "instructions");
+    Objects.requireNonNull(taskType, "taskType");
+    Objects.requireNonNull(priority, "priority");
+    providers = List.copyOf(providers);
+    dependsOn = List.copyOf(dependsOn);
+  }
+
+  /** Starts a task with the given id. */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /** A builder holding this task's values, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder(id);
+    b.title = title;
+    b.instructions = instructions;
+    b.system = system;
+    b.providers.addAll(providers);
+    b.taskType = taskType;
+    b.priority = priority;
+    b.dependsOn.addAll(dependsOn);
+    b.timeout = timeout;
+    b.maxCost = maxCost;
+    b.maxOutputTokens = maxOutputTokens;
+    b.expectedOutput = expectedOutput;
+    b.question = question;
+    return b;
+  }
+
+  /** The instructions as a template. */
+  public PromptTemplate prompt() {
+    return PromptTemplate.of(instructions);
+  }
+
+  /**
+   * Builds a {@link TaskSpec}. Each setter checks its value at once and throws
+   * {@link IllegalArgumentException} naming the value and the fix. Mutable and not thread-safe;
+   * {@link #build()} copies, so reusing a builder never changes a task already built.
+   */
+  public static final class Builder {
+    private final String id;
+    private @Nullable String title;
+    private @Nullable String instructions;
+    private @Nullable String system;
+    private final List<String> providers = new ArrayList<>(2);
+    private String taskType = DEFAULT_TASK_TYPE;
+    private Priority priority = Priority.MEDIUM;
+    private final List<String> dependsOn = new ArrayList<>(2);
+    private @Nullable Duration timeout;
+    private @Nullable Money maxCost;
+    private @Nullable Integer maxOutputTokens;
+    private @Nullable ExpectedOutput expectedOutput;
+    private @Nullable String question;
+
+    Builder(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("task id must not be blank (was " + quote(id) + "): give every task an id");
+      }
+      if (!id.matches("[A-Za-z0-9_\\-]{1,100}")) {
+        throw new IllegalArgumentException(
+            "task id must be 1 to 100 letters, digits, '_' or '-' (was " + quote(id) + ")");
+      }
+      this.id = id;
+    }
+
+    /** The task's id. */
+    public String id() {
+      return id;
+    }
+
+    /** A short name for people; defaults to the id. Placeholders are allowed. */
+    public Builder title(String title) {
+      this.title = requireText("title", title);
+      return this;
+    }
+
+    /** The prompt text, with {@code {{placeholders}}}; defaults to the title. */
+    public Builder instructions(String instructions) {
+      this.instructions = requireText("instructions", instructions);
+      return this;
+    }
+
+    /** A system prompt sent before the instructions. */
+    public Builder system(String system) {
+      this.system = requireText("system", system);
+      return this;
+    }
+
+    /** The single provider instance to run on (replaces earlier choices). Names are case-insensitive. */
+    public Builder provider(String name) {
+      providers.clear();
+      providers.add(providerName(name));
+      return this;
+    }
+
+    /**
+     * Candidate provider instances in order of preference (replaces earlier choices): the first available
+     * one runs the task, the next ones are for failover.
+     */
+    public Builder providers(String... names) {
+      List<String> list = new ArrayList<>(names.length);
+      for (String n : names) {
+        String p = providerName(n);
+        if (list.contains(p)) {
+          throw new IllegalArgumentException(
+              "task '" + id + "': provider '" + n + "' is listed twice: name each candidate once");
+        }
+        list.add(p);
+      }
+      providers.clear();
+      providers.addAll(list);
+      return this;
+    }
+
+    /** The kind of work, for statistics and learning, such as {@code code_generation}. */
+    public Builder taskType(String taskType) {
+      String t = requireText("taskType", taskType).toLowerCase(Locale.ROOT);
+      if (!t.matches("[a-z0-9_\\-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "task '" + id + "': taskType must be 1 to 64 letters, digits, '_' or '-' (was '" + taskType + "')");
+      }
+      this.taskType = t;
+      return this;
+    }
+
+    /** The lane the task waits in when ready. */
+    public Builder priority(Priority priority) {
+      this.priority = Objects.requireNonNull(priority, "priority");
+      return this;
+    }
+
+    /** Adds tasks that must succeed before this one starts. */
+    public Builder dependsOn(String... ids) {
+      for (String dep : ids) {
+        if (dep == null || dep.isBlank()) {
+          throw new IllegalArgumentException("task '" + id + "': dependsOn must not contain a blank id");
+        }
+        if (dep.equals(id)) {
+          throw new IllegalArgumentException(
+              "task '" + id + "' cannot depend on itself: remove '" + id + "' from dependsOn");
+        }
+        if (!dependsOn.contains(dep)) {
+          dependsOn.add(dep);
+        }
+      }
+      return this;
+    }
+
+    /** The longest one provider call may take. */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "task '" + id + "': timeout must be positive (was " + timeout + "): use for example Duration.ofMinutes(5)");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The most this task may spend. */
+    public Builder maxCost(Money maxCost) {
+      Objects.requireNonNull(maxCost, "maxCost");
+      if (maxCost.isNegative()) {
+        throw new IllegalArgumentException(
+            "task '" + id + "': maxCost must not be negative (was " + maxCost + ")");
+      }
+      this.maxCost = maxCost;
+      return this;
+    }
+
+    /** The most output tokens to ask for. */
+    public Builder maxOutputTokens(int maxOutputTokens) {
+      if (maxOutputTokens < 1) {
+        throw new IllegalArgumentException(
+            "task '" + id + "': maxOutputTokens must be >= 1 (was " + maxOutputTokens + ")");
+      }
+      this.maxOutputTokens = maxOutputTokens;
+      return this;
+    }
+
+    /** What the output should look like. */
+    public Builder expectedOutput(ExpectedOutput expectedOutput) {
+      this.expectedOutput = Objects.requireNonNull(expectedOutput, "expectedOutput");
+      return this;
+    }
+
+    /** A question put to a human before the task runs; the answer fills {@code {{input}}}. */
+    public Builder question(String question) {
+      this.question = requireText("question", question);
+      return this;
+    }
+
+    /** Builds the task; the graph-level checks happen in {@link Workflow.Builder#build()}. */
+    public TaskSpec build() {
+      String t = title != null ? title : id;
+      String i = instructions != null ? instructions : t;
+      return new TaskSpec(id, t, i, system, providers, taskType, priority, dependsOn, timeout, maxCost,
+          maxOutputTokens, expectedOutput, question);
+    }
+
+    private String requireText(String field, @Nullable String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(
+            "task '" + id + "': " + field + " must not be blank (was " + quote(value) + ")");
+      }
+      return value;
+    }
+
+    private String providerName(@Nullable String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException(
+            "task '" + id + "': provider name must not be blank (was " + quote(name) + "): name a configured provider such as 'claude'");
+      }
+      return name.trim().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  static String quote(@Nullable String s) {
+    return s == null ? "null" : "'" + s + "'";
+  }
+}
