@@ -1,0 +1,379 @@
+package dev.orchestrator.core;
+
+import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.core.internal.Engine;
+import dev.orchestrator.core.internal.ExecutorScheduler;
+import dev.orchestrator.core.internal.PluginDiscovery;
+import dev.orchestrator.event.EventListener;
+import dev.orchestrator.run.Question;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.spi.PluginConfig;
+import dev.orchestrator.spi.PluginContext;
+import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.ProviderFactory;
+import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.workflow.InvalidWorkflowException;
+import dev.orchestrator.workflow.Workflow;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine: runs workflows in projects, on named provider instances, in priority order.
+ *
+ * <pre>{@code
+ * try (Orchestrator orchestrator = Orchestrator.builder()
+ *     .provider(myClaudeProvider)
+ *     .listener(event -> System.out.println(event))
+ *     .build()) {
+ *   Run run = orchestrator.submit("blog", workflow, Map.of("topic", "tides"));
+ *   RunSnapshot done = run.completion().join();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. It owns a dispatch thread and a timer thread unless an executor and a scheduler are given;
+ * {@link #close()} stops them.
+ */
+public final class Orchestrator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+
+  private final Engine engine;
+  private final Store store;
+  private final List<AutoCloseable> owned;
+  private final List<String> pluginProblems;
+  private volatile boolean closed;
+
+  private Orchestrator(Engine engine, Store store, List<AutoCloseable> owned, List<String> pluginProblems) {
+    this.engine = engine;
+    this.store = store;
+    this.owned = owned;
+    this.pluginProblems = pluginProblems;
+  }
+
+  /** Starts configuring an orchestrator. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Submits a workflow with no parameter values.
+   *
+   * @see #submit(String, Workflow, Map)
+   */
+  public Run submit(String project, Workflow workflow) {
+    return submit(project, workflow, Map.of());
+  }
+
+  /**
+   * Submits a run of {@code workflow} in {@code project}. Tasks whose dependencies are met are queued at once.
+   *
+   * @param project the project, such as {@code "quantum-self"}
+   * @param workflow what to run
+   * @param params a value for every parameter without a default; collections are joined with ", "
+   * @return the run's handle
+   * @throws InvalidWorkflowException when a parameter is missing or a task names an unknown provider; nothing
+   *     is submitted
+   * @throws IllegalArgumentException when the project name is invalid
+   * @throws IllegalStateException when the orchestrator is closed
+   */
+  public Run submit(String project, Workflow workflow, Map<String, ?> params) {
+    return engine.submit(project, workflow, params);
+  }
+
+  /** A run of a project, if this orchestrator submitted it. */
+  public Optional<Run> run(String project, String runId) {
+    return Optional.ofNullable(engine.run(project, runId));
+  }
+
+  /** The runs of a project in the store, oldest first. */
+  public List<RunRecord> runs(String project) {
+    return store.runs(project);
+  }
+
+  /** The questions of a project waiting for a human, oldest first. */
+  public List<Question> questions(String project) {
+    return engine.questions(project);
+  }
+
+  /**
+   * Answers a question; the asking task is queued again with the answer in its prompt ({@code {{input}}}, or
+   * appended after the instructions).
+   *
+   * @throws IllegalArgumentException when there is no such open question or the answer is blank
+   * @throws IllegalStateException when it was already answered
+   */
+  public void answer(String questionId, String answer) {
+    engine.answer(questionId, answer);
+  }
+
+  /** The provider instance names, sorted. */
+  public List<String> providers() {
+    return engine.providers();
+  }
+
+  /** Plugins that were found but could not be loaded, one sentence each. */
+  public List<String> pluginProblems() {
+    return pluginProblems;
+  }
+
+  /** The store. */
+  public Store store() {
+    return store;
+  }
+
+  /**
+   * Stops accepting work, lets the dispatch thread finish its current messages (up to 5 seconds), and closes
+   * the threads, scheduler and providers this orchestrator created. Instances passed in by the application are
+   * left open. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    engine.close();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("Resource did not close cleanly (resource={})", c.getClass().getName(), e);
+      }
+    }
+  }
+
+  /**
+   * Configures an {@link Orchestrator}. Mutable and not thread-safe.
+   */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private @Nullable Scheduler scheduler;
+    private @Nullable Store store;
+    private final Map<String, Provider> providers = new LinkedHashMap<>();
+    private final List<PluginConfig> configs = new ArrayList<>();
+    private final Map<String, ProviderFactory> factories = new HashMap<>();
+    private final Map<String, Integer> limits = new HashMap<>();
+    private int defaultLimit = 8;
+    private @Nullable String defaultProvider;
+    private final List<EventListener> listeners = new ArrayList<>();
+    private Duration boostInterval = Duration.ofHours(24);
+    private java.util.concurrent.@Nullable Executor executor;
+    private Function<String, @Nullable String> environment = System::getenv;
+    private @Nullable ClassLoader classLoader;
+
+    Builder() {}
+
+    /** The clock for every timestamp; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where delays (timeouts) are scheduled; an owned timer thread by default. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Where state lives; a new {@link InMemoryStore} by default. */
+    public Builder store(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Registers a provider instance under its {@link Provider#name()}. An explicit instance wins over a configured
+     * one of the same name.
+     *
+     * @throws IllegalArgumentException when another explicit instance has the same name
+     */
+    public Builder provider(Provider provider) {
+      Objects.requireNonNull(provider, "provider");
+      String name = provider.name().toLowerCase(Locale.ROOT);
+      if (providers.containsKey(name)) {
+        throw new IllegalArgumentException("two providers are named '" + name + "': give each instance its own name");
+      }
+      providers.put(name, provider);
+      return this;
+    }
+
+    /** Registers a provider instance and its concurrency limit. */
+    public Builder provider(Provider provider, int maxConcurrentCalls) {
+      provider(provider);
+      return maxConcurrentCalls(provider.name(), maxConcurrentCalls);
+    }
+
+    /**
+     * Configures a provider instance to be created by the factory of its type (discovered or registered).
+     */
+    public Builder provider(PluginConfig config) {
+      configs.add(Objects.requireNonNull(config, "config"));
+      return this;
+    }
+
+    /** Registers a provider factory; it wins over a discovered factory of the same type. */
+    public Builder providerFactory(ProviderFactory factory) {
+      Objects.requireNonNull(factory, "factory");
+      factories.put(factory.type().toLowerCase(Locale.ROOT), factory);
+      return this;
+    }
+
+    /** The most calls one provider instance may have in flight at once. */
+    public Builder maxConcurrentCalls(String provider, int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("maxConcurrentCalls for '" + provider + "' must be >= 1 (was " + limit + ")");
+      }
+      limits.put(provider.toLowerCase(Locale.ROOT), limit);
+      return this;
+    }
+
+    /** The concurrency limit of providers without their own; 8 by default. */
+    public Builder maxConcurrentCalls(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("maxConcurrentCalls must be >= 1 (was " + limit + ")");
+      }
+      this.defaultLimit = limit;
+      return this;
+    }
+
+    /** The provider of tasks that name none. Needed when more than one provider is registered. */
+    public Builder defaultProvider(String name) {
+      this.defaultProvider = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /** Receives every event of every run, on the dispatch thread. */
+    public Builder listener(EventListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** How long a ready task waits in its lane before moving up one; 24 hours by default. */
+    public Builder boostInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("boostInterval must be positive (was " + interval + ")");
+      }
+      this.boostInterval = interval;
+      return this;
+    }
+
+    /**
+     * Where the dispatch loop runs; an owned single thread by default. Tests may pass {@code Runnable::run} to run
+     * it on the calling thread, deterministically.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Where plugins read environment variables (API keys); {@code System::getenv} by default. */
+    public Builder environment(Function<String, @Nullable String> environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /** Where plugins are discovered; the thread's context class loader by default. */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+      return this;
+    }
+
+    /**
+     * Builds the orchestrator.
+     *
+     * @throws IllegalStateException when no provider is registered or the default provider is unknown
+     * @throws OrchestratorException when two discovered factories claim one type, or a configured instance's type
+     *     has no factory
+     */
+    public Orchestrator build() {
+      List<AutoCloseable> owned = new ArrayList<>();
+      Scheduler sched = scheduler;
+      if (sched == null) {
+        ExecutorScheduler s = new ExecutorScheduler("orchestrator-timer");
+        owned.add(s);
+        sched = s;
+      }
+      List<String> problems = List.of();
+      Map<String, Provider> all = new LinkedHashMap<>();
+      if (!configs.isEmpty()) {
+        ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+        PluginDiscovery.Result<ProviderFactory> found =
+            PluginDiscovery.discover(ProviderFactory.class, cl, factories, ProviderFactory::type);
+        problems = found.problems();
+        PluginContext context = new PluginContext(clock, sched, environment);
+        for (PluginConfig c : configs) {
+          if (providers.containsKey(c.name())) {
+            continue;
+          }
+          ProviderFactory f = found.factories().get(c.type().toLowerCase(Locale.ROOT));
+          if (f == null) {
+            closeAll(owned);
+            throw new OrchestratorException("provider '" + c.name() + "' has type '" + c.type()
+                + "', but no factory of that type is registered or on the class path (found: "
+                + found.factories().keySet() + "): add the plugin's jar or fix the type");
+          }
+          Provider p = f.create(c, context);
+          owned.add(p);
+          all.put(c.name(), p);
+        }
+      }
+      all.putAll(providers);
+      if (all.isEmpty()) {
+        closeAll(owned);
+        throw new IllegalStateException("no provider is registered: call provider(...) at least once");
+      }
+      if (defaultProvider != null && !all.containsKey(defaultProvider)) {
+        closeAll(owned);
+        throw new IllegalStateException("defaultProvider '" + defaultProvider + "' is not registered (registered: "
+            + all.keySet() + ")");
+      }
+      Map<String, Engine.ProviderSlot> slots = new LinkedHashMap<>();
+      all.forEach((name, p) -> slots.put(name, new Engine.ProviderSlot(p, limits.getOrDefault(name, defaultLimit))));
+      java.util.concurrent.Executor exec = executor;
+      if (exec == null) {
+        ExecutorService es = Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "orchestrator-dispatch");
+          t.setDaemon(true);
+          return t;
+        });
+        owned.add(0, () -> {
+          es.shutdown();
+          if (!es.awaitTermination(5, TimeUnit.SECONDS)) {
+            es.shutdownNow();
+          }
+        });
+        exec = es;
+      }
+      Store st = store != null ? store : InMemoryStore.create();
+      Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec);
+      return new Orchestrator(engine, st, List.copyOf(owned), problems);
+    }
+
+    private static void closeAll(List<AutoCloseable> owned) {
+      for (AutoCloseable c : owned) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.warn("Resource did not close cleanly (resource={})", c.getClass().getName(), e);
+        }
+      }
+    }
+  }
+}

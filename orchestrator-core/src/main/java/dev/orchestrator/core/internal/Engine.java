@@ -1,0 +1,862 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.Priority;
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.InputRequestedEvent;
+import dev.orchestrator.event.RunFinishedEvent;
+import dev.orchestrator.event.RunReopenedEvent;
+import dev.orchestrator.event.RunSubmittedEvent;
+import dev.orchestrator.event.TaskBlockedEvent;
+import dev.orchestrator.event.TaskCancelledEvent;
+import dev.orchestrator.event.TaskFailedEvent;
+import dev.orchestrator.event.TaskPriorityBoostedEvent;
+import dev.orchestrator.event.TaskReadyEvent;
+import dev.orchestrator.event.TaskSkippedEvent;
+import dev.orchestrator.event.TaskStartedEvent;
+import dev.orchestrator.event.TaskSucceededEvent;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.Attempt.Outcome;
+import dev.orchestrator.run.Cancellation;
+import dev.orchestrator.run.Question;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.workflow.InvalidWorkflowException;
+import dev.orchestrator.workflow.PromptTemplate;
+import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.Workflow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The scheduler. All scheduling state is confined to one drain loop: callers and provider callbacks post messages
+ * to a mailbox, and whichever thread finds the mailbox idle drains it (on the configured executor). So no lock
+ * guards the queues, counters and nodes, provider calls hold no thread, and a call that completes at once cannot
+ * recurse: its completion is just the next message.
+ *
+ * <p>The store is written on every transition and is what other threads read.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.\\-]{0,99}");
+
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Store store;
+  private final Map<String, Slot> slots;
+  private final Slot[] slotArray;
+  private final @Nullable String defaultProvider;
+  private final List<EventListener> listeners;
+  private final long boostMillis;
+  private final Executor executor;
+
+  private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger wip = new AtomicInteger();
+  /** The thread draining the mailbox, or null. */
+  private volatile @Nullable Thread drainer;
+  private volatile boolean closed;
+
+  /** Handles of runs, by id: read by any thread. */
+  private final ConcurrentHashMap<String, RunHandle> handles = new ConcurrentHashMap<>();
+  /** Open questions, by id: read by any thread, written in the drain loop. */
+  private final ConcurrentHashMap<String, Question> openQuestions = new ConcurrentHashMap<>();
+  /** Confined to the drain loop. */
+  private final Map<String, TaskNode> questionNodes = new HashMap<>();
+  /** Confined to the drain loop. */
+  private final java.util.Set<String> answered = new java.util.HashSet<>();
+
+  /** Called when aging moves a task up a lane. */
+  interface Booster {
+    void boosted(TaskNode node, int fromLane, int toLane);
+  }
+
+  private final Booster booster = this::onBoosted;
+
+  /**
+   * @param slots provider instances by lower-case name, with their limits
+   */
+  public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
+      @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor) {
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.store = store;
+    Map<String, Slot> s = new LinkedHashMap<>();
+    slots.forEach((name, ps) -> s.put(name, new Slot(ps.provider(), name, ps.limit())));
+    this.slots = s;
+    this.slotArray = s.values().toArray(new Slot[0]);
+    this.defaultProvider = defaultProvider;
+    this.listeners = List.copyOf(listeners);
+    this.boostMillis = boostInterval.toMillis();
+    this.executor = executor;
+  }
+
+  /** A provider instance and its concurrency limit. */
+  public record ProviderSlot(dev.orchestrator.spi.provider.Provider provider, int limit) {}
+
+  // ---------------------------------------------------------------- mailbox
+
+  private void post(Runnable message) {
+    if (closed && !draining()) {
+      log.debug("Message dropped after close");
+      return;
+    }
+    mailbox.offer(message);
+    if (wip.getAndIncrement() == 0) {
+      executor.execute(this::drain);
+    }
+  }
+
+  private boolean draining() {
+    return drainer == Thread.currentThread();
+  }
+
+  private void drain() {
+    drainer = Thread.currentThread();
+    try {
+      int missed = 1;
+      while (true) {
+        Runnable m;
+        while ((m = mailbox.poll()) != null) {
+          try {
+            m.run();
+          } catch (RuntimeException | Error e) {
+            // A message that throws is a bug in the engine; losing the loop would lose every run.
+            log.error("Engine message failed", e);
+          }
+        }
+        dispatch();
+        if (!mailbox.isEmpty()) {
+          continue;
+        }
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          break;
+        }
+      }
+    } finally {
+      drainer = null;
+    }
+  }
+
+  /**
+   * Runs {@code action} in the drain loop and returns its result to the caller. From inside the loop (a listener)
+   * it runs at once.
+   */
+  private <T> T call(Supplier<T> action) {
+    if (draining()) {
+      return action.get();
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    post(() -> {
+      try {
+        result.complete(action.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the orchestrator is closed: build a new one");
+    }
+  }
+
+  // ---------------------------------------------------------------- submit
+
+  /** Validates and submits a run; nothing is stored when anything is wrong. */
+  public Run submit(String project, Workflow workflow, Map<String, ?> params) {
+    checkOpen();
+    Objects.requireNonNull(workflow, "workflow");
+    Objects.requireNonNull(params, "params");
+    checkProject(project);
+    List<String> problems = new ArrayList<>();
+    Map<String, String> values = new LinkedHashMap<>(workflow.defaults());
+    params.forEach((k, v) -> {
+      if (v == null) {
+        problems.add("parameter '" + k + "' is null: pass a value or leave it out to use its default");
+      } else {
+        values.put(k, render(v));
+      }
+    });
+    for (String missing : workflow.missingParameters(values)) {
+      problems.add("parameter '" + missing + "' has no value: pass it to submit(...) or give the workflow a default");
+    }
+    List<TaskSpec> specs = workflow.tasks();
+    Slot[] chosen = new Slot[specs.size()];
+    for (int i = 0; i < specs.size(); i++) {
+      chosen[i] = chooseSlot(specs.get(i), problems);
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidWorkflowException(workflow.name(), problems);
+    }
+
+    String runId = UUID.randomUUID().toString();
+    Instant now = clock.instant();
+    RunRecord runRecord = new RunRecord(project, runId, workflow.name(), RunStatus.RUNNING, values, now, null, null);
+    RunState run = new RunState(runId, project, workflow, Map.copyOf(values), runRecord);
+    TaskNode[] nodes = new TaskNode[specs.size()];
+    List<TaskRecord> records = new ArrayList<>(specs.size());
+    int[] dependentCounts = new int[specs.size()];
+    for (int i = 0; i < specs.size(); i++) {
+      TaskSpec spec = specs.get(i);
+      List<String> deps = spec.dependsOn();
+      int[] depIdx = deps.isEmpty() ? TaskNode.EMPTY : new int[deps.size()];
+      for (int d = 0; d < depIdx.length; d++) {
+        depIdx[d] = workflow.indexOf(deps.get(d));
+        dependentCounts[depIdx[d]]++;
+      }
+      String title = PromptTemplate.of(spec.title()).render(values::get);
+      TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
+      nodes[i] = new TaskNode(run, spec, i, depIdx, chosen[i], record);
+      records.add(record);
+    }
+    for (int i = 0; i < nodes.length; i++) {
+      if (dependentCounts[i] > 0) {
+        nodes[i].dependents = new int[dependentCounts[i]];
+        dependentCounts[i] = 0;
+      }
+    }
+    for (TaskNode n : nodes) {
+      for (int d : n.dependencies) {
+        nodes[d].dependents[dependentCounts[d]++] = n.index;
+      }
+    }
+    run.nodes = nodes;
+    run.unfinished = nodes.length;
+    store.createRun(runRecord, records);
+    RunHandle handle = new RunHandle(this, run);
+    handles.put(runId, handle);
+    post(() -> start(run));
+    return handle;
+  }
+
+  private static void checkProject(String project) {
+    if (project == null || !PROJECT.matcher(project).matches()) {
+      throw new IllegalArgumentException("project must be 1 to 100 letters, digits, spaces, '_', '.' or '-', "
+          + "starting with a letter or digit (was " + (project == null ? "null" : "'" + project + "'") + ")");
+    }
+  }
+
+  private static String render(Object value) {
+    if (value instanceof Collection<?> c) {
+      List<String> parts = new ArrayList<>(c.size());
+      for (Object o : c) {
+        parts.add(String.valueOf(o));
+      }
+      return String.join(", ", parts);
+    }
+    return String.valueOf(value);
+  }
+
+  private @Nullable Slot chooseSlot(TaskSpec spec, List<String> problems) {
+    if (spec.providers().isEmpty()) {
+      if (defaultProvider != null) {
+        return slots.get(defaultProvider);
+      }
+      if (slots.size() == 1) {
+        return slotArray[0];
+      }
+      problems.add("task '" + spec.id() + "' names no provider and there is no default among " + slots.keySet()
+          + ": call provider(...) on the task or defaultProvider(...) on the orchestrator");
+      return null;
+    }
+    Slot first = null;
+    for (String name : spec.providers()) {
+      Slot s = slots.get(name.toLowerCase(Locale.ROOT));
+      if (s == null) {
+        problems.add("task '" + spec.id() + "' names provider '" + name + "', which is not configured (configured: "
+            + slots.keySet() + "): configure it or fix the name");
+      } else if (first == null) {
+        first = s;
+      }
+    }
+    return first;
+  }
+
+  // ---------------------------------------------------------------- transitions
+
+  private void start(RunState run) {
+    emit(run, new RunSubmittedEvent(run.project, run.id, clock.instant(), run.workflow.name(), run.nodes.length));
+    log.info("Run submitted (project={}, run={}, workflow={}, tasks={})", run.project, run.id,
+        run.workflow.name(), run.nodes.length);
+    for (TaskNode n : run.nodes) {
+      if (n.pending == 0 && n.state() == TaskState.BLOCKED) {
+        becomeReady(n);
+      }
+    }
+  }
+
+  /** A task whose dependencies all succeeded: ask its question first, if it has one, else queue it. */
+  private void becomeReady(TaskNode n) {
+    if (n.spec.question() != null && n.dialogue == null) {
+      ask(n, n.spec.question());
+      return;
+    }
+    enqueue(n);
+  }
+
+  private void enqueue(TaskNode n) {
+    TaskState from = n.state();
+    Instant now = clock.instant();
+    n.lane = n.spec.priority().ordinal();
+    TaskRecord r = n.record.moveTo(TaskState.READY, now);
+    if (r.lane() != n.spec.priority()) {
+      r = r.withLane(n.spec.priority());
+    }
+    update(n, r);
+    n.slot.enqueue(n, now.toEpochMilli());
+    emit(n.run, new TaskReadyEvent(n.run.project, n.run.id, n.id(), now, from, n.spec.priority()));
+  }
+
+  private void onBoosted(TaskNode n, int fromLane, int toLane) {
+    Priority from = Priority.values()[fromLane];
+    Priority to = Priority.values()[toLane];
+    update(n, n.record.withLane(to));
+    emit(n.run, new TaskPriorityBoostedEvent(n.run.project, n.run.id, n.id(), clock.instant(), from, to));
+  }
+
+  private void dispatch() {
+    for (Slot slot : slotArray) {
+      while (slot.canStart()) {
+        TaskNode n = slot.take(clock.millis(), boostMillis, booster);
+        startCall(n);
+      }
+    }
+  }
+
+  private void startCall(TaskNode n) {
+    Instant now = clock.instant();
+    Slot slot = n.slot;
+    update(n, n.record.moveTo(TaskState.RUNNING, now).withAttemptStarted(slot.name, now));
+    int attempt = n.record.attempts().size();
+    emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name, attempt));
+    slot.inFlight++;
+    TaskSpec spec = n.spec;
+    ProviderRequest request = new ProviderRequest(prompt(n), spec.system(), spec.maxOutputTokens(),
+        spec.expectedOutput(), spec.taskType(), spec.timeout());
+    CompletableFuture<ProviderResponse> call;
+    MDC.put(MdcKeys.PROJECT, n.run.project);
+    MDC.put(MdcKeys.RUN, n.run.id);
+    MDC.put(MdcKeys.TASK, n.id());
+    try {
+      call = slot.provider.complete(request, new CallContext(n.run.project, n.run.id, n.id(), attempt));
+      if (call == null) {
+        call = CompletableFuture.failedFuture(new ProviderException(slot.name, ErrorKind.UNKNOWN,
+            "provider returned no future (a bug in " + slot.provider.getClass().getName() + ")"));
+      }
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    } finally {
+      MDC.remove(MdcKeys.PROJECT);
+      MDC.remove(MdcKeys.RUN);
+      MDC.remove(MdcKeys.TASK);
+    }
+    CompletableFuture<ProviderResponse> f = call;
+    n.call = f;
+    Duration timeout = spec.timeout();
+    if (timeout != null && !f.isDone()) {
+      n.timer = scheduler.schedule(() -> post(() -> onTimeout(n, f)), timeout);
+    }
+    f.whenComplete((response, error) -> post(() -> onCallEnded(n, f, response, error)));
+  }
+
+  private String prompt(TaskNode n) {
+    String text = n.prompt == null ? n.spec.instructions() : n.prompt.render(name -> lookup(n, name));
+    if (n.dialogue != null && (n.prompt == null || !n.prompt.placeholders().contains(PromptTemplate.INPUT))) {
+      StringBuilder sb = new StringBuilder(text);
+      for (int i = 0; i < n.dialogue.size(); i += 2) {
+        sb.append("\n\nQuestion: ").append(n.dialogue.get(i)).append("\nAnswer: ").append(n.dialogue.get(i + 1));
+      }
+      text = sb.toString();
+    }
+    return text;
+  }
+
+  private @Nullable String lookup(TaskNode n, String name) {
+    if (name.equals(PromptTemplate.INPUT)) {
+      String a = n.lastAnswer();
+      return a == null ? "" : a;
+    }
+    String ref = PromptTemplate.taskReference(name);
+    if (ref != null) {
+      int i = n.run.workflow.indexOf(ref);
+      return i < 0 ? null : n.run.nodes[i].output;
+    }
+    return n.run.params.get(name);
+  }
+
+  private void onCallEnded(TaskNode n, CompletableFuture<ProviderResponse> f, @Nullable ProviderResponse response,
+      @Nullable Throwable error) {
+    if (n.call != f) {
+      return; // cancelled or timed out already; this late result is dropped
+    }
+    endCall(n);
+    if (error == null && response == null) {
+      error = new ProviderException(n.slot.name, ErrorKind.MALFORMED_RESPONSE, "provider completed with no response");
+    }
+    Instant now = clock.instant();
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      ErrorKind kind = classify(cause);
+      String message = cause instanceof ProviderException pe ? pe.getMessage() : String.valueOf(cause);
+      Attempt ended = n.record.lastAttempt().ended(now, Outcome.FAILED, kind, message,
+          dev.orchestrator.TokenUsage.NONE, Money.ZERO);
+      update(n, n.record.withLastAttempt(ended));
+      fail(n, kind, message);
+      return;
+    }
+    Attempt last = n.record.lastAttempt();
+    if (response.question() != null) {
+      update(n, n.record.withLastAttempt(last.ended(now, Outcome.ASKED_FOR_INPUT, null, null, response.usage(),
+          response.cost())));
+      ask(n, response.question());
+      return;
+    }
+    n.output = response.text();
+    TaskRecord r = n.record.withLastAttempt(last.ended(now, Outcome.SUCCEEDED, null, null, response.usage(),
+        response.cost())).moveTo(TaskState.SUCCEEDED, now).withOutput(response.text());
+    update(n, r);
+    emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, n.slot.name,
+        response.usage(), response.cost()));
+    finished(n);
+    TaskNode[] nodes = n.run.nodes;
+    for (int d : n.dependents) {
+      TaskNode dep = nodes[d];
+      if (--dep.pending == 0 && dep.state() == TaskState.BLOCKED) {
+        becomeReady(dep);
+      }
+    }
+    maybeFinish(n.run);
+  }
+
+  private void onTimeout(TaskNode n, CompletableFuture<ProviderResponse> f) {
+    if (n.call != f) {
+      return;
+    }
+    n.timer = null;
+    stopCall(n, Outcome.TIMED_OUT, ErrorKind.TIMEOUT);
+    fail(n, ErrorKind.TIMEOUT, "no reply within " + n.spec.timeout());
+  }
+
+  /** Frees the slot and the timer of the call in flight. */
+  private void endCall(TaskNode n) {
+    n.call = null;
+    n.slot.inFlight--;
+    if (n.timer != null) {
+      n.timer.cancel();
+      n.timer = null;
+    }
+  }
+
+  /** Cancels the call in flight (a process-based provider destroys its process) and records how the attempt ended. */
+  private void stopCall(TaskNode n, Outcome outcome, ErrorKind kind) {
+    CompletableFuture<ProviderResponse> f = n.call;
+    endCall(n);
+    if (f != null) {
+      f.cancel(true);
+    }
+    Attempt last = n.record.lastAttempt();
+    if (last != null && last.outcome() == null) {
+      update(n, n.record.withLastAttempt(last.ended(clock.instant(), outcome, kind, null,
+          dev.orchestrator.TokenUsage.NONE, Money.ZERO)));
+    }
+  }
+
+  private void fail(TaskNode n, ErrorKind kind, String message) {
+    TaskState from = n.state();
+    Instant now = clock.instant();
+    update(n, n.record.moveTo(TaskState.FAILED, now).withError(kind, message));
+    log.warn("Task failed (project={}, run={}, task={}, provider={}, kind={})", n.run.project, n.run.id, n.id(),
+        n.slot.name, kind);
+    emit(n.run, new TaskFailedEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, kind, message));
+    finished(n);
+    skipDependants(n);
+    maybeFinish(n.run);
+  }
+
+  private void ask(TaskNode n, String question) {
+    TaskState from = n.state();
+    Instant now = clock.instant();
+    String id = "q-" + UUID.randomUUID();
+    Question q = new Question(id, n.run.project, n.run.id, n.id(), question, now, null, null);
+    update(n, n.record.moveTo(TaskState.AWAITING_INPUT, now).withQuestion(q));
+    n.openQuestionId = id;
+    questionNodes.put(id, n);
+    openQuestions.put(id, q);
+    emit(n.run, new InputRequestedEvent(n.run.project, n.run.id, n.id(), now, from, id, question));
+  }
+
+  private void finished(TaskNode n) {
+    n.run.unfinished--;
+  }
+
+  private void skipDependants(TaskNode origin) {
+    ArrayDeque<TaskNode> todo = new ArrayDeque<>();
+    todo.add(origin);
+    TaskNode[] nodes = origin.run.nodes;
+    while (!todo.isEmpty()) {
+      TaskNode n = todo.poll();
+      for (int d : n.dependents) {
+        TaskNode dep = nodes[d];
+        if (dep.state() == TaskState.BLOCKED) {
+          Instant now = clock.instant();
+          update(dep, dep.record.moveTo(TaskState.SKIPPED, now));
+          emit(dep.run, new TaskSkippedEvent(dep.run.project, dep.run.id, dep.id(), now, TaskState.BLOCKED,
+              origin.id()));
+          finished(dep);
+          todo.add(dep);
+        }
+      }
+    }
+  }
+
+  private void maybeFinish(RunState run) {
+    if (run.unfinished > 0 || run.record.status() != RunStatus.RUNNING) {
+      return;
+    }
+    boolean failed = false;
+    boolean cancelled = false;
+    Money cost = Money.ZERO;
+    for (TaskNode n : run.nodes) {
+      TaskState s = n.state();
+      failed |= s == TaskState.FAILED;
+      cancelled |= s == TaskState.CANCELLED;
+      if (!n.record.attempts().isEmpty()) {
+        cost = cost.plus(n.record.cost());
+      }
+    }
+    RunStatus status = run.record.cancellation() != null ? RunStatus.CANCELLED
+        : failed ? RunStatus.FAILED : cancelled ? RunStatus.CANCELLED : RunStatus.SUCCEEDED;
+    Instant now = clock.instant();
+    run.record = run.record.withStatus(status, now);
+    store.updateRun(run.record);
+    emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
+    log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
+    run.completion.complete(new RunSnapshot(run.record, store.tasks(run.project, run.id)));
+  }
+
+  private void update(TaskNode n, TaskRecord r) {
+    n.record = r;
+    store.updateTask(r);
+  }
+
+  private void emit(RunState run, Event event) {
+    try {
+      store.append(event);
+    } catch (RuntimeException e) {
+      log.error("Event not stored (project={}, run={}, event={})", run.project, run.id,
+          event.getClass().getSimpleName(), e);
+    }
+    for (EventListener l : listeners) {
+      deliver(l, event);
+    }
+    for (EventListener l : run.subscribers) {
+      deliver(l, event);
+    }
+  }
+
+  private static void deliver(EventListener listener, Event event) {
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      log.warn("Listener failed and was skipped for this event (listener={}, event={})",
+          listener.getClass().getName(), event.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static ErrorKind classify(Throwable t) {
+    if (t instanceof ProviderException pe) {
+      return pe.kind();
+    }
+    if (t instanceof CancellationException) {
+      return ErrorKind.CANCELLED;
+    }
+    if (t instanceof TimeoutException) {
+      return ErrorKind.TIMEOUT;
+    }
+    return ErrorKind.UNKNOWN;
+  }
+
+  // ---------------------------------------------------------------- steering
+
+  void cancelTask(RunState run, String taskId, String by, String reason) {
+    TaskNode n = node(run, taskId);
+    checkText("by", by);
+    checkText("reason", reason);
+    call(() -> {
+      cancel(n, new Cancellation(by, reason, clock.instant()), true);
+      maybeFinish(run);
+      return null;
+    });
+  }
+
+  void cancelRun(RunState run, String by, String reason) {
+    checkText("by", by);
+    checkText("reason", reason);
+    call(() -> {
+      if (run.record.status() != RunStatus.RUNNING) {
+        return null;
+      }
+      Cancellation c = new Cancellation(by, reason, clock.instant());
+      run.record = run.record.withCancellation(c);
+      store.updateRun(run.record);
+      for (TaskNode n : run.nodes) {
+        cancel(n, c, false);
+      }
+      maybeFinish(run);
+      return null;
+    });
+  }
+
+  private void cancel(TaskNode n, Cancellation c, boolean skipDependants) {
+    TaskState from = n.state();
+    if (from.isTerminal()) {
+      return;
+    }
+    switch (from) {
+      case RUNNING -> stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
+      case READY -> n.slot.remove(n);
+      case AWAITING_INPUT -> closeQuestion(n);
+      default -> {
+        if (n.timer != null) {
+          n.timer.cancel();
+          n.timer = null;
+        }
+      }
+    }
+    update(n, n.record.moveTo(TaskState.CANCELLED, c.at()).withCancellation(c));
+    log.info("Task cancelled (project={}, run={}, task={}, by={})", n.run.project, n.run.id, n.id(), c.by());
+    emit(n.run, new TaskCancelledEvent(n.run.project, n.run.id, n.id(), c.at(), from, c.by(), c.reason()));
+    finished(n);
+    if (skipDependants) {
+      skipDependants(n);
+    }
+  }
+
+  private void closeQuestion(TaskNode n) {
+    if (n.openQuestionId != null) {
+      questionNodes.remove(n.openQuestionId);
+      openQuestions.remove(n.openQuestionId);
+      n.openQuestionId = null;
+    }
+  }
+
+  void resume(RunState run, String taskId) {
+    TaskNode n = node(run, taskId);
+    call(() -> {
+      TaskState s = n.state();
+      if (s != TaskState.CANCELLED && s != TaskState.FAILED) {
+        throw new IllegalStateException("task '" + taskId + "' is " + s + ": only a CANCELLED or FAILED task can be "
+            + "resumed");
+      }
+      for (int d : n.dependencies) {
+        TaskNode dep = run.nodes[d];
+        TaskState ds = dep.state();
+        if (ds == TaskState.FAILED || ds == TaskState.CANCELLED || ds == TaskState.SKIPPED) {
+          throw new IllegalStateException("task '" + taskId + "' waits for '" + dep.id() + "', which is " + ds
+              + ": resume '" + dep.id() + "' instead (its dependants come back with it)");
+        }
+      }
+      reopenIfFinished(run, taskId);
+      Instant now = clock.instant();
+      update(n, n.record.cleared().withCancellation(null));
+      n.output = null;
+      n.pending = countPending(n);
+      if (n.pending == 0) {
+        run.unfinished++;
+        becomeReady(n);
+      } else {
+        block(n, now);
+      }
+      reviveSkipped(n);
+      return null;
+    });
+  }
+
+  private void block(TaskNode n, Instant now) {
+    TaskState from = n.state();
+    update(n, n.record.moveTo(TaskState.BLOCKED, now));
+    n.run.unfinished++;
+    emit(n.run, new TaskBlockedEvent(n.run.project, n.run.id, n.id(), now, from));
+  }
+
+  private int countPending(TaskNode n) {
+    int pending = 0;
+    for (int d : n.dependencies) {
+      if (n.run.nodes[d].state() != TaskState.SUCCEEDED) {
+        pending++;
+      }
+    }
+    return pending;
+  }
+
+  /** Brings back, in topological order, the skipped dependants whose every dependency may still succeed. */
+  private void reviveSkipped(TaskNode origin) {
+    TaskNode[] nodes = origin.run.nodes;
+    java.util.TreeSet<Integer> candidates = new java.util.TreeSet<>();
+    ArrayDeque<TaskNode> todo = new ArrayDeque<>();
+    todo.add(origin);
+    while (!todo.isEmpty()) {
+      for (int d : todo.poll().dependents) {
+        if (nodes[d].state() == TaskState.SKIPPED && candidates.add(d)) {
+          todo.add(nodes[d]);
+        }
+      }
+    }
+    Instant now = clock.instant();
+    for (int i : candidates) {
+      TaskNode n = nodes[i];
+      boolean viable = true;
+      for (int d : n.dependencies) {
+        TaskState ds = nodes[d].state();
+        viable &= ds != TaskState.FAILED && ds != TaskState.CANCELLED && ds != TaskState.SKIPPED;
+      }
+      if (viable) {
+        n.pending = countPending(n);
+        block(n, now);
+      }
+    }
+  }
+
+  private void reopenIfFinished(RunState run, String taskId) {
+    if (run.record.status() == RunStatus.RUNNING) {
+      return;
+    }
+    run.record = run.record.withStatus(RunStatus.RUNNING, null).withCancellation(null);
+    run.completion = new CompletableFuture<>();
+    store.updateRun(run.record);
+    emit(run, new RunReopenedEvent(run.project, run.id, clock.instant(), taskId));
+  }
+
+  /** Answers an open question; the task goes back to its queue with the answer in its prompt. */
+  public void answer(String questionId, String text) {
+    checkOpen();
+    Objects.requireNonNull(questionId, "questionId");
+    checkText("answer", text);
+    call(() -> {
+      TaskNode n = questionNodes.remove(questionId);
+      if (n == null) {
+        if (answered.contains(questionId)) {
+          throw new IllegalStateException("question " + questionId + " is already answered");
+        }
+        throw new IllegalArgumentException("there is no open question " + questionId
+            + ": list them with questions(project)");
+      }
+      Question q = openQuestions.remove(questionId);
+      answered.add(questionId);
+      n.openQuestionId = null;
+      n.addDialogue(q.text(), text);
+      update(n, n.record.withQuestion(q.answered(text, clock.instant())));
+      enqueue(n);
+      return null;
+    });
+  }
+
+  /** The open questions of a project, oldest first. */
+  public List<Question> questions(String project) {
+    List<Question> out = new ArrayList<>();
+    for (Question q : openQuestions.values()) {
+      if (q.project().equals(project)) {
+        out.add(q);
+      }
+    }
+    out.sort(java.util.Comparator.comparing(Question::askedAt).thenComparing(Question::id));
+    return out;
+  }
+
+  /** The handle of a run of a project, or null. */
+  public @Nullable Run run(String project, String runId) {
+    RunHandle h = handles.get(runId);
+    return h != null && h.project().equals(project) ? h : null;
+  }
+
+  /** The names of the provider instances, sorted. */
+  public List<String> providers() {
+    return slots.keySet().stream().sorted().toList();
+  }
+
+  Store store() {
+    return store;
+  }
+
+  private static TaskNode node(RunState run, String taskId) {
+    Objects.requireNonNull(taskId, "taskId");
+    int i = run.workflow.indexOf(taskId);
+    if (i < 0) {
+      throw new IllegalArgumentException("run " + run.id + " has no task '" + taskId + "' (tasks: "
+          + run.workflow.tasks().stream().map(TaskSpec::id).limit(20).toList() + ")");
+    }
+    return run.nodes[i];
+  }
+
+  private static void checkText(String field, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank (was "
+          + (value == null ? "null" : "'" + value + "'") + ")");
+    }
+  }
+
+  /** Stops accepting work. Calls in flight are left to finish or be cancelled by their owners. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Orchestrator closed (runs={})", handles.size());
+  }
+}

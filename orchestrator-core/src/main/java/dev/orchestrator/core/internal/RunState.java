@@ -1,0 +1,31 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.event.EventListener;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A run as the engine schedules it. Confined to the drain loop except the fields marked volatile or concurrent. */
+final class RunState {
+  final String id;
+  final String project;
+  final Workflow workflow;
+  final Map<String, String> params;
+  TaskNode[] nodes;
+  RunRecord record;
+  int unfinished;
+  volatile CompletableFuture<RunSnapshot> completion = new CompletableFuture<>();
+  final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+
+  RunState(String id, String project, Workflow workflow, Map<String, String> params, RunRecord record) {
+    this.id = id;
+    this.project = project;
+    this.workflow = workflow;
+    this.params = params;
+    this.record = record;
+  }
+}

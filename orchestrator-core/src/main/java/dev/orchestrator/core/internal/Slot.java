@@ -1,0 +1,116 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.spi.provider.Provider;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One provider instance as the dispatcher sees it: its concurrency limit, its calls in flight, and per project the
+ * three FIFO lanes of tasks that wait for it. Projects with waiting tasks take turns.
+ *
+ * <p>Confined to the engine's drain loop: no field is touched from another thread.
+ */
+final class Slot {
+  final Provider provider;
+  final String name;
+  final int limit;
+  int inFlight;
+  private final Map<String, Lanes> byProject = new HashMap<>();
+  /** The projects with waiting tasks, in turn order. */
+  private final ArrayDeque<Lanes> rotation = new ArrayDeque<>();
+
+  Slot(Provider provider, String name, int limit) {
+    this.provider = provider;
+    this.name = name;
+    this.limit = limit;
+  }
+
+  boolean canStart() {
+    return inFlight < limit && !rotation.isEmpty();
+  }
+
+  void enqueue(TaskNode node, long now) {
+    Lanes lanes = byProject.computeIfAbsent(node.run.project, Lanes::new);
+    lanes.add(node, now);
+    if (!lanes.inRotation) {
+      lanes.inRotation = true;
+      rotation.addLast(lanes);
+    }
+  }
+
+  void remove(TaskNode node) {
+    Lanes lanes = byProject.get(node.run.project);
+    if (lanes != null && lanes.remove(node) && lanes.size == 0 && lanes.inRotation) {
+      lanes.inRotation = false;
+      rotation.remove(lanes);
+    }
+  }
+
+  /**
+   * Takes the next task: the project whose turn it is gives the head of its highest non-empty lane, after moving up
+   * every task that waited longer than {@code boostMillis}.
+   */
+  TaskNode take(long now, long boostMillis, Engine.Booster booster) {
+    Lanes lanes = rotation.pollFirst();
+    TaskNode node = lanes.take(now, boostMillis, booster);
+    if (lanes.size > 0) {
+      rotation.addLast(lanes);
+    } else {
+      lanes.inRotation = false;
+    }
+    return node;
+  }
+
+  /** Three FIFO lanes of one project; lane 0 is HIGH. The head of each lane is its longest-waiting task. */
+  static final class Lanes {
+    final String project;
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<TaskNode>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(),
+        new ArrayDeque<>()};
+    int size;
+    boolean inRotation;
+
+    Lanes(String project) {
+      this.project = project;
+    }
+
+    void add(TaskNode node, long now) {
+      node.laneSince = now;
+      lanes[node.lane].addLast(node);
+      size++;
+    }
+
+    boolean remove(TaskNode node) {
+      if (lanes[node.lane].removeFirstOccurrence(node)) {
+        size--;
+        return true;
+      }
+      return false;
+    }
+
+    TaskNode take(long now, long boostMillis, Engine.Booster booster) {
+      // Aging costs O(1) per promoted task: a lane is FIFO by the time its tasks entered it, so once its head has
+      // not waited long enough, nothing behind it has either. Lower lanes first, so a task moves one lane per interval.
+      for (int lane = 1; lane <= 2; lane++) {
+        ArrayDeque<TaskNode> q = lanes[lane];
+        TaskNode head;
+        while ((head = q.peekFirst()) != null && now - head.laneSince >= boostMillis) {
+          q.pollFirst();
+          head.lane = lane - 1;
+          head.laneSince = now;
+          lanes[lane - 1].addLast(head);
+          booster.boosted(head, lane, lane - 1);
+        }
+      }
+      for (ArrayDeque<TaskNode> q : lanes) {
+        TaskNode node = q.pollFirst();
+        if (node != null) {
+          size--;
+          return node;
+        }
+      }
+      throw new IllegalStateException("take() on empty lanes of project " + project);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.workflow.PromptTemplate;
+import dev.orchestrator.workflow.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task of a run as the engine schedules it. Confined to the engine's drain loop, except {@link #record}, which
+ * other threads may read (it is immutable and published through the store).
+ */
+final class TaskNode {
+  final RunState run;
+  final TaskSpec spec;
+  final int index;
+  /** The instructions as a template, or null when they have no placeholder. */
+  final @Nullable PromptTemplate prompt;
+  final int[] dependencies;
+  int[] dependents = EMPTY;
+  final Slot slot;
+
+  /** How many dependencies have not succeeded yet. */
+  int pending;
+  volatile TaskRecord record;
+  /** The lane index while READY: 0 high, 1 medium, 2 low. */
+  int lane;
+  /** When it entered its current lane, in clock millis. */
+  long laneSince;
+  @Nullable CompletableFuture<ProviderResponse> call;
+  Scheduler.@Nullable Cancellable timer;
+  @Nullable String output;
+  /** Questions and answers so far, in pairs. */
+  @Nullable List<String> dialogue;
+  @Nullable String openQuestionId;
+
+  static final int[] EMPTY = new int[0];
+
+  TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot slot, TaskRecord record) {
+    this.run = run;
+    this.spec = spec;
+    this.index = index;
+    this.dependencies = dependencies;
+    this.slot = slot;
+    this.record = record;
+    this.pending = dependencies.length;
+    this.lane = spec.priority().ordinal();
+    PromptTemplate p = spec.prompt();
+    this.prompt = p.placeholders().isEmpty() ? null : p;
+  }
+
+  TaskState state() {
+    return record.state();
+  }
+
+  String id() {
+    return spec.id();
+  }
+
+  void addDialogue(String question, String answer) {
+    if (dialogue == null) {
+      dialogue = new ArrayList<>(2);
+    }
+    dialogue.add(question);
+    dialogue.add(answer);
+  }
+
+  @Nullable String lastAnswer() {
+    return dialogue == null ? null : dialogue.get(dialogue.size() - 1);
+  }
+}
