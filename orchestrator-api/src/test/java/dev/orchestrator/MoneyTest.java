@@ -1,0 +1,28 @@
+package dev.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class MoneyTest {
+  @Test
+  void isExactAndFormatsForPeople() {
+    Money sum = Money.usd("0.1").plus(Money.usd("0.2"));
+    assertThat(sum).isEqualTo(Money.usd("0.3"));
+    assertThat(sum.amount()).isEqualByComparingTo(new BigDecimal("0.3"));
+    assertThat(Money.usd("12.5").toString()).isEqualTo("$12.50");
+    assertThat(Money.usd("0.0042").toString()).isEqualTo("$0.0042");
+    assertThat(Money.parse("$100")).isEqualTo(Money.usd("100.00"));
+    assertThat(Money.parse("3.10 EUR").toString()).isEqualTo("3.10 EUR");
+  }
+
+  @Test
+  void refusesToMixCurrenciesOrParseNonsense() {
+    assertThatThrownBy(() -> Money.usd("1").plus(Money.parse("1 EUR"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot combine USD with EUR");
+    assertThatThrownBy(() -> Money.usd("ten")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(was 'ten')");
+  }
+}

@@ -1,0 +1,45 @@
+package dev.orchestrator.core;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZonedDateTime;
+import org.junit.jupiter.api.Test;
+
+/** Core reads time only through the injected clock and never sleeps. */
+class ArchitectureTest {
+  private final JavaClasses core = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.orchestrator.core");
+
+  @Test
+  void neverReadsTheWallClockDirectly() {
+    noClasses().should().callMethod(Instant.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(LocalDateTime.class, "now")
+        .orShould().callMethod(ZonedDateTime.class, "now")
+        .orShould().callMethod(Clock.class, "systemDefaultZone")
+        .because("time comes from the injected Clock so tests can move it")
+        .check(core);
+    // The one default: the builder's clock when the application gives none.
+    noClasses().that().doNotHaveFullyQualifiedName(Orchestrator.Builder.class.getName())
+        .should().callMethod(Clock.class, "systemUTC").check(core);
+  }
+
+  @Test
+  void neverSleeps() {
+    noClasses().should().callMethod(Thread.class, "sleep", long.class).check(core);
+  }
+
+  @Test
+  void publicPackagesDoNotLeakInternalsToTheApi() {
+    noClasses().that().resideInAPackage("dev.orchestrator.core.internal..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.orchestrator.testkit..")
+        .check(core);
+  }
+}
