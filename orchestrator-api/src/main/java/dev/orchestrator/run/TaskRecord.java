@@ -122,6 +122,20 @@ public record TaskRecord(String project, String runId, String taskId, String tit
     return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
   }
 
+  /**
+   * What happened, attempt by attempt, for people: {@code "openai TIMEOUT, openai TIMEOUT, anthropic succeeded"}.
+   */
+  public String history() {
+    StringBuilder sb = new StringBuilder();
+    for (Attempt a : attempts) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(a);
+    }
+    return sb.toString();
+  }
+
   /** The tokens of every attempt. */
   public TokenUsage usage() {
     TokenUsage u = TokenUsage.NONE;

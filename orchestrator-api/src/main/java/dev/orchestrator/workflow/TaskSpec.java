@@ -2,6 +2,7 @@ package dev.orchestrator.workflow;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
+import dev.orchestrator.policy.RetryPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -34,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxOutputTokens the most output tokens to ask the provider for, or null for the provider's default
  * @param expectedOutput what the output should look like, or null
  * @param question a question put to a human before the task runs (the answer fills {@code {{input}}}), or null
+ * @param retry how this task is retried, overriding the provider's and the engine's policy, or null
  */
 public record TaskSpec(
     @NotBlank(message = "must not be blank: give every task an id")
@@ -51,7 +53,8 @@ public record TaskSpec(
     @Nullable Money maxCost,
     @Nullable @Positive Integer maxOutputTokens,
     @Nullable @Valid ExpectedOutput expectedOutput,
-    @Nullable String question) {
+    @Nullable String question,
+    @Nullable RetryPolicy retry) {
 
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
@@ -86,6 +89,7 @@ public record TaskSpec(
     b.maxOutputTokens = maxOutputTokens;
     b.expectedOutput = expectedOutput;
     b.question = question;
+    b.retry = retry;
     return b;
   }
 
@@ -113,6 +117,7 @@ public record TaskSpec(
     private @Nullable Integer maxOutputTokens;
     private @Nullable ExpectedOutput expectedOutput;
     private @Nullable String question;
+    private @Nullable RetryPolicy retry;
 
     Builder(String id) {
       if (id == null || id.isBlank()) {
@@ -252,12 +257,18 @@ public record TaskSpec(
       return this;
     }
 
+    /** How this task is retried, overriding the provider's and the engine's policy. */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
     /** Builds the task; the graph-level checks happen in {@link Workflow.Builder#build()}. */
     public TaskSpec build() {
       String t = title != null ? title : id;
       String i = instructions != null ? instructions : t;
       return new TaskSpec(id, t, i, system, providers, taskType, priority, dependsOn, timeout, maxCost,
-          maxOutputTokens, expectedOutput, question);
+          maxOutputTokens, expectedOutput, question, retry);
     }
 
     private String requireText(String field, @Nullable String value) {

@@ -6,6 +6,11 @@ import dev.orchestrator.core.internal.Engine;
 import dev.orchestrator.core.internal.ExecutorScheduler;
 import dev.orchestrator.core.internal.PluginDiscovery;
 import dev.orchestrator.event.EventListener;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
+import dev.orchestrator.policy.CircuitState;
+import dev.orchestrator.policy.RateLimit;
+import dev.orchestrator.policy.RetryPolicy;
+import dev.orchestrator.report.FailureReport;
 import dev.orchestrator.run.Question;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
@@ -122,6 +127,33 @@ public final class Orchestrator implements AutoCloseable {
     engine.answer(questionId, answer);
   }
 
+  /**
+   * Pauses a provider by hand: its queued tasks wait in {@code PAUSED} (they do not fail over), running calls finish.
+   *
+   * @throws IllegalArgumentException when there is no such provider or the reason is blank
+   */
+  public void pauseProvider(String provider, String reason) {
+    engine.pauseProvider(provider, reason);
+  }
+
+  /** Resumes a paused provider; its paused tasks are queued again. Does nothing when it is not paused. */
+  public void resumeProvider(String provider) {
+    engine.resumeProvider(provider);
+  }
+
+  /** A provider's circuit breaker and pause state now. */
+  public CircuitState circuit(String provider) {
+    return engine.circuit(provider);
+  }
+
+  /**
+   * Failure patterns per provider and task type over the {@code window} before now, with suggestions. Its
+   * {@link FailureReport#toText()} is what the command line prints; {@link Reports#toJson(Object)} gives JSON.
+   */
+  public FailureReport failureReport(Duration window) {
+    return engine.failureReport(window);
+  }
+
   /** The provider instance names, sorted. */
   public List<String> providers() {
     return engine.providers();
@@ -174,6 +206,12 @@ public final class Orchestrator implements AutoCloseable {
     private final List<EventListener> listeners = new ArrayList<>();
     private Duration boostInterval = Duration.ofHours(24);
     private java.util.concurrent.@Nullable Executor executor;
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private final Map<String, RetryPolicy> providerRetry = new HashMap<>();
+    private CircuitBreakerPolicy breakerPolicy = CircuitBreakerPolicy.ofDefaults();
+    private final Map<String, CircuitBreakerPolicy> providerBreakers = new HashMap<>();
+    private final Map<String, RateLimit> rateLimits = new HashMap<>();
+    private final Map<String, java.util.Set<String>> taskTypes = new HashMap<>();
     private Function<String, @Nullable String> environment = System::getenv;
     private @Nullable ClassLoader classLoader;
 
@@ -249,6 +287,49 @@ public final class Orchestrator implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentCalls must be >= 1 (was " + limit + ")");
       }
       this.defaultLimit = limit;
+      return this;
+    }
+
+    /** How failed tasks are retried, unless their provider or the task says otherwise; the roadmap's by default. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** How tasks failing on one provider are retried, unless the task says otherwise. */
+    public Builder retryPolicy(String provider, RetryPolicy policy) {
+      providerRetry.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** The circuit breaker of every provider without its own; the roadmap's (3 in 10 min, open 1 h) by default. */
+    public Builder circuitBreaker(CircuitBreakerPolicy policy) {
+      this.breakerPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** One provider's circuit breaker. */
+    public Builder circuitBreaker(String provider, CircuitBreakerPolicy policy) {
+      providerBreakers.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** How fast one provider may be called; tasks over the limit wait in READY. */
+    public Builder rateLimit(String provider, RateLimit limit) {
+      rateLimits.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(limit, "limit"));
+      return this;
+    }
+
+    /**
+     * Declares the task types a provider can do: it becomes a failover candidate for tasks of those types
+     * (after the task's own providers).
+     */
+    public Builder taskTypes(String provider, String... types) {
+      java.util.Set<String> set = taskTypes.computeIfAbsent(provider.toLowerCase(Locale.ROOT),
+          k -> new java.util.LinkedHashSet<>());
+      for (String t : types) {
+        set.add(t.toLowerCase(Locale.ROOT));
+      }
       return this;
     }
 
@@ -344,8 +425,18 @@ public final class Orchestrator implements AutoCloseable {
         throw new IllegalStateException("defaultProvider '" + defaultProvider + "' is not registered (registered: "
             + all.keySet() + ")");
       }
+      for (String name : concat(providerRetry.keySet(), providerBreakers.keySet(), rateLimits.keySet(),
+          taskTypes.keySet(), limits.keySet())) {
+        if (!all.containsKey(name)) {
+          closeAll(owned);
+          throw new IllegalStateException("a policy names provider '" + name + "', which is not registered "
+              + "(registered: " + all.keySet() + "): fix the name or register the provider");
+        }
+      }
       Map<String, Engine.ProviderSlot> slots = new LinkedHashMap<>();
-      all.forEach((name, p) -> slots.put(name, new Engine.ProviderSlot(p, limits.getOrDefault(name, defaultLimit))));
+      all.forEach((name, p) -> slots.put(name, new Engine.ProviderSlot(p, limits.getOrDefault(name, defaultLimit),
+          providerRetry.get(name), providerBreakers.getOrDefault(name, breakerPolicy),
+          rateLimits.getOrDefault(name, RateLimit.none()), taskTypes.getOrDefault(name, java.util.Set.of()))));
       java.util.concurrent.Executor exec = executor;
       if (exec == null) {
         ExecutorService es = Executors.newSingleThreadExecutor(r -> {
@@ -362,8 +453,18 @@ public final class Orchestrator implements AutoCloseable {
         exec = es;
       }
       Store st = store != null ? store : InMemoryStore.create();
-      Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec);
+      Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
+          retryPolicy);
       return new Orchestrator(engine, st, List.copyOf(owned), problems);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(java.util.Collection<String>... sets) {
+      List<String> out = new ArrayList<>();
+      for (java.util.Collection<String> c : sets) {
+        out.addAll(c);
+      }
+      return out;
     }
 
     private static void closeAll(List<AutoCloseable> owned) {

@@ -115,7 +115,7 @@ class CancellationTest {
 
   @Test
   void resumingAFailedTaskRetriesIt() {
-    FakeProvider p = FakeProvider.builder("p").script(Reply.failure(ErrorKind.SERVER)).build();
+    FakeProvider p = FakeProvider.builder("p").script(Reply.failure(ErrorKind.INVALID_REQUEST)).build();
     try (Orchestrator o = h.builder().provider(p).build()) {
       Run run = o.submit("demo", chain());
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.FAILED);

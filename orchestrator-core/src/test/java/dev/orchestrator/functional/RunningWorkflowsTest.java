@@ -11,6 +11,7 @@ import dev.orchestrator.event.Event;
 import dev.orchestrator.event.RunFinishedEvent;
 import dev.orchestrator.event.RunSubmittedEvent;
 import dev.orchestrator.event.TaskFailedEvent;
+import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
@@ -111,7 +112,8 @@ class RunningWorkflowsTest {
   void aCallLongerThanTheTimeoutIsCancelledAndFailsAsTimeout() {
     FakeProvider slow = FakeProvider.builder("slow").scheduler(h.scheduler).latency(Duration.ofMinutes(10)).build();
     try (Orchestrator o = h.builder().provider(slow).build()) {
-      Workflow w = Workflow.builder("w").task("a", t -> t.instructions("x").timeout(Duration.ofMinutes(2))).build();
+      Workflow w = Workflow.builder("w").task("a", t -> t.instructions("x").timeout(Duration.ofMinutes(2))
+          .retry(RetryPolicy.none())).build();
       Run run = o.submit("demo", w);
       h.scheduler.advance(Duration.ofMinutes(2));
       assertThat(run.task("a").state()).isEqualTo(TaskState.FAILED);

@@ -1,6 +1,19 @@
 package dev.orchestrator.core.internal;
 
+import dev.failsafe.CircuitBreaker;
 import dev.orchestrator.ErrorKind;
+import dev.orchestrator.event.CircuitClosedEvent;
+import dev.orchestrator.event.CircuitHalfOpenedEvent;
+import dev.orchestrator.event.CircuitOpenedEvent;
+import dev.orchestrator.event.ProviderPausedEvent;
+import dev.orchestrator.event.ProviderResumedEvent;
+import dev.orchestrator.event.TaskPausedEvent;
+import dev.orchestrator.event.TaskRetryScheduledEvent;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
+import dev.orchestrator.policy.CircuitState;
+import dev.orchestrator.policy.RateLimit;
+import dev.orchestrator.policy.RetryPolicy;
+import dev.orchestrator.report.FailureReport;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
 import dev.orchestrator.Scheduler;
@@ -87,6 +100,11 @@ public final class Engine implements AutoCloseable {
   private final List<EventListener> listeners;
   private final long boostMillis;
   private final Executor executor;
+  private final RetryPolicy retryPolicy;
+  private final java.util.Random jitter = new java.util.Random();
+  /** The outcome of every ended attempt, newest last, at most {@link #ATTEMPT_LOG_SIZE}. Confined to the drain loop. */
+  private final ArrayDeque<AttemptOutcome> attemptLog = new ArrayDeque<>();
+  private static final int ATTEMPT_LOG_SIZE = 100_000;
 
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicInteger wip = new AtomicInteger();
@@ -114,12 +132,18 @@ public final class Engine implements AutoCloseable {
    * @param slots provider instances by lower-case name, with their limits
    */
   public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
-      @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor) {
+      @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
+      RetryPolicy retryPolicy) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.store = store;
+    this.retryPolicy = retryPolicy;
     Map<String, Slot> s = new LinkedHashMap<>();
-    slots.forEach((name, ps) -> s.put(name, new Slot(ps.provider(), name, ps.limit())));
+    slots.forEach((name, ps) -> {
+      Slot slot = new Slot(ps.provider(), name, ps.limit(), ps.retry(), ps.breaker(), ps.rate(), ps.taskTypes());
+      slot.breaker = breaker(slot);
+      s.put(name, slot);
+    });
     this.slots = s;
     this.slotArray = s.values().toArray(new Slot[0]);
     this.defaultProvider = defaultProvider;
@@ -128,8 +152,31 @@ public final class Engine implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** A provider instance and its concurrency limit. */
-  public record ProviderSlot(dev.orchestrator.spi.provider.Provider provider, int limit) {}
+  /**
+   * A provider instance and its policies.
+   *
+   * @param retry the provider's retry policy, or null for the engine's
+   * @param taskTypes the task types it declares it can do (failover candidates for them)
+   */
+  public record ProviderSlot(dev.orchestrator.spi.provider.Provider provider, int limit, @Nullable RetryPolicy retry,
+      CircuitBreakerPolicy breaker, RateLimit rate, java.util.Set<String> taskTypes) {}
+
+  /** One ended attempt, for failure analysis. */
+  private record AttemptOutcome(String provider, String taskType, @Nullable ErrorKind kind, Instant at) {}
+
+  private CircuitBreaker<Object> breaker(Slot slot) {
+    // Failsafe holds the state machine and calls these listeners on each transition. The failure threshold is never
+    // consulted in the closed state (the engine counts failures in its own window, on the injected clock, and opens
+    // the breaker), and the delay never elapses (the engine half-opens it through the injected scheduler).
+    return CircuitBreaker.builder()
+        .withFailureThreshold(1)
+        .withSuccessThreshold(slot.breakerPolicy.probes())
+        .withDelay(Duration.ofDays(365L * 100))
+        .onOpen(e -> onCircuitOpened(slot))
+        .onHalfOpen(e -> emit(null, new CircuitHalfOpenedEvent(slot.name, clock.instant())))
+        .onClose(e -> onCircuitClosed(slot))
+        .build();
+  }
 
   // ---------------------------------------------------------------- mailbox
 
@@ -229,9 +276,9 @@ public final class Engine implements AutoCloseable {
       problems.add("parameter '" + missing + "' has no value: pass it to submit(...) or give the workflow a default");
     }
     List<TaskSpec> specs = workflow.tasks();
-    Slot[] chosen = new Slot[specs.size()];
+    Slot[][] chosen = new Slot[specs.size()][];
     for (int i = 0; i < specs.size(); i++) {
-      chosen[i] = chooseSlot(specs.get(i), problems);
+      chosen[i] = candidates(specs.get(i), problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
@@ -295,29 +342,38 @@ public final class Engine implements AutoCloseable {
     return String.valueOf(value);
   }
 
-  private @Nullable Slot chooseSlot(TaskSpec spec, List<String> problems) {
+  /** The task's candidates: its providers in order, then those declaring its task type; null with a problem. */
+  private Slot @Nullable [] candidates(TaskSpec spec, List<String> problems) {
+    List<Slot> out = new ArrayList<>(2);
     if (spec.providers().isEmpty()) {
       if (defaultProvider != null) {
-        return slots.get(defaultProvider);
+        out.add(slots.get(defaultProvider));
+      } else if (slots.size() == 1) {
+        out.add(slotArray[0]);
+      } else {
+        problems.add("task '" + spec.id() + "' names no provider and there is no default among " + slots.keySet()
+            + ": call provider(...) on the task or defaultProvider(...) on the orchestrator");
+        return null;
       }
-      if (slots.size() == 1) {
-        return slotArray[0];
-      }
-      problems.add("task '" + spec.id() + "' names no provider and there is no default among " + slots.keySet()
-          + ": call provider(...) on the task or defaultProvider(...) on the orchestrator");
-      return null;
     }
-    Slot first = null;
     for (String name : spec.providers()) {
       Slot s = slots.get(name.toLowerCase(Locale.ROOT));
       if (s == null) {
         problems.add("task '" + spec.id() + "' names provider '" + name + "', which is not configured (configured: "
             + slots.keySet() + "): configure it or fix the name");
-      } else if (first == null) {
-        first = s;
+      } else {
+        out.add(s);
       }
     }
-    return first;
+    if (out.isEmpty()) {
+      return null;
+    }
+    for (Slot s : slotArray) {
+      if (!out.contains(s) && s.taskTypes.contains(spec.taskType())) {
+        out.add(s);
+      }
+    }
+    return out.toArray(new Slot[0]);
   }
 
   // ---------------------------------------------------------------- transitions
@@ -346,13 +402,42 @@ public final class Engine implements AutoCloseable {
     TaskState from = n.state();
     Instant now = clock.instant();
     n.lane = n.spec.priority().ordinal();
+    if (!n.slot.available()) {
+      Slot alternative = firstAvailable(n, null);
+      if (alternative != null) {
+        n.slot = alternative;
+        n.failuresOnSlot = 0;
+      }
+    }
     TaskRecord r = n.record.moveTo(TaskState.READY, now);
     if (r.lane() != n.spec.priority()) {
       r = r.withLane(n.spec.priority());
     }
     update(n, r);
-    n.slot.enqueue(n, now.toEpochMilli());
     emit(n.run, new TaskReadyEvent(n.run.project, n.run.id, n.id(), now, from, n.spec.priority()));
+    if (n.slot.paused) {
+      pause(n, n.slot.pauseReason);
+    } else {
+      n.slot.enqueue(n, now.toEpochMilli());
+    }
+  }
+
+  /** The first candidate that is neither paused nor open, other than {@code except}, or null. */
+  private static @Nullable Slot firstAvailable(TaskNode n, @Nullable Slot except) {
+    for (Slot c : n.candidates) {
+      if (c != except && c.available()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private void pause(TaskNode n, @Nullable String reason) {
+    Instant now = clock.instant();
+    String why = "provider " + n.slot.name + " is paused" + (reason == null ? "" : ": " + reason);
+    update(n, n.record.moveTo(TaskState.PAUSED, now));
+    n.slot.pausedNodes.add(n);
+    emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, why));
   }
 
   private void onBoosted(TaskNode n, int fromLane, int toLane) {
@@ -363,12 +448,42 @@ public final class Engine implements AutoCloseable {
   }
 
   private void dispatch() {
+    long now = clock.millis();
     for (Slot slot : slotArray) {
-      while (slot.canStart()) {
-        TaskNode n = slot.take(clock.millis(), boostMillis, booster);
+      while (slot.hasWork() && slot.inFlight < slot.limit && !slot.paused) {
+        CircuitBreaker.State state = slot.breaker.getState();
+        if (state == CircuitBreaker.State.OPEN || (state == CircuitBreaker.State.HALF_OPEN && slot.probeInFlight)) {
+          break;
+        }
+        if (!rateAllows(slot, now)) {
+          break;
+        }
+        TaskNode n = slot.take(now, boostMillis, booster);
+        n.probe = state == CircuitBreaker.State.HALF_OPEN;
+        slot.probeInFlight |= n.probe;
         startCall(n);
       }
     }
+  }
+
+  /** Whether the provider's sliding-minute limits allow another call; if not, wakes the loop when they will. */
+  private boolean rateAllows(Slot slot, long now) {
+    RateLimit rate = slot.rate;
+    if (rate.requestsPerMinute() == 0 && rate.tokensPerMinute() == 0) {
+      return true;
+    }
+    long[] oldest;
+    while ((oldest = slot.recentStarts.peekFirst()) != null && oldest[0] <= now - 60_000) {
+      slot.recentStarts.pollFirst();
+      slot.recentTokens -= oldest[1];
+    }
+    boolean allowed = (rate.requestsPerMinute() == 0 || slot.recentStarts.size() < rate.requestsPerMinute())
+        && (rate.tokensPerMinute() == 0 || slot.recentTokens < rate.tokensPerMinute());
+    if (!allowed && slot.wakeTimer == null && oldest != null) {
+      slot.wakeTimer = scheduler.schedule(() -> post(() -> slot.wakeTimer = null),
+          Duration.ofMillis(oldest[0] + 60_000 - now));
+    }
+    return allowed;
   }
 
   private void startCall(TaskNode n) {
@@ -400,11 +515,32 @@ public final class Engine implements AutoCloseable {
     }
     CompletableFuture<ProviderResponse> f = call;
     n.call = f;
-    Duration timeout = spec.timeout();
+    if (slot.rate.requestsPerMinute() > 0 || slot.rate.tokensPerMinute() > 0) {
+      long tokens = slot.rate.tokensPerMinute() > 0 ? estimatedTokens(slot, request) : 0;
+      slot.recentStarts.addLast(new long[] {now.toEpochMilli(), tokens});
+      slot.recentTokens += tokens;
+    }
+    Duration timeout = spec.timeout() != null ? spec.timeout() : policy(n).attemptTimeout();
     if (timeout != null && !f.isDone()) {
       n.timer = scheduler.schedule(() -> post(() -> onTimeout(n, f)), timeout);
     }
     f.whenComplete((response, error) -> post(() -> onCallEnded(n, f, response, error)));
+  }
+
+  private static long estimatedTokens(Slot slot, ProviderRequest request) {
+    try {
+      return slot.provider.estimate(request).expectedUsage().totalTokens();
+    } catch (RuntimeException e) {
+      log.warn("Estimate failed; counting the call as 0 tokens (provider={})", slot.name, e);
+      return 0;
+    }
+  }
+
+  private RetryPolicy policy(TaskNode n) {
+    if (n.spec.retry() != null) {
+      return n.spec.retry();
+    }
+    return n.slot.retry != null ? n.slot.retry : retryPolicy;
   }
 
   private String prompt(TaskNode n) {
@@ -449,9 +585,11 @@ public final class Engine implements AutoCloseable {
       Attempt ended = n.record.lastAttempt().ended(now, Outcome.FAILED, kind, message,
           dev.orchestrator.TokenUsage.NONE, Money.ZERO);
       update(n, n.record.withLastAttempt(ended));
-      fail(n, kind, message);
+      recordOutcome(n, kind);
+      afterFailure(n, kind, message, cause instanceof ProviderException pe ? pe.retryAfter() : null);
       return;
     }
+    recordOutcome(n, null);
     Attempt last = n.record.lastAttempt();
     if (response.question() != null) {
       update(n, n.record.withLastAttempt(last.ended(now, Outcome.ASKED_FOR_INPUT, null, null, response.usage(),
@@ -481,8 +619,133 @@ public final class Engine implements AutoCloseable {
       return;
     }
     n.timer = null;
+    Duration limit = n.spec.timeout() != null ? n.spec.timeout() : policy(n).attemptTimeout();
     stopCall(n, Outcome.TIMED_OUT, ErrorKind.TIMEOUT);
-    fail(n, ErrorKind.TIMEOUT, "no reply within " + n.spec.timeout());
+    recordOutcome(n, ErrorKind.TIMEOUT);
+    afterFailure(n, ErrorKind.TIMEOUT, "no reply within " + limit, null);
+  }
+
+  /** Retries the task after its backoff (failing over after repeated failures on one provider), or fails it. */
+  private void afterFailure(TaskNode n, ErrorKind kind, String message, @Nullable Duration retryAfter) {
+    RetryPolicy p = policy(n);
+    int attempt = n.record.attempts().size();
+    if (!p.retries(kind, attempt)) {
+      fail(n, kind, message);
+      return;
+    }
+    n.failuresOnSlot++;
+    if (n.failuresOnSlot >= p.failoverAfter() || !n.slot.available()) {
+      Slot next = nextCandidate(n);
+      if (next != null) {
+        n.slot = next;
+        n.failuresOnSlot = 0;
+      }
+    }
+    Duration delay = p.backoff(attempt);
+    if (p.jitter() > 0) {
+      long nanos = delay.toNanos();
+      delay = Duration.ofNanos(Math.max(0, nanos + (long) ((jitter.nextDouble() * 2 - 1) * p.jitter() * nanos)));
+    }
+    if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+      delay = retryAfter;
+    }
+    Instant now = clock.instant();
+    update(n, n.record.moveTo(TaskState.RETRY_WAIT, now).withError(kind, message));
+    log.info("Retry scheduled (project={}, run={}, task={}, attempt={}, provider={}, delay={}, kind={})",
+        n.run.project, n.run.id, n.id(), attempt + 1, n.slot.name, delay, kind);
+    emit(n.run, new TaskRetryScheduledEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, delay,
+        attempt + 1, kind));
+    n.timer = scheduler.schedule(() -> post(() -> retryDue(n)), delay);
+  }
+
+  /** The next candidate after the current one, preferring available ones; null when there is no other. */
+  private static @Nullable Slot nextCandidate(TaskNode n) {
+    Slot[] c = n.candidates;
+    if (c.length < 2) {
+      return null;
+    }
+    int at = java.util.Arrays.asList(c).indexOf(n.slot);
+    for (int i = 1; i < c.length; i++) {
+      Slot s = c[(at + i) % c.length];
+      if (s.available()) {
+        return s;
+      }
+    }
+    return c[(at + 1) % c.length];
+  }
+
+  private void retryDue(TaskNode n) {
+    if (n.state() == TaskState.RETRY_WAIT) {
+      n.timer = null;
+      enqueue(n);
+    }
+  }
+
+  /** Feeds an ended attempt to failure analysis and to its provider's circuit breaker. */
+  private void recordOutcome(TaskNode n, @Nullable ErrorKind kind) {
+    Slot s = n.slot;
+    Instant now = clock.instant();
+    if (attemptLog.size() == ATTEMPT_LOG_SIZE) {
+      attemptLog.pollFirst();
+    }
+    attemptLog.addLast(new AttemptOutcome(s.name, n.spec.taskType(), kind, now));
+    boolean counts = kind != null && (kind.retryable() || kind == ErrorKind.AUTH);
+    if (n.probe) {
+      n.probe = false;
+      s.probeInFlight = false;
+      if (kind == null) {
+        s.breaker.recordSuccess();
+      } else if (counts) {
+        s.breaker.open();
+      }
+      return;
+    }
+    if (counts && s.breakerPolicy.enabled() && s.breaker.isClosed()) {
+      s.failures.addLast(now);
+      Instant horizon = now.minus(s.breakerPolicy.window());
+      while (!s.failures.isEmpty() && !s.failures.peekFirst().isAfter(horizon)) {
+        s.failures.pollFirst();
+      }
+      if (s.failures.size() >= s.breakerPolicy.failureThreshold()) {
+        s.breaker.open();
+      }
+    }
+  }
+
+  private void onCircuitOpened(Slot slot) {
+    Instant now = clock.instant();
+    int failures = slot.failures.size();
+    slot.failures.clear();
+    slot.openedAt = now;
+    Duration openFor = slot.breakerPolicy.openFor();
+    log.warn("Circuit opened (provider={}, failures={}, openFor={})", slot.name, failures, openFor);
+    emit(null, new CircuitOpenedEvent(slot.name, now, failures, openFor));
+    if (slot.probeTimer != null) {
+      slot.probeTimer.cancel();
+    }
+    slot.probeTimer = scheduler.schedule(() -> post(() -> {
+      slot.probeTimer = null;
+      if (slot.breaker.isOpen()) {
+        slot.breaker.halfOpen();
+      }
+    }), openFor);
+    // No call goes to an open provider: queued tasks with another available candidate move there.
+    long millis = now.toEpochMilli();
+    for (TaskNode n : slot.removeAll()) {
+      Slot alternative = firstAvailable(n, slot);
+      if (alternative != null) {
+        n.slot = alternative;
+        n.failuresOnSlot = 0;
+      }
+      n.slot.enqueue(n, millis);
+    }
+  }
+
+  private void onCircuitClosed(Slot slot) {
+    slot.openedAt = null;
+    slot.failures.clear();
+    log.info("Circuit closed (provider={})", slot.name);
+    emit(null, new CircuitClosedEvent(slot.name, clock.instant()));
   }
 
   /** Frees the slot and the timer of the call in flight. */
@@ -499,6 +762,10 @@ public final class Engine implements AutoCloseable {
   private void stopCall(TaskNode n, Outcome outcome, ErrorKind kind) {
     CompletableFuture<ProviderResponse> f = n.call;
     endCall(n);
+    if (n.probe && outcome == Outcome.CANCELLED) {
+      n.probe = false;
+      n.slot.probeInFlight = false;
+    }
     if (f != null) {
       f.cancel(true);
     }
@@ -587,18 +854,20 @@ public final class Engine implements AutoCloseable {
     store.updateTask(r);
   }
 
-  private void emit(RunState run, Event event) {
+  private void emit(@Nullable RunState run, Event event) {
     try {
       store.append(event);
     } catch (RuntimeException e) {
-      log.error("Event not stored (project={}, run={}, event={})", run.project, run.id,
+      log.error("Event not stored (project={}, run={}, event={})", event.project(), event.runId(),
           event.getClass().getSimpleName(), e);
     }
     for (EventListener l : listeners) {
       deliver(l, event);
     }
-    for (EventListener l : run.subscribers) {
-      deliver(l, event);
+    if (run != null) {
+      for (EventListener l : run.subscribers) {
+        deliver(l, event);
+      }
     }
   }
 
@@ -671,6 +940,7 @@ public final class Engine implements AutoCloseable {
       case RUNNING -> stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
       case READY -> n.slot.remove(n);
       case AWAITING_INPUT -> closeQuestion(n);
+      case PAUSED -> n.slot.pausedNodes.remove(n);
       default -> {
         if (n.timer != null) {
           n.timer.cancel();
@@ -804,6 +1074,88 @@ public final class Engine implements AutoCloseable {
       enqueue(n);
       return null;
     });
+  }
+
+  /** Pauses a provider: its queued tasks wait in PAUSED, running calls finish. */
+  public void pauseProvider(String name, String reason) {
+    Slot slot = slot(name);
+    checkText("reason", reason);
+    call(() -> {
+      if (slot.paused) {
+        return null;
+      }
+      slot.paused = true;
+      slot.pauseReason = reason;
+      emit(null, new ProviderPausedEvent(slot.name, clock.instant(), reason));
+      for (TaskNode n : slot.removeAll()) {
+        pause(n, reason);
+      }
+      return null;
+    });
+  }
+
+  /** Resumes a paused provider: its paused tasks are queued again, in the order they were paused. */
+  public void resumeProvider(String name) {
+    Slot slot = slot(name);
+    call(() -> {
+      if (!slot.paused) {
+        return null;
+      }
+      slot.paused = false;
+      slot.pauseReason = null;
+      emit(null, new ProviderResumedEvent(slot.name, clock.instant()));
+      List<TaskNode> waiting = new ArrayList<>(slot.pausedNodes);
+      slot.pausedNodes.clear();
+      for (TaskNode n : waiting) {
+        enqueue(n);
+      }
+      return null;
+    });
+  }
+
+  /** A provider's circuit breaker now. */
+  public CircuitState circuit(String name) {
+    Slot slot = slot(name);
+    return call(() -> {
+      CircuitState.State state = switch (slot.breaker.getState()) {
+        case CLOSED -> CircuitState.State.CLOSED;
+        case OPEN -> CircuitState.State.OPEN;
+        case HALF_OPEN -> CircuitState.State.HALF_OPEN;
+      };
+      Instant probeAt = state == CircuitState.State.OPEN && slot.openedAt != null
+          ? slot.openedAt.plus(slot.breakerPolicy.openFor()) : null;
+      return new CircuitState(slot.name, state, slot.failures.size(), slot.openedAt, probeAt, slot.paused,
+          slot.pauseReason);
+    });
+  }
+
+  /** Failure patterns of the attempts that ended within {@code window} before now. */
+  public FailureReport failureReport(Duration window) {
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window must be positive (was " + window + ")");
+    }
+    return call(() -> FailureAnalysis.report(attemptLogSince(window), clock.instant().minus(window),
+        clock.instant()));
+  }
+
+  private List<FailureAnalysis.Outcome> attemptLogSince(Duration window) {
+    Instant from = clock.instant().minus(window);
+    List<FailureAnalysis.Outcome> out = new ArrayList<>();
+    for (AttemptOutcome a : attemptLog) {
+      if (a.at().isAfter(from)) {
+        out.add(new FailureAnalysis.Outcome(a.provider(), a.taskType(), a.kind()));
+      }
+    }
+    return out;
+  }
+
+  private Slot slot(String name) {
+    Objects.requireNonNull(name, "name");
+    Slot slot = slots.get(name.toLowerCase(Locale.ROOT));
+    if (slot == null) {
+      throw new IllegalArgumentException("there is no provider '" + name + "' (configured: " + slots.keySet() + ")");
+    }
+    return slot;
   }
 
   /** The open questions of a project, oldest first. */

@@ -1,9 +1,19 @@
 package dev.orchestrator.core.internal;
 
+import dev.failsafe.CircuitBreaker;
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
+import dev.orchestrator.policy.RateLimit;
+import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.Provider;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One provider instance as the dispatcher sees it: its concurrency limit, its calls in flight, and per project the
@@ -15,19 +25,65 @@ final class Slot {
   final Provider provider;
   final String name;
   final int limit;
+  final @Nullable RetryPolicy retry;
+  final CircuitBreakerPolicy breakerPolicy;
+  final RateLimit rate;
+  final Set<String> taskTypes;
   int inFlight;
+
+  /**
+   * The breaker's state machine (closed, open, half-open) and its transition listeners are Failsafe's. Its timing
+   * is the engine's: Failsafe's breaker reads the system clock, so the engine counts failures in its window and opens
+   * it, and schedules the half-open probe, with the injected clock and scheduler.
+   */
+  CircuitBreaker<Object> breaker;
+  /** Failure times within the breaker's window, oldest first. */
+  final ArrayDeque<Instant> failures = new ArrayDeque<>();
+  @Nullable Instant openedAt;
+  Scheduler.@Nullable Cancellable probeTimer;
+  boolean probeInFlight;
+
+  /** Start times (epoch millis) and estimated tokens of calls in the last minute, oldest first. */
+  final ArrayDeque<long[]> recentStarts = new ArrayDeque<>();
+  long recentTokens;
+  Scheduler.@Nullable Cancellable wakeTimer;
+
+  boolean paused;
+  @Nullable String pauseReason;
+  final List<TaskNode> pausedNodes = new ArrayList<>();
   private final Map<String, Lanes> byProject = new HashMap<>();
   /** The projects with waiting tasks, in turn order. */
   private final ArrayDeque<Lanes> rotation = new ArrayDeque<>();
 
-  Slot(Provider provider, String name, int limit) {
+  Slot(Provider provider, String name, int limit, @Nullable RetryPolicy retry, CircuitBreakerPolicy breakerPolicy,
+      RateLimit rate, Set<String> taskTypes) {
     this.provider = provider;
     this.name = name;
     this.limit = limit;
+    this.retry = retry;
+    this.breakerPolicy = breakerPolicy;
+    this.rate = rate;
+    this.taskTypes = Set.copyOf(taskTypes);
   }
 
-  boolean canStart() {
-    return inFlight < limit && !rotation.isEmpty();
+  boolean hasWork() {
+    return !rotation.isEmpty();
+  }
+
+  /** Whether new work may be routed here: not paused and the circuit not open. */
+  boolean available() {
+    return !paused && !breaker.isOpen();
+  }
+
+  /** Every queued task, highest lane first, each lane in order; the lanes are left empty. */
+  List<TaskNode> removeAll() {
+    List<TaskNode> out = new ArrayList<>();
+    for (Lanes lanes : rotation) {
+      lanes.drainTo(out);
+      lanes.inRotation = false;
+    }
+    rotation.clear();
+    return out;
   }
 
   void enqueue(TaskNode node, long now) {
@@ -79,6 +135,14 @@ final class Slot {
       node.laneSince = now;
       lanes[node.lane].addLast(node);
       size++;
+    }
+
+    void drainTo(List<TaskNode> out) {
+      for (ArrayDeque<TaskNode> q : lanes) {
+        out.addAll(q);
+        q.clear();
+      }
+      size = 0;
     }
 
     boolean remove(TaskNode node) {

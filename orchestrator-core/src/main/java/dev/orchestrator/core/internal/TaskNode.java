@@ -23,7 +23,14 @@ final class TaskNode {
   final @Nullable PromptTemplate prompt;
   final int[] dependencies;
   int[] dependents = EMPTY;
-  final Slot slot;
+  /** The providers it may run on, in order of preference; the first is its assigned one. */
+  final Slot[] candidates;
+  /** The provider it is queued for or running on. */
+  Slot slot;
+  /** Failures on {@link #slot} since it was chosen. */
+  int failuresOnSlot;
+  /** Whether its call in flight is its provider's half-open probe. */
+  boolean probe;
 
   /** How many dependencies have not succeeded yet. */
   int pending;
@@ -41,12 +48,13 @@ final class TaskNode {
 
   static final int[] EMPTY = new int[0];
 
-  TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot slot, TaskRecord record) {
+  TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot[] candidates, TaskRecord record) {
     this.run = run;
     this.spec = spec;
     this.index = index;
     this.dependencies = dependencies;
-    this.slot = slot;
+    this.candidates = candidates;
+    this.slot = candidates[0];
     this.record = record;
     this.pending = dependencies.length;
     this.lane = spec.priority().ordinal();

@@ -1,0 +1,6 @@
+package dev.orchestrator.event;
+
+import java.time.Instant;
+
+/** A probe succeeded: calls flow to the provider again. */
+public record CircuitClosedEvent(String provider, Instant at) implements ProviderEvent {}

@@ -1,0 +1,6 @@
+package dev.orchestrator.event;
+
+import java.time.Instant;
+
+/** An open circuit lets one probe call through. */
+public record CircuitHalfOpenedEvent(String provider, Instant at) implements ProviderEvent {}

@@ -1,0 +1,6 @@
+package dev.orchestrator.event;
+
+import java.time.Instant;
+
+/** A provider was paused by hand: its queued tasks wait, running ones finish. */
+public record ProviderPausedEvent(String provider, Instant at, String reason) implements ProviderEvent {}
