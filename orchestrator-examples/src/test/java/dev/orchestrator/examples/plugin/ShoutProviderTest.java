@@ -1,0 +1,77 @@
+package dev.orchestrator.examples.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.spi.PluginConfig;
+import dev.orchestrator.spi.PluginContext;
+import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.testkit.ManualScheduler;
+import dev.orchestrator.testkit.MutableClock;
+import dev.orchestrator.testkit.ProviderContract;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** The example plugin passes the provider contract, in virtual time. */
+class ShoutProviderTest extends ProviderContract {
+  static final String KEY = "shout-secret-123456";
+  final MutableClock clock = MutableClock.create();
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+
+  Provider shout(String delay) {
+    return new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", delay)),
+        new PluginContext(clock, scheduler, Map.of("SHOUT_API_KEY", KEY)::get));
+  }
+
+  @Override
+  protected Provider createProvider() {
+    return shout("PT2S");
+  }
+
+  @Override
+  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+    return null; // only RATE_LIMITED can be arranged, by prompt; see below
+  }
+
+  @Override
+  protected Provider createHangingProvider() {
+    return shout("PT10H"); // virtual time never reaches it unless the test advances
+  }
+
+  @Override
+  protected String secret() {
+    return KEY;
+  }
+
+  @Override
+  protected String factoryType() {
+    return ShoutProviderFactory.TYPE;
+  }
+
+  @Override
+  protected <T> T await(CompletableFuture<T> future) throws Exception {
+    scheduler.runUntilIdle(Duration.ofDays(1));
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  @Test
+  void shoutsAfterItsDelay() throws Exception {
+    CompletableFuture<ProviderResponse> f = shout("PT2S").complete(ProviderRequest.of("hello"),
+        new CallContext("p", "r", "t", 1));
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(f).isNotDone();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(f.get().text()).isEqualTo("HELLO");
+  }
+}

@@ -1,0 +1,441 @@
+package dev.orchestrator.providers.internal.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.providers.internal.Estimates;
+import dev.orchestrator.providers.internal.Json;
+import dev.orchestrator.providers.internal.ModelPrice;
+import dev.orchestrator.providers.internal.Pricing;
+import dev.orchestrator.providers.internal.Prompts;
+import dev.orchestrator.providers.internal.Redactor;
+import dev.orchestrator.providers.internal.Settings;
+import dev.orchestrator.spi.PluginConfig;
+import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import java.io.File;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a command-line agent ({@code claude -p}, {@code codex exec}, {@code gemini -p}, or any command) as a child
+ * process per call. The prompt goes on stdin (from a file, so no thread writes it) or into the arguments; stdout and
+ * stderr go to files, so no thread reads them while the process runs. The call ends when the process exits
+ * ({@link Process#onExit()}), when its time limit passes (through the engine's scheduler), when its output outgrows
+ * the limit, or when the engine cancels it; the last three destroy the whole process tree. Thread-safe.
+ */
+public final class CliProvider implements Provider {
+  public static final String TYPE = "cli";
+  private static final Logger log = LoggerFactory.getLogger(CliProvider.class);
+  private static final String PROMPT = "{prompt}";
+  private static final Pattern RATE = Pattern.compile("(?i)(rate.?limit|too many requests|\\b429\\b|quota)");
+  private static final Pattern OVERLOADED = Pattern.compile("(?i)(overloaded|\\b529\\b|\\b503\\b)");
+  private static final Pattern AUTH = Pattern.compile(
+      "(?i)(\\b401\\b|\\b403\\b|unauthori[sz]ed|authentication|invalid api key|not logged in|please log ?in)");
+  private static final Pattern CONTEXT = Pattern.compile("(?i)(context (length|window)|prompt is too long)");
+  private static final Pattern SERVER = Pattern.compile("(?i)(\\b50[0-4]\\b|internal server error|server error)");
+
+  private final String name;
+  private final List<String> command;
+  private final boolean promptAsArgument;
+  private final @Nullable Path workingDirectory;
+  private final Duration timeout;
+  private final long maxOutputBytes;
+  private final Duration checkInterval;
+  private final boolean jsonOutput;
+  private final Map<String, String> environment;
+  private final Map<Integer, ErrorKind> exitCodes;
+  private final ErrorKind failureKind;
+  private final @Nullable String model;
+  private final @Nullable Pricing pricing;
+  private final Redactor redactor;
+  private final Scheduler scheduler;
+  private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private CliProvider(Settings s) {
+    this.name = s.name();
+    this.command = CommandLine.split(s.require("command"));
+    if (command.isEmpty()) {
+      throw s.invalid("command", s.require("command"), "a command line such as: claude -p --output-format json");
+    }
+    String mode = s.string("promptMode", "stdin").toLowerCase(Locale.ROOT);
+    if (!mode.equals("stdin") && !mode.equals("argument")) {
+      throw s.invalid("promptMode", mode, "stdin or argument");
+    }
+    boolean placeholder = command.stream().anyMatch(a -> a.contains(PROMPT));
+    this.promptAsArgument = placeholder || mode.equals("argument");
+    String wd = s.optional("workingDirectory");
+    if (wd != null && !Files.isDirectory(Path.of(wd))) {
+      throw s.invalid("workingDirectory", wd, "an existing directory");
+    }
+    this.workingDirectory = wd == null ? null : Path.of(wd);
+    this.timeout = s.duration("timeout", Duration.ofMinutes(10));
+    this.maxOutputBytes = s.longValue("maxOutputBytes", 1 << 20, 1);
+    this.checkInterval = s.duration("checkInterval", Duration.ofSeconds(1));
+    String format = s.string("outputFormat", "text").toLowerCase(Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw s.invalid("outputFormat", format, "text or json");
+    }
+    this.jsonOutput = format.equals("json");
+    this.environment = s.withPrefix("env.");
+    Map<Integer, ErrorKind> codes = new LinkedHashMap<>();
+    s.withPrefix("exitCode.").forEach((code, kind) -> {
+      try {
+        codes.put(Integer.parseInt(code), ErrorKind.valueOf(kind.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw s.invalid("exitCode." + code, kind, "an exit code mapped to an error kind such as exitCode.2=AUTH");
+      }
+    });
+    this.exitCodes = Map.copyOf(codes);
+    String fk = s.string("failureKind", "UNKNOWN").toUpperCase(Locale.ROOT);
+    try {
+      this.failureKind = ErrorKind.valueOf(fk);
+    } catch (IllegalArgumentException e) {
+      throw s.invalid("failureKind", fk, "an error kind such as SERVER or UNKNOWN");
+    }
+    this.model = s.optional("model");
+    this.pricing = model == null ? null : Pricing.from(s, model);
+    List<String> secrets = new ArrayList<>();
+    environment.forEach((k, v) -> {
+      if (PluginConfig.isSecret(k)) {
+        secrets.add(v);
+      }
+    });
+    this.redactor = Redactor.of(secrets.toArray(new String[0]));
+    this.scheduler = s.context().scheduler();
+  }
+
+  public static CliProvider create(Settings s) {
+    return new CliProvider(s);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /** The processes of calls in flight (for tests and diagnostics). */
+  public List<ProcessHandle> running() {
+    List<ProcessHandle> out = new ArrayList<>();
+    for (Process p : running) {
+      out.add(p.toHandle());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(context, "context");
+    if (closed) {
+      return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.UNKNOWN,
+          "provider is closed: create a new instance", false, null, null));
+    }
+    String prompt = prompt(request);
+    Path dir;
+    Process process;
+    try {
+      dir = Files.createTempDirectory("orchestrator-cli-");
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.UNKNOWN,
+          "cannot create a temporary directory for the call's output (" + e.getMessage() + ")", false, null, e));
+    }
+    Path stdout = dir.resolve("stdout");
+    Path stderr = dir.resolve("stderr");
+    try {
+      List<String> argv = new ArrayList<>();
+      for (String arg : command) {
+        argv.add(arg.replace(PROMPT, prompt));
+      }
+      if (promptAsArgument && command.stream().noneMatch(a -> a.contains(PROMPT))) {
+        argv.add(prompt);
+      }
+      ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+      if (workingDirectory != null) {
+        pb.directory(workingDirectory.toFile());
+      }
+      pb.environment().putAll(environment);
+      if (!promptAsArgument) {
+        Path stdin = dir.resolve("stdin");
+        Files.writeString(stdin, prompt, StandardCharsets.UTF_8);
+        pb.redirectInput(stdin.toFile());
+      } else {
+        pb.redirectInput(new File("/dev/null").exists() ? new File("/dev/null") : Files.createFile(
+            dir.resolve("stdin")).toFile());
+      }
+      process = pb.start();
+    } catch (IOException e) {
+      deleteQuietly(dir);
+      return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.INVALID_REQUEST,
+          "cannot start the command '" + command.get(0) + "' (" + redactor.redact(e.getMessage())
+              + "): check the property 'command' and that the program is installed and on the PATH", false, null,
+          e));
+    }
+    running.add(process);
+    long started = System.nanoTime();
+    log.debug("Agent process started (provider={}, pid={}, command={}, project={}, run={}, task={}, attempt={})",
+        name, process.pid(), command.get(0), context.project(), context.runId(), context.taskId(),
+        context.attempt());
+    CompletableFuture<ProviderResponse> out = new CompletableFuture<>();
+    Duration limit = request.timeout() != null ? request.timeout() : timeout;
+    Scheduler.Cancellable timer = scheduler.schedule(() -> {
+      if (out.completeExceptionally(new ProviderException(name, ErrorKind.TIMEOUT, "the command ran longer than "
+          + limit + " and was stopped: raise the timeout or give it a smaller task", true, null, null))) {
+        log.warn("Agent process timed out and was destroyed (provider={}, pid={}, timeout={})", name, process.pid(),
+            limit);
+      }
+    }, limit);
+    scheduleSizeCheck(process, stdout, stderr, out);
+    out.whenComplete((r, e) -> {
+      timer.cancel();
+      if (e != null) {
+        destroyTree(process); // cancelled, timed out or too much output
+      }
+    });
+    process.onExit().whenCompleteAsync((p, e) -> {
+      running.remove(process);
+      try {
+        if (!out.isDone()) {
+          finish(process.exitValue(), stdout, stderr, started, out);
+        }
+      } catch (RuntimeException ex) {
+        out.completeExceptionally(new ProviderException(name, ErrorKind.UNKNOWN, "cannot read the command's output ("
+            + redactor.redact(ex.getMessage()) + ")", false, null, ex));
+      } finally {
+        deleteQuietly(dir);
+      }
+    });
+    return out;
+  }
+
+  private String prompt(ProviderRequest request) {
+    StringBuilder sb = new StringBuilder();
+    String system = Prompts.system(request, true);
+    if (system != null) {
+      sb.append(system).append("\n\n");
+    }
+    return sb.append(Prompts.user(request)).toString();
+  }
+
+  private void scheduleSizeCheck(Process process, Path stdout, Path stderr, CompletableFuture<ProviderResponse> out) {
+    Scheduler.Cancellable check = scheduler.schedule(() -> {
+      if (out.isDone() || !process.isAlive()) {
+        return;
+      }
+      if (size(stdout) + size(stderr) > maxOutputBytes) {
+        out.completeExceptionally(tooMuchOutput());
+      } else {
+        scheduleSizeCheck(process, stdout, stderr, out);
+      }
+    }, checkInterval);
+    out.whenComplete((r, e) -> check.cancel());
+  }
+
+  private ProviderException tooMuchOutput() {
+    return new ProviderException(name, ErrorKind.MALFORMED_RESPONSE, "the command wrote more than maxOutputBytes="
+        + maxOutputBytes + " bytes and was stopped: raise maxOutputBytes or ask for a shorter answer", false, null,
+        null);
+  }
+
+  private void finish(int exit, Path stdoutFile, Path stderrFile, long started,
+      CompletableFuture<ProviderResponse> out) {
+    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+    if (size(stdoutFile) + size(stderrFile) > maxOutputBytes) {
+      out.completeExceptionally(tooMuchOutput());
+      return;
+    }
+    String stdout = read(stdoutFile);
+    String stderr = read(stderrFile);
+    log.debug("Agent process exited (provider={}, exitCode={}, elapsedMs={}, stdoutBytes={}, stderrBytes={})", name,
+        exit, elapsedMs, stdout.length(), stderr.length());
+    if (exit != 0) {
+      out.completeExceptionally(failure(exit, stderr.isBlank() ? stdout : stderr));
+      return;
+    }
+    if (jsonOutput) {
+      JsonNode json = null;
+      try {
+        json = Json.read(stdout.strip());
+      } catch (Exception e) {
+        // fall back to plain text below
+      }
+      if (json != null && json.isObject()) {
+        if (json.path("is_error").asBoolean(false)) {
+          out.completeExceptionally(failure(exit, String.valueOf(Json.text(json, "result"))));
+          return;
+        }
+        out.complete(fromJson(json, stdout));
+        return;
+      }
+    }
+    out.complete(ProviderResponse.builder().text(stdout.strip()).usage(TokenUsage.NONE).model(model)
+        .cost(Money.ZERO).build());
+  }
+
+  /** Claude Code's {@code --output-format json}, Gemini CLI's JSON and similar result objects. */
+  private ProviderResponse fromJson(JsonNode json, String raw) {
+    String text = firstText(json, "result", "response", "output", "text");
+    JsonNode u = json.get("usage");
+    if (!Json.present(u) && Json.present(json.get("stats"))) {
+      u = json.get("stats");
+    }
+    TokenUsage usage = TokenUsage.NONE;
+    if (Json.present(u)) {
+      long read = Json.count(u, "cache_read_input_tokens");
+      long write = Json.count(u, "cache_creation_input_tokens");
+      long in = Json.count(u, "input_tokens") + Json.count(u, "prompt_tokens") + read + write;
+      long outTokens = Json.count(u, "output_tokens") + Json.count(u, "completion_tokens");
+      usage = new TokenUsage(in, outTokens, read, write, 0);
+    }
+    Money cost = Money.ZERO;
+    String dollars = firstText(json, "total_cost_usd", "cost_usd");
+    if (dollars != null) {
+      try {
+        BigDecimal d = new BigDecimal(dollars);
+        if (d.signum() >= 0) {
+          cost = Money.usd(d);
+        }
+      } catch (NumberFormatException ignored) {
+        // not a number: price from tokens instead
+      }
+    } else if (pricing != null && usage.totalTokens() > 0) {
+      cost = pricing.cost(model, usage);
+    }
+    String answering = firstText(json, "model");
+    return ProviderResponse.builder().text(text == null ? raw.strip() : text).usage(usage)
+        .model(answering != null ? answering : model).responseId(firstText(json, "session_id", "id")).cost(cost)
+        .build();
+  }
+
+  private static @Nullable String firstText(JsonNode json, String... fields) {
+    for (String f : fields) {
+      JsonNode v = json.get(f);
+      if (v != null && (v.isTextual() || v.isNumber())) {
+        return v.asText();
+      }
+    }
+    return null;
+  }
+
+  private ProviderException failure(int exit, String output) {
+    String tail = output.strip();
+    tail = tail.length() <= 300 ? tail : "..." + tail.substring(tail.length() - 297);
+    String message = "the command exited with code " + exit + ": " + redactor.redact(tail);
+    ErrorKind kind = exitCodes.get(exit);
+    if (kind == null) {
+      if (exit == 126 || exit == 127) {
+        return new ProviderException(name, ErrorKind.INVALID_REQUEST, message
+            + ": the program was not found or is not executable; check the property 'command'", false, null, null);
+      }
+      kind = RATE.matcher(output).find() ? ErrorKind.RATE_LIMITED
+          : OVERLOADED.matcher(output).find() ? ErrorKind.OVERLOADED
+          : AUTH.matcher(output).find() ? ErrorKind.AUTH
+          : CONTEXT.matcher(output).find() ? ErrorKind.CONTEXT_TOO_LONG
+          : SERVER.matcher(output).find() ? ErrorKind.SERVER
+          : failureKind;
+    }
+    return new ProviderException(name, kind, message, kind.retryable(), null, null);
+  }
+
+  /** Destroys the process and every descendant it has, at once. */
+  static void destroyTree(Process process) {
+    List<ProcessHandle> descendants;
+    try (Stream<ProcessHandle> d = process.descendants()) {
+      descendants = d.toList();
+    }
+    process.destroyForcibly();
+    for (ProcessHandle h : descendants) {
+      h.destroyForcibly();
+    }
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return new String(readBytes(p), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static byte[] readBytes(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      log.debug("Could not delete a call's temporary files (dir={}, error={})", dir, e.toString());
+    }
+  }
+
+  @Override
+  public CostEstimate estimate(ProviderRequest request) {
+    ModelPrice price = pricing == null ? ModelPrice.of(BigDecimal.ZERO, BigDecimal.ZERO) : pricing.priceOf(model);
+    int out = request.maxOutputTokens() != null ? request.maxOutputTokens() : 4096;
+    CostEstimate e = Estimates.estimate(price, request, out, 30, Duration.ofSeconds(5));
+    return e;
+  }
+
+  /** Stops accepting calls and destroys the processes of calls still running. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Process p : running) {
+      destroyTree(p);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CliProvider[name=" + name + ", command=" + command.get(0) + ", promptMode="
+        + (promptAsArgument ? "argument" : "stdin") + ", timeout=" + timeout + ", maxOutputBytes=" + maxOutputBytes
+        + "]";
+  }
+}

@@ -1,0 +1,217 @@
+package dev.orchestrator.providers.internal.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.providers.internal.HttpErrors;
+import dev.orchestrator.providers.internal.HttpProvider;
+import dev.orchestrator.providers.internal.Json;
+import dev.orchestrator.providers.internal.Prompts;
+import dev.orchestrator.providers.internal.Settings;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import java.net.URLEncoder;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Gemini API's {@code models/{model}:generateContent} (and {@code :streamGenerateContent?alt=sse} when streaming),
+ * authenticated with the {@code x-goog-api-key} header so the key never sits in a URL. Usage comes from
+ * {@code usageMetadata}: thoughts tokens are billed as output and counted as reasoning. Thread-safe.
+ */
+public final class GeminiProvider extends HttpProvider {
+  public static final String TYPE = "gemini";
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+  public static final String DEFAULT_MODEL = "gemini-2.5-flash";
+  public static final String KEY_ENV = "GEMINI_API_KEY";
+  private static final Set<String> REFUSALS =
+      Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE");
+
+  private GeminiProvider(Settings s, String key) {
+    super(s, DEFAULT_MODEL, DEFAULT_BASE_URL, key);
+  }
+
+  public static GeminiProvider create(Settings s) {
+    return new GeminiProvider(s, s.apiKey(KEY_ENV, true));
+  }
+
+  @Override
+  protected HttpRequest newRequest(ProviderRequest request, boolean streaming) {
+    ObjectNode body = Json.object();
+    body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject()
+        .put("text", Prompts.user(request));
+    String system = request.system();
+    if (system != null) {
+      body.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
+    }
+    ObjectNode config = body.putObject("generationConfig");
+    config.put("maxOutputTokens", maxTokens(request));
+    if (temperature != null) {
+      config.put("temperature", temperature);
+    }
+    String schema = Prompts.schema(request);
+    if (schema != null) {
+      config.put("responseMimeType", "application/json");
+      try {
+        config.set("responseJsonSchema", Json.read(schema));
+      } catch (Exception e) {
+        throw new IllegalArgumentException("the expected output schema is not valid JSON: fix the task's schema", e);
+      }
+    }
+    String m = URLEncoder.encode(model, StandardCharsets.UTF_8);
+    String path = streaming ? "/models/" + m + ":streamGenerateContent?alt=sse" : "/models/" + m + ":generateContent";
+    return jsonPost(resolve(path), body, streaming)
+        .header("x-goog-api-key", Objects.requireNonNull(apiKey))
+        .build();
+  }
+
+  @Override
+  protected ProviderResponse parseResponse(JsonNode body) throws ProviderException {
+    Piece p = piece(body);
+    if (p.finishReason == null && p.text.isEmpty()) {
+      throw HttpErrors.malformed(name, "the reply has no candidates", null, redactor);
+    }
+    return reply(p.text, usage(body.get("usageMetadata")), Json.text(body, "modelVersion"),
+        Json.text(body, "responseId"));
+  }
+
+  private record Piece(String text, @Nullable String finishReason) {}
+
+  /** The text and finish reason of one (whole or streamed) response; fails when the content was blocked. */
+  private Piece piece(JsonNode body) throws ProviderException {
+    String block = Json.text(body.path("promptFeedback"), "blockReason");
+    if (block != null) {
+      throw refused("the prompt was blocked (blockReason=" + block + ")");
+    }
+    JsonNode candidates = body.get("candidates");
+    if (candidates == null || !candidates.isArray() || candidates.isEmpty()) {
+      return new Piece("", null);
+    }
+    JsonNode c = candidates.get(0);
+    String finish = Json.text(c, "finishReason");
+    if (finish != null && REFUSALS.contains(finish)) {
+      throw refused("the reply was blocked (finishReason=" + finish + ")");
+    }
+    StringBuilder text = new StringBuilder();
+    for (JsonNode part : c.path("content").path("parts")) {
+      if (!part.path("thought").asBoolean(false) && part.has("text")) {
+        text.append(part.get("text").asText());
+      }
+    }
+    return new Piece(text.toString(), finish);
+  }
+
+  /** Gemini's prompt count includes cached tokens; candidates exclude thoughts, which are billed as output. */
+  static TokenUsage usage(@Nullable JsonNode u) {
+    if (!Json.present(u)) {
+      return TokenUsage.NONE;
+    }
+    long in = Json.count(u, "promptTokenCount") + Json.count(u, "toolUsePromptTokenCount");
+    long thoughts = Json.count(u, "thoughtsTokenCount");
+    long out = Json.count(u, "candidatesTokenCount") + thoughts;
+    return new TokenUsage(in, out, Math.min(in, Json.count(u, "cachedContentTokenCount")), 0, thoughts);
+  }
+
+  @Override
+  protected StreamAssembler newAssembler() {
+    return new StreamAssembler() {
+      private final StringBuilder text = new StringBuilder();
+      private @Nullable JsonNode usage;
+      private @Nullable String answeringModel;
+      private @Nullable String id;
+      private @Nullable String finish;
+
+      @Override
+      public void onEvent(@Nullable String event, String data) throws Exception {
+        JsonNode chunk = Json.read(data);
+        if (Json.present(chunk.get("error"))) {
+          throw classify(0, null, chunk.get("error"));
+        }
+        Piece p = piece(chunk);
+        text.append(p.text);
+        if (p.finishReason != null) {
+          finish = p.finishReason;
+        }
+        if (Json.present(chunk.get("usageMetadata"))) {
+          usage = chunk.get("usageMetadata");
+        }
+        if (answeringModel == null) {
+          answeringModel = Json.text(chunk, "modelVersion");
+        }
+        if (id == null) {
+          id = Json.text(chunk, "responseId");
+        }
+      }
+
+      @Override
+      public ProviderResponse finish() throws ProviderException {
+        if (finish == null) {
+          throw HttpErrors.malformed(name, "the stream ended before a finishReason (truncated)", null, redactor);
+        }
+        return reply(text.toString(), usage(usage), answeringModel, id);
+      }
+    };
+  }
+
+  @Override
+  protected ProviderException errorFrom(int status, HttpHeaders headers, String body) {
+    try {
+      JsonNode json = Json.read(body);
+      if (json.isArray() && !json.isEmpty()) {
+        json = json.get(0); // streamed calls may wrap the error in an array
+      }
+      return classify(status, headers, json.path("error"));
+    } catch (Exception e) {
+      return error(HttpErrors.kindForStatus(status), status, headers,
+          body.isBlank() ? "empty error body" : "error body is not JSON");
+    }
+  }
+
+  private ProviderException classify(int status, @Nullable HttpHeaders headers, JsonNode error) {
+    String grpc = String.valueOf(Json.text(error, "status"));
+    String message = String.valueOf(Json.text(error, "message"));
+    int code = status != 0 ? status : error.path("code").asInt(500);
+    ErrorKind kind = switch (grpc) {
+      case "RESOURCE_EXHAUSTED" -> ErrorKind.RATE_LIMITED;
+      case "UNAVAILABLE" -> ErrorKind.OVERLOADED;
+      case "INTERNAL", "UNKNOWN" -> ErrorKind.SERVER;
+      case "DEADLINE_EXCEEDED" -> ErrorKind.TIMEOUT;
+      case "UNAUTHENTICATED", "PERMISSION_DENIED" -> ErrorKind.AUTH;
+      case "INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND", "OUT_OF_RANGE" -> ErrorKind.INVALID_REQUEST;
+      default -> HttpErrors.kindForStatus(code);
+    };
+    Duration retryDelay = null;
+    for (JsonNode d : error.path("details")) {
+      String reason = String.valueOf(Json.text(d, "reason"));
+      if (reason.startsWith("API_KEY_")) {
+        kind = ErrorKind.AUTH; // Gemini answers a bad key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID
+      }
+      String delay = Json.text(d, "retryDelay");
+      if (delay != null && delay.endsWith("s")) {
+        try {
+          retryDelay = Duration.ofMillis((long) (Double.parseDouble(delay.substring(0, delay.length() - 1)) * 1000));
+        } catch (NumberFormatException ignored) {
+          // keep the header's value
+        }
+      }
+    }
+    String lowerMessage = lower(message);
+    if (kind == ErrorKind.INVALID_REQUEST && lowerMessage.contains("exceeds the maximum number of tokens")) {
+      kind = ErrorKind.CONTEXT_TOO_LONG;
+    }
+    if (headers == null) {
+      return new ProviderException(name, kind, "error in the stream: " + grpc + ": " + redactor.redact(message),
+          kind.retryable(), retryDelay, null);
+    }
+    Duration fromHeader = dev.orchestrator.providers.internal.HttpErrors.retryAfter(headers, clock);
+    return new ProviderException(name, kind, "HTTP " + code + ": " + redactor.redact(grpc + ": " + message),
+        kind.retryable(), fromHeader != null ? fromHeader : retryDelay, null);
+  }
+}

@@ -1,0 +1,259 @@
+package dev.orchestrator.providers.internal.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.providers.internal.Estimates;
+import dev.orchestrator.providers.internal.HttpErrors;
+import dev.orchestrator.providers.internal.HttpProvider;
+import dev.orchestrator.providers.internal.Json;
+import dev.orchestrator.providers.internal.Prompts;
+import dev.orchestrator.providers.internal.Settings;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The OpenAI Chat Completions API ({@code POST {baseUrl}/chat/completions}), also spoken by Ollama, vLLM,
+ * llama.cpp's server, LM Studio, OpenRouter, Groq and others. Streams with {@code stream_options.include_usage} so a
+ * streamed call is costed from the server's own count. Thread-safe.
+ */
+public final class OpenAiProvider extends HttpProvider {
+  public static final String TYPE = "openai";
+  public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+  public static final String DEFAULT_MODEL = "gpt-4o-mini";
+  public static final String KEY_ENV = "OPENAI_API_KEY";
+  private static final Set<String> JSON_MODES = Set.of("json_schema", "json_object", "none");
+
+  private final String maxTokensField;
+  private final String jsonMode;
+  private final @Nullable String organization;
+  private final @Nullable String project;
+
+  private OpenAiProvider(Settings s, @Nullable String key) {
+    super(s, DEFAULT_MODEL, DEFAULT_BASE_URL, key);
+    boolean official = isOfficial(baseUrl.getHost());
+    this.maxTokensField = s.string("maxTokensField", official ? "max_completion_tokens" : "max_tokens");
+    if (!maxTokensField.equals("max_tokens") && !maxTokensField.equals("max_completion_tokens")) {
+      throw s.invalid("maxTokensField", maxTokensField, "max_completion_tokens or max_tokens");
+    }
+    this.jsonMode = s.string("jsonMode", "json_schema").toLowerCase(Locale.ROOT);
+    if (!JSON_MODES.contains(jsonMode)) {
+      throw s.invalid("jsonMode", jsonMode, "json_schema, json_object or none");
+    }
+    this.organization = s.optional("organization");
+    this.project = s.optional("project");
+  }
+
+  /** Creates an instance; the key is required only for api.openai.com (local servers need none). */
+  public static OpenAiProvider create(Settings s) {
+    String base = s.string("baseUrl", DEFAULT_BASE_URL);
+    boolean official = base.contains("api.openai.com");
+    return new OpenAiProvider(s, s.apiKey(KEY_ENV, official));
+  }
+
+  private static boolean isOfficial(String host) {
+    return host.equalsIgnoreCase("api.openai.com");
+  }
+
+  @Override
+  protected HttpRequest newRequest(ProviderRequest request, boolean streaming) {
+    ObjectNode body = Json.object();
+    body.put("model", model);
+    ArrayNode messages = body.putArray("messages");
+    String schema = Prompts.schema(request);
+    String system = Prompts.system(request, schema != null && !jsonMode.equals("json_schema"));
+    if (system != null) {
+      messages.addObject().put("role", "system").put("content", system);
+    }
+    messages.addObject().put("role", "user").put("content", Prompts.user(request));
+    body.put(maxTokensField, maxTokens(request));
+    if (temperature != null) {
+      body.put("temperature", temperature);
+    }
+    if (schema != null && jsonMode.equals("json_schema")) {
+      ObjectNode format = body.putObject("response_format");
+      format.put("type", "json_schema");
+      ObjectNode js = format.putObject("json_schema");
+      js.put("name", "task_output");
+      try {
+        js.set("schema", Json.read(schema));
+      } catch (Exception e) {
+        throw new IllegalArgumentException("the expected output schema is not valid JSON: fix the task's schema", e);
+      }
+    } else if (schema != null && jsonMode.equals("json_object")) {
+      body.putObject("response_format").put("type", "json_object");
+    }
+    if (streaming) {
+      body.put("stream", true);
+      body.putObject("stream_options").put("include_usage", true);
+    }
+    HttpRequest.Builder b = jsonPost(resolve("/chat/completions"), body, streaming);
+    if (apiKey != null) {
+      b.header("Authorization", "Bearer " + apiKey);
+    }
+    if (organization != null) {
+      b.header("OpenAI-Organization", organization);
+    }
+    if (project != null) {
+      b.header("OpenAI-Project", project);
+    }
+    return b.build();
+  }
+
+  @Override
+  protected ProviderResponse parseResponse(JsonNode body) throws ProviderException {
+    JsonNode choices = body.get("choices");
+    if (choices == null || !choices.isArray() || choices.isEmpty()) {
+      if (Json.present(body.get("error"))) {
+        throw streamError(body.get("error"));
+      }
+      throw HttpErrors.malformed(name, "the reply has no choices", null, redactor);
+    }
+    JsonNode choice = choices.get(0);
+    JsonNode message = choice.path("message");
+    String content = Json.text(message, "content");
+    String refusal = Json.text(message, "refusal");
+    String finish = Json.text(choice, "finish_reason");
+    checkRefusal(content, refusal, finish);
+    String text = content == null ? "" : content;
+    return reply(text, usage(body.get("usage"), null, text), Json.text(body, "model"), Json.text(body, "id"));
+  }
+
+  private void checkRefusal(@Nullable String content, @Nullable String refusal, @Nullable String finish)
+      throws ProviderException {
+    if (refusal != null && !refusal.isEmpty()) {
+      throw refused("the model refused: " + refusal);
+    }
+    if ("content_filter".equals(finish)) {
+      throw refused("the reply was withheld by the content filter (finish_reason=content_filter)");
+    }
+  }
+
+  private TokenUsage usage(@Nullable JsonNode u, @Nullable ProviderRequest request, String text) {
+    if (!Json.present(u)) {
+      // some OpenAI-compatible servers report no usage: count roughly rather than call it free
+      return TokenUsage.of(0, Estimates.tokens(text));
+    }
+    long cached = Json.count(u.get("prompt_tokens_details"), "cached_tokens");
+    long reasoning = Json.count(u.get("completion_tokens_details"), "reasoning_tokens");
+    long in = Json.count(u, "prompt_tokens");
+    long out = Json.count(u, "completion_tokens");
+    return new TokenUsage(in, out, Math.min(cached, in), 0, Math.min(reasoning, out));
+  }
+
+  @Override
+  protected StreamAssembler newAssembler() {
+    return new StreamAssembler() {
+      private final StringBuilder text = new StringBuilder();
+      private final StringBuilder refusal = new StringBuilder();
+      private @Nullable JsonNode usage;
+      private @Nullable String id;
+      private @Nullable String answeringModel;
+      private @Nullable String finish;
+      private boolean done;
+
+      @Override
+      public void onEvent(@Nullable String event, String data) throws Exception {
+        if (data.equals("[DONE]")) {
+          done = true;
+          return;
+        }
+        JsonNode chunk = Json.read(data);
+        if (Json.present(chunk.get("error"))) {
+          throw streamError(chunk.get("error"));
+        }
+        if (id == null) {
+          id = Json.text(chunk, "id");
+        }
+        if (answeringModel == null) {
+          answeringModel = Json.text(chunk, "model");
+        }
+        if (Json.present(chunk.get("usage"))) {
+          usage = chunk.get("usage");
+        }
+        JsonNode choices = chunk.get("choices");
+        if (choices != null && choices.isArray()) {
+          for (JsonNode c : choices) {
+            if (c.path("index").asInt(0) != 0) {
+              continue;
+            }
+            JsonNode delta = c.path("delta");
+            String piece = Json.text(delta, "content");
+            if (piece != null) {
+              text.append(piece);
+            }
+            String r = Json.text(delta, "refusal");
+            if (r != null) {
+              refusal.append(r);
+            }
+            String f = Json.text(c, "finish_reason");
+            if (f != null) {
+              finish = f;
+            }
+          }
+        }
+      }
+
+      @Override
+      public ProviderResponse finish() throws ProviderException {
+        if (!done) {
+          throw HttpErrors.malformed(name, "the stream ended before data: [DONE] (truncated)", null, redactor);
+        }
+        checkRefusal(text.toString(), refusal.length() == 0 ? null : refusal.toString(), finish);
+        String t = text.toString();
+        return reply(t, usage(usage, null, t), answeringModel, id);
+      }
+    };
+  }
+
+  /** An error object sent inside a 200 reply or a stream. */
+  private ProviderException streamError(JsonNode error) {
+    String code = lower(Json.text(error, "code")) + " " + lower(Json.text(error, "type"));
+    String message = error.isTextual() ? error.asText() : Json.text(error, "message");
+    ErrorKind kind = code.contains("rate_limit") ? ErrorKind.RATE_LIMITED
+        : code.contains("context_length") ? ErrorKind.CONTEXT_TOO_LONG
+        : code.contains("invalid_request") ? ErrorKind.INVALID_REQUEST
+        : ErrorKind.SERVER;
+    return new ProviderException(name, kind, "error in the reply: " + redactor.redact(message), kind.retryable(),
+        null, null);
+  }
+
+  @Override
+  protected ProviderException errorFrom(int status, HttpHeaders headers, String body) {
+    ErrorKind kind = HttpErrors.kindForStatus(status);
+    String message = "no error body";
+    String code = "";
+    try {
+      JsonNode json = Json.read(body);
+      JsonNode error = json.get("error");
+      if (error != null && error.isTextual()) {
+        message = error.asText(); // Ollama and some others: {"error": "..."}
+      } else if (error != null) {
+        message = String.valueOf(Json.text(error, "message"));
+        code = lower(Json.text(error, "code")) + " " + lower(Json.text(error, "type"));
+      }
+    } catch (Exception e) {
+      message = body.isBlank() ? "empty error body" : "error body is not JSON";
+    }
+    if (code.contains("context_length_exceeded") || code.contains("string_above_max_length")) {
+      kind = ErrorKind.CONTEXT_TOO_LONG;
+    } else if (code.contains("content_policy") || code.contains("content_filter")) {
+      kind = ErrorKind.CONTENT_REFUSED;
+    } else if (code.contains("insufficient_quota")) {
+      return new ProviderException(name, ErrorKind.RATE_LIMITED, "HTTP " + status + ": quota exhausted ("
+          + redactor.redact(message) + "): add credit or raise the account's limit; waiting will not help", false,
+          null, null);
+    } else if (code.contains("invalid_api_key")) {
+      kind = ErrorKind.AUTH;
+    }
+    return error(kind, status, headers, message);
+  }
+}

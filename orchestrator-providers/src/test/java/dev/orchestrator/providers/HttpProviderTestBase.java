@@ -1,0 +1,126 @@
+package dev.orchestrator.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.spi.PluginConfig;
+import dev.orchestrator.spi.PluginContext;
+import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderFactory;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.testkit.ManualScheduler;
+import dev.orchestrator.testkit.MutableClock;
+import dev.orchestrator.testkit.ProviderContract;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * What the HTTP providers' tests share: a stub server replaying the vendor's shapes, virtual time for time limits,
+ * and the contract's hooks. Subclasses supply the vendor's replies.
+ */
+abstract class HttpProviderTestBase extends ProviderContract {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final CallContext CALL = new CallContext("test", "run-1", "task-1", 1);
+
+  final StubServer server = new StubServer();
+  final MutableClock clock = MutableClock.create();
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final Map<String, String> env = new HashMap<>();
+
+  HttpProviderTestBase() {
+    server.byDefault(success());
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  /** The factory under test. */
+  abstract ProviderFactory factory();
+
+  /** The environment variable the key is read from. */
+  abstract String keyEnv();
+
+  /** The path of the base URL on the stub server, such as {@code /v1}. */
+  abstract String basePath();
+
+  /** A successful whole reply in the vendor's shape. */
+  abstract StubServer.Reply success();
+
+  /** The vendor's error reply for a kind, or null. */
+  abstract StubServer.@Nullable Reply errorReply(ErrorKind kind);
+
+  Provider provider(String... props) {
+    env.putIfAbsent(keyEnv(), secret());
+    Map<String, String> p = new HashMap<>();
+    p.put("baseUrl", server.url(basePath()));
+    for (int i = 0; i + 1 < props.length; i += 2) {
+      p.put(props[i], props[i + 1]);
+    }
+    return factory().create(new PluginConfig("Test-" + factory().type(), factory().type(), p),
+        new PluginContext(clock, scheduler, env::get));
+  }
+
+  @Override
+  protected Provider createProvider() {
+    return provider();
+  }
+
+  @Override
+  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+    StubServer.Reply reply = errorReply(kind);
+    if (reply == null) {
+      return null;
+    }
+    server.enqueue(reply);
+    return provider();
+  }
+
+  @Override
+  protected @Nullable Provider createHangingProvider() {
+    server.enqueue(new StubServer.Hang());
+    return provider();
+  }
+
+  @Override
+  protected String secret() {
+    return "test-key-" + getClass().getSimpleName() + "-0123456789";
+  }
+
+  @Override
+  protected String factoryType() {
+    return factory().type();
+  }
+
+  static ProviderResponse get(CompletableFuture<ProviderResponse> f) throws Exception {
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  static ProviderException failure(CompletableFuture<ProviderResponse> f) throws Exception {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(ProviderException.class);
+      return (ProviderException) e.getCause();
+    }
+    throw new AssertionError("the call succeeded but was expected to fail");
+  }
+
+  static JsonNode json(String text) throws Exception {
+    return JSON.readTree(text);
+  }
+}
