@@ -85,7 +85,7 @@ public final class Workflow {
     return defaults;
   }
 
-  /** The names of every parameter a placeholder of a title or instructions uses, sorted. */
+  /** The names of every parameter a placeholder uses (titles, instructions, system prompts, expected outputs), sorted. */
   public Set<String> parameters() {
     return parameters;
   }
@@ -211,6 +211,14 @@ public final class Workflow {
         PromptTemplate prompt = t.prompt();
         params.addAll(title.parameters());
         params.addAll(prompt.parameters());
+        if (t.system() != null) {
+          PromptTemplate system = PromptTemplate.of(t.system());
+          params.addAll(system.parameters());
+          checkTaskReferences(t, system, problems);
+        }
+        if (t.expectedOutput() != null && t.expectedOutput().kind() == ExpectedOutput.Kind.TEXT) {
+          params.addAll(PromptTemplate.of(t.expectedOutput().content()).parameters());
+        }
         checkTaskReferences(t, title, problems);
         checkTaskReferences(t, prompt, problems);
       }

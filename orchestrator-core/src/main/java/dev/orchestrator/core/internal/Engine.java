@@ -494,8 +494,8 @@ public final class Engine implements AutoCloseable {
     emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name, attempt));
     slot.inFlight++;
     TaskSpec spec = n.spec;
-    ProviderRequest request = new ProviderRequest(prompt(n), spec.system(), spec.maxOutputTokens(),
-        spec.expectedOutput(), spec.taskType(), spec.timeout());
+    ProviderRequest request = new ProviderRequest(prompt(n), fill(n, spec.system()), spec.maxOutputTokens(),
+        expected(n), spec.taskType(), spec.timeout());
     CompletableFuture<ProviderResponse> call;
     MDC.put(MdcKeys.PROJECT, n.run.project);
     MDC.put(MdcKeys.RUN, n.run.id);
@@ -541,6 +541,19 @@ public final class Engine implements AutoCloseable {
       return n.spec.retry();
     }
     return n.slot.retry != null ? n.slot.retry : retryPolicy;
+  }
+
+  /** A text with its placeholders filled in one pass, like the prompt. */
+  private @Nullable String fill(TaskNode n, @Nullable String text) {
+    return text == null || text.indexOf("{{") < 0 ? text : PromptTemplate.of(text).render(name -> lookup(n, name));
+  }
+
+  private dev.orchestrator.workflow.@Nullable ExpectedOutput expected(TaskNode n) {
+    dev.orchestrator.workflow.ExpectedOutput e = n.spec.expectedOutput();
+    if (e == null || e.kind() != dev.orchestrator.workflow.ExpectedOutput.Kind.TEXT) {
+      return e;
+    }
+    return dev.orchestrator.workflow.ExpectedOutput.text(fill(n, e.content()));
   }
 
   private String prompt(TaskNode n) {

@@ -1,0 +1,53 @@
+package dev.orchestrator.templates;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.Priority;
+import dev.orchestrator.workflow.ExpectedOutput;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One task of a {@link Template}, before its placeholders are filled. Every field but the id is optional; what is
+ * not given takes the {@link dev.orchestrator.workflow.TaskSpec} default. Immutable and thread-safe.
+ *
+ * @param id the task id as text; a numeric id of the roadmap ({@code "id": 1}) becomes {@code "1"}
+ * @param title a short name with placeholders, or null for the id
+ * @param instructions the prompt with placeholders, or null for the title (the roadmap's "Edit and refine" task has none)
+ * @param system a system prompt with placeholders, or null
+ * @param providers {@code assigned_to}: provider instances in order of preference, lower case; empty for the default
+ * @param dependsOn {@code depends_on}: ids of the tasks this one waits for
+ * @param priority the priority, or null for medium
+ * @param taskType the kind of work, or null for {@code general}
+ * @param review a review by another provider, or null
+ * @param maxCost the most the task may spend, or null
+ * @param timeout the longest one provider call may take, or null
+ * @param maxOutputTokens the most output tokens to ask for, or null
+ * @param expectedOutput what the output should look like (text placeholders are filled), or null
+ * @param question a question put to a human before the task runs, whose answer fills {@code {{input}}}, or null
+ * @param schedule a cron expression (5 or 6 fields, or {@code @daily} and the like) for recurring runs, or null
+ */
+public record TemplateTask(
+    String id,
+    @Nullable String title,
+    @Nullable String instructions,
+    @Nullable String system,
+    List<String> providers,
+    List<String> dependsOn,
+    @Nullable Priority priority,
+    @Nullable String taskType,
+    @Nullable TaskReview review,
+    @Nullable Money maxCost,
+    @Nullable Duration timeout,
+    @Nullable Integer maxOutputTokens,
+    @Nullable ExpectedOutput expectedOutput,
+    @Nullable String question,
+    @Nullable String schedule) {
+
+  public TemplateTask {
+    Objects.requireNonNull(id, "id");
+    providers = List.copyOf(providers);
+    dependsOn = List.copyOf(dependsOn);
+  }
+}
