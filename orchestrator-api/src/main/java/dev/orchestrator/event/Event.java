@@ -6,7 +6,7 @@ import java.time.Instant;
  * Something that happened in a project. Immutable and thread-safe.
  */
 public sealed interface Event
-    permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent {
+    permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent {
   /** The project it happened in. */
   String project();
 

@@ -5,6 +5,11 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.core.internal.Engine;
 import dev.orchestrator.core.internal.ExecutorScheduler;
 import dev.orchestrator.core.internal.PluginDiscovery;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.budget.CostReport;
+import dev.orchestrator.budget.Plan;
+import dev.orchestrator.core.internal.BudgetLedger;
 import dev.orchestrator.event.EventListener;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.CircuitState;
@@ -154,6 +159,46 @@ public final class Orchestrator implements AutoCloseable {
     return engine.failureReport(window);
   }
 
+  /**
+   * Sets or replaces a hard spending limit, at run time. Raising a limit resumes the tasks it held back; lowering it
+   * below what is spent lets no new call start under it.
+   *
+   * @throws IllegalArgumentException when the scope names a provider that is not configured
+   */
+  public void setBudget(Budget budget) {
+    engine.setBudget(budget);
+  }
+
+  /** Removes a limit; returns whether there was one. Tasks it held back resume. */
+  public boolean removeBudget(BudgetScope scope) {
+    return engine.removeBudget(scope);
+  }
+
+  /** Every limit set. */
+  public List<Budget> budgets() {
+    return engine.budgets();
+  }
+
+  /** The cost report of everything: spent, reserved, remaining, forecast, and every account. */
+  public CostReport costReport() {
+    return engine.costReport(null);
+  }
+
+  /** The cost report of one project. */
+  public CostReport costReport(String project) {
+    return engine.costReport(Objects.requireNonNull(project, "project"));
+  }
+
+  /**
+   * A dry run of a workflow: no provider is called and nothing is submitted. The plan lists the waves, the provider
+   * and estimated cost and duration of each task, totals against every budget, and the problems found (missing
+   * parameters, unknown providers, open circuits, paused providers, budgets the expected cost would break, tasks
+   * that can never run).
+   */
+  public Plan plan(String project, Workflow workflow, Map<String, ?> params) {
+    return engine.plan(project, workflow, params);
+  }
+
   /** The provider instance names, sorted. */
   public List<String> providers() {
     return engine.providers();
@@ -212,6 +257,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, CircuitBreakerPolicy> providerBreakers = new HashMap<>();
     private final Map<String, RateLimit> rateLimits = new HashMap<>();
     private final Map<String, java.util.Set<String>> taskTypes = new HashMap<>();
+    private java.time.@Nullable ZoneId budgetZone;
+    private final List<Budget> initialBudgets = new ArrayList<>();
     private Function<String, @Nullable String> environment = System::getenv;
     private @Nullable ClassLoader classLoader;
 
@@ -330,6 +377,18 @@ public final class Orchestrator implements AutoCloseable {
       for (String t : types) {
         set.add(t.toLowerCase(Locale.ROOT));
       }
+      return this;
+    }
+
+    /** The time zone whose midnight starts a new day for daily budgets; the clock's zone by default. */
+    public Builder budgetZone(java.time.ZoneId zone) {
+      this.budgetZone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /** A spending limit from the start (more can be set at run time with {@link Orchestrator#setBudget}). */
+    public Builder budget(Budget budget) {
+      initialBudgets.add(Objects.requireNonNull(budget, "budget"));
       return this;
     }
 
@@ -453,8 +512,18 @@ public final class Orchestrator implements AutoCloseable {
         exec = es;
       }
       Store st = store != null ? store : InMemoryStore.create();
+      BudgetLedger ledger = new BudgetLedger();
+      for (Budget b : initialBudgets) {
+        if ((b.scope().kind() == BudgetScope.Kind.PROVIDER || b.scope().kind() == BudgetScope.Kind.PROVIDER_DAILY)
+            && !all.containsKey(b.scope().name())) {
+          closeAll(owned);
+          throw new IllegalStateException("a budget names provider '" + b.scope().name() + "', which is not "
+              + "registered (registered: " + all.keySet() + "): fix the name");
+        }
+        ledger.setLimit(b);
+      }
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
-          retryPolicy);
+          retryPolicy, ledger, budgetZone != null ? budgetZone : clock.getZone());
       return new Orchestrator(engine, st, List.copyOf(owned), problems);
     }
 

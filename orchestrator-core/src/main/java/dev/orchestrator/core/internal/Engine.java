@@ -1,6 +1,17 @@
 package dev.orchestrator.core.internal;
 
 import dev.failsafe.CircuitBreaker;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetLine;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.budget.CostReport;
+import dev.orchestrator.budget.Plan;
+import dev.orchestrator.event.BudgetLimitReachedEvent;
+import dev.orchestrator.event.BudgetThresholdCrossedEvent;
+import dev.orchestrator.spi.provider.CostEstimate;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.event.CircuitClosedEvent;
 import dev.orchestrator.event.CircuitHalfOpenedEvent;
@@ -101,6 +112,17 @@ public final class Engine implements AutoCloseable {
   private final long boostMillis;
   private final Executor executor;
   private final RetryPolicy retryPolicy;
+  private final BudgetLedger ledger;
+  private final ZoneId budgetZone;
+  /** Tasks a budget holds back, oldest first. Confined to the drain loop. */
+  private final List<TaskNode> budgetPaused = new ArrayList<>();
+  /** The accounts whose limit currently stops work (each announced once). Confined to the drain loop. */
+  private final java.util.Set<BudgetLedger.Key> limitReached = new java.util.HashSet<>();
+  private Scheduler.@Nullable Cancellable midnightTimer;
+  /** Settled cost by project, provider, task type and day, for reports. Confined to the drain loop. */
+  private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
+
+  private record SpendKey(String project, String provider, String taskType, LocalDate day) {}
   private final java.util.Random jitter = new java.util.Random();
   /** The outcome of every ended attempt, newest last, at most {@link #ATTEMPT_LOG_SIZE}. Confined to the drain loop. */
   private final ArrayDeque<AttemptOutcome> attemptLog = new ArrayDeque<>();
@@ -133,8 +155,10 @@ public final class Engine implements AutoCloseable {
    */
   public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
       @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
-      RetryPolicy retryPolicy) {
+      RetryPolicy retryPolicy, BudgetLedger ledger, ZoneId budgetZone) {
     this.clock = clock;
+    this.ledger = ledger;
+    this.budgetZone = budgetZone;
     this.scheduler = scheduler;
     this.store = store;
     this.retryPolicy = retryPolicy;
@@ -459,9 +483,13 @@ public final class Engine implements AutoCloseable {
           break;
         }
         TaskNode n = slot.take(now, boostMillis, booster);
+        ProviderRequest request = request(n);
+        if (!reserve(n, request)) {
+          continue;
+        }
         n.probe = state == CircuitBreaker.State.HALF_OPEN;
         slot.probeInFlight |= n.probe;
-        startCall(n);
+        startCall(n, request);
       }
     }
   }
@@ -486,7 +514,335 @@ public final class Engine implements AutoCloseable {
     return allowed;
   }
 
-  private void startCall(TaskNode n) {
+  private ProviderRequest request(TaskNode n) {
+    TaskSpec spec = n.spec;
+    return new ProviderRequest(prompt(n), fill(n, spec.system()), spec.maxOutputTokens(), expected(n),
+        spec.taskType(), spec.timeout());
+  }
+
+  // ---------------------------------------------------------------- budgets
+
+  /** The accounts a call of {@code n} on {@code slot} touches, today in the budget zone. */
+  private List<BudgetLedger.Key> budgetKeys(TaskNode n, Slot slot) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
+    return List.of(new BudgetLedger.Key(BudgetScope.global(), null),
+        new BudgetLedger.Key(BudgetScope.project(n.run.project), null),
+        new BudgetLedger.Key(BudgetScope.provider(slot.name), null),
+        new BudgetLedger.Key(BudgetScope.providerDaily(slot.name), today),
+        new BudgetLedger.Key(BudgetScope.run(n.run.id), null),
+        new BudgetLedger.Key(BudgetScope.task(n.run.id, n.id()), null));
+  }
+
+  private static CostEstimate estimate(Slot slot, ProviderRequest request) {
+    try {
+      return slot.provider.estimate(request);
+    } catch (RuntimeException e) {
+      log.warn("Estimate failed; the call is reserved as free (provider={})", slot.name, e);
+      return CostEstimate.free();
+    }
+  }
+
+  private static @Nullable BigDecimal maxCost(TaskNode n) {
+    return n.spec.maxCost() == null ? null : n.spec.maxCost().amount();
+  }
+
+  /**
+   * Reserves the call's worst case on every account it touches; when any limit would break, pauses the task instead
+   * and returns false. A free call reserves nothing.
+   */
+  private boolean reserve(TaskNode n, ProviderRequest request) {
+    BigDecimal worst = estimate(n.slot, request).high().amount();
+    if (worst.signum() <= 0) {
+      return true;
+    }
+    List<BudgetLedger.Key> keys = budgetKeys(n, n.slot);
+    BudgetLedger.Breach breach = ledger.reserve(keys, worst, maxCost(n));
+    if (breach == null) {
+      n.reservedKeys = keys;
+      n.reserved = worst;
+      return true;
+    }
+    budgetPause(n, breach);
+    return false;
+  }
+
+  private void budgetPause(TaskNode n, BudgetLedger.Breach b) {
+    Instant now = clock.instant();
+    n.pausedEstimate = b.wanted();
+    String scope = b.key().scope() + (b.key().day() == null ? "" : " " + b.key().day());
+    String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
+        + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
+        + "; raise the limit" + (b.key().day() == null ? "" : " or wait for the next day");
+    update(n, n.record.moveTo(TaskState.PAUSED, now));
+    budgetPaused.add(n);
+    emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
+    if (limitReached.add(b.key())) {
+      log.warn("Budget limit stops work (scope={}, spent={}, reserved={}, limit={})", scope, b.spent(), b.reserved(),
+          b.limit());
+      emit(n.run, new BudgetLimitReachedEvent(n.run.project, n.run.id, now, b.key().scope(), Money.usd(b.spent()),
+          Money.usd(b.reserved()), Money.usd(b.limit()), Money.usd(b.wanted())));
+    }
+    if (b.key().day() != null) {
+      scheduleMidnight();
+    }
+  }
+
+  private void scheduleMidnight() {
+    if (midnightTimer != null) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant next = LocalDate.ofInstant(now, budgetZone).plusDays(1).atStartOfDay(budgetZone).toInstant();
+    midnightTimer = scheduler.schedule(() -> post(() -> {
+      midnightTimer = null;
+      resumeBudgetPaused();
+    }), Duration.between(now, next));
+  }
+
+  /** Releases a call's reservation and records its real cost; paused tasks that now fit go back to their lanes. */
+  private void settle(TaskNode n, BigDecimal actual) {
+    List<BudgetLedger.Key> keys = n.reservedKeys;
+    BigDecimal reserved = n.reserved;
+    n.reservedKeys = null;
+    n.reserved = BigDecimal.ZERO;
+    if (keys == null) {
+      if (actual.signum() <= 0) {
+        return;
+      }
+      keys = budgetKeys(n, n.slot);
+    }
+    List<BudgetLedger.Crossing> crossings = ledger.settle(keys, reserved, actual);
+    if (actual.signum() > 0) {
+      spending.merge(new SpendKey(n.run.project, n.slot.name, n.spec.taskType(),
+          LocalDate.ofInstant(clock.instant(), budgetZone)), actual, BigDecimal::add);
+    }
+    for (BudgetLedger.Crossing c : crossings) {
+      log.info("Budget threshold crossed (scope={}, threshold={}, spent={}, limit={})", c.key().scope(),
+          c.threshold(), c.spent(), c.limit());
+      emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, clock.instant(), c.key().scope(),
+          c.threshold(), Money.usd(c.spent()), Money.usd(c.limit())));
+    }
+    resumeBudgetPaused();
+  }
+
+  private void resumeBudgetPaused() {
+    if (budgetPaused.isEmpty()) {
+      return;
+    }
+    boolean daily = false;
+    for (TaskNode n : new ArrayList<>(budgetPaused)) {
+      if (n.state() != TaskState.PAUSED) {
+        budgetPaused.remove(n);
+        continue;
+      }
+      List<BudgetLedger.Key> keys = budgetKeys(n, n.slot);
+      if (ledger.fits(keys, n.pausedEstimate, maxCost(n))) {
+        budgetPaused.remove(n);
+        enqueue(n);
+      } else {
+        daily = true;
+      }
+    }
+    if (daily) {
+      scheduleMidnight();
+    }
+    if (budgetPaused.isEmpty()) {
+      limitReached.clear();
+    }
+  }
+
+  /** Sets or replaces a limit; tasks it held back and that now fit resume. */
+  public void setBudget(Budget budget) {
+    Objects.requireNonNull(budget, "budget");
+    checkScope(budget.scope());
+    call(() -> {
+      ledger.setLimit(budget);
+      limitReached.removeIf(k -> k.scope().equals(budget.scope()));
+      resumeBudgetPaused();
+      return null;
+    });
+  }
+
+  /** Removes a limit; returns whether there was one. */
+  public boolean removeBudget(BudgetScope scope) {
+    return call(() -> {
+      boolean removed = ledger.removeLimit(scope);
+      limitReached.removeIf(k -> k.scope().equals(scope));
+      resumeBudgetPaused();
+      return removed;
+    });
+  }
+
+  /** Every limit set. */
+  public List<Budget> budgets() {
+    return ledger.limits();
+  }
+
+  private void checkScope(BudgetScope scope) {
+    if ((scope.kind() == BudgetScope.Kind.PROVIDER || scope.kind() == BudgetScope.Kind.PROVIDER_DAILY)
+        && !slots.containsKey(scope.name())) {
+      throw new IllegalArgumentException("budget names provider '" + scope.name() + "', which is not configured "
+          + "(configured: " + slots.keySet() + "): fix the name");
+    }
+  }
+
+  /** The cost report of one project, or of everything when {@code project} is null. */
+  public CostReport costReport(@Nullable String project) {
+    return call(() -> {
+      LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
+      BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
+      BudgetLedger.Key key = new BudgetLedger.Key(covering, null);
+      BigDecimal spent = ledger.spent(key);
+      BigDecimal reserved = ledger.reserved(key);
+      Budget limit = ledger.limit(covering);
+      BigDecimal remainingWork = BigDecimal.ZERO;
+      for (RunHandle h : handles.values()) {
+        RunState run = h.run();
+        if ((project == null || run.project.equals(project)) && run.record.status() == RunStatus.RUNNING) {
+          for (TaskNode n : run.nodes) {
+            TaskState st = n.state();
+            if (!st.isTerminal() && st != TaskState.RUNNING) {
+              remainingWork = remainingWork.add(estimate(n.slot, request(n)).expected().amount());
+            }
+          }
+        }
+      }
+      Map<String, Money> byProvider = new java.util.TreeMap<>();
+      Map<String, Money> byType = new java.util.TreeMap<>();
+      Map<String, Money> byDay = new java.util.TreeMap<>();
+      spending.forEach((k, v) -> {
+        if (project == null || k.project().equals(project)) {
+          byProvider.merge(k.provider(), Money.usd(v), Money::plus);
+          byType.merge(k.taskType(), Money.usd(v), Money::plus);
+          byDay.merge(k.day().toString(), Money.usd(v), Money::plus);
+        }
+      });
+      List<BudgetLine> lines = ledger.lines(k -> switch (k.scope().kind()) {
+        case GLOBAL -> project == null;
+        case PROJECT -> project == null || k.scope().name().equals(project);
+        case PROVIDER -> true;
+        case PROVIDER_DAILY -> today.equals(k.day());
+        case RUN, TASK -> false;
+      }, limitReached);
+      return new CostReport(clock.instant(), project, Money.usd(spent), Money.usd(reserved),
+          limit == null ? null : limit.limit(), Money.usd(spent.add(reserved).add(remainingWork)), byProvider, byType,
+          byDay, lines);
+    });
+  }
+
+  /**
+   * A dry run: waves, providers, estimates, totals against budgets and problems, without calling any provider or
+   * changing any state.
+   */
+  public Plan plan(String project, Workflow workflow, Map<String, ?> params) {
+    checkProject(project);
+    Objects.requireNonNull(workflow, "workflow");
+    List<String> problems = new ArrayList<>();
+    Map<String, String> values = new LinkedHashMap<>(workflow.defaults());
+    params.forEach((k, v) -> {
+      if (v == null) {
+        problems.add("parameter '" + k + "' is null: pass a value or leave it out to use its default");
+      } else {
+        values.put(k, render(v));
+      }
+    });
+    for (String missing : workflow.missingParameters(values)) {
+      problems.add("parameter '" + missing + "' has no value: pass it or give the workflow a default");
+    }
+    return call(() -> {
+      List<TaskSpec> specs = workflow.tasks();
+      int[] wave = new int[specs.size()];
+      Duration[] finish = new Duration[specs.size()];
+      List<List<Plan.Step>> waves = new ArrayList<>();
+      Money low = Money.ZERO;
+      Money expected = Money.ZERO;
+      Money high = Money.ZERO;
+      Duration longest = Duration.ZERO;
+      Map<String, Money> byProvider = new LinkedHashMap<>();
+      for (int i = 0; i < specs.size(); i++) {
+        TaskSpec spec = specs.get(i);
+        Duration start = Duration.ZERO;
+        for (String dep : spec.dependsOn()) {
+          int d = workflow.indexOf(dep);
+          wave[i] = Math.max(wave[i], wave[d] + 1);
+          start = start.compareTo(finish[d]) >= 0 ? start : finish[d];
+        }
+        Slot[] candidates = candidates(spec, problems);
+        Slot chosen = null;
+        if (candidates != null) {
+          for (Slot c : candidates) {
+            if (c.available()) {
+              chosen = c;
+              break;
+            }
+          }
+          if (chosen == null) {
+            chosen = candidates[0];
+            problems.add("task '" + spec.id() + "' would wait: " + (chosen.paused
+                ? "provider " + chosen.name + " is paused (" + chosen.pauseReason + ")"
+                : "provider " + chosen.name + "'s circuit is open until "
+                    + chosen.openedAt.plus(chosen.breakerPolicy.openFor())) + " and no other candidate is available");
+          }
+        }
+        String title = PromptTemplate.of(spec.title()).render(values::get);
+        Plan.Step step;
+        if (chosen == null) {
+          step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
+        } else {
+          ProviderRequest request = new ProviderRequest(PromptTemplate.of(spec.instructions()).render(values::get),
+              spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values::get),
+              spec.maxOutputTokens(), spec.expectedOutput(), spec.taskType(), spec.timeout());
+          CostEstimate e = estimate(chosen, request);
+          step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
+              e.expectedDuration());
+          if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
+            problems.add("task '" + spec.id() + "' can never run: even its cheapest reply (" + e.low()
+                + ") costs more than its maxCost (" + spec.maxCost() + "); raise maxCost or shorten the prompt");
+          }
+          byProvider.merge(chosen.name, e.expected(), Money::plus);
+        }
+        finish[i] = start.plus(step.duration());
+        longest = longest.compareTo(finish[i]) >= 0 ? longest : finish[i];
+        while (waves.size() <= wave[i]) {
+          waves.add(new ArrayList<>());
+        }
+        waves.get(wave[i]).add(step);
+        low = low.plus(step.low());
+        expected = expected.plus(step.expected());
+        high = high.plus(step.high());
+      }
+      LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
+      List<BudgetLedger.Key> keys = new ArrayList<>();
+      keys.add(new BudgetLedger.Key(BudgetScope.global(), null));
+      keys.add(new BudgetLedger.Key(BudgetScope.project(project), null));
+      for (String p : byProvider.keySet()) {
+        keys.add(new BudgetLedger.Key(BudgetScope.provider(p), null));
+        keys.add(new BudgetLedger.Key(BudgetScope.providerDaily(p), today));
+      }
+      List<BudgetLine> lines = new ArrayList<>();
+      for (BudgetLedger.Key k : keys) {
+        Budget b = ledger.limit(k.scope());
+        if (b == null) {
+          continue;
+        }
+        BigDecimal spent = ledger.spent(k);
+        BigDecimal reserved = ledger.reserved(k);
+        Money wanted = switch (k.scope().kind()) {
+          case PROVIDER, PROVIDER_DAILY -> byProvider.get(k.scope().name());
+          default -> expected;
+        };
+        lines.add(new BudgetLine(k.scope(), k.day(), Money.usd(spent), Money.usd(reserved), b.limit(),
+            limitReached.contains(k)));
+        if (spent.add(reserved).add(wanted.amount()).compareTo(b.limit().amount()) > 0) {
+          problems.add("the expected cost " + wanted + " would break the budget " + k.scope() + " (" + Money.usd(spent)
+              + " spent and " + Money.usd(reserved) + " reserved of " + b.limit() + "): raise it or trim the work");
+        }
+      }
+      return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems);
+    });
+  }
+
+  private void startCall(TaskNode n, ProviderRequest request) {
     Instant now = clock.instant();
     Slot slot = n.slot;
     update(n, n.record.moveTo(TaskState.RUNNING, now).withAttemptStarted(slot.name, now));
@@ -494,8 +850,6 @@ public final class Engine implements AutoCloseable {
     emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name, attempt));
     slot.inFlight++;
     TaskSpec spec = n.spec;
-    ProviderRequest request = new ProviderRequest(prompt(n), fill(n, spec.system()), spec.maxOutputTokens(),
-        expected(n), spec.taskType(), spec.timeout());
     CompletableFuture<ProviderResponse> call;
     MDC.put(MdcKeys.PROJECT, n.run.project);
     MDC.put(MdcKeys.RUN, n.run.id);
@@ -587,6 +941,7 @@ public final class Engine implements AutoCloseable {
       return; // cancelled or timed out already; this late result is dropped
     }
     endCall(n);
+    settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
     if (error == null && response == null) {
       error = new ProviderException(n.slot.name, ErrorKind.MALFORMED_RESPONSE, "provider completed with no response");
     }
@@ -775,6 +1130,7 @@ public final class Engine implements AutoCloseable {
   private void stopCall(TaskNode n, Outcome outcome, ErrorKind kind) {
     CompletableFuture<ProviderResponse> f = n.call;
     endCall(n);
+    settle(n, BigDecimal.ZERO);
     if (n.probe && outcome == Outcome.CANCELLED) {
       n.probe = false;
       n.slot.probeInFlight = false;
@@ -953,7 +1309,10 @@ public final class Engine implements AutoCloseable {
       case RUNNING -> stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
       case READY -> n.slot.remove(n);
       case AWAITING_INPUT -> closeQuestion(n);
-      case PAUSED -> n.slot.pausedNodes.remove(n);
+      case PAUSED -> {
+        n.slot.pausedNodes.remove(n);
+        budgetPaused.remove(n);
+      }
       default -> {
         if (n.timer != null) {
           n.timer.cancel();

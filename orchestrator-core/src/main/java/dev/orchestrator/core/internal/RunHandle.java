@@ -20,6 +20,10 @@ final class RunHandle implements Run {
     this.run = run;
   }
 
+  RunState run() {
+    return run;
+  }
+
   @Override
   public String id() {
     return run.id;

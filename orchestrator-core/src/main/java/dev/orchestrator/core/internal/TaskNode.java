@@ -31,6 +31,11 @@ final class TaskNode {
   int failuresOnSlot;
   /** Whether its call in flight is its provider's half-open probe. */
   boolean probe;
+  /** The budget accounts its call in flight reserved on, or null. */
+  java.util.@Nullable List<BudgetLedger.Key> reservedKeys;
+  java.math.BigDecimal reserved = java.math.BigDecimal.ZERO;
+  /** The worst case that did not fit when a budget paused it. */
+  java.math.BigDecimal pausedEstimate = java.math.BigDecimal.ZERO;
 
   /** How many dependencies have not succeeded yet. */
   int pending;

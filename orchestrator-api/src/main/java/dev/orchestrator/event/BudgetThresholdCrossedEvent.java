@@ -1,0 +1,9 @@
+package dev.orchestrator.event;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.BudgetScope;
+import java.time.Instant;
+
+/** Spending under a budget crossed one of its alert thresholds; fires once per threshold and period. */
+public record BudgetThresholdCrossedEvent(String project, String runId, Instant at, BudgetScope scope,
+    double threshold, Money spent, Money limit) implements BudgetEvent {}
