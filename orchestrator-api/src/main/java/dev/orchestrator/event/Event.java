@@ -6,7 +6,8 @@ import java.time.Instant;
  * Something that happened in a project. Immutable and thread-safe.
  */
 public sealed interface Event
-    permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent {
+    permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent,
+        ProjectPausedEvent, ProjectResumedEvent {
   /** The project it happened in. */
   String project();
 

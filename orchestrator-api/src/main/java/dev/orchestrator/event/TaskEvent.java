@@ -1,7 +1,8 @@
 package dev.orchestrator.event;
 
 /** An event about one task. */
-public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent {
+public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent,
+    TaskPriorityChangedEvent {
   /** The task's id in its workflow. */
   String taskId();
 }

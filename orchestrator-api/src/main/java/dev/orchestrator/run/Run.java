@@ -73,6 +73,14 @@ public interface Run {
    */
   void resume(String taskId);
 
+  /**
+   * Changes a task's priority. A ready task moves to the tail of its new lane; a task not yet ready uses it when it
+   * becomes ready. Finished or running tasks keep theirs (it is recorded for a resume).
+   *
+   * @throws IllegalArgumentException when the workflow has no such task
+   */
+  void changePriority(String taskId, dev.orchestrator.Priority priority);
+
   /** Stops a subscription. */
   @FunctionalInterface
   interface Subscription extends AutoCloseable {

@@ -112,6 +112,18 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public List<String> projects() {
+    List<String> out = new ArrayList<>();
+    projects.forEach((name, p) -> {
+      if (!p.runs.isEmpty()) {
+        out.add(name);
+      }
+    });
+    out.sort(null);
+    return out;
+  }
+
+  @Override
   public List<RunRecord> runs(String project) {
     Project p = projects.get(project);
     if (p == null) {

@@ -146,6 +146,31 @@ public final class Orchestrator implements AutoCloseable {
     engine.resumeProvider(provider);
   }
 
+  /**
+   * Pauses a project: its queued tasks wait in {@code PAUSED}, running calls finish, and tasks that become ready
+   * meanwhile wait too.
+   *
+   * @throws IllegalArgumentException when the project name or the reason is invalid
+   */
+  public void pauseProject(String project, String reason) {
+    engine.pauseProject(project, reason);
+  }
+
+  /** Resumes a paused project; its paused tasks are queued again. Does nothing when it is not paused. */
+  public void resumeProject(String project) {
+    engine.resumeProject(project);
+  }
+
+  /** Why a project is paused, or empty when it is not. */
+  public Optional<String> projectPause(String project) {
+    return Optional.ofNullable(engine.projectPause(project));
+  }
+
+  /** The names of every project with a run in the store, sorted. */
+  public List<String> projects() {
+    return store.projects();
+  }
+
   /** A provider's circuit breaker and pause state now. */
   public CircuitState circuit(String provider) {
     return engine.circuit(provider);

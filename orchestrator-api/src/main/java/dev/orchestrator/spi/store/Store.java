@@ -29,6 +29,9 @@ public interface Store extends AutoCloseable {
   /** A run, if the project has it. */
   Optional<RunRecord> run(String project, String runId);
 
+  /** The names of every project with at least one run, sorted. */
+  List<String> projects();
+
   /** The project's runs, oldest first. */
   List<RunRecord> runs(String project);
 

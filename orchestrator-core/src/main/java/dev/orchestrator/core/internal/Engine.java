@@ -121,6 +121,10 @@ public final class Engine implements AutoCloseable {
   private Scheduler.@Nullable Cancellable midnightTimer;
   /** Settled cost by project, provider, task type and day, for reports. Confined to the drain loop. */
   private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
+  /** Paused projects and why: read by any thread, written in the drain loop. */
+  private final ConcurrentHashMap<String, String> pausedProjects = new ConcurrentHashMap<>();
+  /** Confined to the drain loop. */
+  private final Map<String, List<TaskNode>> projectPausedNodes = new HashMap<>();
 
   private record SpendKey(String project, String provider, String taskType, LocalDate day) {}
   private final java.util.Random jitter = new java.util.Random();
@@ -425,7 +429,7 @@ public final class Engine implements AutoCloseable {
   private void enqueue(TaskNode n) {
     TaskState from = n.state();
     Instant now = clock.instant();
-    n.lane = n.spec.priority().ordinal();
+    n.lane = n.priority.ordinal();
     if (!n.slot.available()) {
       Slot alternative = firstAvailable(n, null);
       if (alternative != null) {
@@ -434,13 +438,17 @@ public final class Engine implements AutoCloseable {
       }
     }
     TaskRecord r = n.record.moveTo(TaskState.READY, now);
-    if (r.lane() != n.spec.priority()) {
-      r = r.withLane(n.spec.priority());
+    if (r.lane() != n.priority) {
+      r = r.withLane(n.priority);
     }
     update(n, r);
-    emit(n.run, new TaskReadyEvent(n.run.project, n.run.id, n.id(), now, from, n.spec.priority()));
-    if (n.slot.paused) {
-      pause(n, n.slot.pauseReason);
+    emit(n.run, new TaskReadyEvent(n.run.project, n.run.id, n.id(), now, from, n.priority));
+    String projectPause = pausedProjects.get(n.run.project);
+    if (projectPause != null) {
+      pause(n, "project " + n.run.project + " is paused: " + projectPause,
+          projectPausedNodes.computeIfAbsent(n.run.project, k -> new ArrayList<>()));
+    } else if (n.slot.paused) {
+      pause(n, "provider " + n.slot.name + " is paused: " + n.slot.pauseReason, n.slot.pausedNodes);
     } else {
       n.slot.enqueue(n, now.toEpochMilli());
     }
@@ -456,12 +464,78 @@ public final class Engine implements AutoCloseable {
     return null;
   }
 
-  private void pause(TaskNode n, @Nullable String reason) {
+  /** Holds a ready task back in {@code waiting} until whatever paused it is lifted. */
+  private void pause(TaskNode n, String why, List<TaskNode> waiting) {
     Instant now = clock.instant();
-    String why = "provider " + n.slot.name + " is paused" + (reason == null ? "" : ": " + reason);
     update(n, n.record.moveTo(TaskState.PAUSED, now));
-    n.slot.pausedNodes.add(n);
+    waiting.add(n);
     emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, why));
+  }
+
+  /** Changes a task's priority; a ready task moves to the tail of its new lane. */
+  void changePriority(RunState run, String taskId, Priority priority) {
+    TaskNode n = node(run, taskId);
+    Objects.requireNonNull(priority, "priority");
+    call(() -> {
+      Priority from = n.priority;
+      if (from == priority) {
+        return null;
+      }
+      n.priority = priority;
+      Instant now = clock.instant();
+      if (n.state() == TaskState.READY) {
+        n.slot.remove(n);
+        n.lane = priority.ordinal();
+        n.slot.enqueue(n, now.toEpochMilli());
+      }
+      update(n, n.record.withLane(priority));
+      emit(run, new dev.orchestrator.event.TaskPriorityChangedEvent(run.project, run.id, n.id(), now, from, priority));
+      return null;
+    });
+  }
+
+  /** Pauses a project: its queued tasks wait in PAUSED, running calls finish. */
+  public void pauseProject(String project, String reason) {
+    checkProject(project);
+    checkText("reason", reason);
+    call(() -> {
+      if (pausedProjects.putIfAbsent(project, reason) != null) {
+        return null;
+      }
+      emit(null, new dev.orchestrator.event.ProjectPausedEvent(project, clock.instant(), reason));
+      List<TaskNode> waiting = projectPausedNodes.computeIfAbsent(project, k -> new ArrayList<>());
+      for (Slot slot : slotArray) {
+        for (TaskNode n : slot.removeProject(project)) {
+          pause(n, "project " + project + " is paused: " + reason, waiting);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Resumes a paused project: its paused tasks are queued again, in the order they were paused. */
+  public void resumeProject(String project) {
+    checkProject(project);
+    call(() -> {
+      if (pausedProjects.remove(project) == null) {
+        return null;
+      }
+      emit(null, new dev.orchestrator.event.ProjectResumedEvent(project, clock.instant()));
+      List<TaskNode> waiting = projectPausedNodes.remove(project);
+      if (waiting != null) {
+        for (TaskNode n : waiting) {
+          if (n.state() == TaskState.PAUSED) {
+            enqueue(n);
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Whether a project is paused, and why; null when it is not. */
+  public @Nullable String projectPause(String project) {
+    return pausedProjects.get(project);
   }
 
   private void onBoosted(TaskNode n, int fromLane, int toLane) {
@@ -1312,6 +1386,10 @@ public final class Engine implements AutoCloseable {
       case PAUSED -> {
         n.slot.pausedNodes.remove(n);
         budgetPaused.remove(n);
+        List<TaskNode> waiting = projectPausedNodes.get(n.run.project);
+        if (waiting != null) {
+          waiting.remove(n);
+        }
       }
       default -> {
         if (n.timer != null) {
@@ -1460,7 +1538,7 @@ public final class Engine implements AutoCloseable {
       slot.pauseReason = reason;
       emit(null, new ProviderPausedEvent(slot.name, clock.instant(), reason));
       for (TaskNode n : slot.removeAll()) {
-        pause(n, reason);
+        pause(n, "provider " + slot.name + " is paused: " + reason, slot.pausedNodes);
       }
       return null;
     });

@@ -81,6 +81,11 @@ final class RunHandle implements Run {
   }
 
   @Override
+  public void changePriority(String taskId, dev.orchestrator.Priority priority) {
+    engine.changePriority(run, taskId, priority);
+  }
+
+  @Override
   public String toString() {
     return "Run[" + run.project + "/" + run.id + ", " + run.workflow.name() + "]";
   }

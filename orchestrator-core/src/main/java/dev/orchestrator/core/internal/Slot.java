@@ -75,6 +75,20 @@ final class Slot {
     return !paused && !breaker.isOpen();
   }
 
+  /** The queued tasks of one project, highest lane first; the others keep their places. */
+  List<TaskNode> removeProject(String project) {
+    List<TaskNode> out = new ArrayList<>();
+    Lanes lanes = byProject.get(project);
+    if (lanes != null && lanes.size > 0) {
+      lanes.drainTo(out);
+      if (lanes.inRotation) {
+        lanes.inRotation = false;
+        rotation.remove(lanes);
+      }
+    }
+    return out;
+  }
+
   /** Every queued task, highest lane first, each lane in order; the lanes are left empty. */
   List<TaskNode> removeAll() {
     List<TaskNode> out = new ArrayList<>();

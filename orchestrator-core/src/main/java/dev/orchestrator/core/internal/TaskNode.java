@@ -40,6 +40,8 @@ final class TaskNode {
   /** How many dependencies have not succeeded yet. */
   int pending;
   volatile TaskRecord record;
+  /** Its priority: the spec's, unless changed at run time. */
+  dev.orchestrator.Priority priority;
   /** The lane index while READY: 0 high, 1 medium, 2 low. */
   int lane;
   /** When it entered its current lane, in clock millis. */
@@ -62,6 +64,7 @@ final class TaskNode {
     this.slot = candidates[0];
     this.record = record;
     this.pending = dependencies.length;
+    this.priority = spec.priority();
     this.lane = spec.priority().ordinal();
     PromptTemplate p = spec.prompt();
     this.prompt = p.placeholders().isEmpty() ? null : p;

@@ -1,0 +1,11 @@
+package dev.orchestrator.event;
+
+import java.time.Instant;
+
+/** A project was paused: its queued tasks wait, running calls finish. {@link #runId()} is empty. */
+public record ProjectPausedEvent(String project, Instant at, String reason) implements Event {
+  @Override
+  public String runId() {
+    return "";
+  }
+}

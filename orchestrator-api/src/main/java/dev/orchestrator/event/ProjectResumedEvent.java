@@ -1,0 +1,11 @@
+package dev.orchestrator.event;
+
+import java.time.Instant;
+
+/** A paused project was resumed. {@link #runId()} is empty. */
+public record ProjectResumedEvent(String project, Instant at) implements Event {
+  @Override
+  public String runId() {
+    return "";
+  }
+}
