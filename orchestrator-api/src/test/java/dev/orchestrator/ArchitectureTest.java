@@ -22,8 +22,7 @@ class ArchitectureTest {
   @Test
   void importsNothingButTheJdkValidationAnnotationsAndNullness() {
     noClasses().should().dependOnClassesThat().resideOutsideOfPackages(
-        "java..", "dev.orchestrator", "dev.orchestrator.workflow..", "dev.orchestrator.run..",
-        "dev.orchestrator.event..", "dev.orchestrator.spi..", "jakarta.validation..", "org.jspecify..")
+        "java..", "dev.orchestrator..", "jakarta.validation..", "org.jspecify..")
         .check(api);
   }
 
