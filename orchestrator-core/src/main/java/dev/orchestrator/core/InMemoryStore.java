@@ -1,6 +1,10 @@
 package dev.orchestrator.core;
 
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.event.Event;
+import dev.orchestrator.project.Project;
+import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.spi.store.Store;
@@ -12,11 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Store} in memory: for tests and embedding, lost when the process ends. Thread-safe.
  *
- * <p>It keeps every run and task, and the most recent events of each project (100,000 by default, see
+ * <p>It keeps every project, run, task and budget, and the most recent events of each project (100,000 by default, see
  * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound.
  */
 public final class InMemoryStore implements Store {
@@ -24,7 +29,8 @@ public final class InMemoryStore implements Store {
   public static final int DEFAULT_EVENT_CAPACITY = 100_000;
 
   private final int eventCapacity;
-  private final ConcurrentHashMap<String, Project> projects = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ProjectData> projects = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<BudgetScope, Budget> budgets = new ConcurrentHashMap<>();
 
   private InMemoryStore(int eventCapacity) {
     this.eventCapacity = eventCapacity;
@@ -47,12 +53,12 @@ public final class InMemoryStore implements Store {
     return new InMemoryStore(capacity);
   }
 
-  private Project project(String name) {
-    return projects.computeIfAbsent(name, k -> new Project());
+  private ProjectData data(String name) {
+    return projects.computeIfAbsent(name, k -> new ProjectData(null));
   }
 
   @Override
-  public void createRun(RunRecord run, List<TaskRecord> tasks) {
+  public void createRun(RunRecord run, String definition, List<TaskRecord> tasks) {
     TaskRecord[] array = tasks.toArray(new TaskRecord[0]);
     Map<String, Integer> index = new HashMap<>(array.length * 2);
     for (int i = 0; i < array.length; i++) {
@@ -65,12 +71,15 @@ public final class InMemoryStore implements Store {
         throw new IllegalArgumentException("task id '" + t.taskId() + "' appears twice in run " + run.id());
       }
     }
-    Project p = project(run.project());
+    ProjectData p = data(run.project());
     synchronized (p) {
       if (p.runs.containsKey(run.id())) {
         throw new IllegalStateException("run " + run.id() + " already exists in project " + run.project());
       }
-      p.runs.put(run.id(), new RunData(run, array, index));
+      if (p.project == null) {
+        p.project = Project.of(run.project(), run.submittedAt(), java.time.ZoneOffset.UTC);
+      }
+      p.runs.put(run.id(), new RunData(run, definition, array, index));
       p.order.add(run.id());
     }
   }
@@ -95,7 +104,7 @@ public final class InMemoryStore implements Store {
     if (eventCapacity == 0) {
       return;
     }
-    Project p = project(event.project());
+    ProjectData p = data(event.project());
     synchronized (p.events) {
       if (p.events.size() == eventCapacity) {
         p.events.pollFirst();
@@ -106,26 +115,89 @@ public final class InMemoryStore implements Store {
 
   @Override
   public Optional<RunRecord> run(String project, String runId) {
-    Project p = projects.get(project);
+    ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
     return d == null ? Optional.empty() : Optional.of(d.run);
   }
 
   @Override
-  public List<String> projects() {
-    List<String> out = new ArrayList<>();
-    projects.forEach((name, p) -> {
-      if (!p.runs.isEmpty()) {
-        out.add(name);
+  public Optional<String> definition(String project, String runId) {
+    ProjectData p = projects.get(project);
+    RunData d = p == null ? null : p.runs.get(runId);
+    return d == null ? Optional.empty() : Optional.of(d.definition);
+  }
+
+  @Override
+  public List<RunRecord> unfinishedRuns() {
+    List<RunRecord> out = new ArrayList<>();
+    for (ProjectData p : projects.values()) {
+      for (RunData d : p.runs.values()) {
+        if (d.run.status() == RunStatus.RUNNING) {
+          out.add(d.run);
+        }
       }
-    });
-    out.sort(null);
+    }
+    out.sort(java.util.Comparator.comparing(RunRecord::submittedAt).thenComparing(RunRecord::id));
     return out;
   }
 
   @Override
+  public void createProject(Project project) {
+    ProjectData p = data(project.name());
+    synchronized (p) {
+      if (p.project != null) {
+        throw new IllegalStateException("project '" + project.name() + "' already exists");
+      }
+      p.project = project;
+    }
+  }
+
+  @Override
+  public Optional<Project> project(String name) {
+    ProjectData p = projects.get(name);
+    return p == null ? Optional.empty() : Optional.ofNullable(p.project);
+  }
+
+  @Override
+  public void updateProject(Project project) {
+    ProjectData p = projects.get(project.name());
+    if (p == null || p.project == null) {
+      throw new IllegalArgumentException("there is no project '" + project.name() + "'");
+    }
+    p.project = project;
+  }
+
+  @Override
+  public List<Project> projectList(boolean includeArchived) {
+    List<Project> out = new ArrayList<>();
+    for (ProjectData p : projects.values()) {
+      Project project = p.project;
+      if (project != null && (includeArchived || !project.archived())) {
+        out.add(project);
+      }
+    }
+    out.sort(java.util.Comparator.comparing(Project::name));
+    return out;
+  }
+
+  @Override
+  public void saveBudget(Budget budget) {
+    budgets.put(budget.scope(), budget);
+  }
+
+  @Override
+  public boolean deleteBudget(BudgetScope scope) {
+    return budgets.remove(scope) != null;
+  }
+
+  @Override
+  public List<Budget> budgets() {
+    return List.copyOf(budgets.values());
+  }
+
+  @Override
   public List<RunRecord> runs(String project) {
-    Project p = projects.get(project);
+    ProjectData p = projects.get(project);
     if (p == null) {
       return List.of();
     }
@@ -140,14 +212,14 @@ public final class InMemoryStore implements Store {
 
   @Override
   public List<TaskRecord> tasks(String project, String runId) {
-    Project p = projects.get(project);
+    ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
     return d == null ? List.of() : Arrays.asList(d.tasks.clone());
   }
 
   @Override
   public Optional<TaskRecord> task(String project, String runId, String taskId) {
-    Project p = projects.get(project);
+    ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
     Integer i = d == null ? null : d.index.get(taskId);
     return i == null ? Optional.empty() : Optional.of(d.tasks[i]);
@@ -155,7 +227,7 @@ public final class InMemoryStore implements Store {
 
   @Override
   public List<Event> events(String project, String runId) {
-    Project p = projects.get(project);
+    ProjectData p = projects.get(project);
     if (p == null) {
       return List.of();
     }
@@ -171,7 +243,7 @@ public final class InMemoryStore implements Store {
   }
 
   private RunData requireRun(String project, String runId) {
-    Project p = projects.get(project);
+    ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
     if (d == null) {
       throw new IllegalArgumentException("project " + project + " has no run " + runId);
@@ -184,22 +256,29 @@ public final class InMemoryStore implements Store {
     return "InMemoryStore[projects=" + projects.keySet() + "]";
   }
 
-  private static final class Project {
+  private static final class ProjectData {
+    volatile @Nullable Project project;
     final ConcurrentHashMap<String, RunData> runs = new ConcurrentHashMap<>();
     /** Guarded by the Project's monitor. */
     final List<String> order = new ArrayList<>();
     /** Guarded by its own monitor. */
     final ArrayDeque<Event> events = new ArrayDeque<>();
+
+    ProjectData(@Nullable Project project) {
+      this.project = project;
+    }
   }
 
   private static final class RunData {
     volatile RunRecord run;
+    final String definition;
     /** Each slot is written by one thread at a time (the engine's) and read by any: a racy read sees a whole record. */
     final TaskRecord[] tasks;
     final Map<String, Integer> index;
 
-    RunData(RunRecord run, TaskRecord[] tasks, Map<String, Integer> index) {
+    RunData(RunRecord run, String definition, TaskRecord[] tasks, Map<String, Integer> index) {
       this.run = run;
+      this.definition = definition;
       this.tasks = tasks;
       this.index = index;
     }

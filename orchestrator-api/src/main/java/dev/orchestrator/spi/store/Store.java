@@ -1,21 +1,36 @@
 package dev.orchestrator.spi.store;
 
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.event.Event;
+import dev.orchestrator.project.Project;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.TaskRecord;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where runs, tasks and events are kept. Every method is scoped by project: nothing reads or writes across
- * projects. Implementations must be thread-safe; the engine writes from its dispatch thread while any thread
- * reads.
+ * Where engine state lives: projects, runs (with their workflow definition), tasks, events and budget limits.
+ * Every run, task and event method is scoped by project: nothing reads or writes across projects except the admin
+ * calls that say so ({@link #unfinishedRuns()}, {@link #projectList(boolean)}). Implementations must be thread-safe:
+ * the engine writes from its dispatch thread while any thread reads. Every write is all or nothing.
  *
- * <p>Writes are all-or-nothing: {@link #createRun} stores the run and all its tasks, or nothing.
+ * <p>A store passes {@code StoreContract} from {@code orchestrator-testkit}.
  */
 public interface Store extends AutoCloseable {
-  /** Stores a new run and its tasks, atomically. */
-  void createRun(RunRecord run, List<TaskRecord> tasks);
+  // ------------------------------------------------------------------ runs and tasks
+
+  /**
+   * Stores a new run, its workflow definition and its tasks, atomically. The run's project is created if it does
+   * not exist.
+   *
+   * @param definition the workflow as the engine serialised it (opaque JSON text), to rebuild the run after a restart
+   * @throws IllegalStateException when the run exists already
+   */
+  void createRun(RunRecord run, String definition, List<TaskRecord> tasks);
+
+  /** The workflow definition a run was created with. */
+  Optional<String> definition(String project, String runId);
 
   /** Replaces a run's record. */
   void updateRun(RunRecord run);
@@ -23,17 +38,14 @@ public interface Store extends AutoCloseable {
   /** Replaces a task's record. */
   void updateTask(TaskRecord task);
 
-  /** Appends an event to its project's log. */
-  void append(Event event);
-
   /** A run, if the project has it. */
   Optional<RunRecord> run(String project, String runId);
 
-  /** The names of every project with at least one run, sorted. */
-  List<String> projects();
-
   /** The project's runs, oldest first. */
   List<RunRecord> runs(String project);
+
+  /** Admin: every run of every project whose status is {@code RUNNING}, oldest first; used to recover after a restart. */
+  List<RunRecord> unfinishedRuns();
 
   /** A run's tasks, in the order they were created. */
   List<TaskRecord> tasks(String project, String runId);
@@ -41,8 +53,55 @@ public interface Store extends AutoCloseable {
   /** One task, if the project's run has it. */
   Optional<TaskRecord> task(String project, String runId, String taskId);
 
+  // ------------------------------------------------------------------ events
+
+  /** Appends an event to its project's log (engine-wide events have the empty project name). */
+  void append(Event event);
+
   /** A run's events, oldest first; a store may keep only the most recent ones and says so in its documentation. */
   List<Event> events(String project, String runId);
+
+  // ------------------------------------------------------------------ projects
+
+  /**
+   * Creates a project.
+   *
+   * @throws IllegalStateException when it exists already
+   */
+  void createProject(Project project);
+
+  /** A project, archived or not. */
+  Optional<Project> project(String name);
+
+  /** Replaces a project's record (to archive, restore or change its settings). */
+  void updateProject(Project project);
+
+  /** Admin: every project, sorted by name; archived ones only when asked. */
+  List<Project> projectList(boolean includeArchived);
+
+  /** The names of every project that is not archived, sorted. */
+  default List<String> projects() {
+    return projectList(false).stream().map(Project::name).toList();
+  }
+
+  // ------------------------------------------------------------------ budgets
+
+  /** Saves a budget limit, replacing one of the same scope. */
+  void saveBudget(Budget budget);
+
+  /** Deletes the limit of a scope; returns whether there was one. */
+  boolean deleteBudget(BudgetScope scope);
+
+  /** Every budget limit. */
+  List<Budget> budgets();
+
+  /**
+   * Whether what is written survives the process: then the engine stores each run's workflow definition and, when it
+   * starts, recovers the unfinished runs. False by default.
+   */
+  default boolean durable() {
+    return false;
+  }
 
   /** Releases the store's resources. Idempotent. */
   @Override

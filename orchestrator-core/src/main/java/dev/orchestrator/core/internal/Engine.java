@@ -345,7 +345,7 @@ public final class Engine implements AutoCloseable {
     }
     run.nodes = nodes;
     run.unfinished = nodes.length;
-    store.createRun(runRecord, records);
+    store.createRun(runRecord, store.durable() ? WorkflowCodec.write(workflow) : "", records);
     RunHandle handle = new RunHandle(this, run);
     handles.put(runId, handle);
     post(() -> start(run));

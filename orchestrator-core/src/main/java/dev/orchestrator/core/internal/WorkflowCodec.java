@@ -1,0 +1,153 @@
+package dev.orchestrator.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.Priority;
+import dev.orchestrator.policy.RetryPolicy;
+import dev.orchestrator.workflow.ExpectedOutput;
+import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.Workflow;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Currency;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Writes a workflow as JSON and reads it back, so a durable store can rebuild a run after a restart. The format is
+ * internal (versioned by {@code "v"}); it is not the template format.
+ */
+public final class WorkflowCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int VERSION = 1;
+
+  private WorkflowCodec() {}
+
+  /** The workflow as JSON text. */
+  public static String write(Workflow w) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("v", VERSION);
+    root.put("name", w.name());
+    root.put("description", w.description());
+    ObjectNode defaults = root.putObject("defaults");
+    w.defaults().forEach(defaults::put);
+    ArrayNode tasks = root.putArray("tasks");
+    for (TaskSpec t : w.tasks()) {
+      ObjectNode n = tasks.addObject();
+      n.put("id", t.id());
+      n.put("title", t.title());
+      n.put("instructions", t.instructions());
+      putText(n, "system", t.system());
+      ArrayNode providers = n.putArray("providers");
+      t.providers().forEach(providers::add);
+      n.put("taskType", t.taskType());
+      n.put("priority", t.priority().name());
+      ArrayNode deps = n.putArray("dependsOn");
+      t.dependsOn().forEach(deps::add);
+      putText(n, "timeout", t.timeout() == null ? null : t.timeout().toString());
+      if (t.maxCost() != null) {
+        n.putObject("maxCost").put("amount", t.maxCost().amount().toPlainString())
+            .put("currency", t.maxCost().currency().getCurrencyCode());
+      }
+      if (t.maxOutputTokens() != null) {
+        n.put("maxOutputTokens", t.maxOutputTokens());
+      }
+      if (t.expectedOutput() != null) {
+        n.putObject("expectedOutput").put("kind", t.expectedOutput().kind().name())
+            .put("content", t.expectedOutput().content());
+      }
+      putText(n, "question", t.question());
+      if (t.retry() != null) {
+        RetryPolicy r = t.retry();
+        ObjectNode rn = n.putObject("retry");
+        rn.put("maxAttempts", r.maxAttempts()).put("delay", r.delay().toString())
+            .put("maxDelay", r.maxDelay().toString()).put("factor", r.factor()).put("jitter", r.jitter())
+            .put("failoverAfter", r.failoverAfter());
+        putText(rn, "attemptTimeout", r.attemptTimeout() == null ? null : r.attemptTimeout().toString());
+        ArrayNode kinds = rn.putArray("retryOn");
+        r.retryOn().stream().sorted().forEach(k -> kinds.add(k.name()));
+      }
+    }
+    return root.toString();
+  }
+
+  /**
+   * Reads a workflow back.
+   *
+   * @throws OrchestratorException when the text is not a workflow this version wrote
+   */
+  public static Workflow read(String json) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      if (root.path("v").asInt() != VERSION) {
+        throw new OrchestratorException("stored workflow has format version " + root.path("v")
+            + ", this engine reads version " + VERSION);
+      }
+      Workflow.Builder b = Workflow.builder(root.get("name").asText()).description(root.path("description").asText());
+      root.path("defaults").fields().forEachRemaining(e -> b.defaultValue(e.getKey(), e.getValue().asText()));
+      for (JsonNode n : root.get("tasks")) {
+        TaskSpec.Builder t = TaskSpec.builder(n.get("id").asText())
+            .title(n.get("title").asText()).instructions(n.get("instructions").asText())
+            .taskType(n.get("taskType").asText()).priority(Priority.valueOf(n.get("priority").asText()));
+        if (n.hasNonNull("system")) {
+          t.system(n.get("system").asText());
+        }
+        String[] providers = new String[n.get("providers").size()];
+        for (int i = 0; i < providers.length; i++) {
+          providers[i] = n.get("providers").get(i).asText();
+        }
+        if (providers.length > 0) {
+          t.providers(providers);
+        }
+        for (JsonNode d : n.get("dependsOn")) {
+          t.dependsOn(d.asText());
+        }
+        if (n.hasNonNull("timeout")) {
+          t.timeout(Duration.parse(n.get("timeout").asText()));
+        }
+        if (n.hasNonNull("maxCost")) {
+          t.maxCost(new Money(new BigDecimal(n.get("maxCost").get("amount").asText()),
+              Currency.getInstance(n.get("maxCost").get("currency").asText())));
+        }
+        if (n.hasNonNull("maxOutputTokens")) {
+          t.maxOutputTokens(n.get("maxOutputTokens").asInt());
+        }
+        if (n.hasNonNull("expectedOutput")) {
+          JsonNode e = n.get("expectedOutput");
+          t.expectedOutput(new ExpectedOutput(ExpectedOutput.Kind.valueOf(e.get("kind").asText()),
+              e.get("content").asText()));
+        }
+        if (n.hasNonNull("question")) {
+          t.question(n.get("question").asText());
+        }
+        if (n.hasNonNull("retry")) {
+          JsonNode r = n.get("retry");
+          Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
+          r.get("retryOn").forEach(k -> kinds.add(ErrorKind.valueOf(k.asText())));
+          t.retry(new RetryPolicy(r.get("maxAttempts").asInt(), Duration.parse(r.get("delay").asText()),
+              Duration.parse(r.get("maxDelay").asText()), r.get("factor").asDouble(), r.get("jitter").asDouble(),
+              kinds, r.hasNonNull("attemptTimeout") ? Duration.parse(r.get("attemptTimeout").asText()) : null,
+              r.get("failoverAfter").asInt()));
+        }
+        b.task(t.build());
+      }
+      return b.build();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      if (e instanceof OrchestratorException oe) {
+        throw oe;
+      }
+      throw new OrchestratorException("stored workflow cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void putText(ObjectNode n, String field, @org.jspecify.annotations.Nullable String value) {
+    if (value != null) {
+      n.put(field, value);
+    }
+  }
+}
