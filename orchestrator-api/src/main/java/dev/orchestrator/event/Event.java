@@ -7,7 +7,7 @@ import java.time.Instant;
  */
 public sealed interface Event
     permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent,
-        ProjectPausedEvent, ProjectResumedEvent {
+        ProjectPausedEvent, ProjectResumedEvent, RunRecoveredEvent {
   /** The project it happened in. */
   String project();
 

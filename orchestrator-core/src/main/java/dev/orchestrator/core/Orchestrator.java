@@ -11,6 +11,7 @@ import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.budget.Plan;
 import dev.orchestrator.core.internal.BudgetLedger;
 import dev.orchestrator.event.EventListener;
+import dev.orchestrator.project.Project;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.CircuitState;
 import dev.orchestrator.policy.RateLimit;
@@ -65,13 +66,16 @@ public final class Orchestrator implements AutoCloseable {
 
   private final Engine engine;
   private final Store store;
+  private final Clock clock;
   private final List<AutoCloseable> owned;
   private final List<String> pluginProblems;
   private volatile boolean closed;
 
-  private Orchestrator(Engine engine, Store store, List<AutoCloseable> owned, List<String> pluginProblems) {
+  private Orchestrator(Engine engine, Store store, Clock clock, List<AutoCloseable> owned,
+      List<String> pluginProblems) {
     this.engine = engine;
     this.store = store;
+    this.clock = clock;
     this.owned = owned;
     this.pluginProblems = pluginProblems;
   }
@@ -166,9 +170,67 @@ public final class Orchestrator implements AutoCloseable {
     return Optional.ofNullable(engine.projectPause(project));
   }
 
-  /** The names of every project with a run in the store, sorted. */
+  /** The names of every project that is not archived, sorted. */
   public List<String> projects() {
     return store.projects();
+  }
+
+  /**
+   * Creates a project in the clock's time zone. Submitting into an unknown project creates it too.
+   *
+   * @throws IllegalStateException when it exists already
+   * @throws IllegalArgumentException when the name is invalid
+   */
+  public Project createProject(String name) {
+    return createProject(name, clock.getZone(), Map.of());
+  }
+
+  /** Creates a project with its time zone and settings. */
+  public Project createProject(String name, java.time.ZoneId zone, Map<String, String> settings) {
+    Project p = new Project(name, clock.instant(), false, zone, settings);
+    store.createProject(p);
+    return p;
+  }
+
+  /** A project, archived or not. */
+  public Optional<Project> project(String name) {
+    return store.project(name);
+  }
+
+  /** Every project, archived ones only when asked. */
+  public List<Project> projectList(boolean includeArchived) {
+    return store.projectList(includeArchived);
+  }
+
+  /**
+   * Archives a project: it becomes read-only and is hidden from lists until restored.
+   *
+   * @throws IllegalStateException when it has unfinished runs
+   * @throws IllegalArgumentException when there is no such project
+   */
+  public void archiveProject(String name) {
+    Project p = requireProject(name);
+    long running = store.runs(name).stream().filter(r -> !r.status().isFinished()).count();
+    if (running > 0) {
+      throw new IllegalStateException("project '" + name + "' has " + running + " unfinished run"
+          + (running == 1 ? "" : "s") + ": cancel them or let them finish before archiving");
+    }
+    store.updateProject(p.withArchived(true));
+  }
+
+  /** Restores an archived project. */
+  public void restoreProject(String name) {
+    store.updateProject(requireProject(name).withArchived(false));
+  }
+
+  /** Replaces a project's settings. */
+  public void updateProjectSettings(String name, Map<String, String> settings) {
+    store.updateProject(requireProject(name).withSettings(settings));
+  }
+
+  private Project requireProject(String name) {
+    return store.project(name).orElseThrow(() -> new IllegalArgumentException("there is no project '" + name
+        + "' (projects: " + store.projectList(true).stream().map(Project::name).toList() + ")"));
   }
 
   /** A provider's circuit breaker and pause state now. */
@@ -549,7 +611,11 @@ public final class Orchestrator implements AutoCloseable {
       }
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
           retryPolicy, ledger, budgetZone != null ? budgetZone : clock.getZone());
-      return new Orchestrator(engine, st, List.copyOf(owned), problems);
+      engine.recover();
+      for (Budget b : initialBudgets) {
+        st.saveBudget(b);
+      }
+      return new Orchestrator(engine, st, clock, List.copyOf(owned), problems);
     }
 
     @SafeVarargs

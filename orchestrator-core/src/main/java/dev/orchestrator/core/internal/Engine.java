@@ -26,6 +26,7 @@ import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.report.FailureReport;
 import dev.orchestrator.Money;
+import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Priority;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.Event;
@@ -283,6 +284,172 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- recovery
+
+  /**
+   * On a durable store: loads the budget limits, rebuilds what has been spent from the stored attempts, and picks up
+   * every unfinished run. Tasks whose call was in flight when the previous process stopped are retried (their attempt
+   * count goes up); none is lost and none succeeds twice, because a task's success is stored before its dependants
+   * are queued.
+   */
+  public void recover() {
+    for (Budget b : store.budgets()) {
+      if (ledger.limit(b.scope()) == null) {
+        ledger.setLimit(b); // limits given to the builder win over stored ones
+      }
+    }
+    if (!store.durable()) {
+      return;
+    }
+    for (dev.orchestrator.project.Project p : store.projectList(true)) {
+      for (RunRecord r : store.runs(p.name())) {
+        for (TaskRecord t : store.tasks(p.name(), r.id())) {
+          for (Attempt a : t.attempts()) {
+            if (a.cost().amount().signum() > 0) {
+              Instant at = a.finishedAt() != null ? a.finishedAt() : a.startedAt();
+              LocalDate day = LocalDate.ofInstant(at, budgetZone);
+              ledger.settle(List.of(new BudgetLedger.Key(BudgetScope.global(), null),
+                  new BudgetLedger.Key(BudgetScope.project(p.name()), null),
+                  new BudgetLedger.Key(BudgetScope.provider(a.provider()), null),
+                  new BudgetLedger.Key(BudgetScope.providerDaily(a.provider()), day),
+                  new BudgetLedger.Key(BudgetScope.run(r.id()), null),
+                  new BudgetLedger.Key(BudgetScope.task(r.id(), t.taskId()), null)), BigDecimal.ZERO,
+                  a.cost().amount());
+            }
+          }
+        }
+      }
+    }
+    for (RunRecord r : store.unfinishedRuns()) {
+      try {
+        rebuild(r);
+      } catch (RuntimeException e) {
+        log.error("Run not recovered (project={}, run={})", r.project(), r.id(), e);
+      }
+    }
+  }
+
+  private void rebuild(RunRecord r) {
+    String definition = store.definition(r.project(), r.id()).orElse("");
+    if (definition.isBlank()) {
+      log.warn("Run not recovered: no workflow definition stored (project={}, run={})", r.project(), r.id());
+      return;
+    }
+    Workflow workflow = WorkflowCodec.read(definition);
+    Map<String, TaskRecord> records = new HashMap<>();
+    for (TaskRecord t : store.tasks(r.project(), r.id())) {
+      records.put(t.taskId(), t);
+    }
+    RunState run = new RunState(r.id(), r.project(), workflow, r.params(), r);
+    List<TaskSpec> specs = workflow.tasks();
+    TaskNode[] nodes = new TaskNode[specs.size()];
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      TaskSpec spec = specs.get(i);
+      int[] deps = new int[spec.dependsOn().size()];
+      for (int d = 0; d < deps.length; d++) {
+        deps[d] = workflow.indexOf(spec.dependsOn().get(d));
+      }
+      Slot[] candidates = candidates(spec, problems);
+      if (candidates == null) {
+        candidates = new Slot[] {slotArray[0]};
+      }
+      TaskRecord record = records.get(spec.id());
+      if (record == null) {
+        throw new OrchestratorException("stored run " + r.id() + " has no task '" + spec.id() + "'");
+      }
+      nodes[i] = new TaskNode(run, spec, i, deps, candidates, record);
+      nodes[i].priority = record.lane();
+      nodes[i].output = record.output();
+      Question q = record.question();
+      if (q != null && q.answer() != null) {
+        nodes[i].addDialogue(q.text(), q.answer());
+      }
+    }
+    int[] counts = new int[nodes.length];
+    for (TaskNode n : nodes) {
+      for (int d : n.dependencies) {
+        counts[d]++;
+      }
+    }
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i].dependents = counts[i] == 0 ? TaskNode.EMPTY : new int[counts[i]];
+      counts[i] = 0;
+    }
+    for (TaskNode n : nodes) {
+      for (int d : n.dependencies) {
+        nodes[d].dependents[counts[d]++] = n.index;
+      }
+      n.pending = countPendingOf(nodes, n);
+    }
+    run.nodes = nodes;
+    for (TaskNode n : nodes) {
+      if (!n.state().isTerminal()) {
+        run.unfinished++;
+      }
+    }
+    handles.put(run.id, new RunHandle(this, run));
+    if (!problems.isEmpty()) {
+      log.warn("Run recovered with problems (project={}, run={}, problems={})", r.project(), r.id(), problems);
+    }
+    post(() -> resumeRecovered(run));
+  }
+
+  private static int countPendingOf(TaskNode[] nodes, TaskNode n) {
+    int pending = 0;
+    for (int d : n.dependencies) {
+      if (nodes[d].state() != TaskState.SUCCEEDED) {
+        pending++;
+      }
+    }
+    return pending;
+  }
+
+  private void resumeRecovered(RunState run) {
+    Instant now = clock.instant();
+    List<String> interrupted = new ArrayList<>();
+    for (TaskNode n : run.nodes) {
+      switch (n.state()) {
+        case RUNNING -> {
+          interrupted.add(n.id());
+          Attempt last = n.record.lastAttempt();
+          if (last != null && last.outcome() == null) {
+            update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN,
+                "interrupted: the process stopped before the call ended", dev.orchestrator.TokenUsage.NONE,
+                Money.ZERO)));
+          }
+          enqueue(n);
+        }
+        case READY -> {
+          n.lane = n.priority.ordinal();
+          n.slot.enqueue(n, now.toEpochMilli());
+        }
+        case PAUSED, RETRY_WAIT -> enqueue(n);
+        case AWAITING_INPUT -> {
+          Question q = n.record.question();
+          if (q != null && q.isOpen()) {
+            n.openQuestionId = q.id();
+            questionNodes.put(q.id(), n);
+            openQuestions.put(q.id(), q);
+          } else {
+            enqueue(n);
+          }
+        }
+        case BLOCKED -> {
+          if (n.pending == 0) {
+            becomeReady(n);
+          }
+        }
+        default -> {
+          // finished tasks stay as they are
+        }
+      }
+    }
+    log.info("Run recovered (project={}, run={}, interrupted={})", run.project, run.id, interrupted);
+    emit(run, new dev.orchestrator.event.RunRecoveredEvent(run.project, run.id, now, interrupted));
+    maybeFinish(run);
+  }
+
   // ---------------------------------------------------------------- submit
 
   /** Validates and submits a run; nothing is stored when anything is wrong. */
@@ -291,6 +458,11 @@ public final class Engine implements AutoCloseable {
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(params, "params");
     checkProject(project);
+    store.project(project).ifPresent(p -> {
+      if (p.archived()) {
+        throw new IllegalStateException("project '" + project + "' is archived and read-only: restore it first");
+      }
+    });
     List<String> problems = new ArrayList<>();
     Map<String, String> values = new LinkedHashMap<>(workflow.defaults());
     params.forEach((k, v) -> {
@@ -730,6 +902,7 @@ public final class Engine implements AutoCloseable {
     Objects.requireNonNull(budget, "budget");
     checkScope(budget.scope());
     call(() -> {
+      store.saveBudget(budget);
       ledger.setLimit(budget);
       limitReached.removeIf(k -> k.scope().equals(budget.scope()));
       resumeBudgetPaused();
@@ -740,6 +913,7 @@ public final class Engine implements AutoCloseable {
   /** Removes a limit; returns whether there was one. */
   public boolean removeBudget(BudgetScope scope) {
     return call(() -> {
+      store.deleteBudget(scope);
       boolean removed = ledger.removeLimit(scope);
       limitReached.removeIf(k -> k.scope().equals(scope));
       resumeBudgetPaused();
