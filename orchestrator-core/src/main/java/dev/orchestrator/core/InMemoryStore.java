@@ -31,6 +31,8 @@ public final class InMemoryStore implements Store {
   private final int eventCapacity;
   private final ConcurrentHashMap<String, ProjectData> projects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<BudgetScope, Budget> budgets = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<dev.orchestrator.spi.store.Command> commands =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private InMemoryStore(int eventCapacity) {
     this.eventCapacity = eventCapacity;
@@ -177,6 +179,21 @@ public final class InMemoryStore implements Store {
       }
     }
     out.sort(java.util.Comparator.comparing(Project::name));
+    return out;
+  }
+
+  @Override
+  public void submitCommand(dev.orchestrator.spi.store.Command command) {
+    commands.add(command);
+  }
+
+  @Override
+  public List<dev.orchestrator.spi.store.Command> takeCommands() {
+    List<dev.orchestrator.spi.store.Command> out = new ArrayList<>();
+    dev.orchestrator.spi.store.Command c;
+    while ((c = commands.poll()) != null) {
+      out.add(c);
+    }
     return out;
   }
 

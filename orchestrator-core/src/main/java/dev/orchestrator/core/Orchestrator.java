@@ -612,6 +612,9 @@ public final class Orchestrator implements AutoCloseable {
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
           retryPolicy, ledger, budgetZone != null ? budgetZone : clock.getZone());
       engine.recover();
+      if (st.durable()) {
+        engine.startCommandPolling(Duration.ofSeconds(1));
+      }
       for (Budget b : initialBudgets) {
         st.saveBudget(b);
       }

@@ -108,6 +108,23 @@ class RecoveryTest {
   }
 
   @Test
+  void anotherProcessCancelsThroughTheStore() {
+    Store store = durable(InMemoryStore.create());
+    FakeProvider p = FakeProvider.builder("p").script(Reply.hang()).build();
+    try (Orchestrator o = h.builder().provider(p).store(store).build()) {
+      Run run = o.submit("demo", chain());
+      store.submitCommand(new dev.orchestrator.spi.store.Command("c1",
+          dev.orchestrator.spi.store.Command.Kind.CANCEL, "demo", run.id(), null, "cli", "stop it",
+          h.clock.instant()));
+      assertThat(run.task("a").state()).isEqualTo(TaskState.RUNNING);
+      h.scheduler.advance(Duration.ofSeconds(1));
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.CANCELLED);
+      assertThat(run.snapshot().run().cancellation().by()).isEqualTo("cli");
+      assertThat(p.cancelledCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void archivedProjectsAreReadOnlyAndHidden() {
     try (Orchestrator o = h.builder().provider(FakeProvider.echo("p")).build()) {
       o.createProject("old-client");

@@ -95,6 +95,22 @@ public interface Store extends AutoCloseable {
   /** Every budget limit. */
   List<Budget> budgets();
 
+  // ------------------------------------------------------------------ commands between processes
+
+  /**
+   * Queues a command for the engine that runs the project, possibly in another process.
+   *
+   * @throws UnsupportedOperationException when this store cannot pass commands between processes
+   */
+  default void submitCommand(Command command) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot pass commands between processes");
+  }
+
+  /** Removes and returns the pending commands, oldest first; an engine calls it about once a second. */
+  default List<Command> takeCommands() {
+    return List.of();
+  }
+
   /**
    * Whether what is written survives the process: then the engine stores each run's workflow definition and, when it
    * starts, recovers the unfinished runs. False by default.

@@ -138,6 +138,7 @@ public final class Engine implements AutoCloseable {
   /** The thread draining the mailbox, or null. */
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
+  private volatile Scheduler.@Nullable Cancellable commandTimer;
 
   /** Handles of runs, by id: read by any thread. */
   private final ConcurrentHashMap<String, RunHandle> handles = new ConcurrentHashMap<>();
@@ -326,6 +327,56 @@ public final class Engine implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("Run not recovered (project={}, run={})", r.project(), r.id(), e);
       }
+    }
+  }
+
+  /** Polls the store for commands from other processes, about once a second, while the engine is open. */
+  public void startCommandPolling(Duration every) {
+    if (closed) {
+      return;
+    }
+    commandTimer = scheduler.schedule(() -> {
+      try {
+        for (dev.orchestrator.spi.store.Command c : store.takeCommands()) {
+          post(() -> execute(c));
+        }
+      } catch (RuntimeException e) {
+        log.warn("Commands could not be read from the store", e);
+      }
+      startCommandPolling(every);
+    }, every);
+  }
+
+  private void execute(dev.orchestrator.spi.store.Command c) {
+    try {
+      RunHandle h = c.runId() == null ? null : handles.get(c.runId());
+      switch (c.kind()) {
+        case CANCEL -> {
+          if (h == null || !h.project().equals(c.project())) {
+            log.warn("Command dropped: no such run here (command={}, project={}, run={})", c.id(), c.project(),
+                c.runId());
+          } else if (c.target() == null) {
+            h.cancel(c.by(), c.text());
+          } else {
+            h.cancelTask(c.target(), c.by(), c.text());
+          }
+        }
+        case RESUME -> {
+          if (h != null && c.target() != null) {
+            h.resume(c.target());
+          }
+        }
+        case ANSWER -> {
+          if (c.target() != null) {
+            answer(c.target(), c.text());
+          }
+        }
+      }
+      log.info("Command carried out (command={}, kind={}, project={}, by={})", c.id(), c.kind(), c.project(),
+          c.by());
+    } catch (RuntimeException e) {
+      log.warn("Command failed (command={}, kind={}, project={}): {}", c.id(), c.kind(), c.project(),
+          e.getMessage());
     }
   }
 
@@ -1833,6 +1884,10 @@ public final class Engine implements AutoCloseable {
       return;
     }
     closed = true;
+    Scheduler.Cancellable t = commandTimer;
+    if (t != null) {
+      t.cancel();
+    }
     log.info("Orchestrator closed (runs={})", handles.size());
   }
 }
