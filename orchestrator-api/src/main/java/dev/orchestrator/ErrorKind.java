@@ -29,6 +29,8 @@ public enum ErrorKind {
   BUDGET(false),
   /** A guard blocked the prompt or the output. */
   GUARD(false),
+  /** Reviewers rejected the output in every allowed round. */
+  REVIEW_REJECTED(false),
   /** The call was cancelled. */
   CANCELLED(false),
   /** Anything else; the message says what. */

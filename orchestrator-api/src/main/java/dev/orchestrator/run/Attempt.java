@@ -26,7 +26,11 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
     Money cost) {
   /** How an attempt ended. */
   public enum Outcome {
-    SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, ASKED_FOR_INPUT
+    SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, ASKED_FOR_INPUT,
+    /** A review call whose verdict approved the output; the message holds the score and feedback. */
+    APPROVED,
+    /** A review call whose verdict rejected the output; the message holds the score and feedback. */
+    REJECTED
   }
 
   public Attempt {
@@ -64,6 +68,8 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
       case TIMED_OUT -> provider + " TIMEOUT";
       case CANCELLED -> provider + " cancelled";
       case ASKED_FOR_INPUT -> provider + " asked for input";
+      case APPROVED -> provider + " approved" + (message == null ? "" : " (" + message + ")");
+      case REJECTED -> provider + " rejected" + (message == null ? "" : " (" + message + ")");
     };
   }
 }

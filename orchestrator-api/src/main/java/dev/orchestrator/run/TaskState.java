@@ -12,7 +12,7 @@ import java.util.Set;
  *    │                   ├─▶ AWAITING_INPUT ─▶ READY
  *    │                   └─▶ AWAITING_REVIEW ─▶ SUCCEEDED | READY (revision)
  *    └─▶ SKIPPED (an upstream task failed or was cancelled)
- * READY ─▶ PAUSED (budget or provider paused) ─▶ READY
+ * READY ─▶ PAUSED (budget or provider paused) ─▶ READY;  READY ─▶ FAILED (a guard blocked the prompt)
  * FAILED | CANCELLED ─▶ READY | BLOCKED (resumed);  SKIPPED ─▶ BLOCKED | READY (upstream resumed)
  * </pre>
  */
@@ -44,7 +44,7 @@ public enum TaskState {
 
   static {
     BLOCKED.next = EnumSet.of(READY, AWAITING_INPUT, CANCELLED, SKIPPED);
-    READY.next = EnumSet.of(RUNNING, PAUSED, CANCELLED, SKIPPED);
+    READY.next = EnumSet.of(RUNNING, PAUSED, CANCELLED, SKIPPED, FAILED);
     RUNNING.next = EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, AWAITING_INPUT, AWAITING_REVIEW, PAUSED, READY);
     RETRY_WAIT.next = EnumSet.of(READY, CANCELLED, FAILED);
     PAUSED.next = EnumSet.of(READY, CANCELLED);

@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param expectedOutput what the output should look like, or null
  * @param question a question put to a human before the task runs (the answer fills {@code {{input}}}), or null
  * @param retry how this task is retried, overriding the provider's and the engine's policy, or null
+ * @param review peer review of the output by another provider, or null
  */
 public record TaskSpec(
     @NotBlank(message = "must not be blank: give every task an id")
@@ -54,7 +55,8 @@ public record TaskSpec(
     @Nullable @Positive Integer maxOutputTokens,
     @Nullable @Valid ExpectedOutput expectedOutput,
     @Nullable String question,
-    @Nullable RetryPolicy retry) {
+    @Nullable RetryPolicy retry,
+    @Nullable Review review) {
 
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
@@ -90,6 +92,7 @@ public record TaskSpec(
     b.expectedOutput = expectedOutput;
     b.question = question;
     b.retry = retry;
+    b.review = review;
     return b;
   }
 
@@ -118,6 +121,7 @@ public record TaskSpec(
     private @Nullable ExpectedOutput expectedOutput;
     private @Nullable String question;
     private @Nullable RetryPolicy retry;
+    private @Nullable Review review;
 
     Builder(String id) {
       if (id == null || id.isBlank()) {
@@ -263,12 +267,18 @@ public record TaskSpec(
       return this;
     }
 
+    /** Has another provider review the output, sending rejections back for revision. */
+    public Builder review(Review review) {
+      this.review = Objects.requireNonNull(review, "review");
+      return this;
+    }
+
     /** Builds the task; the graph-level checks happen in {@link Workflow.Builder#build()}. */
     public TaskSpec build() {
       String t = title != null ? title : id;
       String i = instructions != null ? instructions : t;
       return new TaskSpec(id, t, i, system, providers, taskType, priority, dependsOn, timeout, maxCost,
-          maxOutputTokens, expectedOutput, question, retry);
+          maxOutputTokens, expectedOutput, question, retry, review);
     }
 
     private String requireText(String field, @Nullable String value) {

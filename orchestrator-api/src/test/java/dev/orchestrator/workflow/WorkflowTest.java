@@ -77,7 +77,7 @@ class WorkflowTest {
   @Test
   void beanValidationChecksRecordsBuiltWithoutTheBuilder() {
     TaskSpec bad = new TaskSpec("ok", " ", "x", null, java.util.List.of(), "general", Priority.LOW,
-        java.util.List.of(), null, null, -5, null, null, null);
+        java.util.List.of(), null, null, -5, null, null, null, null);
     assertThatThrownBy(() -> Workflow.builder("w").task(bad).build())
         .isInstanceOf(InvalidWorkflowException.class)
         .hasMessageContaining("task 'ok': title must not be blank: give the task a title (was ' ')")

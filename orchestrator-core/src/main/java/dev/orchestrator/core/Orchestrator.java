@@ -345,6 +345,9 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, RateLimit> rateLimits = new HashMap<>();
     private final Map<String, java.util.Set<String>> taskTypes = new HashMap<>();
     private java.time.@Nullable ZoneId budgetZone;
+    private final List<dev.orchestrator.spi.guard.Guard> guards = new ArrayList<>();
+    private final List<PluginConfig> guardConfigs = new ArrayList<>();
+    private boolean defaultGuards = true;
     private final List<Budget> initialBudgets = new ArrayList<>();
     private Function<String, @Nullable String> environment = System::getenv;
     private @Nullable ClassLoader classLoader;
@@ -464,6 +467,29 @@ public final class Orchestrator implements AutoCloseable {
       for (String t : types) {
         set.add(t.toLowerCase(Locale.ROOT));
       }
+      return this;
+    }
+
+    /**
+     * Adds a guard on every task's prompt and output. Guards run in the order added, after the default ones.
+     */
+    public Builder guard(dev.orchestrator.spi.guard.Guard guard) {
+      guards.add(Objects.requireNonNull(guard, "guard"));
+      return this;
+    }
+
+    /** Adds a guard created by the factory of its type ({@code secrets}, {@code pii}, {@code limits}, ...). */
+    public Builder guard(PluginConfig config) {
+      guardConfigs.add(Objects.requireNonNull(config, "config"));
+      return this;
+    }
+
+    /**
+     * Whether the default guards run: secret detection (prompts holding a credential are blocked, credentials in
+     * outputs redacted) and JSON schema validation of outputs that expect JSON. On by default.
+     */
+    public Builder defaultGuards(boolean on) {
+      this.defaultGuards = on;
       return this;
     }
 
@@ -609,8 +635,29 @@ public final class Orchestrator implements AutoCloseable {
         }
         ledger.setLimit(b);
       }
+      List<dev.orchestrator.spi.guard.Guard> allGuards = new ArrayList<>();
+      if (defaultGuards) {
+        allGuards.add(dev.orchestrator.core.guard.SecretGuard.blocking());
+        allGuards.add(new dev.orchestrator.core.guard.JsonSchemaGuard());
+      }
+      if (!guardConfigs.isEmpty()) {
+        ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+        PluginDiscovery.Result<dev.orchestrator.spi.guard.GuardFactory> found = PluginDiscovery.discover(
+            dev.orchestrator.spi.guard.GuardFactory.class, cl, Map.of(), dev.orchestrator.spi.guard.GuardFactory::type);
+        PluginContext context = new PluginContext(clock, sched, environment);
+        for (PluginConfig c : guardConfigs) {
+          dev.orchestrator.spi.guard.GuardFactory f = found.factories().get(c.type().toLowerCase(Locale.ROOT));
+          if (f == null) {
+            closeAll(owned);
+            throw new OrchestratorException("guard '" + c.name() + "' has type '" + c.type() + "', but no guard "
+                + "factory of that type is on the class path (found: " + found.factories().keySet() + ")");
+          }
+          allGuards.add(f.create(c, context));
+        }
+      }
+      allGuards.addAll(guards);
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
-          retryPolicy, ledger, budgetZone != null ? budgetZone : clock.getZone());
+          retryPolicy, ledger, budgetZone != null ? budgetZone : clock.getZone(), allGuards);
       engine.recover();
       if (st.durable()) {
         engine.startCommandPolling(Duration.ofSeconds(1));

@@ -1,6 +1,13 @@
 package dev.orchestrator.core.internal;
 
 import dev.failsafe.CircuitBreaker;
+import dev.orchestrator.event.GuardTriggeredEvent;
+import dev.orchestrator.event.ReviewCompletedEvent;
+import dev.orchestrator.event.TaskAwaitingReviewEvent;
+import dev.orchestrator.spi.guard.Guard;
+import dev.orchestrator.spi.guard.GuardInput;
+import dev.orchestrator.spi.guard.Verdict;
+import dev.orchestrator.workflow.Review;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetLine;
 import dev.orchestrator.budget.BudgetScope;
@@ -113,6 +120,7 @@ public final class Engine implements AutoCloseable {
   private final long boostMillis;
   private final Executor executor;
   private final RetryPolicy retryPolicy;
+  private final List<Guard> guards;
   private final BudgetLedger ledger;
   private final ZoneId budgetZone;
   /** Tasks a budget holds back, oldest first. Confined to the drain loop. */
@@ -122,6 +130,8 @@ public final class Engine implements AutoCloseable {
   private Scheduler.@Nullable Cancellable midnightTimer;
   /** Settled cost by project, provider, task type and day, for reports. Confined to the drain loop. */
   private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
+  /** Review scores by reviewer/author/task type: sum and count, for learning. Confined to the drain loop. */
+  private final Map<String, int[]> reviewScores = new HashMap<>();
   /** Paused projects and why: read by any thread, written in the drain loop. */
   private final ConcurrentHashMap<String, String> pausedProjects = new ConcurrentHashMap<>();
   /** Confined to the drain loop. */
@@ -161,8 +171,9 @@ public final class Engine implements AutoCloseable {
    */
   public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
       @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
-      RetryPolicy retryPolicy, BudgetLedger ledger, ZoneId budgetZone) {
+      RetryPolicy retryPolicy, BudgetLedger ledger, ZoneId budgetZone, List<Guard> guards) {
     this.clock = clock;
+    this.guards = List.copyOf(guards);
     this.ledger = ledger;
     this.budgetZone = budgetZone;
     this.scheduler = scheduler;
@@ -410,6 +421,7 @@ public final class Engine implements AutoCloseable {
         throw new OrchestratorException("stored run " + r.id() + " has no task '" + spec.id() + "'");
       }
       nodes[i] = new TaskNode(run, spec, i, deps, candidates, record);
+      nodes[i].reviewers = reviewers(spec, problems);
       nodes[i].priority = record.lane();
       nodes[i].output = record.output();
       Question q = record.question();
@@ -476,6 +488,16 @@ public final class Engine implements AutoCloseable {
           n.slot.enqueue(n, now.toEpochMilli());
         }
         case PAUSED, RETRY_WAIT -> enqueue(n);
+        case AWAITING_REVIEW -> {
+          // The verdict was lost with the process: the author's output is not stored until approved, so redo it.
+          Attempt last = n.record.lastAttempt();
+          if (last != null && last.outcome() == null) {
+            update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN,
+                "interrupted: the process stopped before the review ended", dev.orchestrator.TokenUsage.NONE,
+                Money.ZERO)));
+          }
+          enqueue(n);
+        }
         case AWAITING_INPUT -> {
           Question q = n.record.question();
           if (q != null && q.isOpen()) {
@@ -528,8 +550,10 @@ public final class Engine implements AutoCloseable {
     }
     List<TaskSpec> specs = workflow.tasks();
     Slot[][] chosen = new Slot[specs.size()][];
+    Slot[][] reviewers = new Slot[specs.size()][];
     for (int i = 0; i < specs.size(); i++) {
       chosen[i] = candidates(specs.get(i), problems);
+      reviewers[i] = reviewers(specs.get(i), problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
@@ -553,6 +577,7 @@ public final class Engine implements AutoCloseable {
       String title = PromptTemplate.of(spec.title()).render(values::get);
       TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
       nodes[i] = new TaskNode(run, spec, i, depIdx, chosen[i], record);
+      nodes[i].reviewers = reviewers[i];
       records.add(record);
     }
     for (int i = 0; i < nodes.length; i++) {
@@ -591,6 +616,25 @@ public final class Engine implements AutoCloseable {
       return String.join(", ", parts);
     }
     return String.valueOf(value);
+  }
+
+  /** The task's reviewers in order; empty without a review, and a problem for each unknown one. */
+  private Slot[] reviewers(TaskSpec spec, List<String> problems) {
+    Review review = spec.review();
+    if (review == null) {
+      return new Slot[0];
+    }
+    List<Slot> out = new ArrayList<>();
+    for (String name : review.reviewers()) {
+      Slot s = slots.get(name);
+      if (s == null) {
+        problems.add("task '" + spec.id() + "' names reviewer '" + name + "', which is not configured (configured: "
+            + slots.keySet() + "): configure it or fix the name");
+      } else {
+        out.add(s);
+      }
+    }
+    return out.toArray(new Slot[0]);
   }
 
   /** The task's candidates: its providers in order, then those declaring its task type; null with a problem. */
@@ -780,13 +824,13 @@ public final class Engine implements AutoCloseable {
           break;
         }
         TaskNode n = slot.take(now, boostMillis, booster);
-        ProviderRequest request = request(n);
-        if (!reserve(n, request)) {
+        ProviderRequest request = n.reviewing ? reviewRequest(n) : guardPrompt(n, request(n));
+        if (request == null || !reserve(n, slot, request)) {
           continue;
         }
         n.probe = state == CircuitBreaker.State.HALF_OPEN;
         slot.probeInFlight |= n.probe;
-        startCall(n, request);
+        startCall(n, slot, request);
       }
     }
   }
@@ -847,12 +891,12 @@ public final class Engine implements AutoCloseable {
    * Reserves the call's worst case on every account it touches; when any limit would break, pauses the task instead
    * and returns false. A free call reserves nothing.
    */
-  private boolean reserve(TaskNode n, ProviderRequest request) {
-    BigDecimal worst = estimate(n.slot, request).high().amount();
+  private boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
+    BigDecimal worst = estimate(slot, request).high().amount();
     if (worst.signum() <= 0) {
       return true;
     }
-    List<BudgetLedger.Key> keys = budgetKeys(n, n.slot);
+    List<BudgetLedger.Key> keys = budgetKeys(n, slot);
     BudgetLedger.Breach breach = ledger.reserve(keys, worst, maxCost(n));
     if (breach == null) {
       n.reservedKeys = keys;
@@ -870,9 +914,11 @@ public final class Engine implements AutoCloseable {
     String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
         + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
         + "; raise the limit" + (b.key().day() == null ? "" : " or wait for the next day");
-    update(n, n.record.moveTo(TaskState.PAUSED, now));
     budgetPaused.add(n);
-    emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
+    if (!n.reviewing) {
+      update(n, n.record.moveTo(TaskState.PAUSED, now));
+      emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
+    }
     if (limitReached.add(b.key())) {
       log.warn("Budget limit stops work (scope={}, spent={}, reserved={}, limit={})", scope, b.spent(), b.reserved(),
           b.limit());
@@ -906,11 +952,11 @@ public final class Engine implements AutoCloseable {
       if (actual.signum() <= 0) {
         return;
       }
-      keys = budgetKeys(n, n.slot);
+      keys = budgetKeys(n, n.callSlot);
     }
     List<BudgetLedger.Crossing> crossings = ledger.settle(keys, reserved, actual);
     if (actual.signum() > 0) {
-      spending.merge(new SpendKey(n.run.project, n.slot.name, n.spec.taskType(),
+      spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
           LocalDate.ofInstant(clock.instant(), budgetZone)), actual, BigDecimal::add);
     }
     for (BudgetLedger.Crossing c : crossings) {
@@ -928,14 +974,18 @@ public final class Engine implements AutoCloseable {
     }
     boolean daily = false;
     for (TaskNode n : new ArrayList<>(budgetPaused)) {
-      if (n.state() != TaskState.PAUSED) {
+      if (n.state() != TaskState.PAUSED && !(n.reviewing && n.state() == TaskState.AWAITING_REVIEW)) {
         budgetPaused.remove(n);
         continue;
       }
-      List<BudgetLedger.Key> keys = budgetKeys(n, n.slot);
+      List<BudgetLedger.Key> keys = budgetKeys(n, n.reviewing ? n.reviewSlot : n.slot);
       if (ledger.fits(keys, n.pausedEstimate, maxCost(n))) {
         budgetPaused.remove(n);
-        enqueue(n);
+        if (n.reviewing) {
+          n.reviewSlot.enqueue(n, clock.millis());
+        } else {
+          enqueue(n);
+        }
       } else {
         daily = true;
       }
@@ -1100,7 +1150,18 @@ public final class Engine implements AutoCloseable {
           }
           byProvider.merge(chosen.name, e.expected(), Money::plus);
         }
-        finish[i] = start.plus(step.duration());
+        Plan.Step reviewStep = null;
+        Slot[] reviewSlots = reviewers(spec, problems);
+        if (reviewSlots.length > 0) {
+          Slot reviewer = reviewSlots[0];
+          CostEstimate e = estimate(reviewer, new ProviderRequest(spec.review().criteria() + "\n"
+              + spec.instructions(), null, null, null, "review", spec.timeout()));
+          int rounds = spec.review().maxRounds();
+          reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),
+              e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration());
+          byProvider.merge(reviewer.name, e.expected(), Money::plus);
+        }
+        finish[i] = start.plus(step.duration()).plus(reviewStep == null ? Duration.ZERO : reviewStep.duration());
         longest = longest.compareTo(finish[i]) >= 0 ? longest : finish[i];
         while (waves.size() <= wave[i]) {
           waves.add(new ArrayList<>());
@@ -1109,6 +1170,12 @@ public final class Engine implements AutoCloseable {
         low = low.plus(step.low());
         expected = expected.plus(step.expected());
         high = high.plus(step.high());
+        if (reviewStep != null) {
+          waves.get(wave[i]).add(reviewStep);
+          low = low.plus(reviewStep.low());
+          expected = expected.plus(reviewStep.expected());
+          high = high.plus(reviewStep.high());
+        }
       }
       LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
       List<BudgetLedger.Key> keys = new ArrayList<>();
@@ -1141,12 +1208,18 @@ public final class Engine implements AutoCloseable {
     });
   }
 
-  private void startCall(TaskNode n, ProviderRequest request) {
+  private void startCall(TaskNode n, Slot slot, ProviderRequest request) {
     Instant now = clock.instant();
-    Slot slot = n.slot;
-    update(n, n.record.moveTo(TaskState.RUNNING, now).withAttemptStarted(slot.name, now));
+    n.callSlot = slot;
+    if (n.reviewing) {
+      update(n, n.record.withAttemptStarted(slot.name, now));
+    } else {
+      update(n, n.record.moveTo(TaskState.RUNNING, now).withAttemptStarted(slot.name, now));
+    }
     int attempt = n.record.attempts().size();
-    emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name, attempt));
+    if (!n.reviewing) {
+      emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name, attempt));
+    }
     slot.inFlight++;
     TaskSpec spec = n.spec;
     CompletableFuture<ProviderResponse> call;
@@ -1177,7 +1250,11 @@ public final class Engine implements AutoCloseable {
     if (timeout != null && !f.isDone()) {
       n.timer = scheduler.schedule(() -> post(() -> onTimeout(n, f)), timeout);
     }
-    f.whenComplete((response, error) -> post(() -> onCallEnded(n, f, response, error)));
+    if (n.reviewing) {
+      f.whenComplete((response, error) -> post(() -> onReviewEnded(n, f, response, error)));
+    } else {
+      f.whenComplete((response, error) -> post(() -> onCallEnded(n, f, response, error)));
+    }
   }
 
   private static long estimatedTokens(Slot slot, ProviderRequest request) {
@@ -1211,6 +1288,13 @@ public final class Engine implements AutoCloseable {
 
   private String prompt(TaskNode n) {
     String text = n.prompt == null ? n.spec.instructions() : n.prompt.render(name -> lookup(n, name));
+    if (n.feedback != null) {
+      text = text + "\n\nA reviewer rejected your previous answer. Their feedback:\n" + n.feedback
+          + "\n\nYour previous answer:\n" + n.pendingOutput + "\n\nWrite an improved answer.";
+    }
+    if (n.repair != null) {
+      text = text + "\n\n" + n.repair;
+    }
     if (n.dialogue != null && (n.prompt == null || !n.prompt.placeholders().contains(PromptTemplate.INPUT))) {
       StringBuilder sb = new StringBuilder(text);
       for (int i = 0; i < n.dialogue.size(); i += 2) {
@@ -1264,12 +1348,24 @@ public final class Engine implements AutoCloseable {
       ask(n, response.question());
       return;
     }
-    n.output = response.text();
-    TaskRecord r = n.record.withLastAttempt(last.ended(now, Outcome.SUCCEEDED, null, null, response.usage(),
-        response.cost())).moveTo(TaskState.SUCCEEDED, now).withOutput(response.text());
-    update(n, r);
-    emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, n.slot.name,
-        response.usage(), response.cost()));
+    update(n, n.record.withLastAttempt(last.ended(now, Outcome.SUCCEEDED, null, null, response.usage(),
+        response.cost())));
+    String text = guardOutput(n, response.text());
+    if (text == null) {
+      return; // blocked, or sent back for one repair
+    }
+    if (n.spec.review() != null && n.reviewers.length > 0) {
+      awaitReview(n, text);
+      return;
+    }
+    succeed(n, text, TaskState.RUNNING, response.usage(), response.cost());
+  }
+
+  private void succeed(TaskNode n, String text, TaskState from, dev.orchestrator.TokenUsage usage, Money cost) {
+    Instant now = clock.instant();
+    n.output = text;
+    update(n, n.record.moveTo(TaskState.SUCCEEDED, now).withOutput(text));
+    emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, usage, cost));
     finished(n);
     TaskNode[] nodes = n.run.nodes;
     for (int d : n.dependents) {
@@ -1279,6 +1375,177 @@ public final class Engine implements AutoCloseable {
       }
     }
     maybeFinish(n.run);
+  }
+
+  // ---------------------------------------------------------------- guards
+
+  private GuardInput guardInput(TaskNode n, Slot slot, String text) {
+    return new GuardInput(n.run.project, n.run.id, n.id(), n.spec.taskType(), slot.name, slot.provider.type(), text,
+        n.spec.expectedOutput());
+  }
+
+  private Verdict check(Guard g, TaskNode n, GuardInput in, boolean prompt) {
+    try {
+      Verdict v = prompt ? g.checkPrompt(in) : g.checkOutput(in);
+      return v == null ? Verdict.allow() : v;
+    } catch (RuntimeException e) {
+      log.warn("Guard failed and was treated as blocking (guard={}, task={})", g.name(), n.id(), e);
+      return Verdict.block("guard " + g.name() + " failed: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** Runs the prompt guards; returns the request to send, or null when a guard blocked it (the task failed). */
+  private @Nullable ProviderRequest guardPrompt(TaskNode n, ProviderRequest request) {
+    String text = request.prompt();
+    for (Guard g : guards) {
+      Verdict v = check(g, n, guardInput(n, n.slot, text), true);
+      if (v.action() == Verdict.Action.ALLOW) {
+        continue;
+      }
+      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), clock.instant(), g.name(),
+          GuardTriggeredEvent.Phase.PROMPT, v.action(), v.reason()));
+      switch (v.action()) {
+        case REDACT -> text = v.replacement();
+        case FLAG -> log.info("Guard flagged a prompt (guard={}, task={}, reason={})", g.name(), n.id(), v.reason());
+        default -> {
+          fail(n, ErrorKind.GUARD, "guard " + g.name() + " blocked the prompt: " + v.reason());
+          return null;
+        }
+      }
+    }
+    return text.equals(request.prompt()) ? request : request.withPrompt(text);
+  }
+
+  /** Runs the output guards; returns the accepted text, or null when blocked or sent back for a repair. */
+  private @Nullable String guardOutput(TaskNode n, String output) {
+    String text = output;
+    for (Guard g : guards) {
+      Verdict v = check(g, n, guardInput(n, n.callSlot, text), false);
+      if (v.action() == Verdict.Action.ALLOW) {
+        continue;
+      }
+      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), clock.instant(), g.name(),
+          GuardTriggeredEvent.Phase.OUTPUT, v.action(), v.reason()));
+      switch (v.action()) {
+        case REDACT -> text = v.replacement();
+        case FLAG -> log.info("Guard flagged an output (guard={}, task={}, reason={})", g.name(), n.id(), v.reason());
+        case REPAIR -> {
+          if (!n.repairUsed) {
+            n.repairUsed = true;
+            n.repair = v.replacement() + "\n\nYour previous answer was:\n" + text;
+            enqueue(n);
+            return null;
+          }
+          fail(n, ErrorKind.GUARD, "guard " + g.name() + " rejected the output after one repair: " + v.reason());
+          return null;
+        }
+        default -> {
+          fail(n, ErrorKind.GUARD, "guard " + g.name() + " blocked the output: " + v.reason());
+          return null;
+        }
+      }
+    }
+    n.repair = null;
+    return text;
+  }
+
+  // ---------------------------------------------------------------- peer review
+
+  private void awaitReview(TaskNode n, String output) {
+    Instant now = clock.instant();
+    n.pendingOutput = output;
+    n.reviewRound++;
+    Slot reviewer = n.reviewers[0];
+    for (Slot r : n.reviewers) {
+      if (r.available()) {
+        reviewer = r;
+        break;
+      }
+    }
+    n.reviewSlot = reviewer;
+    n.reviewing = true;
+    update(n, n.record.moveTo(TaskState.AWAITING_REVIEW, now));
+    emit(n.run, new TaskAwaitingReviewEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, reviewer.name));
+    reviewer.enqueue(n, now.toEpochMilli());
+  }
+
+  private ProviderRequest reviewRequest(TaskNode n) {
+    Review review = n.spec.review();
+    String prompt = "You review another assistant's answer. Judge it only against these criteria:\n"
+        + review.criteria() + "\n\nThe task it was given:\n" + prompt(n) + "\n\nIts answer:\n" + n.pendingOutput
+        + "\n\nReply with JSON only: {\"approved\": true or false, \"score\": an integer from 0 to 10, "
+        + "\"feedback\": \"concrete changes that would make it acceptable\"}";
+    return new ProviderRequest(prompt, null, null, dev.orchestrator.workflow.ExpectedOutput.jsonSchema(VERDICT_SCHEMA),
+        "review", n.spec.timeout());
+  }
+
+  private static final String VERDICT_SCHEMA = "{\"type\":\"object\",\"required\":[\"approved\",\"score\","
+      + "\"feedback\"],\"properties\":{\"approved\":{\"type\":\"boolean\"},\"score\":{\"type\":\"integer\","
+      + "\"minimum\":0,\"maximum\":10},\"feedback\":{\"type\":\"string\"}}}";
+
+  private void onReviewEnded(TaskNode n, CompletableFuture<ProviderResponse> f, @Nullable ProviderResponse response,
+      @Nullable Throwable error) {
+    if (n.call != f) {
+      return;
+    }
+    endCall(n);
+    settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
+    Instant now = clock.instant();
+    Verdicts.Verdict verdict = null;
+    if (error == null && response != null) {
+      verdict = Verdicts.parse(response.text());
+      if (verdict == null) {
+        error = new ProviderException(n.callSlot.name, ErrorKind.MALFORMED_RESPONSE,
+            "the reviewer's reply is not a verdict (JSON with approved, score and feedback)");
+      }
+    } else if (error == null) {
+      error = new ProviderException(n.callSlot.name, ErrorKind.MALFORMED_RESPONSE, "reviewer completed with no reply");
+    }
+    Attempt last = n.record.lastAttempt();
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      ErrorKind kind = classify(cause);
+      String message = cause instanceof ProviderException pe ? pe.getMessage() : String.valueOf(cause);
+      update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, kind, message,
+          response == null ? dev.orchestrator.TokenUsage.NONE : response.usage(),
+          response == null ? Money.ZERO : response.cost())));
+      recordOutcome(n, kind);
+      RetryPolicy p = policy(n);
+      if (p.retries(kind, n.record.attempts().size())) {
+        Duration delay = p.backoff(n.record.attempts().size());
+        n.timer = scheduler.schedule(() -> post(() -> {
+          n.timer = null;
+          if (n.reviewing && n.state() == TaskState.AWAITING_REVIEW) {
+            n.reviewSlot.enqueue(n, clock.millis());
+          }
+        }), delay);
+      } else {
+        n.reviewing = false;
+        fail(n, kind, "review failed: " + message);
+      }
+      return;
+    }
+    recordOutcome(n, null);
+    Review review = n.spec.review();
+    boolean approved = verdict.approved() && verdict.score() >= review.minScore();
+    String summary = "score " + verdict.score() + "/10: " + verdict.feedback();
+    update(n, n.record.withLastAttempt(last.ended(now, approved ? Outcome.APPROVED : Outcome.REJECTED, null,
+        summary, response.usage(), response.cost())));
+    emit(n.run, new ReviewCompletedEvent(n.run.project, n.run.id, n.id(), now, n.callSlot.name, n.reviewRound,
+        approved, verdict.score(), verdict.feedback()));
+    reviewScores.merge(n.callSlot.name + "/" + n.slot.name + "/" + n.spec.taskType(),
+        new int[] {verdict.score(), 1}, (a, b) -> new int[] {a[0] + b[0], a[1] + b[1]});
+    n.reviewing = false;
+    if (approved) {
+      n.feedback = null;
+      succeed(n, n.pendingOutput, TaskState.AWAITING_REVIEW, response.usage(), response.cost());
+    } else if (n.reviewRound < review.maxRounds()) {
+      n.feedback = verdict.feedback();
+      enqueue(n);
+    } else {
+      fail(n, ErrorKind.REVIEW_REJECTED, "rejected in all " + review.maxRounds() + " review rounds; last feedback: "
+          + verdict.feedback());
+    }
   }
 
   private void onTimeout(TaskNode n, CompletableFuture<ProviderResponse> f) {
@@ -1350,7 +1617,7 @@ public final class Engine implements AutoCloseable {
 
   /** Feeds an ended attempt to failure analysis and to its provider's circuit breaker. */
   private void recordOutcome(TaskNode n, @Nullable ErrorKind kind) {
-    Slot s = n.slot;
+    Slot s = n.callSlot;
     Instant now = clock.instant();
     if (attemptLog.size() == ATTEMPT_LOG_SIZE) {
       attemptLog.pollFirst();
@@ -1418,7 +1685,7 @@ public final class Engine implements AutoCloseable {
   /** Frees the slot and the timer of the call in flight. */
   private void endCall(TaskNode n) {
     n.call = null;
-    n.slot.inFlight--;
+    n.callSlot.inFlight--;
     if (n.timer != null) {
       n.timer.cancel();
       n.timer = null;
@@ -1432,7 +1699,7 @@ public final class Engine implements AutoCloseable {
     settle(n, BigDecimal.ZERO);
     if (n.probe && outcome == Outcome.CANCELLED) {
       n.probe = false;
-      n.slot.probeInFlight = false;
+      n.callSlot.probeInFlight = false;
     }
     if (f != null) {
       f.cancel(true);
@@ -1608,6 +1875,19 @@ public final class Engine implements AutoCloseable {
       case RUNNING -> stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
       case READY -> n.slot.remove(n);
       case AWAITING_INPUT -> closeQuestion(n);
+      case AWAITING_REVIEW -> {
+        if (n.call != null) {
+          stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
+        } else {
+          n.reviewSlot.remove(n);
+          budgetPaused.remove(n);
+          if (n.timer != null) {
+            n.timer.cancel();
+            n.timer = null;
+          }
+        }
+        n.reviewing = false;
+      }
       case PAUSED -> {
         n.slot.pausedNodes.remove(n);
         budgetPaused.remove(n);

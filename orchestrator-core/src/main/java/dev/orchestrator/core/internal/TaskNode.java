@@ -27,6 +27,20 @@ final class TaskNode {
   final Slot[] candidates;
   /** The provider it is queued for or running on. */
   Slot slot;
+  /** The provider of the latest call (the author's, or a reviewer's). */
+  Slot callSlot;
+  /** Reviewers, in order of preference; empty without a review. */
+  Slot[] reviewers = new Slot[0];
+  /** Whether it waits for, or is in, a review call rather than an author call. */
+  boolean reviewing;
+  Slot reviewSlot;
+  int reviewRound;
+  /** The author's output waiting for the review's verdict, and the feedback of the last rejection. */
+  @Nullable String pendingOutput;
+  @Nullable String feedback;
+  /** Repair instructions from an output guard, used once. */
+  @Nullable String repair;
+  boolean repairUsed;
   /** Failures on {@link #slot} since it was chosen. */
   int failuresOnSlot;
   /** Whether its call in flight is its provider's half-open probe. */
@@ -62,6 +76,8 @@ final class TaskNode {
     this.dependencies = dependencies;
     this.candidates = candidates;
     this.slot = candidates[0];
+    this.callSlot = candidates[0];
+    this.reviewSlot = candidates[0];
     this.record = record;
     this.pending = dependencies.length;
     this.priority = spec.priority();

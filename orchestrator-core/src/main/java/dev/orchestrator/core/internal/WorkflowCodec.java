@@ -62,6 +62,13 @@ public final class WorkflowCodec {
             .put("content", t.expectedOutput().content());
       }
       putText(n, "question", t.question());
+      if (t.review() != null) {
+        ObjectNode rv = n.putObject("review");
+        ArrayNode who = rv.putArray("reviewers");
+        t.review().reviewers().forEach(who::add);
+        rv.put("criteria", t.review().criteria()).put("maxRounds", t.review().maxRounds())
+            .put("minScore", t.review().minScore());
+      }
       if (t.retry() != null) {
         RetryPolicy r = t.retry();
         ObjectNode rn = n.putObject("retry");
@@ -124,6 +131,13 @@ public final class WorkflowCodec {
         }
         if (n.hasNonNull("question")) {
           t.question(n.get("question").asText());
+        }
+        if (n.hasNonNull("review")) {
+          JsonNode rv = n.get("review");
+          java.util.List<String> who = new java.util.ArrayList<>();
+          rv.get("reviewers").forEach(x -> who.add(x.asText()));
+          t.review(new dev.orchestrator.workflow.Review(who, rv.get("criteria").asText(), rv.get("maxRounds").asInt(),
+              rv.get("minScore").asInt()));
         }
         if (n.hasNonNull("retry")) {
           JsonNode r = n.get("retry");
