@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 public final class CommandGuard implements Guard {
   /** Commands no agent should be asked to run. */
   public static final List<String> DEFAULT_FORBIDDEN = List.of("rm -rf /", "rm -rf ~", "sudo ", "mkfs", "dd if=",
-      ":(){", "shutdown", "reboot", "chmod -R 777 /", "curl | sh", "curl | bash", "wget | sh", "git push --force");
+      ":(){", "shutdown", "reboot", "chmod -r 777 /", "git push --force");
+  /** A download piped straight into a shell, whatever the address. */
+  private static final Pattern PIPE_TO_SHELL = Pattern.compile("(?i)\\b(curl|wget)\\b[^|\\n]*\\|\\s*(sudo\\s+)?(ba|z)?sh\\b");
   private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w:/.])(/[A-Za-z0-9._\\-]+(?:/[A-Za-z0-9._\\-]+)*)");
 
   private final List<String> forbidden;
@@ -48,9 +50,11 @@ public final class CommandGuard implements Guard {
       return Verdict.allow();
     }
     String lower = input.text().toLowerCase(Locale.ROOT);
-    String compact = lower.replaceAll("\\s*\\|\\s*", " | ");
+    if (PIPE_TO_SHELL.matcher(lower).find()) {
+      return Verdict.block("the prompt asks a command-line agent to pipe a download into a shell");
+    }
     for (String f : forbidden) {
-      if (compact.contains(f)) {
+      if (lower.contains(f)) {
         return Verdict.block("the prompt asks a command-line agent to run the forbidden command '" + f.trim() + "'");
       }
     }
