@@ -38,6 +38,21 @@ public final class BudgetLedger {
     BigDecimal spent = BigDecimal.ZERO;
     BigDecimal reserved = BigDecimal.ZERO;
     final Set<Double> crossed = new HashSet<>();
+    /** The spending at which the next alert fires, for {@link #alertsOf}; null when none is left. */
+    @Nullable BigDecimal nextAlert;
+    @Nullable Budget alertsOf;
+
+    /** Recomputes {@link #nextAlert} for {@code b}, so a settlement compares one number instead of dividing. */
+    void arm(Budget b) {
+      alertsOf = b;
+      nextAlert = null;
+      for (double t : b.thresholds()) {
+        if (!crossed.contains(t)) {
+          nextAlert = b.limit().amount().multiply(BigDecimal.valueOf(t));
+          return;
+        }
+      }
+    }
   }
 
   private final Object lock = new Object();
@@ -141,11 +156,17 @@ public final class BudgetLedger {
         a.spent = a.spent.add(actual);
         Budget b = limits.get(k.scope());
         if (b != null && actual.signum() > 0 && b.limit().amount().signum() > 0) {
-          BigDecimal share = share(a.spent, b.limit().amount());
-          for (double t : b.thresholds()) {
-            if (share.doubleValue() >= t && a.crossed.add(t)) {
-              crossings.add(new Crossing(k, t, a.spent, b.limit().amount()));
+          if (a.alertsOf != b) {
+            a.arm(b);
+          }
+          if (a.nextAlert != null && a.spent.compareTo(a.nextAlert) >= 0) {
+            BigDecimal share = share(a.spent, b.limit().amount());
+            for (double t : b.thresholds()) {
+              if (share.doubleValue() >= t && a.crossed.add(t)) {
+                crossings.add(new Crossing(k, t, a.spent, b.limit().amount()));
+              }
             }
+            a.arm(b);
           }
         }
       }
