@@ -7,7 +7,7 @@ import java.time.Instant;
  */
 public sealed interface Event
     permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent,
-        ProjectPausedEvent, ProjectResumedEvent, RunRecoveredEvent {
+        ProjectPausedEvent, ProjectResumedEvent, RunRecoveredEvent, ScheduleFiredEvent, ScheduleMisfiredEvent {
   /** The project it happened in. */
   String project();
 

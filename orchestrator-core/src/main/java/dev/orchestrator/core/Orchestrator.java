@@ -286,6 +286,28 @@ public final class Orchestrator implements AutoCloseable {
     return engine.plan(project, workflow, params);
   }
 
+  /**
+   * Delivers every later event of every project to {@code listener}, on the engine's thread, until the returned
+   * subscription is closed; for front ends that attach to a running orchestrator. A listener that throws is logged
+   * and skipped.
+   */
+  public Run.Subscription subscribe(EventListener listener) {
+    return engine.subscribe(listener);
+  }
+
+  /**
+   * Records an event from a component built on the engine (such as the scheduler) in the store and delivers it to
+   * every listener and subscriber, in order with the engine's own events.
+   */
+  public void publish(dev.orchestrator.event.Event event) {
+    engine.publish(event);
+  }
+
+  /** The engine's clock, for components that must agree with it on the time. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** The provider instance names, sorted. */
   public List<String> providers() {
     return engine.providers();

@@ -117,6 +117,8 @@ public final class Engine implements AutoCloseable {
   private final Slot[] slotArray;
   private final @Nullable String defaultProvider;
   private final List<EventListener> listeners;
+  /** Listeners added after the engine was built; read in the drain loop, written by any thread. */
+  private final List<EventListener> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final long boostMillis;
   private final Executor executor;
   private final RetryPolicy retryPolicy;
@@ -1799,6 +1801,9 @@ public final class Engine implements AutoCloseable {
     for (EventListener l : listeners) {
       deliver(l, event);
     }
+    for (EventListener l : subscribers) {
+      deliver(l, event);
+    }
     if (run != null) {
       for (EventListener l : run.subscribers) {
         deliver(l, event);
@@ -2129,6 +2134,24 @@ public final class Engine implements AutoCloseable {
   public @Nullable Run run(String project, String runId) {
     RunHandle h = handles.get(runId);
     return h != null && h.project().equals(project) ? h : null;
+  }
+
+  /** Emits an event from outside the engine, in the drain loop. */
+  public void publish(Event event) {
+    Objects.requireNonNull(event, "event");
+    post(() -> emit(event.runId().isEmpty() ? null : runState(event.runId()), event));
+  }
+
+  private @Nullable RunState runState(String runId) {
+    RunHandle h = handles.get(runId);
+    return h == null ? null : h.run();
+  }
+
+  /** Delivers every later event to {@code listener} until the subscription is closed. */
+  public Run.Subscription subscribe(EventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    subscribers.add(listener);
+    return () -> subscribers.remove(listener);
   }
 
   /** The names of the provider instances, sorted. */

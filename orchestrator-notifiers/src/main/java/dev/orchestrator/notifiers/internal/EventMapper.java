@@ -7,6 +7,7 @@ import dev.orchestrator.event.CircuitOpenedEvent;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.InputRequestedEvent;
 import dev.orchestrator.event.RunFinishedEvent;
+import dev.orchestrator.event.ScheduleMisfiredEvent;
 import dev.orchestrator.event.TaskFailedEvent;
 import dev.orchestrator.event.TaskReadyEvent;
 import dev.orchestrator.event.TaskSucceededEvent;
@@ -36,7 +37,8 @@ public final class EventMapper {
   public static boolean interesting(Event e) {
     return e instanceof TaskReadyEvent || e instanceof TaskFailedEvent || e instanceof TaskSucceededEvent
         || e instanceof RunFinishedEvent || e instanceof InputRequestedEvent || e instanceof BudgetLimitReachedEvent
-        || e instanceof BudgetThresholdCrossedEvent || e instanceof CircuitOpenedEvent;
+        || e instanceof BudgetThresholdCrossedEvent || e instanceof CircuitOpenedEvent
+        || e instanceof ScheduleMisfiredEvent;
   }
 
   /** The rule event for an engine event, if it has one. */
@@ -69,6 +71,15 @@ public final class EventMapper {
       String what = "budget " + b.scope() + " at " + Math.round(b.threshold() * 100) + "%: " + b.spent() + " of "
           + b.limit();
       return Optional.of(budget(NotifiedEvent.BUDGET_THRESHOLD, e, what));
+    }
+    if (e instanceof ScheduleMisfiredEvent m) {
+      Map<String, String> ids = new LinkedHashMap<>();
+      ids.put("schedule", m.scheduleId());
+      String what = "schedule " + m.scheduleId() + " (" + m.workflow() + ") missed its fire at " + m.fireTime() + ": "
+          + m.reason();
+      return Optional.of(new Occurrence(NotifiedEvent.SCHEDULE_MISFIRED, m.project(), "", null,
+          NotifiedEvent.SCHEDULE_MISFIRED.defaultPriority(), m.at(), null, List.of(what, ""), ids,
+          "/projects/" + enc(m.project()) + "/schedules"));
     }
     if (e instanceof CircuitOpenedEvent c) {
       Map<String, String> ids = new LinkedHashMap<>();

@@ -1,0 +1,153 @@
+package dev.orchestrator.core.schedule.internal;
+
+import com.cronutils.model.Cron;
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import dev.orchestrator.schedule.CronSyntax;
+import dev.orchestrator.schedule.Trigger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fire times of a trigger in a zone. Immutable and thread-safe.
+ *
+ * <p>Cron expressions are matched against local wall-clock date-times (cron-utils computes them in UTC, which has no
+ * transitions), and each matching local date-time is turned into an instant the way
+ * {@link ZonedDateTime#ofLocal(LocalDateTime, ZoneId, ZoneOffset)} does with no preferred offset: a local time in a
+ * spring-forward gap moves later by the length of the gap; a local time in an autumn overlap takes the earlier
+ * offset, so it fires once, in its first occurrence. The fire times are the set of those instants, so two local
+ * times that land on one instant (02:00 shifted to 03:00, and 03:00) fire once.
+ */
+public final class FireTimes {
+  private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser QUARTZ =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+  /** Bounds the search for expressions that never match again (a past year, February 30th). */
+  private static final int MAX_CANDIDATES = 10_000;
+
+  private final @Nullable ExecutionTime execution;
+  private final @Nullable Instant only;
+  private final boolean repeat;
+  private final ZoneId zone;
+  private final Instant createdAt;
+
+  private FireTimes(@Nullable ExecutionTime execution, @Nullable Instant only, boolean repeat, ZoneId zone,
+      Instant createdAt) {
+    this.execution = execution;
+    this.only = only;
+    this.repeat = repeat;
+    this.zone = zone;
+    this.createdAt = createdAt;
+  }
+
+  /**
+   * The fire times of a trigger read in {@code zone}, for a schedule added at {@code createdAt}.
+   *
+   * @throws IllegalArgumentException when the cron expression is not valid in its syntax
+   */
+  public static FireTimes of(Trigger trigger, ZoneId zone, Instant createdAt) {
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(createdAt, "createdAt");
+    if (trigger instanceof Trigger.Once once) {
+      return new FireTimes(null, once.at(), false, zone, createdAt);
+    }
+    Trigger.Cron cron = (Trigger.Cron) trigger;
+    FireTimes ft = new FireTimes(ExecutionTime.forCron(parse(cron.expression(), cron.syntax())), null, cron.repeat(),
+        zone, createdAt);
+    if (!cron.repeat()) {
+      Instant first = ft.nextCron(createdAt);
+      return new FireTimes(null, first, false, zone, createdAt);
+    }
+    return ft;
+  }
+
+  /**
+   * Parses and validates a cron expression.
+   *
+   * @throws IllegalArgumentException naming the expression, what is wrong and the fix
+   */
+  public static Cron parse(String expression, CronSyntax syntax) {
+    try {
+      Cron cron = (syntax == CronSyntax.UNIX ? UNIX : QUARTZ).parse(expression);
+      cron.validate();
+      return cron;
+    } catch (IllegalArgumentException e) {
+      String hint = syntax == CronSyntax.UNIX
+          ? "write minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT)"
+              + ", such as '0 9 * * 1-5'"
+          : "write second minute hour day-of-month month day-of-week [year], with '?' in day-of-month or "
+              + "day-of-week, such as '0 0 9 ? * MON-FRI'";
+      throw new IllegalArgumentException("cron expression '" + expression + "' is not valid " + syntax
+          + " cron (" + e.getMessage() + "): " + hint, e);
+    }
+  }
+
+  /** The first fire time strictly after {@code after}, or empty when there is none. */
+  public Optional<Instant> next(Instant after) {
+    Objects.requireNonNull(after, "after");
+    if (!repeat) {
+      return only != null && only.isAfter(after) ? Optional.of(only) : Optional.empty();
+    }
+    return Optional.ofNullable(nextCron(after));
+  }
+
+  /** The zone the times are read in. */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** When the schedule was added. */
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  private @Nullable Instant nextCron(Instant after) {
+    ExecutionTime exec = Objects.requireNonNull(execution);
+    ZoneRules rules = zone.getRules();
+    LocalDateTime local = LocalDateTime.ofInstant(after, zone);
+    LocalDateTime start = local;
+    // A local time inside a recent gap maps to (its local time + the gap), which may be after `after` even though
+    // the local time itself is before `local`: look back by the gap.
+    ZoneOffsetTransition previous = rules.previousTransition(after.plusNanos(1));
+    if (previous != null && previous.isGap()) {
+      Duration gap = previous.getDuration();
+      LocalDateTime back = local.minus(gap);
+      if (back.isBefore(previous.getDateTimeAfter())) {
+        start = back;
+      }
+    }
+    Instant best = null;
+    LocalDateTime candidate = start;
+    for (int i = 0; i < MAX_CANDIDATES; i++) {
+      Optional<ZonedDateTime> next = exec.nextExecution(candidate.atZone(ZoneOffset.UTC));
+      if (next.isEmpty()) {
+        break;
+      }
+      candidate = next.get().toLocalDateTime();
+      boolean inGap = rules.getValidOffsets(candidate).isEmpty();
+      Instant fire = ZonedDateTime.ofLocal(candidate, zone, null).toInstant();
+      if (fire.isAfter(after)) {
+        if (best == null || fire.isBefore(best)) {
+          best = fire;
+        }
+        // Outside gaps the mapping from local time to instant is increasing, so nothing later can be earlier.
+        if (!inGap) {
+          break;
+        }
+      }
+    }
+    return best;
+  }
+}
