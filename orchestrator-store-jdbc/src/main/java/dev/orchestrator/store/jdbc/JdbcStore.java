@@ -1,0 +1,815 @@
+package dev.orchestrator.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.orchestrator.Money;
+import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.Priority;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.TaskEvent;
+import dev.orchestrator.project.Project;
+import dev.orchestrator.run.Cancellation;
+import dev.orchestrator.run.Question;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.store.jdbc.internal.Dialect;
+import dev.orchestrator.store.jdbc.internal.Json;
+import dev.orchestrator.store.jdbc.internal.Urls;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link Store} over JDBC: an embedded H2 file database for one machine, or PostgreSQL for many workers.
+ * The schema is created and migrated by Flyway when the store opens (its history table is
+ * {@value #SCHEMA_HISTORY_TABLE}, so it does not clash with an application's own Flyway).
+ *
+ * <pre>{@code
+ * try (JdbcStore store = JdbcStore.embedded(Path.of(System.getProperty("user.home"), ".orchestrator"))) {
+ *   Orchestrator engine = Orchestrator.builder().store(store).build();
+ *   ...
+ * }
+ * JdbcStore shared = JdbcStore.postgres("jdbc:postgresql://db:5432/orchestrator", "orchestrator", password);
+ * }</pre>
+ *
+ * <p>Every write is one transaction. Plain columns hold what is queried (project, run and task ids, state, lane,
+ * status, times); nested values (attempts, questions, cancellations, parameters, settings, thresholds, events) are
+ * JSON text. Instants are kept to the microsecond, PostgreSQL's precision; amounts exactly (budget limits as
+ * {@code DECIMAL(38, 18)}, so at most 18 decimal places). Events are all kept. Every query is scoped by project.
+ *
+ * <p>Thread-safe: any number of threads may use one store, and several processes may use one database (the embedded
+ * store through H2's automatic mixed mode: the first process serves the file to the others).
+ *
+ * <p>Passwords never appear in {@link #toString()}, logs or exception messages.
+ */
+public final class JdbcStore implements Store {
+  /** The Flyway history table, which records the schema version. */
+  public static final String SCHEMA_HISTORY_TABLE = "orchestrator_schema_history";
+
+  /** The file name (without H2's {@code .mv.db}) of the embedded database in its data directory. */
+  public static final String EMBEDDED_DATABASE_NAME = "orchestrator";
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
+  private static final int EMBEDDED_POOL_SIZE = 8;
+  private static final int POSTGRES_POOL_SIZE = 10;
+  private static final int MAX_TRIES = 5;
+  private static final int BUDGET_SCALE = 18;
+  private static final int BUDGET_INTEGER_DIGITS = 20;
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private static final String TASK_COLUMNS = "project, run_id, task_id, title, state, lane, provider, attempts, "
+      + "output, error_kind, error, cancellation, question, updated_at";
+  private static final String RUN_COLUMNS =
+      "project, run_id, workflow, status, params, submitted_at, finished_at, cancellation";
+  private static final String PROJECT_COLUMNS = "name, created_at, archived, zone, settings";
+  private static final String UPDATE_TASK = "UPDATE tasks SET title = ?, state = ?, lane = ?, lane_rank = ?, "
+      + "provider = ?, attempts = ?, attempt_count = ?, output = ?, error_kind = ?, error = ?, cancellation = ?, "
+      + "question = ?, updated_at = ?, enqueued_at = %s WHERE project = ? AND run_id = ? AND task_id = ?";
+  /** A task that becomes READY is enqueued now by the database clock; one that stays READY keeps its place. */
+  private static final String UPDATE_TASK_READY =
+      String.format(UPDATE_TASK, "CASE WHEN state = 'READY' THEN enqueued_at ELSE CURRENT_TIMESTAMP END");
+  private static final String UPDATE_TASK_NOT_READY = String.format(UPDATE_TASK, "NULL");
+
+  private final DataSource dataSource;
+  private final @Nullable HikariDataSource ownedPool;
+  private final Dialect dialect;
+  private final String description;
+  private final String schemaVersion;
+  private final int migrationsExecuted;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Event types met in the database that this version does not know, each reported once. */
+  private final Set<String> unknownEventTypes = ConcurrentHashMap.newKeySet();
+
+  private JdbcStore(DataSource dataSource, @Nullable HikariDataSource ownedPool, String description) {
+    this.dataSource = dataSource;
+    this.ownedPool = ownedPool;
+    this.description = description;
+    try {
+      try (Connection c = dataSource.getConnection()) {
+        this.dialect = Dialect.of(c);
+      }
+      Flyway flyway = Flyway.configure(JdbcStore.class.getClassLoader())
+          .dataSource(dataSource)
+          .locations(dialect.migrations())
+          .table(SCHEMA_HISTORY_TABLE)
+          .failOnMissingLocations(true)
+          .load();
+      MigrateResult result = flyway.migrate();
+      this.migrationsExecuted = result.migrationsExecuted;
+      // The version after migrating, or the one found when there was nothing to migrate.
+      String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+      this.schemaVersion = version == null ? "none" : version;
+    } catch (SQLException e) {
+      closePool();
+      throw new OrchestratorException("cannot open the store " + description + ": " + e.getMessage()
+          + " (SQLState " + e.getSQLState() + "); check that the database is reachable and the user may connect",
+          e);
+    } catch (RuntimeException e) {
+      closePool();
+      throw e instanceof OrchestratorException oe ? oe : new OrchestratorException(
+          "cannot open the store " + description + ": " + e.getMessage(), e);
+    }
+    log.info("Store opened (store={}, schemaVersion={}, migrationsExecuted={})", description, schemaVersion,
+        migrationsExecuted);
+  }
+
+  // ------------------------------------------------------------------ factories
+
+  /**
+   * The embedded store: an H2 database file ({@value #EMBEDDED_DATABASE_NAME}{@code .mv.db}) in {@code dataDir},
+   * created with the directory when missing. Several processes on this machine may open the same directory at once:
+   * the first serves the file to the others over a loopback socket (H2's automatic mixed mode), and when it exits
+   * another takes over.
+   *
+   * @throws IllegalArgumentException when {@code dataDir} is a file or its path contains ';'
+   * @throws OrchestratorException when the database cannot be opened or migrated
+   */
+  public static JdbcStore embedded(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (dir.toString().indexOf(';') >= 0) {
+      throw new IllegalArgumentException("data directory must not contain ';' (was '" + dir + "'): choose another");
+    }
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("data directory is a file (was '" + dir + "'): pass a directory");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new OrchestratorException("cannot create the data directory '" + dir + "': " + e.getMessage()
+          + "; check its permissions or choose another", e);
+    }
+    String url = "jdbc:h2:file:" + dir.resolve(EMBEDDED_DATABASE_NAME) + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername("sa");
+    config.setPassword("");
+    config.setMaximumPoolSize(EMBEDDED_POOL_SIZE);
+    config.setMinimumIdle(1);
+    config.setPoolName("orchestrator-h2");
+    return open(config, "h2 " + dir.resolve(EMBEDDED_DATABASE_NAME));
+  }
+
+  /**
+   * A store in a PostgreSQL database (12 or later) that this user may create tables in; the tables go in the
+   * connection's current schema (add {@code ?currentSchema=name} to the URL to choose one).
+   *
+   * @param jdbcUrl such as {@code jdbc:postgresql://db.example:5432/orchestrator}
+   * @param user the database user
+   * @param password the user's password; kept only inside the connection pool, never shown
+   * @throws IllegalArgumentException when the URL is not a PostgreSQL JDBC URL
+   * @throws OrchestratorException when the database cannot be reached or migrated
+   */
+  public static JdbcStore postgres(String jdbcUrl, String user, String password) {
+    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("PostgreSQL JDBC URL must start with jdbc:postgresql: (was '"
+          + Urls.redact(jdbcUrl) + "'), such as jdbc:postgresql://localhost:5432/orchestrator");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(POSTGRES_POOL_SIZE);
+    config.setMinimumIdle(2);
+    config.setPoolName("orchestrator-postgresql");
+    return open(config, "postgresql " + Urls.redact(jdbcUrl) + " as " + user);
+  }
+
+  /**
+   * A store on a data source that the caller owns (pooled, configured and closed by the caller; {@link #close()}
+   * leaves it open). The database must be H2 or PostgreSQL.
+   *
+   * @throws OrchestratorException when the database cannot be reached, is of another kind, or cannot be migrated
+   */
+  public static JdbcStore of(DataSource dataSource) {
+    return new JdbcStore(dataSource, null, "data source " + dataSource.getClass().getSimpleName());
+  }
+
+  private static JdbcStore open(HikariConfig config, String description) {
+    // Fail at once, with the driver's reason, when the database cannot be reached.
+    config.setInitializationFailTimeout(1);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new OrchestratorException("cannot connect to the store " + description + ": " + cause.getMessage()
+          + "; check the URL, the user and the password, and that the database is running", cause);
+    }
+    return new JdbcStore(pool, pool, description);
+  }
+
+  // ------------------------------------------------------------------ facts
+
+  /** The schema version Flyway recorded, such as {@code "1"}. */
+  public String schemaVersion() {
+    return schemaVersion;
+  }
+
+  /** How many migrations this store ran when it opened: 0 when the schema was already up to date. */
+  public int migrationsExecuted() {
+    return migrationsExecuted;
+  }
+
+  /** Always true: what is written survives the process. */
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  // ------------------------------------------------------------------ runs and tasks
+
+  @Override
+  public void createRun(RunRecord run, String definition, List<TaskRecord> tasks) {
+    Set<String> ids = new HashSet<>();
+    for (TaskRecord t : tasks) {
+      if (!t.project().equals(run.project()) || !t.runId().equals(run.id())) {
+        throw new IllegalArgumentException("task '" + t.taskId() + "' belongs to " + t.project() + "/" + t.runId()
+            + ", not to " + run.project() + "/" + run.id());
+      }
+      if (!ids.add(t.taskId())) {
+        throw new IllegalArgumentException("task id '" + t.taskId() + "' appears twice in run " + run.id());
+      }
+    }
+    write("create run " + run.project() + "/" + run.id(), false, c -> {
+      if (exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ?", run.project(), run.id())) {
+        throw runExists(run);
+      }
+      ensureProject(c, run);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS
+          + ", definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        bindRun(ps, run);
+        ps.setString(9, definition);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw runExists(run);
+        }
+        throw e;
+      }
+      if (!tasks.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + TASK_COLUMNS
+            + ", lane_rank, attempt_count, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          int position = 0;
+          for (TaskRecord t : tasks) {
+            bindTask(ps, t);
+            ps.setInt(15, t.lane().ordinal());
+            ps.setInt(16, t.attempts().size());
+            ps.setInt(17, position++);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        update(c, "UPDATE tasks SET enqueued_at = CURRENT_TIMESTAMP WHERE project = ? AND run_id = ? AND state = ?",
+            run.project(), run.id(), TaskState.READY.name());
+      }
+      return null;
+    });
+  }
+
+  private static IllegalStateException runExists(RunRecord run) {
+    return new IllegalStateException("run " + run.id() + " already exists in project " + run.project()
+        + ": submit it under a new run id");
+  }
+
+  /** Creates the run's project unless it exists; a project created meanwhile by another writer is fine. */
+  private static void ensureProject(Connection c, RunRecord run) throws SQLException {
+    if (exists(c, "SELECT 1 FROM projects WHERE name = ?", run.project())) {
+      return;
+    }
+    Savepoint before = c.setSavepoint();
+    try {
+      insertProject(c, Project.of(run.project(), run.submittedAt(), ZoneOffset.UTC));
+      c.releaseSavepoint(before);
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      c.rollback(before);
+    }
+  }
+
+  @Override
+  public Optional<String> definition(String project, String runId) {
+    return read("read the definition of " + project + "/" + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT definition FROM runs WHERE project = ? AND run_id = ?")) {
+        bind(ps, project, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void updateRun(RunRecord run) {
+    write("update run " + run.project() + "/" + run.id(), false, c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET workflow = ?, status = ?, params = ?, "
+          + "submitted_at = ?, finished_at = ?, cancellation = ? WHERE project = ? AND run_id = ?")) {
+        ps.setString(1, run.workflow());
+        ps.setString(2, run.status().name());
+        ps.setString(3, Json.writeStrings(run.params()));
+        setInstant(ps, 4, run.submittedAt());
+        setInstant(ps, 5, run.finishedAt());
+        ps.setString(6, Json.writeNullable(run.cancellation()));
+        ps.setString(7, run.project());
+        ps.setString(8, run.id());
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        throw new IllegalArgumentException("project " + run.project() + " has no run " + run.id()
+            + ": create it with createRun first");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void updateTask(TaskRecord task) {
+    String sql = task.state() == TaskState.READY ? UPDATE_TASK_READY : UPDATE_TASK_NOT_READY;
+    write("update task " + task.project() + "/" + task.runId() + "/" + task.taskId(), false, c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, task.title());
+        ps.setString(2, task.state().name());
+        ps.setString(3, task.lane().name());
+        ps.setInt(4, task.lane().ordinal());
+        ps.setString(5, task.provider());
+        ps.setString(6, Json.write(task.attempts()));
+        ps.setInt(7, task.attempts().size());
+        ps.setString(8, task.output());
+        ps.setString(9, task.errorKind() == null ? null : task.errorKind().name());
+        ps.setString(10, task.error());
+        ps.setString(11, Json.writeNullable(task.cancellation()));
+        ps.setString(12, Json.writeNullable(task.question()));
+        setInstant(ps, 13, task.updatedAt());
+        ps.setString(14, task.project());
+        ps.setString(15, task.runId());
+        ps.setString(16, task.taskId());
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        throw new IllegalArgumentException("project " + task.project() + " has no task '" + task.taskId()
+            + "' in run " + task.runId() + ": tasks are created with their run");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<RunRecord> run(String project, String runId) {
+    return read("read run " + project + "/" + runId, c -> {
+      List<RunRecord> runs = queryRuns(c, "WHERE project = ? AND run_id = ?", project, runId);
+      return runs.isEmpty() ? Optional.<RunRecord>empty() : Optional.of(runs.get(0));
+    });
+  }
+
+  @Override
+  public List<RunRecord> runs(String project) {
+    return read("list the runs of " + project, c -> queryRuns(c, "WHERE project = ? ORDER BY seq", project));
+  }
+
+  @Override
+  public List<RunRecord> unfinishedRuns() {
+    return read("list unfinished runs", c -> {
+      List<RunRecord> runs = new ArrayList<>(queryRuns(c, "WHERE status = ? ORDER BY submitted_at, seq",
+          RunStatus.RUNNING.name()));
+      // The database's collation may order ids differently from Java: settle ties as the in-memory store does.
+      runs.sort(Comparator.comparing(RunRecord::submittedAt).thenComparing(RunRecord::id));
+      return List.copyOf(runs);
+    });
+  }
+
+  @Override
+  public List<TaskRecord> tasks(String project, String runId) {
+    return read("list the tasks of " + project + "/" + runId,
+        c -> queryTasks(c, "WHERE project = ? AND run_id = ? ORDER BY position", project, runId));
+  }
+
+  @Override
+  public Optional<TaskRecord> task(String project, String runId, String taskId) {
+    return read("read task " + project + "/" + runId + "/" + taskId, c -> {
+      List<TaskRecord> tasks = queryTasks(c, "WHERE project = ? AND run_id = ? AND task_id = ?",
+          project, runId, taskId);
+      return tasks.isEmpty() ? Optional.<TaskRecord>empty() : Optional.of(tasks.get(0));
+    });
+  }
+
+  // ------------------------------------------------------------------ events
+
+  @Override
+  public void append(Event event) {
+    String type = Json.eventType(event);
+    String body = Json.write(event);
+    write("append " + type + " to " + event.project() + "/" + event.runId(), false, c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (project, run_id, task_id, type, "
+          + "occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, event.project());
+        ps.setString(2, event.runId());
+        ps.setString(3, event instanceof TaskEvent te ? te.taskId() : null);
+        ps.setString(4, type);
+        setInstant(ps, 5, event.at());
+        ps.setString(6, body);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** A run's events, oldest first; this store keeps every event. */
+  @Override
+  public List<Event> events(String project, String runId) {
+    return read("read the events of " + project + "/" + runId, c -> {
+      List<Event> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT type, body FROM events WHERE project = ? AND run_id = ? ORDER BY seq")) {
+        bind(ps, project, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String type = rs.getString(1);
+            Optional<Event> e = Json.readEvent(type, rs.getString(2));
+            if (e.isPresent()) {
+              out.add(e.get());
+            } else if (unknownEventTypes.add(type)) {
+              log.warn("Skipping events of a type this version does not know (store={}, type={}, project={}, "
+                  + "run={})", description, type, project, runId);
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  // ------------------------------------------------------------------ projects
+
+  @Override
+  public void createProject(Project project) {
+    write("create project " + project.name(), false, c -> {
+      try {
+        insertProject(c, project);
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw new IllegalStateException("project '" + project.name() + "' already exists: choose another name "
+              + "or change it with updateProject");
+        }
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  private static void insertProject(Connection c, Project p) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO projects (" + PROJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, p.name());
+      setInstant(ps, 2, p.createdAt());
+      ps.setBoolean(3, p.archived());
+      ps.setString(4, p.zone().getId());
+      ps.setString(5, Json.writeStrings(p.settings()));
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public Optional<Project> project(String name) {
+    return read("read project " + name, c -> {
+      List<Project> found = queryProjects(c, "WHERE name = ?", name);
+      return found.isEmpty() ? Optional.<Project>empty() : Optional.of(found.get(0));
+    });
+  }
+
+  @Override
+  public void updateProject(Project project) {
+    write("update project " + project.name(), false, c -> {
+      int n = update(c, "UPDATE projects SET created_at = ?, archived = ?, zone = ?, settings = ? WHERE name = ?",
+          project.createdAt(), project.archived(), project.zone().getId(), Json.writeStrings(project.settings()),
+          project.name());
+      if (n == 0) {
+        throw new IllegalArgumentException("there is no project '" + project.name()
+            + "': create it with createProject first");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<Project> projectList(boolean includeArchived) {
+    return read("list projects", c -> {
+      List<Project> all = new ArrayList<>(includeArchived
+          ? queryProjects(c, "")
+          : queryProjects(c, "WHERE archived = ?", false));
+      all.sort(Comparator.comparing(Project::name));
+      return List.copyOf(all);
+    });
+  }
+
+  // ------------------------------------------------------------------ budgets
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the limit has more than 18 decimal places or 20 integer digits
+   */
+  @Override
+  public void saveBudget(Budget budget) {
+    BigDecimal amount = budget.limit().amount();
+    BigDecimal stripped = amount.stripTrailingZeros();
+    if (stripped.scale() > BUDGET_SCALE || stripped.precision() - stripped.scale() > BUDGET_INTEGER_DIGITS) {
+      throw new IllegalArgumentException("budget limit for " + budget.scope() + " must have at most "
+          + BUDGET_INTEGER_DIGITS + " integer digits and " + BUDGET_SCALE + " decimal places (was "
+          + amount.toPlainString() + "): round it");
+    }
+    // Two first saves of one scope at once may both try to insert: the loser's retry replaces.
+    write("save the budget of " + budget.scope(), true, c -> {
+      try (PreparedStatement ps = c.prepareStatement(dialect.upsertBudget())) {
+        ps.setString(1, budget.scope().kind().name());
+        ps.setString(2, budget.scope().name());
+        ps.setBigDecimal(3, amount);
+        ps.setString(4, budget.limit().currency().getCurrencyCode());
+        ps.setString(5, Json.write(budget.thresholds()));
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public boolean deleteBudget(BudgetScope scope) {
+    return write("delete the budget of " + scope, false, c ->
+        update(c, "DELETE FROM budgets WHERE scope_kind = ? AND scope_name = ?", scope.kind().name(), scope.name())
+            > 0);
+  }
+
+  @Override
+  public List<Budget> budgets() {
+    return read("list budgets", c -> {
+      List<Budget> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT scope_kind, scope_name, limit_amount, currency, "
+          + "thresholds FROM budgets ORDER BY scope_kind, scope_name");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          BudgetScope scope = new BudgetScope(BudgetScope.Kind.valueOf(rs.getString(1)), rs.getString(2));
+          Money limit = new Money(plain(rs.getBigDecimal(3)), Currency.getInstance(rs.getString(4).trim()));
+          out.add(new Budget(scope, limit, Json.readDoubles(rs.getString(5))));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** {@code 12.500000000000000000} as {@code 12.5}, and {@code 100.000...} as {@code 100}, never {@code 1E+2}. */
+  private static BigDecimal plain(BigDecimal d) {
+    BigDecimal s = d.stripTrailingZeros();
+    return s.scale() < 0 ? s.setScale(0) : s;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Closes the connection pool this store made (a caller's data source stays open). Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closePool();
+      log.info("Store closed (store={})", description);
+    }
+  }
+
+  private void closePool() {
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  /** For people: the kind of database and where it is, never a password. */
+  @Override
+  public String toString() {
+    return "JdbcStore[" + description + ", schema " + schemaVersion + "]";
+  }
+
+  // ------------------------------------------------------------------ rows
+
+  private static List<RunRecord> queryRuns(Connection c, String where, Object... args) throws SQLException {
+    List<RunRecord> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs " + where)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new RunRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+              RunStatus.valueOf(rs.getString(4)), Json.readStrings(rs.getString(5)), instant(rs, 6),
+              nullableInstant(rs, 7), Json.readNullable(rs.getString(8), Cancellation.class)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<TaskRecord> queryTasks(Connection c, String where, Object... args) throws SQLException {
+    List<TaskRecord> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks " + where)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String errorKind = rs.getString(10);
+          out.add(new TaskRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              TaskState.valueOf(rs.getString(5)), Priority.valueOf(rs.getString(6)), rs.getString(7),
+              Json.readAttempts(rs.getString(8)), rs.getString(9),
+              errorKind == null ? null : dev.orchestrator.ErrorKind.valueOf(errorKind), rs.getString(11),
+              Json.readNullable(rs.getString(12), Cancellation.class),
+              Json.readNullable(rs.getString(13), Question.class), instant(rs, 14)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Project> queryProjects(Connection c, String where, Object... args) throws SQLException {
+    List<Project> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + PROJECT_COLUMNS + " FROM projects " + where)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Project(rs.getString(1), instant(rs, 2), rs.getBoolean(3), ZoneId.of(rs.getString(4)),
+              Json.readStrings(rs.getString(5))));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void bindRun(PreparedStatement ps, RunRecord run) throws SQLException {
+    ps.setString(1, run.project());
+    ps.setString(2, run.id());
+    ps.setString(3, run.workflow());
+    ps.setString(4, run.status().name());
+    ps.setString(5, Json.writeStrings(run.params()));
+    setInstant(ps, 6, run.submittedAt());
+    setInstant(ps, 7, run.finishedAt());
+    ps.setString(8, Json.writeNullable(run.cancellation()));
+  }
+
+  private static void bindTask(PreparedStatement ps, TaskRecord t) throws SQLException {
+    ps.setString(1, t.project());
+    ps.setString(2, t.runId());
+    ps.setString(3, t.taskId());
+    ps.setString(4, t.title());
+    ps.setString(5, t.state().name());
+    ps.setString(6, t.lane().name());
+    ps.setString(7, t.provider());
+    ps.setString(8, Json.write(t.attempts()));
+    ps.setString(9, t.output());
+    ps.setString(10, t.errorKind() == null ? null : t.errorKind().name());
+    ps.setString(11, t.error());
+    ps.setString(12, Json.writeNullable(t.cancellation()));
+    ps.setString(13, Json.writeNullable(t.question()));
+    setInstant(ps, 14, t.updatedAt());
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof Instant instant) {
+        setInstant(ps, i + 1, instant);
+      } else if (a instanceof Boolean b) {
+        ps.setBoolean(i + 1, b);
+      } else {
+        ps.setString(i + 1, (String) a);
+      }
+    }
+  }
+
+  /** Instants go in as UTC timestamps to the microsecond, the precision every supported database keeps. */
+  private static void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
+    if (instant == null) {
+      ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+    }
+  }
+
+  private static Instant instant(ResultSet rs, int index) throws SQLException {
+    return rs.getObject(index, OffsetDateTime.class).toInstant();
+  }
+
+  private static @Nullable Instant nullableInstant(ResultSet rs, int index) throws SQLException {
+    OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      return ps.executeUpdate();
+    }
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the store " + description + " is closed: open a new one");
+    }
+  }
+
+  /** Runs {@code work} on a connection in auto-commit mode (one consistent statement at a time). */
+  private <T> T read(String what, Work<T> work) {
+    checkOpen();
+    try (Connection c = dataSource.getConnection()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. A transaction
+   * the database aborted (deadlock, serialization failure), or, when {@code retryOnDuplicate} is set, one that met a
+   * row inserted meanwhile, is run again from the start.
+   */
+  private <T> T write(String what, boolean retryOnDuplicate, Work<T> work) {
+    checkOpen();
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.apply(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollback(c, e);
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        String state = String.valueOf(e.getSQLState());
+        boolean transientFailure = state.startsWith("40") || (retryOnDuplicate && state.equals(UNIQUE_VIOLATION));
+        if (!transientFailure || attempt == MAX_TRIES) {
+          throw failure(what, e);
+        }
+        log.debug("Retrying a transaction (store={}, what={}, attempt={}, sqlState={})", description, what,
+            attempt, state);
+      }
+    }
+  }
+
+  private static void rollback(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private OrchestratorException failure(String what, SQLException e) {
+    return new OrchestratorException("store " + description + " could not " + what + ": " + e.getMessage()
+        + " (SQLState " + e.getSQLState() + ")", e);
+  }
+}

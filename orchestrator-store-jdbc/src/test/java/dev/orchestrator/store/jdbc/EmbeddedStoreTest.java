@@ -1,0 +1,140 @@
+package dev.orchestrator.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunStatus;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the embedded store promises beyond the contract: migrations, sharing between processes, exact limits. */
+class EmbeddedStoreTest {
+  private static final Instant T0 = Instant.parse("2025-03-01T10:15:30.123456Z");
+
+  @TempDir
+  Path dataDir;
+
+  static RunRecord run(String project, String id) {
+    return new RunRecord(project, id, "wf", RunStatus.RUNNING, Map.of(), T0, null, null);
+  }
+
+  @Test
+  void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
+    try (JdbcStore first = JdbcStore.embedded(dataDir)) {
+      assertThat(first.schemaVersion()).isEqualTo("1");
+      assertThat(first.migrationsExecuted()).isEqualTo(1);
+      first.createRun(run("p", "r"), "{}", List.of());
+    }
+    try (JdbcStore second = JdbcStore.embedded(dataDir)) {
+      assertThat(second.schemaVersion()).isEqualTo("1");
+      assertThat(second.migrationsExecuted()).isZero();
+      assertThat(second.run("p", "r")).isPresent();
+    }
+    String url = "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_DATABASE_NAME) + ";AUTO_SERVER=TRUE";
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"" + JdbcStore.SCHEMA_HISTORY_TABLE
+            + "\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
+      }
+      assertThat(rows).containsExactly("1:true");
+    }
+  }
+
+  @Test
+  void aSecondConnectionThroughTheAutomaticServerSeesWrites() throws Exception {
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      store.createRun(run("p", "r1"), "{\"v\":1}", List.of());
+      String url = "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_DATABASE_NAME) + ";AUTO_SERVER=TRUE";
+      try (Connection c = DriverManager.getConnection(url, "sa", "");
+          Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT definition FROM runs WHERE project = 'p' AND run_id = 'r1'")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("{\"v\":1}");
+        }
+        s.executeUpdate("UPDATE runs SET status = 'FAILED' WHERE project = 'p' AND run_id = 'r1'");
+      }
+      assertThat(store.run("p", "r1").orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+    }
+  }
+
+  @Test
+  void anotherProcessSharesTheDataDirectory() throws Exception {
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      store.createRun(run("shared", "from-parent"), "{}", List.of());
+
+      Path log = dataDir.resolve("child.log");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          EmbeddedStoreProcess.class.getName(), dataDir.toString(), "from-parent", "from-child")
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      boolean ended = child.waitFor(90, TimeUnit.SECONDS);
+      if (!ended) {
+        child.destroyForcibly();
+      }
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(ended).as("the child process ended; its output:%n%s", output).isTrue();
+      assertThat(child.exitValue()).as("the child's exit code; its output:%n%s", output).isZero();
+
+      assertThat(store.run("shared", "from-child")).as("the child's run, read by the parent").isPresent();
+      assertThat(store.runs("shared")).extracting(RunRecord::id).containsExactly("from-parent", "from-child");
+    }
+  }
+
+  @Test
+  void budgetLimitsBeyondEighteenDecimalPlacesAreRefusedNotRounded() {
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      assertThatThrownBy(() -> store.saveBudget(Budget.of(BudgetScope.global(),
+          Money.usd("0.0000000000000000001"))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("18 decimal places")
+          .hasMessageContaining("0.0000000000000000001");
+      store.saveBudget(Budget.of(BudgetScope.global(), Money.usd("0.000000000000000001")));
+      assertThat(store.budgets()).containsExactly(Budget.of(BudgetScope.global(),
+          Money.usd("0.000000000000000001")));
+      assertThat(store.budgets().get(0).limit().amount().toPlainString()).isEqualTo("0.000000000000000001");
+    }
+  }
+
+  @Test
+  void aClosedStoreSaysSo() {
+    JdbcStore store = JdbcStore.embedded(dataDir);
+    store.close();
+    assertThatThrownBy(() -> store.runs("p")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void aFileIsNotADataDirectory() throws Exception {
+    Path file = Files.writeString(dataDir.resolve("file"), "x");
+    assertThatThrownBy(() -> JdbcStore.embedded(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void toStringSaysWhereTheDataIs() {
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      assertThat(store.toString()).contains("h2").contains(dataDir.toAbsolutePath().toString());
+    }
+  }
+}
