@@ -1,0 +1,389 @@
+// The dashboard page: one live view per section, re-read whenever the event stream says something changed.
+import {h, s, money, amount, time, badge} from './dom.js';
+import {session, get, post, seg} from './api.js';
+
+const LANES = ['HIGH', 'MEDIUM', 'LOW'];
+const state = {project: null, projects: [], tab: 'runs', stream: null, pending: null, questions: new Map()};
+
+const $ = (id) => document.getElementById(id);
+
+function toast(message, isError) {
+  const t = $('toast');
+  t.textContent = message;
+  t.className = 'toast' + (isError ? ' error' : '');
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.hidden = true; }, isError ? 8000 : 3000);
+}
+
+/** Runs a POST from a button, shows what happened, and re-reads. */
+async function act(button, path, body, done) {
+  if (button) button.disabled = true;
+  try {
+    await post(path, body);
+    if (done) toast(done, false);
+  } catch (e) {
+    toast(e.message, true);
+  } finally {
+    if (button) button.disabled = false;
+    refresh();
+  }
+}
+
+function taskPath(t) {
+  return 'api/projects/' + seg(t.project) + '/runs/' + seg(t.runId) + '/tasks/' + seg(t.taskId);
+}
+
+function prioritySelect(t) {
+  const select = h('select', {class: 'priority', 'aria-label': 'Priority of ' + t.title, 'data-action': 'priority'},
+      LANES.map((l) => h('option', {value: l, selected: l === t.lane}, l.toLowerCase())));
+  select.addEventListener('change', () =>
+    act(select, taskPath(t) + '/priority', {priority: select.value}, 'Priority of ' + t.title + ': ' + select.value));
+  return select;
+}
+
+function taskActions(t) {
+  const out = [];
+  if (t.actions.includes('priority')) out.push(prioritySelect(t));
+  if (t.actions.includes('retry')) {
+    out.push(h('button', {class: 'btn', 'data-action': 'retry',
+      onclick: (e) => act(e.currentTarget, taskPath(t) + '/retry', {}, 'Retrying ' + t.title)}, 'Retry'));
+  }
+  if (t.actions.includes('resume')) {
+    out.push(h('button', {class: 'btn', 'data-action': 'resume',
+      onclick: (e) => act(e.currentTarget, taskPath(t) + '/resume', {}, 'Resumed ' + t.title)}, 'Resume'));
+  }
+  if (t.actions.includes('cancel')) {
+    out.push(h('button', {class: 'btn danger', 'data-action': 'cancel',
+      onclick: (e) => act(e.currentTarget, taskPath(t) + '/cancel', {reason: 'cancelled from the dashboard'},
+          'Cancelled ' + t.title)}, 'Cancel'));
+  }
+  return h('div', {class: 'actions'}, out);
+}
+
+function taskRow(t) {
+  const detail = [];
+  if (t.provider) detail.push(t.provider);
+  detail.push(t.lane.toLowerCase());
+  if (t.attempts > 0) detail.push(t.attempts + (t.attempts === 1 ? ' attempt' : ' attempts'));
+  if (amount(t.cost) > 0) detail.push(money(t.cost));
+  const notes = [];
+  if (t.error) notes.push(h('div', {class: 'note error'}, (t.errorKind ? t.errorKind + ': ' : '') + t.error));
+  if (t.cancellation) notes.push(h('div', {class: 'note'}, 'Cancelled by ' + t.cancellation.by + ': '
+      + t.cancellation.reason));
+  if (t.question) notes.push(h('div', {class: 'note'}, 'Asks: ' + t.question));
+  return h('div', {class: 'task', 'data-run-id': t.runId, 'data-task-id': t.taskId, 'data-state': t.state},
+      h('div', {class: 'task-main'},
+          h('span', {class: 'title'}, t.title),
+          badge(t.state, 'state'),
+          h('span', {class: 'meta'}, detail.join(' · '))),
+      notes,
+      taskActions(t));
+}
+
+function renderRuns(runs) {
+  const list = $('runs');
+  if (!runs.length) {
+    list.replaceChildren(h('p', {class: 'empty'}, 'No runs in this project yet.'));
+    return;
+  }
+  list.replaceChildren(...runs.map((r) => {
+    const counts = Object.entries(r.counts).map(([k, v]) => v + ' ' + k.toLowerCase().replace(/_/g, ' ')).join(', ');
+    const head = h('div', {class: 'run-head'},
+        h('span', {class: 'title'}, r.workflow),
+        badge(r.status, 'run-status'),
+        h('span', {class: 'meta'}, r.id + ' · ' + time(r.submittedAt) + ' · ' + money(r.cost)),
+        r.controllable && r.status === 'RUNNING'
+          ? h('button', {class: 'btn danger small', 'data-action': 'cancel-run',
+            onclick: (e) => act(e.currentTarget, 'api/projects/' + seg(r.project) + '/runs/' + seg(r.id) + '/cancel',
+                {reason: 'cancelled from the dashboard'}, 'Cancelled run ' + r.id)}, 'Cancel run')
+          : null);
+    return h('article', {class: 'card run', 'data-run-id': r.id, 'data-status': r.status},
+        head, h('div', {class: 'counts'}, counts), h('div', {class: 'tasks'}, r.tasks.map(taskRow)));
+  }));
+}
+
+function renderProjectControl(projects) {
+  const p = projects.find((x) => x.name === state.project);
+  const box = $('project-control');
+  if (!p) {
+    box.replaceChildren();
+    return;
+  }
+  const path = 'api/projects/' + seg(p.name);
+  box.replaceChildren(
+      h('span', {class: 'title'}, 'Project ' + p.name),
+      p.paused ? badge('PAUSED') : badge('ACTIVE'),
+      p.pauseReason ? h('span', {class: 'meta'}, p.pauseReason) : null,
+      p.paused
+        ? h('button', {class: 'btn', 'data-action': 'resume-project',
+          onclick: (e) => act(e.currentTarget, path + '/resume', {}, 'Resumed ' + p.name)}, 'Resume project')
+        : h('button', {class: 'btn', 'data-action': 'pause-project',
+          onclick: (e) => act(e.currentTarget, path + '/pause', {reason: 'paused from the dashboard'},
+              'Paused ' + p.name)}, 'Pause project'));
+}
+
+function renderQueue(tasks) {
+  const box = $('queue');
+  if (!tasks.length) {
+    box.replaceChildren(h('p', {class: 'empty'}, 'Nothing is queued.'));
+    return;
+  }
+  box.replaceChildren(...LANES.map((lane) => {
+    const inLane = tasks.filter((t) => t.lane === lane);
+    return h('div', {class: 'card lane', 'data-lane': lane},
+        h('h3', {}, lane.toLowerCase() + ' priority (' + inLane.length + ')'),
+        inLane.length ? inLane.map(taskRow) : h('p', {class: 'empty'}, 'empty'));
+  }));
+}
+
+function renderProviders(providers) {
+  $('providers').replaceChildren(...providers.map((p) => {
+    const c = p.circuit;
+    const path = 'api/providers/' + seg(p.name);
+    return h('article', {class: 'card provider', 'data-provider': p.name, 'data-state': p.state},
+        h('div', {class: 'run-head'}, h('span', {class: 'title'}, p.name), badge(p.state.toUpperCase(), 'status')),
+        h('dl', {class: 'facts'},
+            h('dt', {}, 'Circuit'), h('dd', {}, badge(c.state, 'circuit'),
+                c.recentFailures ? ' ' + c.recentFailures + ' recent failures' : '',
+                c.probeAt ? ' · probe at ' + time(c.probeAt) : ''),
+            h('dt', {}, 'In flight'), h('dd', {class: 'in-flight'}, String(p.inFlight)),
+            h('dt', {}, 'Waiting'), h('dd', {}, String(p.waiting)),
+            h('dt', {}, 'Today'), h('dd', {class: 'today'}, money(p.todaySpend)),
+            h('dt', {}, 'Total'), h('dd', {}, money(p.totalSpend))),
+        c.paused ? h('div', {class: 'note'}, 'Paused: ' + (c.pauseReason || '')) : null,
+        h('div', {class: 'actions'}, c.paused
+          ? h('button', {class: 'btn', 'data-action': 'resume-provider',
+            onclick: (e) => act(e.currentTarget, path + '/resume', {}, 'Resumed ' + p.name)}, 'Resume')
+          : h('button', {class: 'btn', 'data-action': 'pause-provider',
+            onclick: (e) => act(e.currentTarget, path + '/pause', {reason: 'paused from the dashboard'},
+                'Paused ' + p.name)}, 'Pause')));
+  }));
+}
+
+/** Questions are kept by id, so an answer being typed survives the live updates. */
+function renderQuestions(questions) {
+  const box = $('questions');
+  const seen = new Set();
+  for (const q of questions) {
+    seen.add(q.id);
+    if (state.questions.has(q.id)) continue;
+    const input = h('textarea', {rows: 2, 'aria-label': 'Answer to: ' + q.text, class: 'answer'});
+    const form = h('form', {class: 'card question', 'data-question-id': q.id},
+        h('div', {class: 'meta'}, 'Task ' + q.taskId + ' · run ' + q.runId + ' · asked ' + time(q.askedAt)),
+        h('p', {class: 'question-text'}, q.text),
+        input,
+        h('div', {class: 'actions'}, h('button', {class: 'btn primary', type: 'submit', 'data-action': 'answer'},
+            'Answer')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!input.value.trim()) {
+        toast('Type an answer first.', true);
+        return;
+      }
+      act(form.querySelector('button'), 'api/questions/' + seg(q.id) + '/answer', {answer: input.value},
+          'Answered: ' + q.text);
+    });
+    state.questions.set(q.id, form);
+    box.append(form);
+  }
+  for (const [id, el] of state.questions) {
+    if (!seen.has(id)) {
+      el.remove();
+      state.questions.delete(id);
+    }
+  }
+  let empty = box.querySelector('.empty');
+  if (!questions.length && !empty) box.append(h('p', {class: 'empty'}, 'No question is waiting.'));
+  if (questions.length && empty) empty.remove();
+  $('question-count').textContent = questions.length ? String(questions.length) : '';
+}
+
+function gauge(g) {
+  const pct = Math.round(g.share * 1000) / 10;
+  const crossedCount = g.thresholds.filter((t) => g.share >= t).length;
+  const level = g.share >= 1 || (crossedCount > 0 && crossedCount === g.thresholds.length) ? ' over'
+    : crossedCount > 0 ? ' warn' : '';
+  const fill = h('div', {class: 'gauge-fill' + level, 'data-share': String(g.share)});
+  fill.style.width = Math.min(100, Math.max(0, g.share * 100)) + '%';
+  const ticks = g.thresholds.map((t) => {
+    const tick = h('div', {class: 'gauge-tick' + (g.share >= t ? ' crossed' : ''), title: Math.round(t * 100) + '%'});
+    tick.style.left = (t * 100) + '%';
+    return tick;
+  });
+  const crossed = g.thresholds.filter((t) => g.share >= t).map((t) => Math.round(t * 100) + '%');
+  return h('div', {class: 'card gauge', 'data-scope': g.scope},
+      h('div', {class: 'run-head'}, h('span', {class: 'title'}, g.scope + (g.day ? ' ' + g.day : '')),
+          g.paused ? badge('PAUSED') : null,
+          h('span', {class: 'meta gauge-text'}, money(g.spent) + ' of ' + money(g.limit) + ' (' + pct + '%)')),
+      h('div', {class: 'gauge-bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100,
+        'aria-valuenow': Math.min(100, pct), 'aria-label': g.scope}, fill, ticks),
+      h('div', {class: 'meta'}, 'Alerts at ' + g.thresholds.map((t) => Math.round(t * 100) + '%').join(', ')
+          + (crossed.length ? ' · crossed ' + crossed.join(', ') : '')
+          + (amount(g.reserved) > 0 ? ' · ' + money(g.reserved) + ' reserved' : '')));
+}
+
+function bars(entries) {
+  const max = Math.max(0, ...entries.map(([, m]) => amount(m)));
+  return entries.map(([name, m]) => {
+    const bar = h('div', {class: 'bar-fill'});
+    bar.style.width = (max > 0 ? amount(m) / max * 100 : 0) + '%';
+    return h('div', {class: 'bar-row', 'data-name': name}, h('span', {class: 'bar-label'}, name),
+        h('div', {class: 'bar'}, bar), h('span', {class: 'bar-value'}, money(m)));
+  });
+}
+
+function dayChart(byDay) {
+  const days = Object.entries(byDay);
+  if (!days.length) return h('p', {class: 'empty'}, 'Nothing spent yet.');
+  const w = 600;
+  const hgt = 160;
+  const pad = 28;
+  const max = Math.max(...days.map(([, m]) => amount(m)), 0.000001);
+  const slot = (w - pad * 2) / days.length;
+  const svg = s('svg', {viewBox: '0 0 ' + w + ' ' + hgt, class: 'day-chart', role: 'img',
+    'aria-label': 'Spending per day'});
+  svg.append(s('line', {x1: pad, y1: hgt - pad, x2: w - pad, y2: hgt - pad, class: 'axis'}));
+  days.forEach(([day, m], i) => {
+    const bh = (amount(m) / max) * (hgt - pad * 2);
+    const x = pad + i * slot + (slot - Math.min(48, Math.max(2, slot * 0.7))) / 2;
+    const bw = Math.min(48, Math.max(2, slot * 0.7));
+    svg.append(s('rect', {x, y: hgt - pad - bh, width: bw, height: bh, class: 'day-bar'},
+        s('title', {}, day + ': ' + money(m))));
+    svg.append(s('text', {x: x + bw / 2, y: hgt - pad + 14, class: 'label', 'text-anchor': 'middle'}, day.slice(5)));
+    svg.append(s('text', {x: x + bw / 2, y: hgt - pad - bh - 4, class: 'label', 'text-anchor': 'middle'}, money(m)));
+  });
+  return svg;
+}
+
+function renderCost(c) {
+  const tile = (label, value, cls) => h('div', {class: 'card tile ' + (cls || '')}, h('div', {class: 'meta'}, label),
+      h('div', {class: 'big'}, value));
+  $('cost-summary').replaceChildren(
+      tile('Spent', money(c.spent), 'spent'),
+      tile('Reserved (in flight)', money(c.reserved)),
+      tile('Remaining', c.remaining ? money(c.remaining) : 'no limit'),
+      tile('Forecast', money(c.forecast) + (c.limit ? (c.forecastWithinBudget ? ' (within budget)' : ' (over budget)')
+          : ''), c.forecastWithinBudget ? '' : 'over'));
+  $('gauges').replaceChildren(...(c.gauges.length ? c.gauges.map(gauge)
+      : [h('p', {class: 'empty'}, 'No budget is set.')]));
+  const byProvider = Object.entries(c.byProvider);
+  $('by-provider').replaceChildren(...(byProvider.length ? bars(byProvider)
+      : [h('p', {class: 'empty'}, 'Nothing spent yet.')]));
+  $('by-day').replaceChildren(dayChart(c.byDay));
+}
+
+function renderProjects(names) {
+  const select = $('project');
+  const current = Array.from(select.options).map((o) => o.value).join('\n');
+  if (current !== names.join('\n')) {
+    select.replaceChildren(...names.map((n) => h('option', {value: n}, n)));
+  }
+  if (state.project) select.value = state.project;
+}
+
+async function refresh() {
+  if (state.pending) return state.pending;
+  state.pending = (async () => {
+    try {
+      const projects = await get('api/projects');
+      state.projects = projects.map((p) => p.name);
+      if (!state.project && state.projects.length) selectProject(state.projects[0]);
+      renderProjects(state.projects);
+      renderProjectControl(projects);
+      const providers = get('api/providers');
+      const cost = state.project ? get('api/projects/' + seg(state.project) + '/cost') : get('api/cost');
+      if (state.project) {
+        const p = 'api/projects/' + seg(state.project);
+        const [runs, queue, questions] = await Promise.all([get(p + '/runs'), get(p + '/queue'),
+          get(p + '/questions')]);
+        renderRuns(runs);
+        renderQueue(queue);
+        renderQuestions(questions);
+      }
+      renderProviders(await providers);
+      renderCost(await cost);
+      document.body.dataset.refreshed = String(Date.now());
+    } catch (e) {
+      toast(e.message, true);
+    } finally {
+      state.pending = null;
+    }
+  })();
+  return state.pending;
+}
+
+/** Coalesces bursts of events into one re-read every 150 ms at most. */
+function scheduleRefresh() {
+  if (scheduleRefresh.timer) return;
+  scheduleRefresh.timer = setTimeout(() => {
+    scheduleRefresh.timer = null;
+    refresh();
+  }, 150);
+}
+
+function connect() {
+  if (state.stream) state.stream.close();
+  const url = 'api/events' + (state.project ? '?project=' + encodeURIComponent(state.project) : '');
+  const stream = new EventSource(url);
+  const live = $('live');
+  stream.onopen = () => {
+    live.textContent = 'live';
+    live.className = 'live on';
+    scheduleRefresh();
+  };
+  stream.onmessage = () => scheduleRefresh();
+  stream.onerror = () => {
+    live.textContent = 'reconnecting';
+    live.className = 'live off';
+  };
+  state.stream = stream;
+}
+
+function selectProject(name) {
+  state.project = name;
+  try {
+    localStorage.setItem('orchestrator.project', name);
+  } catch (e) {
+    // Storage may be disabled; the switcher still works for this page.
+  }
+  for (const el of state.questions.values()) el.remove();
+  state.questions.clear();
+  connect();
+}
+
+function showTab() {
+  const tab = (location.hash || '#runs').slice(1);
+  state.tab = ['runs', 'queue', 'providers', 'questions', 'cost'].includes(tab) ? tab : 'runs';
+  for (const section of document.querySelectorAll('[data-section]')) {
+    section.hidden = section.dataset.section !== state.tab;
+  }
+  for (const a of document.querySelectorAll('[data-tab]')) {
+    a.classList.toggle('active', a.dataset.tab === state.tab);
+  }
+}
+
+async function start() {
+  showTab();
+  window.addEventListener('hashchange', showTab);
+  const s = await session();
+  let saved = null;
+  try {
+    saved = localStorage.getItem('orchestrator.project');
+  } catch (e) {
+    saved = null;
+  }
+  const first = s.projects.includes(saved) ? saved : s.defaultProject;
+  renderProjects(s.projects);
+  if (first) selectProject(first); else connect();
+  $('project').addEventListener('change', (e) => {
+    selectProject(e.target.value);
+    refresh();
+  });
+  await refresh();
+  // A slow safety net: the stream drives updates, this catches what no event announces (a provider's probe time).
+  setInterval(refresh, 5000);
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((e) => toast(e.message, true));
