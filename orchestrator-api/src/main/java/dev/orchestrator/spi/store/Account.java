@@ -1,0 +1,18 @@
+package dev.orchestrator.spi.store;
+
+import dev.orchestrator.budget.BudgetScope;
+import java.time.LocalDate;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A budget account: a scope in one period ({@code day} is set only for daily scopes).
+ *
+ * @param scope the scope
+ * @param day the calendar day of a daily scope, else null
+ */
+public record Account(BudgetScope scope, @Nullable LocalDate day) {
+  public Account {
+    Objects.requireNonNull(scope, "scope");
+  }
+}
