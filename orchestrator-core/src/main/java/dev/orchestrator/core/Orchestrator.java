@@ -110,7 +110,10 @@ public final class Orchestrator implements AutoCloseable {
     return engine.submit(project, workflow, params);
   }
 
-  /** A run of a project, if this orchestrator submitted it. */
+  /**
+   * A run of a project, if this orchestrator submitted or recovered it and it is unfinished or among the last 10,000
+   * finished ones; older finished runs are in the store ({@link #runs(String)}).
+   */
   public Optional<Run> run(String project, String runId) {
     return Optional.ofNullable(engine.run(project, runId));
   }

@@ -152,6 +152,11 @@ public final class Engine implements AutoCloseable {
   private volatile boolean closed;
   private volatile Scheduler.@Nullable Cancellable commandTimer;
 
+  /** How many finished runs stay in memory, findable by {@link #run}; older ones are dropped, oldest first. */
+  static final int FINISHED_RUNS_KEPT = 10_000;
+  /** Finished run ids, oldest first. Confined to the drain loop. */
+  private final LinkedHashMap<String, Boolean> finishedRuns = new LinkedHashMap<>();
+
   /** Handles of runs, by id: read by any thread. */
   private final ConcurrentHashMap<String, RunHandle> handles = new ConcurrentHashMap<>();
   /** Open questions, by id: read by any thread, written in the drain loop. */
@@ -1784,6 +1789,14 @@ public final class Engine implements AutoCloseable {
     emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
     log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
     run.completion.complete(new RunSnapshot(run.record, store.tasks(run.project, run.id)));
+    // Finished runs stay findable by id up to a bound; older ones live on in the store (and in handles users hold).
+    finishedRuns.remove(run.id);
+    finishedRuns.put(run.id, Boolean.TRUE);
+    if (finishedRuns.size() > FINISHED_RUNS_KEPT) {
+      String oldest = finishedRuns.keySet().iterator().next();
+      finishedRuns.remove(oldest);
+      handles.remove(oldest);
+    }
   }
 
   private void update(TaskNode n, TaskRecord r) {
@@ -2006,6 +2019,8 @@ public final class Engine implements AutoCloseable {
     if (run.record.status() == RunStatus.RUNNING) {
       return;
     }
+    finishedRuns.remove(run.id);
+    handles.putIfAbsent(run.id, new RunHandle(this, run));
     run.record = run.record.withStatus(RunStatus.RUNNING, null).withCancellation(null);
     run.completion = new CompletableFuture<>();
     store.updateRun(run.record);
