@@ -1,0 +1,146 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.budget.CostReport;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code budget set | report}. */
+@Command(name = "budget", mixinStandardHelpOptions = true,
+    subcommands = {BudgetCommand.Set.class, BudgetCommand.Report.class})
+final class BudgetCommand extends CliCommand {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.@Nullable CommandSpec spec;
+
+  BudgetCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() {
+    throw new picocli.CommandLine.ParameterException(java.util.Objects.requireNonNull(spec).commandLine(),
+        Messages.get("subcommand.missing", "set, report"));
+  }
+
+  /** {@code budget set --project X --limit 100} and {@code budget set --provider claude --daily-limit 20}. */
+  @Command(name = "set", mixinStandardHelpOptions = true)
+  static final class Set extends CliCommand {
+    @Option(names = {"--provider", "--ai"}, paramLabel = "<instance>", descriptionKey = "opt.budgetProvider")
+    @Nullable String provider;
+
+    @Option(names = "--global", descriptionKey = "opt.budgetGlobal")
+    boolean global;
+
+    @Option(names = "--limit", paramLabel = "<amount>", descriptionKey = "opt.limit")
+    @Nullable String limit;
+
+    @Option(names = "--daily-limit", paramLabel = "<amount>", descriptionKey = "opt.dailyLimit")
+    @Nullable String dailyLimit;
+
+    Set(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      if ((limit == null) == (dailyLimit == null)) {
+        throw CliException.of(ExitCodes.USAGE, "budget.oneAmount");
+      }
+      if (provider != null && global) {
+        throw CliException.of(ExitCodes.USAGE, "budget.oneScope");
+      }
+      if (dailyLimit != null && provider == null) {
+        throw CliException.of(ExitCodes.USAGE, "budget.dailyNeedsProvider");
+      }
+      String amountText = limit != null ? limit : dailyLimit;
+      Money amount;
+      try {
+        amount = Money.parse(amountText);
+      } catch (IllegalArgumentException e) {
+        throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", amountText);
+      }
+      if (amount.isNegative()) {
+        throw CliException.of(ExitCodes.USAGE, "budget.amount", amountText);
+      }
+      BudgetScope scope;
+      if (provider != null) {
+        String p = provider.trim().toLowerCase(Locale.ROOT);
+        if (!cli.config().instances().containsKey(p)) {
+          throw CliException.of(ExitCodes.NOT_FOUND, "provider.unknown", provider,
+              String.join(", ", cli.config().instances().keySet()), cli.configFile());
+        }
+        scope = dailyLimit != null ? BudgetScope.providerDaily(p) : BudgetScope.provider(p);
+      } else if (global) {
+        scope = BudgetScope.global();
+      } else {
+        scope = BudgetScope.project(cli.project()); // --project is the global option
+      }
+      Budget budget;
+      try {
+        budget = Budget.of(scope, amount);
+      } catch (IllegalArgumentException e) {
+        throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", amountText);
+      }
+      cli.store().saveBudget(budget);
+      if (cli.json()) {
+        cli.printJson(budget);
+      } else {
+        cli.say("budget.saved", describe(scope), CostReportCents.cents(amount));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  static String describe(BudgetScope scope) {
+    return switch (scope.kind()) {
+      case GLOBAL -> Messages.get("scope.global");
+      case PROJECT -> Messages.get("scope.project", scope.name());
+      case PROVIDER -> Messages.get("scope.provider", scope.name());
+      case PROVIDER_DAILY -> Messages.get("scope.providerDaily", scope.name());
+      case RUN -> Messages.get("scope.run", scope.name());
+      case TASK -> Messages.get("scope.task", scope.name());
+    };
+  }
+
+  /** {@code budget report}: the roadmap's report, for the current project or everything. */
+  @Command(name = "report", mixinStandardHelpOptions = true)
+  static final class Report extends CliCommand {
+    @Option(names = "--all", descriptionKey = "opt.allProjects")
+    boolean all;
+
+    Report(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      CostReport report = all ? cli.observer().costReport() : cli.observer().costReport(cli.project());
+      if (cli.json()) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("report", report);
+        json.put("simulated", cli.simulatedNames());
+        cli.printJson(json);
+      } else {
+        cli.say(all ? "budget.reportAll" : "budget.reportProject", cli.project());
+        cli.out().print(report.toText());
+        cli.out().println(cli.simulationLine());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Money rounded to the cent, as the report shows it. */
+  static final class CostReportCents {
+    private CostReportCents() {}
+
+    static String cents(Money m) {
+      return "$" + m.amount().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+  }
+}

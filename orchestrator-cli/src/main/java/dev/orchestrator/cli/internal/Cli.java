@@ -1,0 +1,342 @@
+package dev.orchestrator.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.core.Reports;
+import dev.orchestrator.notifiers.NotificationConfig;
+import dev.orchestrator.notifiers.NotificationListener;
+import dev.orchestrator.spi.PluginConfig;
+import dev.orchestrator.spi.store.Store;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a command needs, opened lazily and closed once: the data directory, the configuration, the shared
+ * store, the run locks, engines. One per invocation; not thread-safe except {@link #out()} and {@link #err()}.
+ */
+public final class Cli implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Cli.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The environment variable that moves the data directory. */
+  public static final String HOME_ENV = "ORCHESTRATOR_HOME";
+  /** The project used until {@code project switch} names another. */
+  public static final String DEFAULT_PROJECT = "default";
+
+  private PrintWriter out;
+  private final PrintWriter err;
+  private final Function<String, @Nullable String> env;
+  private final Stores.Opener opener;
+  private final boolean interactive;
+  private final List<String> argv;
+  private GlobalOptions options = new GlobalOptions();
+
+  private @Nullable Config config;
+  private @Nullable ProviderSetup setup;
+  private @Nullable Store store;
+  private @Nullable RunLocks locks;
+  private @Nullable Commands commands;
+  private @Nullable Orchestrator observer;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  public Cli(PrintWriter out, PrintWriter err, Function<String, @Nullable String> env, Stores.Opener opener,
+      boolean interactive, List<String> argv) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.opener = opener;
+    this.interactive = interactive;
+    this.argv = List.copyOf(argv);
+  }
+
+  void options(GlobalOptions options) {
+    this.options = options;
+  }
+
+  public GlobalOptions options() {
+    return options;
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public PrintWriter err() {
+    return err;
+  }
+
+  /** Sends later output elsewhere (a detached run writes to its log file). */
+  void redirectOut(PrintWriter to) {
+    out.flush();
+    this.out = to;
+  }
+
+  public Function<String, @Nullable String> env() {
+    return env;
+  }
+
+  /** Whether a person is at a terminal (live redraws, questions on Ctrl-C). */
+  public boolean interactive() {
+    return interactive && !options.json;
+  }
+
+  public boolean json() {
+    return options.json;
+  }
+
+  public boolean verbose() {
+    return options.verbose;
+  }
+
+  /** The arguments this process was started with. */
+  public List<String> argv() {
+    return argv;
+  }
+
+  /** {@code --data-dir}, else {@code $ORCHESTRATOR_HOME}, else {@code ~/.orchestrator}; absolute. */
+  public Path dataDir() {
+    if (options.dataDir != null) {
+      return options.dataDir.toAbsolutePath().normalize();
+    }
+    String home = env.apply(HOME_ENV);
+    if (home != null && !home.isBlank()) {
+      return Path.of(home).toAbsolutePath().normalize();
+    }
+    return Path.of(System.getProperty("user.home"), ".orchestrator").toAbsolutePath();
+  }
+
+  /** {@code --config}, else {@code <data dir>/config.json}. */
+  public Path configFile() {
+    return options.config != null ? options.config.toAbsolutePath().normalize() : dataDir().resolve("config.json");
+  }
+
+  /** The configuration; the default one is written to the data directory on first use. */
+  public Config config() {
+    if (config == null) {
+      config = Config.load(configFile(), options.config == null);
+    }
+    return config;
+  }
+
+  /** Which instances are real and which simulated. */
+  public ProviderSetup setup() {
+    if (setup == null) {
+      setup = ProviderSetup.of(config(), env);
+    }
+    return setup;
+  }
+
+  /** The shared store: the embedded one in the data directory unless {@code --store} names another. */
+  public Store store() {
+    if (store == null) {
+      String location = storeLocation();
+      store = opener.open(location, env.apply("ORCHESTRATOR_DB_USER"), env.apply("ORCHESTRATOR_DB_PASSWORD"));
+      log.debug("Store opened (store={})", Stores.describe(location));
+    }
+    return store;
+  }
+
+  /** Where the store is. */
+  public String storeLocation() {
+    if (options.store != null && !options.store.isBlank() && !options.store.equals("embedded")) {
+      return options.store;
+    }
+    return dataDir().resolve("store").toString();
+  }
+
+  /** The command queue between processes. */
+  public Commands commands() {
+    if (commands == null) {
+      commands = new Commands(store(), dataDir());
+    }
+    return commands;
+  }
+
+  public RunLocks locks() {
+    if (locks == null) {
+      locks = new RunLocks(dataDir());
+    }
+    return locks;
+  }
+
+  /** The project commands work in: {@code --project}, else the one {@code project switch} remembered. */
+  public String project() {
+    if (options.project != null && !options.project.isBlank()) {
+      return options.project.trim();
+    }
+    Path state = dataDir().resolve("state.json");
+    if (Files.exists(state)) {
+      try {
+        JsonNode n = JSON.readTree(state.toFile());
+        String p = n.path("project").asText("");
+        if (!p.isBlank()) {
+          return p;
+        }
+      } catch (IOException e) {
+        log.warn("Unreadable state file, using the default project (file={})", state, e);
+      }
+    }
+    return DEFAULT_PROJECT;
+  }
+
+  /** Remembers the current project. */
+  void switchProject(String name) {
+    Path state = dataDir().resolve("state.json");
+    ObjectNode n = JSON.createObjectNode().put("project", name);
+    try {
+      Files.createDirectories(state.getParent());
+      Files.writeString(state, n.toPrettyString());
+    } catch (IOException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "state.unwritable", state, e.getMessage());
+    }
+  }
+
+  /** An engine that reads, plans and reports: it adopts no run and takes no command. */
+  public Orchestrator observer() {
+    if (observer == null) {
+      observer = engine(ScopedStore.observer(store(), commands()), false);
+      closeables.add(observer);
+    }
+    return observer;
+  }
+
+  /**
+   * An engine that executes: it adopts the given orphaned runs (already locked by this process) at once.
+   * Closed with this context.
+   */
+  public Orchestrator executor(ScopedStore view) {
+    Orchestrator o = engine(view, true);
+    closeables.add(0, o);
+    return o;
+  }
+
+  private Orchestrator engine(ScopedStore view, boolean executing) {
+    Config c = config();
+    ProviderSetup s = setup();
+    if (executing && !s.missingKeys().isEmpty()) {
+      Map.Entry<String, String> first = s.missingKeys().entrySet().iterator().next();
+      throw CliException.of(ExitCodes.CONFIG, "provider.noKey", first.getKey(), first.getValue(), c.file());
+    }
+    seedBudgets(c);
+    Orchestrator.Builder b = Orchestrator.builder()
+        .store(view)
+        .environment(env)
+        .budgetZone(c.timeZone())
+        .maxConcurrentCalls(c.maxConcurrentCalls())
+        .retryPolicy(c.retry())
+        .circuitBreaker(c.breaker());
+    for (PluginConfig pc : s.configs()) {
+      if (!executing && s.missingKeys().containsKey(pc.name())) {
+        // A plan or report needs no key: estimate on the simulator priced like the real model.
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("model", pc.properties().getOrDefault("model", "sim-standard"));
+        b.provider(new PluginConfig(pc.name(), "simulator", props));
+      } else {
+        b.provider(pc);
+      }
+    }
+    c.instanceLimits().forEach(b::maxConcurrentCalls);
+    String def = c.defaultProvider() != null ? c.defaultProvider()
+        : c.instances().isEmpty() ? null : c.instances().keySet().iterator().next();
+    if (def != null) {
+      b.defaultProvider(def);
+    }
+    if (executing && c.notifications() != null) {
+      try {
+        NotificationListener n = NotificationListener.builder()
+            .config(NotificationConfig.parse(c.notifications()))
+            .environment(env)
+            .build();
+        closeables.add(n);
+        b.listener(n);
+      } catch (RuntimeException e) {
+        throw CliException.wrap(e, ExitCodes.CONFIG, "config.notifications", c.file(), e.getMessage());
+      }
+    }
+    if (c.instances().isEmpty()) {
+      throw CliException.of(ExitCodes.CONFIG, "config.noProviders", c.file());
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.engine", c.file(), e.getMessage());
+    }
+  }
+
+  /** Budgets written in the configuration become stored limits, unless a limit of that scope is stored already. */
+  private void seedBudgets(Config c) {
+    if (c.budgets().isEmpty()) {
+      return;
+    }
+    Set<Object> stored = new java.util.HashSet<>();
+    for (Budget b : store().budgets()) {
+      stored.add(b.scope());
+    }
+    for (Budget b : c.budgets()) {
+      if (!stored.contains(b.scope())) {
+        store().saveBudget(b);
+      }
+    }
+  }
+
+  /** Prints a value as JSON (for {@code --json}). */
+  public void printJson(Object value) {
+    out.println(Reports.toJson(value));
+    out.flush();
+  }
+
+  /** Prints a bundle sentence. */
+  public void say(String key, Object... args) {
+    out.println(Messages.get(key, args));
+    out.flush();
+  }
+
+  /** One line saying which instances are simulated, or that none is. */
+  public String simulationLine() {
+    ProviderSetup s = setup();
+    if (s.simulated().isEmpty()) {
+      return Messages.get("simulated.none", String.join(", ", config().instances().keySet()));
+    }
+    List<String> parts = new ArrayList<>();
+    s.simulated().forEach((name, var) -> parts.add(name + " (" + var + ")"));
+    return Messages.get("simulated.some", String.join(", ", parts));
+  }
+
+  /** The simulated instances, for JSON. */
+  public List<String> simulatedNames() {
+    return List.copyOf(setup().simulated().keySet());
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("Not closed cleanly (resource={})", c.getClass().getSimpleName(), e);
+      }
+    }
+    closeables.clear();
+    if (locks != null) {
+      locks.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    out.flush();
+    err.flush();
+  }
+}

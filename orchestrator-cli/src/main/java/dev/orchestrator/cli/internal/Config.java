@@ -1,0 +1,270 @@
+package dev.orchestrator.cli.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
+import dev.orchestrator.policy.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The configuration file ({@code <data dir>/config.json} by default): provider instances, whether instances
+ * without a key run on the simulator, budgets, policies and notifications. Immutable.
+ *
+ * @param file where it was read from
+ * @param instances provider instances by lower-case name, in file order: each a type and string properties
+ * @param simulateMissingKeys whether an instance whose API key is missing runs on the simulator
+ * @param simulator properties given to every simulated instance
+ * @param defaultProvider the instance of tasks that name none, or null
+ * @param timeZone where a day starts for daily budgets
+ * @param budgets limits saved to the store when it has none for their scope
+ * @param maxConcurrentCalls the default concurrency limit per instance
+ * @param instanceLimits concurrency limits per instance
+ * @param retry the retry policy
+ * @param breaker the circuit breaker policy
+ * @param notifications the {@code notifications} object as JSON text, or null
+ */
+public record Config(Path file, Map<String, Instance> instances, boolean simulateMissingKeys,
+    Map<String, String> simulator, @Nullable String defaultProvider, ZoneId timeZone, List<Budget> budgets,
+    int maxConcurrentCalls, Map<String, Integer> instanceLimits, RetryPolicy retry, CircuitBreakerPolicy breaker,
+    @Nullable String notifications) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> TOP = Set.of("$schema", "description", "providers", "simulateMissingKeys",
+      "simulator", "defaultProvider", "timeZone", "budgets", "policies", "notifications");
+
+  /**
+   * A provider instance.
+   *
+   * @param name lower-case name
+   * @param type plugin type
+   * @param properties plain string settings
+   */
+  public record Instance(String name, String type, Map<String, String> properties) {
+    public Instance {
+      properties = Map.copyOf(properties);
+    }
+  }
+
+  public Config {
+    instances = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(instances));
+    simulator = Map.copyOf(simulator);
+    budgets = List.copyOf(budgets);
+    instanceLimits = Map.copyOf(instanceLimits);
+  }
+
+  /** The default configuration shipped in the jar, as text. */
+  public static String defaultText() {
+    try (InputStream in = Config.class.getResourceAsStream("/dev/orchestrator/cli/default-config.json")) {
+      return new String(Objects.requireNonNull(in, "default-config.json").readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the default configuration from the jar", e);
+    }
+  }
+
+  /**
+   * Reads {@code file}; when it does not exist and {@code createIfMissing}, writes the default there first.
+   *
+   * @throws CliException naming the file, the field and the fix when the file is wrong
+   */
+  public static Config load(Path file, boolean createIfMissing) {
+    String text;
+    if (!Files.exists(file)) {
+      if (!createIfMissing) {
+        throw CliException.of(ExitCodes.CONFIG, "config.missing", file);
+      }
+      text = defaultText();
+      try {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, text);
+      } catch (IOException e) {
+        throw CliException.wrap(e, ExitCodes.CONFIG, "config.unwritable", file, e.getMessage());
+      }
+    } else {
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw CliException.wrap(e, ExitCodes.CONFIG, "config.unreadable", file, e.getMessage());
+      }
+    }
+    return parse(file, text);
+  }
+
+  /** Parses configuration text; {@code file} names it in messages. */
+  public static Config parse(Path file, String text) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.json", file, e.getOriginalMessage(),
+          e.getLocation() == null ? 0 : e.getLocation().getLineNr());
+    }
+    if (root == null || !root.isObject()) {
+      throw CliException.of(ExitCodes.CONFIG, "config.notObject", file);
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!TOP.contains(f) && !f.startsWith("x-")) {
+        throw CliException.of(ExitCodes.CONFIG, "config.unknownField", file, f, String.join(", ", new java.util.TreeSet<>(TOP)));
+      }
+    }
+    Map<String, Instance> instances = new LinkedHashMap<>();
+    JsonNode providers = root.path("providers");
+    if (!providers.isMissingNode()) {
+      if (!providers.isObject()) {
+        throw CliException.of(ExitCodes.CONFIG, "config.providersShape", file);
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = providers.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String name = e.getKey().trim().toLowerCase(Locale.ROOT);
+        JsonNode type = e.getValue().path("type");
+        if (!type.isTextual() || type.asText().isBlank()) {
+          throw CliException.of(ExitCodes.CONFIG, "config.providerType", file, e.getKey());
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> p = e.getValue().fields(); p.hasNext(); ) {
+          Map.Entry<String, JsonNode> pe = p.next();
+          if (!pe.getKey().equals("type")) {
+            props.put(pe.getKey(), pe.getValue().isValueNode() ? pe.getValue().asText() : pe.getValue().toString());
+          }
+        }
+        instances.put(name, new Instance(name, type.asText().trim().toLowerCase(Locale.ROOT), props));
+      }
+    }
+    boolean simulate = root.path("simulateMissingKeys").asBoolean(true);
+    Map<String, String> simulator = new LinkedHashMap<>();
+    root.path("simulator").fields().forEachRemaining(e -> simulator.put(e.getKey(), e.getValue().asText()));
+    String defaultProvider = root.hasNonNull("defaultProvider")
+        ? root.get("defaultProvider").asText().trim().toLowerCase(Locale.ROOT) : null;
+    if (defaultProvider != null && !instances.containsKey(defaultProvider)) {
+      throw CliException.of(ExitCodes.CONFIG, "config.unknownProvider", file, "defaultProvider", defaultProvider,
+          String.join(", ", instances.keySet()));
+    }
+    ZoneId zone;
+    try {
+      zone = root.hasNonNull("timeZone") ? ZoneId.of(root.get("timeZone").asText()) : ZoneId.systemDefault();
+    } catch (RuntimeException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.timeZone", file, root.get("timeZone").asText());
+    }
+    List<Budget> budgets = new ArrayList<>();
+    for (JsonNode b : root.path("budgets")) {
+      budgets.add(budget(file, b, instances.keySet()));
+    }
+    JsonNode policies = root.path("policies");
+    int maxCalls = policies.path("maxConcurrentCalls").asInt(8);
+    if (maxCalls < 1) {
+      throw CliException.of(ExitCodes.CONFIG, "config.positive", file, "policies.maxConcurrentCalls", maxCalls);
+    }
+    Map<String, Integer> limits = new LinkedHashMap<>();
+    policies.path("providers").fields().forEachRemaining(e -> {
+      String name = e.getKey().toLowerCase(Locale.ROOT);
+      if (!instances.containsKey(name)) {
+        throw CliException.of(ExitCodes.CONFIG, "config.unknownProvider", file, "policies.providers", name,
+            String.join(", ", instances.keySet()));
+      }
+      int n = e.getValue().path("maxConcurrentCalls").asInt(maxCalls);
+      if (n < 1) {
+        throw CliException.of(ExitCodes.CONFIG, "config.positive", file,
+            "policies.providers." + name + ".maxConcurrentCalls", n);
+      }
+      limits.put(name, n);
+    });
+    RetryPolicy retry = RetryPolicy.ofDefaults();
+    JsonNode r = policies.path("retry");
+    if (r.isObject()) {
+      RetryPolicy.Builder rb = RetryPolicy.ofDefaults().toBuilder();
+      try {
+        if (r.has("maxAttempts")) {
+          rb.maxAttempts(r.get("maxAttempts").asInt());
+        }
+        if (r.has("delay") || r.has("maxDelay")) {
+          rb.backoff(Durations.parse("policies.retry.delay", r.path("delay").asText("1m")),
+              Durations.parse("policies.retry.maxDelay", r.path("maxDelay").asText("1h")));
+        }
+        if (r.has("failoverAfter")) {
+          rb.failoverAfter(r.get("failoverAfter").asInt());
+        }
+        retry = rb.build();
+      } catch (IllegalArgumentException e) {
+        throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "policies.retry", e.getMessage());
+      }
+    }
+    CircuitBreakerPolicy breaker = CircuitBreakerPolicy.ofDefaults();
+    JsonNode c = policies.path("circuitBreaker");
+    if (c.isObject()) {
+      try {
+        breaker = new CircuitBreakerPolicy(c.path("failures").asInt(breaker.failureThreshold()),
+            c.has("window") ? Durations.parse("policies.circuitBreaker.window", c.get("window").asText())
+                : breaker.window(),
+            c.has("openFor") ? Durations.parse("policies.circuitBreaker.openFor", c.get("openFor").asText())
+                : breaker.openFor(),
+            c.path("probes").asInt(breaker.probes()));
+      } catch (IllegalArgumentException e) {
+        throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "policies.circuitBreaker",
+            e.getMessage());
+      }
+    }
+    String notifications = null;
+    if (root.hasNonNull("notifications")) {
+      ObjectNode wrapper = JSON.createObjectNode();
+      wrapper.set("notifications", root.get("notifications"));
+      notifications = wrapper.toString();
+    }
+    return new Config(file, instances, simulate, simulator, defaultProvider, zone, budgets, maxCalls, limits, retry,
+        breaker, notifications);
+  }
+
+  private static Budget budget(Path file, JsonNode b, Set<String> instances) {
+    try {
+      String amount;
+      BudgetScope scope;
+      if (b.hasNonNull("project")) {
+        scope = BudgetScope.project(b.get("project").asText());
+        amount = b.path("limit").asText(null);
+      } else if (b.hasNonNull("provider")) {
+        String p = b.get("provider").asText().toLowerCase(Locale.ROOT);
+        if (!instances.contains(p)) {
+          throw CliException.of(ExitCodes.CONFIG, "config.unknownProvider", file, "budgets", p,
+              String.join(", ", instances));
+        }
+        boolean daily = b.hasNonNull("dailyLimit");
+        scope = daily ? BudgetScope.providerDaily(p) : BudgetScope.provider(p);
+        amount = daily ? b.get("dailyLimit").asText() : b.path("limit").asText(null);
+      } else if (b.path("global").asBoolean(false)) {
+        scope = BudgetScope.global();
+        amount = b.path("limit").asText(null);
+      } else {
+        throw CliException.of(ExitCodes.CONFIG, "config.budgetShape", file, b.toString());
+      }
+      if (amount == null) {
+        throw CliException.of(ExitCodes.CONFIG, "config.budgetShape", file, b.toString());
+      }
+      return Budget.of(scope, Money.parse(amount));
+    } catch (IllegalArgumentException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "budgets", e.getMessage());
+    }
+  }
+
+  /** An instance's concurrency limit. */
+  public int limit(String instance) {
+    return instanceLimits.getOrDefault(instance, maxConcurrentCalls);
+  }
+}

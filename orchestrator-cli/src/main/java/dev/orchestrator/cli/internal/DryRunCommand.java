@@ -1,0 +1,52 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.budget.Plan;
+import dev.orchestrator.templates.Template;
+import dev.orchestrator.workflow.Workflow;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dry-run <template | workflow.json> --param k=v ...}: the plan, nothing called. */
+@Command(name = "dry-run", mixinStandardHelpOptions = true)
+final class DryRunCommand extends CliCommand {
+  @Parameters(index = "0", paramLabel = "<template | workflow.json>", descriptionKey = "arg.source")
+  String source = "";
+
+  @Option(names = {"-P", "--param"}, paramLabel = "<key=value>", descriptionKey = "opt.param")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  DryRunCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() {
+    Template t = Workflows.template(cli, source);
+    Workflow workflow;
+    Plan plan;
+    try {
+      workflow = t.instantiate(params);
+      plan = cli.observer().plan(cli.project(), workflow, params);
+    } catch (dev.orchestrator.templates.InvalidParameterException e) {
+      // Missing parameters are problems of the plan too: show what would run with the template's examples.
+      throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", t.id(), e.getMessage());
+    }
+    if (cli.json()) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("plan", plan);
+      json.put("ok", plan.ok());
+      json.put("simulated", cli.simulatedNames());
+      cli.printJson(json);
+    } else {
+      cli.out().print(plan.toText());
+      cli.out().println(cli.simulationLine());
+      if (!plan.ok()) {
+        cli.say("dryRun.problems");
+      }
+    }
+    return plan.ok() ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+  }
+}

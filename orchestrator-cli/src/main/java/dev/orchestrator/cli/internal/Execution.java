@@ -1,0 +1,222 @@
+package dev.orchestrator.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.workflow.Workflow;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executing runs in this process: submitting a new one, adopting an orphaned one (no live process executes it),
+ * and following one in the foreground until it finishes, with the progress display and Ctrl-C.
+ */
+final class Execution {
+  private static final Logger log = LoggerFactory.getLogger(Execution.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Execution() {}
+
+  /** A run this process executes, with its engine. */
+  record Executing(Orchestrator orchestrator, ScopedStore view, Run run) {}
+
+  /** Submits a workflow; this process executes it from now on. */
+  static Executing submit(Cli cli, Workflow workflow, Map<String, String> params, String source) {
+    String project = cli.project();
+    checkWritable(cli, project);
+    try (AutoCloseable start = cli.locks().startLock()) {
+      ScopedStore view = ScopedStore.adopting(cli.store(), cli.commands(), Set.of());
+      Orchestrator o = cli.executor(view);
+      Run run = o.submit(project, workflow, params);
+      cli.locks().tryOwn(run.id());
+      view.own(run.id());
+      writeMeta(cli, run.id(), source);
+      return new Executing(o, view, run);
+    } catch (CliException e) {
+      throw e;
+    } catch (dev.orchestrator.workflow.InvalidWorkflowException e) {
+      throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", source, e.getMessage());
+    } catch (IllegalStateException e) {
+      throw CliException.wrap(e, ExitCodes.REFUSED, "refused", e.getMessage());
+    } catch (Exception e) {
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw CliException.wrap(e, ExitCodes.INTERNAL, "unexpected", e.getMessage());
+    }
+  }
+
+  /**
+   * Adopts a run no live process executes: this process executes it from now on. A finished run is reopened (for
+   * a resume). Returns null when another process executes it.
+   */
+  static @Nullable Executing adopt(Cli cli, RunRecord record) {
+    try (AutoCloseable start = cli.locks().startLock()) {
+      if (!cli.locks().tryOwn(record.id())) {
+        return null;
+      }
+      if (record.status().isFinished()) {
+        // The engine recovers only unfinished runs: mark it running so it is rebuilt; it finishes again at once
+        // unless a task is resumed.
+        cli.store().updateRun(record.withStatus(RunStatus.RUNNING, null));
+      }
+      ScopedStore view = ScopedStore.adopting(cli.store(), cli.commands(), Set.of(record.id()));
+      Orchestrator o = cli.executor(view);
+      Run run = o.run(record.project(), record.id()).orElseThrow(() -> CliException.of(ExitCodes.INTERNAL,
+          "run.notRecovered", record.id()));
+      return new Executing(o, view, run);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw CliException.wrap(e, ExitCodes.INTERNAL, "unexpected", e.getMessage());
+    }
+  }
+
+  private static void checkWritable(Cli cli, String project) {
+    cli.store().project(project).ifPresent(p -> {
+      if (p.archived()) {
+        throw CliException.of(ExitCodes.REFUSED, "project.archivedReadOnly", project);
+      }
+    });
+  }
+
+  /**
+   * Follows a run in the foreground until it finishes: the live display, Ctrl-C asks whether to cancel. Returns the
+   * exit code.
+   */
+  static int follow(Cli cli, Executing ex) {
+    Set<String> simulated = new LinkedHashSet<>(cli.simulatedNames());
+    Run run = ex.run();
+    CompletableFuture<RunSnapshot> done = run.completion();
+    AtomicBoolean interrupted = new AtomicBoolean();
+    RunSnapshot snapshot;
+    if (cli.json()) {
+      try (Interrupts i = Interrupts.install(() -> cancelOnInterrupt(cli, run, interrupted))) {
+        snapshot = join(done);
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("run", snapshot.run());
+      json.put("tasks", snapshot.tasks());
+      json.put("cost", snapshot.cost());
+      json.put("simulated", simulated);
+      cli.printJson(json);
+    } else {
+      cli.say("run.started", run.id(), snapshot(run).run().workflow(), run.project());
+      cli.out().println(cli.simulationLine());
+      try (Progress p = new Progress(cli, run, simulated, Clock.systemUTC());
+          Run.Subscription sub = run.subscribe(p::onEvent);
+          Interrupts i = Interrupts.install(() -> cancelOnInterrupt(cli, run, interrupted))) {
+        p.start();
+        snapshot = join(done);
+        p.finish(snapshot);
+      }
+      printOutputs(cli, snapshot);
+      cli.say("run.finished." + snapshot.status().name().toLowerCase(java.util.Locale.ROOT), run.id(),
+          Tables.money(snapshot.cost()));
+      if (!simulated.isEmpty()) {
+        cli.out().println(cli.simulationLine());
+      }
+    }
+    cli.locks().release(run.id());
+    if (interrupted.get()) {
+      return ExitCodes.INTERRUPTED;
+    }
+    return snapshot.status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+  }
+
+  private static RunSnapshot snapshot(Run run) {
+    return run.snapshot();
+  }
+
+  private static RunSnapshot join(CompletableFuture<RunSnapshot> done) {
+    try {
+      return done.join();
+    } catch (CompletionException e) {
+      throw CliException.wrap(e.getCause() == null ? e : e.getCause(), ExitCodes.INTERNAL, "unexpected",
+          String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** The output of the last task that produced one (tasks are in topological order): what the workflow made. */
+  private static void printOutputs(Cli cli, RunSnapshot s) {
+    for (int i = s.tasks().size() - 1; i >= 0; i--) {
+      var t = s.tasks().get(i);
+      if (t.output() != null) {
+        cli.out().println();
+        cli.say("run.output", t.taskId());
+        cli.out().println(t.output());
+        cli.out().println();
+        return;
+      }
+    }
+  }
+
+  private static void cancelOnInterrupt(Cli cli, Run run, AtomicBoolean interrupted) {
+    Console console = System.console();
+    if (cli.interactive() && console != null) {
+      cli.out().println();
+      cli.out().print(Messages.get("interrupt.ask", run.id()));
+      cli.out().flush();
+      String answer = console.readLine();
+      if (answer == null || !answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith(
+          Messages.get("interrupt.yes"))) {
+        cli.say("interrupt.continue");
+        return;
+      }
+    }
+    interrupted.set(true);
+    cli.say("interrupt.cancelling", run.id());
+    run.cancel(System.getProperty("user.name", "cli"), Messages.get("interrupt.reason"));
+  }
+
+  // ---------------------------------------------------------------- run metadata beside the store
+
+  /** Records which instances were simulated for the run, so later commands can say so. */
+  static void writeMeta(Cli cli, String runId, String source) {
+    Path file = cli.dataDir().resolve("runs").resolve(runId + ".json");
+    ObjectNode n = JSON.createObjectNode();
+    n.put("source", source);
+    n.putPOJO("simulated", cli.simulatedNames());
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, n.toPrettyString());
+    } catch (IOException e) {
+      log.warn("Run metadata not written (run={}, file={})", runId, file, e);
+    }
+  }
+
+  /** The instances that were simulated for a run, as recorded when it started; empty when unknown. */
+  static Set<String> simulatedOf(Cli cli, String runId) {
+    Path file = cli.dataDir().resolve("runs").resolve(runId + ".json");
+    Set<String> out = new LinkedHashSet<>();
+    if (Files.exists(file)) {
+      try {
+        JsonNode n = JSON.readTree(file.toFile());
+        n.path("simulated").forEach(x -> out.add(x.asText()));
+      } catch (IOException e) {
+        log.debug("Run metadata unreadable (file={})", file, e);
+      }
+    }
+    return out;
+  }
+
+}

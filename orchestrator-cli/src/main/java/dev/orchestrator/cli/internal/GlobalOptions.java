@@ -1,0 +1,28 @@
+package dev.orchestrator.cli.internal;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The options every command takes, anywhere on the command line. */
+public final class GlobalOptions {
+  @Option(names = "--data-dir", paramLabel = "<dir>", scope = ScopeType.INHERIT, descriptionKey = "opt.dataDir")
+  @Nullable Path dataDir;
+
+  @Option(names = "--config", paramLabel = "<file>", scope = ScopeType.INHERIT, descriptionKey = "opt.config")
+  @Nullable Path config;
+
+  @Option(names = {"-p", "--project"}, paramLabel = "<name>", scope = ScopeType.INHERIT,
+      descriptionKey = "opt.project")
+  @Nullable String project;
+
+  @Option(names = "--store", paramLabel = "<url>", scope = ScopeType.INHERIT, descriptionKey = "opt.store")
+  @Nullable String store;
+
+  @Option(names = "--json", scope = ScopeType.INHERIT, descriptionKey = "opt.json")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, descriptionKey = "opt.verbose")
+  boolean verbose;
+}

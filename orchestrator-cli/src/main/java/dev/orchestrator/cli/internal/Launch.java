@@ -1,0 +1,40 @@
+package dev.orchestrator.cli.internal;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Builds the picocli command line around a context: factory, bundle, error handling, exit codes. */
+public final class Launch {
+  private Launch() {}
+
+  /** The configured command line; its {@code execute} returns the exit code. */
+  public static CommandLine commandLine(Cli cli) {
+    RootCommand root = new RootCommand();
+    CommandLine cl = new CommandLine(root, RootCommand.factory(cli));
+    cli.options(root.options());
+    cl.setOut(cli.out());
+    cl.setErr(cli.err());
+    cl.setOverwrittenOptionsAllowed(true);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      PrintWriter err = cli.err();
+      err.println(Messages.get("error.line", Errors.line(e)));
+      if (cli.verbose()) {
+        e.printStackTrace(err);
+      } else if (Errors.exitCode(e) == ExitCodes.INTERNAL) {
+        err.println(Messages.get("error.verboseHint"));
+      }
+      err.flush();
+      return Errors.exitCode(e);
+    });
+    cl.setParameterExceptionHandler((ex, args) -> {
+      PrintWriter err = cli.err();
+      err.println(Messages.get("error.line", ex.getMessage()));
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println(Messages.get("error.usageHint", ex.getCommandLine().getCommandSpec().qualifiedName()));
+      err.flush();
+      return ExitCodes.USAGE;
+    });
+    return cl;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.run.Question;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.run.TaskRecord;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code status [run]}: the project's runs, or one run's tasks. Reads the store; starts no engine. */
+@Command(name = "status", mixinStandardHelpOptions = true)
+final class StatusCommand extends CliCommand {
+  static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "<run>", descriptionKey = "arg.run")
+  @Nullable String run;
+
+  StatusCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() {
+    Targets targets = new Targets(cli.store(), cli.project());
+    if (run != null) {
+      return one(targets.requireRun(run));
+    }
+    List<RunRecord> runs = targets.newestFirst();
+    List<Map<String, Object>> json = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (RunRecord r : runs) {
+      List<TaskRecord> tasks = cli.store().tasks(r.project(), r.id());
+      long done = tasks.stream().filter(t -> t.state().isTerminal()).count();
+      Money cost = new RunSnapshot(r, tasks).cost();
+      String state = state(r);
+      rows.add(List.of(r.id(), r.workflow(), state, done + "/" + tasks.size(), Tables.money(cost),
+          WHEN.format(r.submittedAt().atZone(ZoneId.systemDefault()))));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run", r);
+      m.put("tasksDone", done);
+      m.put("tasks", tasks.size());
+      m.put("cost", cost);
+      m.put("executing", cli.locks().isExecuting(r.id()));
+      json.add(m);
+    }
+    if (cli.json()) {
+      cli.printJson(Map.of("project", cli.project(), "runs", json));
+      return ExitCodes.OK;
+    }
+    if (runs.isEmpty()) {
+      cli.say("status.noRuns", cli.project());
+      return ExitCodes.OK;
+    }
+    cli.say("status.header", cli.project(), runs.size());
+    cli.out().print(Tables.render(List.of(Messages.get("table.run"), Messages.get("table.workflow"),
+        Messages.get("table.status"), Messages.get("table.tasks"), Messages.get("table.cost"),
+        Messages.get("table.submitted")), rows));
+    printQuestions(runs);
+    return ExitCodes.OK;
+  }
+
+  /** RUNNING, or RUNNING (orphaned) when no live process executes it. */
+  private String state(RunRecord r) {
+    if (!r.status().isFinished() && !cli.locks().isExecuting(r.id())) {
+      return Messages.get("status.orphaned", r.status().name());
+    }
+    return r.status().name();
+  }
+
+  private int one(RunRecord r) {
+    List<TaskRecord> tasks = cli.store().tasks(r.project(), r.id());
+    RunSnapshot s = new RunSnapshot(r, tasks);
+    Set<String> simulated = Execution.simulatedOf(cli, r.id());
+    boolean executing = cli.locks().isExecuting(r.id());
+    if (cli.json()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run", r);
+      m.put("tasks", tasks);
+      m.put("cost", s.cost());
+      m.put("executing", executing);
+      m.put("simulated", simulated);
+      cli.printJson(m);
+      return ExitCodes.OK;
+    }
+    cli.say("status.run", r.id(), r.workflow(), r.project(), state(r));
+    Instant now = Instant.now();
+    cli.out().print(Tables.tasks(s, simulated, now));
+    cli.out().println(Tables.overall(s, now));
+    if (!simulated.isEmpty()) {
+      cli.say("status.simulated", String.join(", ", simulated));
+    }
+    if (!r.status().isFinished() && !executing) {
+      cli.say("status.orphanedHint", r.id());
+    }
+    printQuestions(List.of(r));
+    return ExitCodes.OK;
+  }
+
+  private void printQuestions(List<RunRecord> runs) {
+    for (RunRecord r : runs) {
+      for (TaskRecord t : cli.store().tasks(r.project(), r.id())) {
+        Question q = t.question();
+        if (q != null && q.isOpen()) {
+          cli.say("status.question", t.taskId(), q.text(), q.id());
+        }
+      }
+    }
+  }
+}

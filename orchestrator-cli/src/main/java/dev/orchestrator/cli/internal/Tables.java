@@ -1,0 +1,84 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Plain text tables and the task table shared by {@code run} and {@code status}. */
+final class Tables {
+  private Tables() {}
+
+  /** Left-aligned columns, two spaces apart, no trailing blanks. */
+  static String render(List<String> header, List<List<String>> rows) {
+    int[] width = new int[header.size()];
+    List<List<String>> all = new ArrayList<>();
+    all.add(header);
+    all.addAll(rows);
+    for (List<String> row : all) {
+      for (int i = 0; i < row.size(); i++) {
+        width[i] = Math.max(width[i], row.get(i).length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (List<String> row : all) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.size(); i++) {
+        line.append(row.get(i));
+        if (i < row.size() - 1) {
+          line.append(" ".repeat(width[i] - row.get(i).length() + 2));
+        }
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Money for tables: four decimals, so a cheap call is not shown as free. */
+  static String money(Money m) {
+    return "$" + m.amount().setScale(4, RoundingMode.HALF_UP).toPlainString();
+  }
+
+  /** How long the task has been at work: first call start to last call end (or now). */
+  static Duration elapsed(TaskRecord t, Instant now) {
+    if (t.attempts().isEmpty()) {
+      return Duration.ZERO;
+    }
+    Attempt first = t.attempts().get(0);
+    Attempt last = t.lastAttempt();
+    Instant end = last != null && last.finishedAt() != null ? last.finishedAt() : now;
+    if (!t.state().isTerminal() && t.state() == TaskState.RUNNING) {
+      end = now;
+    }
+    return Duration.between(first.startedAt(), end);
+  }
+
+  /** The task table: task, state, provider (marked when simulated), elapsed, cost. */
+  static String tasks(RunSnapshot s, Set<String> simulated, Instant now) {
+    List<List<String>> rows = new ArrayList<>();
+    for (TaskRecord t : s.tasks()) {
+      String provider = t.provider() == null ? "-"
+          : simulated.contains(t.provider()) ? Messages.get("table.simulatedProvider", t.provider()) : t.provider();
+      rows.add(List.of(t.taskId(), t.state().name(), provider,
+          t.attempts().isEmpty() ? "-" : Durations.format(elapsed(t, now)), money(t.cost())));
+    }
+    return render(List.of(Messages.get("table.task"), Messages.get("table.state"), Messages.get("table.provider"),
+        Messages.get("table.elapsed"), Messages.get("table.cost")), rows);
+  }
+
+  /** The overall line: done of total, running, elapsed, cost. */
+  static String overall(RunSnapshot s, Instant now) {
+    long done = s.tasks().stream().filter(t -> t.state().isTerminal()).count();
+    long running = s.tasks().stream().filter(t -> t.state() == TaskState.RUNNING).count();
+    Instant end = s.run().finishedAt() != null ? s.run().finishedAt() : now;
+    return Messages.get("table.overall", s.status().name(), done, s.tasks().size(), running,
+        Durations.format(Duration.between(s.run().submittedAt(), end)), money(s.cost()));
+  }
+}

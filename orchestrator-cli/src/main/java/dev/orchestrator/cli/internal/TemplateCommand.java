@@ -1,0 +1,123 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.templates.Template;
+import dev.orchestrator.templates.TemplateLibrary;
+import dev.orchestrator.templates.TemplateParameter;
+import dev.orchestrator.templates.TemplateTask;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code template list | show | run}. */
+@Command(name = "template", mixinStandardHelpOptions = true)
+final class TemplateCommand extends CliCommand {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.@Nullable CommandSpec spec;
+
+  TemplateCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() {
+    throw new picocli.CommandLine.ParameterException(java.util.Objects.requireNonNull(spec).commandLine(),
+        Messages.get("subcommand.missing", "list, show, run"));
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true)
+  int list(@Option(names = "--category", paramLabel = "<category>", descriptionKey = "opt.category")
+      @Nullable String category,
+      @Option(names = "--search", paramLabel = "<words>", descriptionKey = "opt.search") @Nullable String search) {
+    TemplateLibrary library = Workflows.library(cli);
+    List<Template> templates = search != null ? library.search(search)
+        : category != null ? library.list(category) : library.list();
+    if (cli.json()) {
+      List<Map<String, Object>> json = new ArrayList<>();
+      for (Template t : templates) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("name", t.name());
+        m.put("category", t.category());
+        m.put("description", t.description());
+        m.put("tasks", t.tasks().size());
+        m.put("parameters", t.parameters().stream().map(TemplateParameter::name).toList());
+        m.put("origin", t.origin().toString());
+        json.add(m);
+      }
+      cli.printJson(json);
+      return ExitCodes.OK;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (Template t : templates) {
+      rows.add(List.of(t.id(), t.category(), String.valueOf(t.tasks().size()), shorten(t.description(), 60)));
+    }
+    cli.out().print(Tables.render(List.of(Messages.get("table.template"), Messages.get("table.category"),
+        Messages.get("table.tasks"), Messages.get("table.description")), rows));
+    cli.say("template.listHint", cli.dataDir().resolve("templates"));
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true)
+  int show(@Parameters(paramLabel = "<template>", descriptionKey = "arg.template") String id) {
+    Template t = Workflows.template(cli, id);
+    if (cli.json()) {
+      cli.printJson(t);
+      return ExitCodes.OK;
+    }
+    cli.say("template.show.name", t.name(), t.id(), t.category());
+    if (!t.description().isBlank()) {
+      cli.out().println(t.description());
+    }
+    cli.out().println();
+    cli.say("template.show.parameters");
+    List<List<String>> params = new ArrayList<>();
+    for (TemplateParameter p : t.parameters()) {
+      params.add(List.of(p.name(), p.type().name().toLowerCase(java.util.Locale.ROOT),
+          p.required() ? Messages.get("template.required") : String.valueOf(p.defaultValue()),
+          shorten(p.description(), 70)));
+    }
+    cli.out().print(Tables.render(List.of(Messages.get("table.parameter"), Messages.get("table.type"),
+        Messages.get("table.default"), Messages.get("table.description")), params));
+    cli.out().println();
+    cli.say("template.show.tasks");
+    List<List<String>> tasks = new ArrayList<>();
+    for (TemplateTask task : t.tasks()) {
+      tasks.add(List.of(task.id(), task.providers().isEmpty() ? "-" : String.join(",", task.providers()),
+          task.dependsOn().isEmpty() ? "-" : String.join(",", task.dependsOn()),
+          shorten(task.title() == null ? "" : task.title(), 60)));
+    }
+    cli.out().print(Tables.render(List.of(Messages.get("table.task"), Messages.get("table.providers"),
+        Messages.get("table.dependsOn"), Messages.get("table.title")), tasks));
+    cli.out().println();
+    StringBuilder example = new StringBuilder("orchestrator run ").append(t.id());
+    for (TemplateParameter p : t.parameters()) {
+      if (p.required()) {
+        Object v = t.exampleValues().get(p.name());
+        String text = v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+            : String.valueOf(v == null ? "..." : v);
+        example.append(" --param ").append(p.name()).append("=\"").append(text).append('"');
+      }
+    }
+    cli.say("template.show.example", example);
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true)
+  int run(@Parameters(paramLabel = "<template>", descriptionKey = "arg.template") String id,
+      @Option(names = {"-P", "--param"}, paramLabel = "<key=value>", descriptionKey = "opt.param")
+      @Nullable Map<String, String> params,
+      @Option(names = {"-d", "--detach"}, descriptionKey = "opt.detach") boolean detach,
+      @Option(names = Detach.CHILD_OPTION, hidden = true) boolean child) {
+    return RunCommand.start(cli, id, params == null ? Map.of() : params, detach, child);
+  }
+
+  static String shorten(String s, int max) {
+    String one = s.replace('\n', ' ').strip();
+    return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+  }
+}

@@ -1,0 +1,100 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.run.RunRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code worker --store <postgres url>}: executes the store's runs that no live process executes, until stopped.
+ * Without the store's lease-based claiming (not built yet) only one worker may serve a store at a time.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true)
+final class WorkerCommand extends CliCommand {
+  private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+  @Option(names = "--poll", paramLabel = "<duration>", defaultValue = "5s", descriptionKey = "opt.poll")
+  String poll = "5s";
+
+  @Option(names = "--once", descriptionKey = "opt.once")
+  boolean once;
+
+  /** Runs this worker has adopted; guarded by itself. */
+  private final Set<String> adopted = new LinkedHashSet<>();
+  private final List<CompletableFuture<?>> running = new ArrayList<>();
+
+  WorkerCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration every = Durations.parse("--poll", poll);
+    String where = Stores.describe(cli.storeLocation());
+    cli.say("worker.started", where);
+    cli.say("worker.single");
+    cli.out().println(cli.simulationLine());
+    int first = adoptOrphans();
+    if (once) {
+      CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0])).join();
+      cli.say("worker.doneOnce", first);
+      return ExitCodes.OK;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(stop::countDown, "orchestrator-worker-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "orchestrator-worker-poll");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        adoptOrphans();
+      } catch (RuntimeException e) {
+        log.warn("Adopting runs failed; trying again later (store={})", where, e);
+      }
+    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    try (Interrupts i = Interrupts.install(stop::countDown)) {
+      stop.await();
+    } finally {
+      timer.shutdownNow();
+    }
+    cli.say("worker.stopping", adopted.size());
+    return ExitCodes.OK;
+  }
+
+  /** Adopts every unfinished run no live process executes; returns how many. */
+  private synchronized int adoptOrphans() {
+    int n = 0;
+    for (RunRecord r : cli.store().unfinishedRuns()) {
+      if (adopted.contains(r.id()) || cli.locks().isExecuting(r.id())) {
+        continue;
+      }
+      Execution.Executing ex = Execution.adopt(cli, r);
+      if (ex != null) {
+        adopted.add(r.id());
+        n++;
+        cli.say("worker.adopted", r.id(), r.project(), r.workflow());
+        running.add(ex.run().completion().whenComplete((s, e) -> {
+          cli.locks().release(r.id());
+          if (s != null) {
+            cli.say("worker.finished", r.id(), s.status(), Tables.money(s.cost()));
+          }
+        }));
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,338 @@
+package dev.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command through picocli, in this process, against a temporary data directory. */
+class CommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] BLOG = {"run", "blog_post_pipeline", "--param", "topic=Home composting",
+      "--param", "seo_keywords=compost,bokashi"};
+
+  @TempDir
+  Path temp;
+
+  CliHarness cli;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    cli = new CliHarness(temp.resolve("data"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    cli.close();
+  }
+
+  private static String golden(String name) throws IOException {
+    try (InputStream in = CommandsTest.class.getResourceAsStream("/golden/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private Path workflow(String name, String json) throws IOException {
+    Path f = temp.resolve(name);
+    Files.writeString(f, json);
+    return f;
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (List<String> cmd : List.<List<String>>of(List.of(), List.of("run"), List.of("dry-run"), List.of("status"),
+        List.of("logs"), List.of("cancel"), List.of("resume"), List.of("answer"), List.of("budget"),
+        List.of("budget", "set"), List.of("budget", "report"), List.of("project"), List.of("project", "create"),
+        List.of("project", "list"), List.of("project", "switch"), List.of("project", "show"),
+        List.of("project", "archive"), List.of("project", "restore"), List.of("template"),
+        List.of("template", "list"), List.of("template", "show"), List.of("template", "run"),
+        List.of("providers"), List.of("worker"))) {
+      String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
+          .toArray(String[]::new);
+      CliHarness.Result r = cli.run(args);
+      assertThat(r.code()).as(String.join(" ", cmd)).isZero();
+      assertThat(r.out()).as(String.join(" ", cmd)).startsWith("Usage: orchestrator").doesNotContain("null");
+    }
+    assertThat(cli.run("--help").out()).contains("Exit codes:", "130  interrupted");
+    assertThat(cli.run("worker", "--help").out()).contains("ONE worker per");
+  }
+
+  @Test
+  void runsTheBlogTemplateOnTheSimulatorAndSaysSo() {
+    CliHarness.Result r = cli.run(BLOG);
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("SIMULATED (no API key, offline answers): claude (ANTHROPIC_API_KEY)",
+        "research: started on gemini (simulated)",
+        "Overall: SUCCEEDED, 6/6 tasks done", "Output of publish:", "[SIMULATED reply from chatgpt");
+    assertThat(r.out()).containsPattern("publish +SUCCEEDED +chatgpt \\(simulated\\)");
+    assertThat(r.err()).isEmpty();
+    // state persists: the next command sees the run
+    assertThat(cli.run("status").out()).containsPattern("Blog Post Pipeline +SUCCEEDED +6/6");
+  }
+
+  @Test
+  void runJsonIsForScripts() throws IOException {
+    String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(BLOG), java.util.stream.Stream.of(
+        "--json")).toArray(String[]::new);
+    CliHarness.Result r = cli.run(args);
+    assertThat(r.code()).as(r.toString()).isZero();
+    JsonNode n = JSON.readTree(r.out());
+    assertThat(n.at("/run/status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(n.at("/tasks").size()).isEqualTo(6);
+    assertThat(n.at("/simulated").toString()).contains("claude", "chatgpt", "gemini");
+  }
+
+  @Test
+  void badInputIsOneLineWithItsExitCode() throws IOException {
+    CliHarness.Result missing = cli.run("run", "blog_post_pipeline");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("orchestrator: blog_post_pipeline:").contains("topic");
+    assertThat(missing.err().strip().lines()).hasSize(1);
+
+    CliHarness.Result unknown = cli.run("run", "no_such_template");
+    assertThat(unknown.code()).isEqualTo(3);
+    assertThat(unknown.err()).startsWith("orchestrator: ");
+
+    assertThat(cli.run("run", "--no-such-option", "x").code()).isEqualTo(2);
+    assertThat(cli.run("status", "ffff0000").code()).isEqualTo(3);
+
+    Files.writeString(cli.dataDir.resolve("config.json"), "{ \"providers\": [ }");
+    CliHarness.Result config = cli.run("providers");
+    assertThat(config.code()).isEqualTo(4);
+    assertThat(config.err()).startsWith("orchestrator: configuration file ").contains("not valid JSON");
+    assertThat(config.err()).doesNotContain("\tat ");
+    CliHarness.Result verbose = cli.run("providers", "--verbose");
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void missingKeyIsAnErrorWhenSimulationIsNotAllowed() throws IOException {
+    Files.writeString(cli.dataDir.resolve("config.json"), CliHarness.CONFIG.replace(
+        "\"simulateMissingKeys\": true", "\"simulateMissingKeys\": false"));
+    CliHarness.Result r = cli.run(BLOG);
+    assertThat(r.code()).isEqualTo(4);
+    assertThat(r.err()).contains("provider 'claude' has no API key: set the environment variable "
+        + "ANTHROPIC_API_KEY");
+    assertThat(cli.run("providers").out()).contains("NO KEY: set ANTHROPIC_API_KEY");
+  }
+
+  @Test
+  void dryRunPrintsThePlanGolden() throws IOException {
+    CliHarness.Result r = cli.run("dry-run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
+        "seo_keywords=tide,moon");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo(golden("dry-run.txt"));
+  }
+
+  @Test
+  void dryRunWithProblemsExitsOne() throws IOException {
+    Path f = workflow("bad.json", """
+        { "name": "Bad", "tasks": [ {"id": "a", "title": "A", "assigned_to": "nobody", "instructions": "x"} ] }
+        """);
+    CliHarness.Result r = cli.run("dry-run", f.toString());
+    assertThat(r.code()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("nobody", "Problems found");
+    assertThat(cli.run("dry-run", f.toString(), "--json").out()).contains("\"ok\" : false");
+  }
+
+  @Test
+  void budgetSetAndReportGolden() throws IOException {
+    assertThat(cli.run("budget", "set", "--project", "Quantum Self", "--limit", "$100").out())
+        .isEqualTo("Budget set: project Quantum Self limit $100.00.\n");
+    assertThat(cli.run("budget", "set", "--ai", "Claude", "--daily-limit", "20").out())
+        .isEqualTo("Budget set: provider claude (daily) limit $20.00.\n");
+    assertThat(cli.run("budget", "set", "--provider", "gemini", "--limit", "5").code()).isZero();
+    String[] run = java.util.stream.Stream.concat(java.util.stream.Stream.of("--project", "Quantum Self"),
+        java.util.Arrays.stream(BLOG)).toArray(String[]::new);
+    assertThat(cli.run(run).code()).isZero();
+    CliHarness.Result r = cli.run("--project", "Quantum Self", "budget", "report");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo(golden("budget-report.txt"));
+    assertThat(cli.run("budget", "report", "--all", "--json").out()).contains("\"report\"", "\"simulated\"");
+
+    assertThat(cli.run("budget", "set", "--limit", "1", "--daily-limit", "2").code()).isEqualTo(2);
+    assertThat(cli.run("budget", "set", "--daily-limit", "2").code()).isEqualTo(2);
+    assertThat(cli.run("budget", "set", "--limit", "lots").code()).isEqualTo(2);
+    CliHarness.Result unknown = cli.run("budget", "set", "--ai", "Grok", "--daily-limit", "2");
+    assertThat(unknown.code()).isEqualTo(3);
+    assertThat(unknown.err()).contains("there is no provider instance 'Grok'", "claude, chatgpt, gemini");
+  }
+
+  @Test
+  void reportsAfterARunSaySimulated() {
+    cli.run(BLOG);
+    CliHarness.Result report = cli.run("budget", "report");
+    assertThat(report.out()).contains("Total spent: $0.01", "Claude: $0.01", "SIMULATED");
+    CliHarness.Result providers = cli.run("providers");
+    assertThat(providers.code()).isZero();
+    assertThat(providers.out()).containsPattern("claude +anthropic +claude-sonnet-4-5 +simulated");
+    assertThat(providers.out()).contains("offline: ANTHROPIC_API_KEY not set", "CLOSED");
+    assertThat(cli.run("providers", "--json").out()).contains("\"simulated\" : true", "\"spentToday\"");
+  }
+
+  @Test
+  void statusAndLogs() throws IOException {
+    assertThat(cli.run("status").out()).contains("has no runs yet");
+    cli.run(BLOG);
+    JsonNode runs = JSON.readTree(cli.run("status", "--json").out());
+    String id = runs.at("/runs/0/run/id").asText();
+    CliHarness.Result one = cli.run("status", id.substring(0, 8));
+    assertThat(one.out()).containsPattern("research +SUCCEEDED +gemini \\(simulated\\)");
+    assertThat(one.out()).contains("Run " + id,
+        "Simulated providers in this run: claude, chatgpt, gemini.");
+    assertThat(cli.run("logs").out()).contains("RunSubmitted", "TaskSucceeded", "RunFinished");
+    CliHarness.Result task = cli.run("logs", "edit");
+    assertThat(task.out()).contains("Task edit of run " + id, "Attempt 1:", "Output:", "[SIMULATED reply");
+    assertThat(cli.run("logs", id + ":edit", "--json").out()).contains("\"type\" : \"TaskStarted\"");
+    assertThat(cli.run("logs", "nosuchtask").code()).isEqualTo(3);
+  }
+
+  @Test
+  void projects() {
+    assertThat(cli.run("project", "create", "quantum-self").out()).contains("Project quantum-self created");
+    assertThat(cli.run("project", "create", "quantum-self").code()).isEqualTo(5);
+    assertThat(cli.run("project", "switch", "nope").code()).isEqualTo(3);
+    assertThat(cli.run("project", "switch", "quantum-self").out()).isEqualTo("Current project: quantum-self.\n");
+    assertThat(cli.run("project", "show").out()).contains("Project quantum-self (current)", "Runs: 0");
+    assertThat(cli.run("project", "list").out()).contains("*  quantum-self");
+    assertThat(cli.run("project", "archive", "quantum-self").out()).contains("archived");
+    assertThat(cli.run("project", "list").out()).startsWith("No projects yet");
+    assertThat(cli.run("project", "list", "--all").out()).contains("quantum-self", "archived");
+    CliHarness.Result refused = cli.run(BLOG);
+    assertThat(refused.code()).isEqualTo(5);
+    assertThat(refused.err()).contains("archived and read-only");
+    assertThat(cli.run("project", "restore", "quantum-self").out()).contains("restored");
+    assertThat(cli.run("project", "list", "--json").out()).contains("\"current\" : true");
+  }
+
+  @Test
+  void templates() {
+    CliHarness.Result list = cli.run("template", "list");
+    assertThat(list.out()).contains("blog_post_pipeline", "content_generation");
+    CliHarness.Result show = cli.run("template", "show", "blog_post_pipeline");
+    assertThat(show.out()).contains("Parameters:", "topic", "Tasks:", "research",
+        "Run it: orchestrator run blog_post_pipeline --param topic=");
+    assertThat(cli.run("template", "list", "--json").out()).contains("\"id\" : \"blog_post_pipeline\"");
+    assertThat(cli.run("template", "show", "nope").code()).isEqualTo(3);
+    CliHarness.Result run = cli.run("template", "run", "blog_post_pipeline", "--param", "topic=x", "--param",
+        "seo_keywords=y");
+    assertThat(run.code()).as(run.toString()).isZero();
+  }
+
+  @Test
+  void cancelFromAnotherInvocationWhileTheRunIsInProgress() throws Exception {
+    Path f = workflow("slow.json", """
+        { "name": "Slow", "tasks": [
+          {"id": "wait", "title": "Wait", "assigned_to": "slow", "instructions": "wait"},
+          {"id": "after", "title": "After", "assigned_to": "claude", "depends_on": ["wait"], "instructions": "x"} ] }
+        """);
+    CountDownLatch started = new CountDownLatch(1);
+    StringWriter out = new LatchWriter("wait: started", started);
+    CompletableFuture<CliHarness.Result> run = CompletableFuture.supplyAsync(() -> cli.run(out, "run", f.toString()));
+    assertThat(started.await(30, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+
+    CliHarness.Result cancel = cli.run("cancel", "wait");
+    assertThat(cancel.code()).as(cancel.toString()).isZero();
+    assertThat(cancel.out()).contains("Cancelled task wait of run", "Task wait is now CANCELLED.");
+
+    CliHarness.Result done = run.get(30, TimeUnit.SECONDS);
+    assertThat(done.code()).as(done.toString()).isEqualTo(1);
+    assertThat(done.out()).contains("wait: cancelled by", "after: skipped", "CANCELLED");
+    assertThat(cli.run("cancel", "wait").out()).contains("Nothing to cancel");
+  }
+
+  @Test
+  void resumeAFailedTaskInANewProcess() throws IOException {
+    Path f = workflow("broken.json", """
+        { "name": "Broken", "tasks": [ {"id": "fail", "title": "Fail", "assigned_to": "broken", "instructions": "x"} ] }
+        """);
+    CliHarness.Result first = cli.run("run", f.toString());
+    assertThat(first.code()).as(first.toString()).isEqualTo(1);
+    assertThat(first.out()).contains("fail: FAILED");
+    CliHarness.Result resumed = cli.run("resume", "fail");
+    assertThat(resumed.code()).as(resumed.toString()).isEqualTo(1);
+    assertThat(resumed.out()).contains("fail: started on broken (attempt 2)");
+    assertThat(cli.run("logs", "fail").out()).contains("Attempt 2:");
+    assertThat(cli.run(BLOG).code()).isZero();
+    CliHarness.Result notResumable = cli.run("resume", "research");
+    assertThat(notResumable.code()).isEqualTo(5);
+    assertThat(notResumable.err()).contains("only a FAILED or CANCELLED task can be resumed");
+  }
+
+  @Test
+  void answerAQuestionFromAnotherInvocation() throws Exception {
+    Path f = workflow("ask.json", """
+        { "name": "Ask", "tasks": [ {"id": "ask", "title": "Ask", "assigned_to": "claude",
+          "question": "Which tone?", "instructions": "Write in this tone: {{input}}"} ] }
+        """);
+    CountDownLatch asked = new CountDownLatch(1);
+    StringWriter out = new LatchWriter("orchestrator answer", asked);
+    CompletableFuture<CliHarness.Result> run = CompletableFuture.supplyAsync(() -> cli.run(out, "run", f.toString()));
+    assertThat(asked.await(30, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+    Matcher m = Pattern.compile("orchestrator answer (q-[0-9a-f-]+)").matcher(out.toString());
+    assertThat(m.find()).isTrue();
+    assertThat(cli.run("status").out()).contains("Question from task ask: Which tone?");
+
+    CliHarness.Result answer = cli.run("answer", m.group(1), "playful");
+    assertThat(answer.code()).as(answer.toString()).isZero();
+    assertThat(answer.out()).contains("Answered " + m.group(1));
+    CliHarness.Result done = run.get(30, TimeUnit.SECONDS);
+    assertThat(done.code()).as(done.toString()).isZero();
+    assertThat(cli.run("answer", m.group(1), "again").code()).isEqualTo(5);
+  }
+
+  @Test
+  void workerOnceWithNothingToDo() {
+    CliHarness.Result r = cli.run("worker", "--once", "--store", "embedded");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Run one worker per store", "Executed 0 run(s)");
+  }
+
+  /** Counts down when the output contains a text: lets a test wait for a run to reach a point, without sleeping. */
+  static final class LatchWriter extends StringWriter {
+    private final String text;
+    private final CountDownLatch latch;
+
+    LatchWriter(String text, CountDownLatch latch) {
+      this.text = text;
+      this.latch = latch;
+    }
+
+    @Override
+    public synchronized void write(String s, int off, int len) {
+      super.write(s, off, len);
+      if (getBuffer().indexOf(text) >= 0) {
+        latch.countDown();
+      }
+    }
+
+    @Override
+    public synchronized void write(char[] c, int off, int len) {
+      super.write(c, off, len);
+      if (getBuffer().indexOf(text) >= 0) {
+        latch.countDown();
+      }
+    }
+
+    @Override
+    public synchronized String toString() {
+      return super.toString();
+    }
+  }
+}

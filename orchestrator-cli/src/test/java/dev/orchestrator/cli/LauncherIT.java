@@ -1,0 +1,103 @@
+package dev.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real launcher script, {@code bin/orchestrator}, as child processes, end to end: a run in the background, its
+ * status, the budget report, and a cancel from another process while the run is in progress. Runs after
+ * {@code package} (it needs the runnable jar); no API key reaches the children.
+ */
+class LauncherIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path LAUNCHER = Path.of("..", "bin", "orchestrator").toAbsolutePath().normalize();
+
+  @TempDir
+  Path temp;
+
+  record Result(int code, String out, String err) {}
+
+  private Result orchestrator(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--data-dir", temp.resolve("data").toString(),
+        "--config", temp.resolve("config.json").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("OPENAI_API_KEY");
+    pb.environment().remove("ANTHROPIC_API_KEY");
+    pb.environment().remove("GEMINI_API_KEY");
+    pb.redirectOutput(temp.resolve("out.txt").toFile());
+    pb.redirectError(temp.resolve("err.txt").toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("orchestrator " + String.join(" ", args)).isTrue();
+    return new Result(p.exitValue(), Files.readString(temp.resolve("out.txt"), StandardCharsets.UTF_8),
+        Files.readString(temp.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void runStatusBudgetReportAndCancelFromAnotherProcess() throws Exception {
+    assertThat(LAUNCHER).exists().isExecutable();
+    Files.writeString(temp.resolve("config.json"), CliHarness.CONFIG);
+    Path workflow = temp.resolve("slow.json");
+    Files.writeString(workflow, """
+        { "name": "Slow", "tasks": [
+          {"id": "draft", "title": "Draft", "assigned_to": "claude", "instructions": "write"},
+          {"id": "wait", "title": "Wait", "assigned_to": "slow", "depends_on": ["draft"], "instructions": "wait"},
+          {"id": "after", "title": "After", "assigned_to": "claude", "depends_on": ["wait"], "instructions": "x"} ] }
+        """);
+
+    // A whole template in the foreground, on the simulator, saying so.
+    Result blog = orchestrator("run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
+        "seo_keywords=tide,moon");
+    assertThat(blog.code()).as(blog.err()).isZero();
+    assertThat(blog.out()).contains("SIMULATED (no API key", "Overall: SUCCEEDED, 6/6 tasks done");
+
+    // In the background: returns at once with the run id; the task on `slow` waits until cancelled.
+    Result detached = orchestrator("run", workflow.toString(), "--detach");
+    assertThat(detached.code()).as(detached.err()).isZero();
+    Matcher m = Pattern.compile("Run ([0-9a-f-]{36}) started in the background").matcher(detached.out());
+    assertThat(m.find()).as(detached.out()).isTrue();
+    String runId = m.group(1);
+
+    // Poll status --json (each poll is a process that we wait for) until the slow task runs: bounded.
+    String waitState = "";
+    for (int i = 0; i < 30 && !waitState.equals("RUNNING"); i++) {
+      Result status = orchestrator("status", runId, "--json");
+      assertThat(status.code()).as(status.err()).isZero();
+      for (JsonNode t : JSON.readTree(status.out()).get("tasks")) {
+        if (t.get("taskId").asText().equals("wait")) {
+          waitState = t.get("state").asText();
+        }
+      }
+    }
+    assertThat(waitState).isEqualTo("RUNNING");
+    Result text = orchestrator("status", runId);
+    assertThat(text.out()).contains("Run " + runId, "RUNNING").doesNotContain("orphaned");
+
+    Result report = orchestrator("budget", "report");
+    assertThat(report.code()).as(report.err()).isZero();
+    assertThat(report.out()).contains("Total spent: $0.0", "Claude: $0.0", "SIMULATED");
+
+    Result cancel = orchestrator("cancel", runId);
+    assertThat(cancel.code()).as(cancel.err()).isZero();
+    assertThat(cancel.out()).contains("Cancelled run " + runId);
+
+    JsonNode after = JSON.readTree(orchestrator("status", runId, "--json").out());
+    assertThat(after.at("/run/status").asText()).isEqualTo("CANCELLED");
+    assertThat(after.at("/tasks/1/state").asText()).isEqualTo("CANCELLED");
+    assertThat(Files.readString(temp.resolve("data").resolve("runs").resolve(runId + ".log")))
+        .contains("wait: cancelled by", "CANCELLED");
+  }
+}
