@@ -7,13 +7,23 @@ import dev.orchestrator.project.Project;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.Claim;
+import dev.orchestrator.spi.store.ClaimStore;
 import dev.orchestrator.spi.store.Store;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -23,24 +33,39 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It keeps every project, run, task and budget, and the most recent events of each project (100,000 by default, see
  * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound.
+ *
+ * <p>It is also a {@link ClaimStore}, so {@link Worker}s in one process can share it (tests, demos): every claim-protocol
+ * call holds one lock, and leases, queue ages and due retries are read from the store's clock
+ * ({@link #create(Clock)}; the system UTC clock by default).
  */
-public final class InMemoryStore implements Store {
+public final class InMemoryStore implements ClaimStore {
   /** How many events each project keeps by default. */
   public static final int DEFAULT_EVENT_CAPACITY = 100_000;
 
   private final int eventCapacity;
+  /** The store's clock, for leases, queue times and due retries of the claim protocol. */
+  private final Clock clock;
   private final ConcurrentHashMap<String, ProjectData> projects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<BudgetScope, Budget> budgets = new ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentLinkedQueue<dev.orchestrator.spi.store.Command> commands =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  private InMemoryStore(int eventCapacity) {
+  private InMemoryStore(int eventCapacity, Clock clock) {
     this.eventCapacity = eventCapacity;
+    this.clock = clock;
   }
 
   /** A store that keeps the last {@value #DEFAULT_EVENT_CAPACITY} events of each project. */
   public static InMemoryStore create() {
-    return new InMemoryStore(DEFAULT_EVENT_CAPACITY);
+    return new InMemoryStore(DEFAULT_EVENT_CAPACITY, Clock.system(ZoneOffset.UTC));
+  }
+
+  /**
+   * A store whose claim protocol ({@link ClaimStore}: leases, queue ages, due retries) reads {@code clock}, so tests
+   * can move time; keeps the last {@value #DEFAULT_EVENT_CAPACITY} events of each project.
+   */
+  public static InMemoryStore create(Clock clock) {
+    return new InMemoryStore(DEFAULT_EVENT_CAPACITY, Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -52,7 +77,7 @@ public final class InMemoryStore implements Store {
     if (capacity < 0) {
       throw new IllegalArgumentException("event capacity must be >= 0 (was " + capacity + ")");
     }
-    return new InMemoryStore(capacity);
+    return new InMemoryStore(capacity, Clock.system(ZoneOffset.UTC));
   }
 
   private ProjectData data(String name) {
@@ -268,6 +293,337 @@ public final class InMemoryStore implements Store {
     return d;
   }
 
+  // ------------------------------------------------------------------ claims (ClaimStore)
+
+  /** Guards every run's {@link ClaimState} and the accounts, and makes each claim-protocol call atomic. */
+  private final Object claimLock = new Object();
+  /** Guarded by claimLock: [spent, reserved] per account. */
+  private final Map<Account, BigDecimal[]> accounts = new HashMap<>();
+  /** Guarded by claimLock: the order of enqueueing, to settle ties of equal instants. */
+  private long enqueueSeq;
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the run, a task or a dependency is unknown
+   */
+  @Override
+  public void enqueue(String project, String runId, Map<String, List<String>> dependsOn) {
+    RunData d = requireRun(project, runId);
+    synchronized (claimLock) {
+      for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+        if (!d.index.containsKey(e.getKey())) {
+          throw new IllegalArgumentException("run " + project + "/" + runId + " has no task '" + e.getKey()
+              + "': enqueue only the tasks created with the run");
+        }
+        for (String dep : e.getValue()) {
+          if (!d.index.containsKey(dep)) {
+            throw new IllegalArgumentException("task '" + e.getKey() + "' depends on '" + dep + "', which is not a "
+                + "task of run " + project + "/" + runId + ": fix the dependency");
+          }
+        }
+      }
+      int n = d.tasks.length;
+      ClaimState cs = new ClaimState(n);
+      List<List<Integer>> dependants = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        dependants.add(new ArrayList<>());
+      }
+      for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+        int t = d.index.get(e.getKey());
+        for (String dep : new java.util.LinkedHashSet<>(e.getValue())) {
+          dependants.get(d.index.get(dep)).add(t);
+          cs.pending[t]++;
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        cs.dependants[i] = dependants.get(i).stream().mapToInt(Integer::intValue).toArray();
+      }
+      d.claims = cs;
+      Instant now = clock.instant();
+      for (int i = 0; i < n; i++) {
+        if (d.tasks[i].state() == TaskState.BLOCKED && cs.pending[i] == 0) {
+          d.tasks[i] = d.tasks[i].moveTo(TaskState.READY, d.tasks[i].updatedAt());
+          cs.ready(i, now, enqueueSeq++);
+        }
+      }
+    }
+  }
+
+  /** {@inheritDoc} Leases and waiting times come from this store's clock. */
+  @Override
+  public List<Claim> claim(String worker, int max, Duration lease, Duration boost) {
+    Objects.requireNonNull(worker, "worker");
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
+    }
+    if (lease.isNegative()) {
+      throw new IllegalArgumentException("lease must be >= 0 (was " + lease + "): give workers time to heartbeat");
+    }
+    if (boost.isNegative() || boost.isZero()) {
+      throw new IllegalArgumentException("boost must be positive (was " + boost + "): the default is 24 hours");
+    }
+    synchronized (claimLock) {
+      Instant now = clock.instant();
+      List<long[]> ready = new ArrayList<>(); // effective lane, enqueued nanos, seq
+      List<RunData> owners = new ArrayList<>();
+      List<Integer> slots = new ArrayList<>();
+      for (ProjectData p : projects.values()) {
+        for (RunData d : p.runs.values()) {
+          ClaimState cs = d.claims;
+          if (cs == null || !live(d)) {
+            continue;
+          }
+          for (int i = 0; i < d.tasks.length; i++) {
+            TaskRecord t = d.tasks[i];
+            if (t.state() != TaskState.READY || t.cancellation() != null || cs.enqueuedAt[i] == null) {
+              continue;
+            }
+            long waited = Duration.between(cs.enqueuedAt[i], now).toNanos();
+            long effective = Math.max(0, t.lane().ordinal() - Math.max(0, waited) / Math.max(1, boost.toNanos()));
+            Instant e = cs.enqueuedAt[i];
+            ready.add(new long[] {effective, e.getEpochSecond(), e.getNano(), cs.seq[i], ready.size()});
+            owners.add(d);
+            slots.add(i);
+          }
+        }
+      }
+      ready.sort(java.util.Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1])
+          .thenComparingLong(a -> a[2]).thenComparingLong(a -> a[3]));
+      List<Claim> out = new ArrayList<>();
+      for (int k = 0; k < ready.size() && out.size() < max; k++) {
+        int at = (int) ready.get(k)[4];
+        RunData d = owners.get(at);
+        int i = slots.get(at);
+        ClaimState cs = d.claims;
+        d.tasks[i] = d.tasks[i].moveTo(TaskState.RUNNING, d.tasks[i].updatedAt());
+        cs.fence[i]++;
+        cs.attempts[i]++;
+        cs.owner[i] = worker;
+        cs.leaseUntil[i] = now.plus(lease);
+        cs.enqueuedAt[i] = null;
+        TaskRecord t = d.tasks[i];
+        out.add(new Claim(t.project(), t.runId(), t.taskId(), cs.fence[i], cs.attempts[i], cs.leaseUntil[i]));
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public List<Claim> heartbeat(String worker, List<Claim> held, Duration lease) {
+    if (lease.isNegative()) {
+      throw new IllegalArgumentException("lease must be >= 0 (was " + lease + "): give workers time to heartbeat");
+    }
+    synchronized (claimLock) {
+      Instant now = clock.instant();
+      List<Claim> lost = new ArrayList<>();
+      for (Claim c : held) {
+        RunData d = runOrNull(c.project(), c.runId());
+        Integer i = d == null ? null : d.index.get(c.taskId());
+        ClaimState cs = d == null ? null : d.claims;
+        if (i == null || cs == null || !live(d) || d.tasks[i].state() != TaskState.RUNNING
+            || d.tasks[i].cancellation() != null || cs.fence[i] != c.fence() || !worker.equals(cs.owner[i])) {
+          lost.add(c);
+        } else {
+          cs.leaseUntil[i] = now.plus(lease);
+        }
+      }
+      return lost;
+    }
+  }
+
+  @Override
+  public boolean finish(Claim claim, TaskRecord record, @Nullable Instant retryAt, List<Account> accounts,
+      BigDecimal reserved, BigDecimal actual) {
+    TaskState to = record.state();
+    if (to != TaskState.SUCCEEDED && to != TaskState.FAILED && to != TaskState.CANCELLED
+        && to != TaskState.RETRY_WAIT && to != TaskState.AWAITING_INPUT) {
+      throw new IllegalArgumentException("a claim finishes as SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT or "
+          + "AWAITING_INPUT (was " + to + " for task '" + record.taskId() + "')");
+    }
+    if (to == TaskState.RETRY_WAIT && retryAt == null) {
+      throw new IllegalArgumentException("a task in RETRY_WAIT needs retryAt (was null for task '" + record.taskId()
+          + "'): pass when it may run again");
+    }
+    if (!record.project().equals(claim.project()) || !record.runId().equals(claim.runId())
+        || !record.taskId().equals(claim.taskId())) {
+      throw new IllegalArgumentException("record of " + record.project() + "/" + record.runId() + "/"
+          + record.taskId() + " does not belong to the claim on " + claim.project() + "/" + claim.runId() + "/"
+          + claim.taskId());
+    }
+    synchronized (claimLock) {
+      RunData d = runOrNull(claim.project(), claim.runId());
+      Integer idx = d == null ? null : d.index.get(claim.taskId());
+      ClaimState cs = d == null ? null : d.claims;
+      if (idx == null || cs == null || d.tasks[idx].state() != TaskState.RUNNING || cs.fence[idx] != claim.fence()) {
+        return false;
+      }
+      int i = idx;
+      d.tasks[i] = record;
+      cs.owner[i] = null;
+      cs.leaseUntil[i] = null;
+      cs.retryAt[i] = to == TaskState.RETRY_WAIT ? retryAt : null;
+      if (to == TaskState.SUCCEEDED) {
+        Instant now = clock.instant();
+        for (int dep : cs.dependants[i]) {
+          if (--cs.pending[dep] <= 0 && d.tasks[dep].state() == TaskState.BLOCKED) {
+            d.tasks[dep] = d.tasks[dep].moveTo(TaskState.READY, d.tasks[dep].updatedAt());
+            cs.ready(dep, now, enqueueSeq++);
+          }
+        }
+      } else if (to == TaskState.FAILED || to == TaskState.CANCELLED) {
+        ArrayDeque<Integer> frontier = new ArrayDeque<>();
+        frontier.add(i);
+        while (!frontier.isEmpty()) {
+          for (int dep : cs.dependants[frontier.poll()]) {
+            if (d.tasks[dep].state() == TaskState.BLOCKED) {
+              d.tasks[dep] = d.tasks[dep].moveTo(TaskState.SKIPPED, record.updatedAt());
+              frontier.add(dep);
+            }
+          }
+        }
+      }
+      if (to.isTerminal()) {
+        boolean cancelled = d.run.cancellation() != null;
+        boolean failed = false;
+        boolean open = false;
+        for (TaskRecord t : d.tasks) {
+          TaskState s = t.state();
+          open |= !s.isTerminal();
+          cancelled |= s == TaskState.CANCELLED;
+          failed |= s == TaskState.FAILED || s == TaskState.SKIPPED;
+        }
+        if (!open) {
+          RunRecord r = d.run;
+          if (r.status() == RunStatus.RUNNING) {
+            d.run = r.withStatus(cancelled ? RunStatus.CANCELLED : failed ? RunStatus.FAILED : RunStatus.SUCCEEDED,
+                record.updatedAt());
+          } else if (r.finishedAt() == null) {
+            d.run = r.withStatus(r.status(), record.updatedAt());
+          }
+        }
+      }
+      if (reserved.signum() != 0 || actual.signum() != 0) {
+        for (Account a : accounts) {
+          BigDecimal[] acc = this.accounts.computeIfAbsent(a, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+          acc[0] = acc[0].add(actual);
+          acc[1] = acc[1].subtract(reserved).max(BigDecimal.ZERO);
+        }
+      }
+      return true;
+    }
+  }
+
+  /** {@inheritDoc} Leases and retry times are compared with this store's clock. */
+  @Override
+  public int sweep() {
+    synchronized (claimLock) {
+      Instant now = clock.instant();
+      int moved = 0;
+      for (ProjectData p : projects.values()) {
+        for (RunData d : p.runs.values()) {
+          ClaimState cs = d.claims;
+          if (cs == null || !live(d)) {
+            continue;
+          }
+          for (int i = 0; i < d.tasks.length; i++) {
+            TaskRecord t = d.tasks[i];
+            if (t.cancellation() != null) {
+              continue;
+            }
+            boolean expired = t.state() == TaskState.RUNNING && cs.leaseUntil[i] != null
+                && !cs.leaseUntil[i].isAfter(now);
+            boolean due = t.state() == TaskState.RETRY_WAIT && cs.retryAt[i] != null && !cs.retryAt[i].isAfter(now);
+            if (expired || due) {
+              d.tasks[i] = t.moveTo(TaskState.READY, t.updatedAt());
+              if (expired) {
+                cs.fence[i]++;
+              }
+              cs.owner[i] = null;
+              cs.leaseUntil[i] = null;
+              cs.retryAt[i] = null;
+              cs.ready(i, now, enqueueSeq++);
+              moved++;
+            }
+          }
+        }
+      }
+      return moved;
+    }
+  }
+
+  @Override
+  public @Nullable BudgetScope reserve(List<Account> accounts, BigDecimal amount,
+      @Nullable BigDecimal implicitTaskLimit) {
+    if (amount.signum() < 0) {
+      throw new IllegalArgumentException("amount must be >= 0 (was " + amount.toPlainString() + ")");
+    }
+    synchronized (claimLock) {
+      for (Account a : accounts) {
+        Budget b = budgets.get(a.scope());
+        BigDecimal limit = b != null ? b.limit().amount()
+            : a.scope().kind() == BudgetScope.Kind.TASK ? implicitTaskLimit : null;
+        BigDecimal[] acc = this.accounts.get(a);
+        BigDecimal used = acc == null ? BigDecimal.ZERO : acc[0].add(acc[1]);
+        if (limit != null && used.add(amount).compareTo(limit) > 0) {
+          return a.scope();
+        }
+      }
+      for (Account a : accounts) {
+        BigDecimal[] acc = this.accounts.computeIfAbsent(a, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        acc[1] = acc[1].add(amount);
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public BigDecimal spent(Account account) {
+    synchronized (claimLock) {
+      BigDecimal[] acc = accounts.get(account);
+      return acc == null ? BigDecimal.ZERO : acc[0];
+    }
+  }
+
+  private static boolean live(RunData d) {
+    return d.run.status() == RunStatus.RUNNING && d.run.cancellation() == null;
+  }
+
+  private @Nullable RunData runOrNull(String project, String runId) {
+    ProjectData p = projects.get(project);
+    return p == null ? null : p.runs.get(runId);
+  }
+
+  /** What the claim protocol keeps per task of an enqueued run; guarded by claimLock. */
+  private static final class ClaimState {
+    final int[] pending;
+    final int[][] dependants;
+    final long[] fence;
+    final int[] attempts;
+    final @Nullable String[] owner;
+    final @Nullable Instant[] leaseUntil;
+    final @Nullable Instant[] retryAt;
+    final @Nullable Instant[] enqueuedAt;
+    final long[] seq;
+
+    ClaimState(int n) {
+      pending = new int[n];
+      dependants = new int[n][];
+      fence = new long[n];
+      attempts = new int[n];
+      owner = new String[n];
+      leaseUntil = new Instant[n];
+      retryAt = new Instant[n];
+      enqueuedAt = new Instant[n];
+      seq = new long[n];
+    }
+
+    void ready(int i, Instant now, long order) {
+      enqueuedAt[i] = now;
+      seq[i] = order;
+    }
+  }
+
   @Override
   public String toString() {
     return "InMemoryStore[projects=" + projects.keySet() + "]";
@@ -292,6 +648,8 @@ public final class InMemoryStore implements Store {
     /** Each slot is written by one thread at a time (the engine's) and read by any: a racy read sees a whole record. */
     final TaskRecord[] tasks;
     final Map<String, Integer> index;
+    /** Set when the run is enqueued for workers; guarded by the store's claimLock. */
+    @Nullable ClaimState claims;
 
     RunData(RunRecord run, String definition, TaskRecord[] tasks, Map<String, Integer> index) {
       this.run = run;

@@ -16,6 +16,9 @@ import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.Claim;
+import dev.orchestrator.spi.store.ClaimStore;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.store.jdbc.internal.Dialect;
 import dev.orchestrator.store.jdbc.internal.Json;
@@ -30,6 +33,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -40,6 +44,8 @@ import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +58,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A durable {@link Store} over JDBC: an embedded H2 file database for one machine, or PostgreSQL for many workers.
+ * A durable {@link Store} and {@link ClaimStore} over JDBC: an embedded H2 file database for one machine, or PostgreSQL for many workers.
  * The schema is created and migrated by Flyway when the store opens (its history table is
  * {@value #SCHEMA_HISTORY_TABLE}, so it does not clash with an application's own Flyway).
  *
@@ -74,7 +80,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Passwords never appear in {@link #toString()}, logs or exception messages.
  */
-public final class JdbcStore implements Store {
+public final class JdbcStore implements ClaimStore {
   /** The Flyway history table, which records the schema version. */
   public static final String SCHEMA_HISTORY_TABLE = "orchestrator_schema_history";
 
@@ -111,6 +117,8 @@ public final class JdbcStore implements Store {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Event types met in the database that this version does not know, each reported once. */
   private final Set<String> unknownEventTypes = ConcurrentHashMap.newKeySet();
+  /** Serialises this process's claims on H2, which has no SKIP LOCKED to keep claimers apart. */
+  private final Object claimLock = new Object();
 
   private JdbcStore(DataSource dataSource, @Nullable HikariDataSource ownedPool, String description) {
     this.dataSource = dataSource;
@@ -597,6 +605,507 @@ public final class JdbcStore implements Store {
     return s.scale() < 0 ? s.setScale(0) : s;
   }
 
+  // ------------------------------------------------------------------ claims (many workers)
+
+  private static final String RUN_IS_LIVE = "EXISTS (SELECT 1 FROM runs r WHERE r.project = q.project "
+      + "AND r.run_id = q.run_id AND r.status = 'RUNNING' AND r.cancellation IS NULL)";
+  private static final String TERMINAL = "('SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED')";
+  private static final Comparator<Account> ACCOUNT_ORDER = Comparator
+      .comparing((Account a) -> a.scope().kind())
+      .thenComparing(a -> a.scope().name())
+      .thenComparing(JdbcStore::day);
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Dependency edges are stored and each task gets its count of unfinished dependencies in one transaction; the
+   * tasks at zero become {@code READY}, enqueued now by the database clock.
+   *
+   * @throws IllegalArgumentException when a task or a dependency is not a task of the run, naming it
+   */
+  @Override
+  public void enqueue(String project, String runId, Map<String, List<String>> dependsOn) {
+    write("enqueue " + project + "/" + runId, false, c -> {
+      Set<String> ids = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT task_id FROM tasks WHERE project = ? AND run_id = ?")) {
+        bind(ps, project, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+      }
+      for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+        if (!ids.contains(e.getKey())) {
+          throw new IllegalArgumentException("run " + project + "/" + runId + " has no task '" + e.getKey()
+              + "': enqueue only the tasks created with the run");
+        }
+        for (String d : e.getValue()) {
+          if (!ids.contains(d)) {
+            throw new IllegalArgumentException("task '" + e.getKey() + "' depends on '" + d + "', which is not a task"
+                + " of run " + project + "/" + runId + ": fix the dependency");
+          }
+        }
+      }
+      try (PreparedStatement edges = c.prepareStatement("INSERT INTO task_dependencies (project, run_id, "
+          + "depends_on, task_id) VALUES (?, ?, ?, ?)");
+          PreparedStatement counts = c.prepareStatement("UPDATE tasks SET pending = ? WHERE project = ? "
+              + "AND run_id = ? AND task_id = ?")) {
+        boolean anyEdge = false;
+        boolean anyCount = false;
+        for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+          Set<String> deps = new java.util.LinkedHashSet<>(e.getValue());
+          for (String d : deps) {
+            edges.setString(1, project);
+            edges.setString(2, runId);
+            edges.setString(3, d);
+            edges.setString(4, e.getKey());
+            edges.addBatch();
+            anyEdge = true;
+          }
+          if (!deps.isEmpty()) {
+            counts.setInt(1, deps.size());
+            counts.setString(2, project);
+            counts.setString(3, runId);
+            counts.setString(4, e.getKey());
+            counts.addBatch();
+            anyCount = true;
+          }
+        }
+        if (anyEdge) {
+          edges.executeBatch();
+        }
+        if (anyCount) {
+          counts.executeBatch();
+        }
+      }
+      update(c, "UPDATE tasks SET state = 'READY', enqueued_at = CURRENT_TIMESTAMP WHERE project = ? AND run_id = ? "
+          + "AND state = 'BLOCKED' AND pending = 0", project, runId);
+      return null;
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Effective lane: {@code max(0, lane_rank - floor(waited / boost))}, computed in the claim's {@code ORDER BY}
+   * from {@code enqueued_at} and the database clock (no periodic bump, so no write is needed for aging; the partial
+   * index on READY tasks keeps the scan to the queue). On PostgreSQL this is one statement,
+   * {@code UPDATE ... WHERE (project, run_id, task_id) IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n) RETURNING ...},
+   * with the lease from {@code now()}; on H2 a transaction reads the queue and takes each row with an UPDATE
+   * conditional on its state and fencing token, so a row another process took meanwhile is passed over.
+   */
+  @Override
+  public List<Claim> claim(String worker, int max, Duration lease, Duration boost) {
+    Objects.requireNonNull(worker, "worker");
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
+    }
+    checkLease(lease);
+    if (boost.isNegative() || boost.isZero()) {
+      throw new IllegalArgumentException("boost must be positive (was " + boost + "): the default is 24 hours");
+    }
+    double boostMicros = Math.max(1.0, boost.toNanos() / 1000.0);
+    return dialect == Dialect.POSTGRESQL ? claimPostgres(worker, max, lease, boostMicros)
+        : claimH2(worker, max, lease, boostMicros);
+  }
+
+  private List<Claim> claimPostgres(String worker, int max, Duration lease, double boostMicros) {
+    String sql = "UPDATE tasks t SET state = 'RUNNING', lease_owner = ?, lease_until = now() + make_interval(secs => ?), "
+        + "fencing_token = t.fencing_token + 1, claim_count = t.claim_count + 1, attempt_count = t.attempt_count + 1, "
+        + "enqueued_at = NULL WHERE (t.project, t.run_id, t.task_id) IN (SELECT q.project, q.run_id, q.task_id "
+        + "FROM tasks q WHERE q.state = 'READY' AND q.cancellation IS NULL AND " + RUN_IS_LIVE
+        + " ORDER BY GREATEST(0, q.lane_rank - FLOOR(EXTRACT(EPOCH FROM (now() - q.enqueued_at)) * 1000000 / ?)), "
+        + "q.enqueued_at FOR UPDATE OF q SKIP LOCKED LIMIT ?) "
+        + "RETURNING t.project, t.run_id, t.task_id, t.fencing_token, t.attempt_count, t.lease_until";
+    return write("claim tasks for " + worker, false, c -> {
+      List<Claim> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, worker);
+        ps.setDouble(2, lease.toNanos() / 1e9);
+        ps.setDouble(3, boostMicros);
+        ps.setInt(4, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Claim(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5),
+                instant(rs, 6)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private List<Claim> claimH2(String worker, int max, Duration lease, double boostMicros) {
+    // One claimer per process at a time; other processes are kept out by the conditional UPDATE.
+    synchronized (claimLock) {
+      return write("claim tasks for " + worker, false, c -> {
+        List<Object[]> candidates = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT q.project, q.run_id, q.task_id, q.fencing_token "
+            + "FROM tasks q WHERE q.state = 'READY' AND q.cancellation IS NULL AND " + RUN_IS_LIVE
+            + " ORDER BY GREATEST(0, q.lane_rank - FLOOR(DATEDIFF(MICROSECOND, q.enqueued_at, CURRENT_TIMESTAMP) / ?)),"
+            + " q.enqueued_at LIMIT ?")) {
+          ps.setDouble(1, boostMicros);
+          ps.setInt(2, max);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              candidates.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)});
+            }
+          }
+        }
+        List<Claim> out = new ArrayList<>();
+        try (PreparedStatement up = c.prepareStatement("UPDATE tasks SET state = 'RUNNING', lease_owner = ?, "
+            + "lease_until = DATEADD(MICROSECOND, ?, CURRENT_TIMESTAMP), fencing_token = fencing_token + 1, "
+            + "claim_count = claim_count + 1, attempt_count = attempt_count + 1, enqueued_at = NULL "
+            + "WHERE project = ? AND run_id = ? AND task_id = ? AND state = 'READY' AND fencing_token = ?");
+            PreparedStatement read = c.prepareStatement("SELECT fencing_token, attempt_count, lease_until FROM tasks "
+                + "WHERE project = ? AND run_id = ? AND task_id = ?")) {
+          for (Object[] k : candidates) {
+            up.setString(1, worker);
+            up.setLong(2, lease.toNanos() / 1000);
+            up.setString(3, (String) k[0]);
+            up.setString(4, (String) k[1]);
+            up.setString(5, (String) k[2]);
+            up.setLong(6, (Long) k[3]);
+            if (up.executeUpdate() == 1) {
+              bind(read, k[0], k[1], k[2]);
+              try (ResultSet rs = read.executeQuery()) {
+                rs.next();
+                out.add(new Claim((String) k[0], (String) k[1], (String) k[2], rs.getLong(1), rs.getInt(2),
+                    instant(rs, 3)));
+              }
+            }
+          }
+        }
+        return out;
+      });
+    }
+  }
+
+  /** {@inheritDoc} A claim is valid while its task is RUNNING under its fence and owner, and neither the task nor its run is cancelled or finished. */
+  @Override
+  public List<Claim> heartbeat(String worker, List<Claim> held, Duration lease) {
+    checkLease(lease);
+    if (held.isEmpty()) {
+      return List.of();
+    }
+    String until = dialect == Dialect.POSTGRESQL ? "now() + make_interval(secs => ?)"
+        : "DATEADD(MICROSECOND, ?, CURRENT_TIMESTAMP)";
+    return write("renew the leases of " + worker, false, c -> {
+      List<Claim> lost = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("UPDATE tasks q SET lease_until = " + until
+          + " WHERE q.project = ? AND q.run_id = ? AND q.task_id = ? AND q.fencing_token = ? AND q.lease_owner = ? "
+          + "AND q.state = 'RUNNING' AND q.cancellation IS NULL AND " + RUN_IS_LIVE)) {
+        for (Claim h : held) {
+          if (dialect == Dialect.POSTGRESQL) {
+            ps.setDouble(1, lease.toNanos() / 1e9);
+          } else {
+            ps.setLong(1, lease.toNanos() / 1000);
+          }
+          ps.setString(2, h.project());
+          ps.setString(3, h.runId());
+          ps.setString(4, h.taskId());
+          ps.setLong(5, h.fence());
+          ps.setString(6, worker);
+          if (ps.executeUpdate() == 0) {
+            lost.add(h);
+          }
+        }
+      }
+      return lost;
+    });
+  }
+
+  @Override
+  public boolean finish(Claim claim, TaskRecord record, @Nullable Instant retryAt, List<Account> accounts,
+      BigDecimal reserved, BigDecimal actual) {
+    Objects.requireNonNull(claim, "claim");
+    Objects.requireNonNull(record, "record");
+    TaskState to = record.state();
+    if (to != TaskState.SUCCEEDED && to != TaskState.FAILED && to != TaskState.CANCELLED
+        && to != TaskState.RETRY_WAIT && to != TaskState.AWAITING_INPUT) {
+      throw new IllegalArgumentException("a claim finishes as SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT or "
+          + "AWAITING_INPUT (was " + to + " for task '" + record.taskId() + "')");
+    }
+    if (to == TaskState.RETRY_WAIT && retryAt == null) {
+      throw new IllegalArgumentException("a task in RETRY_WAIT needs retryAt (was null for task '" + record.taskId()
+          + "'): pass when it may run again");
+    }
+    if (!record.project().equals(claim.project()) || !record.runId().equals(claim.runId())
+        || !record.taskId().equals(claim.taskId())) {
+      throw new IllegalArgumentException("record of " + record.project() + "/" + record.runId() + "/"
+          + record.taskId() + " does not belong to the claim on " + claim.project() + "/" + claim.runId() + "/"
+          + claim.taskId());
+    }
+    List<Account> sorted = new ArrayList<>(accounts);
+    sorted.sort(ACCOUNT_ORDER);
+    String p = claim.project();
+    String r = claim.runId();
+    return write("finish task " + p + "/" + r + "/" + claim.taskId(), true, c -> {
+      // The run row first: finishes of one run queue here, so exactly one of them sees the run's last task end.
+      boolean runCancelled;
+      try (PreparedStatement ps = c.prepareStatement("SELECT cancellation FROM runs WHERE project = ? AND run_id = ? "
+          + "FOR UPDATE")) {
+        bind(ps, p, r);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          runCancelled = rs.getString(1) != null;
+        }
+      }
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET title = ?, state = ?, lane = ?, lane_rank = ?, "
+          + "provider = ?, attempts = ?, attempt_count = ?, output = ?, error_kind = ?, error = ?, cancellation = ?, "
+          + "question = ?, updated_at = ?, enqueued_at = NULL, lease_owner = NULL, lease_until = NULL, retry_at = ? "
+          + "WHERE project = ? AND run_id = ? AND task_id = ? AND state = 'RUNNING' AND fencing_token = ?")) {
+        ps.setString(1, record.title());
+        ps.setString(2, to.name());
+        ps.setString(3, record.lane().name());
+        ps.setInt(4, record.lane().ordinal());
+        ps.setString(5, record.provider());
+        ps.setString(6, Json.write(record.attempts()));
+        ps.setInt(7, record.attempts().size());
+        ps.setString(8, record.output());
+        ps.setString(9, record.errorKind() == null ? null : record.errorKind().name());
+        ps.setString(10, record.error());
+        ps.setString(11, Json.writeNullable(record.cancellation()));
+        ps.setString(12, Json.writeNullable(record.question()));
+        setInstant(ps, 13, record.updatedAt());
+        setInstant(ps, 14, to == TaskState.RETRY_WAIT ? retryAt : null);
+        ps.setString(15, p);
+        ps.setString(16, r);
+        ps.setString(17, claim.taskId());
+        ps.setLong(18, claim.fence());
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        c.rollback();
+        return false;
+      }
+      if (to == TaskState.SUCCEEDED) {
+        update(c, "UPDATE tasks SET pending = pending - 1 WHERE project = ? AND run_id = ? AND task_id IN "
+            + "(SELECT d.task_id FROM task_dependencies d WHERE d.project = ? AND d.run_id = ? AND d.depends_on = ?)",
+            p, r, p, r, claim.taskId());
+        update(c, "UPDATE tasks SET state = 'READY', enqueued_at = CURRENT_TIMESTAMP WHERE project = ? AND run_id = ? "
+            + "AND state = 'BLOCKED' AND pending <= 0 AND task_id IN (SELECT d.task_id FROM task_dependencies d "
+            + "WHERE d.project = ? AND d.run_id = ? AND d.depends_on = ?)", p, r, p, r, claim.taskId());
+      } else if (to == TaskState.FAILED || to == TaskState.CANCELLED) {
+        skipDependants(c, p, r, claim.taskId(), record.updatedAt());
+      }
+      if (to.isTerminal()) {
+        finishRunIfDone(c, p, r, runCancelled, record.updatedAt());
+      }
+      settle(c, sorted, reserved, actual);
+      return true;
+    });
+  }
+
+  /** Every task waiting, directly or not, on a task that will never succeed is SKIPPED. */
+  private static void skipDependants(Connection c, String p, String r, String taskId, Instant at)
+      throws SQLException {
+    java.util.ArrayDeque<String> frontier = new java.util.ArrayDeque<>();
+    frontier.add(taskId);
+    try (PreparedStatement find = c.prepareStatement("SELECT t.task_id FROM task_dependencies d JOIN tasks t "
+        + "ON t.project = d.project AND t.run_id = d.run_id AND t.task_id = d.task_id WHERE d.project = ? "
+        + "AND d.run_id = ? AND d.depends_on = ? AND t.state = 'BLOCKED'");
+        PreparedStatement skip = c.prepareStatement("UPDATE tasks SET state = 'SKIPPED', updated_at = ? "
+            + "WHERE project = ? AND run_id = ? AND task_id = ? AND state = 'BLOCKED'")) {
+      while (!frontier.isEmpty()) {
+        String from = frontier.poll();
+        List<String> found = new ArrayList<>();
+        bind(find, p, r, from);
+        try (ResultSet rs = find.executeQuery()) {
+          while (rs.next()) {
+            found.add(rs.getString(1));
+          }
+        }
+        for (String t : found) {
+          bind(skip, at, p, r, t);
+          if (skip.executeUpdate() == 1) {
+            frontier.add(t);
+          }
+        }
+      }
+    }
+  }
+
+  private static void finishRunIfDone(Connection c, String p, String r, boolean runCancelled, Instant at)
+      throws SQLException {
+    int open = 0;
+    boolean cancelled = runCancelled;
+    boolean failed = false;
+    try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM tasks WHERE project = ? AND run_id = ? "
+        + "GROUP BY state")) {
+      bind(ps, p, r);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          TaskState s = TaskState.valueOf(rs.getString(1));
+          if (!s.isTerminal()) {
+            open += rs.getInt(2);
+          } else if (s == TaskState.CANCELLED) {
+            cancelled = true;
+          } else if (s == TaskState.FAILED || s == TaskState.SKIPPED) {
+            failed = true;
+          }
+        }
+      }
+    }
+    if (open > 0) {
+      return;
+    }
+    RunStatus status = cancelled ? RunStatus.CANCELLED : failed ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+    update(c, "UPDATE runs SET status = ?, finished_at = ? WHERE project = ? AND run_id = ? AND status = 'RUNNING'",
+        status.name(), at, p, r);
+    update(c, "UPDATE runs SET finished_at = ? WHERE project = ? AND run_id = ? AND finished_at IS NULL", at, p, r);
+  }
+
+  private void settle(Connection c, List<Account> sorted, BigDecimal reserved, BigDecimal actual)
+      throws SQLException {
+    if (sorted.isEmpty() || (reserved.signum() == 0 && actual.signum() == 0)) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE budget_accounts SET reserved = GREATEST(reserved - ?, 0), "
+        + "spent = spent + ? WHERE scope_kind = ? AND scope_name = ? AND period = ?")) {
+      for (Account a : sorted) {
+        ensureAccount(c, a);
+        ps.setBigDecimal(1, reserved);
+        ps.setBigDecimal(2, actual);
+        ps.setString(3, a.scope().kind().name());
+        ps.setString(4, a.scope().name());
+        ps.setString(5, day(a));
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private void ensureAccount(Connection c, Account a) throws SQLException {
+    String sql = dialect == Dialect.POSTGRESQL
+        ? "INSERT INTO budget_accounts (scope_kind, scope_name, period) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+        : "INSERT INTO budget_accounts (scope_kind, scope_name, period) SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+            + "CAST(? AS VARCHAR) FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM budget_accounts WHERE scope_kind = ? "
+            + "AND scope_name = ? AND period = ?)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, a.scope().kind().name());
+      ps.setString(2, a.scope().name());
+      ps.setString(3, day(a));
+      if (dialect != Dialect.POSTGRESQL) {
+        ps.setString(4, a.scope().kind().name());
+        ps.setString(5, a.scope().name());
+        ps.setString(6, day(a));
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private static String day(Account a) {
+    return a.day() == null ? "" : a.day().toString();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Leases are compared with the database clock. A task whose run is finished or cancelled is never put back.
+   * The fencing token goes up, so the worker that lost the lease can no longer finish it.
+   */
+  @Override
+  public int sweep() {
+    return write("sweep expired leases and due retries", false, c -> {
+      int moved = update(c, "UPDATE tasks q SET state = 'READY', enqueued_at = CURRENT_TIMESTAMP, lease_owner = NULL, "
+          + "lease_until = NULL, fencing_token = q.fencing_token + 1 WHERE q.state = 'RUNNING' "
+          + "AND q.lease_until <= CURRENT_TIMESTAMP AND q.cancellation IS NULL AND " + RUN_IS_LIVE);
+      moved += update(c, "UPDATE tasks q SET state = 'READY', enqueued_at = CURRENT_TIMESTAMP, retry_at = NULL "
+          + "WHERE q.state = 'RETRY_WAIT' AND q.retry_at <= CURRENT_TIMESTAMP AND q.cancellation IS NULL AND "
+          + RUN_IS_LIVE);
+      return moved;
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: accounts are taken in a fixed order, each with {@code UPDATE budget_accounts SET reserved =
+   * reserved + ? WHERE ... AND spent + reserved + ? <= limit}; the first that matches no row rolls everything back.
+   * A daily scope's limit applies to each day's account.
+   */
+  @Override
+  public @Nullable BudgetScope reserve(List<Account> accounts, BigDecimal amount,
+      @Nullable BigDecimal implicitTaskLimit) {
+    if (amount.signum() < 0) {
+      throw new IllegalArgumentException("amount must be >= 0 (was " + amount.toPlainString() + ")");
+    }
+    List<Account> sorted = new ArrayList<>(accounts);
+    sorted.sort(ACCOUNT_ORDER);
+    return write("reserve " + amount.toPlainString(), true, c -> {
+      for (Account a : sorted) {
+        ensureAccount(c, a);
+        BigDecimal limit = null;
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT limit_amount FROM budgets WHERE scope_kind = ? AND scope_name = ?")) {
+          bind(ps, a.scope().kind().name(), a.scope().name());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              limit = rs.getBigDecimal(1);
+            }
+          }
+        }
+        if (limit == null && a.scope().kind() == BudgetScope.Kind.TASK) {
+          limit = implicitTaskLimit;
+        }
+        String sql = "UPDATE budget_accounts SET reserved = reserved + ? WHERE scope_kind = ? AND scope_name = ? "
+            + "AND period = ?" + (limit == null ? "" : " AND spent + reserved + ? <= ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setBigDecimal(1, amount);
+          ps.setString(2, a.scope().kind().name());
+          ps.setString(3, a.scope().name());
+          ps.setString(4, day(a));
+          if (limit != null) {
+            ps.setBigDecimal(5, amount);
+            ps.setBigDecimal(6, limit);
+          }
+          if (ps.executeUpdate() == 0) {
+            c.rollback();
+            return a.scope();
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public BigDecimal spent(Account account) {
+    return read("read the spending of " + account, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT spent FROM budget_accounts WHERE scope_kind = ? "
+          + "AND scope_name = ? AND period = ?")) {
+        bind(ps, account.scope().kind().name(), account.scope().name(), day(account));
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? plain(rs.getBigDecimal(1)) : BigDecimal.ZERO;
+        }
+      }
+    });
+  }
+
+  /** What is reserved on an account and not yet settled (zero when nothing is in flight). */
+  public BigDecimal reserved(Account account) {
+    return read("read the reservations of " + account, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT reserved FROM budget_accounts WHERE scope_kind = ? "
+          + "AND scope_name = ? AND period = ?")) {
+        bind(ps, account.scope().kind().name(), account.scope().name(), day(account));
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? plain(rs.getBigDecimal(1)) : BigDecimal.ZERO;
+        }
+      }
+    });
+  }
+
+  private static void checkLease(Duration lease) {
+    if (lease.isNegative()) {
+      throw new IllegalArgumentException("lease must be >= 0 (was " + lease + "): give workers time to heartbeat");
+    }
+  }
+
   // ------------------------------------------------------------------ lifecycle
 
   /** Closes the connection pool this store made (a caller's data source stays open). Idempotent. */
@@ -705,6 +1214,8 @@ public final class JdbcStore implements Store {
         setInstant(ps, i + 1, instant);
       } else if (a instanceof Boolean b) {
         ps.setBoolean(i + 1, b);
+      } else if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
       } else {
         ps.setString(i + 1, (String) a);
       }
@@ -790,7 +1301,8 @@ public final class JdbcStore implements Store {
         }
       } catch (SQLException e) {
         String state = String.valueOf(e.getSQLState());
-        boolean transientFailure = state.startsWith("40") || (retryOnDuplicate && state.equals(UNIQUE_VIOLATION));
+        // 40xxx: deadlock or serialization failure; 90131: H2's concurrent update of one row by two transactions.
+        boolean transientFailure = state.startsWith("40") || state.equals("90131") || (retryOnDuplicate && state.equals(UNIQUE_VIOLATION));
         if (!transientFailure || attempt == MAX_TRIES) {
           throw failure(what, e);
         }

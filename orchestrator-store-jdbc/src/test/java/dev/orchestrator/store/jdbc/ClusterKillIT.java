@@ -1,0 +1,235 @@
+package dev.orchestrator.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.core.Worker;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.workflow.Workflow;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three worker JVMs on PostgreSQL share 2,000 tasks (20 runs, each of 60 independent tasks and 10 chains of 4);
+ * one is killed with SIGKILL while it holds claims. Every task ends SUCCEEDED exactly once, the killed worker's tasks
+ * show the interrupted attempt and then a retry, and the budget ledger equals the successful calls' cost to the cent.
+ * Waits are bounded: the store is polled on a timer with a deadline, and processes are awaited with timeouts.
+ */
+class ClusterKillIT {
+  private static final int RUNS = 20;
+  private static final int INDEPENDENT = 60;
+  private static final int CHAINS = 10;
+  private static final int CHAIN_LENGTH = 4;
+  private static final int TASKS = RUNS * (INDEPENDENT + CHAINS * CHAIN_LENGTH);
+  private static final String PROJECT = "cluster";
+
+  @TempDir
+  Path logs;
+
+  @BeforeAll
+  static void requireAServerInCi() {
+    if (PostgresTestServer.URL.isBlank() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(PostgresTestServer.MISSING + " (CI=true: the PostgreSQL tests must run in CI, so this fails instead of "
+          + "skipping)");
+    }
+  }
+
+  @AfterAll
+  static void dropSchemas() throws SQLException {
+    PostgresTestServer.dropSchemas();
+  }
+
+  private static Workflow workflow() {
+    Workflow.Builder b = Workflow.builder("cluster-kill");
+    for (int i = 0; i < INDEPENDENT; i++) {
+      b.task("i" + i, t -> t.title("independent").instructions("say {{word}}"));
+    }
+    for (int c = 0; c < CHAINS; c++) {
+      for (int s = 0; s < CHAIN_LENGTH; s++) {
+        String id = "c" + c + "s" + s;
+        String prev = "c" + c + "s" + (s - 1);
+        if (s == 0) {
+          b.task(id, t -> t.title("chain start").instructions("start {{word}}"));
+        } else {
+          b.task(id, t -> t.title("chain step").instructions("continue after {{tasks." + prev + "}}")
+              .dependsOn(prev));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  @Test
+  void killingAWorkerLosesNoTaskAndSucceedsNoneTwice() throws Exception {
+    assumeTrue(!PostgresTestServer.URL.isBlank(), PostgresTestServer.MISSING);
+    String schema = PostgresTestServer.newSchema();
+    String url = PostgresTestServer.urlFor(schema);
+    List<Process> workers = new ArrayList<>();
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+    try (JdbcStore store = JdbcStore.postgres(url, PostgresTestServer.USER, PostgresTestServer.PASSWORD)) {
+      Workflow wf = workflow();
+      List<String> runIds = new ArrayList<>();
+      for (int r = 0; r < RUNS; r++) {
+        runIds.add(Worker.submit(store, Clock.systemUTC(), PROJECT, wf, Map.of("word", "w" + r)));
+      }
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      for (int w = 0; w < 3; w++) {
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            ClusterWorkerMain.class.getName(), schema, "w" + w);
+        pb.redirectErrorStream(true).redirectOutput(logs.resolve("w" + w + ".log").toFile());
+        workers.add(pb.start());
+      }
+
+      // Kill w0 while it holds claims, once the cluster is well under way.
+      Set<String> heldByVictim = new HashSet<>();
+      await(poller, Duration.ofSeconds(40), () -> {
+        if (count(url, "SELECT COUNT(*) FROM tasks WHERE state = 'SUCCEEDED'") < TASKS / 4) {
+          return false;
+        }
+        heldByVictim.clear();
+        heldByVictim.addAll(ids(url, "SELECT run_id || '/' || task_id FROM tasks WHERE state = 'RUNNING' "
+            + "AND lease_owner = 'w0'"));
+        return heldByVictim.size() >= 3;
+      }, "w0 holding claims after a quarter of the tasks");
+      Process victim = workers.get(0);
+      victim.destroyForcibly();
+      assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(victim.exitValue()).isEqualTo(137); // 128 + SIGKILL
+      // What the dead worker still holds now was cut off mid-call (its leases have not expired yet: 2 s).
+      heldByVictim.clear();
+      heldByVictim.addAll(ids(url, "SELECT run_id || '/' || task_id FROM tasks WHERE state = 'RUNNING' "
+          + "AND lease_owner = 'w0'"));
+
+      await(poller, Duration.ofSeconds(50), () -> count(url, "SELECT COUNT(*) FROM runs WHERE status = 'RUNNING'") == 0,
+          "every run finished");
+
+      BigDecimal succeededCost = BigDecimal.ZERO;
+      int succeeded = 0;
+      int retried = 0;
+      for (String runId : runIds) {
+        RunRecord run = store.run(PROJECT, runId).orElseThrow();
+        assertThat(run.status()).as("run %s", runId).isEqualTo(RunStatus.SUCCEEDED);
+        for (TaskRecord t : store.tasks(PROJECT, runId)) {
+          assertThat(t.state()).as("task %s/%s", runId, t.taskId()).isEqualTo(TaskState.SUCCEEDED);
+          List<Attempt> wins = t.attempts().stream().filter(a -> a.outcome() == Attempt.Outcome.SUCCEEDED).toList();
+          assertThat(wins).as("successful attempts of %s/%s: %s", runId, t.taskId(), t.history()).hasSize(1);
+          assertThat(t.attempts().get(t.attempts().size() - 1).outcome()).isEqualTo(Attempt.Outcome.SUCCEEDED);
+          succeededCost = succeededCost.add(wins.get(0).cost().amount());
+          succeeded++;
+          if (heldByVictim.contains(runId + "/" + t.taskId())) {
+            retried++;
+            assertThat(t.attempts()).as("attempts of %s/%s, held by the killed worker", runId, t.taskId())
+                .hasSizeGreaterThanOrEqualTo(2);
+            assertThat(t.attempts()).as("attempts of %s/%s", runId, t.taskId())
+                .anyMatch(a -> a.message() != null && a.message().startsWith("interrupted"));
+          }
+        }
+        assertThat(store.spent(new Account(BudgetScope.run(runId), null)))
+            .as("spent by run %s", runId).isEqualByComparingTo("1.00");
+      }
+      assertThat(succeeded).isEqualTo(TASKS);
+      assertThat(retried).isEqualTo(heldByVictim.size()).isPositive();
+      BigDecimal expected = ClusterWorkerMain.FixedCostProvider.COST.amount().multiply(BigDecimal.valueOf(TASKS));
+      assertThat(succeededCost).isEqualByComparingTo(expected);
+      assertThat(store.spent(new Account(BudgetScope.global(), null))).isEqualByComparingTo(succeededCost);
+      assertThat(store.spent(new Account(BudgetScope.project(PROJECT), null))).isEqualByComparingTo(succeededCost);
+      assertThat(store.spent(new Account(BudgetScope.provider("fixed"), null))).isEqualByComparingTo(succeededCost);
+      assertThat(count(url, "SELECT COUNT(*) FROM tasks WHERE claim_count > 1"))
+          .isGreaterThanOrEqualTo(heldByVictim.size());
+    } finally {
+      poller.shutdownNow();
+      for (Process p : workers) {
+        p.getOutputStream().close(); // ends the worker's loop
+      }
+      for (Process p : workers) {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+      for (int w = 0; w < workers.size(); w++) {
+        Path log = logs.resolve("w" + w + ".log");
+        if (Files.exists(log)) {
+          List<String> lines = Files.readAllLines(log);
+          lines.stream().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception"))
+              .limit(20).forEach(l -> System.out.println("[w" + log.getFileName() + "] " + l));
+        }
+      }
+    }
+  }
+
+  /** Polls {@code condition} every 100 ms on {@code poller} until it holds, or fails after {@code timeout}. */
+  private static void await(ScheduledExecutorService poller, Duration timeout, BooleanSupplier condition,
+      String what) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    var task = poller.scheduleWithFixedDelay(() -> {
+      try {
+        if (condition.getAsBoolean()) {
+          done.complete(null);
+        }
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }, 0, 100, TimeUnit.MILLISECONDS);
+    try {
+      done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      fail("not reached within " + timeout + ": " + what);
+    } finally {
+      task.cancel(false);
+    }
+  }
+
+  private static long count(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url, PostgresTestServer.USER, PostgresTestServer.PASSWORD);
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> ids(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url, PostgresTestServer.USER, PostgresTestServer.PASSWORD);
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.orchestrator.store.jdbc;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.core.Worker;
+import dev.orchestrator.policy.RetryPolicy;
+import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker JVM of {@link ClusterKillIT}: a {@link Worker} on the PostgreSQL schema named by the first argument, with
+ * the id of the second, calling a {@link FixedCostProvider}. It runs until its standard input ends (or it is killed).
+ * The server comes from the {@code ORCHESTRATOR_TEST_POSTGRES_*} environment, so the password is not on the command
+ * line.
+ */
+public final class ClusterWorkerMain {
+  private ClusterWorkerMain() {}
+
+  public static void main(String[] args) throws IOException {
+    String schema = args[0];
+    String workerId = args[1];
+    try (JdbcStore store = JdbcStore.postgres(PostgresTestServer.urlFor(schema), PostgresTestServer.USER,
+            PostgresTestServer.PASSWORD);
+        FixedCostProvider provider = new FixedCostProvider();
+        Worker worker = Worker.builder().store(store).clock(Clock.systemUTC()).provider(provider)
+            .workerId(workerId).lease(Duration.ofSeconds(2)).heartbeat(Duration.ofMillis(400))
+            .pollInterval(Duration.ofMillis(50)).maxConcurrentCalls(16)
+            .retryPolicy(RetryPolicy.builder().fixedDelay(Duration.ofMillis(100)).build()).build()) {
+      System.out.println("worker " + worker.id() + " started");
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // runs until the parent closes our standard input
+      }
+    }
+  }
+
+  /** Answers every call after a few milliseconds, for exactly {@link #COST}; never fails. */
+  static final class FixedCostProvider implements Provider {
+    static final Money COST = Money.usd("0.01");
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fixed-cost-provider");
+      t.setDaemon(true);
+      return t;
+    });
+
+    @Override
+    public String name() {
+      return "fixed";
+    }
+
+    @Override
+    public String type() {
+      return "fixed-cost";
+    }
+
+    @Override
+    public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
+      CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
+      timer.schedule(() -> f.complete(ProviderResponse.builder().text("done: " + request.prompt())
+          .usage(new TokenUsage(10, 5, 0, 0, 0)).cost(COST).build()), 20, TimeUnit.MILLISECONDS);
+      return f;
+    }
+
+    @Override
+    public CostEstimate estimate(ProviderRequest request) {
+      return new CostEstimate(new TokenUsage(10, 5, 0, 0, 0), COST, COST, Money.usd("0.02"), Duration.ofMillis(20));
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+}
