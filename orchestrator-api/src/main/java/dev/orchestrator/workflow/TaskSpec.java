@@ -61,6 +61,9 @@ public record TaskSpec(
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
 
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_\\-]{1,100}");
+  private static final java.util.regex.Pattern TASK_TYPE = java.util.regex.Pattern.compile("[a-z0-9_\\-]{1,64}");
+
   public TaskSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(title, "title");
@@ -127,7 +130,7 @@ public record TaskSpec(
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException("task id must not be blank (was " + quote(id) + "): give every task an id");
       }
-      if (!id.matches("[A-Za-z0-9_\\-]{1,100}")) {
+      if (!ID.matcher(id).matches()) {
         throw new IllegalArgumentException(
             "task id must be 1 to 100 letters, digits, '_' or '-' (was " + quote(id) + ")");
       }
@@ -186,7 +189,7 @@ public record TaskSpec(
     /** The kind of work, for statistics and learning, such as {@code code_generation}. */
     public Builder taskType(String taskType) {
       String t = requireText("taskType", taskType).toLowerCase(Locale.ROOT);
-      if (!t.matches("[a-z0-9_\\-]{1,64}")) {
+      if (!TASK_TYPE.matcher(t).matches()) {
         throw new IllegalArgumentException(
             "task '" + id + "': taskType must be 1 to 64 letters, digits, '_' or '-' (was '" + taskType + "')");
       }

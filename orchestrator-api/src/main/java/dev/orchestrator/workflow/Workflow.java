@@ -33,9 +33,14 @@ public final class Workflow {
   private final Map<String, Integer> index;
   private final Map<String, String> defaults;
   private final Set<String> parameters;
+  /** Parsed once here, so every run of this workflow reuses them. */
+  private final PromptTemplate[] titles;
+  private final PromptTemplate[] prompts;
 
   private Workflow(String name, String description, List<TaskSpec> tasks, Map<String, String> defaults,
-      Set<String> parameters) {
+      Set<String> parameters, PromptTemplate[] titles, PromptTemplate[] prompts) {
+    this.titles = titles;
+    this.prompts = prompts;
     this.name = name;
     this.description = description;
     this.tasks = tasks;
@@ -78,6 +83,16 @@ public final class Workflow {
   public int indexOf(String id) {
     Integer i = index.get(id);
     return i == null ? -1 : i;
+  }
+
+  /** The title of the task at {@code index} in {@link #tasks()}, parsed. */
+  public PromptTemplate title(int index) {
+    return titles[index];
+  }
+
+  /** The instructions of the task at {@code index} in {@link #tasks()}, parsed. */
+  public PromptTemplate prompt(int index) {
+    return prompts[index];
   }
 
   /** Default values of parameters; a value given at submission wins. */
@@ -206,9 +221,14 @@ public final class Workflow {
         throw new InvalidWorkflowException(name, problems);
       }
       Set<String> params = new TreeSet<>();
+      PromptTemplate[] titles = new PromptTemplate[order.size()];
+      PromptTemplate[] prompts = new PromptTemplate[order.size()];
+      int position = 0;
       for (TaskSpec t : order) {
         PromptTemplate title = PromptTemplate.of(t.title());
         PromptTemplate prompt = t.prompt();
+        titles[position] = title;
+        prompts[position++] = prompt;
         params.addAll(title.parameters());
         params.addAll(prompt.parameters());
         if (t.system() != null) {
@@ -226,7 +246,7 @@ public final class Workflow {
         throw new InvalidWorkflowException(name, problems);
       }
       return new Workflow(name, description, List.copyOf(order), Map.copyOf(defaults),
-          Collections.unmodifiableSet(params));
+          Collections.unmodifiableSet(params), titles, prompts);
     }
 
     private void checkTaskReferences(TaskSpec task, PromptTemplate template, List<String> problems) {

@@ -87,14 +87,13 @@ public final class InMemoryStore implements ClaimStore {
   @Override
   public void createRun(RunRecord run, String definition, List<TaskRecord> tasks) {
     TaskRecord[] array = tasks.toArray(new TaskRecord[0]);
-    Map<String, Integer> index = new HashMap<>(array.length * 2);
-    for (int i = 0; i < array.length; i++) {
-      TaskRecord t = array[i];
+    java.util.Set<String> ids = new java.util.HashSet<>(array.length * 2);
+    for (TaskRecord t : array) {
       if (!t.project().equals(run.project()) || !t.runId().equals(run.id())) {
         throw new IllegalArgumentException("task '" + t.taskId() + "' belongs to " + t.project() + "/" + t.runId()
             + ", not to " + run.project() + "/" + run.id());
       }
-      if (index.put(t.taskId(), i) != null) {
+      if (!ids.add(t.taskId())) {
         throw new IllegalArgumentException("task id '" + t.taskId() + "' appears twice in run " + run.id());
       }
     }
@@ -106,7 +105,7 @@ public final class InMemoryStore implements ClaimStore {
       if (p.project == null) {
         p.project = Project.of(run.project(), run.submittedAt(), java.time.ZoneOffset.UTC);
       }
-      p.runs.put(run.id(), new RunData(run, definition, array, index));
+      p.runs.put(run.id(), new RunData(run, definition, array));
       p.order.add(run.id());
     }
   }
@@ -117,9 +116,19 @@ public final class InMemoryStore implements ClaimStore {
   }
 
   @Override
+  public void updateTask(TaskRecord task, int position) {
+    RunData data = requireRun(task.project(), task.runId());
+    if (position >= 0 && position < data.tasks.length && data.tasks[position].taskId().equals(task.taskId())) {
+      data.tasks[position] = task;
+    } else {
+      updateTask(task);
+    }
+  }
+
+  @Override
   public void updateTask(TaskRecord task) {
     RunData data = requireRun(task.project(), task.runId());
-    Integer i = data.index.get(task.taskId());
+    Integer i = data.index().get(task.taskId());
     if (i == null) {
       throw new IllegalArgumentException("run " + task.runId() + " has no task '" + task.taskId() + "'");
     }
@@ -263,7 +272,7 @@ public final class InMemoryStore implements ClaimStore {
   public Optional<TaskRecord> task(String project, String runId, String taskId) {
     ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
-    Integer i = d == null ? null : d.index.get(taskId);
+    Integer i = d == null ? null : d.index().get(taskId);
     return i == null ? Optional.empty() : Optional.of(d.tasks[i]);
   }
 
@@ -312,12 +321,12 @@ public final class InMemoryStore implements ClaimStore {
     RunData d = requireRun(project, runId);
     synchronized (claimLock) {
       for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
-        if (!d.index.containsKey(e.getKey())) {
+        if (!d.index().containsKey(e.getKey())) {
           throw new IllegalArgumentException("run " + project + "/" + runId + " has no task '" + e.getKey()
               + "': enqueue only the tasks created with the run");
         }
         for (String dep : e.getValue()) {
-          if (!d.index.containsKey(dep)) {
+          if (!d.index().containsKey(dep)) {
             throw new IllegalArgumentException("task '" + e.getKey() + "' depends on '" + dep + "', which is not a "
                 + "task of run " + project + "/" + runId + ": fix the dependency");
           }
@@ -330,9 +339,9 @@ public final class InMemoryStore implements ClaimStore {
         dependants.add(new ArrayList<>());
       }
       for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
-        int t = d.index.get(e.getKey());
+        int t = d.index().get(e.getKey());
         for (String dep : new java.util.LinkedHashSet<>(e.getValue())) {
-          dependants.get(d.index.get(dep)).add(t);
+          dependants.get(d.index().get(dep)).add(t);
           cs.pending[t]++;
         }
       }
@@ -419,7 +428,7 @@ public final class InMemoryStore implements ClaimStore {
       List<Claim> lost = new ArrayList<>();
       for (Claim c : held) {
         RunData d = runOrNull(c.project(), c.runId());
-        Integer i = d == null ? null : d.index.get(c.taskId());
+        Integer i = d == null ? null : d.index().get(c.taskId());
         ClaimState cs = d == null ? null : d.claims;
         if (i == null || cs == null || !live(d) || d.tasks[i].state() != TaskState.RUNNING
             || d.tasks[i].cancellation() != null || cs.fence[i] != c.fence() || !worker.equals(cs.owner[i])) {
@@ -453,7 +462,7 @@ public final class InMemoryStore implements ClaimStore {
     }
     synchronized (claimLock) {
       RunData d = runOrNull(claim.project(), claim.runId());
-      Integer idx = d == null ? null : d.index.get(claim.taskId());
+      Integer idx = d == null ? null : d.index().get(claim.taskId());
       ClaimState cs = d == null ? null : d.claims;
       if (idx == null || cs == null || d.tasks[idx].state() != TaskState.RUNNING || cs.fence[idx] != claim.fence()) {
         return false;
@@ -647,15 +656,32 @@ public final class InMemoryStore implements ClaimStore {
     final String definition;
     /** Each slot is written by one thread at a time (the engine's) and read by any: a racy read sees a whole record. */
     final TaskRecord[] tasks;
-    final Map<String, Integer> index;
+    /** Task id to position, built on the first lookup by id: the engine updates by position. */
+    private volatile @Nullable Map<String, Integer> index;
     /** Set when the run is enqueued for workers; guarded by the store's claimLock. */
     @Nullable ClaimState claims;
 
-    RunData(RunRecord run, String definition, TaskRecord[] tasks, Map<String, Integer> index) {
+    RunData(RunRecord run, String definition, TaskRecord[] tasks) {
       this.run = run;
       this.definition = definition;
       this.tasks = tasks;
-      this.index = index;
+    }
+
+    Map<String, Integer> index() {
+      Map<String, Integer> i = index;
+      if (i == null) {
+        synchronized (this) {
+          i = index;
+          if (i == null) {
+            i = new HashMap<>(tasks.length * 2);
+            for (int t = 0; t < tasks.length; t++) {
+              i.put(tasks[t].taskId(), t);
+            }
+            index = i;
+          }
+        }
+      }
+      return i;
     }
   }
 }

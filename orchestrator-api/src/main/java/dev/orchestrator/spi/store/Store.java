@@ -38,6 +38,14 @@ public interface Store extends AutoCloseable {
   /** Replaces a task's record. */
   void updateTask(TaskRecord task);
 
+  /**
+   * Replaces a task's record, knowing its position in the list given to {@link #createRun}: a store may use it to
+   * skip a lookup by id. The default ignores the position.
+   */
+  default void updateTask(TaskRecord task, int position) {
+    updateTask(task);
+  }
+
   /** A run, if the project has it. */
   Optional<RunRecord> run(String project, String runId);
 

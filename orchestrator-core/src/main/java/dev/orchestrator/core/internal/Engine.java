@@ -457,6 +457,7 @@ public final class Engine implements AutoCloseable {
       if (!n.state().isTerminal()) {
         run.unfinished++;
       }
+      run.cost = run.cost.add(n.record.cost().amount());
     }
     handles.put(run.id, new RunHandle(this, run));
     if (!problems.isEmpty()) {
@@ -581,7 +582,7 @@ public final class Engine implements AutoCloseable {
         depIdx[d] = workflow.indexOf(deps.get(d));
         dependentCounts[depIdx[d]]++;
       }
-      String title = PromptTemplate.of(spec.title()).render(values::get);
+      String title = workflow.title(i).render(values::get);
       TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
       nodes[i] = new TaskNode(run, spec, i, depIdx, chosen[i], record);
       nodes[i].reviewers = reviewers[i];
@@ -629,7 +630,7 @@ public final class Engine implements AutoCloseable {
   private Slot[] reviewers(TaskSpec spec, List<String> problems) {
     Review review = spec.review();
     if (review == null) {
-      return new Slot[0];
+      return NO_SLOTS;
     }
     List<Slot> out = new ArrayList<>();
     for (String name : review.reviewers()) {
@@ -643,6 +644,8 @@ public final class Engine implements AutoCloseable {
     }
     return out.toArray(new Slot[0]);
   }
+
+  private static final Slot[] NO_SLOTS = new Slot[0];
 
   /** The task's candidates: its providers in order, then those declaring its task type; null with a problem. */
   private Slot @Nullable [] candidates(TaskSpec spec, List<String> problems) {
@@ -963,6 +966,7 @@ public final class Engine implements AutoCloseable {
     }
     List<BudgetLedger.Crossing> crossings = ledger.settle(keys, reserved, actual);
     if (actual.signum() > 0) {
+      n.run.cost = n.run.cost.add(actual);
       spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
           LocalDate.ofInstant(clock.instant(), budgetZone)), actual, BigDecimal::add);
     }
@@ -1772,15 +1776,12 @@ public final class Engine implements AutoCloseable {
     }
     boolean failed = false;
     boolean cancelled = false;
-    Money cost = Money.ZERO;
     for (TaskNode n : run.nodes) {
       TaskState s = n.state();
       failed |= s == TaskState.FAILED;
       cancelled |= s == TaskState.CANCELLED;
-      if (!n.record.attempts().isEmpty()) {
-        cost = cost.plus(n.record.cost());
-      }
     }
+    Money cost = Money.usd(run.cost);
     RunStatus status = run.record.cancellation() != null ? RunStatus.CANCELLED
         : failed ? RunStatus.FAILED : cancelled ? RunStatus.CANCELLED : RunStatus.SUCCEEDED;
     Instant now = clock.instant();
@@ -1801,7 +1802,7 @@ public final class Engine implements AutoCloseable {
 
   private void update(TaskNode n, TaskRecord r) {
     n.record = r;
-    store.updateTask(r);
+    store.updateTask(r, n.index);
   }
 
   private void emit(@Nullable RunState run, Event event) {

@@ -18,6 +18,8 @@ final class RunState {
   TaskNode[] nodes;
   RunRecord record;
   int unfinished;
+  /** What the run's calls cost so far. */
+  java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
   volatile CompletableFuture<RunSnapshot> completion = new CompletableFuture<>();
   final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
 

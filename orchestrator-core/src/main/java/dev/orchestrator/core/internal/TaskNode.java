@@ -30,7 +30,8 @@ final class TaskNode {
   /** The provider of the latest call (the author's, or a reviewer's). */
   Slot callSlot;
   /** Reviewers, in order of preference; empty without a review. */
-  Slot[] reviewers = new Slot[0];
+  Slot[] reviewers = NO_REVIEWERS;
+  private static final Slot[] NO_REVIEWERS = new Slot[0];
   /** Whether it waits for, or is in, a review call rather than an author call. */
   boolean reviewing;
   Slot reviewSlot;
@@ -82,7 +83,7 @@ final class TaskNode {
     this.pending = dependencies.length;
     this.priority = spec.priority();
     this.lane = spec.priority().ordinal();
-    PromptTemplate p = spec.prompt();
+    PromptTemplate p = run.workflow.prompt(index);
     this.prompt = p.placeholders().isEmpty() ? null : p;
   }
 
