@@ -67,6 +67,31 @@ public record TaskRecord(String project, String runId, String taskId, String tit
         cancellation, question, updatedAt);
   }
 
+  /**
+   * This task moved to {@code RUNNING} with a new attempt on {@code provider}, in one step.
+   *
+   * @throws IllegalTransitionException when the table does not allow the move
+   */
+  public TaskRecord start(String provider, Instant at) {
+    state.checkMove(taskId, TaskState.RUNNING);
+    List<Attempt> list = new ArrayList<>(attempts.size() + 1);
+    list.addAll(attempts);
+    list.add(Attempt.started(attempts.size() + 1, provider, at));
+    return new TaskRecord(project, runId, taskId, title, TaskState.RUNNING, lane, provider, list, output, null, null,
+        cancellation, question, at);
+  }
+
+  /**
+   * This task moved to {@code SUCCEEDED} with its output, in one step.
+   *
+   * @throws IllegalTransitionException when the table does not allow the move
+   */
+  public TaskRecord succeed(String output, Instant at) {
+    state.checkMove(taskId, TaskState.SUCCEEDED);
+    return new TaskRecord(project, runId, taskId, title, TaskState.SUCCEEDED, lane, provider, attempts, output, null,
+        null, cancellation, question, at);
+  }
+
   /** This task with a new attempt started on {@code provider}. */
   public TaskRecord withAttemptStarted(String provider, Instant at) {
     List<Attempt> list = new ArrayList<>(attempts.size() + 1);

@@ -221,7 +221,7 @@ public final class Engine implements AutoCloseable {
         .withSuccessThreshold(slot.breakerPolicy.probes())
         .withDelay(Duration.ofDays(365L * 100))
         .onOpen(e -> onCircuitOpened(slot))
-        .onHalfOpen(e -> emit(null, new CircuitHalfOpenedEvent(slot.name, clock.instant())))
+        .onHalfOpen(e -> emit(null, new CircuitHalfOpenedEvent(slot.name, now())))
         .onClose(e -> onCircuitClosed(slot))
         .build();
   }
@@ -477,7 +477,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private void resumeRecovered(RunState run) {
-    Instant now = clock.instant();
+    Instant now = now();
     List<String> interrupted = new ArrayList<>();
     for (TaskNode n : run.nodes) {
       switch (n.state()) {
@@ -559,16 +559,27 @@ public final class Engine implements AutoCloseable {
     List<TaskSpec> specs = workflow.tasks();
     Slot[][] chosen = new Slot[specs.size()][];
     Slot[][] reviewers = new Slot[specs.size()][];
+    // Tasks naming the same providers and type share one candidates array.
+    Map<List<Object>, Slot[]> shared = new HashMap<>();
     for (int i = 0; i < specs.size(); i++) {
-      chosen[i] = candidates(specs.get(i), problems);
-      reviewers[i] = reviewers(specs.get(i), problems);
+      TaskSpec spec = specs.get(i);
+      List<Object> key = List.of(spec.providers(), spec.taskType());
+      Slot[] c = shared.get(key);
+      if (c == null) {
+        c = candidates(spec, problems);
+        if (c != null) {
+          shared.put(key, c);
+        }
+      }
+      chosen[i] = c;
+      reviewers[i] = reviewers(spec, problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
     }
 
     String runId = UUID.randomUUID().toString();
-    Instant now = clock.instant();
+    Instant now = now();
     RunRecord runRecord = new RunRecord(project, runId, workflow.name(), RunStatus.RUNNING, values, now, null, null);
     RunState run = new RunState(runId, project, workflow, Map.copyOf(values), runRecord);
     TaskNode[] nodes = new TaskNode[specs.size()];
@@ -684,7 +695,7 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- transitions
 
   private void start(RunState run) {
-    emit(run, new RunSubmittedEvent(run.project, run.id, clock.instant(), run.workflow.name(), run.nodes.length));
+    emit(run, new RunSubmittedEvent(run.project, run.id, now(), run.workflow.name(), run.nodes.length));
     log.info("Run submitted (project={}, run={}, workflow={}, tasks={})", run.project, run.id,
         run.workflow.name(), run.nodes.length);
     for (TaskNode n : run.nodes) {
@@ -705,7 +716,7 @@ public final class Engine implements AutoCloseable {
 
   private void enqueue(TaskNode n) {
     TaskState from = n.state();
-    Instant now = clock.instant();
+    Instant now = now();
     n.lane = n.priority.ordinal();
     if (!n.slot.available()) {
       Slot alternative = firstAvailable(n, null);
@@ -743,7 +754,7 @@ public final class Engine implements AutoCloseable {
 
   /** Holds a ready task back in {@code waiting} until whatever paused it is lifted. */
   private void pause(TaskNode n, String why, List<TaskNode> waiting) {
-    Instant now = clock.instant();
+    Instant now = now();
     update(n, n.record.moveTo(TaskState.PAUSED, now));
     waiting.add(n);
     emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, why));
@@ -759,7 +770,7 @@ public final class Engine implements AutoCloseable {
         return null;
       }
       n.priority = priority;
-      Instant now = clock.instant();
+      Instant now = now();
       if (n.state() == TaskState.READY) {
         n.slot.remove(n);
         n.lane = priority.ordinal();
@@ -779,7 +790,7 @@ public final class Engine implements AutoCloseable {
       if (pausedProjects.putIfAbsent(project, reason) != null) {
         return null;
       }
-      emit(null, new dev.orchestrator.event.ProjectPausedEvent(project, clock.instant(), reason));
+      emit(null, new dev.orchestrator.event.ProjectPausedEvent(project, now(), reason));
       List<TaskNode> waiting = projectPausedNodes.computeIfAbsent(project, k -> new ArrayList<>());
       for (Slot slot : slotArray) {
         for (TaskNode n : slot.removeProject(project)) {
@@ -797,7 +808,7 @@ public final class Engine implements AutoCloseable {
       if (pausedProjects.remove(project) == null) {
         return null;
       }
-      emit(null, new dev.orchestrator.event.ProjectResumedEvent(project, clock.instant()));
+      emit(null, new dev.orchestrator.event.ProjectResumedEvent(project, now()));
       List<TaskNode> waiting = projectPausedNodes.remove(project);
       if (waiting != null) {
         for (TaskNode n : waiting) {
@@ -819,7 +830,7 @@ public final class Engine implements AutoCloseable {
     Priority from = Priority.values()[fromLane];
     Priority to = Priority.values()[toLane];
     update(n, n.record.withLane(to));
-    emit(n.run, new TaskPriorityBoostedEvent(n.run.project, n.run.id, n.id(), clock.instant(), from, to));
+    emit(n.run, new TaskPriorityBoostedEvent(n.run.project, n.run.id, n.id(), now(), from, to));
   }
 
   private void dispatch() {
@@ -875,7 +886,7 @@ public final class Engine implements AutoCloseable {
 
   /** The accounts a call of {@code n} on {@code slot} touches, today in the budget zone. */
   private List<BudgetLedger.Key> budgetKeys(TaskNode n, Slot slot) {
-    LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
+    LocalDate today = LocalDate.ofInstant(now(), budgetZone);
     return List.of(new BudgetLedger.Key(BudgetScope.global(), null),
         new BudgetLedger.Key(BudgetScope.project(n.run.project), null),
         new BudgetLedger.Key(BudgetScope.provider(slot.name), null),
@@ -918,7 +929,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private void budgetPause(TaskNode n, BudgetLedger.Breach b) {
-    Instant now = clock.instant();
+    Instant now = now();
     n.pausedEstimate = b.wanted();
     String scope = b.key().scope() + (b.key().day() == null ? "" : " " + b.key().day());
     String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
@@ -944,7 +955,7 @@ public final class Engine implements AutoCloseable {
     if (midnightTimer != null) {
       return;
     }
-    Instant now = clock.instant();
+    Instant now = now();
     Instant next = LocalDate.ofInstant(now, budgetZone).plusDays(1).atStartOfDay(budgetZone).toInstant();
     midnightTimer = scheduler.schedule(() -> post(() -> {
       midnightTimer = null;
@@ -968,12 +979,12 @@ public final class Engine implements AutoCloseable {
     if (actual.signum() > 0) {
       n.run.cost = n.run.cost.add(actual);
       spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
-          LocalDate.ofInstant(clock.instant(), budgetZone)), actual, BigDecimal::add);
+          LocalDate.ofInstant(now(), budgetZone)), actual, BigDecimal::add);
     }
     for (BudgetLedger.Crossing c : crossings) {
       log.info("Budget threshold crossed (scope={}, threshold={}, spent={}, limit={})", c.key().scope(),
           c.threshold(), c.spent(), c.limit());
-      emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, clock.instant(), c.key().scope(),
+      emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, now(), c.key().scope(),
           c.threshold(), Money.usd(c.spent()), Money.usd(c.limit())));
     }
     resumeBudgetPaused();
@@ -1049,7 +1060,7 @@ public final class Engine implements AutoCloseable {
   /** The cost report of one project, or of everything when {@code project} is null. */
   public CostReport costReport(@Nullable String project) {
     return call(() -> {
-      LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
+      LocalDate today = LocalDate.ofInstant(now(), budgetZone);
       BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
       BudgetLedger.Key key = new BudgetLedger.Key(covering, null);
       BigDecimal spent = ledger.spent(key);
@@ -1084,7 +1095,7 @@ public final class Engine implements AutoCloseable {
         case PROVIDER_DAILY -> today.equals(k.day());
         case RUN, TASK -> false;
       }, limitReached);
-      return new CostReport(clock.instant(), project, Money.usd(spent), Money.usd(reserved),
+      return new CostReport(now(), project, Money.usd(spent), Money.usd(reserved),
           limit == null ? null : limit.limit(), Money.usd(spent.add(reserved).add(remainingWork)), byProvider, byType,
           byDay, lines);
     });
@@ -1188,7 +1199,7 @@ public final class Engine implements AutoCloseable {
           high = high.plus(reviewStep.high());
         }
       }
-      LocalDate today = LocalDate.ofInstant(clock.instant(), budgetZone);
+      LocalDate today = LocalDate.ofInstant(now(), budgetZone);
       List<BudgetLedger.Key> keys = new ArrayList<>();
       keys.add(new BudgetLedger.Key(BudgetScope.global(), null));
       keys.add(new BudgetLedger.Key(BudgetScope.project(project), null));
@@ -1220,12 +1231,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private void startCall(TaskNode n, Slot slot, ProviderRequest request) {
-    Instant now = clock.instant();
+    Instant now = now();
     n.callSlot = slot;
     if (n.reviewing) {
       update(n, n.record.withAttemptStarted(slot.name, now));
     } else {
-      update(n, n.record.moveTo(TaskState.RUNNING, now).withAttemptStarted(slot.name, now));
+      update(n, n.record.start(slot.name, now));
     }
     int attempt = n.record.attempts().size();
     if (!n.reviewing) {
@@ -1339,7 +1350,7 @@ public final class Engine implements AutoCloseable {
     if (error == null && response == null) {
       error = new ProviderException(n.slot.name, ErrorKind.MALFORMED_RESPONSE, "provider completed with no response");
     }
-    Instant now = clock.instant();
+    Instant now = now();
     if (error != null) {
       Throwable cause = unwrap(error);
       ErrorKind kind = classify(cause);
@@ -1373,9 +1384,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void succeed(TaskNode n, String text, TaskState from, dev.orchestrator.TokenUsage usage, Money cost) {
-    Instant now = clock.instant();
+    Instant now = now();
     n.output = text;
-    update(n, n.record.moveTo(TaskState.SUCCEEDED, now).withOutput(text));
+    update(n, n.record.succeed(text, now));
     emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, usage, cost));
     finished(n);
     TaskNode[] nodes = n.run.nodes;
@@ -1413,7 +1424,7 @@ public final class Engine implements AutoCloseable {
       if (v.action() == Verdict.Action.ALLOW) {
         continue;
       }
-      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), clock.instant(), g.name(),
+      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), now(), g.name(),
           GuardTriggeredEvent.Phase.PROMPT, v.action(), v.reason()));
       switch (v.action()) {
         case REDACT -> text = v.replacement();
@@ -1435,7 +1446,7 @@ public final class Engine implements AutoCloseable {
       if (v.action() == Verdict.Action.ALLOW) {
         continue;
       }
-      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), clock.instant(), g.name(),
+      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), now(), g.name(),
           GuardTriggeredEvent.Phase.OUTPUT, v.action(), v.reason()));
       switch (v.action()) {
         case REDACT -> text = v.replacement();
@@ -1463,7 +1474,7 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- peer review
 
   private void awaitReview(TaskNode n, String output) {
-    Instant now = clock.instant();
+    Instant now = now();
     n.pendingOutput = output;
     n.reviewRound++;
     Slot reviewer = n.reviewers[0];
@@ -1501,7 +1512,7 @@ public final class Engine implements AutoCloseable {
     }
     endCall(n);
     settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
-    Instant now = clock.instant();
+    Instant now = now();
     Verdicts.Verdict verdict = null;
     if (error == null && response != null) {
       verdict = Verdicts.parse(response.text());
@@ -1594,7 +1605,7 @@ public final class Engine implements AutoCloseable {
     if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
       delay = retryAfter;
     }
-    Instant now = clock.instant();
+    Instant now = now();
     update(n, n.record.moveTo(TaskState.RETRY_WAIT, now).withError(kind, message));
     log.info("Retry scheduled (project={}, run={}, task={}, attempt={}, provider={}, delay={}, kind={})",
         n.run.project, n.run.id, n.id(), attempt + 1, n.slot.name, delay, kind);
@@ -1629,7 +1640,7 @@ public final class Engine implements AutoCloseable {
   /** Feeds an ended attempt to failure analysis and to its provider's circuit breaker. */
   private void recordOutcome(TaskNode n, @Nullable ErrorKind kind) {
     Slot s = n.callSlot;
-    Instant now = clock.instant();
+    Instant now = now();
     if (attemptLog.size() == ATTEMPT_LOG_SIZE) {
       attemptLog.pollFirst();
     }
@@ -1658,7 +1669,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private void onCircuitOpened(Slot slot) {
-    Instant now = clock.instant();
+    Instant now = now();
     int failures = slot.failures.size();
     slot.failures.clear();
     slot.openedAt = now;
@@ -1690,7 +1701,7 @@ public final class Engine implements AutoCloseable {
     slot.openedAt = null;
     slot.failures.clear();
     log.info("Circuit closed (provider={})", slot.name);
-    emit(null, new CircuitClosedEvent(slot.name, clock.instant()));
+    emit(null, new CircuitClosedEvent(slot.name, now()));
   }
 
   /** Frees the slot and the timer of the call in flight. */
@@ -1717,14 +1728,14 @@ public final class Engine implements AutoCloseable {
     }
     Attempt last = n.record.lastAttempt();
     if (last != null && last.outcome() == null) {
-      update(n, n.record.withLastAttempt(last.ended(clock.instant(), outcome, kind, null,
+      update(n, n.record.withLastAttempt(last.ended(now(), outcome, kind, null,
           dev.orchestrator.TokenUsage.NONE, Money.ZERO)));
     }
   }
 
   private void fail(TaskNode n, ErrorKind kind, String message) {
     TaskState from = n.state();
-    Instant now = clock.instant();
+    Instant now = now();
     update(n, n.record.moveTo(TaskState.FAILED, now).withError(kind, message));
     log.warn("Task failed (project={}, run={}, task={}, provider={}, kind={})", n.run.project, n.run.id, n.id(),
         n.slot.name, kind);
@@ -1736,7 +1747,7 @@ public final class Engine implements AutoCloseable {
 
   private void ask(TaskNode n, String question) {
     TaskState from = n.state();
-    Instant now = clock.instant();
+    Instant now = now();
     String id = "q-" + UUID.randomUUID();
     Question q = new Question(id, n.run.project, n.run.id, n.id(), question, now, null, null);
     update(n, n.record.moveTo(TaskState.AWAITING_INPUT, now).withQuestion(q));
@@ -1759,7 +1770,7 @@ public final class Engine implements AutoCloseable {
       for (int d : n.dependents) {
         TaskNode dep = nodes[d];
         if (dep.state() == TaskState.BLOCKED) {
-          Instant now = clock.instant();
+          Instant now = now();
           update(dep, dep.record.moveTo(TaskState.SKIPPED, now));
           emit(dep.run, new TaskSkippedEvent(dep.run.project, dep.run.id, dep.id(), now, TaskState.BLOCKED,
               origin.id()));
@@ -1784,7 +1795,7 @@ public final class Engine implements AutoCloseable {
     Money cost = Money.usd(run.cost);
     RunStatus status = run.record.cancellation() != null ? RunStatus.CANCELLED
         : failed ? RunStatus.FAILED : cancelled ? RunStatus.CANCELLED : RunStatus.SUCCEEDED;
-    Instant now = clock.instant();
+    Instant now = now();
     run.record = run.record.withStatus(status, now);
     store.updateRun(run.record);
     emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
@@ -1799,6 +1810,20 @@ public final class Engine implements AutoCloseable {
       handles.remove(oldest);
     }
   }
+
+  /** The clock's time in milliseconds; one Instant per millisecond, since every record and event holds one. */
+  private Instant now() {
+    long millis = clock.millis();
+    Instant last = lastNow;
+    if (last == null || last.toEpochMilli() != millis) {
+      last = Instant.ofEpochMilli(millis);
+      lastNow = last;
+    }
+    return last;
+  }
+
+  /** Any thread may read and replace it: an Instant is immutable, so a racy read sees a whole one. */
+  private volatile @Nullable Instant lastNow;
 
   private void update(TaskNode n, TaskRecord r) {
     n.record = r;
@@ -1861,7 +1886,7 @@ public final class Engine implements AutoCloseable {
     checkText("by", by);
     checkText("reason", reason);
     call(() -> {
-      cancel(n, new Cancellation(by, reason, clock.instant()), true);
+      cancel(n, new Cancellation(by, reason, now()), true);
       maybeFinish(run);
       return null;
     });
@@ -1874,7 +1899,7 @@ public final class Engine implements AutoCloseable {
       if (run.record.status() != RunStatus.RUNNING) {
         return null;
       }
-      Cancellation c = new Cancellation(by, reason, clock.instant());
+      Cancellation c = new Cancellation(by, reason, now());
       run.record = run.record.withCancellation(c);
       store.updateRun(run.record);
       for (TaskNode n : run.nodes) {
@@ -1956,7 +1981,7 @@ public final class Engine implements AutoCloseable {
         }
       }
       reopenIfFinished(run, taskId);
-      Instant now = clock.instant();
+      Instant now = now();
       update(n, n.record.cleared().withCancellation(null));
       n.output = null;
       n.pending = countPending(n);
@@ -2001,7 +2026,7 @@ public final class Engine implements AutoCloseable {
         }
       }
     }
-    Instant now = clock.instant();
+    Instant now = now();
     for (int i : candidates) {
       TaskNode n = nodes[i];
       boolean viable = true;
@@ -2025,7 +2050,7 @@ public final class Engine implements AutoCloseable {
     run.record = run.record.withStatus(RunStatus.RUNNING, null).withCancellation(null);
     run.completion = new CompletableFuture<>();
     store.updateRun(run.record);
-    emit(run, new RunReopenedEvent(run.project, run.id, clock.instant(), taskId));
+    emit(run, new RunReopenedEvent(run.project, run.id, now(), taskId));
   }
 
   /** Answers an open question; the task goes back to its queue with the answer in its prompt. */
@@ -2046,7 +2071,7 @@ public final class Engine implements AutoCloseable {
       answered.add(questionId);
       n.openQuestionId = null;
       n.addDialogue(q.text(), text);
-      update(n, n.record.withQuestion(q.answered(text, clock.instant())));
+      update(n, n.record.withQuestion(q.answered(text, now())));
       enqueue(n);
       return null;
     });
@@ -2062,7 +2087,7 @@ public final class Engine implements AutoCloseable {
       }
       slot.paused = true;
       slot.pauseReason = reason;
-      emit(null, new ProviderPausedEvent(slot.name, clock.instant(), reason));
+      emit(null, new ProviderPausedEvent(slot.name, now(), reason));
       for (TaskNode n : slot.removeAll()) {
         pause(n, "provider " + slot.name + " is paused: " + reason, slot.pausedNodes);
       }
@@ -2079,7 +2104,7 @@ public final class Engine implements AutoCloseable {
       }
       slot.paused = false;
       slot.pauseReason = null;
-      emit(null, new ProviderResumedEvent(slot.name, clock.instant()));
+      emit(null, new ProviderResumedEvent(slot.name, now()));
       List<TaskNode> waiting = new ArrayList<>(slot.pausedNodes);
       slot.pausedNodes.clear();
       for (TaskNode n : waiting) {
@@ -2110,12 +2135,12 @@ public final class Engine implements AutoCloseable {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("window must be positive (was " + window + ")");
     }
-    return call(() -> FailureAnalysis.report(attemptLogSince(window), clock.instant().minus(window),
-        clock.instant()));
+    return call(() -> FailureAnalysis.report(attemptLogSince(window), now().minus(window),
+        now()));
   }
 
   private List<FailureAnalysis.Outcome> attemptLogSince(Duration window) {
-    Instant from = clock.instant().minus(window);
+    Instant from = now().minus(window);
     List<FailureAnalysis.Outcome> out = new ArrayList<>();
     for (AttemptOutcome a : attemptLog) {
       if (a.at().isAfter(from)) {
