@@ -688,6 +688,39 @@ public abstract class StoreContract {
 
   // ------------------------------------------------------------------ reflective samples
 
+  /** Commands between processes, for stores that pass them. */
+  @Nested
+  class Commands {
+    private dev.orchestrator.spi.store.Command command(String id, String project) {
+      return new dev.orchestrator.spi.store.Command(id, dev.orchestrator.spi.store.Command.Kind.CANCEL, project,
+          "run-1", "task-1", "alice", "stop, l'\"été\"", at(5));
+    }
+
+    @Test
+    void areTakenOnceInTheOrderTheyWereSubmitted() {
+      try {
+        store.submitCommand(command("c1", "a"));
+      } catch (UnsupportedOperationException e) {
+        assumeTrue(false, "this store does not pass commands between processes");
+      }
+      store.submitCommand(command("c2", "b"));
+      assertThat(store.takeCommands()).containsExactly(command("c1", "a"), command("c2", "b"));
+      assertThat(store.takeCommands()).isEmpty();
+    }
+
+    @Test
+    void survivesAReopenWhenDurable() {
+      assumeTrue(store.durable(), "this store is not durable");
+      try {
+        store.submitCommand(command("c3", "a"));
+      } catch (UnsupportedOperationException e) {
+        assumeTrue(false, "this store does not pass commands between processes");
+      }
+      store = reopen(store);
+      assertThat(store.takeCommands()).containsExactly(command("c3", "a"));
+    }
+  }
+
   /** Every record type that implements {@link Event}, found through the sealed hierarchy. */
   protected static List<Class<?>> eventTypes() {
     List<Class<?>> out = new ArrayList<>();

@@ -553,6 +553,32 @@ public final class JdbcStore implements ClaimStore {
    * @throws IllegalArgumentException when the limit has more than 18 decimal places or 20 integer digits
    */
   @Override
+  public void submitCommand(dev.orchestrator.spi.store.Command command) {
+    write("queue command " + command.id(), false, c -> update(c,
+        "INSERT INTO commands (id, project, body, submitted_at) VALUES (?, ?, ?, ?)", command.id(), command.project(),
+        Json.write(command), command.at()));
+  }
+
+  @Override
+  public List<dev.orchestrator.spi.store.Command> takeCommands() {
+    return write("take commands", false, c -> {
+      List<dev.orchestrator.spi.store.Command> out = new ArrayList<>();
+      List<Long> taken = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, body FROM commands ORDER BY seq FOR UPDATE");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          taken.add(rs.getLong(1));
+          out.add(Json.read(rs.getString(2), dev.orchestrator.spi.store.Command.class));
+        }
+      }
+      for (long seq : taken) {
+        update(c, "DELETE FROM commands WHERE seq = ?", seq);
+      }
+      return out;
+    });
+  }
+
+  @Override
   public void saveBudget(Budget budget) {
     BigDecimal amount = budget.limit().amount();
     BigDecimal stripped = amount.stripTrailingZeros();
