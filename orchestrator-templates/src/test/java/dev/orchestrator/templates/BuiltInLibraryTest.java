@@ -2,8 +2,11 @@ package dev.orchestrator.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.budget.Plan;
+import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.templates.internal.BuiltInTemplateSource;
 import dev.orchestrator.templates.spi.ClasspathTemplateSource;
+import dev.orchestrator.testkit.FakeProvider;
 import dev.orchestrator.workflow.PromptTemplate;
 import dev.orchestrator.workflow.TaskSpec;
 import dev.orchestrator.workflow.Workflow;
@@ -20,10 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The built-in library: laid out as the roadmap shows, every template loads, instantiates with its example
- * values into a valid workflow, and matches its golden file.
- *
- * <p>The issue also asks that each passes the dry-run plan (cost forecast) without problems. The dry-run plan
- * belongs to the budget work and does not exist yet; once it does, add that check here rather than a stand-in.
+ * values into a valid workflow, passes the dry-run plan without problems, and matches its golden file.
  */
 class BuiltInLibraryTest {
   static final TemplateLibrary LIBRARY = TemplateLibrary.builtIn();
@@ -132,5 +132,20 @@ class BuiltInLibraryTest {
         .hasMessage("no template 'blog_post_pipline': did you mean blog_post_pipeline?");
     assertThat(LIBRARY.get("nope")).isEmpty();
     assertThat(List.of(LIBRARY.toString())).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("ids")
+  void passesTheDryRunPlanWithoutProblems(String id) {
+    Template t = LIBRARY.require(id);
+    Workflow w = t.instantiate(t.exampleValues());
+    try (Orchestrator o = Orchestrator.builder().executor(Runnable::run)
+        .provider(FakeProvider.echo("claude")).provider(FakeProvider.echo("chatgpt"))
+        .provider(FakeProvider.echo("gemini")).defaultProvider("claude").build()) {
+      Plan plan = o.plan("templates", w, java.util.Map.of());
+      assertThat(plan.problems()).as("dry run of %s", id).isEmpty();
+      assertThat(plan.waves()).isNotEmpty();
+      assertThat(plan.waves().stream().mapToInt(java.util.List::size).sum()).isGreaterThanOrEqualTo(w.tasks().size());
+    }
   }
 }
