@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
     versionProvider = RootCommand.Version.class, usageHelpAutoWidth = true,
     subcommands = {RunCommand.class, DryRunCommand.class, StatusCommand.class, LogsCommand.class,
         CancelCommand.class, ResumeCommand.class, AnswerCommand.class, BudgetCommand.class, ProjectCommand.class,
-        TemplateCommand.class, ProvidersCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+        TemplateCommand.class, ProvidersCommand.class, WorkerCommand.class, DashboardCommand.class,
+        CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
   @Mixin
   GlobalOptions options = new GlobalOptions();

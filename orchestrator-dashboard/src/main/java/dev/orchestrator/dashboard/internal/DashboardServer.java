@@ -6,6 +6,7 @@ import dev.orchestrator.Priority;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.dashboard.DashboardOptions;
 import dev.orchestrator.run.Run;
+import dev.orchestrator.spi.store.Command;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -122,16 +123,24 @@ public final class DashboardServer implements AutoCloseable {
     });
 
     r.post("/api/projects/{project}/runs/{run}/cancel", ctx -> {
-      run(ctx).cancel(ACTOR, reason(ctx, "cancelled from the dashboard"));
-      ok(ctx);
+      String why = reason(ctx, "cancelled from the dashboard");
+      if (!elsewhere(ctx, Command.Kind.CANCEL, null, why)) {
+        run(ctx).cancel(ACTOR, why);
+        ok(ctx);
+      }
     });
     r.post("/api/projects/{project}/runs/{run}/tasks/{task}/cancel", ctx -> {
-      run(ctx).cancelTask(ctx.pathParam("task"), ACTOR, reason(ctx, "cancelled from the dashboard"));
-      ok(ctx);
+      String why = reason(ctx, "cancelled from the dashboard");
+      if (!elsewhere(ctx, Command.Kind.CANCEL, ctx.pathParam("task"), why)) {
+        run(ctx).cancelTask(ctx.pathParam("task"), ACTOR, why);
+        ok(ctx);
+      }
     });
     r.post("/api/projects/{project}/runs/{run}/tasks/{task}/resume", ctx -> {
-      run(ctx).resume(ctx.pathParam("task"));
-      ok(ctx);
+      if (!elsewhere(ctx, Command.Kind.RESUME, ctx.pathParam("task"), "resumed from the dashboard")) {
+        run(ctx).resume(ctx.pathParam("task"));
+        ok(ctx);
+      }
     });
     r.post("/api/projects/{project}/runs/{run}/tasks/{task}/retry", ctx -> {
       Run run = run(ctx);
@@ -184,6 +193,28 @@ public final class DashboardServer implements AutoCloseable {
     }
     throw new ApiException(404, "there is no open question '" + questionId + "' in the projects shown: list them "
         + "with GET /api/projects/{project}/questions");
+  }
+
+  /**
+   * When the run is executed by another process sharing the store, queues the request as a store command for that
+   * process (202 Accepted) and returns true; false when the run is this engine's.
+   */
+  private boolean elsewhere(Context ctx, Command.Kind kind, @org.jspecify.annotations.Nullable String target,
+      String text) {
+    String project = views.checkProject(ctx.pathParam("project"));
+    String runId = ctx.pathParam("run");
+    if (orchestrator.run(project, runId).isPresent() || orchestrator.store().run(project, runId).isEmpty()) {
+      return false;
+    }
+    try {
+      orchestrator.store().submitCommand(new Command(java.util.UUID.randomUUID().toString(), kind, project, runId,
+          target, ACTOR, text, orchestrator.clock().instant()));
+    } catch (UnsupportedOperationException e) {
+      throw new ApiException(409, "run '" + runId + "' is executed by another process and this store cannot pass "
+          + "commands between processes: steer it from there");
+    }
+    ctx.status(202).json(java.util.Map.of("queued", true, "kind", kind.name()));
+    return true;
   }
 
   private Run run(Context ctx) {

@@ -1,0 +1,56 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.dashboard.Dashboard;
+import dev.orchestrator.dashboard.DashboardOptions;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orchestrator dashboard}: serves the live web dashboard over the data directory's store until stopped.
+ * Runs executed by other processes are shown live from the store, and cancel, resume and answer requests reach them
+ * through the store's command queue.
+ */
+@Command(name = "dashboard", mixinStandardHelpOptions = true)
+final class DashboardCommand extends CliCommand {
+  @Option(names = "--host", defaultValue = "127.0.0.1", descriptionKey = "opt.host")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", defaultValue = "8080", descriptionKey = "opt.port")
+  int port = 8080;
+
+  @Option(names = "--token", descriptionKey = "opt.token")
+  @Nullable String token;
+
+  DashboardCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String access = token != null ? token : cli.env().apply("ORCHESTRATOR_DASHBOARD_TOKEN");
+    Orchestrator orchestrator = cli.observer();
+    DashboardOptions.Builder options = DashboardOptions.builder().host(host).port(port)
+        .defaultProject(cli.project());
+    if (access != null && !access.isBlank()) {
+      options.accessToken(access);
+    }
+    DashboardOptions built;
+    try {
+      built = options.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw CliException.wrap(e, ExitCodes.USAGE, "dashboard.options", e.getMessage());
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (Dashboard dashboard = Dashboard.start(orchestrator, built);
+        Interrupts i = Interrupts.install(stop::countDown)) {
+      cli.say("dashboard.started", dashboard.url());
+      cli.out().flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "orchestrator-dashboard-stop"));
+      stop.await();
+    }
+    return ExitCodes.OK;
+  }
+}
