@@ -178,7 +178,10 @@ public final class JdbcStore implements ClaimStore {
       throw new OrchestratorException("cannot create the data directory '" + dir + "': " + e.getMessage()
           + "; check its permissions or choose another", e);
     }
-    String url = "jdbc:h2:file:" + dir.resolve(EMBEDDED_DATABASE_NAME) + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+    // WRITE_DELAY=0: H2 otherwise writes committed changes up to half a second later, and a killed process would
+    // lose them; a store that says it is durable must not.
+    String url = "jdbc:h2:file:" + dir.resolve(EMBEDDED_DATABASE_NAME)
+        + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername("sa");
