@@ -33,12 +33,12 @@ public final class Workflow {
   private final Map<String, Integer> index;
   private final Map<String, String> defaults;
   private final Set<String> parameters;
-  /** Parsed once here, so every run of this workflow reuses them. */
-  private final PromptTemplate[] titles;
-  private final PromptTemplate[] prompts;
+  /** Parsed once here, so every run of this workflow reuses them; null where a text has no placeholder. */
+  private final @Nullable PromptTemplate[] titles;
+  private final @Nullable PromptTemplate[] prompts;
 
   private Workflow(String name, String description, List<TaskSpec> tasks, Map<String, String> defaults,
-      Set<String> parameters, PromptTemplate[] titles, PromptTemplate[] prompts) {
+      Set<String> parameters, @Nullable PromptTemplate[] titles, @Nullable PromptTemplate[] prompts) {
     this.titles = titles;
     this.prompts = prompts;
     this.name = name;
@@ -87,12 +87,24 @@ public final class Workflow {
 
   /** The title of the task at {@code index} in {@link #tasks()}, parsed. */
   public PromptTemplate title(int index) {
-    return titles[index];
+    PromptTemplate t = titles[index];
+    return t != null ? t : PromptTemplate.of(tasks.get(index).title());
   }
 
   /** The instructions of the task at {@code index} in {@link #tasks()}, parsed. */
   public PromptTemplate prompt(int index) {
+    PromptTemplate p = prompts[index];
+    return p != null ? p : PromptTemplate.of(tasks.get(index).instructions());
+  }
+
+  /** The parsed instructions of the task at {@code index} when they have a placeholder, else null (use them as written). */
+  public @Nullable PromptTemplate promptIfTemplated(int index) {
     return prompts[index];
+  }
+
+  /** The parsed title of the task at {@code index} when it has a placeholder, else null (use it as written). */
+  public @Nullable PromptTemplate titleIfTemplated(int index) {
+    return titles[index];
   }
 
   /** Default values of parameters; a value given at submission wins. */
@@ -227,8 +239,9 @@ public final class Workflow {
       for (TaskSpec t : order) {
         PromptTemplate title = PromptTemplate.of(t.title());
         PromptTemplate prompt = t.prompt();
-        titles[position] = title;
-        prompts[position++] = prompt;
+        // Plain texts are not kept: a million-task workflow would hold a million templates of nothing.
+        titles[position] = title.placeholders().isEmpty() ? null : title;
+        prompts[position++] = prompt.placeholders().isEmpty() ? null : prompt;
         params.addAll(title.parameters());
         params.addAll(prompt.parameters());
         if (t.system() != null) {

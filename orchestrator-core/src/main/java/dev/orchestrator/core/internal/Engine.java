@@ -593,7 +593,8 @@ public final class Engine implements AutoCloseable {
         depIdx[d] = workflow.indexOf(deps.get(d));
         dependentCounts[depIdx[d]]++;
       }
-      String title = workflow.title(i).render(values::get);
+      PromptTemplate titled = workflow.titleIfTemplated(i);
+      String title = titled == null ? spec.title() : titled.render(values::get);
       TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
       nodes[i] = new TaskNode(run, spec, i, depIdx, chosen[i], record);
       nodes[i].reviewers = reviewers[i];

@@ -83,8 +83,7 @@ final class TaskNode {
     this.pending = dependencies.length;
     this.priority = spec.priority();
     this.lane = spec.priority().ordinal();
-    PromptTemplate p = run.workflow.prompt(index);
-    this.prompt = p.placeholders().isEmpty() ? null : p;
+    this.prompt = run.workflow.promptIfTemplated(index);
   }
 
   TaskState state() {
