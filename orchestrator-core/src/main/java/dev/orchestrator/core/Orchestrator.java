@@ -5,6 +5,7 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.core.internal.Engine;
 import dev.orchestrator.core.internal.ExecutorScheduler;
 import dev.orchestrator.core.internal.PluginDiscovery;
+import dev.orchestrator.core.internal.Plugins;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
@@ -588,35 +589,16 @@ public final class Orchestrator implements AutoCloseable {
         owned.add(s);
         sched = s;
       }
-      List<String> problems = List.of();
-      Map<String, Provider> all = new LinkedHashMap<>();
-      if (!configs.isEmpty()) {
-        ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
-        PluginDiscovery.Result<ProviderFactory> found =
-            PluginDiscovery.discover(ProviderFactory.class, cl, factories, ProviderFactory::type);
-        problems = found.problems();
-        PluginContext context = new PluginContext(clock, sched, environment);
-        for (PluginConfig c : configs) {
-          if (providers.containsKey(c.name())) {
-            continue;
-          }
-          ProviderFactory f = found.factories().get(c.type().toLowerCase(Locale.ROOT));
-          if (f == null) {
-            closeAll(owned);
-            throw new OrchestratorException("provider '" + c.name() + "' has type '" + c.type()
-                + "', but no factory of that type is registered or on the class path (found: "
-                + found.factories().keySet() + "): add the plugin's jar or fix the type");
-          }
-          Provider p = f.create(c, context);
-          owned.add(p);
-          all.put(c.name(), p);
-        }
-      }
-      all.putAll(providers);
-      if (all.isEmpty()) {
+      Plugins.Providers created;
+      try {
+        created = Plugins.providers(providers, configs, factories, classLoader,
+            new PluginContext(clock, sched, environment), owned);
+      } catch (RuntimeException e) {
         closeAll(owned);
-        throw new IllegalStateException("no provider is registered: call provider(...) at least once");
+        throw e;
       }
+      List<String> problems = created.problems();
+      Map<String, Provider> all = created.byName();
       if (defaultProvider != null && !all.containsKey(defaultProvider)) {
         closeAll(owned);
         throw new IllegalStateException("defaultProvider '" + defaultProvider + "' is not registered (registered: "

@@ -7,7 +7,8 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.core.internal.ExecutorScheduler;
-import dev.orchestrator.core.internal.PluginDiscovery;
+import dev.orchestrator.core.internal.Plugins;
+import dev.orchestrator.core.internal.Submissions;
 import dev.orchestrator.core.internal.WorkflowCodec;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.run.Attempt;
@@ -39,7 +40,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +56,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +92,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
-  private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.\\-]{0,99}");
   private static final int DEFINITION_CACHE = 256;
 
   private final ClaimStore store;
@@ -175,27 +173,9 @@ public final class Worker implements AutoCloseable {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(params, "params");
-    if (project == null || !PROJECT.matcher(project).matches()) {
-      throw new IllegalArgumentException("project must be 1 to 100 letters, digits, spaces, '_', '.' or '-', "
-          + "starting with a letter or digit (was " + (project == null ? "null" : "'" + project + "'") + ")");
-    }
-    store.project(project).ifPresent(p -> {
-      if (p.archived()) {
-        throw new IllegalStateException("project '" + project + "' is archived and read-only: restore it first");
-      }
-    });
+    Submissions.checkProject(store, project);
     List<String> problems = new ArrayList<>();
-    Map<String, String> values = new LinkedHashMap<>(workflow.defaults());
-    params.forEach((k, v) -> {
-      if (v == null) {
-        problems.add("parameter '" + k + "' is null: pass a value or leave it out to use its default");
-      } else {
-        values.put(k, text(v));
-      }
-    });
-    for (String missing : workflow.missingParameters(values)) {
-      problems.add("parameter '" + missing + "' has no value: pass it to submit(...) or give the workflow a default");
-    }
+    Map<String, String> values = Submissions.values(workflow, params, problems);
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
     }
@@ -214,17 +194,6 @@ public final class Worker implements AutoCloseable {
     log.info("Run submitted for workers (project={}, run={}, workflow={}, tasks={})", project, runId,
         workflow.name(), tasks.size());
     return runId;
-  }
-
-  private static String text(Object value) {
-    if (value instanceof Collection<?> c) {
-      List<String> parts = new ArrayList<>(c.size());
-      for (Object o : c) {
-        parts.add(String.valueOf(o));
-      }
-      return String.join(", ", parts);
-    }
-    return String.valueOf(value);
   }
 
   // ---------------------------------------------------------------- facts
@@ -800,32 +769,13 @@ public final class Worker implements AutoCloseable {
         owned.add(s);
         sched = s;
       }
-      Map<String, Provider> all = new LinkedHashMap<>();
-      if (!configs.isEmpty()) {
-        ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
-        PluginDiscovery.Result<ProviderFactory> found =
-            PluginDiscovery.discover(ProviderFactory.class, cl, factories, ProviderFactory::type);
-        PluginContext context = new PluginContext(clock, sched, environment);
-        for (PluginConfig c : configs) {
-          if (providers.containsKey(c.name())) {
-            continue;
-          }
-          ProviderFactory f = found.factories().get(c.type().toLowerCase(Locale.ROOT));
-          if (f == null) {
-            closeAll(owned);
-            throw new OrchestratorException("provider '" + c.name() + "' has type '" + c.type()
-                + "', but no factory of that type is registered or on the class path (found: "
-                + found.factories().keySet() + "): add the plugin's jar or fix the type");
-          }
-          Provider p = f.create(c, context);
-          owned.add(p);
-          all.put(c.name(), p);
-        }
-      }
-      all.putAll(providers);
-      if (all.isEmpty()) {
+      Map<String, Provider> all;
+      try {
+        all = Plugins.providers(providers, configs, factories, classLoader,
+            new PluginContext(clock, sched, environment), owned).byName();
+      } catch (RuntimeException e) {
         closeAll(owned);
-        throw new IllegalStateException("no provider is registered: call provider(...) at least once");
+        throw e;
       }
       if (defaultProvider != null && !all.containsKey(defaultProvider)) {
         closeAll(owned);

@@ -108,7 +108,6 @@ import org.slf4j.MDC;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
-  private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.\\-]{0,99}");
 
   private final Clock clock;
   private final Scheduler scheduler;
@@ -538,24 +537,9 @@ public final class Engine implements AutoCloseable {
     checkOpen();
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(params, "params");
-    checkProject(project);
-    store.project(project).ifPresent(p -> {
-      if (p.archived()) {
-        throw new IllegalStateException("project '" + project + "' is archived and read-only: restore it first");
-      }
-    });
+    Submissions.checkProject(store, project);
     List<String> problems = new ArrayList<>();
-    Map<String, String> values = new LinkedHashMap<>(workflow.defaults());
-    params.forEach((k, v) -> {
-      if (v == null) {
-        problems.add("parameter '" + k + "' is null: pass a value or leave it out to use its default");
-      } else {
-        values.put(k, render(v));
-      }
-    });
-    for (String missing : workflow.missingParameters(values)) {
-      problems.add("parameter '" + missing + "' has no value: pass it to submit(...) or give the workflow a default");
-    }
+    Map<String, String> values = Submissions.values(workflow, params, problems);
     List<TaskSpec> specs = workflow.tasks();
     Slot[][] chosen = new Slot[specs.size()][];
     Slot[][] reviewers = new Slot[specs.size()][];
@@ -618,24 +602,6 @@ public final class Engine implements AutoCloseable {
     handles.put(runId, handle);
     post(() -> start(run));
     return handle;
-  }
-
-  private static void checkProject(String project) {
-    if (project == null || !PROJECT.matcher(project).matches()) {
-      throw new IllegalArgumentException("project must be 1 to 100 letters, digits, spaces, '_', '.' or '-', "
-          + "starting with a letter or digit (was " + (project == null ? "null" : "'" + project + "'") + ")");
-    }
-  }
-
-  private static String render(Object value) {
-    if (value instanceof Collection<?> c) {
-      List<String> parts = new ArrayList<>(c.size());
-      for (Object o : c) {
-        parts.add(String.valueOf(o));
-      }
-      return String.join(", ", parts);
-    }
-    return String.valueOf(value);
   }
 
   /** The task's reviewers in order; empty without a review, and a problem for each unknown one. */
@@ -785,7 +751,7 @@ public final class Engine implements AutoCloseable {
 
   /** Pauses a project: its queued tasks wait in PAUSED, running calls finish. */
   public void pauseProject(String project, String reason) {
-    checkProject(project);
+    Submissions.checkName(project);
     checkText("reason", reason);
     call(() -> {
       if (pausedProjects.putIfAbsent(project, reason) != null) {
@@ -804,7 +770,7 @@ public final class Engine implements AutoCloseable {
 
   /** Resumes a paused project: its paused tasks are queued again, in the order they were paused. */
   public void resumeProject(String project) {
-    checkProject(project);
+    Submissions.checkName(project);
     call(() -> {
       if (pausedProjects.remove(project) == null) {
         return null;
@@ -1107,20 +1073,10 @@ public final class Engine implements AutoCloseable {
    * changing any state.
    */
   public Plan plan(String project, Workflow workflow, Map<String, ?> params) {
-    checkProject(project);
+    Submissions.checkName(project);
     Objects.requireNonNull(workflow, "workflow");
     List<String> problems = new ArrayList<>();
-    Map<String, String> values = new LinkedHashMap<>(workflow.defaults());
-    params.forEach((k, v) -> {
-      if (v == null) {
-        problems.add("parameter '" + k + "' is null: pass a value or leave it out to use its default");
-      } else {
-        values.put(k, render(v));
-      }
-    });
-    for (String missing : workflow.missingParameters(values)) {
-      problems.add("parameter '" + missing + "' has no value: pass it or give the workflow a default");
-    }
+    Map<String, String> values = Submissions.values(workflow, params, problems);
     return call(() -> {
       List<TaskSpec> specs = workflow.tasks();
       int[] wave = new int[specs.size()];
