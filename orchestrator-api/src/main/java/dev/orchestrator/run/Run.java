@@ -42,7 +42,8 @@ public interface Run {
   List<Event> events();
 
   /**
-   * Delivers every later event of this run to {@code listener}, on the engine's thread, until the returned
+   * Delivers this run's events to {@code listener}, on the engine's thread: first those so far (as far as the store
+   * keeps them), then every later one, in order and with none missed between the two, until the returned
    * subscription is closed. A listener that throws is reported and never breaks the run.
    */
   Subscription subscribe(EventListener listener);

@@ -72,6 +72,20 @@ final class CliHarness implements AutoCloseable {
 
   private synchronized Store open(String location, String user, String password) {
     Store s = stores.computeIfAbsent(location, l -> Stores.open(l, user, password));
+    if (s instanceof dev.orchestrator.spi.store.ClaimStore) {
+      // Keeps what the store can do (claims for workers), with close() left to the harness.
+      return (Store) java.lang.reflect.Proxy.newProxyInstance(Store.class.getClassLoader(),
+          new Class<?>[] {dev.orchestrator.spi.store.ClaimStore.class}, (proxy, method, args) -> {
+            if (method.getName().equals("close") && method.getParameterCount() == 0) {
+              return null;
+            }
+            try {
+              return method.invoke(s, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
     return new Unclosed(s);
   }
 

@@ -70,7 +70,7 @@ class CommandsTest {
       assertThat(r.out()).as(String.join(" ", cmd)).startsWith("Usage: orchestrator").doesNotContain("null");
     }
     assertThat(cli.run("--help").out()).contains("Exit codes:", "130  interrupted");
-    assertThat(cli.run("worker", "--help").out()).contains("ONE worker per");
+    assertThat(cli.run("worker", "--help").out()).contains("fencing tokens");
   }
 
   @Test
@@ -301,7 +301,32 @@ class CommandsTest {
   void workerOnceWithNothingToDo() {
     CliHarness.Result r = cli.run("worker", "--once", "--store", "embedded");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Run one worker per store", "Executed 0 run(s)");
+    assertThat(r.out()).contains("claimed with leases", "Executed 0 run(s)");
+  }
+
+  @Test
+  void runClusterQueuesTheRunForWorkersWhichFinishIt() throws Exception {
+    CliHarness.Result r = cli.run("run", "--cluster", "blog_post_pipeline", "--param", "topic=tides",
+        "--param", "seo_keywords=sea,moon", "--json");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("runId").asText();
+    dev.orchestrator.spi.store.ClaimStore store =
+        (dev.orchestrator.spi.store.ClaimStore) dev.orchestrator.store.jdbc.JdbcStore.embedded(cli.dataDir.resolve("store"));
+    try (dev.orchestrator.core.Worker worker = dev.orchestrator.core.Worker.builder().store(store)
+        .provider(new dev.orchestrator.spi.PluginConfig("claude", "simulator", java.util.Map.of("latency", "1ms", "tokensPerSecond", "1000000")))
+        .provider(new dev.orchestrator.spi.PluginConfig("chatgpt", "simulator", java.util.Map.of("latency", "1ms", "tokensPerSecond", "1000000")))
+        .provider(new dev.orchestrator.spi.PluginConfig("gemini", "simulator", java.util.Map.of("latency", "1ms", "tokensPerSecond", "1000000")))
+        .defaultProvider("chatgpt").build()) {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (store.run("default", runId).orElseThrow().status() == dev.orchestrator.run.RunStatus.RUNNING
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    } finally {
+      store.close();
+    }
+    CliHarness.Result status = cli.run("status", runId);
+    assertThat(status.out()).as(status.toString()).contains("SUCCEEDED");
   }
 
   /** Counts down when the output contains a text: lets a test wait for a run to reach a point, without sleeping. */

@@ -20,6 +20,9 @@ final class RunCommand extends CliCommand {
   @Option(names = {"-d", "--detach"}, descriptionKey = "opt.detach")
   boolean detach;
 
+  @Option(names = "--cluster", descriptionKey = "opt.cluster")
+  boolean cluster;
+
   @Option(names = Detach.CHILD_OPTION, hidden = true)
   boolean child;
 
@@ -29,7 +32,31 @@ final class RunCommand extends CliCommand {
 
   @Override
   public Integer call() {
+    if (cluster) {
+      return queue(cli, source, params);
+    }
     return start(cli, source, params, detach, child);
+  }
+
+  /** {@code run --cluster}: queues the run in the store for the workers that share it, and returns its id. */
+  static int queue(Cli cli, String source, Map<String, String> params) {
+    if (!(cli.store() instanceof dev.orchestrator.spi.store.ClaimStore store)) {
+      throw CliException.of(ExitCodes.USAGE, "run.noCluster", Stores.describe(cli.storeLocation()));
+    }
+    Template t = Workflows.template(cli, source);
+    Workflow workflow = Workflows.instantiate(t, params);
+    String runId = dev.orchestrator.core.Worker.submit(store, java.time.Clock.systemUTC(), cli.project(), workflow,
+        params);
+    if (cli.json()) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("runId", runId);
+      json.put("project", cli.project());
+      json.put("queued", true);
+      cli.printJson(json);
+    } else {
+      cli.say("run.queued", runId, cli.project());
+    }
+    return ExitCodes.OK;
   }
 
   /** Shared with {@code template run}. */

@@ -51,6 +51,7 @@ final class WorkerCommand extends CliCommand {
       cli.say("worker.doneOnce", first);
       return ExitCodes.OK;
     }
+    dev.orchestrator.core.Worker claims = claimWorker();
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "orchestrator-worker-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -70,9 +71,42 @@ final class WorkerCommand extends CliCommand {
       stop.await();
     } finally {
       timer.shutdownNow();
+      if (claims != null) {
+        claims.close();
+      }
     }
     cli.say("worker.stopping", adopted.size());
     return ExitCodes.OK;
+  }
+
+  /**
+   * On a store shared by many workers, a worker that claims queued tasks (`run --cluster`) with leases, beside the
+   * adoption of orphaned runs; null on a store that cannot.
+   */
+  private dev.orchestrator.core.@org.jspecify.annotations.Nullable Worker claimWorker() {
+    if (!(cli.store() instanceof dev.orchestrator.spi.store.ClaimStore store)) {
+      return null;
+    }
+    Config c = cli.config();
+    ProviderSetup s = cli.setup();
+    if (!s.missingKeys().isEmpty()) {
+      var first = s.missingKeys().entrySet().iterator().next();
+      throw CliException.of(ExitCodes.CONFIG, "provider.noKey", first.getKey(), first.getValue(), c.file());
+    }
+    dev.orchestrator.core.Worker.Builder b = dev.orchestrator.core.Worker.builder().store(store)
+        .environment(cli.env()).budgetZone(c.timeZone()).retryPolicy(c.retry())
+        .maxConcurrentCalls(c.maxConcurrentCalls());
+    for (dev.orchestrator.spi.PluginConfig pc : s.configs()) {
+      b.provider(pc);
+    }
+    String def = c.defaultProvider() != null ? c.defaultProvider()
+        : c.instances().isEmpty() ? null : c.instances().keySet().iterator().next();
+    if (def != null) {
+      b.defaultProvider(def);
+    }
+    dev.orchestrator.core.Worker w = b.build();
+    cli.say("worker.claiming", w.id());
+    return w;
   }
 
   /** Adopts every unfinished run no live process executes; returns how many. */

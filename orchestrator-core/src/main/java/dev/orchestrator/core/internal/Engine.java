@@ -2145,6 +2145,21 @@ public final class Engine implements AutoCloseable {
     return h == null ? null : h.run();
   }
 
+  /**
+   * Replays a run's events so far to {@code listener}, then delivers its later ones, in the drain loop so that no
+   * event falls between the two.
+   */
+  Run.Subscription subscribe(RunState run, EventListener listener) {
+    call(() -> {
+      for (Event e : store.events(run.project, run.id)) {
+        deliver(listener, e);
+      }
+      run.subscribers.add(listener);
+      return null;
+    });
+    return () -> run.subscribers.remove(listener);
+  }
+
   /** Delivers every later event to {@code listener} until the subscription is closed. */
   public Run.Subscription subscribe(EventListener listener) {
     Objects.requireNonNull(listener, "listener");

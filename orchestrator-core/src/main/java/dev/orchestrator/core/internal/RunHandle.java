@@ -60,9 +60,7 @@ final class RunHandle implements Run {
 
   @Override
   public Subscription subscribe(EventListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    run.subscribers.add(listener);
-    return () -> run.subscribers.remove(listener);
+    return engine.subscribe(run, Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
