@@ -962,6 +962,17 @@ public final class JdbcStore implements ClaimStore {
 
   private static void finishRunIfDone(Connection c, String p, String r, boolean runCancelled, Instant at)
       throws SQLException {
+    // Most finishes leave work behind: a probe of the (run, state) index says so without reading every task.
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM tasks WHERE project = ? AND run_id = ? AND state IN "
+        + "('BLOCKED', 'READY', 'RUNNING', 'RETRY_WAIT', 'PAUSED', 'AWAITING_INPUT', 'AWAITING_REVIEW') "
+        + "FETCH FIRST 1 ROWS ONLY")) {
+      bind(ps, p, r);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
     int open = 0;
     boolean cancelled = runCancelled;
     boolean failed = false;
