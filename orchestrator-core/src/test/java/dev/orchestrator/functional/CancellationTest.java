@@ -153,4 +153,15 @@ class CancellationTest {
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.CANCELLED);
     }
   }
+
+  @Test
+  void steeringAClosedOrchestratorFailsInsteadOfWaiting() {
+    FakeProvider p = FakeProvider.builder("p").script(Reply.hang()).build();
+    Orchestrator o = Orchestrator.builder().provider(p).build(); // its own dispatch thread
+    Run run = o.submit("demo", chain());
+    o.close();
+    assertThatThrownBy(() -> run.cancel("alice", "too late")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> o.submit("demo", chain())).isInstanceOf(IllegalStateException.class);
+  }
 }

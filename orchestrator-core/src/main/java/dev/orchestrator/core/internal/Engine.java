@@ -227,15 +227,17 @@ public final class Engine implements AutoCloseable {
 
   // ---------------------------------------------------------------- mailbox
 
-  private void post(Runnable message) {
+  /** Queues a message for the drain loop; returns false when the engine is closed and the message was dropped. */
+  private boolean post(Runnable message) {
     if (closed && !draining()) {
       log.debug("Message dropped after close");
-      return;
+      return false;
     }
     mailbox.offer(message);
     if (wip.getAndIncrement() == 0) {
       executor.execute(this::drain);
     }
+    return true;
   }
 
   private boolean draining() {
@@ -279,13 +281,16 @@ public final class Engine implements AutoCloseable {
       return action.get();
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    post(() -> {
+    boolean queued = post(() -> {
       try {
         result.complete(action.get());
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
     });
+    if (!queued) {
+      throw new IllegalStateException("the orchestrator is closed: build a new one");
+    }
     try {
       return result.join();
     } catch (CompletionException e) {
