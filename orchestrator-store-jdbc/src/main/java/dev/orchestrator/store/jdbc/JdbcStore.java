@@ -16,9 +16,14 @@ import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.schedule.CronSyntax;
+import dev.orchestrator.schedule.MisfirePolicy;
+import dev.orchestrator.schedule.ScheduleFire;
+import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Claim;
 import dev.orchestrator.spi.store.ClaimStore;
+import dev.orchestrator.spi.store.ScheduleStore;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.store.jdbc.internal.Dialect;
 import dev.orchestrator.store.jdbc.internal.Json;
@@ -58,7 +63,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A durable {@link Store} and {@link ClaimStore} over JDBC: an embedded H2 file database for one machine, or PostgreSQL for many workers.
+ * A durable {@link Store}, {@link ClaimStore} and {@link ScheduleStore} over JDBC: an embedded H2 file database for
+ * one machine, or PostgreSQL for many workers.
  * The schema is created and migrated by Flyway when the store opens (its history table is
  * {@value #SCHEMA_HISTORY_TABLE}, so it does not clash with an application's own Flyway).
  *
@@ -80,7 +86,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Passwords never appear in {@link #toString()}, logs or exception messages.
  */
-public final class JdbcStore implements ClaimStore {
+public final class JdbcStore implements ClaimStore, ScheduleStore {
   /** The Flyway history table, which records the schema version. */
   public static final String SCHEMA_HISTORY_TABLE = "orchestrator_schema_history";
 
@@ -1144,6 +1150,202 @@ public final class JdbcStore implements ClaimStore {
     if (lease.isNegative()) {
       throw new IllegalArgumentException("lease must be >= 0 (was " + lease + "): give workers time to heartbeat");
     }
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  private static final String SCHEDULE_COLUMNS = "id, project, workflow, definition, params, trigger_kind, "
+      + "cron_expression, cron_syntax, cron_repeat, fire_at, zone, misfire, paused, created_at";
+  private static final String FIRE_COLUMNS = "schedule_id, fire_time, outcome, run_id, recorded_at, detail";
+  private static final String TRIGGER_CRON = "CRON";
+  private static final String TRIGGER_AT = "AT";
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One statement that inserts or updates by id ({@code ON CONFLICT (id) DO UPDATE} on PostgreSQL, {@code MERGE
+   * ... KEY (id)} on H2), so the schedule's fires are kept.
+   */
+  @Override
+  public void save(ScheduleStore.StoredSchedule schedule) {
+    Objects.requireNonNull(schedule, "schedule");
+    String sql = dialect == Dialect.POSTGRESQL
+        ? "INSERT INTO schedules (" + SCHEDULE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (id) DO UPDATE SET project = EXCLUDED.project, workflow = EXCLUDED.workflow, "
+            + "definition = EXCLUDED.definition, params = EXCLUDED.params, trigger_kind = EXCLUDED.trigger_kind, "
+            + "cron_expression = EXCLUDED.cron_expression, cron_syntax = EXCLUDED.cron_syntax, "
+            + "cron_repeat = EXCLUDED.cron_repeat, fire_at = EXCLUDED.fire_at, zone = EXCLUDED.zone, "
+            + "misfire = EXCLUDED.misfire, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at"
+        : "MERGE INTO schedules (" + SCHEDULE_COLUMNS + ") KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // A MERGE racing another for a new id may meet the row it inserted: run again, it then updates.
+    write("save schedule " + schedule.id(), true, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bindSchedule(ps, schedule);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<ScheduleStore.StoredSchedule> find(String id) {
+    return read("read schedule " + id, c -> querySchedules(c, "WHERE id = ?", id).stream().findFirst());
+  }
+
+  /** {@inheritDoc} Sorted by id as Java compares strings, whatever the database's collation. */
+  @Override
+  public List<ScheduleStore.StoredSchedule> list() {
+    List<ScheduleStore.StoredSchedule> all = read("list schedules", c -> querySchedules(c, ""));
+    all.sort(Comparator.comparing(ScheduleStore.StoredSchedule::id));
+    return all;
+  }
+
+  /** {@inheritDoc} Its fires go with it ({@code ON DELETE CASCADE}). */
+  @Override
+  public boolean delete(String id) {
+    return write("delete schedule " + id, false, c -> update(c, "DELETE FROM schedules WHERE id = ?", id) > 0);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One statement, never a lock held while the run starts: it inserts the {@code CLAIMED} row from the schedule's
+   * row only when the schedule exists and is not paused, and the primary key {@code (schedule_id, fire_time)} lets
+   * one insert succeed. PostgreSQL: {@code INSERT ... SELECT ... WHERE NOT paused ON CONFLICT DO NOTHING}; H2:
+   * {@code INSERT ... SELECT ... WHERE NOT paused AND NOT EXISTS (...)}, where a concurrent claimer's duplicate-key
+   * error means "claimed by another".
+   */
+  @Override
+  public boolean claimFire(String scheduleId, Instant fireTime, Instant recordedAt) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    Objects.requireNonNull(fireTime, "fireTime");
+    Objects.requireNonNull(recordedAt, "recordedAt");
+    String sql = dialect == Dialect.POSTGRESQL
+        ? "INSERT INTO schedule_fires (" + FIRE_COLUMNS + ") SELECT s.id, ?, 'CLAIMED', NULL, ?, '' "
+            + "FROM schedules s WHERE s.id = ? AND NOT s.paused ON CONFLICT DO NOTHING"
+        : "INSERT INTO schedule_fires (" + FIRE_COLUMNS + ") SELECT s.id, CAST(? AS TIMESTAMP(6) WITH TIME ZONE), "
+            + "'CLAIMED', NULL, CAST(? AS TIMESTAMP(6) WITH TIME ZONE), '' FROM schedules s WHERE s.id = ? "
+            + "AND NOT s.paused AND NOT EXISTS (SELECT 1 FROM schedule_fires f WHERE f.schedule_id = s.id "
+            + "AND f.fire_time = CAST(? AS TIMESTAMP(6) WITH TIME ZONE))";
+    return write("claim the fire of schedule " + scheduleId + " at " + fireTime, false, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        setInstant(ps, 1, fireTime);
+        setInstant(ps, 2, recordedAt);
+        ps.setString(3, scheduleId);
+        if (dialect != Dialect.POSTGRESQL) {
+          setInstant(ps, 4, fireTime);
+        }
+        return ps.executeUpdate() == 1;
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          // Another caller inserted the row first: the unique key gave the fire to it.
+          c.rollback();
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** {@inheritDoc} One {@code UPDATE} by the primary key. */
+  @Override
+  public void completeFire(ScheduleFire fire) {
+    Objects.requireNonNull(fire, "fire");
+    write("record the fire of schedule " + fire.scheduleId() + " at " + fire.fireTime(), false, c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE schedule_fires SET outcome = ?, run_id = ?, "
+          + "recorded_at = ?, detail = ? WHERE schedule_id = ? AND fire_time = ?")) {
+        ps.setString(1, fire.outcome().name());
+        ps.setString(2, fire.runId());
+        setInstant(ps, 3, fire.recordedAt());
+        ps.setString(4, fire.detail());
+        ps.setString(5, fire.scheduleId());
+        setInstant(ps, 6, fire.fireTime());
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        throw new IllegalStateException("the fire of schedule '" + fire.scheduleId() + "' at " + fire.fireTime()
+            + " was not claimed: call claimFire first");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<ScheduleFire> fires(String scheduleId) {
+    return read("read the fires of schedule " + scheduleId,
+        c -> queryFires(c, "WHERE schedule_id = ? ORDER BY fire_time", scheduleId));
+  }
+
+  @Override
+  public Optional<ScheduleFire> lastFire(String scheduleId) {
+    return read("read the last fire of schedule " + scheduleId, c -> queryFires(c,
+        "WHERE schedule_id = ? ORDER BY fire_time DESC FETCH FIRST 1 ROWS ONLY", scheduleId).stream().findFirst());
+  }
+
+  private static void bindSchedule(PreparedStatement ps, ScheduleStore.StoredSchedule s) throws SQLException {
+    ps.setString(1, s.id());
+    ps.setString(2, s.project());
+    ps.setString(3, s.workflow());
+    ps.setString(4, s.definition());
+    ps.setString(5, Json.write(s.params())); // insertion order kept: the schedule's order
+    if (s.trigger() instanceof Trigger.Cron cron) {
+      ps.setString(6, TRIGGER_CRON);
+      ps.setString(7, cron.expression());
+      ps.setString(8, cron.syntax().name());
+      ps.setBoolean(9, cron.repeat());
+      setInstant(ps, 10, null);
+    } else if (s.trigger() instanceof Trigger.Once once) {
+      ps.setString(6, TRIGGER_AT);
+      ps.setNull(7, Types.VARCHAR);
+      ps.setNull(8, Types.VARCHAR);
+      ps.setNull(9, Types.BOOLEAN);
+      setInstant(ps, 10, once.at());
+    } else {
+      throw new IllegalArgumentException("unknown trigger " + s.trigger().getClass().getName());
+    }
+    ps.setString(11, s.zone().getId());
+    ps.setString(12, Json.write(s.misfire()));
+    ps.setBoolean(13, s.paused());
+    setInstant(ps, 14, s.createdAt());
+  }
+
+  private static List<ScheduleStore.StoredSchedule> querySchedules(Connection c, String where, Object... args)
+      throws SQLException {
+    List<ScheduleStore.StoredSchedule> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + SCHEDULE_COLUMNS + " FROM schedules " + where)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String kind = rs.getString(6);
+          Trigger trigger = switch (kind) {
+            case TRIGGER_CRON -> new Trigger.Cron(rs.getString(7), CronSyntax.valueOf(rs.getString(8)),
+                rs.getBoolean(9));
+            case TRIGGER_AT -> Trigger.at(instant(rs, 10));
+            default -> throw new OrchestratorException("stored schedule " + rs.getString(1) + " has the trigger "
+                + "kind '" + kind + "', which this version does not know: upgrade Orchestrator");
+          };
+          out.add(new ScheduleStore.StoredSchedule(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4), Json.readStrings(rs.getString(5)), trigger, ZoneId.of(rs.getString(11)),
+              Json.read(rs.getString(12), MisfirePolicy.class), rs.getBoolean(13), instant(rs, 14)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<ScheduleFire> queryFires(Connection c, String where, Object... args) throws SQLException {
+    List<ScheduleFire> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + FIRE_COLUMNS + " FROM schedule_fires " + where)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ScheduleFire(rs.getString(1), instant(rs, 2), ScheduleFire.Outcome.valueOf(rs.getString(3)),
+              rs.getString(4), instant(rs, 5), rs.getString(6)));
+        }
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ lifecycle
