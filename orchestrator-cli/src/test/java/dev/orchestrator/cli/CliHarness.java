@@ -72,10 +72,10 @@ final class CliHarness implements AutoCloseable {
 
   private synchronized Store open(String location, String user, String password) {
     Store s = stores.computeIfAbsent(location, l -> Stores.open(l, user, password));
-    if (s instanceof dev.orchestrator.spi.store.ClaimStore) {
+    if (s instanceof dev.orchestrator.spi.store.ClaimStore || s instanceof dev.orchestrator.spi.store.ScheduleStore) {
       // Keeps what the store can do (claims for workers), with close() left to the harness.
       return (Store) java.lang.reflect.Proxy.newProxyInstance(Store.class.getClassLoader(),
-          new Class<?>[] {dev.orchestrator.spi.store.ClaimStore.class}, (proxy, method, args) -> {
+          s.getClass().getInterfaces(), (proxy, method, args) -> {
             if (method.getName().equals("close") && method.getParameterCount() == 0) {
               return null;
             }

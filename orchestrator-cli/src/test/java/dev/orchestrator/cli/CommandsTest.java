@@ -305,6 +305,30 @@ class CommandsTest {
   }
 
   @Test
+  void schedulesAreAddedListedPausedResumedAndRemoved() {
+    CliHarness.Result add = cli.run("schedule", "add", "daily-post", "blog_post_pipeline", "--cron", "0 9 * * *",
+        "--zone", "Europe/Paris", "--param", "topic=tides", "--param", "seo_keywords=sea,moon");
+    assertThat(add.code()).as(add.toString()).isZero();
+    assertThat(add.out()).contains("Schedule daily-post added", "Europe/Paris", "next fire");
+    CliHarness.Result list = cli.run("schedule", "list");
+    assertThat(list.out()).as(list.toString()).contains("daily-post", "Blog Post Pipeline", "active");
+    assertThat(cli.run("schedule", "pause", "daily-post").out()).contains("Schedule daily-post paused");
+    assertThat(cli.run("schedule", "list").out()).contains("paused");
+    assertThat(cli.run("schedule", "resume", "daily-post").out()).contains("resumed");
+    assertThat(cli.run("schedule", "add", "daily-post", "blog_post_pipeline", "--cron", "0 9 * * *",
+        "--param", "topic=x", "--param", "seo_keywords=y").code()).isEqualTo(5);
+    CliHarness.Result bad = cli.run("schedule", "add", "bad", "blog_post_pipeline", "--cron", "61 * * * *",
+        "--param", "topic=x", "--param", "seo_keywords=y");
+    assertThat(bad.code()).isEqualTo(5);
+    assertThat(bad.err()).contains("61");
+    assertThat(cli.run("schedule", "add", "past", "blog_post_pipeline", "--at", "2020-01-01T00:00:00Z",
+        "--param", "topic=x", "--param", "seo_keywords=y").code()).isEqualTo(5);
+    assertThat(cli.run("schedule", "remove", "daily-post").out()).contains("removed");
+    assertThat(cli.run("schedule", "remove", "daily-post").code()).isEqualTo(3);
+    assertThat(cli.run("schedule", "list").out()).contains("has no schedule");
+  }
+
+  @Test
   void runClusterQueuesTheRunForWorkersWhichFinishIt() throws Exception {
     CliHarness.Result r = cli.run("run", "--cluster", "blog_post_pipeline", "--param", "topic=tides",
         "--param", "seo_keywords=sea,moon", "--json");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
     versionProvider = RootCommand.Version.class, usageHelpAutoWidth = true,
     subcommands = {RunCommand.class, DryRunCommand.class, StatusCommand.class, LogsCommand.class,
         CancelCommand.class, ResumeCommand.class, AnswerCommand.class, BudgetCommand.class, ProjectCommand.class,
-        TemplateCommand.class, ProvidersCommand.class, WorkerCommand.class, DashboardCommand.class,
+        TemplateCommand.class, ProvidersCommand.class, WorkerCommand.class, DashboardCommand.class, ScheduleCommand.class,
         CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
   @Mixin

@@ -52,6 +52,7 @@ final class WorkerCommand extends CliCommand {
       return ExitCodes.OK;
     }
     dev.orchestrator.core.Worker claims = claimWorker();
+    dev.orchestrator.core.schedule.Scheduling schedules = schedules();
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "orchestrator-worker-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -73,6 +74,9 @@ final class WorkerCommand extends CliCommand {
       timer.shutdownNow();
       if (claims != null) {
         claims.close();
+      }
+      if (schedules != null) {
+        schedules.close();
       }
     }
     cli.say("worker.stopping", adopted.size());
@@ -109,11 +113,46 @@ final class WorkerCommand extends CliCommand {
     return w;
   }
 
+  /** The engine that runs what the schedules fire, in this process; null before {@link #schedules()}. */
+  private volatile dev.orchestrator.core.@org.jspecify.annotations.Nullable Orchestrator firing;
+
+  /**
+   * A service that fires the store's schedules into an engine of this process; null on a store without schedules.
+   * Each fired run is locked for this process at once, so other workers do not adopt it.
+   */
+  private dev.orchestrator.core.schedule.@org.jspecify.annotations.Nullable Scheduling schedules() {
+    if (!(cli.store() instanceof dev.orchestrator.spi.store.ScheduleStore store)) {
+      return null;
+    }
+    dev.orchestrator.core.Orchestrator engine = cli.executor(ScopedStore.observer(cli.store(), cli.commands()));
+    firing = engine;
+    engine.subscribe(e -> {
+      if (e instanceof dev.orchestrator.event.RunSubmittedEvent s) {
+        cli.locks().tryOwn(s.runId());
+      }
+    });
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "orchestrator-worker-schedules");
+      t.setDaemon(true);
+      return t;
+    });
+    dev.orchestrator.Scheduler scheduler = (work, delay) -> {
+      java.util.concurrent.ScheduledFuture<?> f = timer.schedule(work, Math.max(0, delay.toNanos()),
+          TimeUnit.NANOSECONDS);
+      return () -> f.cancel(false);
+    };
+    cli.say("worker.scheduling");
+    return dev.orchestrator.core.schedule.Scheduling.builder().orchestrator(engine).store(store)
+        .clock(java.time.Clock.systemUTC()).scheduler(scheduler).build();
+  }
+
   /** Adopts every unfinished run no live process executes; returns how many. */
   private synchronized int adoptOrphans() {
     int n = 0;
     for (RunRecord r : cli.store().unfinishedRuns()) {
-      if (adopted.contains(r.id()) || cli.locks().isExecuting(r.id())) {
+      dev.orchestrator.core.Orchestrator own = firing;
+      if (adopted.contains(r.id()) || cli.locks().isExecuting(r.id())
+          || (own != null && own.run(r.project(), r.id()).isPresent())) {
         continue;
       }
       Execution.Executing ex = Execution.adopt(cli, r);

@@ -80,6 +80,7 @@ public final class Scheduling implements AutoCloseable {
   private final Duration refreshInterval;
   private final Duration retryDelay;
   private final List<EventListener> listeners;
+  private final boolean firing;
 
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. The work due at each active schedule's next fire. */
@@ -100,6 +101,7 @@ public final class Scheduling implements AutoCloseable {
     this.refreshInterval = b.refreshInterval;
     this.retryDelay = b.retryDelay;
     this.listeners = List.copyOf(b.listeners);
+    this.firing = b.firing;
   }
 
   /** Starts configuring a scheduling service. */
@@ -332,6 +334,9 @@ public final class Scheduling implements AutoCloseable {
   // ------------------------------------------------------------------ firing
 
   private void start() {
+    if (!firing) {
+      return;
+    }
     synchronized (lock) {
       for (StoredSchedule s : store.list()) {
         process(s.id());
@@ -358,6 +363,9 @@ public final class Scheduling implements AutoCloseable {
 
   /** Handles every due fire of a schedule, then arms its next fire. Holds {@link #lock}. */
   private void process(String id) {
+    if (!firing) {
+      return; // a service that only manages schedules leaves firing them to another
+    }
     if (closed) {
       return;
     }
@@ -588,6 +596,7 @@ public final class Scheduling implements AutoCloseable {
     private Duration refreshInterval = Duration.ofSeconds(30);
     private Duration retryDelay = Duration.ofMinutes(1);
     private final List<EventListener> listeners = new ArrayList<>();
+    private boolean firing = true;
 
     Builder() {}
 
@@ -653,6 +662,15 @@ public final class Scheduling implements AutoCloseable {
         throw new IllegalArgumentException("retryDelay must be positive (was " + delay + ")");
       }
       this.retryDelay = delay;
+      return this;
+    }
+
+    /**
+     * Whether this service fires schedules; true by default. A service that does not only adds, lists, pauses,
+     * resumes and removes them (a command line does this while a long-running worker fires).
+     */
+    public Builder firing(boolean firing) {
+      this.firing = firing;
       return this;
     }
 

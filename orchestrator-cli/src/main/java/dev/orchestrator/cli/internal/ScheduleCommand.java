@@ -1,0 +1,189 @@
+package dev.orchestrator.cli.internal;
+
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.core.schedule.Scheduling;
+import dev.orchestrator.schedule.MisfirePolicy;
+import dev.orchestrator.schedule.Schedule;
+import dev.orchestrator.schedule.ScheduleStatus;
+import dev.orchestrator.schedule.Trigger;
+import dev.orchestrator.spi.store.ScheduleStore;
+import dev.orchestrator.templates.Template;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code schedule add | list | pause | resume | remove}: manages the schedules kept in the store. Firing them is the
+ * job of a long-running {@code orchestrator worker}; these commands never fire anything.
+ */
+@Command(name = "schedule", mixinStandardHelpOptions = true)
+final class ScheduleCommand extends CliCommand {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.@Nullable CommandSpec spec;
+
+  ScheduleCommand(Cli cli) {
+    super(cli);
+  }
+
+  @Override
+  public Integer call() {
+    throw new picocli.CommandLine.ParameterException(java.util.Objects.requireNonNull(spec).commandLine(),
+        Messages.get("subcommand.missing", "add, list, pause, resume, remove"));
+  }
+
+  /** A service that manages schedules without firing them. */
+  private Scheduling manager() {
+    if (!(cli.store() instanceof ScheduleStore store)) {
+      throw CliException.of(ExitCodes.USAGE, "schedule.noStore", Stores.describe(cli.storeLocation()));
+    }
+    Scheduler never = (work, delay) -> () -> { };
+    return Scheduling.builder().orchestrator(cli.observer()).store(store).clock(Clock.systemUTC())
+        .scheduler(never).firing(false).refreshInterval(Duration.ZERO).build();
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true)
+  int add(@Parameters(index = "0", paramLabel = "<id>", descriptionKey = "arg.scheduleId") String id,
+      @Parameters(index = "1", paramLabel = "<template | workflow.json>", descriptionKey = "arg.source") String source,
+      @Option(names = "--cron", paramLabel = "<expression>", descriptionKey = "opt.cron") @Nullable String cron,
+      @Option(names = "--once", paramLabel = "<cron>", descriptionKey = "opt.cronOnce") @Nullable String once,
+      @Option(names = "--at", paramLabel = "<instant>", descriptionKey = "opt.at") @Nullable String at,
+      @Option(names = "--zone", paramLabel = "<zone>", descriptionKey = "opt.zone") @Nullable String zone,
+      @Option(names = "--misfire", paramLabel = "<policy>", defaultValue = "once", descriptionKey = "opt.misfire")
+      String misfire,
+      @Option(names = {"-P", "--param"}, paramLabel = "<key=value>", descriptionKey = "opt.param")
+      @Nullable Map<String, String> params) {
+    Map<String, String> values = params == null ? Map.of() : params;
+    int given = (cron == null ? 0 : 1) + (once == null ? 0 : 1) + (at == null ? 0 : 1);
+    if (given != 1) {
+      throw CliException.of(ExitCodes.USAGE, "schedule.oneTrigger");
+    }
+    Trigger trigger;
+    try {
+      trigger = cron != null ? Trigger.cron(cron) : once != null ? Trigger.cron(once, false)
+          : Trigger.at(Instant.parse(at));
+    } catch (RuntimeException e) {
+      throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badTrigger", e.getMessage());
+    }
+    Template t = Workflows.template(cli, source);
+    Schedule.Builder b = Schedule.builder().id(id).project(cli.project()).workflow(Workflows.instantiate(t, values))
+        .params(values).trigger(trigger).misfire(misfire(misfire));
+    if (zone != null) {
+      try {
+        b.zone(ZoneId.of(zone));
+      } catch (RuntimeException e) {
+        throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badZone", zone);
+      }
+    }
+    try (Scheduling s = manager()) {
+      Schedule added = s.add(b.build());
+      ScheduleStatus status = s.list(cli.project()).stream().filter(x -> x.schedule().id().equals(added.id()))
+          .findFirst().orElseThrow();
+      if (cli.json()) {
+        cli.printJson(row(status));
+      } else {
+        cli.say("schedule.added", added.id(), describe(added.trigger()), added.zone(), status.nextFire());
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw CliException.wrap(e, ExitCodes.REFUSED, "schedule.refused", e.getMessage());
+    }
+    return ExitCodes.OK;
+  }
+
+  private static MisfirePolicy misfire(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.equals("skip")) {
+      return MisfirePolicy.skip();
+    }
+    if (t.equals("once")) {
+      return MisfirePolicy.runOnce();
+    }
+    if (t.startsWith("all:")) {
+      return MisfirePolicy.runAll(Durations.parse("--misfire", t.substring(4)));
+    }
+    throw CliException.of(ExitCodes.USAGE, "schedule.badMisfire", text);
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true)
+  int list() {
+    try (Scheduling s = manager()) {
+      List<ScheduleStatus> all = s.list(cli.project());
+      if (cli.json()) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        all.forEach(x -> rows.add(row(x)));
+        cli.printJson(rows);
+        return ExitCodes.OK;
+      }
+      if (all.isEmpty()) {
+        cli.say("schedule.none", cli.project());
+        return ExitCodes.OK;
+      }
+      cli.out().println(String.format("%-20s %-24s %-28s %-8s %s", "SCHEDULE", "WORKFLOW", "TRIGGER", "STATE",
+          "NEXT FIRE"));
+      for (ScheduleStatus x : all) {
+        cli.out().println(String.format("%-20s %-24s %-28s %-8s %s", x.schedule().id(), x.schedule().workflow().name(),
+            describe(x.schedule().trigger()) + " " + x.schedule().zone(), x.schedule().paused() ? "paused" : "active",
+            x.nextFire() == null ? "-" : x.nextFire()));
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  /** {@code cron "0 9 * * *"}, {@code cron "0 9 * * *" once}, {@code at 2026-12-01T09:00:00Z}. */
+  static String describe(Trigger t) {
+    if (t instanceof Trigger.Cron c) {
+      return "cron \"" + c.expression() + "\"" + (c.repeat() ? "" : " once");
+    }
+    return "at " + ((Trigger.Once) t).at();
+  }
+
+  private static Map<String, Object> row(ScheduleStatus x) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", x.schedule().id());
+    m.put("project", x.schedule().project());
+    m.put("workflow", x.schedule().workflow().name());
+    m.put("trigger", describe(x.schedule().trigger()));
+    m.put("zone", String.valueOf(x.schedule().zone()));
+    m.put("paused", x.schedule().paused());
+    m.put("nextFire", x.nextFire() == null ? null : x.nextFire().toString());
+    m.put("lastFire", x.lastFire() == null ? null : x.lastFire().fireTime().toString());
+    return m;
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true)
+  int pause(@Parameters(paramLabel = "<id>", descriptionKey = "arg.scheduleId") String id) {
+    return change(id, "schedule.paused", s -> s.pause(id));
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true)
+  int resume(@Parameters(paramLabel = "<id>", descriptionKey = "arg.scheduleId") String id) {
+    return change(id, "schedule.resumed", s -> s.resume(id));
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true)
+  int remove(@Parameters(paramLabel = "<id>", descriptionKey = "arg.scheduleId") String id) {
+    return change(id, "schedule.removed", s -> {
+      if (!s.remove(id)) {
+        throw new IllegalArgumentException("there is no schedule '" + id + "'");
+      }
+    });
+  }
+
+  private int change(String id, String done, java.util.function.Consumer<Scheduling> action) {
+    try (Scheduling s = manager()) {
+      action.accept(s);
+    } catch (IllegalArgumentException e) {
+      throw CliException.wrap(e, ExitCodes.NOT_FOUND, "schedule.notFound", id, e.getMessage());
+    }
+    cli.say(done, id);
+    return ExitCodes.OK;
+  }
+}
