@@ -329,6 +329,34 @@ class CommandsTest {
   }
 
   @Test
+  void theTasksScheduleAndRepeatGiveTheTriggerWhenNoOptionDoes() throws IOException {
+    Path daily = workflow("daily.json", """
+        {"name": "Daily report", "tasks": [
+          {"id": 10, "title": "Daily report generation", "schedule": "0 9 * * *", "repeat": true},
+          {"id": 11, "title": "Send it", "depends_on": [10]}]}""");
+    CliHarness.Result add = cli.run("schedule", "add", "daily", daily.toString(), "--zone", "Europe/Paris", "--json");
+    assertThat(add.code()).as(add.toString()).isZero();
+    assertThat(add.out()).contains("\"trigger\" : \"cron \\\"0 9 * * *\\\"\"", "\"workflow\" : \"Daily report\"");
+
+    Path once = workflow("once.json", """
+        {"name": "Backup", "tasks": [{"id": 1, "schedule": "@weekly"}]}""");
+    CliHarness.Result one = cli.run("schedule", "add", "backup", once.toString());
+    assertThat(one.code()).as(one.toString()).isZero();
+    assertThat(one.out()).contains("cron \"0 0 * * 0\" once");
+
+    Path disagree = workflow("two.json", """
+        {"name": "Two", "tasks": [{"id": 1, "schedule": "0 9 * * *"}, {"id": 2, "schedule": "0 10 * * *"}]}""");
+    CliHarness.Result two = cli.run("schedule", "add", "two", disagree.toString());
+    assertThat(two.code()).isEqualTo(2);
+    assertThat(two.err()).contains("different schedules", "0 9 * * *", "0 10 * * *", "--cron");
+    CliHarness.Result none = cli.run("schedule", "add", "none", "blog_post_pipeline", "--param", "topic=x",
+        "--param", "seo_keywords=y");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("has no task with a \"schedule\"");
+    assertThat(cli.run("schedule", "list").out()).contains("daily", "backup").doesNotContain("two ", "none ");
+  }
+
+  @Test
   void runClusterQueuesTheRunForWorkersWhichFinishIt() throws Exception {
     CliHarness.Result r = cli.run("run", "--cluster", "blog_post_pipeline", "--param", "topic=tides",
         "--param", "seo_keywords=sea,moon", "--json");

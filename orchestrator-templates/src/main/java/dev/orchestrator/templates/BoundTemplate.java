@@ -1,5 +1,6 @@
 package dev.orchestrator.templates;
 
+import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.workflow.Workflow;
 import java.util.Map;
 import java.util.Objects;
@@ -14,19 +15,23 @@ import java.util.Objects;
  *     so the engine fills them at submit in one pass with upstream outputs (a value is never expanded again)
  * @param values the text each parameter was written as, defaults included, in declaration order
  * @param reviews each reviewed task's review, its instructions filled
- * @param schedules each scheduled task's cron expression
+ * @param schedules each scheduled task's cron expression, as written
+ * @param triggers each scheduled task's {@code schedule} and {@code repeat} as a trigger, ready for a
+ *     {@link dev.orchestrator.schedule.Schedule} of this workflow
  */
 public record BoundTemplate(
     Template template,
     Workflow workflow,
     Map<String, String> values,
     Map<String, TaskReview> reviews,
-    Map<String, String> schedules) {
+    Map<String, String> schedules,
+    Map<String, Trigger> triggers) {
   public BoundTemplate {
     Objects.requireNonNull(template, "template");
     Objects.requireNonNull(workflow, "workflow");
     values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
     reviews = Map.copyOf(reviews);
     schedules = Map.copyOf(schedules);
+    triggers = Map.copyOf(triggers);
   }
 }

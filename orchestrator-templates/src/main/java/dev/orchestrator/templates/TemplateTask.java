@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param maxOutputTokens the most output tokens to ask for, or null
  * @param expectedOutput what the output should look like (text placeholders are filled), or null
  * @param question a question put to a human before the task runs, whose answer fills {@code {{input}}}, or null
- * @param schedule a cron expression (5 or 6 fields, or {@code @daily} and the like) for recurring runs, or null
+ * @param schedule a cron expression (5 or 6 fields, or {@code @daily} and the like) for scheduled runs, or null
+ * @param repeat with a schedule, whether it fires at every time of the expression ({@code "repeat": true}) or only
+ *     at the next one (false, the default)
  */
 public record TemplateTask(
     String id,
@@ -43,7 +45,8 @@ public record TemplateTask(
     @Nullable Integer maxOutputTokens,
     @Nullable ExpectedOutput expectedOutput,
     @Nullable String question,
-    @Nullable String schedule) {
+    @Nullable String schedule,
+    boolean repeat) {
 
   public TemplateTask {
     Objects.requireNonNull(id, "id");

@@ -7,6 +7,7 @@ import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.testkit.FakeProvider;
 import dev.orchestrator.workflow.ExpectedOutput;
 import dev.orchestrator.workflow.PromptTemplate;
@@ -182,6 +183,23 @@ class TemplateFormatTest {
       assertThat(loadFails(template("", "{\"id\": 1, \"schedule\": \"every day\"}")).getMessage())
           .contains("schedule must be a cron expression");
       Template.parse(template("", "{\"id\": 1, \"schedule\": \"@daily\"}"));
+      assertThat(loadFails(template("", "{\"id\": 1, \"repeat\": true}")).getMessage())
+          .contains("task '1': repeat is true but there is no schedule");
+      assertThat(loadFails(template("", "{\"id\": 1, \"schedule\": \"0 9 * * *\", \"repeat\": \"yes\"}"))
+          .getMessage()).contains("repeat");
+    }
+
+    @Test
+    void scheduleAndRepeatBecomeTriggers() {
+      BoundTemplate b = Template.parse(template("", "{\"id\": \"report\", \"schedule\": \"0 9 * * *\","
+          + " \"repeat\": true}, {\"id\": \"backup\", \"schedule\": \"@weekly\"}, {\"id\": \"plain\"}"))
+          .bind(Map.of());
+      assertThat(b.template().task("report").repeat()).isTrue();
+      assertThat(b.template().task("backup").repeat()).isFalse();
+      assertThat(b.triggers()).containsOnlyKeys("report", "backup")
+          .containsEntry("report", Trigger.cron("0 9 * * *", true))
+          .containsEntry("backup", Trigger.cron("0 0 * * 0", false));
+      assertThat(b.schedules()).containsEntry("backup", "@weekly");
     }
   }
 

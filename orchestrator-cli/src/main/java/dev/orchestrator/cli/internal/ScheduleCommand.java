@@ -7,6 +7,7 @@ import dev.orchestrator.schedule.Schedule;
 import dev.orchestrator.schedule.ScheduleStatus;
 import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.spi.store.ScheduleStore;
+import dev.orchestrator.templates.BoundTemplate;
 import dev.orchestrator.templates.Template;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,18 +64,13 @@ final class ScheduleCommand extends CliCommand {
       @Nullable Map<String, String> params) {
     Map<String, String> values = params == null ? Map.of() : params;
     int given = (cron == null ? 0 : 1) + (once == null ? 0 : 1) + (at == null ? 0 : 1);
-    if (given != 1) {
+    if (given > 1) {
       throw CliException.of(ExitCodes.USAGE, "schedule.oneTrigger");
     }
-    Trigger trigger;
-    try {
-      trigger = cron != null ? Trigger.cron(cron) : once != null ? Trigger.cron(once, false)
-          : Trigger.at(Instant.parse(at));
-    } catch (RuntimeException e) {
-      throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badTrigger", e.getMessage());
-    }
     Template t = Workflows.template(cli, source);
-    Schedule.Builder b = Schedule.builder().id(id).project(cli.project()).workflow(Workflows.instantiate(t, values))
+    BoundTemplate bound = Workflows.bind(t, values);
+    Trigger trigger = given == 0 ? fromTasks(t, bound) : fromOptions(cron, once, at);
+    Schedule.Builder b = Schedule.builder().id(id).project(cli.project()).workflow(bound.workflow())
         .params(values).trigger(trigger).misfire(misfire(misfire));
     if (zone != null) {
       try {
@@ -96,6 +92,32 @@ final class ScheduleCommand extends CliCommand {
       throw CliException.wrap(e, ExitCodes.REFUSED, "schedule.refused", e.getMessage());
     }
     return ExitCodes.OK;
+  }
+
+  /** The trigger of whichever of {@code --cron}, {@code --once} and {@code --at} was given. */
+  private static Trigger fromOptions(@Nullable String cron, @Nullable String once, @Nullable String at) {
+    try {
+      return cron != null ? Trigger.cron(cron) : once != null ? Trigger.cron(once, false)
+          : Trigger.at(Instant.parse(java.util.Objects.requireNonNull(at, "at")));
+    } catch (RuntimeException e) {
+      throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badTrigger", e.getMessage());
+    }
+  }
+
+  /**
+   * The trigger the template's tasks ask for with the roadmap's {@code "schedule"} and {@code "repeat"}, when no
+   * option gives one. A schedule runs the whole workflow, so the tasks that carry one must agree.
+   */
+  private static Trigger fromTasks(Template t, BoundTemplate bound) {
+    java.util.Set<Trigger> distinct = new java.util.HashSet<>(bound.triggers().values());
+    if (distinct.isEmpty()) {
+      throw CliException.of(ExitCodes.USAGE, "schedule.noTrigger", t.id());
+    }
+    if (distinct.size() > 1) {
+      throw CliException.of(ExitCodes.USAGE, "schedule.tasksDisagree", t.id(),
+          new java.util.TreeMap<>(bound.schedules()));
+    }
+    return distinct.iterator().next();
   }
 
   private static MisfirePolicy misfire(String text) {

@@ -1,5 +1,6 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.templates.BoundTemplate;
 import dev.orchestrator.templates.InvalidParameterException;
 import dev.orchestrator.templates.InvalidTemplateException;
 import dev.orchestrator.templates.Template;
@@ -42,8 +43,12 @@ final class Workflows {
 
   /** The workflow with the parameter values; a wrong or missing value names the parameter. */
   static Workflow instantiate(Template t, Map<String, String> params) {
+    return bind(t, params).workflow();
+  }
+
+  static BoundTemplate bind(Template t, Map<String, String> params) {
     try {
-      return t.instantiate(params);
+      return t.bind(params);
     } catch (InvalidParameterException | InvalidWorkflowException e) {
       throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", t.id(), e.getMessage());
     }

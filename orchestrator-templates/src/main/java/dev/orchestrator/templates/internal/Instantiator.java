@@ -1,5 +1,6 @@
 package dev.orchestrator.templates.internal;
 
+import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.templates.BoundTemplate;
 import dev.orchestrator.templates.InvalidParameterException;
 import dev.orchestrator.templates.TaskReview;
@@ -106,6 +107,7 @@ public final class Instantiator {
     Workflow workflow = workflow(template.name(), template.description(), template.tasks(), written);
     Map<String, TaskReview> reviews = new HashMap<>();
     Map<String, String> schedules = new HashMap<>();
+    Map<String, Trigger> triggers = new HashMap<>();
     for (TemplateTask t : template.tasks()) {
       TaskReview r = t.review();
       if (r != null) {
@@ -114,9 +116,10 @@ public final class Instantiator {
       }
       if (t.schedule() != null) {
         schedules.put(t.id(), t.schedule());
+        triggers.put(t.id(), TemplateChecks.trigger(t.schedule(), t.repeat()));
       }
     }
-    return new BoundTemplate(template, workflow, written, reviews, schedules);
+    return new BoundTemplate(template, workflow, written, reviews, schedules, triggers);
   }
 
   private static void blank(String where, String field, String text, UnaryOperator<String> fill,

@@ -1,5 +1,6 @@
 package dev.orchestrator.templates.internal;
 
+import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.templates.Template;
 import dev.orchestrator.templates.TemplateParameter;
 import dev.orchestrator.templates.TemplateTask;
@@ -150,6 +151,10 @@ public final class TemplateChecks {
       problems.add(where + ": schedule must be a cron expression of 5 or 6 fields such as \"0 9 * * MON\" or one of "
           + new java.util.TreeSet<>(CRON_MACROS) + " (was '" + t.schedule() + "')");
     }
+    if (t.repeat() && t.schedule() == null) {
+      problems.add(where + ": repeat is true but there is no schedule: add \"schedule\": \"0 9 * * *\" or remove"
+          + " \"repeat\"");
+    }
   }
 
   private static void provider(String where, String field, String p, List<String> problems) {
@@ -165,6 +170,23 @@ public final class TemplateChecks {
       problems.add(where + ": " + field + " must not be blank: leave it out or fill it in");
     }
     text(where, field, value, declared, false, problems);
+  }
+
+  /**
+   * The trigger of a task's {@code schedule} and {@code repeat}, a macro such as {@code @daily} written as the
+   * 5-field expression it stands for. The schedule must have passed the checks.
+   */
+  public static Trigger trigger(String schedule, boolean repeat) {
+    String t = schedule.trim().toLowerCase(java.util.Locale.ROOT);
+    String expression = switch (t) {
+      case "@yearly", "@annually" -> "0 0 1 1 *";
+      case "@monthly" -> "0 0 1 * *";
+      case "@weekly" -> "0 0 * * 0";
+      case "@daily", "@midnight" -> "0 0 * * *";
+      case "@hourly" -> "0 * * * *";
+      default -> schedule.trim();
+    };
+    return Trigger.cron(expression, repeat);
   }
 
   static boolean isCron(String s) {

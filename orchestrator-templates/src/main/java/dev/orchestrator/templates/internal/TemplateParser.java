@@ -30,7 +30,7 @@ public final class TemplateParser {
       "author", "parameters", "tasks");
   static final Set<String> TASK = Set.of("id", "title", "assigned_to", "depends_on", "instructions", "system",
       "priority", "task_type", "review", "max_cost", "timeout", "max_output_tokens", "expected_output", "question",
-      "schedule");
+      "schedule", "repeat");
   static final Set<String> PARAMETER = Set.of("type", "required", "default", "description", "min", "max", "pattern",
       "allowed_values", "example");
   static final Set<String> REVIEW = Set.of("by", "instructions");
@@ -249,7 +249,8 @@ public final class TemplateParser {
           f.integer(t, "max_output_tokens", 1, 10_000_000),
           expectedOutput(t.get("expected_output"), f),
           f.text(t, "question"),
-          f.text(t, "schedule"));
+          f.text(t, "schedule"),
+          Boolean.TRUE.equals(f.bool(t, "repeat")));
       out.add(task);
     }
     return out;
