@@ -19,7 +19,10 @@ public record ScheduleFire(String scheduleId, Instant fireTime, Outcome outcome,
     Instant recordedAt, String detail) {
   /** What became of a fire. */
   public enum Outcome {
-    /** A service claimed it and is starting its run (or stopped before it could: the fire is then lost). */
+    /**
+     * A service claimed it and is starting its run. A service that stopped before it could leaves the fire lost; a
+     * claim older than five minutes is then recorded {@link #FAILED}.
+     */
     CLAIMED,
     /** It started a run. */
     STARTED,

@@ -246,6 +246,31 @@ class SchedulingTest {
   }
 
   @Test
+  void aFireClaimedByAProcessThatStoppedIsReportedLostOnce() {
+    Scheduling scheduling = service();
+    scheduling.add(schedule("hourly", Trigger.cron("0 * * * *")).build());
+    Instant first = Instant.parse("2026-01-05T01:00:00Z");
+    // Another process claimed the 01:00 fire and stopped before it submitted the run.
+    assertThat(scheduleStore.claimFire("hourly", first, first)).isTrue();
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(runs()).isEmpty();
+    assertThat(events.events(ScheduleMisfiredEvent.class)).isEmpty(); // a fresh claim may still be starting its run
+
+    scheduler.advance(Duration.ofHours(1));
+    List<ScheduleFire> fires = scheduling.fires("hourly");
+    assertThat(fires).extracting(ScheduleFire::outcome)
+        .containsExactly(ScheduleFire.Outcome.FAILED, ScheduleFire.Outcome.STARTED);
+    assertThat(fires.get(0).detail()).contains("lost", "stopped before it started the run");
+    assertThat(runs()).hasSize(1); // the lost fire is reported, not run late behind its claimer's back
+    ScheduleMisfiredEvent lost = events.events(ScheduleMisfiredEvent.class).get(0);
+    assertThat(lost.fireTime()).isEqualTo(first);
+    assertThat(lost.reason()).contains("lost");
+
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(events.events(ScheduleMisfiredEvent.class)).hasSize(1);
+  }
+
+  @Test
   void rejectsBadSchedulesWithTheFix() {
     Scheduling scheduling = service();
     scheduling.add(schedule("daily", Trigger.cron("0 9 * * *")).build());

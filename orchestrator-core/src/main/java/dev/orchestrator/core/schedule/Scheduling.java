@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * default) after its time was missed, and the schedule's {@link MisfirePolicy} decides whether it runs; each one that
  * does not is recorded as skipped with a {@link ScheduleMisfiredEvent}.
  *
+ * <p>Lost fires: a process that stops between claiming a fire and submitting its run leaves the fire claimed and
+ * its run never starts. The next time a service handles that schedule, a claim older than five minutes without a
+ * run is recorded as failed, with a {@link ScheduleMisfiredEvent} saying so; it is not run again, since the
+ * claiming process may still be alive.
+ *
  * <p>Several services: a service sees schedules added, paused, resumed or removed by another service sharing its
  * store when their work comes due (it rereads the schedule first) and at each refresh (every 30 seconds by
  * default).
@@ -71,6 +76,8 @@ public final class Scheduling implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
   /** Missed fires enumerated at most per schedule in one catch-up; older ones are recorded without events. */
   static final int MAX_MISSED = 10_000;
+  /** How long a claimed fire may wait for its run before it is reported lost. */
+  static final Duration LOST_AFTER = Duration.ofMinutes(5);
 
   private final Orchestrator orchestrator;
   private final ScheduleStore store;
@@ -381,6 +388,7 @@ public final class Scheduling implements AutoCloseable {
       }
       s = found.get();
       Instant now = clock.instant();
+      reportLost(s, now);
       FireTimes times = times(s);
       Instant from = store.lastFire(id).map(ScheduleFire::fireTime).orElse(s.createdAt());
       if (from.isBefore(s.createdAt())) {
@@ -469,6 +477,22 @@ public final class Scheduling implements AutoCloseable {
     log.info("Schedule fired (schedule={}, project={}, fireTime={}, run={}, late={})", s.id(), s.project(), fireTime,
         run.id(), Duration.between(fireTime, at));
     emit(new ScheduleFiredEvent(s.project(), run.id(), at, s.id(), fireTime, s.workflow()));
+  }
+
+  /** Records as failed each fire claimed long ago whose run never started: its claiming process stopped. */
+  private void reportLost(StoredSchedule s, Instant now) {
+    for (ScheduleFire f : store.fires(s.id())) {
+      if (f.outcome() != ScheduleFire.Outcome.CLAIMED
+          || Duration.between(f.recordedAt(), now).compareTo(LOST_AFTER) <= 0) {
+        continue;
+      }
+      String reason = "lost: the process that claimed it at " + f.recordedAt() + " stopped before it started the run";
+      store.completeFire(ScheduleFire.notRun(s.id(), f.fireTime(), ScheduleFire.Outcome.FAILED, now, reason));
+      log.warn("Scheduled fire lost (schedule={}, project={}, fireTime={}, claimedAt={})", s.id(), s.project(),
+          f.fireTime(), f.recordedAt());
+      emit(new ScheduleMisfiredEvent(s.project(), now, s.id(), f.fireTime(), s.workflow(), s.misfire().kind(),
+          reason));
+    }
   }
 
   private void failed(StoredSchedule s, Instant fireTime, RuntimeException e) {
