@@ -354,6 +354,10 @@ class CommandsTest {
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("has no task with a \"schedule\"");
     assertThat(cli.run("schedule", "list").out()).contains("daily", "backup").doesNotContain("two ", "none ");
+
+    CliHarness.Result now = cli.run("run", once.toString());
+    assertThat(now.code()).as(now.toString()).isZero();
+    assertThat(now.err()).contains("task(s) [1] carry a \"schedule\"", "orchestrator schedule add <id> ");
   }
 
   @Test

@@ -45,6 +45,7 @@ final class RunCommand extends CliCommand {
     }
     Template t = Workflows.template(cli, source);
     Workflow workflow = Workflows.instantiate(t, params);
+    noteSchedules(cli, t, source);
     String runId = dev.orchestrator.core.Worker.submit(store, java.time.Clock.systemUTC(), cli.project(), workflow,
         params);
     if (cli.json()) {
@@ -75,12 +76,26 @@ final class RunCommand extends CliCommand {
     }
     Template t = Workflows.template(cli, source);
     Workflow workflow = Workflows.instantiate(t, params);
+    noteSchedules(cli, t, source);
     if (detach) {
       cli.config(); // a broken configuration is reported here, not in the background
       Detach.Started s = Detach.start(cli);
       return reportDetached(cli, s);
     }
     return Execution.follow(cli, Execution.submit(cli, workflow, params, t.id()));
+  }
+
+  /**
+   * Says on standard error that {@code run} starts now a workflow whose tasks carry a {@code "schedule"}, and how to
+   * schedule it instead; standard output stays as it was (for {@code --json}).
+   */
+  private static void noteSchedules(Cli cli, Template t, String source) {
+    java.util.List<String> scheduled = t.tasks().stream().filter(x -> x.schedule() != null)
+        .map(dev.orchestrator.templates.TemplateTask::id).toList();
+    if (!scheduled.isEmpty()) {
+      cli.err().println(Messages.get("run.hasSchedule", scheduled, source));
+      cli.err().flush();
+    }
   }
 
   /** What the foreground half of {@code --detach} prints. */
