@@ -444,22 +444,8 @@ public final class InMemoryStore implements ClaimStore {
   @Override
   public boolean finish(Claim claim, TaskRecord record, @Nullable Instant retryAt, List<Account> accounts,
       BigDecimal reserved, BigDecimal actual) {
+    claim.checkFinish(record, retryAt);
     TaskState to = record.state();
-    if (to != TaskState.SUCCEEDED && to != TaskState.FAILED && to != TaskState.CANCELLED
-        && to != TaskState.RETRY_WAIT && to != TaskState.AWAITING_INPUT) {
-      throw new IllegalArgumentException("a claim finishes as SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT or "
-          + "AWAITING_INPUT (was " + to + " for task '" + record.taskId() + "')");
-    }
-    if (to == TaskState.RETRY_WAIT && retryAt == null) {
-      throw new IllegalArgumentException("a task in RETRY_WAIT needs retryAt (was null for task '" + record.taskId()
-          + "'): pass when it may run again");
-    }
-    if (!record.project().equals(claim.project()) || !record.runId().equals(claim.runId())
-        || !record.taskId().equals(claim.taskId())) {
-      throw new IllegalArgumentException("record of " + record.project() + "/" + record.runId() + "/"
-          + record.taskId() + " does not belong to the claim on " + claim.project() + "/" + claim.runId() + "/"
-          + claim.taskId());
-    }
     synchronized (claimLock) {
       RunData d = runOrNull(claim.project(), claim.runId());
       Integer idx = d == null ? null : d.index().get(claim.taskId());

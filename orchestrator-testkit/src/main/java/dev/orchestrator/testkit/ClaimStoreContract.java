@@ -26,11 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -209,7 +204,7 @@ public abstract class ClaimStoreContract {
       run("r", Priority.MEDIUM, ids);
       int threads = 6;
       ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
-      together(threads, w -> {
+      Together.run(threads, w -> {
         while (true) {
           List<Claim> got = s().claim("w" + w, 7, LONG_LEASE, NO_BOOST);
           if (got.isEmpty()) {
@@ -373,7 +368,7 @@ public abstract class ClaimStoreContract {
       BigDecimal one = new BigDecimal("1.00");
       AtomicInteger granted = new AtomicInteger();
       ConcurrentLinkedQueue<BudgetScope> refusals = new ConcurrentLinkedQueue<>();
-      together(8, w -> {
+      Together.run(8, w -> {
         for (int i = 0; i < 5; i++) {
           BudgetScope refused = s().reserve(accounts, one, null);
           if (refused == null) {
@@ -394,7 +389,7 @@ public abstract class ClaimStoreContract {
       List<Claim> claims = Collections.synchronizedList(new ArrayList<>(claim(10)));
       assertThat(claims).hasSize(10);
       BigDecimal cost = new BigDecimal("0.75");
-      together(5, w -> {
+      Together.run(5, w -> {
         for (int i = w; i < 10; i += 5) {
           Claim c = claims.get(i);
           assertThat(s().finish(c, ended(c, TaskState.SUCCEEDED), null, accounts, one, cost)).isTrue();
@@ -429,36 +424,5 @@ public abstract class ClaimStoreContract {
           .isEqualTo(BudgetScope.task("r", "a"));
       assertThat(s().spent(task)).isZero();
     }
-  }
-
-  // ------------------------------------------------------------------ threads
-
-  /** Runs {@code body} on {@code threads} threads started together; rethrows the first failure. */
-  protected static void together(int threads, ThrowingIntConsumer body) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int w = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          body.accept(w);
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** A body that may throw. */
-  @FunctionalInterface
-  protected interface ThrowingIntConsumer {
-    void accept(int value) throws Exception;
   }
 }

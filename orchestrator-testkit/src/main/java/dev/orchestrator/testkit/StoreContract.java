@@ -37,11 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -562,7 +557,7 @@ public abstract class StoreContract {
       }
       store.createRun(runningRun("alpha", "run-1", at(0)), "{}", tasks);
 
-      runTogether(THREADS, t -> {
+      Together.run(THREADS, t -> {
         for (int i = 0; i < perThread; i++) {
           String id = "t" + t + "-" + i;
           TaskRecord task = newTask("alpha", "run-1", id).moveTo(TaskState.READY, at(1));
@@ -592,7 +587,7 @@ public abstract class StoreContract {
 
     @Test
     void runsCreatedAtOnceInANewProjectAreAllKept() throws Exception {
-      runTogether(THREADS, t -> {
+      Together.run(THREADS, t -> {
         for (int i = 0; i < 3; i++) {
           String runId = "run-" + t + "-" + i;
           store.createRun(runningRun("together", runId, at(t)), "{}", List.of(newTask("together", runId, "x")));
@@ -605,7 +600,7 @@ public abstract class StoreContract {
 
     @Test
     void budgetsSavedAtOnceAreAllKept() throws Exception {
-      runTogether(THREADS, t -> {
+      Together.run(THREADS, t -> {
         for (int i = 0; i < 5; i++) {
           store.saveBudget(Budget.of(BudgetScope.provider("p" + t), Money.usd(i + ".5")));
           store.saveBudget(Budget.of(BudgetScope.global(), Money.usd("7")));
@@ -614,28 +609,6 @@ public abstract class StoreContract {
       assertThat(store.budgets()).hasSize(THREADS + 1)
           .contains(Budget.of(BudgetScope.global(), Money.usd("7")))
           .allSatisfy(b -> assertThat(b.limit().amount()).isIn(new BigDecimal("7"), new BigDecimal("4.5")));
-    }
-
-    private void runTogether(int threads, ThrowingIntConsumer body) throws Exception {
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int n = t;
-          futures.add(pool.submit(() -> {
-            start.await();
-            body.accept(n);
-            return null;
-          }));
-        }
-        start.countDown();
-        for (Future<?> f : futures) {
-          f.get(60, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
     }
   }
 
@@ -838,10 +811,5 @@ public abstract class StoreContract {
     }
     throw new AssertionError("StoreContract cannot make a sample " + type.getName() + " for " + owner.getSimpleName()
         + "." + name + ": add a case for it to StoreContract.sampleValue");
-  }
-
-  @FunctionalInterface
-  private interface ThrowingIntConsumer {
-    void accept(int value) throws Exception;
   }
 }

@@ -126,18 +126,7 @@ public final class Scheduling implements AutoCloseable {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0 (was " + count + ")");
     }
-    FireTimes times = FireTimes.of(trigger, zone, after);
-    List<Instant> out = new ArrayList<>(count);
-    Instant cursor = after;
-    while (out.size() < count) {
-      Optional<Instant> next = times.next(cursor);
-      if (next.isEmpty()) {
-        break;
-      }
-      cursor = next.get();
-      out.add(cursor);
-    }
-    return out;
+    return FireTimes.of(trigger, zone, after).next(after, count);
   }
 
   // ------------------------------------------------------------------ managing schedules
@@ -224,18 +213,7 @@ public final class Scheduling implements AutoCloseable {
     if (last.isPresent() && last.get().fireTime().isAfter(from)) {
       from = last.get().fireTime();
     }
-    FireTimes times = FireTimes.of(s.trigger(), s.zone(), s.createdAt());
-    List<Instant> out = new ArrayList<>();
-    Instant cursor = from;
-    while (out.size() < count) {
-      Optional<Instant> next = times.next(cursor);
-      if (next.isEmpty()) {
-        break;
-      }
-      cursor = next.get();
-      out.add(cursor);
-    }
-    return out;
+    return FireTimes.of(s.trigger(), s.zone(), s.createdAt()).next(from, count);
   }
 
   /** The fires of a schedule, oldest first: which fire time started which run, and which were skipped. */

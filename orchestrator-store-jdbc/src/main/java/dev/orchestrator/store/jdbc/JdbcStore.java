@@ -857,22 +857,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       BigDecimal reserved, BigDecimal actual) {
     Objects.requireNonNull(claim, "claim");
     Objects.requireNonNull(record, "record");
+    claim.checkFinish(record, retryAt);
     TaskState to = record.state();
-    if (to != TaskState.SUCCEEDED && to != TaskState.FAILED && to != TaskState.CANCELLED
-        && to != TaskState.RETRY_WAIT && to != TaskState.AWAITING_INPUT) {
-      throw new IllegalArgumentException("a claim finishes as SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT or "
-          + "AWAITING_INPUT (was " + to + " for task '" + record.taskId() + "')");
-    }
-    if (to == TaskState.RETRY_WAIT && retryAt == null) {
-      throw new IllegalArgumentException("a task in RETRY_WAIT needs retryAt (was null for task '" + record.taskId()
-          + "'): pass when it may run again");
-    }
-    if (!record.project().equals(claim.project()) || !record.runId().equals(claim.runId())
-        || !record.taskId().equals(claim.taskId())) {
-      throw new IllegalArgumentException("record of " + record.project() + "/" + record.runId() + "/"
-          + record.taskId() + " does not belong to the claim on " + claim.project() + "/" + claim.runId() + "/"
-          + claim.taskId());
-    }
     List<Account> sorted = new ArrayList<>(accounts);
     sorted.sort(ACCOUNT_ORDER);
     String p = claim.project();

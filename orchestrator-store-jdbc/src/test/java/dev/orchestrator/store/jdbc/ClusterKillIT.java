@@ -57,10 +57,7 @@ class ClusterKillIT {
 
   @BeforeAll
   static void requireAServerInCi() {
-    if (PostgresTestServer.URL.isBlank() && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(PostgresTestServer.MISSING + " (CI=true: the PostgreSQL tests must run in CI, so this fails instead of "
-          + "skipping)");
-    }
+    PostgresTestServer.requireInCi();
   }
 
   @AfterAll

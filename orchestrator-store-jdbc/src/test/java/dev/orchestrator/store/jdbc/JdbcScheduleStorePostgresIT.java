@@ -1,7 +1,6 @@
 package dev.orchestrator.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchestrator.core.Orchestrator;
@@ -45,10 +44,7 @@ class JdbcScheduleStorePostgresIT extends ScheduleStoreContract {
 
   @BeforeAll
   static void requireAServerInCi() {
-    if (PostgresTestServer.URL.isBlank() && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(PostgresTestServer.MISSING + " (CI=true: the PostgreSQL tests must run in CI, so this fails instead of "
-          + "skipping)");
-    }
+    PostgresTestServer.requireInCi();
   }
 
   @AfterAll

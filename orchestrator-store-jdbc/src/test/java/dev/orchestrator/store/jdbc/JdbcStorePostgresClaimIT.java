@@ -1,6 +1,5 @@
 package dev.orchestrator.store.jdbc;
 
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchestrator.spi.store.ClaimStore;
@@ -16,10 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 class JdbcStorePostgresClaimIT extends ClaimStoreContract {
   @BeforeAll
   static void requireAServerInCi() {
-    if (PostgresTestServer.URL.isBlank() && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(PostgresTestServer.MISSING + " (CI=true: the PostgreSQL tests must run in CI, so this fails instead of "
-          + "skipping)");
-    }
+    PostgresTestServer.requireInCi();
   }
 
   @AfterAll

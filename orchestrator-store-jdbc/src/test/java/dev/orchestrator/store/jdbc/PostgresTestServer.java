@@ -10,7 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The PostgreSQL server of the claim and cluster tests, named by {@code ORCHESTRATOR_TEST_POSTGRES_URL}, {@code _USER}
+ * The PostgreSQL server of every PostgreSQL test, named by {@code ORCHESTRATOR_TEST_POSTGRES_URL}, {@code _USER}
  * and {@code _PASSWORD}; each store gets a new schema with a random name, dropped by {@link #dropSchemas()}.
  */
 final class PostgresTestServer {
@@ -33,7 +33,7 @@ final class PostgresTestServer {
   static String newSchema() {
     byte[] bytes = new byte[6];
     RANDOM.nextBytes(bytes);
-    String name = "orch_claim_" + HexFormat.of().formatHex(bytes);
+    String name = "orch_test_" + HexFormat.of().formatHex(bytes);
     try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + name);
     } catch (SQLException e) {
@@ -45,6 +45,14 @@ final class PostgresTestServer {
 
   static String urlFor(String schema) {
     return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  /** In CI the PostgreSQL tests must run: a missing server fails the class instead of skipping it. */
+  static void requireInCi() {
+    if (URL.isBlank() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError(MISSING + " (CI=true: the PostgreSQL tests must run in CI, so this fails instead of "
+          + "skipping)");
+    }
   }
 
   static void dropSchemas() throws SQLException {

@@ -15,6 +15,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +103,21 @@ public final class FireTimes {
       return only != null && only.isAfter(after) ? Optional.of(only) : Optional.empty();
     }
     return Optional.ofNullable(nextCron(after));
+  }
+
+  /** Up to {@code count} fire times strictly after {@code after}, earliest first; fewer when the trigger ends. */
+  public List<Instant> next(Instant after, int count) {
+    List<Instant> out = new ArrayList<>();
+    Instant cursor = after;
+    while (out.size() < count) {
+      Optional<Instant> next = next(cursor);
+      if (next.isEmpty()) {
+        break;
+      }
+      cursor = next.get();
+      out.add(cursor);
+    }
+    return out;
   }
 
   /** The zone the times are read in. */
