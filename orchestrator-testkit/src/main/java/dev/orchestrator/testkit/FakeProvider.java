@@ -94,8 +94,7 @@ public final class FakeProvider implements Provider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     if (closed) {
-      return CompletableFuture.failedFuture(
-          new ProviderException(name, ErrorKind.UNKNOWN, "provider is closed", false, null, null));
+      return CompletableFuture.failedFuture(ProviderException.closed(name));
     }
     Reply reply;
     CompletableFuture<ProviderResponse> future = new CompletableFuture<>();

@@ -40,6 +40,16 @@ public class ProviderException extends OrchestratorException {
     this.retryAfter = retryAfter;
   }
 
+  /**
+   * What a closed provider returns for every call: not retryable, since the instance will not open again.
+   *
+   * @param provider the provider instance name
+   */
+  public static ProviderException closed(String provider) {
+    return new ProviderException(provider, ErrorKind.UNKNOWN, "provider is closed: create a new instance", false,
+        null, null);
+  }
+
   /** The provider instance that failed. */
   public String provider() {
     return provider;

@@ -60,8 +60,7 @@ public final class ShoutProvider implements Provider {
   public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
     Objects.requireNonNull(request, "request");
     if (closed) {
-      return CompletableFuture.failedFuture(
-          new ProviderException(name, ErrorKind.UNKNOWN, "provider is closed: create a new one", false, null, null));
+      return CompletableFuture.failedFuture(ProviderException.closed(name));
     }
     CompletableFuture<ProviderResponse> reply = new CompletableFuture<>();
     Scheduler.Cancellable timer = scheduler.schedule(() -> {

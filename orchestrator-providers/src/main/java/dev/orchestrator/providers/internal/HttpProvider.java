@@ -118,8 +118,7 @@ public abstract class HttpProvider implements Provider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     if (closed) {
-      return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.UNKNOWN,
-          "provider is closed: create a new instance", false, null, null));
+      return CompletableFuture.failedFuture(ProviderException.closed(name));
     }
     HttpRequest http;
     try {

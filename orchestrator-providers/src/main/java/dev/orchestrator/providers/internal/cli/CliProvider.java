@@ -159,8 +159,7 @@ public final class CliProvider implements Provider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     if (closed) {
-      return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.UNKNOWN,
-          "provider is closed: create a new instance", false, null, null));
+      return CompletableFuture.failedFuture(ProviderException.closed(name));
     }
     String prompt = prompt(request);
     Path dir;

@@ -94,8 +94,7 @@ public final class SimulatorProvider implements Provider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     if (closed) {
-      return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.UNKNOWN,
-          "provider is closed: create a new instance", false, null, null));
+      return CompletableFuture.failedFuture(ProviderException.closed(name));
     }
     long call;
     boolean fail;
