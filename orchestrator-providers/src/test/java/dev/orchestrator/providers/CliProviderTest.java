@@ -47,7 +47,13 @@ class CliProviderTest extends ProviderContract {
   }
 
   @AfterEach
-  void deleteScripts() throws IOException {
+  void deleteScripts() throws Exception {
+    // A cancelled call's script is killed asynchronously and may still write its pid file: wait for every child
+    // of this JVM to be gone before emptying the directory, or the directory may refill while it is deleted.
+    for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
+      h.destroyForcibly();
+      h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
