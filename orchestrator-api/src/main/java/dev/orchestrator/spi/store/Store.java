@@ -69,6 +69,25 @@ public interface Store extends AutoCloseable {
   /** A run's events, oldest first; a store may keep only the most recent ones and says so in its documentation. */
   List<Event> events(String project, String runId);
 
+  /**
+   * The events of every project appended after {@code sequence}, in sequence order, at most {@code max} of them: the
+   * event stream that every process reads (progress, {@code logs --follow}, the dashboard, notifications). Start
+   * from 0 for the oldest the store still has, or from {@link #lastEventSequence()} for only new ones.
+   *
+   * <p>A store whose appends commit out of sequence order (concurrent transactions) must not hand out an event
+   * while an earlier sequence number may still commit: readers never go back.
+   *
+   * @throws IllegalArgumentException when {@code sequence} is negative or {@code max} is not positive
+   */
+  default List<StoredEvent> eventsAfter(long sequence, int max) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event stream");
+  }
+
+  /** The sequence number of the newest event appended, or 0 when there is none. */
+  default long lastEventSequence() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event stream");
+  }
+
   // ------------------------------------------------------------------ projects
 
   /**
