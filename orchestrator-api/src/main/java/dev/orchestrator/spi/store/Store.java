@@ -6,8 +6,11 @@ import dev.orchestrator.event.Event;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.TaskRecord;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where engine state lives: projects, runs (with their workflow definition), tasks, events and budget limits.
@@ -122,7 +125,109 @@ public interface Store extends AutoCloseable {
   /** Every budget limit. */
   List<Budget> budgets();
 
+  // ------------------------------------------------------------------ run leases (many engines, one store)
+
+  /**
+   * Whether this store leases runs to engine instances ({@link #claimRuns} and the methods beside it), so any number
+   * of engines in any number of processes can share it. Every bundled store does; the engine refuses a store that
+   * does not.
+   */
+  default boolean leasesRuns() {
+    return false;
+  }
+
+  /**
+   * Stores a new run, as {@link #createRun(RunRecord, String, List)} does, held by {@code owner} for {@code lease};
+   * with a null owner the run waits for any engine to {@link #claimRuns claim} it.
+   *
+   * @return the lease, or null when {@code owner} is null
+   */
+  default @Nullable RunLease createRun(RunRecord run, String definition, List<TaskRecord> tasks,
+      @Nullable String owner, Duration lease) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
+   * Claims up to {@code max} runs whose status is {@code RUNNING} and that no live lease holds (never claimed, or the
+   * lease expired, or released), oldest first, for {@code owner}; each claim's fencing token is greater than any
+   * before it. In the same transaction, the reservations made under the runs' previous leases are released
+   * ({@link Ledger}).
+   */
+  default List<RunLease> claimRuns(String owner, int max, Duration lease) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
+   * Renews the leases {@code owner} holds.
+   *
+   * @return the leases it no longer holds (expired and claimed by another, or released): stop their runs
+   */
+  default List<RunLease> renewRuns(String owner, Collection<RunLease> held, Duration lease) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
+   * Gives a run up (it finished, or its engine closes), so another engine may claim it at once if it still runs.
+   * Does nothing when the lease is no longer held.
+   */
+  default void releaseRun(RunLease lease) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
+   * Replaces a task's record if {@code lease} still holds its run (see {@link #updateTask(TaskRecord, int)}).
+   *
+   * @return false when the lease was lost: nothing was changed
+   */
+  default boolean updateTask(RunLease lease, TaskRecord task, int position) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
+   * Replaces a run's record if {@code lease} still holds it.
+   *
+   * @return false when the lease was lost: nothing was changed
+   */
+  default boolean updateRun(RunLease lease, RunRecord run) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /** The lease that holds a run now, if a live one does (for status displays and command routing). */
+  default Optional<RunLease> lease(String project, String runId) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /** The budget accounts, shared by every process that uses this store. */
+  default Ledger ledger() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no budget accounts");
+  }
+
+  // ------------------------------------------------------------------ pauses (every engine honours them)
+
+  /** Stores a pause, replacing one of the same kind and name. */
+  default void savePause(Pause pause) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pauses");
+  }
+
+  /** Deletes a pause; returns whether there was one. */
+  default boolean deletePause(Pause.Kind kind, String name) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pauses");
+  }
+
+  /** Every stored pause. */
+  default List<Pause> pauses() {
+    return List.of();
+  }
+
   // ------------------------------------------------------------------ commands between processes
+
+  /**
+   * Removes and returns, oldest first, the pending commands for the runs that {@code owner} holds a lease on (see
+   * {@link #claimRuns}); commands for other runs stay for their holders.
+   */
+  default List<Command> takeCommands(String owner) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
 
   /**
    * Queues a command for the engine that runs the project, possibly in another process.
