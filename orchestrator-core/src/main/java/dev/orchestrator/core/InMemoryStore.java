@@ -679,6 +679,23 @@ public final class InMemoryStore implements ClaimStore {
   }
 
   @Override
+  public Optional<RunLease> acquireRun(String project, String runId, String owner, Duration lease) {
+    checkLease(lease);
+    RunData d = runOrNull(project, runId);
+    if (d == null) {
+      return Optional.empty();
+    }
+    synchronized (d) {
+      RunRecord r = d.run;
+      if (r.status() != RunStatus.RUNNING) {
+        d.run = r.withStatus(RunStatus.RUNNING, null).withCancellation(null);
+        leases.statusChanged(project, runId, true);
+      }
+    }
+    return leases.acquire(project, runId, owner, lease, ledger::releaseRun);
+  }
+
+  @Override
   public boolean updateTask(RunLease lease, TaskRecord task, int position) {
     return leases.fenced(lease, () -> updateTask(task, position));
   }

@@ -3,6 +3,8 @@ package dev.orchestrator.core;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.core.internal.Engine;
+import dev.orchestrator.core.internal.EngineNames;
+import dev.orchestrator.core.internal.StoreSync;
 import dev.orchestrator.core.internal.ExecutorScheduler;
 import dev.orchestrator.core.internal.PluginDiscovery;
 import dev.orchestrator.core.internal.Plugins;
@@ -10,7 +12,6 @@ import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.budget.Plan;
-import dev.orchestrator.core.internal.BudgetLedger;
 import dev.orchestrator.event.EventListener;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
@@ -112,8 +113,19 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * A run of a project, if this orchestrator submitted or recovered it and it is unfinished or among the last 10,000
-   * finished ones; older finished runs are in the store ({@link #runs(String)}).
+   * Stores a run of {@code workflow} for any engine sharing the store to execute (a cluster's workers, or this
+   * orchestrator when it claims runs): the returned handle follows it through the store, and steering it (cancel,
+   * resume, priority) reaches whichever engine executes it.
+   *
+   * @throws InvalidWorkflowException as {@link #submit(String, Workflow, Map)} does; nothing is stored
+   */
+  public Run enqueue(String project, Workflow workflow, Map<String, ?> params) {
+    return engine.enqueue(project, workflow, params);
+  }
+
+  /**
+   * A run of a project, whichever engine executes it: this orchestrator's own runs directly, any other run of the
+   * store through a handle that reads the store and steers the run by commands to the engine that holds it.
    */
   public Optional<Run> run(String project, String runId) {
     return Optional.ofNullable(engine.run(project, runId));
@@ -358,6 +370,10 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, Provider> providers = new LinkedHashMap<>();
     private final List<PluginConfig> configs = new ArrayList<>();
     private final Map<String, ProviderFactory> factories = new HashMap<>();
+    private @Nullable String engineName;
+    private boolean claimRuns = true;
+    private Duration lease = Duration.ofSeconds(30);
+    private Duration syncInterval = Duration.ofSeconds(1);
     private final Map<String, Integer> limits = new HashMap<>();
     private int defaultLimit = 8;
     private @Nullable String defaultProvider;
@@ -537,6 +553,55 @@ public final class Orchestrator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * This engine instance's name in the store's leases (shown in logs and status); unique per process. By default
+     * the host name, the process id and a random suffix.
+     */
+    public Builder engineName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank() || name.length() > 200) {
+        throw new IllegalArgumentException("engineName must be 1 to 200 characters (was '" + name + "')");
+      }
+      this.engineName = name;
+      return this;
+    }
+
+    /**
+     * Whether this engine also executes runs it did not submit: runs queued for any engine ({@link
+     * Orchestrator#enqueue}) and the runs of engines that stopped (their leases expired). True by default; an
+     * engine that only reads and steers (a report, a status command) sets it to false.
+     */
+    public Builder claimRuns(boolean claim) {
+      this.claimRuns = claim;
+      return this;
+    }
+
+    /**
+     * How long this engine holds a run without renewing its lease; 30 seconds by default. When a process dies, its
+     * runs wait about this long before another engine takes them over; it renews every third of it.
+     */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("lease must be at least 1 second (was " + lease + ")");
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * How often the engine reads the store for commands, pauses, limits and runs to take over; 1 second by
+     * default, so a change made by any process takes effect within about that long.
+     */
+    public Builder syncInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("syncInterval must be positive (was " + interval + ")");
+      }
+      this.syncInterval = interval;
+      return this;
+    }
+
     /** Receives every event of every run, on the dispatch thread. */
     public Builder listener(EventListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -632,7 +697,12 @@ public final class Orchestrator implements AutoCloseable {
         exec = es;
       }
       Store st = store != null ? store : InMemoryStore.create();
-      BudgetLedger ledger = new BudgetLedger();
+      if (!st.leasesRuns()) {
+        closeAll(owned);
+        throw new IllegalStateException("store " + st.getClass().getName() + " does not lease runs (leasesRuns() is "
+            + "false), so engines sharing it could run a task twice: use InMemoryStore, JdbcStore or a store that "
+            + "passes the lease contract");
+      }
       for (Budget b : initialBudgets) {
         if ((b.scope().kind() == BudgetScope.Kind.PROVIDER || b.scope().kind() == BudgetScope.Kind.PROVIDER_DAILY)
             && !all.containsKey(b.scope().name())) {
@@ -640,7 +710,6 @@ public final class Orchestrator implements AutoCloseable {
           throw new IllegalStateException("a budget names provider '" + b.scope().name() + "', which is not "
               + "registered (registered: " + all.keySet() + "): fix the name");
         }
-        ledger.setLimit(b);
       }
       List<dev.orchestrator.spi.guard.Guard> allGuards = new ArrayList<>();
       if (defaultGuards) {
@@ -664,14 +733,12 @@ public final class Orchestrator implements AutoCloseable {
       }
       allGuards.addAll(guards);
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
-          retryPolicy, ledger, budgetZone != null ? budgetZone : clock.getZone(), allGuards);
-      engine.recover();
-      if (st.durable()) {
-        engine.startCommandPolling(Duration.ofSeconds(1));
-      }
-      for (Budget b : initialBudgets) {
-        st.saveBudget(b);
-      }
+          retryPolicy, budgetZone != null ? budgetZone : clock.getZone(), allGuards,
+          engineName != null ? engineName : EngineNames.next(), lease);
+      engine.loadBudgets(initialBudgets);
+      StoreSync sync = new StoreSync(engine, st, sched, clock, syncInterval, claimRuns);
+      owned.add(0, sync);
+      sync.start();
       return new Orchestrator(engine, st, clock, List.copyOf(owned), problems);
     }
 

@@ -175,6 +175,18 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * Takes one run for {@code owner} when no live lease holds it (to steer a run whose engine stopped, or to resume a
+   * task of a finished one), in one transaction: a run that is {@code RUNNING} with no live lease is claimed as
+   * {@link #claimRuns} would; a finished run becomes {@code RUNNING} again (finish time and cancellation cleared)
+   * under a new lease. The new fence is greater than any before it, and reservations of older leases are released.
+   *
+   * @return the lease, or empty when the run does not exist or a live lease holds it (then steer it by command)
+   */
+  default Optional<RunLease> acquireRun(String project, String runId, String owner, Duration lease) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
    * Replaces a task's record if {@code lease} still holds its run (see {@link #updateTask(TaskRecord, int)}).
    *
    * @return false when the lease was lost: nothing was changed

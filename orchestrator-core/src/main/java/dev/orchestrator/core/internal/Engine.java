@@ -64,7 +64,11 @@ import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.LimitBreach;
+import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.ThresholdCrossing;
 import dev.orchestrator.workflow.InvalidWorkflowException;
 import dev.orchestrator.workflow.PromptTemplate;
 import dev.orchestrator.workflow.TaskSpec;
@@ -122,12 +126,17 @@ public final class Engine implements AutoCloseable {
   private final Executor executor;
   private final RetryPolicy retryPolicy;
   private final List<Guard> guards;
-  private final BudgetLedger ledger;
+  private final dev.orchestrator.spi.store.Ledger ledger;
+  /** The stored limits by scope, refreshed from the store by {@link StoreSync}; read by any thread. */
+  private final ConcurrentHashMap<BudgetScope, Budget> limits = new ConcurrentHashMap<>();
   private final ZoneId budgetZone;
+  /** This engine instance's name in the store's leases. */
+  private final String owner;
+  private final Duration leaseTime;
   /** Tasks a budget holds back, oldest first. Confined to the drain loop. */
   private final List<TaskNode> budgetPaused = new ArrayList<>();
   /** The accounts whose limit currently stops work (each announced once). Confined to the drain loop. */
-  private final java.util.Set<BudgetLedger.Key> limitReached = new java.util.HashSet<>();
+  private final java.util.Set<Account> limitReached = new java.util.HashSet<>();
   private Scheduler.@Nullable Cancellable midnightTimer;
   /** Settled cost by project, provider, task type and day, for reports. Confined to the drain loop. */
   private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
@@ -149,7 +158,6 @@ public final class Engine implements AutoCloseable {
   /** The thread draining the mailbox, or null. */
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
-  private volatile Scheduler.@Nullable Cancellable commandTimer;
 
   /** How many finished runs stay in memory, findable by {@link #run}; older ones are dropped, oldest first. */
   static final int FINISHED_RUNS_KEPT = 10_000;
@@ -177,10 +185,12 @@ public final class Engine implements AutoCloseable {
    */
   public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
       @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
-      RetryPolicy retryPolicy, BudgetLedger ledger, ZoneId budgetZone, List<Guard> guards) {
+      RetryPolicy retryPolicy, ZoneId budgetZone, List<Guard> guards, String owner, Duration leaseTime) {
     this.clock = clock;
     this.guards = List.copyOf(guards);
-    this.ledger = ledger;
+    this.ledger = store.ledger();
+    this.owner = owner;
+    this.leaseTime = leaseTime;
     this.budgetZone = budgetZone;
     this.scheduler = scheduler;
     this.store = store;
@@ -310,63 +320,198 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- recovery
 
   /**
-   * On a durable store: loads the budget limits, rebuilds what has been spent from the stored attempts, and picks up
-   * every unfinished run. Tasks whose call was in flight when the previous process stopped are retried (their attempt
-   * count goes up); none is lost and none succeeds twice, because a task's success is stored before its dependants
-   * are queued.
+   * Saves the limits given to the builder (they win over stored ones) and loads every stored limit. Runs before the
+   * engine takes any work.
    */
-  public void recover() {
-    for (Budget b : store.budgets()) {
-      if (ledger.limit(b.scope()) == null) {
-        ledger.setLimit(b); // limits given to the builder win over stored ones
+  public void loadBudgets(List<Budget> initial) {
+    for (Budget b : initial) {
+      store.saveBudget(b);
+    }
+    refreshLimits(store.budgets());
+  }
+
+  /**
+   * Replaces the cached limits with the stored ones (read on a timer thread); when any changed, tasks that a budget
+   * held back and that now fit resume. Returns whether any changed.
+   */
+  boolean refreshLimits(List<Budget> stored) {
+    Map<BudgetScope, Budget> now = new HashMap<>();
+    for (Budget b : stored) {
+      now.put(b.scope(), b);
+    }
+    if (now.equals(limits)) {
+      return false;
+    }
+    limits.keySet().retainAll(now.keySet());
+    limits.putAll(now);
+    post(() -> {
+      limitReached.removeIf(k -> !limits.containsKey(k.scope()));
+      limitReached.clear();
+      resumeBudgetPaused();
+    });
+    return true;
+  }
+
+  /** This engine instance's name in the store's leases. */
+  public String owner() {
+    return owner;
+  }
+
+  /** How long a lease lasts without renewal. */
+  Duration leaseTime() {
+    return leaseTime;
+  }
+
+  /** The leases of the runs this engine executes now, read on the timer thread to renew them. */
+  List<RunLease> heldLeases() {
+    List<RunLease> out = new ArrayList<>();
+    for (RunHandle h : handles.values()) {
+      RunState r = h.run();
+      RunLease l = r.lease;
+      if (l != null && !r.lost && r.record.status() == RunStatus.RUNNING) {
+        out.add(l);
       }
     }
-    if (!store.durable()) {
-      return;
-    }
-    for (dev.orchestrator.project.Project p : store.projectList(true)) {
-      for (RunRecord r : store.runs(p.name())) {
-        for (TaskRecord t : store.tasks(p.name(), r.id())) {
-          for (Attempt a : t.attempts()) {
-            if (a.cost().amount().signum() > 0) {
-              Instant at = a.finishedAt() != null ? a.finishedAt() : a.startedAt();
-              LocalDate day = LocalDate.ofInstant(at, budgetZone);
-              ledger.settle(List.of(new BudgetLedger.Key(BudgetScope.global(), null),
-                  new BudgetLedger.Key(BudgetScope.project(p.name()), null),
-                  new BudgetLedger.Key(BudgetScope.provider(a.provider()), null),
-                  new BudgetLedger.Key(BudgetScope.providerDaily(a.provider()), day),
-                  new BudgetLedger.Key(BudgetScope.run(r.id()), null),
-                  new BudgetLedger.Key(BudgetScope.task(r.id(), t.taskId()), null)), BigDecimal.ZERO,
-                  a.cost().amount());
-            }
-          }
+    return out;
+  }
+
+  /** Stops the runs whose lease this engine lost: another engine executes them now. */
+  void leasesLost(List<RunLease> lost) {
+    post(() -> {
+      for (RunLease l : lost) {
+        RunHandle h = handles.get(l.runId());
+        if (h != null && h.run().lease != null && h.run().lease.fence() == l.fence()) {
+          lost(h.run());
         }
       }
+    });
+  }
+
+  /** A run claimed from the store: rebuilds it (off the loop: it reads the store) and resumes it in the loop. */
+  void adopt(RunLease lease) {
+    RunRecord r = store.run(lease.project(), lease.runId()).orElse(null);
+    if (r == null || r.status() != RunStatus.RUNNING) {
+      store.releaseRun(lease);
+      return;
     }
-    for (RunRecord r : store.unfinishedRuns()) {
-      try {
-        rebuild(r);
-      } catch (RuntimeException e) {
-        log.error("Run not recovered (project={}, run={})", r.project(), r.id(), e);
-      }
+    try {
+      rebuild(r, lease);
+    } catch (RuntimeException e) {
+      log.error("Run not adopted (project={}, run={})", r.project(), r.id(), e);
+      store.releaseRun(lease);
     }
   }
 
-  /** Polls the store for commands from other processes, about once a second, while the engine is open. */
-  public void startCommandPolling(Duration every) {
-    if (closed) {
+  /**
+   * This engine lost a run's lease (another engine claimed it after the lease expired): stops its calls without
+   * writing anything, forgets its queued work, and watches the store for its end, so handles still complete.
+   */
+  private void lost(RunState run) {
+    if (run.lost) {
       return;
     }
-    commandTimer = scheduler.schedule(() -> {
-      try {
-        for (dev.orchestrator.spi.store.Command c : store.takeCommands()) {
-          post(() -> execute(c));
+    log.warn("Run lease lost; another engine executes it now (project={}, run={}, engine={})", run.project, run.id,
+        owner);
+    forget(run);
+  }
+
+  /** Stops everything this engine does for a run, writing nothing: another engine executes it from now on. */
+  private void forget(RunState run) {
+    run.lost = true;
+    for (TaskNode n : run.nodes) {
+      CompletableFuture<ProviderResponse> f = n.call;
+      if (f != null) {
+        endCall(n);
+        if (n.probe) {
+          n.probe = false;
+          n.callSlot.probeInFlight = false;
         }
-      } catch (RuntimeException e) {
-        log.warn("Commands could not be read from the store", e);
+        f.cancel(true);
       }
-      startCommandPolling(every);
-    }, every);
+      if (n.timer != null) {
+        n.timer.cancel();
+        n.timer = null;
+      }
+      n.slot.remove(n);
+      n.reviewSlot.remove(n);
+      n.slot.pausedNodes.remove(n);
+      budgetPaused.remove(n);
+      List<TaskNode> waiting = projectPausedNodes.get(run.project);
+      if (waiting != null) {
+        waiting.remove(n);
+      }
+      closeQuestion(n);
+    }
+    run.lease = null;
+  }
+
+  /** Whether this engine executes the run now (it holds its lease); else steering goes through the store. */
+  private static boolean executesHere(RunState run) {
+    return run.lease != null && !run.lost;
+  }
+
+  /** Carries out commands taken from the store for the runs this engine holds. */
+  void commands(List<dev.orchestrator.spi.store.Command> commands) {
+    for (dev.orchestrator.spi.store.Command c : commands) {
+      post(() -> execute(c));
+    }
+  }
+
+  /** Applies the stored pauses (read on the timer thread): pauses and resumes what other processes changed. */
+  void applyPauses(List<dev.orchestrator.spi.store.Pause> stored) {
+    post(() -> {
+      Map<String, String> projects = new HashMap<>();
+      Map<String, String> providers = new HashMap<>();
+      for (dev.orchestrator.spi.store.Pause p : stored) {
+        (p.kind() == dev.orchestrator.spi.store.Pause.Kind.PROJECT ? projects : providers).put(p.name(), p.reason());
+      }
+      projects.forEach((name, reason) -> {
+        if (!pausedProjects.containsKey(name)) {
+          pauseProjectNow(name, reason);
+        }
+      });
+      for (String name : List.copyOf(pausedProjects.keySet())) {
+        if (!projects.containsKey(name)) {
+          resumeProjectNow(name);
+        }
+      }
+      for (Slot slot : slotArray) {
+        String reason = providers.get(slot.name);
+        if (reason != null && !slot.paused) {
+          pauseProviderNow(slot, reason);
+        } else if (reason == null && slot.paused) {
+          resumeProviderNow(slot);
+        }
+      }
+    });
+  }
+
+  /** The runs this engine submitted or looked up but does not execute: their handles finish when the store says. */
+  List<RunHandle> watched() {
+    List<RunHandle> out = new ArrayList<>();
+    for (RunHandle h : handles.values()) {
+      RunState r = h.run();
+      if (r.lease == null && !r.completion.isDone()) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  /** A watched run finished in another engine: completes its handle with the stored snapshot. */
+  void finishedElsewhere(RunHandle h, RunSnapshot snapshot) {
+    post(() -> {
+      RunState r = h.run();
+      if (r.lease == null && !r.completion.isDone()) {
+        r.record = snapshot.run();
+        r.completion.complete(snapshot);
+      }
+    });
+  }
+
+  /** Whether this engine may take more runs now (it is open). */
+  boolean accepting() {
+    return !closed;
   }
 
   private void execute(dev.orchestrator.spi.store.Command c) {
@@ -390,7 +535,12 @@ public final class Engine implements AutoCloseable {
         }
         case ANSWER -> {
           if (c.target() != null) {
-            answer(c.target(), c.text());
+            answerHere(c.target(), c.text());
+          }
+        }
+        case PRIORITY -> {
+          if (h != null && c.target() != null) {
+            changePriorityHere(h.run(), node(h.run(), c.target()), Priority.valueOf(c.text()));
           }
         }
       }
@@ -402,7 +552,15 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private void rebuild(RunRecord r) {
+  private void rebuild(RunRecord r, RunLease lease) {
+    rebuild(r, lease, null);
+  }
+
+  /**
+   * Rebuilds a run from the store under {@code lease} and resumes it; {@code then}, when given, runs in the loop once
+   * the run is resumed and before it may finish (a steering change that made this engine take the run over).
+   */
+  private void rebuild(RunRecord r, RunLease lease, java.util.function.@Nullable Consumer<RunState> then) {
     String definition = store.definition(r.project(), r.id()).orElse("");
     if (definition.isBlank()) {
       log.warn("Run not recovered: no workflow definition stored (project={}, run={})", r.project(), r.id());
@@ -425,7 +583,11 @@ public final class Engine implements AutoCloseable {
       }
       Slot[] candidates = candidates(spec, problems);
       if (candidates == null) {
-        candidates = new Slot[] {slotArray[0]};
+        // This engine lacks a provider the run needs: leave the run to an engine that has it.
+        log.warn("Run left to another engine (project={}, run={}, engine={}, problems={})", r.project(), r.id(),
+            owner, problems);
+        store.releaseRun(lease);
+        return;
       }
       TaskRecord record = records.get(spec.id());
       if (record == null) {
@@ -457,17 +619,29 @@ public final class Engine implements AutoCloseable {
       n.pending = countPendingOf(nodes, n);
     }
     run.nodes = nodes;
+    run.lease = lease;
     for (TaskNode n : nodes) {
       if (!n.state().isTerminal()) {
         run.unfinished++;
       }
       run.cost = run.cost.add(n.record.cost().amount());
     }
-    handles.put(run.id, new RunHandle(this, run));
+    RunHandle existing = handles.get(run.id);
+    if (existing != null) {
+      // A handle someone holds (this engine submitted the run, or lost and regained it) now steers the rebuilt run.
+      RunState before = existing.run();
+      if (!before.completion.isDone()) {
+        run.completion = before.completion;
+      }
+      run.subscribers.addAll(before.subscribers);
+      existing.replace(run);
+    } else {
+      handles.put(run.id, new RunHandle(this, run));
+    }
     if (!problems.isEmpty()) {
       log.warn("Run recovered with problems (project={}, run={}, problems={})", r.project(), r.id(), problems);
     }
-    post(() -> resumeRecovered(run));
+    post(() -> resumeRecovered(run, then));
   }
 
   private static int countPendingOf(TaskNode[] nodes, TaskNode n) {
@@ -480,7 +654,7 @@ public final class Engine implements AutoCloseable {
     return pending;
   }
 
-  private void resumeRecovered(RunState run) {
+  private void resumeRecovered(RunState run, java.util.function.@Nullable Consumer<RunState> then) {
     Instant now = now();
     List<String> interrupted = new ArrayList<>();
     for (TaskNode n : run.nodes) {
@@ -530,15 +704,30 @@ public final class Engine implements AutoCloseable {
         }
       }
     }
-    log.info("Run recovered (project={}, run={}, interrupted={})", run.project, run.id, interrupted);
+    log.info("Run adopted (project={}, run={}, engine={}, interrupted={})", run.project, run.id, owner, interrupted);
     emit(run, new dev.orchestrator.event.RunRecoveredEvent(run.project, run.id, now, interrupted));
+    if (then != null) {
+      then.accept(run);
+    }
     maybeFinish(run);
   }
 
   // ---------------------------------------------------------------- submit
 
-  /** Validates and submits a run; nothing is stored when anything is wrong. */
+  /** Validates and submits a run, executed by this engine; nothing is stored when anything is wrong. */
   public Run submit(String project, Workflow workflow, Map<String, ?> params) {
+    return submit(project, workflow, params, true);
+  }
+
+  /**
+   * Validates and stores a run for any engine sharing the store to claim and execute (this one too, if it claims
+   * runs); the handle follows it through the store. Nothing is stored when anything is wrong.
+   */
+  public Run enqueue(String project, Workflow workflow, Map<String, ?> params) {
+    return submit(project, workflow, params, false);
+  }
+
+  private Run submit(String project, Workflow workflow, Map<String, ?> params, boolean here) {
     checkOpen();
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(params, "params");
@@ -602,10 +791,13 @@ public final class Engine implements AutoCloseable {
     }
     run.nodes = nodes;
     run.unfinished = nodes.length;
-    store.createRun(runRecord, store.durable() ? WorkflowCodec.write(workflow) : "", records);
+    // The definition is stored in every store: any engine sharing it may have to rebuild the run.
+    run.lease = store.createRun(runRecord, WorkflowCodec.write(workflow), records, here ? owner : null, leaseTime);
     RunHandle handle = new RunHandle(this, run);
     handles.put(runId, handle);
-    post(() -> start(run));
+    if (here) {
+      post(() -> start(run));
+    }
     return handle;
   }
 
@@ -732,65 +924,84 @@ public final class Engine implements AutoCloseable {
     emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, why));
   }
 
-  /** Changes a task's priority; a ready task moves to the tail of its new lane. */
-  void changePriority(RunState run, String taskId, Priority priority) {
-    TaskNode n = node(run, taskId);
-    Objects.requireNonNull(priority, "priority");
-    call(() -> {
-      Priority from = n.priority;
-      if (from == priority) {
-        return null;
-      }
-      n.priority = priority;
-      Instant now = now();
-      if (n.state() == TaskState.READY) {
-        n.slot.remove(n);
-        n.lane = priority.ordinal();
-        n.slot.enqueue(n, now.toEpochMilli());
-      }
-      update(n, n.record.withLane(priority));
-      emit(run, new dev.orchestrator.event.TaskPriorityChangedEvent(run.project, run.id, n.id(), now, from, priority));
-      return null;
-    });
+  private void changePriorityHere(RunState run, TaskNode n, Priority priority) {
+    Priority from = n.priority;
+    if (from == priority) {
+      return;
+    }
+    n.priority = priority;
+    Instant now = now();
+    if (n.state() == TaskState.READY) {
+      n.slot.remove(n);
+      n.lane = priority.ordinal();
+      n.slot.enqueue(n, now.toEpochMilli());
+    }
+    update(n, n.record.withLane(priority));
+    emit(run, new dev.orchestrator.event.TaskPriorityChangedEvent(run.project, run.id, n.id(), now, from, priority));
   }
 
-  /** Pauses a project: its queued tasks wait in PAUSED, running calls finish. */
+  /** Queues a command for the engine that executes {@code run} now, whichever process that is. */
+  private void command(RunState run, dev.orchestrator.spi.store.Command.Kind kind, @Nullable String target, String by,
+      String text) {
+    store.submitCommand(new dev.orchestrator.spi.store.Command(UUID.randomUUID().toString(), kind, run.project,
+        run.id, target, by, text, now()));
+  }
+
+  /**
+   * Pauses a project in every engine sharing the store: its queued tasks wait in PAUSED, running calls finish.
+   */
   public void pauseProject(String project, String reason) {
     Submissions.checkName(project);
     checkText("reason", reason);
+    store.savePause(new dev.orchestrator.spi.store.Pause(dev.orchestrator.spi.store.Pause.Kind.PROJECT, project,
+        reason, now()));
     call(() -> {
-      if (pausedProjects.putIfAbsent(project, reason) != null) {
-        return null;
-      }
-      emit(null, new dev.orchestrator.event.ProjectPausedEvent(project, now(), reason));
-      List<TaskNode> waiting = projectPausedNodes.computeIfAbsent(project, k -> new ArrayList<>());
-      for (Slot slot : slotArray) {
-        for (TaskNode n : slot.removeProject(project)) {
-          pause(n, "project " + project + " is paused: " + reason, waiting);
-        }
+      if (pauseProjectNow(project, reason)) {
+        emit(null, new dev.orchestrator.event.ProjectPausedEvent(project, now(), reason));
       }
       return null;
     });
   }
 
-  /** Resumes a paused project: its paused tasks are queued again, in the order they were paused. */
+  /** Pauses a project in this engine; returns false when it was paused already. */
+  private boolean pauseProjectNow(String project, String reason) {
+    if (pausedProjects.putIfAbsent(project, reason) != null) {
+      return false;
+    }
+    List<TaskNode> waiting = projectPausedNodes.computeIfAbsent(project, k -> new ArrayList<>());
+    for (Slot slot : slotArray) {
+      for (TaskNode n : slot.removeProject(project)) {
+        pause(n, "project " + project + " is paused: " + reason, waiting);
+      }
+    }
+    return true;
+  }
+
+  /** Resumes a paused project in every engine: its paused tasks are queued again, in the order they were paused. */
   public void resumeProject(String project) {
     Submissions.checkName(project);
+    store.deletePause(dev.orchestrator.spi.store.Pause.Kind.PROJECT, project);
     call(() -> {
-      if (pausedProjects.remove(project) == null) {
-        return null;
-      }
-      emit(null, new dev.orchestrator.event.ProjectResumedEvent(project, now()));
-      List<TaskNode> waiting = projectPausedNodes.remove(project);
-      if (waiting != null) {
-        for (TaskNode n : waiting) {
-          if (n.state() == TaskState.PAUSED) {
-            enqueue(n);
-          }
-        }
+      if (resumeProjectNow(project)) {
+        emit(null, new dev.orchestrator.event.ProjectResumedEvent(project, now()));
       }
       return null;
     });
+  }
+
+  private boolean resumeProjectNow(String project) {
+    if (pausedProjects.remove(project) == null) {
+      return false;
+    }
+    List<TaskNode> waiting = projectPausedNodes.remove(project);
+    if (waiting != null) {
+      for (TaskNode n : waiting) {
+        if (n.state() == TaskState.PAUSED) {
+          enqueue(n);
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether a project is paused, and why; null when it is not. */
@@ -817,6 +1028,9 @@ public final class Engine implements AutoCloseable {
           break;
         }
         TaskNode n = slot.take(now, boostMillis, booster);
+        if (n.run.lost) {
+          continue; // queued before the lease was lost: another engine runs it now
+        }
         ProviderRequest request = n.reviewing ? reviewRequest(n) : guardPrompt(n, request(n));
         if (request == null || !reserve(n, slot, request)) {
           continue;
@@ -857,14 +1071,14 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- budgets
 
   /** The accounts a call of {@code n} on {@code slot} touches, today in the budget zone. */
-  private List<BudgetLedger.Key> budgetKeys(TaskNode n, Slot slot) {
+  private List<Account> budgetKeys(TaskNode n, Slot slot) {
     LocalDate today = LocalDate.ofInstant(now(), budgetZone);
-    return List.of(new BudgetLedger.Key(BudgetScope.global(), null),
-        new BudgetLedger.Key(BudgetScope.project(n.run.project), null),
-        new BudgetLedger.Key(BudgetScope.provider(slot.name), null),
-        new BudgetLedger.Key(BudgetScope.providerDaily(slot.name), today),
-        new BudgetLedger.Key(BudgetScope.run(n.run.id), null),
-        new BudgetLedger.Key(BudgetScope.task(n.run.id, n.id()), null));
+    return List.of(new Account(BudgetScope.global(), null),
+        new Account(BudgetScope.project(n.run.project), null),
+        new Account(BudgetScope.provider(slot.name), null),
+        new Account(BudgetScope.providerDaily(slot.name), today),
+        new Account(BudgetScope.run(n.run.id), null),
+        new Account(BudgetScope.task(n.run.id, n.id()), null));
   }
 
   private static CostEstimate estimate(Slot slot, ProviderRequest request) {
@@ -889,10 +1103,12 @@ public final class Engine implements AutoCloseable {
     if (worst.signum() <= 0) {
       return true;
     }
-    List<BudgetLedger.Key> keys = budgetKeys(n, slot);
-    BudgetLedger.Breach breach = ledger.reserve(keys, worst, maxCost(n));
+    List<Account> keys = budgetKeys(n, slot);
+    String id = UUID.randomUUID().toString();
+    LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
     if (breach == null) {
       n.reservedKeys = keys;
+      n.reservationId = id;
       n.reserved = worst;
       return true;
     }
@@ -900,25 +1116,25 @@ public final class Engine implements AutoCloseable {
     return false;
   }
 
-  private void budgetPause(TaskNode n, BudgetLedger.Breach b) {
+  private void budgetPause(TaskNode n, LimitBreach b) {
     Instant now = now();
     n.pausedEstimate = b.wanted();
-    String scope = b.key().scope() + (b.key().day() == null ? "" : " " + b.key().day());
+    String scope = b.account().scope() + (b.account().day() == null ? "" : " " + b.account().day());
     String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
         + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
-        + "; raise the limit" + (b.key().day() == null ? "" : " or wait for the next day");
+        + "; raise the limit" + (b.account().day() == null ? "" : " or wait for the next day");
     budgetPaused.add(n);
     if (!n.reviewing) {
       update(n, n.record.moveTo(TaskState.PAUSED, now));
       emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
     }
-    if (limitReached.add(b.key())) {
+    if (limitReached.add(b.account())) {
       log.warn("Budget limit stops work (scope={}, spent={}, reserved={}, limit={})", scope, b.spent(), b.reserved(),
           b.limit());
-      emit(n.run, new BudgetLimitReachedEvent(n.run.project, n.run.id, now, b.key().scope(), Money.usd(b.spent()),
+      emit(n.run, new BudgetLimitReachedEvent(n.run.project, n.run.id, now, b.account().scope(), Money.usd(b.spent()),
           Money.usd(b.reserved()), Money.usd(b.limit()), Money.usd(b.wanted())));
     }
-    if (b.key().day() != null) {
+    if (b.account().day() != null) {
       scheduleMidnight();
     }
   }
@@ -937,9 +1153,10 @@ public final class Engine implements AutoCloseable {
 
   /** Releases a call's reservation and records its real cost; paused tasks that now fit go back to their lanes. */
   private void settle(TaskNode n, BigDecimal actual) {
-    List<BudgetLedger.Key> keys = n.reservedKeys;
-    BigDecimal reserved = n.reserved;
+    List<Account> keys = n.reservedKeys;
+    String reservation = n.reservationId;
     n.reservedKeys = null;
+    n.reservationId = null;
     n.reserved = BigDecimal.ZERO;
     if (keys == null) {
       if (actual.signum() <= 0) {
@@ -947,16 +1164,16 @@ public final class Engine implements AutoCloseable {
       }
       keys = budgetKeys(n, n.callSlot);
     }
-    List<BudgetLedger.Crossing> crossings = ledger.settle(keys, reserved, actual);
+    List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual);
     if (actual.signum() > 0) {
       n.run.cost = n.run.cost.add(actual);
       spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
           LocalDate.ofInstant(now(), budgetZone)), actual, BigDecimal::add);
     }
-    for (BudgetLedger.Crossing c : crossings) {
-      log.info("Budget threshold crossed (scope={}, threshold={}, spent={}, limit={})", c.key().scope(),
+    for (ThresholdCrossing c : crossings) {
+      log.info("Budget threshold crossed (scope={}, threshold={}, spent={}, limit={})", c.account().scope(),
           c.threshold(), c.spent(), c.limit());
-      emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, now(), c.key().scope(),
+      emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, now(), c.account().scope(),
           c.threshold(), Money.usd(c.spent()), Money.usd(c.limit())));
     }
     resumeBudgetPaused();
@@ -972,8 +1189,8 @@ public final class Engine implements AutoCloseable {
         budgetPaused.remove(n);
         continue;
       }
-      List<BudgetLedger.Key> keys = budgetKeys(n, n.reviewing ? n.reviewSlot : n.slot);
-      if (ledger.fits(keys, n.pausedEstimate, maxCost(n))) {
+      List<Account> keys = budgetKeys(n, n.reviewing ? n.reviewSlot : n.slot);
+      if (ledger.check(keys, n.pausedEstimate, maxCost(n)) == null) {
         budgetPaused.remove(n);
         if (n.reviewing) {
           n.reviewSlot.enqueue(n, clock.millis());
@@ -992,33 +1209,45 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Sets or replaces a limit; tasks it held back and that now fit resume. */
+  /** Sets or replaces a limit for every engine sharing the store; tasks it held back and that now fit resume. */
   public void setBudget(Budget budget) {
     Objects.requireNonNull(budget, "budget");
     checkScope(budget.scope());
-    call(() -> {
-      store.saveBudget(budget);
-      ledger.setLimit(budget);
-      limitReached.removeIf(k -> k.scope().equals(budget.scope()));
-      resumeBudgetPaused();
-      return null;
-    });
+    store.saveBudget(budget);
+    refreshLimits(store.budgets());
   }
 
   /** Removes a limit; returns whether there was one. */
   public boolean removeBudget(BudgetScope scope) {
-    return call(() -> {
-      store.deleteBudget(scope);
-      boolean removed = ledger.removeLimit(scope);
-      limitReached.removeIf(k -> k.scope().equals(scope));
-      resumeBudgetPaused();
-      return removed;
-    });
+    boolean removed = store.deleteBudget(scope);
+    refreshLimits(store.budgets());
+    return removed;
   }
 
   /** Every limit set. */
   public List<Budget> budgets() {
-    return ledger.limits();
+    return store.budgets();
+  }
+
+  private @Nullable Budget limit(BudgetScope scope) {
+    return limits.get(scope);
+  }
+
+  /** Every account with a limit or any spending, as report lines; {@link #limitReached} says which stop work. */
+  private List<BudgetLine> lines(java.util.function.Predicate<Account> include) {
+    List<BudgetLine> out = new ArrayList<>();
+    for (dev.orchestrator.spi.store.Balance b : ledger.balances()) {
+      Account k = b.account();
+      if (!include.test(k)) {
+        continue;
+      }
+      Budget limit = limit(k.scope());
+      out.add(new BudgetLine(k.scope(), k.day(), Money.usd(b.spent()), Money.usd(b.reserved()),
+          limit == null ? null : limit.limit(), limitReached.contains(k)));
+    }
+    out.sort(java.util.Comparator.comparing((BudgetLine l) -> l.scope().kind())
+        .thenComparing(l -> l.scope().name()).thenComparing(l -> String.valueOf(l.day())));
+    return out;
   }
 
   private void checkScope(BudgetScope scope) {
@@ -1034,10 +1263,10 @@ public final class Engine implements AutoCloseable {
     return call(() -> {
       LocalDate today = LocalDate.ofInstant(now(), budgetZone);
       BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
-      BudgetLedger.Key key = new BudgetLedger.Key(covering, null);
-      BigDecimal spent = ledger.spent(key);
-      BigDecimal reserved = ledger.reserved(key);
-      Budget limit = ledger.limit(covering);
+      dev.orchestrator.spi.store.Balance balance = ledger.balance(new Account(covering, null));
+      BigDecimal spent = balance.spent();
+      BigDecimal reserved = balance.reserved();
+      Budget limit = limit(covering);
       BigDecimal remainingWork = BigDecimal.ZERO;
       for (RunHandle h : handles.values()) {
         RunState run = h.run();
@@ -1060,13 +1289,13 @@ public final class Engine implements AutoCloseable {
           byDay.merge(k.day().toString(), Money.usd(v), Money::plus);
         }
       });
-      List<BudgetLine> lines = ledger.lines(k -> switch (k.scope().kind()) {
+      List<BudgetLine> lines = lines(k -> switch (k.scope().kind()) {
         case GLOBAL -> project == null;
         case PROJECT -> project == null || k.scope().name().equals(project);
         case PROVIDER -> true;
         case PROVIDER_DAILY -> today.equals(k.day());
         case RUN, TASK -> false;
-      }, limitReached);
+      });
       return new CostReport(now(), project, Money.usd(spent), Money.usd(reserved),
           limit == null ? null : limit.limit(), Money.usd(spent.add(reserved).add(remainingWork)), byProvider, byType,
           byDay, lines);
@@ -1162,21 +1391,22 @@ public final class Engine implements AutoCloseable {
         }
       }
       LocalDate today = LocalDate.ofInstant(now(), budgetZone);
-      List<BudgetLedger.Key> keys = new ArrayList<>();
-      keys.add(new BudgetLedger.Key(BudgetScope.global(), null));
-      keys.add(new BudgetLedger.Key(BudgetScope.project(project), null));
+      List<Account> keys = new ArrayList<>();
+      keys.add(new Account(BudgetScope.global(), null));
+      keys.add(new Account(BudgetScope.project(project), null));
       for (String p : byProvider.keySet()) {
-        keys.add(new BudgetLedger.Key(BudgetScope.provider(p), null));
-        keys.add(new BudgetLedger.Key(BudgetScope.providerDaily(p), today));
+        keys.add(new Account(BudgetScope.provider(p), null));
+        keys.add(new Account(BudgetScope.providerDaily(p), today));
       }
       List<BudgetLine> lines = new ArrayList<>();
-      for (BudgetLedger.Key k : keys) {
-        Budget b = ledger.limit(k.scope());
+      for (Account k : keys) {
+        Budget b = limit(k.scope());
         if (b == null) {
           continue;
         }
-        BigDecimal spent = ledger.spent(k);
-        BigDecimal reserved = ledger.reserved(k);
+        dev.orchestrator.spi.store.Balance balance = ledger.balance(k);
+        BigDecimal spent = balance.spent();
+        BigDecimal reserved = balance.reserved();
         Money wanted = switch (k.scope().kind()) {
           case PROVIDER, PROVIDER_DAILY -> byProvider.get(k.scope().name());
           default -> expected;
@@ -1759,8 +1989,12 @@ public final class Engine implements AutoCloseable {
         : failed ? RunStatus.FAILED : cancelled ? RunStatus.CANCELLED : RunStatus.SUCCEEDED;
     Instant now = now();
     run.record = run.record.withStatus(status, now);
-    store.updateRun(run.record);
+    updateRun(run);
+    if (run.lost) {
+      return;
+    }
     emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
+    store.releaseRun(run.lease);
     log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
     run.completion.complete(new RunSnapshot(run.record, store.tasks(run.project, run.id)));
     // Finished runs stay findable by id up to a bound; older ones live on in the store (and in handles users hold).
@@ -1789,7 +2023,20 @@ public final class Engine implements AutoCloseable {
 
   private void update(TaskNode n, TaskRecord r) {
     n.record = r;
-    store.updateTask(r, n.index);
+    if (n.run.lost) {
+      return;
+    }
+    RunLease lease = n.run.lease;
+    if (lease == null || !store.updateTask(lease, r, n.index)) {
+      lost(n.run);
+    }
+  }
+
+  private void updateRun(RunState run) {
+    RunLease lease = run.lease;
+    if (lease == null || !store.updateRun(lease, run.record)) {
+      lost(run);
+    }
   }
 
   private void emit(@Nullable RunState run, Event event) {
@@ -1843,33 +2090,110 @@ public final class Engine implements AutoCloseable {
 
   // ---------------------------------------------------------------- steering
 
-  void cancelTask(RunState run, String taskId, String by, String reason) {
-    TaskNode n = node(run, taskId);
-    checkText("by", by);
-    checkText("reason", reason);
-    call(() -> {
-      cancel(n, new Cancellation(by, reason, now()), true);
-      maybeFinish(run);
-      return null;
+  // ---------------------------------------------------------------- steering, whichever engine executes the run
+
+  /**
+   * Carries out a change to a run: at once in this engine's loop when it executes the run; after taking the run over
+   * when no live engine holds it (its engine stopped, or, with {@code reopen}, it finished); otherwise by a command
+   * stored for the engine that holds it, which acts within about a second. Exceptions of {@code action} reach the
+   * caller.
+   *
+   * @param reopen whether a finished run is opened again for the change (to resume a task); else a change to a
+   *     finished run is dropped
+   */
+  private void steer(RunHandle h, boolean reopen, java.util.function.Consumer<RunState> action,
+      dev.orchestrator.spi.store.Command.Kind kind, @Nullable String target, String by, String text) {
+    checkOpen();
+    boolean done = call(() -> {
+      RunState run = h.run();
+      if (executesHere(run) && (reopen || run.record.status() == RunStatus.RUNNING)) {
+        action.accept(run);
+        return true;
+      }
+      return false;
     });
+    if (done) {
+      return;
+    }
+    RunState run = h.run();
+    RunRecord stored = store.run(run.project, run.id).orElseThrow(() -> new IllegalArgumentException(
+        "project " + run.project + " has no run " + run.id));
+    if (stored.status() != RunStatus.RUNNING && !reopen) {
+      return; // nothing to change in a finished run
+    }
+    RunLease lease = store.acquireRun(run.project, run.id, owner, leaseTime).orElse(null);
+    if (lease == null) {
+      String holder = store.lease(run.project, run.id).map(RunLease::owner).orElse("another engine");
+      store.submitCommand(new dev.orchestrator.spi.store.Command(UUID.randomUUID().toString(), kind, run.project,
+          run.id, target, by, text, now()));
+      log.info("Command stored for the engine that executes the run (kind={}, project={}, run={}, engine={})", kind,
+          run.project, run.id, holder);
+      return;
+    }
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    boolean reopened = stored.status() != RunStatus.RUNNING;
+    rebuild(store.run(run.project, run.id).orElseThrow(), lease, rebuilt -> {
+      try {
+        if (reopened) {
+          emit(rebuilt, new RunReopenedEvent(rebuilt.project, rebuilt.id, now(), target == null ? "" : target));
+        }
+        action.accept(rebuilt);
+        applied.complete(null);
+      } catch (RuntimeException e) {
+        applied.completeExceptionally(e);
+      }
+    });
+    try {
+      applied.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
   }
 
-  void cancelRun(RunState run, String by, String reason) {
+  void changePriority(RunHandle h, String taskId, Priority priority) {
+    checkTask(h.run(), taskId);
+    Objects.requireNonNull(priority, "priority");
+    steer(h, false, run -> changePriorityHere(run, node(run, taskId), priority),
+        dev.orchestrator.spi.store.Command.Kind.PRIORITY, taskId, "api", priority.name());
+  }
+
+  void cancelTask(RunHandle h, String taskId, String by, String reason) {
+    checkTask(h.run(), taskId);
     checkText("by", by);
     checkText("reason", reason);
-    call(() -> {
-      if (run.record.status() != RunStatus.RUNNING) {
-        return null;
-      }
-      Cancellation c = new Cancellation(by, reason, now());
-      run.record = run.record.withCancellation(c);
-      store.updateRun(run.record);
-      for (TaskNode n : run.nodes) {
-        cancel(n, c, false);
-      }
-      maybeFinish(run);
-      return null;
-    });
+    steer(h, false, run -> cancelTaskHere(run, taskId, by, reason), dev.orchestrator.spi.store.Command.Kind.CANCEL,
+        taskId, by, reason);
+  }
+
+  private void cancelTaskHere(RunState run, String taskId, String by, String reason) {
+    cancel(node(run, taskId), new Cancellation(by, reason, now()), true);
+    maybeFinish(run);
+  }
+
+  void cancelRun(RunHandle h, String by, String reason) {
+    checkText("by", by);
+    checkText("reason", reason);
+    steer(h, false, run -> cancelRunHere(run, by, reason), dev.orchestrator.spi.store.Command.Kind.CANCEL, null, by,
+        reason);
+  }
+
+  private void cancelRunHere(RunState run, String by, String reason) {
+    if (run.record.status() != RunStatus.RUNNING) {
+      return;
+    }
+    Cancellation c = new Cancellation(by, reason, now());
+    run.record = run.record.withCancellation(c);
+    updateRun(run);
+    for (TaskNode n : run.nodes) {
+      cancel(n, c, false);
+    }
+    maybeFinish(run);
+  }
+
+  void resume(RunHandle h, String taskId) {
+    checkTask(h.run(), taskId);
+    steer(h, true, run -> resumeHere(run, taskId), dev.orchestrator.spi.store.Command.Kind.RESUME, taskId, "api",
+        "resume");
   }
 
   private void cancel(TaskNode n, Cancellation c, boolean skipDependants) {
@@ -1926,7 +2250,7 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  void resume(RunState run, String taskId) {
+  private void resumeHere(RunState run, String taskId) {
     TaskNode n = node(run, taskId);
     call(() -> {
       TaskState s = n.state();
@@ -2007,11 +2331,15 @@ public final class Engine implements AutoCloseable {
     if (run.record.status() == RunStatus.RUNNING) {
       return;
     }
+    // A finished run this engine still has: open it again under a new lease before changing anything.
+    RunLease lease = store.acquireRun(run.project, run.id, owner, leaseTime).orElseThrow(() ->
+        new IllegalStateException("run " + run.id + " is held by another engine: resume it there"));
+    run.lease = lease;
     finishedRuns.remove(run.id);
     handles.putIfAbsent(run.id, new RunHandle(this, run));
     run.record = run.record.withStatus(RunStatus.RUNNING, null).withCancellation(null);
     run.completion = new CompletableFuture<>();
-    store.updateRun(run.record);
+    updateRun(run);
     emit(run, new RunReopenedEvent(run.project, run.id, now(), taskId));
   }
 
@@ -2020,60 +2348,116 @@ public final class Engine implements AutoCloseable {
     checkOpen();
     Objects.requireNonNull(questionId, "questionId");
     checkText("answer", text);
-    call(() -> {
-      TaskNode n = questionNodes.remove(questionId);
-      if (n == null) {
-        if (answered.contains(questionId)) {
-          throw new IllegalStateException("question " + questionId + " is already answered");
-        }
-        throw new IllegalArgumentException("there is no open question " + questionId
-            + ": list them with questions(project)");
-      }
-      Question q = openQuestions.remove(questionId);
-      answered.add(questionId);
-      n.openQuestionId = null;
-      n.addDialogue(q.text(), text);
-      update(n, n.record.withQuestion(q.answered(text, now())));
-      enqueue(n);
-      return null;
-    });
+    boolean here = call(() -> questionNodes.containsKey(questionId));
+    if (here) {
+      call(() -> {
+        answerHere(questionId, text);
+        return null;
+      });
+      return;
+    }
+    Question q = storedQuestion(questionId);
+    if (q == null) {
+      throw new IllegalArgumentException("there is no open question " + questionId
+          + ": list them with questions(project)");
+    }
+    RunHandle h = (RunHandle) Objects.requireNonNull(run(q.project(), q.runId()));
+    steer(h, false, run -> answerHere(questionId, text), dev.orchestrator.spi.store.Command.Kind.ANSWER, questionId,
+        "api", text);
   }
 
-  /** Pauses a provider: its queued tasks wait in PAUSED, running calls finish. */
+  /** An open question in the store, asked by a task of any engine, or null. */
+  private @Nullable Question storedQuestion(String questionId) {
+    for (dev.orchestrator.project.Project p : store.projectList(true)) {
+      for (Question q : storedQuestions(p.name())) {
+        if (q.id().equals(questionId)) {
+          return q;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The open questions of a project's running runs, as the store has them, whichever engine asked them. */
+  private List<Question> storedQuestions(String project) {
+    List<Question> out = new ArrayList<>();
+    for (RunRecord r : store.runs(project)) {
+      if (r.status() != RunStatus.RUNNING) {
+        continue;
+      }
+      for (TaskRecord t : store.tasks(project, r.id())) {
+        Question q = t.question();
+        if (t.state() == TaskState.AWAITING_INPUT && q != null && q.isOpen()) {
+          out.add(q);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Answers a question asked by a task of this engine; the task goes back to its queue with the answer. */
+  private void answerHere(String questionId, String text) {
+    TaskNode n = questionNodes.remove(questionId);
+    if (n == null) {
+      if (answered.contains(questionId)) {
+        throw new IllegalStateException("question " + questionId + " is already answered");
+      }
+      throw new IllegalArgumentException("there is no open question " + questionId
+          + ": list them with questions(project)");
+    }
+    Question q = openQuestions.remove(questionId);
+    answered.add(questionId);
+    n.openQuestionId = null;
+    n.addDialogue(q.text(), text);
+    update(n, n.record.withQuestion(q.answered(text, now())));
+    enqueue(n);
+  }
+
+
+  /** Pauses a provider in every engine sharing the store: its queued tasks wait in PAUSED, running calls finish. */
   public void pauseProvider(String name, String reason) {
     Slot slot = slot(name);
     checkText("reason", reason);
+    store.savePause(new dev.orchestrator.spi.store.Pause(dev.orchestrator.spi.store.Pause.Kind.PROVIDER, slot.name,
+        reason, now()));
     call(() -> {
-      if (slot.paused) {
-        return null;
-      }
-      slot.paused = true;
-      slot.pauseReason = reason;
-      emit(null, new ProviderPausedEvent(slot.name, now(), reason));
-      for (TaskNode n : slot.removeAll()) {
-        pause(n, "provider " + slot.name + " is paused: " + reason, slot.pausedNodes);
+      if (!slot.paused) {
+        pauseProviderNow(slot, reason);
+        emit(null, new ProviderPausedEvent(slot.name, now(), reason));
       }
       return null;
     });
   }
 
-  /** Resumes a paused provider: its paused tasks are queued again, in the order they were paused. */
+  private void pauseProviderNow(Slot slot, String reason) {
+    slot.paused = true;
+    slot.pauseReason = reason;
+    for (TaskNode n : slot.removeAll()) {
+      pause(n, "provider " + slot.name + " is paused: " + reason, slot.pausedNodes);
+    }
+  }
+
+  /** Resumes a paused provider in every engine: its paused tasks are queued again, in the order they were paused. */
   public void resumeProvider(String name) {
     Slot slot = slot(name);
+    store.deletePause(dev.orchestrator.spi.store.Pause.Kind.PROVIDER, slot.name);
     call(() -> {
-      if (!slot.paused) {
-        return null;
-      }
-      slot.paused = false;
-      slot.pauseReason = null;
-      emit(null, new ProviderResumedEvent(slot.name, now()));
-      List<TaskNode> waiting = new ArrayList<>(slot.pausedNodes);
-      slot.pausedNodes.clear();
-      for (TaskNode n : waiting) {
-        enqueue(n);
+      if (slot.paused) {
+        resumeProviderNow(slot);
+        emit(null, new ProviderResumedEvent(slot.name, now()));
       }
       return null;
     });
+  }
+
+  private void resumeProviderNow(Slot slot) {
+    slot.paused = false;
+    slot.pauseReason = null;
+    List<TaskNode> waiting = new ArrayList<>(slot.pausedNodes);
+    slot.pausedNodes.clear();
+    for (TaskNode n : waiting) {
+      enqueue(n);
+    }
   }
 
   /** A provider's circuit breaker now. */
@@ -2121,22 +2505,33 @@ public final class Engine implements AutoCloseable {
     return slot;
   }
 
-  /** The open questions of a project, oldest first. */
+  /** The open questions of a project, whichever engine's tasks asked them, oldest first. */
   public List<Question> questions(String project) {
-    List<Question> out = new ArrayList<>();
-    for (Question q : openQuestions.values()) {
-      if (q.project().equals(project)) {
-        out.add(q);
-      }
-    }
+    List<Question> out = storedQuestions(project);
     out.sort(java.util.Comparator.comparing(Question::askedAt).thenComparing(Question::id));
     return out;
   }
 
+
   /** The handle of a run of a project, or null. */
   public @Nullable Run run(String project, String runId) {
     RunHandle h = handles.get(runId);
-    return h != null && h.project().equals(project) ? h : null;
+    if (h != null) {
+      return h.project().equals(project) ? h : null;
+    }
+    // A run of another engine (or of an earlier process): followed through the store, steered by command.
+    RunRecord r = store.run(project, runId).orElse(null);
+    String definition = r == null ? "" : store.definition(project, runId).orElse("");
+    if (r == null || definition.isBlank()) {
+      return null;
+    }
+    RunState run = new RunState(r.id(), r.project(), WorkflowCodec.read(definition), r.params(), r);
+    if (r.status() != RunStatus.RUNNING) {
+      run.completion.complete(new RunSnapshot(r, store.tasks(project, runId)));
+    }
+    RunHandle created = new RunHandle(this, run);
+    RunHandle raced = handles.putIfAbsent(runId, created);
+    return raced != null ? raced : created;
   }
 
   /** Emits an event from outside the engine, in the drain loop. */
@@ -2182,13 +2577,18 @@ public final class Engine implements AutoCloseable {
   }
 
   private static TaskNode node(RunState run, String taskId) {
+    return run.nodes[checkTask(run, taskId)];
+  }
+
+  /** The task's position in its run's workflow. */
+  private static int checkTask(RunState run, String taskId) {
     Objects.requireNonNull(taskId, "taskId");
     int i = run.workflow.indexOf(taskId);
     if (i < 0) {
       throw new IllegalArgumentException("run " + run.id + " has no task '" + taskId + "' (tasks: "
           + run.workflow.tasks().stream().map(TaskSpec::id).limit(20).toList() + ")");
     }
-    return run.nodes[i];
+    return i;
   }
 
   private static void checkText(String field, @Nullable String value) {
@@ -2204,11 +2604,39 @@ public final class Engine implements AutoCloseable {
     if (closed) {
       return;
     }
-    closed = true;
-    Scheduler.Cancellable t = commandTimer;
-    if (t != null) {
-      t.cancel();
+    try {
+      call(() -> {
+        releaseIdle();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.warn("Leases not released on close; other engines take the runs over when they expire", e);
     }
-    log.info("Orchestrator closed (runs={})", handles.size());
+    closed = true;
+    log.info("Orchestrator closed (engine={}, runs={})", owner, handles.size());
+  }
+
+  /**
+   * Gives up the runs with no call in flight, so another engine can take them over at once instead of waiting for
+   * the lease to expire. Runs with a call in flight keep their lease until it expires: the call's result may still be
+   * recorded, and no other engine must repeat it meanwhile.
+   */
+  private void releaseIdle() {
+    for (RunHandle h : handles.values()) {
+      RunState run = h.run();
+      RunLease lease = run.lease;
+      if (lease == null || run.lost || run.record.status() != RunStatus.RUNNING) {
+        continue;
+      }
+      boolean busy = false;
+      for (TaskNode n : run.nodes) {
+        busy |= n.call != null;
+      }
+      if (!busy) {
+        forget(run);
+        store.releaseRun(lease);
+        log.info("Run released for other engines (project={}, run={}, engine={})", run.project, run.id, owner);
+      }
+    }
   }
 }

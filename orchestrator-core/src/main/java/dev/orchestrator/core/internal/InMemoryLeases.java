@@ -119,6 +119,29 @@ public final class InMemoryLeases {
     return out;
   }
 
+  /** Claims one run if no live lease holds it. */
+  public Optional<RunLease> acquire(String project, String runId, String owner, Duration lease,
+      java.util.function.BiConsumer<String, Long> released) {
+    State s;
+    synchronized (this) {
+      s = all.get(key(project, runId));
+    }
+    if (s == null) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    synchronized (s) {
+      if (s.owner != null && s.until != null && s.until.isAfter(now)) {
+        return Optional.empty();
+      }
+      s.owner = owner;
+      s.fence++;
+      s.until = now.plus(lease);
+      released.accept(key(project, runId), s.fence);
+      return Optional.of(lease(s));
+    }
+  }
+
   /** Renews the held leases; returns those lost. */
   public List<RunLease> renew(String owner, Collection<RunLease> held, Duration lease) {
     Instant until = clock.instant().plus(lease);

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /** The {@link Run} handed to callers: reads come from the store, changes go through the engine's drain loop. */
 final class RunHandle implements Run {
   private final Engine engine;
-  private final RunState run;
+  /** Replaced when the engine rebuilds the run (it lost and regained its lease, or reopened it). */
+  private volatile RunState run;
 
   RunHandle(Engine engine, RunState run) {
     this.engine = engine;
@@ -22,6 +23,10 @@ final class RunHandle implements Run {
 
   RunState run() {
     return run;
+  }
+
+  void replace(RunState rebuilt) {
+    run = rebuilt;
   }
 
   @Override
@@ -65,22 +70,22 @@ final class RunHandle implements Run {
 
   @Override
   public void cancel(String by, String reason) {
-    engine.cancelRun(run, by, reason);
+    engine.cancelRun(this, by, reason);
   }
 
   @Override
   public void cancelTask(String taskId, String by, String reason) {
-    engine.cancelTask(run, taskId, by, reason);
+    engine.cancelTask(this, taskId, by, reason);
   }
 
   @Override
   public void resume(String taskId) {
-    engine.resume(run, taskId);
+    engine.resume(this, taskId);
   }
 
   @Override
   public void changePriority(String taskId, dev.orchestrator.Priority priority) {
-    engine.changePriority(run, taskId, priority);
+    engine.changePriority(this, taskId, priority);
   }
 
   @Override

@@ -15,13 +15,20 @@ final class RunState {
   final String project;
   final Workflow workflow;
   final Map<String, String> params;
-  TaskNode[] nodes;
-  RunRecord record;
+  TaskNode[] nodes = new TaskNode[0];
+  volatile RunRecord record;
   int unfinished;
   /** What the run's calls cost so far. */
   java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
   volatile CompletableFuture<RunSnapshot> completion = new CompletableFuture<>();
   final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+  /**
+   * The lease under which this engine executes the run, or null when another engine does (this one only follows it
+   * through the store). Written in the drain loop, read by the timer thread that renews leases.
+   */
+  volatile dev.orchestrator.spi.store.@org.jspecify.annotations.Nullable RunLease lease;
+  /** Set when the lease was lost: the run is another engine's now, and nothing more is written for it here. */
+  volatile boolean lost;
 
   RunState(String id, String project, Workflow workflow, Map<String, String> params, RunRecord record) {
     this.id = id;

@@ -47,7 +47,9 @@ final class TaskNode {
   /** Whether its call in flight is its provider's half-open probe. */
   boolean probe;
   /** The budget accounts its call in flight reserved on, or null. */
-  java.util.@Nullable List<BudgetLedger.Key> reservedKeys;
+  java.util.@Nullable List<dev.orchestrator.spi.store.Account> reservedKeys;
+  /** The id of its call's reservation in the store's ledger, or null. */
+  @Nullable String reservationId;
   java.math.BigDecimal reserved = java.math.BigDecimal.ZERO;
   /** The worst case that did not fit when a budget paused it. */
   java.math.BigDecimal pausedEstimate = java.math.BigDecimal.ZERO;

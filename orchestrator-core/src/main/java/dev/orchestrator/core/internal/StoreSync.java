@@ -1,0 +1,111 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.spi.store.RunLease;
+import dev.orchestrator.spi.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one engine in step with the store it shares with other engines, on the engine's timer: renews the leases of
+ * the runs it executes (and stops those it lost), claims runs that no live engine holds (new ones queued for any
+ * engine, and those of engines that died), takes the commands for its runs, and applies the pauses and limits that
+ * any process stored. Reads and writes happen on the timer thread; what they find is posted to the engine's loop.
+ *
+ * <p>Every step runs each {@code interval} (a second by default), so a command or a pause stored by any process
+ * takes effect within about that long; leases are renewed every third of their length.
+ */
+public final class StoreSync implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StoreSync.class);
+  /** How many runs one tick claims at most, so engines starting together share the waiting runs. */
+  private static final int CLAIM_BATCH = 8;
+
+  private final Engine engine;
+  private final Store store;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Duration interval;
+  private final boolean claimRuns;
+  private long lastRenewal;
+  private volatile boolean closed;
+  private volatile Scheduler.@Nullable Cancellable timer;
+
+  /**
+   * @param claimRuns whether this engine executes runs it did not submit (queued ones, and those of dead engines)
+   */
+  public StoreSync(Engine engine, Store store, Scheduler scheduler, Clock clock, Duration interval,
+      boolean claimRuns) {
+    this.engine = engine;
+    this.store = store;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.interval = interval;
+    this.claimRuns = claimRuns;
+    this.lastRenewal = clock.millis();
+  }
+
+  /** Runs the first step now, on the calling thread (so runs left by a dead engine are adopted at once), then on the timer. */
+  public void start() {
+    tick();
+  }
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    try {
+      step();
+    } catch (RuntimeException e) {
+      log.warn("Store sync step failed; trying again in {} (engine={}): {}", interval, engine.owner(), e.toString());
+    } finally {
+      if (!closed) {
+        timer = scheduler.schedule(this::tick, interval);
+      }
+    }
+  }
+
+  private void step() {
+    long now = clock.millis();
+    if (now - lastRenewal >= engine.leaseTime().toMillis() / 3) {
+      lastRenewal = now;
+      List<RunLease> held = engine.heldLeases();
+      if (!held.isEmpty()) {
+        List<RunLease> lost = store.renewRuns(engine.owner(), held, engine.leaseTime());
+        if (!lost.isEmpty()) {
+          engine.leasesLost(lost);
+        }
+      }
+    }
+    if (claimRuns && engine.accepting()) {
+      for (RunLease lease : store.claimRuns(engine.owner(), CLAIM_BATCH, engine.leaseTime())) {
+        engine.adopt(lease);
+      }
+    }
+    engine.commands(store.takeCommands(engine.owner()));
+    engine.applyPauses(store.pauses());
+    engine.refreshLimits(store.budgets());
+    for (RunHandle h : engine.watched()) {
+      RunRecord r = store.run(h.project(), h.id()).orElse(null);
+      if (r != null && r.status() != RunStatus.RUNNING) {
+        engine.finishedElsewhere(h, new RunSnapshot(r, store.tasks(h.project(), h.id())));
+      }
+    }
+  }
+
+  /** Stops the timer. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    Scheduler.Cancellable t = timer;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+}
