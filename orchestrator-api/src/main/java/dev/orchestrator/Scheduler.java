@@ -21,6 +21,16 @@ public interface Scheduler {
    */
   Cancellable schedule(Runnable work, Duration delay);
 
+  /**
+   * Runs {@code work} once, no earlier than {@code delay} from now, as upkeep: work that keeps a component in step
+   * with the outside world (reading a shared store every second) and that reschedules itself for as long as the
+   * component lives. It never makes a system busy by itself, so a test scheduler that runs work "until idle" ignores
+   * it when deciding it is idle (it still runs it when its time comes). Same as {@link #schedule} by default.
+   */
+  default Cancellable scheduleUpkeep(Runnable work, Duration delay) {
+    return schedule(work, delay);
+  }
+
   /** A handle on scheduled work. */
   @FunctionalInterface
   interface Cancellable {

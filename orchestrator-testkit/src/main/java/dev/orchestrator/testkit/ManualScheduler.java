@@ -22,8 +22,10 @@ import java.util.PriorityQueue;
 public final class ManualScheduler implements Scheduler {
   private final MutableClock clock;
   private final Object lock = new Object();
-  /** Guarded by {@link #lock}. */
+  /** Work, by due time. Guarded by {@link #lock}. */
   private final PriorityQueue<Job> queue = new PriorityQueue<>();
+  /** Upkeep ({@link #scheduleUpkeep}), by due time. Guarded by {@link #lock}. */
+  private final PriorityQueue<Job> upkeep = new PriorityQueue<>();
   /** Guarded by {@link #lock}. */
   private long sequence;
 
@@ -38,15 +40,28 @@ public final class ManualScheduler implements Scheduler {
 
   @Override
   public Cancellable schedule(Runnable work, Duration delay) {
+    return add(queue, work, delay);
+  }
+
+  /**
+   * Upkeep runs when its time comes, but {@link #runUntilIdle}, {@link #pending} and {@link #dueTimes} ignore it,
+   * and a jump in time runs it once (see {@link #advanceTo}).
+   */
+  @Override
+  public Cancellable scheduleUpkeep(Runnable work, Duration delay) {
+    return add(upkeep, work, delay);
+  }
+
+  private Cancellable add(PriorityQueue<Job> into, Runnable work, Duration delay) {
     Instant due = clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay);
     Job job;
     synchronized (lock) {
       job = new Job(due, sequence++, work);
-      queue.add(job);
+      into.add(job);
     }
     return () -> {
       synchronized (lock) {
-        queue.remove(job);
+        into.remove(job);
       }
     };
   }
@@ -61,7 +76,11 @@ public final class ManualScheduler implements Scheduler {
     advanceTo(clock.instant().plus(by));
   }
 
-  /** Moves time forward to {@code target}, running each piece of work as its due time is reached. */
+  /**
+   * Moves time forward to {@code target}, running each piece of work as its due time is reached. Upkeep that fell
+   * due while time jumped runs once where the jump lands (before the work due then, or at {@code target}), not once
+   * for every period it skipped, as on a machine that was busy meanwhile.
+   */
   public void advanceTo(Instant target) {
     while (true) {
       Job next;
@@ -75,16 +94,31 @@ public final class ManualScheduler implements Scheduler {
       if (next.due.isAfter(clock.instant())) {
         clock.set(next.due);
       }
+      runUpkeep(next.due);
       next.work.run();
     }
     if (target.isAfter(clock.instant())) {
       clock.set(target);
     }
+    runUpkeep(clock.instant());
+  }
+
+  /** Runs, once each, the upkeep due by {@code now}; upkeep that it schedules anew waits for a later call. */
+  private void runUpkeep(Instant now) {
+    List<Job> due = new ArrayList<>();
+    synchronized (lock) {
+      while (!upkeep.isEmpty() && !upkeep.peek().due.isAfter(now)) {
+        due.add(upkeep.poll());
+      }
+    }
+    for (Job j : due) {
+      j.work.run();
+    }
   }
 
   /**
-   * Runs scheduled work in order until none is left, moving time as needed, but never past {@code limit} from
-   * now. Returns how far time moved.
+   * Runs scheduled work in order until none is left but upkeep, moving time as needed, but never past {@code limit}
+   * from now. Returns how far time moved.
    */
   public Duration runUntilIdle(Duration limit) {
     Instant start = clock.instant();
@@ -103,14 +137,14 @@ public final class ManualScheduler implements Scheduler {
     return Duration.between(start, clock.instant());
   }
 
-  /** How many pieces of work wait. */
+  /** How many pieces of work wait, upkeep aside. */
   public int pending() {
     synchronized (lock) {
       return queue.size();
     }
   }
 
-  /** The due times of the waiting work, soonest first. */
+  /** The due times of the waiting work, upkeep aside, soonest first. */
   public List<Instant> dueTimes() {
     synchronized (lock) {
       List<Job> jobs = new ArrayList<>(queue);

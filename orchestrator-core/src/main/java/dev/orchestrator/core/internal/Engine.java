@@ -2598,7 +2598,10 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Stops accepting work. Calls in flight are left to finish or be cancelled by their owners. Idempotent. */
+  /**
+   * Stops accepting work and gives every run it executes back to the store for other engines (see {@link
+   * #releaseAll()}). Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -2606,7 +2609,7 @@ public final class Engine implements AutoCloseable {
     }
     try {
       call(() -> {
-        releaseIdle();
+        releaseAll();
         return null;
       });
     } catch (RuntimeException e) {
@@ -2617,26 +2620,21 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Gives up the runs with no call in flight, so another engine can take them over at once instead of waiting for
-   * the lease to expire. Runs with a call in flight keep their lease until it expires: the call's result may still be
-   * recorded, and no other engine must repeat it meanwhile.
+   * Gives up every run this engine executes, so another engine can take each over at once instead of waiting for
+   * its lease to expire. Calls in flight are cancelled: a closed engine could not record their results, and the engine
+   * that takes the run over repeats them (their attempts are marked interrupted).
    */
-  private void releaseIdle() {
+  private void releaseAll() {
     for (RunHandle h : handles.values()) {
       RunState run = h.run();
       RunLease lease = run.lease;
       if (lease == null || run.lost || run.record.status() != RunStatus.RUNNING) {
         continue;
       }
-      boolean busy = false;
-      for (TaskNode n : run.nodes) {
-        busy |= n.call != null;
-      }
-      if (!busy) {
-        forget(run);
-        store.releaseRun(lease);
-        log.info("Run released for other engines (project={}, run={}, engine={})", run.project, run.id, owner);
-      }
+      forget(run);
+      store.releaseRun(lease);
+      log.info("Run released for other engines (project={}, run={}, engine={})", run.project, run.id, owner);
     }
   }
+
 }

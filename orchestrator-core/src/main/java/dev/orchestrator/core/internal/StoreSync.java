@@ -66,7 +66,7 @@ public final class StoreSync implements AutoCloseable {
       log.warn("Store sync step failed; trying again in {} (engine={}): {}", interval, engine.owner(), e.toString());
     } finally {
       if (!closed) {
-        timer = scheduler.schedule(this::tick, interval);
+        timer = scheduler.scheduleUpkeep(this::tick, interval);
       }
     }
   }
