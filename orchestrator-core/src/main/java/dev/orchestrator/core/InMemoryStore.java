@@ -11,6 +11,12 @@ import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Claim;
 import dev.orchestrator.spi.store.ClaimStore;
+import dev.orchestrator.spi.store.Ledger;
+import dev.orchestrator.spi.store.Pause;
+import dev.orchestrator.spi.store.RunLease;
+import dev.orchestrator.core.internal.InMemoryLeases;
+import dev.orchestrator.core.internal.InMemoryLedger;
+import java.util.Collection;
 import dev.orchestrator.spi.store.Store;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -50,9 +56,14 @@ public final class InMemoryStore implements ClaimStore {
   private final java.util.concurrent.ConcurrentLinkedQueue<dev.orchestrator.spi.store.Command> commands =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+  private final InMemoryLeases leases;
+  private final InMemoryLedger ledger = new InMemoryLedger(budgets::get);
+  private final ConcurrentHashMap<List<Object>, Pause> pauses = new ConcurrentHashMap<>();
+
   private InMemoryStore(int eventCapacity, Clock clock) {
     this.eventCapacity = eventCapacity;
     this.clock = clock;
+    this.leases = new InMemoryLeases(clock);
   }
 
   /** A store that keeps the last {@value #DEFAULT_EVENT_CAPACITY} events of each project. */
@@ -108,11 +119,19 @@ public final class InMemoryStore implements ClaimStore {
       p.runs.put(run.id(), new RunData(run, definition, array));
       p.order.add(run.id());
     }
+    if (run.status() == RunStatus.RUNNING) {
+      leases.created(run.project(), run.id());
+    }
   }
 
   @Override
   public void updateRun(RunRecord run) {
-    requireRun(run.project(), run.id()).run = run;
+    RunData d = requireRun(run.project(), run.id());
+    RunStatus before = d.run.status();
+    d.run = run;
+    if (before != run.status()) {
+      leases.statusChanged(run.project(), run.id(), run.status() == RunStatus.RUNNING);
+    }
   }
 
   @Override
@@ -233,7 +252,7 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public void saveBudget(Budget budget) {
-    budgets.put(budget.scope(), budget);
+    ledger.limitSaved(budgets.put(budget.scope(), budget), budget);
   }
 
   @Override
@@ -616,6 +635,117 @@ public final class InMemoryStore implements ClaimStore {
     void ready(int i, Instant now, long order) {
       enqueuedAt[i] = now;
       seq[i] = order;
+    }
+  }
+
+  // ------------------------------------------------------------------ run leases, ledger, pauses
+
+  @Override
+  public boolean leasesRuns() {
+    return true;
+  }
+
+  /** {@inheritDoc} Leases are read from this store's clock. */
+  @Override
+  public @Nullable RunLease createRun(RunRecord run, String definition, List<TaskRecord> tasks,
+      @Nullable String owner, Duration lease) {
+    checkLease(lease);
+    if (run.status() != RunStatus.RUNNING) {
+      throw new IllegalArgumentException("a new run must be RUNNING (was " + run.status() + ")");
+    }
+    createRun(run, definition, tasks);
+    return owner == null ? null : leases.hold(run.project(), run.id(), owner, lease);
+  }
+
+  @Override
+  public List<RunLease> claimRuns(String owner, int max, Duration lease) {
+    Objects.requireNonNull(owner, "owner");
+    checkLease(lease);
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
+    }
+    return leases.claim(owner, max, lease, ledger::releaseRun);
+  }
+
+  @Override
+  public List<RunLease> renewRuns(String owner, Collection<RunLease> held, Duration lease) {
+    checkLease(lease);
+    return leases.renew(owner, held, lease);
+  }
+
+  @Override
+  public void releaseRun(RunLease lease) {
+    leases.release(lease);
+  }
+
+  @Override
+  public boolean updateTask(RunLease lease, TaskRecord task, int position) {
+    return leases.fenced(lease, () -> updateTask(task, position));
+  }
+
+  @Override
+  public boolean updateRun(RunLease lease, RunRecord run) {
+    // The lease is checked under its monitor, and the status change takes the leases' monitor after it: never the
+    // other way round, so the two cannot deadlock.
+    RunData d = requireRun(run.project(), run.id());
+    RunStatus[] before = new RunStatus[1];
+    boolean held = leases.fenced(lease, () -> {
+      before[0] = d.run.status();
+      d.run = run;
+    });
+    if (held && before[0] != run.status()) {
+      leases.statusChanged(run.project(), run.id(), run.status() == RunStatus.RUNNING);
+    }
+    return held;
+  }
+
+  @Override
+  public Optional<RunLease> lease(String project, String runId) {
+    return leases.lease(project, runId);
+  }
+
+  @Override
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public void savePause(Pause pause) {
+    pauses.put(List.of(pause.kind(), pause.name()), pause);
+  }
+
+  @Override
+  public boolean deletePause(Pause.Kind kind, String name) {
+    String n = kind == Pause.Kind.PROVIDER ? name.toLowerCase(java.util.Locale.ROOT) : name;
+    return pauses.remove(List.of(kind, n)) != null;
+  }
+
+  @Override
+  public List<Pause> pauses() {
+    List<Pause> out = new ArrayList<>(pauses.values());
+    out.sort(java.util.Comparator.comparing(Pause::kind).thenComparing(Pause::name));
+    return out;
+  }
+
+  @Override
+  public List<dev.orchestrator.spi.store.Command> takeCommands(String owner) {
+    Objects.requireNonNull(owner, "owner");
+    List<dev.orchestrator.spi.store.Command> out = new ArrayList<>();
+    synchronized (commands) {
+      for (java.util.Iterator<dev.orchestrator.spi.store.Command> it = commands.iterator(); it.hasNext(); ) {
+        dev.orchestrator.spi.store.Command c = it.next();
+        if (c.runId() != null && leases.heldBy(owner, c.project(), c.runId())) {
+          it.remove();
+          out.add(c);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void checkLease(Duration lease) {
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be positive (was " + lease + "): give engines time to renew it");
     }
   }
 
