@@ -387,9 +387,11 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     });
   }
 
+  /** Writes a run's record; a run that is no longer RUNNING is held by nobody (and never claimed). */
   private static int writeRun(Connection c, RunRecord run) throws SQLException {
+    String releases = run.status() == RunStatus.RUNNING ? "" : ", lease_owner = NULL, lease_until = NULL";
     try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET workflow = ?, status = ?, params = ?, "
-        + "submitted_at = ?, finished_at = ?, cancellation = ? WHERE project = ? AND run_id = ?")) {
+        + "submitted_at = ?, finished_at = ?, cancellation = ?" + releases + " WHERE project = ? AND run_id = ?")) {
       ps.setString(1, run.workflow());
       ps.setString(2, run.status().name());
       ps.setString(3, Json.writeStrings(run.params()));
@@ -1181,10 +1183,19 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     return true;
   }
 
-  /** {@inheritDoc} The run and its lease are written in one transaction; the lease's expiry is by the database clock. */
+  /**
+   * {@inheritDoc} The run and its lease are written in one transaction; the lease's expiry is by the database clock.
+   *
+   * @throws IllegalArgumentException also when the run is not RUNNING
+   */
   @Override
   public @Nullable RunLease createRun(RunRecord run, String definition, List<TaskRecord> tasks,
       @Nullable String owner, Duration lease) {
+    if (run.status() != RunStatus.RUNNING) {
+      throw new IllegalArgumentException("a run created under a lease must be RUNNING (was " + run.status()
+          + " for run " + run.project() + "/" + run.id() + "): create a finished run with createRun(run, definition, "
+          + "tasks)");
+    }
     checkTasks(run, tasks);
     checkLease(lease);
     return write("create run " + run.project() + "/" + run.id(), false, c -> {

@@ -20,7 +20,8 @@ import java.util.Optional;
  * owner holds.
  *
  * <p>A lease is held while the run's row names its owner and fence: one that expired stays held until another engine
- * claims the run (which raises the fence) or its holder releases it. Writes under a lease lock the run's row first
+ * claims the run (which raises the fence), its holder releases it, or the run finishes (a status other than RUNNING
+ * clears the owner, so a finished run is never claimed). Writes under a lease lock the run's row first
  * ({@code FOR SHARE} on PostgreSQL, {@code FOR UPDATE} on H2) and check owner and fence, so a claim comes wholly
  * before or wholly after them. On PostgreSQL a claim is one {@code UPDATE ... WHERE seq IN (SELECT ... FOR UPDATE SKIP
  * LOCKED LIMIT n) RETURNING ...}; on H2, which cannot skip locked rows, a transaction reads the claimable runs and

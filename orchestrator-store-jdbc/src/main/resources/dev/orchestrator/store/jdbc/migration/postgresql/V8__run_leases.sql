@@ -4,8 +4,8 @@
 
 -- Who holds a run, until when by the database clock, and a fencing token that grows with every claim of the run, so a
 -- holder that lost its lease can no longer write (a write checks owner and token on the run's row, which it locks).
--- A run is claimable while its status is RUNNING and lease_owner is null or lease_until is past. A release clears the
--- owner and keeps the token.
+-- A run is claimable while its status is RUNNING and lease_owner is null or lease_until is past. A release, or the run
+-- leaving RUNNING, clears the owner and keeps the token.
 ALTER TABLE runs ADD COLUMN lease_owner TEXT;
 ALTER TABLE runs ADD COLUMN lease_until TIMESTAMPTZ;
 ALTER TABLE runs ADD COLUMN lease_fence BIGINT DEFAULT 0 NOT NULL;
