@@ -146,7 +146,7 @@ class SharedStoreTest {
       assertThat(tasks.get(0).attempts()).hasSize(1);
       assertThat(tasks.get(1).attempts()).extracting(Attempt::outcome)
           .containsExactly(Attempt.Outcome.FAILED, Attempt.Outcome.SUCCEEDED);
-      assertThat(tasks.get(1).attempts().get(0).error()).startsWith("interrupted");
+      assertThat(tasks.get(1).attempts().get(0).message()).startsWith("interrupted");
       assertThat(pa.requests()).extracting(r -> r.prompt()).containsExactly("step t0", "step t1");
       assertThat(pb.requests()).extracting(r -> r.prompt()).containsExactly("step t1", "step t2");
       // A's reservation for its interrupted call was released when b took the run over.

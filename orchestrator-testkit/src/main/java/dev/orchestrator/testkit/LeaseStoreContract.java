@@ -290,6 +290,54 @@ public abstract class LeaseStoreContract {
   }
 
   @Nested
+  class Acquire {
+    @Test
+    void aRunThatALiveLeaseHoldsIsNotTaken() {
+      held("r", 1, "e1", LONG);
+      assertThat(s().acquireRun(P, "r", "e2", LONG)).isEmpty();
+      assertThat(s().lease(P, "r")).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("e1"));
+      assertThat(s().acquireRun(P, "missing", "e2", LONG)).isEmpty();
+    }
+
+    @Test
+    void aRunWhoseLeaseExpiredIsTakenUnderAGreaterFenceAndTheOldHolderWritesNothing() {
+      RunLease old = held("r", 1, "e1", SHORT);
+      RunLease taken = other().acquireRun(P, "r", "e2", LONG).orElseThrow();
+      assertThat(taken.owner()).isEqualTo("e2");
+      assertThat(taken.fence()).isGreaterThan(old.fence());
+      TaskRecord ready = task("r", "a").moveTo(TaskState.READY, T0.plusSeconds(2));
+      assertThat(s().updateTask(old, ready, 0)).isFalse();
+      assertThat(s().updateTask(taken, ready, 0)).isTrue();
+    }
+
+    @Test
+    void aFinishedRunRunsAgainUnderANewLeaseAndIsNeverClaimedWhileFinished() {
+      RunLease first = held("r", 1, "e1", LONG);
+      RunRecord done = s().run(P, "r").orElseThrow().withStatus(RunStatus.FAILED, T0.plusSeconds(5))
+          .withCancellation(new dev.orchestrator.run.Cancellation("alice", "stop", T0.plusSeconds(4)));
+      assertThat(s().updateRun(first, done)).isTrue();
+      assertThat(s().claimRuns("e3", 10, LONG)).isEmpty();
+
+      RunLease again = s().acquireRun(P, "r", "e2", LONG).orElseThrow();
+      RunRecord reopened = s().run(P, "r").orElseThrow();
+      assertThat(reopened.status()).isEqualTo(RunStatus.RUNNING);
+      assertThat(reopened.finishedAt()).isNull();
+      assertThat(reopened.cancellation()).isNull();
+      assertThat(again.fence()).isGreaterThan(first.fence());
+      assertThat(s().lease(P, "r")).contains(again);
+    }
+
+    @Test
+    void theOldLeasesReservationsAreReleased() {
+      Account global = new Account(BudgetScope.global(), null);
+      RunLease old = held("r", 1, "e1", SHORT);
+      assertThat(s().ledger().reserve("res-1", old, List.of(global), usd("2.50"), null)).isNull();
+      s().acquireRun(P, "r", "e2", LONG).orElseThrow();
+      assertThat(s().ledger().balance(global).reserved()).isEqualByComparingTo("0");
+    }
+  }
+
+  @Nested
   class FencedWrites {
     @Test
     void theHolderWritesTasksAndTheRun() {

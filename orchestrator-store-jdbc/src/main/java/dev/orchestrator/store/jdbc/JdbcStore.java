@@ -1217,6 +1217,11 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   /** {@inheritDoc} A lease that expired is renewed as long as no other engine claimed the run since. */
   @Override
+  public Optional<RunLease> acquireRun(String project, String runId, String owner, Duration lease) {
+    return leases.acquire(project, runId, owner, lease);
+  }
+
+  @Override
   public List<RunLease> renewRuns(String owner, Collection<RunLease> held, Duration lease) {
     return leases.renew(owner, held, lease);
   }

@@ -152,6 +152,46 @@ public final class RunLeases {
 
   private record Claimed(RunLease lease, Instant submittedAt, long seq) {}
 
+  /**
+   * See {@code Store.acquireRun}: in one transaction, locks the run's row; a run that a live lease holds is left
+   * alone; a finished one becomes RUNNING again; then it is held by {@code owner} under a new fence, and the
+   * reservations of its earlier leases are released.
+   */
+  public Optional<RunLease> acquire(String project, String runId, String owner, Duration lease) {
+    Objects.requireNonNull(owner, "owner");
+    Sql.checkLease(lease);
+    String now = tx.dialect() == Dialect.POSTGRESQL ? "now()" : "CURRENT_TIMESTAMP";
+    return tx.write("take run " + project + "/" + runId + " for " + owner, false, c -> {
+      boolean free;
+      try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'RUNNING' AND lease_owner IS NOT "
+          + "NULL AND lease_until > " + now + " THEN 0 ELSE 1 END FROM runs WHERE project = ? AND run_id = ? "
+          + "FOR UPDATE")) {
+        Sql.bind(ps, project, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<RunLease>empty();
+          }
+          free = rs.getInt(1) == 1;
+        }
+      }
+      if (!free) {
+        return Optional.<RunLease>empty();
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET status = 'RUNNING', finished_at = NULL, "
+          + "cancellation = NULL, lease_owner = ?, lease_until = " + Sql.leaseUntil(tx.dialect())
+          + ", lease_fence = lease_fence + 1 WHERE project = ? AND run_id = ?")) {
+        ps.setString(1, owner);
+        Sql.bindLease(ps, 2, tx.dialect(), lease);
+        ps.setString(3, project);
+        ps.setString(4, runId);
+        ps.executeUpdate();
+      }
+      RunLease held = read(c, project, runId, false).orElseThrow();
+      ledger.releaseEarlierLeases(c, List.of(held));
+      return Optional.of(held);
+    });
+  }
+
   /** See {@code Store.renewRuns}: renews each lease {@code owner} still holds; returns the others. */
   public List<RunLease> renew(String owner, Collection<RunLease> held, Duration lease) {
     Objects.requireNonNull(owner, "owner");
