@@ -12,7 +12,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.core.Worker;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
@@ -56,7 +55,8 @@ import java.util.stream.Stream;
  * the same number of threads on the same PostgreSQL. A plain {@code main}: JMH fits multi-threaded database
  * throughput poorly. Each backend is warmed up once, then every measurement is repeated and the median reported.
  *
- * <p>Orchestrator: {@code N} independent tasks are submitted ({@link Worker#submit}, not timed) in {@code runs} runs;
+ * <p>Orchestrator: {@code N} independent tasks are stored and enqueued ({@link ClaimStore#enqueue}, not timed) in
+ * {@code runs} runs;
  * then {@code w} threads, each with its own worker id, loop {@code claim(id, batch, 60 s, 24 h)} and, for each claim,
  * {@code finish(claim, SUCCEEDED record, null, no accounts, 0, 0)}, until a claim comes back empty. No provider is
  * called and no budget account is touched. H2 gets a new temporary data directory per measurement, PostgreSQL a new
@@ -231,7 +231,7 @@ public final class ClusterThroughput {
     // The stored records (READY after enqueue), to build each finish's record without reading the task again.
     Map<String, TaskRecord> ready = new HashMap<>(tasks * 2);
     for (int r = 0; r < runs; r++) {
-      String runId = Worker.submit(store, Clock.systemUTC(), PROJECT, workflow, Map.of());
+      String runId = enqueue(store, workflow);
       for (TaskRecord t : store.tasks(PROJECT, runId)) {
         ready.put(runId + '\u0000' + t.taskId(), t);
       }
@@ -293,6 +293,22 @@ public final class ClusterThroughput {
         System.out.println("worker threads still running after 30 s");
       }
     }
+  }
+
+  /** Stores a run of {@code workflow} and queues its tasks for claims; returns the run's id. */
+  private static String enqueue(JdbcStore store, Workflow workflow) {
+    String runId = java.util.UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    List<TaskRecord> records = new ArrayList<>();
+    Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+    for (var spec : workflow.tasks()) {
+      records.add(TaskRecord.created(PROJECT, runId, spec.id(), spec.title(), spec.priority(), now));
+      dependsOn.put(spec.id(), spec.dependsOn());
+    }
+    store.createRun(new dev.orchestrator.run.RunRecord(PROJECT, runId, workflow.name(),
+        dev.orchestrator.run.RunStatus.RUNNING, Map.of(), now, null, null), "", records);
+    store.enqueue(PROJECT, runId, dependsOn);
+    return runId;
   }
 
   // ---------------------------------------------------------------- db-scheduler

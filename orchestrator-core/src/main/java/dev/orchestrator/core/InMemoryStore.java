@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * <p>It keeps every project, run, task and budget, and the most recent events of each project (100,000 by default, see
  * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound.
  *
- * <p>It is also a {@link ClaimStore}, so {@link Worker}s in one process can share it (tests, demos): every claim-protocol
+ * <p>It leases runs ({@link #claimRuns}), so several engines in one process can share it (tests, demos); it is also a
+ * {@link ClaimStore} (the task-claim protocol): every claim-protocol
  * call holds one lock, and leases, queue ages and due retries are read from the store's clock
  * ({@link #create(Clock)}; the system UTC clock by default).
  */

@@ -26,10 +26,9 @@ class ArchitectureTest {
         .orShould().callMethod(Clock.class, "systemDefaultZone")
         .because("time comes from the injected Clock so tests can move it")
         .check(core);
-    // The defaults when the application gives no clock: the engine's and the worker's builders, and the in-memory
-    // store's plain factory. Nothing else may pick the system clock.
+    // The defaults when the application gives no clock: the engine's builder and the in-memory store's plain
+    // factory. Nothing else may pick the system clock.
     noClasses().that().doNotHaveFullyQualifiedName(Orchestrator.Builder.class.getName())
-        .and().doNotHaveFullyQualifiedName(Worker.Builder.class.getName())
         .and().doNotHaveFullyQualifiedName(InMemoryStore.class.getName())
         .should().callMethod(Clock.class, "systemUTC")
         .orShould().callMethod(Clock.class, "system", java.time.ZoneId.class)

@@ -27,12 +27,14 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Two engines share one store, each on its own timer over one clock, as two processes would: whichever engine
  * executes a run, the other sees it and steers it through the store, and takes it over when the first stops renewing
  * its lease. "Killing" an engine is simply never running its timer again.
  */
+@Timeout(60)
 class SharedStoreTest {
   private final MutableClock clock = MutableClock.create();
   private final InMemoryStore store = InMemoryStore.create(clock);
@@ -133,9 +135,9 @@ class SharedStoreTest {
       timerA.advance(Duration.ofSeconds(7)); // t0 done at 5 s, t1 in flight: then engine a stops for good
       assertThat(run.task("t1").state()).isEqualTo(TaskState.RUNNING);
 
-      timerB.advance(Duration.ofSeconds(29));
+      timerB.advance(Duration.ofSeconds(22)); // 29 s in: a's lease, taken at 0 s for 30 s, still holds
       assertThat(store.lease("demo", run.id())).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("a"));
-      timerB.advance(Duration.ofSeconds(2)); // a's lease (renewed at 0 s, 30 s long) has expired: b takes the run
+      timerB.advance(Duration.ofSeconds(2)); // 31 s in: it has expired, and b takes the run over
       assertThat(store.lease("demo", run.id())).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("b"));
       timerB.advance(Duration.ofSeconds(11));
 

@@ -43,10 +43,7 @@ public final class ManualScheduler implements Scheduler {
     return add(queue, work, delay);
   }
 
-  /**
-   * Upkeep runs when its time comes, but {@link #runUntilIdle}, {@link #pending} and {@link #dueTimes} ignore it,
-   * and a jump in time runs it once (see {@link #advanceTo}).
-   */
+  /** Upkeep runs when its time comes, but {@link #runUntilIdle}, {@link #pending} and {@link #dueTimes} ignore it. */
   @Override
   public Cancellable scheduleUpkeep(Runnable work, Duration delay) {
     return add(upkeep, work, delay);
@@ -76,43 +73,26 @@ public final class ManualScheduler implements Scheduler {
     advanceTo(clock.instant().plus(by));
   }
 
-  /**
-   * Moves time forward to {@code target}, running each piece of work as its due time is reached. Upkeep that fell
-   * due while time jumped runs once where the jump lands (before the work due then, or at {@code target}), not once
-   * for every period it skipped, as on a machine that was busy meanwhile.
-   */
+  /** Moves time forward to {@code target}, running each piece of work (upkeep too) as its due time is reached. */
   public void advanceTo(Instant target) {
     while (true) {
       Job next;
       synchronized (lock) {
-        next = queue.peek();
+        Job work = queue.peek();
+        Job up = upkeep.peek();
+        next = work == null ? up : up == null ? work : up.compareTo(work) < 0 ? up : work;
         if (next == null || next.due.isAfter(target)) {
           break;
         }
-        queue.poll();
+        (next == work ? queue : upkeep).poll();
       }
       if (next.due.isAfter(clock.instant())) {
         clock.set(next.due);
       }
-      runUpkeep(next.due);
       next.work.run();
     }
     if (target.isAfter(clock.instant())) {
       clock.set(target);
-    }
-    runUpkeep(clock.instant());
-  }
-
-  /** Runs, once each, the upkeep due by {@code now}; upkeep that it schedules anew waits for a later call. */
-  private void runUpkeep(Instant now) {
-    List<Job> due = new ArrayList<>();
-    synchronized (lock) {
-      while (!upkeep.isEmpty() && !upkeep.peek().due.isAfter(now)) {
-        due.add(upkeep.poll());
-      }
-    }
-    for (Job j : due) {
-      j.work.run();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.spi.store.Pause;
 import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.spi.store.Store;
 import java.time.Clock;
@@ -34,6 +35,8 @@ public final class StoreSync implements AutoCloseable {
   private final Duration interval;
   private final boolean claimRuns;
   private long lastRenewal;
+  /** The pauses last applied; the engine is told only of changes. Confined to the timer thread. */
+  private List<Pause> lastPauses = List.of();
   private volatile boolean closed;
   private volatile Scheduler.@Nullable Cancellable timer;
 
@@ -89,7 +92,11 @@ public final class StoreSync implements AutoCloseable {
       }
     }
     engine.commands(store.takeCommands(engine.owner()));
-    engine.applyPauses(store.pauses());
+    List<Pause> pauses = store.pauses();
+    if (!pauses.equals(lastPauses)) {
+      lastPauses = pauses;
+      engine.applyPauses(pauses);
+    }
     engine.refreshLimits(store.budgets());
     for (RunHandle h : engine.watched()) {
       RunRecord r = store.run(h.project(), h.id()).orElse(null);

@@ -2,7 +2,7 @@ package dev.orchestrator.store.jdbc;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.core.Worker;
+import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
@@ -18,8 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One worker JVM of {@link ClusterKillIT}: a {@link Worker} on the PostgreSQL schema named by the first argument, with
- * the id of the second, calling a {@link FixedCostProvider}. It runs until its standard input ends (or it is killed).
+ * One worker JVM of {@link ClusterKillIT}: an engine that claims runs on the PostgreSQL schema named by the first
+ * argument, named by the second, calling a {@link FixedCostProvider}. It runs until its standard input ends (or it is killed).
  * The server comes from the {@code ORCHESTRATOR_TEST_POSTGRES_*} environment, so the password is not on the command
  * line.
  */
@@ -32,11 +32,11 @@ public final class ClusterWorkerMain {
     try (JdbcStore store = JdbcStore.postgres(PostgresTestServer.urlFor(schema), PostgresTestServer.USER,
             PostgresTestServer.PASSWORD);
         FixedCostProvider provider = new FixedCostProvider();
-        Worker worker = Worker.builder().store(store).clock(Clock.systemUTC()).provider(provider)
-            .workerId(workerId).lease(Duration.ofSeconds(2)).heartbeat(Duration.ofMillis(400))
-            .pollInterval(Duration.ofMillis(50)).maxConcurrentCalls(16)
-            .retryPolicy(RetryPolicy.builder().fixedDelay(Duration.ofMillis(100)).build()).build()) {
-      System.out.println("worker " + worker.id() + " started");
+        Orchestrator worker = Orchestrator.builder().store(store).clock(Clock.systemUTC()).provider(provider)
+            .engineName(workerId).lease(Duration.ofSeconds(2)).syncInterval(Duration.ofMillis(200))
+            .maxConcurrentCalls(16).retryPolicy(RetryPolicy.builder().fixedDelay(Duration.ofMillis(100)).build())
+            .build()) {
+      System.out.println("worker " + workerId + " started");
       System.out.flush();
       while (System.in.read() >= 0) {
         // runs until the parent closes our standard input
