@@ -62,20 +62,27 @@ class JdbcStorePostgresIT extends StoreContract {
     return JdbcStore.postgres(PostgresTestServer.urlFor(schema), USER, PASSWORD);
   }
 
+  @Override
+  protected void appendEventOfUnknownType(Store store, String project, String runId) throws Exception {
+    try (Connection c = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD)) {
+      JdbcStoreH2Test.insertEventOfUnknownType(c, project, runId);
+    }
+  }
+
   /** What the PostgreSQL store promises beyond the contract. */
   @Nested
   class Postgres {
     @Test
     void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
       JdbcStore first = (JdbcStore) store;
-      assertThat(first.schemaVersion()).isEqualTo("5");
-      assertThat(first.migrationsExecuted()).isEqualTo(5);
+      assertThat(first.schemaVersion()).isEqualTo("6");
+      assertThat(first.migrationsExecuted()).isEqualTo(6);
       first.createRun(new RunRecord("p", "r", "wf", RunStatus.RUNNING, Map.of(), Instant.EPOCH, null, null), "{}",
           List.of());
       store = reopen(store);
       JdbcStore second = (JdbcStore) store;
       assertThat(second.migrationsExecuted()).isZero();
-      assertThat(second.schemaVersion()).isEqualTo("5");
+      assertThat(second.schemaVersion()).isEqualTo("6");
       assertThat(second.run("p", "r")).isPresent();
       try (Connection c = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD);
           Statement s = c.createStatement();
@@ -85,7 +92,31 @@ class JdbcStorePostgresIT extends StoreContract {
         while (rs.next()) {
           rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
         }
-        assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+        assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
+      }
+    }
+
+    @Test
+    void aReaderMissesNoEventAppendedThroughOtherConnectionPools() throws Exception {
+      int perWriter = 150;
+      List<String> names = List.of("a1", "a2", "a3", "b1", "b2", "b3");
+      java.util.concurrent.ExecutorService threads = StreamFollowing.threads(names.size() + 1);
+      // Three stores on one schema, each with its own pool, as three processes would be.
+      try (JdbcStore a = JdbcStore.postgres(PostgresTestServer.urlFor(schema), USER, PASSWORD);
+          JdbcStore b = JdbcStore.postgres(PostgresTestServer.urlFor(schema), USER, PASSWORD)) {
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        var seen = StreamFollowing.follow(threads, store, () -> done.get() == names.size());
+        var writers = names.stream().map(w -> threads.submit(() -> {
+          StreamFollowing.append(w.startsWith("a") ? a : b, w, perWriter);
+          done.incrementAndGet();
+          return null;
+        })).toList();
+        for (var w : writers) {
+          StreamFollowing.await(w);
+        }
+        StreamFollowing.check(StreamFollowing.await(seen), store, names, perWriter);
+      } finally {
+        threads.shutdownNow();
       }
     }
 
