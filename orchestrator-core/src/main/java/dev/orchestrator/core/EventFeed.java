@@ -36,8 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Polls run on the {@link Builder#scheduler(Scheduler) scheduler} given (tests give a manual one),
  * else on a daemon thread of the feed's own, named {@code orchestrator-event-feed}; store reads happen there, so a
  * shared scheduler whose work must stay short is a poor choice. The listener is called from one poll at a time, so
- * never concurrently. {@link #close()} is idempotent and may be called from the listener; an event being delivered
- * when another thread closes the feed may complete, no later one is delivered.
+ * never concurrently. {@link #close()} is idempotent and may be called from the listener.
  */
 public final class EventFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
@@ -48,11 +47,15 @@ public final class EventFeed implements AutoCloseable {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
   /** How many events one read asks for unless {@link Builder#batchSize(int)} sets another. */
   public static final int DEFAULT_BATCH_SIZE = 500;
+  /** How long {@link #close()} waits for a read in progress on the feed's own thread. */
+  private static final long CLOSE_WAIT_SECONDS = 5;
 
   private final Store store;
   private final EventListener listener;
   private final Scheduler scheduler;
   private final @Nullable ScheduledThreadPoolExecutor ownThread;
+  /** The thread of ownThread, once started: close() does not wait for itself. */
+  private volatile @Nullable Thread feedThread;
   private final Duration pollInterval;
   private final Duration maxBackoff;
   private final int batchSize;
@@ -79,6 +82,7 @@ public final class EventFeed implements AutoCloseable {
       ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "orchestrator-event-feed");
         t.setDaemon(true);
+        feedThread = t;
         return t;
       });
       executor.setRemoveOnCancelPolicy(true);
@@ -109,7 +113,12 @@ public final class EventFeed implements AutoCloseable {
     return closed;
   }
 
-  /** Stops polling; no event is delivered after the one in progress, if any. Idempotent. */
+  /**
+   * Stops polling; no event is delivered after the one in progress, if any. On the feed's own thread (no scheduler
+   * given), it waits up to 5 seconds for a read in progress to end, so that once it returns
+   * the listener is not called again and the store may be closed; called from the listener, it does not wait.
+   * Idempotent.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -125,6 +134,16 @@ public final class EventFeed implements AutoCloseable {
     if (ownThread != null) {
       // Not shutdownNow: interrupting a thread inside a JDBC call can break the connection (H2 closes its file).
       ownThread.shutdown();
+      if (Thread.currentThread() != feedThread) {
+        try {
+          if (!ownThread.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            log.warn("Event feed closed while a store read was still in progress (store={}, waited={}s)", store,
+                CLOSE_WAIT_SECONDS);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 
@@ -148,10 +167,14 @@ public final class EventFeed implements AutoCloseable {
       close();
       return;
     } catch (RuntimeException e) {
+      if (closed) {
+        return; // closed while reading: the store may have been closed too
+      }
       failures++;
       Duration backoff = backoff(failures);
-      log.warn("Event feed could not read the store; trying again (store={}, position={}, failures={}, retryIn={})",
-          store, position, failures, backoff, e);
+      // The stack trace once per outage; the later failures of the same outage in one line each.
+      log.warn("Event feed could not read the store; trying again (store={}, position={}, failures={}, retryIn={}, "
+          + "error={})", store, position, failures, backoff, e.toString(), failures == 1 ? e : null);
       schedule(backoff);
       return;
     }
