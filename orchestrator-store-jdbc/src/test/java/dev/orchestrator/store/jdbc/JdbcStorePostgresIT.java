@@ -121,6 +121,33 @@ class JdbcStorePostgresIT extends StoreContract {
     }
 
     @Test
+    void aReaderNeverPassesAnAppendStillInFlightAndGivesUpWaitingForItAfterTheLockTimeout() throws Exception {
+      store.append(StreamFollowing.event("w", 0));
+      long first = store.lastEventSequence();
+      try (Connection stuck = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD)) {
+        // An append that has drawn its number and not committed, as in a process frozen at that moment.
+        stuck.setAutoCommit(false);
+        dev.orchestrator.event.Event frozen = StreamFollowing.event("frozen", 0);
+        dev.orchestrator.store.jdbc.internal.EventLog.of(dev.orchestrator.store.jdbc.internal.Dialect.POSTGRESQL, stuck)
+            .insert(stuck, frozen.project(), frozen.runId(), null,
+                dev.orchestrator.store.jdbc.internal.Json.eventType(frozen),
+                java.time.OffsetDateTime.ofInstant(frozen.at(), java.time.ZoneOffset.UTC),
+                dev.orchestrator.store.jdbc.internal.Json.write(frozen));
+        // Other appends go on, and commit after it.
+        store.append(StreamFollowing.event("w", 1));
+
+        Throwable t = catchThrowable(() -> store.eventsAfter(first, 10));
+        assertThat(t).as("a reader that cannot know whether the frozen append commits fails; it hands out nothing")
+            .isInstanceOf(dev.orchestrator.OrchestratorException.class).hasMessageContaining("lock timeout");
+
+        stuck.commit();
+      }
+      assertThat(store.eventsAfter(0, 10)).extracting(e -> e.event())
+          .containsExactly(StreamFollowing.event("w", 0), StreamFollowing.event("frozen", 0),
+              StreamFollowing.event("w", 1));
+    }
+
+    @Test
     void thePasswordIsNeverShown() {
       assertThat(store.toString()).contains("postgresql").doesNotContain(PASSWORD);
       String wrong = "wrong-" + Long.toHexString(new java.security.SecureRandom().nextLong());
