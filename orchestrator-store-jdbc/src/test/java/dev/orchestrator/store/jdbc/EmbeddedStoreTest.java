@@ -146,6 +146,30 @@ class EmbeddedStoreTest {
   }
 
   @Test
+  void anEventOfATypeThisVersionDoesNotKnowIsSkippedWithOneWarning() throws Exception {
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      StreamFollowing.append(store, "w", 1);
+      String url = "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_DATABASE_NAME) + ";AUTO_SERVER=TRUE";
+      try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+        JdbcStoreH2Test.insertEventOfUnknownType(c, "p-w", "run-w");
+        JdbcStoreH2Test.insertEventOfUnknownType(c, "p-w", "run-w");
+      }
+      java.io.PrintStream err = System.err;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(store.eventsAfter(0, 10)).extracting(e -> e.event()).containsExactly(StreamFollowing.event("w", 0));
+        assertThat(store.events("p-w", "run-w")).containsExactly(StreamFollowing.event("w", 0));
+      } finally {
+        System.setErr(err);
+      }
+      String log = captured.toString(StandardCharsets.UTF_8);
+      assertThat(log).contains("Skipping events of a type this version does not know", "type=TaskTeleportedEvent");
+      assertThat(log.split("Skipping events", -1)).as("one warning per type, however often it is met").hasSize(2);
+    }
+  }
+
+  @Test
   void budgetLimitsBeyondEighteenDecimalPlacesAreRefusedNotRounded() {
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
       assertThatThrownBy(() -> store.saveBudget(Budget.of(BudgetScope.global(),
