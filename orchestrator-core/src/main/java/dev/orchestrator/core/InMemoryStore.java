@@ -2,6 +2,7 @@ package dev.orchestrator.core;
 
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.core.internal.EventRing;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.run.RunStatus;
@@ -18,6 +19,7 @@ import dev.orchestrator.core.internal.InMemoryLeases;
 import dev.orchestrator.core.internal.InMemoryLedger;
 import java.util.Collection;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoredEvent;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +40,10 @@ import org.jspecify.annotations.Nullable;
  * A {@link Store} in memory: for tests and embedding, lost when the process ends. Thread-safe.
  *
  * <p>It keeps every project, run, task and budget, and the most recent events of each project (100,000 by default, see
- * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound.
+ * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound. The store-wide event stream
+ * ({@link #eventsAfter(long, int)}) keeps as many of the newest events of all projects together: their sequence
+ * numbers keep growing as old events are dropped, and a reader that asks from a number already dropped gets the oldest
+ * kept. An event gets its number and becomes readable in one step, so a reader never misses one.
  *
  * <p>It leases runs ({@link #claimRuns}), so several engines in one process can share it (tests, demos); it is also a
  * {@link ClaimStore} (the task-claim protocol): every claim-protocol
@@ -50,6 +55,8 @@ public final class InMemoryStore implements ClaimStore {
   public static final int DEFAULT_EVENT_CAPACITY = 100_000;
 
   private final int eventCapacity;
+  /** The newest events of every project in one sequence: the stream that {@link #eventsAfter} reads. */
+  private final EventRing stream;
   /** The store's clock, for leases, queue times and due retries of the claim protocol. */
   private final Clock clock;
   private final ConcurrentHashMap<String, ProjectData> projects = new ConcurrentHashMap<>();
@@ -63,6 +70,7 @@ public final class InMemoryStore implements ClaimStore {
 
   private InMemoryStore(int eventCapacity, Clock clock) {
     this.eventCapacity = eventCapacity;
+    this.stream = new EventRing(eventCapacity);
     this.clock = clock;
     this.leases = new InMemoryLeases(clock);
   }
@@ -81,7 +89,7 @@ public final class InMemoryStore implements ClaimStore {
   }
 
   /**
-   * A store that keeps the last {@code capacity} events of each project.
+   * A store that keeps the last {@code capacity} events of each project, and as many in its store-wide stream.
    *
    * @throws IllegalArgumentException when capacity is negative
    */
@@ -157,6 +165,8 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public void append(Event event) {
+    Objects.requireNonNull(event, "event");
+    stream.append(event);
     if (eventCapacity == 0) {
       return;
     }
@@ -311,6 +321,32 @@ public final class InMemoryStore implements ClaimStore {
       }
     }
     return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>From the newest events this store keeps: when {@code sequence} was dropped already, from the oldest kept.
+   */
+  @Override
+  public List<StoredEvent> eventsAfter(long sequence, int max) {
+    checkStreamRead(sequence, max);
+    return stream.after(sequence, max);
+  }
+
+  @Override
+  public long lastEventSequence() {
+    return stream.last();
+  }
+
+  private static void checkStreamRead(long sequence, int max) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0 (was " + sequence + "): start from 0 for the "
+          + "oldest event kept, or from lastEventSequence() for new ones");
+    }
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
+    }
   }
 
   private RunData requireRun(String project, String runId) {

@@ -38,7 +38,7 @@ class EmbeddedStoreTest {
   void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
     try (JdbcStore first = JdbcStore.embedded(dataDir)) {
       assertThat(first.schemaVersion()).isEqualTo("8");
-      assertThat(first.migrationsExecuted()).isEqualTo(6);
+      assertThat(first.migrationsExecuted()).isEqualTo(7);
       first.createRun(run("p", "r"), "{}", List.of());
     }
     try (JdbcStore second = JdbcStore.embedded(dataDir)) {
@@ -55,7 +55,7 @@ class EmbeddedStoreTest {
       while (rs.next()) {
         rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }
-      assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "8:true");
+      assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "8:true");
     }
   }
 
@@ -98,6 +98,74 @@ class EmbeddedStoreTest {
 
       assertThat(store.run("shared", "from-child")).as("the child's run, read by the parent").isPresent();
       assertThat(store.runs("shared")).extracting(RunRecord::id).containsExactly("from-parent", "from-child");
+    }
+  }
+
+  @Test
+  void aReaderMissesNoEventThatAnotherProcessAppendsAtTheSameTime() throws Exception {
+    int perWriter = 300;
+    java.util.concurrent.ExecutorService threads = StreamFollowing.threads(3);
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      Path log = dataDir.resolve("appender.log");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          EventAppenderProcess.class.getName(), dataDir.toString(), "child", String.valueOf(perWriter))
+          .redirectError(log.toFile())
+          .start();
+      try {
+        java.io.BufferedReader childOut = new java.io.BufferedReader(
+            new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = childOut.readLine()) != null && !line.equals("ready")) {
+          // the child prints nothing else on its standard output
+        }
+        assertThat(line).as("the child opened the store; its log:%n%s", Files.readString(log)).isEqualTo("ready");
+
+        java.util.concurrent.atomic.AtomicInteger localDone = new java.util.concurrent.atomic.AtomicInteger();
+        var seen = StreamFollowing.follow(threads, store, () -> localDone.get() == 2 && !child.isAlive());
+        child.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        child.getOutputStream().flush();
+        var writers = List.of("parent-a", "parent-b").stream().map(w -> threads.submit(() -> {
+          StreamFollowing.append(store, w, perWriter);
+          localDone.incrementAndGet();
+          return null;
+        })).toList();
+        for (var w : writers) {
+          StreamFollowing.await(w);
+        }
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child ended").isTrue();
+        assertThat(child.exitValue()).as("the child's exit code; its log:%n%s", Files.readString(log)).isZero();
+        StreamFollowing.check(StreamFollowing.await(seen), store, List.of("parent-a", "parent-b", "child"),
+            perWriter);
+      } finally {
+        child.destroyForcibly();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void anEventOfATypeThisVersionDoesNotKnowIsSkippedWithOneWarning() throws Exception {
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      StreamFollowing.append(store, "w", 1);
+      String url = "jdbc:h2:file:" + dataDir.resolve(JdbcStore.EMBEDDED_DATABASE_NAME) + ";AUTO_SERVER=TRUE";
+      try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+        JdbcStoreH2Test.insertEventOfUnknownType(c, "p-w", "run-w");
+        JdbcStoreH2Test.insertEventOfUnknownType(c, "p-w", "run-w");
+      }
+      java.io.PrintStream err = System.err;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(store.eventsAfter(0, 10)).extracting(e -> e.event()).containsExactly(StreamFollowing.event("w", 0));
+        assertThat(store.events("p-w", "run-w")).containsExactly(StreamFollowing.event("w", 0));
+      } finally {
+        System.setErr(err);
+      }
+      String log = captured.toString(StandardCharsets.UTF_8);
+      assertThat(log).contains("Skipping events of a type this version does not know", "type=TaskTeleportedEvent");
+      assertThat(log.split("Skipping events", -1)).as("one warning per type, however often it is met").hasSize(2);
     }
   }
 
