@@ -88,6 +88,24 @@ class SharedStoreTest {
   }
 
   @Test
+  void aSubscriberInAnotherEngineGetsTheRunsEventsSoFarAndThenEachNewOneOnce() {
+    try (Orchestrator a = engine("a", timerA).provider(slow(timerA)).build();
+        Orchestrator b = engine("b", timerB).provider(slow(timerB)).claimRuns(false).build()) {
+      Run run = a.submit("demo", chain(2));
+      RecordingListener seen = new RecordingListener();
+      try (Run.Subscription sub = b.run("demo", run.id()).orElseThrow().subscribe(seen)) {
+        assertThat(seen.states("t0")).containsExactly(TaskState.READY, TaskState.RUNNING);
+        timerA.advance(Duration.ofSeconds(10));
+        assertThat(run.completion()).isDone();
+        timerB.advance(Duration.ofMillis(200));
+        assertThat(seen.states("t0")).containsExactly(TaskState.READY, TaskState.RUNNING, TaskState.SUCCEEDED);
+        assertThat(seen.states("t1")).containsExactly(TaskState.READY, TaskState.RUNNING, TaskState.SUCCEEDED);
+        assertThat(seen.events(dev.orchestrator.event.RunFinishedEvent.class)).hasSize(1);
+      }
+    }
+  }
+
+  @Test
   void aQuestionAskedInOneEngineIsAnsweredFromAnother() {
     FakeProvider p = FakeProvider.echo("p");
     try (Orchestrator a = engine("a", timerA).provider(p).build();

@@ -2549,15 +2549,37 @@ public final class Engine implements AutoCloseable {
    * Replays a run's events so far to {@code listener}, then delivers its later ones, in the drain loop so that no
    * event falls between the two.
    */
-  Run.Subscription subscribe(RunState run, EventListener listener) {
-    call(() -> {
+  Run.Subscription subscribe(RunHandle h, EventListener listener) {
+    RunState local = call(() -> {
+      RunState run = h.run();
+      if (!executesHere(run) && run.record.status() == RunStatus.RUNNING) {
+        return null;
+      }
       for (Event e : store.events(run.project, run.id)) {
         deliver(listener, e);
       }
       run.subscribers.add(listener);
-      return null;
+      return run;
     });
-    return () -> run.subscribers.remove(listener);
+    if (local != null) {
+      return () -> local.subscribers.remove(listener);
+    }
+    // Another engine executes the run: its events so far, then those it appends, from the store's stream. An event
+    // appended between the two reads comes in both: the stream skips what the replay delivered.
+    RunState run = h.run();
+    long from = store.lastEventSequence();
+    List<Event> replay = store.events(run.project, run.id);
+    for (Event e : replay) {
+      deliver(listener, e);
+    }
+    java.util.Set<Event> delivered = new java.util.HashSet<>(replay);
+    dev.orchestrator.core.EventFeed feed = dev.orchestrator.core.EventFeed.builder(store).from(from)
+        .scheduler(scheduler).start(e -> {
+          if (e.runId().equals(run.id) && e.project().equals(run.project) && !delivered.remove(e)) {
+            deliver(listener, e);
+          }
+        });
+    return feed::close;
   }
 
   /** Delivers every later event to {@code listener} until the subscription is closed. */

@@ -65,7 +65,7 @@ final class RunHandle implements Run {
 
   @Override
   public Subscription subscribe(EventListener listener) {
-    return engine.subscribe(run, Objects.requireNonNull(listener, "listener"));
+    return engine.subscribe(this, Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
