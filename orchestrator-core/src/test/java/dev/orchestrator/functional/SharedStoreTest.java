@@ -106,6 +106,21 @@ class SharedStoreTest {
   }
 
   @Test
+  void aPriorityChangedFromAnotherEngineReordersTheHoldersQueue() {
+    FakeProvider pa = FakeProvider.builder("p").scheduler(timerA).latency(Duration.ofSeconds(5)).build();
+    try (Orchestrator a = engine("a", timerA).provider(pa, 1).build();
+        Orchestrator b = engine("b", timerB).provider(FakeProvider.echo("p")).claimRuns(false).build()) {
+      Run run = a.submit("demo", Workflow.builder("w").task("first", t -> t.instructions("first"))
+          .task("second", t -> t.instructions("second")).task("third", t -> t.instructions("third")).build());
+      b.run("demo", run.id()).orElseThrow().changePriority("third", dev.orchestrator.Priority.HIGH);
+      timerA.advance(Duration.ofSeconds(1)); // the command reaches a while "first" holds its only slot
+      assertThat(run.task("third").lane()).isEqualTo(dev.orchestrator.Priority.HIGH);
+      timerA.advance(Duration.ofSeconds(20));
+      assertThat(pa.requests()).extracting(r -> r.prompt()).containsExactly("first", "third", "second");
+    }
+  }
+
+  @Test
   void aQuestionAskedInOneEngineIsAnsweredFromAnother() {
     FakeProvider p = FakeProvider.echo("p");
     try (Orchestrator a = engine("a", timerA).provider(p).build();
@@ -130,7 +145,8 @@ class SharedStoreTest {
         Orchestrator b = engine("b", timerB).provider(slow(timerB)).claimRuns(false).build()) {
       Run run = a.submit("demo", chain(2));
       b.pauseProject("demo", "reviewing the budget");
-      timerA.advance(Duration.ofSeconds(5)); // the pause reached A within its first second; t0's call ends at 5 s
+      timerA.advance(Duration.ofSeconds(1)); // the pause reaches a while t0 runs
+      timerA.advance(Duration.ofSeconds(4)); // t0's call ends at 5 s
 
       assertThat(run.task("t0").state()).isEqualTo(TaskState.SUCCEEDED);
       assertThat(run.task("t1").state()).isEqualTo(TaskState.PAUSED);
@@ -138,7 +154,9 @@ class SharedStoreTest {
           .isEqualTo("project demo is paused: reviewing the budget");
 
       b.resumeProject("demo");
-      timerA.advance(Duration.ofSeconds(6));
+      timerA.advance(Duration.ofSeconds(1)); // the resume reaches a
+      assertThat(run.task("t1").state()).isEqualTo(TaskState.RUNNING);
+      timerA.advance(Duration.ofSeconds(5));
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
   }

@@ -389,6 +389,19 @@ public final class Engine implements AutoCloseable {
 
   /** A run claimed from the store: rebuilds it (off the loop: it reads the store) and resumes it in the loop. */
   void adopt(RunLease lease) {
+    // This engine's own run whose lease expired unrenewed (a long pause) and that it claimed again: it goes on
+    // under the new lease, with nothing rebuilt.
+    boolean mine = call(() -> {
+      RunHandle h = handles.get(lease.runId());
+      if (h != null && executesHere(h.run()) && h.run().project.equals(lease.project())) {
+        h.run().lease = lease;
+        return true;
+      }
+      return false;
+    });
+    if (mine) {
+      return;
+    }
     RunRecord r = store.run(lease.project(), lease.runId()).orElse(null);
     if (r == null || r.status() != RunStatus.RUNNING) {
       store.releaseRun(lease);
