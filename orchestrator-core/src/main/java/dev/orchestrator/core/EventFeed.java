@@ -150,7 +150,7 @@ public final class EventFeed implements AutoCloseable {
   private void schedule(Duration delay) {
     synchronized (lock) {
       if (!closed) {
-        next = scheduler.scheduleUpkeep(this::poll, delay);
+        next = scheduler.schedule(this::poll, delay);
       }
     }
   }

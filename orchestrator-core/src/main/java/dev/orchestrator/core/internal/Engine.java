@@ -2371,6 +2371,9 @@ public final class Engine implements AutoCloseable {
     }
     Question q = storedQuestion(questionId);
     if (q == null) {
+      if (answered.contains(questionId)) {
+        throw new IllegalStateException("question " + questionId + " is already answered");
+      }
       throw new IllegalArgumentException("there is no open question " + questionId
           + ": list them with questions(project)");
     }
