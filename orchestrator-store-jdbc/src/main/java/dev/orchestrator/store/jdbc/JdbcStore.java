@@ -23,10 +23,17 @@ import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Claim;
 import dev.orchestrator.spi.store.ClaimStore;
+import dev.orchestrator.spi.store.Ledger;
+import dev.orchestrator.spi.store.Pause;
+import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.spi.store.ScheduleStore;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.store.jdbc.internal.Dialect;
+import dev.orchestrator.store.jdbc.internal.JdbcLedger;
 import dev.orchestrator.store.jdbc.internal.Json;
+import dev.orchestrator.store.jdbc.internal.Pauses;
+import dev.orchestrator.store.jdbc.internal.RunLeases;
+import dev.orchestrator.store.jdbc.internal.Transactor;
 import dev.orchestrator.store.jdbc.internal.Urls;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -45,6 +52,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashSet;
@@ -83,6 +91,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: any number of threads may use one store, and several processes may use one database (the embedded
  * store through H2's automatic mixed mode: the first process serves the file to the others).
+ *
+ * <p>Any number of engine instances, in this process or others, share one database as equals: runs are leased
+ * ({@link #claimRuns}) by the database clock under fencing tokens, the budget accounts are shared
+ * ({@link #ledger()}), and pauses and commands are stored ({@link #savePause}, {@link #takeCommands(String)}).
  *
  * <p>Passwords never appear in {@link #toString()}, logs or exception messages.
  */
@@ -125,6 +137,11 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private final Set<String> unknownEventTypes = ConcurrentHashMap.newKeySet();
   /** Serialises this process's claims on H2, which has no SKIP LOCKED to keep claimers apart. */
   private final Object claimLock = new Object();
+  /** The run leases, the budget accounts and the pauses live in collaborators that use this store's transactions. */
+  private final Transactor transactor = new StoreTransactor();
+  private final JdbcLedger ledger = new JdbcLedger(transactor);
+  private final RunLeases leases = new RunLeases(transactor, ledger);
+  private final Pauses pauses = new Pauses(transactor);
 
   private JdbcStore(DataSource dataSource, @Nullable HikariDataSource ownedPool, String description) {
     this.dataSource = dataSource;
@@ -269,6 +286,14 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   @Override
   public void createRun(RunRecord run, String definition, List<TaskRecord> tasks) {
+    checkTasks(run, tasks);
+    write("create run " + run.project() + "/" + run.id(), false, c -> {
+      insertRun(c, run, definition, tasks);
+      return null;
+    });
+  }
+
+  private static void checkTasks(RunRecord run, List<TaskRecord> tasks) {
     Set<String> ids = new HashSet<>();
     for (TaskRecord t : tasks) {
       if (!t.project().equals(run.project()) || !t.runId().equals(run.id())) {
@@ -279,40 +304,41 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
         throw new IllegalArgumentException("task id '" + t.taskId() + "' appears twice in run " + run.id());
       }
     }
-    write("create run " + run.project() + "/" + run.id(), false, c -> {
-      if (exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ?", run.project(), run.id())) {
+  }
+
+  private static void insertRun(Connection c, RunRecord run, String definition, List<TaskRecord> tasks)
+      throws SQLException {
+    if (exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ?", run.project(), run.id())) {
+      throw runExists(run);
+    }
+    ensureProject(c, run);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS
+        + ", definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      bindRun(ps, run);
+      ps.setString(9, definition);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw runExists(run);
       }
-      ensureProject(c, run);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS
-          + ", definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        bindRun(ps, run);
-        ps.setString(9, definition);
-        ps.executeUpdate();
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          throw runExists(run);
+      throw e;
+    }
+    if (!tasks.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + TASK_COLUMNS
+          + ", lane_rank, attempt_count, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        int position = 0;
+        for (TaskRecord t : tasks) {
+          bindTask(ps, t);
+          ps.setInt(15, t.lane().ordinal());
+          ps.setInt(16, t.attempts().size());
+          ps.setInt(17, position++);
+          ps.addBatch();
         }
-        throw e;
+        ps.executeBatch();
       }
-      if (!tasks.isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + TASK_COLUMNS
-            + ", lane_rank, attempt_count, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          int position = 0;
-          for (TaskRecord t : tasks) {
-            bindTask(ps, t);
-            ps.setInt(15, t.lane().ordinal());
-            ps.setInt(16, t.attempts().size());
-            ps.setInt(17, position++);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        update(c, "UPDATE tasks SET enqueued_at = CURRENT_TIMESTAMP WHERE project = ? AND run_id = ? AND state = ?",
-            run.project(), run.id(), TaskState.READY.name());
-      }
-      return null;
-    });
+      update(c, "UPDATE tasks SET enqueued_at = CURRENT_TIMESTAMP WHERE project = ? AND run_id = ? AND state = ?",
+          run.project(), run.id(), TaskState.READY.name());
+    }
   }
 
   private static IllegalStateException runExists(RunRecord run) {
@@ -353,20 +379,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public void updateRun(RunRecord run) {
     write("update run " + run.project() + "/" + run.id(), false, c -> {
-      int n;
-      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET workflow = ?, status = ?, params = ?, "
-          + "submitted_at = ?, finished_at = ?, cancellation = ? WHERE project = ? AND run_id = ?")) {
-        ps.setString(1, run.workflow());
-        ps.setString(2, run.status().name());
-        ps.setString(3, Json.writeStrings(run.params()));
-        setInstant(ps, 4, run.submittedAt());
-        setInstant(ps, 5, run.finishedAt());
-        ps.setString(6, Json.writeNullable(run.cancellation()));
-        ps.setString(7, run.project());
-        ps.setString(8, run.id());
-        n = ps.executeUpdate();
-      }
-      if (n == 0) {
+      if (writeRun(c, run) == 0) {
         throw new IllegalArgumentException("project " + run.project() + " has no run " + run.id()
             + ": create it with createRun first");
       }
@@ -374,36 +387,59 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     });
   }
 
+  /** Writes a run's record; a run that is no longer RUNNING is held by nobody (and never claimed). */
+  private static int writeRun(Connection c, RunRecord run) throws SQLException {
+    String releases = run.status() == RunStatus.RUNNING ? "" : ", lease_owner = NULL, lease_until = NULL";
+    try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET workflow = ?, status = ?, params = ?, "
+        + "submitted_at = ?, finished_at = ?, cancellation = ?" + releases + " WHERE project = ? AND run_id = ?")) {
+      ps.setString(1, run.workflow());
+      ps.setString(2, run.status().name());
+      ps.setString(3, Json.writeStrings(run.params()));
+      setInstant(ps, 4, run.submittedAt());
+      setInstant(ps, 5, run.finishedAt());
+      ps.setString(6, Json.writeNullable(run.cancellation()));
+      ps.setString(7, run.project());
+      ps.setString(8, run.id());
+      return ps.executeUpdate();
+    }
+  }
+
   @Override
   public void updateTask(TaskRecord task) {
-    String sql = task.state() == TaskState.READY ? UPDATE_TASK_READY : UPDATE_TASK_NOT_READY;
     write("update task " + task.project() + "/" + task.runId() + "/" + task.taskId(), false, c -> {
-      int n;
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, task.title());
-        ps.setString(2, task.state().name());
-        ps.setString(3, task.lane().name());
-        ps.setInt(4, task.lane().ordinal());
-        ps.setString(5, task.provider());
-        ps.setString(6, Json.write(task.attempts()));
-        ps.setInt(7, task.attempts().size());
-        ps.setString(8, task.output());
-        ps.setString(9, task.errorKind() == null ? null : task.errorKind().name());
-        ps.setString(10, task.error());
-        ps.setString(11, Json.writeNullable(task.cancellation()));
-        ps.setString(12, Json.writeNullable(task.question()));
-        setInstant(ps, 13, task.updatedAt());
-        ps.setString(14, task.project());
-        ps.setString(15, task.runId());
-        ps.setString(16, task.taskId());
-        n = ps.executeUpdate();
-      }
-      if (n == 0) {
-        throw new IllegalArgumentException("project " + task.project() + " has no task '" + task.taskId()
-            + "' in run " + task.runId() + ": tasks are created with their run");
+      if (writeTask(c, task) == 0) {
+        throw noTask(task);
       }
       return null;
     });
+  }
+
+  private static IllegalArgumentException noTask(TaskRecord task) {
+    return new IllegalArgumentException("project " + task.project() + " has no task '" + task.taskId()
+        + "' in run " + task.runId() + ": tasks are created with their run");
+  }
+
+  private static int writeTask(Connection c, TaskRecord task) throws SQLException {
+    String sql = task.state() == TaskState.READY ? UPDATE_TASK_READY : UPDATE_TASK_NOT_READY;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, task.title());
+      ps.setString(2, task.state().name());
+      ps.setString(3, task.lane().name());
+      ps.setInt(4, task.lane().ordinal());
+      ps.setString(5, task.provider());
+      ps.setString(6, Json.write(task.attempts()));
+      ps.setInt(7, task.attempts().size());
+      ps.setString(8, task.output());
+      ps.setString(9, task.errorKind() == null ? null : task.errorKind().name());
+      ps.setString(10, task.error());
+      ps.setString(11, Json.writeNullable(task.cancellation()));
+      ps.setString(12, Json.writeNullable(task.question()));
+      setInstant(ps, 13, task.updatedAt());
+      ps.setString(14, task.project());
+      ps.setString(15, task.runId());
+      ps.setString(16, task.taskId());
+      return ps.executeUpdate();
+    }
   }
 
   @Override
@@ -564,8 +600,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public void submitCommand(dev.orchestrator.spi.store.Command command) {
     write("queue command " + command.id(), false, c -> update(c,
-        "INSERT INTO commands (id, project, body, submitted_at) VALUES (?, ?, ?, ?)", command.id(), command.project(),
-        Json.write(command), command.at()));
+        "INSERT INTO commands (id, project, run_id, body, submitted_at) VALUES (?, ?, ?, ?, ?)", command.id(),
+        command.project(), command.runId(), Json.write(command), command.at()));
   }
 
   @Override
@@ -598,6 +634,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     }
     // Two first saves of one scope at once may both try to insert: the loser's retry replaces.
     write("save the budget of " + budget.scope(), true, c -> {
+      ledger.beforeLimitSaved(c, budget);
       try (PreparedStatement ps = c.prepareStatement(dialect.upsertBudget())) {
         ps.setString(1, budget.scope().kind().name());
         ps.setString(2, budget.scope().name());
@@ -1138,6 +1175,137 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     }
   }
 
+  // ------------------------------------------------------------------ run leases (many engines, one store)
+
+  /** Always true: runs are leased under the database clock, with fencing tokens. */
+  @Override
+  public boolean leasesRuns() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc} The run and its lease are written in one transaction; the lease's expiry is by the database clock.
+   *
+   * @throws IllegalArgumentException also when the run is not RUNNING
+   */
+  @Override
+  public @Nullable RunLease createRun(RunRecord run, String definition, List<TaskRecord> tasks,
+      @Nullable String owner, Duration lease) {
+    if (run.status() != RunStatus.RUNNING) {
+      throw new IllegalArgumentException("a run created under a lease must be RUNNING (was " + run.status()
+          + " for run " + run.project() + "/" + run.id() + "): create a finished run with createRun(run, definition, "
+          + "tasks)");
+    }
+    checkTasks(run, tasks);
+    checkLease(lease);
+    return write("create run " + run.project() + "/" + run.id(), false, c -> {
+      insertRun(c, run, definition, tasks);
+      return owner == null ? null : leases.hold(c, run.project(), run.id(), owner, lease);
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Leases expire by the database clock. On PostgreSQL claimers never wait on each other ({@code FOR UPDATE SKIP
+   * LOCKED}); a run whose holder is writing at that moment is passed over until the next claim.
+   */
+  @Override
+  public List<RunLease> claimRuns(String owner, int max, Duration lease) {
+    return leases.claim(owner, max, lease);
+  }
+
+  /** {@inheritDoc} A lease that expired is renewed as long as no other engine claimed the run since. */
+  @Override
+  public List<RunLease> renewRuns(String owner, Collection<RunLease> held, Duration lease) {
+    return leases.renew(owner, held, lease);
+  }
+
+  @Override
+  public void releaseRun(RunLease lease) {
+    leases.release(lease);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the task is not of the lease's run, or the run has no such task
+   */
+  @Override
+  public boolean updateTask(RunLease lease, TaskRecord task, int position) {
+    checkBelongs(lease, task.project(), task.runId(), "task '" + task.taskId() + "'");
+    return write("update task " + task.project() + "/" + task.runId() + "/" + task.taskId() + " under lease "
+        + lease.fence(), false, c -> {
+          if (!RunLeases.holds(c, dialect, lease)) {
+            return false;
+          }
+          if (writeTask(c, task) == 0) {
+            throw noTask(task);
+          }
+          return true;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the run is not the lease's
+   */
+  @Override
+  public boolean updateRun(RunLease lease, RunRecord run) {
+    checkBelongs(lease, run.project(), run.id(), "run");
+    return write("update run " + run.project() + "/" + run.id() + " under lease " + lease.fence(), false, c -> {
+      // The row is locked before it is written: a claim in flight ends first, and then its fence is seen.
+      if (!exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ? AND lease_owner = ? AND lease_fence = ? "
+          + "FOR UPDATE", lease.project(), lease.runId(), lease.owner(), lease.fence())) {
+        return false;
+      }
+      return writeRun(c, run) == 1;
+    });
+  }
+
+  private static void checkBelongs(RunLease lease, String project, String runId, String what) {
+    if (!lease.project().equals(project) || !lease.runId().equals(runId)) {
+      throw new IllegalArgumentException(what + " of " + project + "/" + runId + " does not belong to the lease on "
+          + lease.project() + "/" + lease.runId() + ": write it under its own run's lease");
+    }
+  }
+
+  @Override
+  public Optional<RunLease> lease(String project, String runId) {
+    return leases.lease(project, runId);
+  }
+
+  /** {@inheritDoc} The accounts live in the database, shared by every store instance that opens it. */
+  @Override
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  /** {@inheritDoc} Commands stored before schema version 8 name no run: only {@link #takeCommands()} takes them. */
+  @Override
+  public List<dev.orchestrator.spi.store.Command> takeCommands(String owner) {
+    return leases.takeCommands(owner);
+  }
+
+  // ------------------------------------------------------------------ pauses
+
+  @Override
+  public void savePause(Pause pause) {
+    pauses.save(pause);
+  }
+
+  @Override
+  public boolean deletePause(Pause.Kind kind, String name) {
+    return pauses.delete(kind, name);
+  }
+
+  /** {@inheritDoc} Sorted by kind, then by name as Java compares strings. */
+  @Override
+  public List<Pause> pauses() {
+    return pauses.list();
+  }
+
   // ------------------------------------------------------------------ schedules
 
   private static final String SCHEDULE_COLUMNS = "id, project, workflow, definition, params, trigger_kind, "
@@ -1485,6 +1653,24 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   }
 
   // ------------------------------------------------------------------ transactions
+
+  /** This store's transactions, for its collaborators. */
+  private final class StoreTransactor implements Transactor {
+    @Override
+    public Dialect dialect() {
+      return dialect;
+    }
+
+    @Override
+    public <T> T read(String what, Transactor.Work<T> work) {
+      return JdbcStore.this.read(what, work::apply);
+    }
+
+    @Override
+    public <T> T write(String what, boolean retryOnDuplicate, Transactor.Work<T> work) {
+      return JdbcStore.this.write(what, retryOnDuplicate, work::apply);
+    }
+  }
 
   @FunctionalInterface
   private interface Work<T> {

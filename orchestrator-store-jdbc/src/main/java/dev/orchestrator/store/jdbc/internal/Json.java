@@ -13,6 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.run.Attempt;
+import dev.orchestrator.spi.store.Account;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public final class Json {
   private static final TypeReference<List<Attempt>> ATTEMPTS = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<Double>> DOUBLES = new TypeReference<>() {};
+  private static final TypeReference<List<Account>> ACCOUNTS = new TypeReference<>() {};
 
   /** Every event record type by simple name, from the sealed {@link Event} hierarchy. */
   private static final Map<String, Class<? extends Event>> EVENT_TYPES = eventTypes();
@@ -96,6 +98,11 @@ public final class Json {
   /** Reads a list of numbers. */
   public static List<Double> readDoubles(String json) {
     return read(json, DOUBLES, "thresholds");
+  }
+
+  /** Reads a list of budget accounts. */
+  public static List<Account> readAccounts(String json) {
+    return read(json, ACCOUNTS, "budget accounts");
   }
 
   /** The name an event is stored under: its record's simple name. */
