@@ -72,7 +72,7 @@ public final class JdbcLedger implements Ledger {
             throw new IllegalArgumentException("reservation id '" + reservationId + "' is in use: give each "
                 + "reservation a new id");
           }
-          if (!RunLeases.holds(c, tx.dialect(), holder)) {
+          if (!RunLeases.holds(c, tx.dialect(), holder, false)) {
             throw new IllegalStateException("the lease of " + holder.owner() + " on run " + holder.project() + "/"
                 + holder.runId() + " (fence " + holder.fence() + ") is no longer held: nothing was reserved; stop "
                 + "the run, its new holder carries it on");
@@ -140,6 +140,7 @@ public final class JdbcLedger implements Ledger {
       BigDecimal released = BigDecimal.ZERO;
       Set<Account> freed = Set.of();
       if (reservationId != null) {
+        // Locked, then deleted: of a settlement and a claim that both find the row, only one releases it.
         try (PreparedStatement ps = c.prepareStatement("SELECT amount, accounts FROM budget_reservations WHERE id = ? "
             + "FOR UPDATE")) {
           Sql.bind(ps, reservationId);
@@ -150,7 +151,7 @@ public final class JdbcLedger implements Ledger {
             }
           }
         }
-        if (!freed.isEmpty() && Sql.update(c, "DELETE FROM budget_reservations WHERE id = ?", reservationId) == 0) {
+        if (Sql.update(c, "DELETE FROM budget_reservations WHERE id = ?", reservationId) == 0) {
           freed = Set.of();
         }
       }
