@@ -98,6 +98,9 @@ final class Execution {
           Interrupts i = Interrupts.install(() -> cancelOnInterrupt(cli, run, interrupted))) {
         p.start();
         snapshot = join(done);
+        if (sub instanceof StoreEventFeed feed) {
+          feed.flush(); // the run's last events, written before it finished, may not have been read yet
+        }
         p.finish(snapshot);
       }
       printOutputs(cli, snapshot);

@@ -25,7 +25,7 @@ final class StoreEventFeed implements Run.Subscription {
   private final String runId;
   private final EventListener listener;
   private final ScheduledExecutorService timer;
-  /** How many of the run's events were delivered; only the timer thread touches it. */
+  /** How many of the run's events were delivered; guarded by this. */
   private int delivered;
 
   private StoreEventFeed(Store store, String project, String runId, EventListener listener) {
@@ -47,7 +47,12 @@ final class StoreEventFeed implements Run.Subscription {
     return feed;
   }
 
-  private void poll() {
+  /** Delivers, on the calling thread, the events not delivered yet. */
+  void flush() {
+    poll();
+  }
+
+  private synchronized void poll() {
     try {
       // A run's event log only grows (every bundled store keeps all of it), so the new ones are those past the count.
       List<Event> events = store.events(project, runId);
