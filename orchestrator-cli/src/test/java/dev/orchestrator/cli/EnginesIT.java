@@ -69,6 +69,8 @@ class EnginesIT {
   private final Map<String, String> env = new HashMap<>();
   private final List<Process> started = new ArrayList<>();
   private int outputs;
+  /** The PostgreSQL schema of this test, if it made one. */
+  private String schema;
 
   record Result(int code, String out, String err) {}
 
@@ -92,11 +94,24 @@ class EnginesIT {
 
   @AfterEach
   void stopProcesses() throws InterruptedException {
+    // Calls of killed engines (their command-line agents) are not left behind.
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
     for (Process p : started) {
       p.destroyForcibly();
     }
     for (Process p : started) {
       p.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (schema != null) {
+      try (Connection c = DriverManager.getConnection(System.getenv("ORCHESTRATOR_TEST_POSTGRES_URL"),
+          System.getenv("ORCHESTRATOR_TEST_POSTGRES_USER"), System.getenv("ORCHESTRATOR_TEST_POSTGRES_PASSWORD"));
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      } catch (SQLException e) {
+        System.err.println("schema " + schema + " not dropped: " + e.getMessage());
+      }
     }
   }
 
@@ -155,6 +170,58 @@ class EnginesIT {
         .contains("ask: succeeded on claude", "wait: cancelled by", "Run " + runId + " CANCELLED");
   }
 
+  /**
+   * On PostgreSQL: a process frozen with SIGSTOP keeps the embedded store's connections of every other process
+   * waiting when it serves that store (H2's automatic mixed mode), so the embedded store cannot show this.
+   */
+  @Test
+  void aCancelForAnEngineThatDiedWaitsInTheStoreForTheWorkerThatTakesTheRunOver() throws Exception {
+    String store = postgres();
+    Path workflow = temp.resolve("slow.json");
+    Files.writeString(workflow, """
+        { "name": "Slow", "tasks": [ {"id": "wait", "title": "Wait", "assigned_to": "slow", "instructions": "w"} ] }
+        """);
+    // The run's process holds its lease for 20 s, so it still looks alive when the cancel is sent.
+    env.put("ORCHESTRATOR_LEASE", "20s");
+    Result detached = orchestrator("--store", store, "run", workflow.toString(), "--detach");
+    assertThat(detached.code()).as(detached.err()).isZero();
+    Matcher m = Pattern.compile("Run ([0-9a-f-]{36}) started in the background").matcher(detached.out());
+    assertThat(m.find()).as(detached.out()).isTrue();
+    String runId = m.group(1);
+    JsonNode status = status(runId, "--store", store);
+    for (int i = 0; i < 30 && !state(status, "wait").equals("RUNNING"); i++) {
+      status = status(runId, "--store", store);
+    }
+    assertThat(state(status, "wait")).isEqualTo("RUNNING");
+    Matcher pid = Pattern.compile("^run@.*:(\\d+):[0-9a-f]+$").matcher(status.get("engine").asText());
+    assertThat(pid.find()).as(status.get("engine").asText()).isTrue();
+    ProcessHandle holder = ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow();
+    List<ProcessHandle> calls = holder.descendants().toList();
+    // Frozen, the engine takes no command and renews nothing: its lease runs out while the cancel waits for it.
+    assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(holder.pid())).start().waitFor()).isZero();
+    try {
+      Result cancel = orchestrator("--store", store, "cancel", runId);
+      assertThat(cancel.code()).as(cancel.err()).isZero();
+      assertThat(cancel.out()).contains("No engine executes run " + runId + " now",
+          "Start one: orchestrator worker");
+    } finally {
+      holder.destroyForcibly();
+      calls.forEach(ProcessHandle::destroyForcibly);
+    }
+    assertThat(holder.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+
+    env.put("ORCHESTRATOR_LEASE", LEASE);
+    Path workerOut = nextOutput();
+    Process worker = start(workerOut, "--store", store, "worker");
+    await("the worker carries the stored cancel out", Duration.ofSeconds(90),
+        () -> read(workerOut).contains("Run " + runId + " finished:"));
+    assertThat(read(workerOut)).contains("Adopted run " + runId, "Run " + runId + " finished: CANCELLED");
+    worker.destroy();
+    JsonNode after = status(runId, "--store", store);
+    assertThat(after.at("/run/status").asText()).isEqualTo("CANCELLED");
+    assertThat(state(after, "wait")).isEqualTo("CANCELLED");
+  }
+
   // ---------------------------------------------------------------- (2) a killed process, taken over by a worker
 
   @Test
@@ -202,27 +269,29 @@ class EnginesIT {
 
   @Test
   void threeWorkersOnPostgresFinishAClusterRunThoughOneIsKilledFiveTimes() throws Exception {
+    String storeUrl = postgres();
+    cluster(storeUrl, System.getenv("ORCHESTRATOR_TEST_POSTGRES_USER"),
+        System.getenv("ORCHESTRATOR_TEST_POSTGRES_PASSWORD"));
+  }
+
+  /**
+   * A new schema on the test server for this test's processes (dropped after it), their credentials in the
+   * environment; skips the test when no server is named.
+   */
+  private String postgres() throws SQLException {
     String url = System.getenv("ORCHESTRATOR_TEST_POSTGRES_URL");
     assumeTrue(url != null && !url.isBlank(), "ORCHESTRATOR_TEST_POSTGRES_URL is not set: run "
         + "`. /tmp/orchestrator-pg/env.sh` (or eval \"$(bash .ci/postgres.sh start)\") first");
     String user = System.getenv("ORCHESTRATOR_TEST_POSTGRES_USER");
     String password = System.getenv("ORCHESTRATOR_TEST_POSTGRES_PASSWORD");
-    String schema = "orch_cli_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    String name = "orch_cli_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
+      s.execute("CREATE SCHEMA " + name);
     }
-    String storeUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    schema = name;
     env.put("ORCHESTRATOR_DB_USER", user);
     env.put("ORCHESTRATOR_DB_PASSWORD", password);
-    try {
-      cluster(storeUrl, user, password);
-    } finally {
-      try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      } catch (SQLException e) {
-        System.err.println("schema " + schema + " not dropped: " + e.getMessage());
-      }
-    }
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name;
   }
 
   private void cluster(String storeUrl, String user, String password) throws Exception {
@@ -380,8 +449,10 @@ class EnginesIT {
     return null;
   }
 
-  private JsonNode status(String runId) throws IOException, InterruptedException {
-    Result r = orchestrator("status", runId, "--json");
+  private JsonNode status(String runId, String... options) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of(options));
+    args.addAll(List.of("status", runId, "--json"));
+    Result r = orchestrator(args.toArray(String[]::new));
     assertThat(r.code()).as(r.err()).isZero();
     return JSON.readTree(r.out());
   }
