@@ -122,6 +122,19 @@ class CommandsTest {
   }
 
   @Test
+  void aBadLeaseIsAConfigurationErrorNamingTheVariable() {
+    cli.env.put("ORCHESTRATOR_LEASE", "500ms");
+    CliHarness.Result tooShort = cli.run(BLOG);
+    assertThat(tooShort.code()).isEqualTo(4);
+    assertThat(tooShort.err()).contains("ORCHESTRATOR_LEASE must be at least 1s", "'500ms'");
+    cli.env.put("ORCHESTRATOR_LEASE", "soon");
+    CliHarness.Result notADuration = cli.run("worker", "--once");
+    assertThat(notADuration.code()).isEqualTo(4);
+    assertThat(notADuration.err()).contains("ORCHESTRATOR_LEASE must be a duration", "'soon'");
+    assertThat(cli.run("status").out()).contains("has no runs yet");
+  }
+
+  @Test
   void missingKeyIsAnErrorWhenSimulationIsNotAllowed() throws IOException {
     Files.writeString(cli.dataDir.resolve("config.json"), CliHarness.CONFIG.replace(
         "\"simulateMissingKeys\": true", "\"simulateMissingKeys\": false"));

@@ -172,7 +172,14 @@ public final class Cli implements AutoCloseable {
   /** How long this process's engines hold a run without renewing its lease: {@value #LEASE_ENV}, else 30 s. */
   public Duration lease() {
     String v = env.apply(LEASE_ENV);
-    return v == null || v.isBlank() ? DEFAULT_LEASE : Durations.parse(LEASE_ENV, v);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_LEASE;
+    }
+    Duration d = Durations.parse(LEASE_ENV, v);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw CliException.of(ExitCodes.CONFIG, "config.leaseTooShort", LEASE_ENV, v);
+    }
+    return d;
   }
 
   /** The project commands work in: {@code --project}, else the one {@code project switch} remembered. */
