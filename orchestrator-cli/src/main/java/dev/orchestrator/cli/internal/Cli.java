@@ -217,7 +217,8 @@ public final class Cli implements AutoCloseable {
   /**
    * An engine that reads, plans, reports and queues runs for other engines ({@code run --cluster}): it executes no
    * run of its own and claims none, and instances without an API key are stood in by the simulator priced like the
-   * real model, since it calls no provider.
+   * real model, since it calls no provider. Steer a run through it only to cancel the whole run (Ctrl-C of
+   * {@code run --cluster --wait}): a run it took over for anything else would go on on the stand-ins.
    */
   public Orchestrator observer() {
     if (observer == null) {
