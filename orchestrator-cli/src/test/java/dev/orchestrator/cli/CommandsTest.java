@@ -122,6 +122,19 @@ class CommandsTest {
   }
 
   @Test
+  void aBadLeaseIsAConfigurationErrorNamingTheVariable() {
+    cli.env.put("ORCHESTRATOR_LEASE", "500ms");
+    CliHarness.Result tooShort = cli.run(BLOG);
+    assertThat(tooShort.code()).isEqualTo(4);
+    assertThat(tooShort.err()).contains("ORCHESTRATOR_LEASE must be at least 1s", "'500ms'");
+    cli.env.put("ORCHESTRATOR_LEASE", "soon");
+    CliHarness.Result notADuration = cli.run("worker", "--once");
+    assertThat(notADuration.code()).isEqualTo(4);
+    assertThat(notADuration.err()).contains("ORCHESTRATOR_LEASE must be a duration", "'soon'");
+    assertThat(cli.run("status").out()).contains("has no runs yet");
+  }
+
+  @Test
   void missingKeyIsAnErrorWhenSimulationIsNotAllowed() throws IOException {
     Files.writeString(cli.dataDir.resolve("config.json"), CliHarness.CONFIG.replace(
         "\"simulateMissingKeys\": true", "\"simulateMissingKeys\": false"));
@@ -320,9 +333,16 @@ class CommandsTest {
     CompletableFuture<CliHarness.Result> run = CompletableFuture.supplyAsync(() -> cli.run(out, "run", f.toString()));
     assertThat(started.await(30, TimeUnit.SECONDS)).as(out.toString()).isTrue();
 
+    CliHarness.Result status = cli.run("status", "--json");
+    String engine = JSON.readTree(status.out()).at("/runs/0/engine").asText();
+    assertThat(engine).as(status.toString()).startsWith("run@");
+    assertThat(cli.run("status", JSON.readTree(status.out()).at("/runs/0/run/id").asText()).out())
+        .contains("Executed by engine " + engine + ".");
+
     CliHarness.Result cancel = cli.run("cancel", "wait");
     assertThat(cancel.code()).as(cancel.toString()).isZero();
-    assertThat(cancel.out()).contains("Cancelled task wait of run", "Task wait is now CANCELLED.");
+    assertThat(cancel.out()).contains("Cancelled task wait of run", ": engine " + engine + ", which executes the run",
+        "Task wait is now CANCELLED.");
 
     CliHarness.Result done = run.get(30, TimeUnit.SECONDS);
     assertThat(done.code()).as(done.toString()).isEqualTo(1);
@@ -364,7 +384,7 @@ class CommandsTest {
 
     CliHarness.Result answer = cli.run("answer", m.group(1), "playful");
     assertThat(answer.code()).as(answer.toString()).isZero();
-    assertThat(answer.out()).contains("Answered " + m.group(1));
+    assertThat(answer.out()).contains("Answered " + m.group(1), "goes on in engine run@");
     CliHarness.Result done = run.get(30, TimeUnit.SECONDS);
     assertThat(done.code()).as(done.toString()).isZero();
     assertThat(cli.run("answer", m.group(1), "again").code()).isEqualTo(5);
@@ -434,28 +454,60 @@ class CommandsTest {
   }
 
   @Test
-  void runClusterQueuesTheRunForWorkersWhichFinishIt() throws Exception {
+  void runClusterQueuesTheRunForAWorkerWhichFinishesIt() throws Exception {
     CliHarness.Result r = cli.run("run", "--cluster", "blog_post_pipeline", "--param", "topic=tides",
         "--param", "seo_keywords=sea,moon", "--json");
     assertThat(r.code()).as(r.toString()).isZero();
-    String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("runId").asText();
-    dev.orchestrator.spi.store.ClaimStore store =
-        (dev.orchestrator.spi.store.ClaimStore) dev.orchestrator.store.jdbc.JdbcStore.embedded(cli.dataDir.resolve("store"));
-    try (dev.orchestrator.core.Worker worker = dev.orchestrator.core.Worker.builder().store(store)
-        .provider(new dev.orchestrator.spi.PluginConfig("claude", "simulator", java.util.Map.of("latency", "1ms", "tokensPerSecond", "1000000")))
-        .provider(new dev.orchestrator.spi.PluginConfig("chatgpt", "simulator", java.util.Map.of("latency", "1ms", "tokensPerSecond", "1000000")))
-        .provider(new dev.orchestrator.spi.PluginConfig("gemini", "simulator", java.util.Map.of("latency", "1ms", "tokensPerSecond", "1000000")))
-        .defaultProvider("chatgpt").build()) {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-      while (store.run("default", runId).orElseThrow().status() == dev.orchestrator.run.RunStatus.RUNNING
-          && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-    } finally {
-      store.close();
-    }
+    String runId = JSON.readTree(r.out()).get("runId").asText();
+    JsonNode queued = JSON.readTree(cli.run("status", runId, "--json").out());
+    assertThat(queued.get("executing").asBoolean()).isFalse();
+    assertThat(cli.run("status", runId).out()).contains("RUNNING (orphaned)", "orchestrator worker");
+
+    CliHarness.Result worker = cli.run("worker", "--once");
+    assertThat(worker.code()).as(worker.toString()).isZero();
+    assertThat(worker.out()).contains("Adopted run " + runId + " (Blog Post Pipeline)",
+        "Run " + runId + " finished: SUCCEEDED", "Executed 1 run(s)");
     CliHarness.Result status = cli.run("status", runId);
-    assertThat(status.out()).as(status.toString()).contains("SUCCEEDED");
+    assertThat(status.out()).as(status.toString()).contains("SUCCEEDED").doesNotContain("Executed by engine");
+  }
+
+  @Test
+  void runClusterWaitFollowsTheRunUntilAWorkerFinishesIt() throws Exception {
+    CountDownLatch queued = new CountDownLatch(1);
+    StringWriter out = new LatchWriter("queued in project", queued);
+    CompletableFuture<CliHarness.Result> waiting = CompletableFuture.supplyAsync(() -> cli.run(out, "run",
+        "--cluster", "--wait", "blog_post_pipeline", "--param", "topic=tides", "--param", "seo_keywords=sea"));
+    assertThat(queued.await(30, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+    assertThat(cli.run("worker", "--once").code()).isZero();
+    CliHarness.Result done = waiting.get(30, TimeUnit.SECONDS);
+    assertThat(done.code()).as(done.toString()).isZero();
+    assertThat(done.out()).contains("research: started on gemini", "publish: succeeded on chatgpt",
+        "Overall: SUCCEEDED, 6/6 tasks done");
+
+    assertThat(cli.run("run", "--wait", "blog_post_pipeline").code()).isEqualTo(2);
+    assertThat(cli.run("run", "--cluster", "--detach", "blog_post_pipeline").code()).isEqualTo(2);
+  }
+
+  @Test
+  void cancellingARunNoEngineHoldsTakesItOverHere() throws Exception {
+    Path f = workflow("slow.json", """
+        { "name": "Slow", "tasks": [
+          {"id": "first", "title": "First", "assigned_to": "claude", "instructions": "x"},
+          {"id": "wait", "title": "Wait", "assigned_to": "slow", "instructions": "wait"} ] }
+        """);
+    String whole = JSON.readTree(cli.run("run", "--cluster", f.toString(), "--json").out()).get("runId").asText();
+    CliHarness.Result cancel = cli.run("cancel", whole);
+    assertThat(cancel.code()).as(cancel.toString()).isZero();
+    assertThat(cancel.out()).contains("Cancelled run " + whole + ".");
+    assertThat(JSON.readTree(cli.run("status", whole, "--json").out()).at("/run/status").asText())
+        .isEqualTo("CANCELLED");
+
+    // Cancelling one task of a queued run: this process takes the run over and executes the rest of it.
+    String part = JSON.readTree(cli.run("run", "--cluster", f.toString(), "--json").out()).get("runId").asText();
+    CliHarness.Result task = cli.run("cancel", part + ":wait");
+    assertThat(task.code()).as(task.toString()).isEqualTo(1);
+    assertThat(task.out()).contains("Cancelled task wait of run " + part, "first: succeeded on claude",
+        "Run " + part + " CANCELLED");
   }
 
   /** Counts down when the output contains a text: lets a test wait for a run to reach a point, without sleeping. */

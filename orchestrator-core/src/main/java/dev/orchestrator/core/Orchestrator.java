@@ -342,6 +342,14 @@ public final class Orchestrator implements AutoCloseable {
     return pluginProblems;
   }
 
+  /**
+   * This engine instance's name, as the store's leases show it ({@link Store#lease}): the one given to {@link
+   * Builder#engineName}, else the generated default. Tells whether a run is executed here or by another engine.
+   */
+  public String engineName() {
+    return engine.owner();
+  }
+
   /** The store. */
   public Store store() {
     return store;

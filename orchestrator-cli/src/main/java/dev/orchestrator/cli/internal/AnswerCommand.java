@@ -1,12 +1,17 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.run.Question;
-import dev.orchestrator.spi.store.Command;
+import dev.orchestrator.run.Run;
 import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code answer <question> <text>}: answers a task's question; the task goes on with the answer. */
+/**
+ * {@code answer <question> <text>}: answers a task's question; the task goes on with the answer, in the engine that
+ * executes its run. When no live engine holds the run, this process takes it over and executes it in the foreground
+ * (or in the background with {@code --detach}).
+ */
 @picocli.CommandLine.Command(name = "answer", mixinStandardHelpOptions = true)
 final class AnswerCommand extends CliCommand {
   @Parameters(index = "0", paramLabel = "<question>", descriptionKey = "arg.question")
@@ -40,22 +45,21 @@ final class AnswerCommand extends CliCommand {
     String qid = q.id();
     String runId = t.run().id();
     String taskId = t.task().taskId();
-    if (cli.locks().isExecuting(runId)) {
-      boolean done = Remote.send(cli, Command.Kind.ANSWER, project, runId, qid, text, () -> cli.store()
-          .task(project, runId, taskId).map(x -> x.question() == null || !x.question().isOpen()).orElse(true));
-      cli.say(done ? "answer.done" : "answer.queued", qid, taskId, runId);
-      return ExitCodes.OK;
-    }
-    if (detach && !child) {
+    if (detach && !child && Steering.holder(cli, project, runId) == null) {
+      // No engine executes the run: this answer takes it over, so a background process does it.
       return RunCommand.reportDetached(cli, Detach.start(cli));
     }
-    Execution.Executing ex;
+    Orchestrator engine;
+    Run handle;
+    Steering.Outcome outcome;
     try {
-      ex = Execution.adopt(cli, t.run());
-      if (ex == null) {
-        throw CliException.of(ExitCodes.REFUSED, "resume.raced", runId);
+      engine = cli.executor(Cli.engineName("answer"), false, null);
+      handle = engine.run(project, runId).orElseThrow(() -> CliException.of(ExitCodes.NOT_FOUND, "run.notFound",
+          runId, project));
+      outcome = Steering.steer(cli, engine, project, runId, () -> engine.answer(qid, text));
+      if (child && !outcome.here()) {
+        throw CliException.of(ExitCodes.REFUSED, "steer.raced", runId, String.valueOf(outcome.engine()));
       }
-      ex.orchestrator().answer(qid, text);
     } catch (RuntimeException e) {
       if (child) {
         Detach.fail(cli, e);
@@ -63,11 +67,21 @@ final class AnswerCommand extends CliCommand {
       }
       throw e;
     }
-    if (child) {
-      Detach.handOver(cli, runId);
-    } else {
-      cli.say("answer.done", qid, taskId, runId);
+    if (outcome.here()) {
+      if (child) {
+        Detach.handOver(cli, runId);
+      } else {
+        cli.say("answer.done", qid, taskId, runId);
+      }
+      return Execution.follow(cli, handle, true);
     }
-    return Execution.follow(cli, ex);
+    boolean done = Steering.await(() -> cli.store().task(project, runId, taskId)
+        .map(x -> x.question() == null || !x.question().isOpen()).orElse(true));
+    if (done) {
+      cli.say("answer.doneBy", qid, taskId, runId, Steering.name(outcome));
+    } else {
+      Steering.sayUnconfirmed(cli, project, runId, "answer.queued", qid, taskId, runId);
+    }
+    return ExitCodes.OK;
   }
 }

@@ -1,17 +1,21 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.TaskRecord;
-import dev.orchestrator.spi.store.Command;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cancel <task | run>}: cancels wherever the run executes (this process, another one, or none). */
+/**
+ * {@code cancel <task | run>}: cancels wherever the run executes. The engine that executes it (in another process)
+ * does it within about a second; when no live engine holds the run, this process takes it over and cancels it, and
+ * when that leaves the run going (a task was cancelled), follows it in the foreground until it finishes.
+ */
 @picocli.CommandLine.Command(name = "cancel", mixinStandardHelpOptions = true)
 final class CancelCommand extends CliCommand {
   @Parameters(index = "0", paramLabel = "<task | run>", descriptionKey = "arg.taskOrRun")
@@ -44,26 +48,34 @@ final class CancelCommand extends CliCommand {
     String why = reason != null ? reason : Messages.get("cancel.defaultReason");
     String runId = run.id();
     String target = taskId;
-    if (cli.locks().isExecuting(runId)) {
-      boolean done = Remote.send(cli, Command.Kind.CANCEL, project, runId, target, why, () -> cancelled(project,
-          runId, target));
-      return report(run, taskId, done ? "cancel.done" : "cancel.queued", "");
+    Orchestrator engine = cli.executor(Cli.engineName("cancel"), false, null);
+    Run handle = engine.run(project, runId).orElseThrow(() -> CliException.of(ExitCodes.NOT_FOUND, "run.notFound",
+        runId, project));
+    Steering.Outcome outcome = Steering.steer(cli, engine, project, runId, () -> {
+      if (target == null) {
+        handle.cancel(Steering.user(), why);
+      } else {
+        handle.cancelTask(target, Steering.user(), why);
+      }
+    });
+    if (outcome.here()) {
+      if (handle.completion().isDone()) {
+        return report(run, taskId, "cancel.done", "");
+      }
+      // This process took the run over and the rest of it goes on: it executes it now, in the foreground.
+      if (!cli.json()) {
+        report(run, taskId, "cancel.done", "");
+      }
+      return Execution.follow(cli, handle, true);
     }
-    Execution.Executing ex = Execution.adopt(cli, run);
-    if (ex == null) {
-      boolean done = Remote.send(cli, Command.Kind.CANCEL, project, runId, target, why, () -> cancelled(project,
-          runId, target));
-      return report(run, taskId, done ? "cancel.done" : "cancel.queued", "");
+    if (Steering.await(() -> cancelled(project, runId, target))) {
+      return report(run, taskId, "cancel.doneBy", Steering.name(outcome));
     }
-    if (target == null) {
-      ex.run().cancel(Remote.user(), why);
-      ex.run().completion().join();
-    } else {
-      ex.run().cancelTask(target, Remote.user(), why);
-      Waits.until(() -> cancelled(project, runId, target), Duration.ofMillis(50), Remote.WAIT);
+    if (cli.json()) {
+      return report(run, taskId, "cancel.queued", String.valueOf(Steering.holder(cli, project, runId)));
     }
-    cli.locks().release(runId);
-    return report(run, taskId, "cancel.done", "");
+    Steering.sayUnconfirmed(cli, project, runId, "cancel.queued", what(run, taskId));
+    return ExitCodes.OK;
   }
 
   private boolean cancelled(String project, String runId, @Nullable String taskId) {
@@ -73,7 +85,13 @@ final class CancelCommand extends CliCommand {
     return cli.store().task(project, runId, taskId).map(t -> t.state().isTerminal()).orElse(true);
   }
 
-  private int report(RunRecord run, @Nullable String taskId, String key, String state) {
+  private static String what(RunRecord run, @Nullable String taskId) {
+    return taskId == null ? Messages.get("cancel.theRun", run.id()) : Messages.get("cancel.theTask", taskId,
+        run.id());
+  }
+
+  /** Prints the outcome; {@code detail} is the state (finished ones) or the engine that acted. */
+  private int report(RunRecord run, @Nullable String taskId, String key, String detail) {
     RunRecord now = cli.store().run(run.project(), run.id()).orElse(run);
     if (cli.json()) {
       Map<String, Object> json = new LinkedHashMap<>();
@@ -84,10 +102,10 @@ final class CancelCommand extends CliCommand {
         json.put("tasks", cli.store().tasks(run.project(), run.id()));
       }
       json.put("outcome", key.substring(key.indexOf('.') + 1));
+      json.put("engine", Steering.holder(cli, run.project(), run.id()));
       cli.printJson(json);
     } else {
-      cli.say(key, taskId == null ? Messages.get("cancel.theRun", run.id()) : Messages.get("cancel.theTask",
-          taskId, run.id()), state);
+      cli.say(key, what(run, taskId), detail);
       if (taskId == null) {
         RunSnapshot s = new RunSnapshot(now, cli.store().tasks(run.project(), run.id()));
         cli.out().print(Tables.tasks(s, Execution.simulatedOf(cli, run.id()), java.time.Instant.now()));

@@ -6,19 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.core.Reports;
+import dev.orchestrator.event.EventListener;
 import dev.orchestrator.notifiers.NotificationConfig;
 import dev.orchestrator.notifiers.NotificationListener;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,15 +30,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything a command needs, opened lazily and closed once: the data directory, the configuration, the shared
- * store, the run locks, engines. One per invocation; not thread-safe except {@link #out()} and {@link #err()}.
+ * store, engines. One per invocation; not thread-safe except {@link #out()} and {@link #err()}.
+ *
+ * <p>Every engine of the command line is an equal participant over the shared store: it holds the runs it executes
+ * under the store's leases, and steers the runs of other engines (in this or any other process) through the store.
  */
 public final class Cli implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Cli.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   /** The environment variable that moves the data directory. */
   public static final String HOME_ENV = "ORCHESTRATOR_HOME";
   /** The project used until {@code project switch} names another. */
   public static final String DEFAULT_PROJECT = "default";
+  /**
+   * The environment variable that sets how long an engine of this process holds a run without renewing its lease
+   * ({@code 30s} by default): when a process dies, its runs wait about this long before another engine takes them
+   * over.
+   */
+  public static final String LEASE_ENV = "ORCHESTRATOR_LEASE";
 
   private PrintWriter out;
   private final PrintWriter err;
@@ -47,8 +61,6 @@ public final class Cli implements AutoCloseable {
   private @Nullable Config config;
   private @Nullable ProviderSetup setup;
   private @Nullable Store store;
-  private @Nullable RunLocks locks;
-  private @Nullable Commands commands;
   private @Nullable Orchestrator observer;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -157,19 +169,17 @@ public final class Cli implements AutoCloseable {
     return dataDir().resolve("store").toString();
   }
 
-  /** The command queue between processes. */
-  public Commands commands() {
-    if (commands == null) {
-      commands = new Commands(store(), dataDir());
+  /** How long this process's engines hold a run without renewing its lease: {@value #LEASE_ENV}, else 30 s. */
+  public Duration lease() {
+    String v = env.apply(LEASE_ENV);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_LEASE;
     }
-    return commands;
-  }
-
-  public RunLocks locks() {
-    if (locks == null) {
-      locks = new RunLocks(dataDir());
+    Duration d = Durations.parse(LEASE_ENV, v);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw CliException.of(ExitCodes.CONFIG, "config.leaseTooShort", LEASE_ENV, v);
     }
-    return locks;
+    return d;
   }
 
   /** The project commands work in: {@code --project}, else the one {@code project switch} remembered. */
@@ -204,35 +214,66 @@ public final class Cli implements AutoCloseable {
     }
   }
 
-  /** An engine that reads, plans and reports: it adopts no run and takes no command. */
+  /**
+   * An engine that reads, plans, reports and queues runs for other engines ({@code run --cluster}): it executes no
+   * run of its own and claims none, and instances without an API key are stood in by the simulator priced like the
+   * real model, since it calls no provider. Steer a run through it only to cancel the whole run (Ctrl-C of
+   * {@code run --cluster --wait}): a run it took over for anything else would go on on the stand-ins.
+   */
   public Orchestrator observer() {
     if (observer == null) {
-      observer = engine(ScopedStore.observer(store(), commands()), false);
+      observer = engine(engineName("cli"), false, false, null);
       closeables.add(observer);
     }
     return observer;
   }
 
   /**
-   * An engine that executes: it adopts the given orphaned runs (already locked by this process) at once.
-   * Closed with this context.
+   * An engine that executes runs in this process, with the configured providers (a missing key is an error unless
+   * the configuration lets the simulator stand in) and notifications. Closed with this context, before the
+   * observer and the store: closing it gives up the runs that have no call in flight, so another engine can take
+   * them over at once.
+   *
+   * @param name its name in the store's leases, from {@link #engineName(String)}
+   * @param claimRuns whether it also takes runs it did not submit: runs queued for any engine and runs whose
+   *     process stopped ({@code worker}, {@code dashboard}); false for an engine that executes only the run it
+   *     submits or steers ({@code run}, {@code cancel}, {@code resume}, {@code answer})
+   * @param listener receives every event of the engine from its start (before its first claim), or null
    */
-  public Orchestrator executor(ScopedStore view) {
-    Orchestrator o = engine(view, true);
+  public Orchestrator executor(String name, boolean claimRuns, @Nullable EventListener listener) {
+    Orchestrator o = engine(name, true, claimRuns, listener);
     closeables.add(0, o);
     return o;
   }
 
-  private Orchestrator engine(ScopedStore view, boolean executing) {
+  /**
+   * A new engine name for the store's leases, saying which command runs it and where: {@code worker@host:pid:3f9a2c}.
+   * {@code status} shows it for the runs an engine executes.
+   */
+  public static String engineName(String role) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException | SecurityException e) {
+      host = "localhost";
+    }
+    return role + "@" + host + ":" + ProcessHandle.current().pid() + ":"
+        + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private Orchestrator engine(String name, boolean executing, boolean claimRuns, @Nullable EventListener listener) {
     Config c = config();
     ProviderSetup s = setup();
     if (executing && !s.missingKeys().isEmpty()) {
       Map.Entry<String, String> first = s.missingKeys().entrySet().iterator().next();
       throw CliException.of(ExitCodes.CONFIG, "provider.noKey", first.getKey(), first.getValue(), c.file());
     }
+    Duration lease = lease();
     seedBudgets(c);
     Orchestrator.Builder b = Orchestrator.builder()
-        .store(view)
+        .store(store())
+        .engineName(name)
+        .claimRuns(claimRuns)
         .environment(env)
         .budgetZone(c.timeZone())
         .maxConcurrentCalls(c.maxConcurrentCalls())
@@ -254,6 +295,9 @@ public final class Cli implements AutoCloseable {
     if (def != null) {
       b.defaultProvider(def);
     }
+    if (listener != null) {
+      b.listener(listener);
+    }
     if (executing && c.notifications() != null) {
       try {
         NotificationListener n = NotificationListener.builder()
@@ -270,7 +314,7 @@ public final class Cli implements AutoCloseable {
       throw CliException.of(ExitCodes.CONFIG, "config.noProviders", c.file());
     }
     try {
-      return b.build();
+      return b.lease(lease).build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "config.engine", c.file(), e.getMessage());
     }
@@ -330,9 +374,6 @@ public final class Cli implements AutoCloseable {
       }
     }
     closeables.clear();
-    if (locks != null) {
-      locks.close();
-    }
     if (store != null) {
       store.close();
     }

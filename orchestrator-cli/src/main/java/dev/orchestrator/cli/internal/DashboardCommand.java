@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code orchestrator dashboard}: serves the live web dashboard over the data directory's store until stopped.
- * Runs executed by other processes are shown live from the store, and cancel, resume and answer requests reach them
- * through the store's command queue.
+ * {@code orchestrator dashboard}: serves the live web dashboard over the data directory's store until stopped. Its
+ * engine executes runs like a worker's (it claims the runs no live engine holds); runs executed by other engines are
+ * shown from the store, and cancel, resume and answer requests reach them through the store's commands.
  */
 @Command(name = "dashboard", mixinStandardHelpOptions = true)
 final class DashboardCommand extends CliCommand {
@@ -31,7 +31,6 @@ final class DashboardCommand extends CliCommand {
   @Override
   public Integer call() throws InterruptedException {
     String access = token != null ? token : cli.env().apply("ORCHESTRATOR_DASHBOARD_TOKEN");
-    Orchestrator orchestrator = cli.observer();
     DashboardOptions.Builder options = DashboardOptions.builder().host(host).port(port)
         .defaultProject(cli.project());
     if (access != null && !access.isBlank()) {
@@ -43,6 +42,8 @@ final class DashboardCommand extends CliCommand {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw CliException.wrap(e, ExitCodes.USAGE, "dashboard.options", e.getMessage());
     }
+    // Built once the options are known good: from its start it claims the runs no live engine holds.
+    Orchestrator orchestrator = cli.executor(Cli.engineName("dashboard"), true, null);
     CountDownLatch stop = new CountDownLatch(1);
     try (Dashboard dashboard = Dashboard.start(orchestrator, built);
         Interrupts i = Interrupts.install(stop::countDown)) {

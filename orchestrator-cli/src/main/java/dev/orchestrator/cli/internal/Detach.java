@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code --detach}: the same command runs in a background process that outlives this one. The child submits (or
- * adopts) the run, prints one line {@code RUN <id>} (or {@code ERR <code> <message>}) for this process, then writes
+ * {@code --detach}: the same command runs in a background process that outlives this one. The child submits the run
+ * (or takes it over, for {@code resume} and {@code answer}), prints one line {@code RUN <id>} (or {@code ERR <code> <message>}) for this process, then writes
  * its progress to {@code <data dir>/runs/<id>.log} and executes the run to its end.
  */
 final class Detach {
   /** The hidden option that makes a process the background half of {@code --detach}. */
   static final String CHILD_OPTION = "--internal-detached-child";
   private static final List<String> PASSED_ENV = List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY",
-      Cli.HOME_ENV);
+      Cli.HOME_ENV, Cli.LEASE_ENV, "ORCHESTRATOR_DB_USER", "ORCHESTRATOR_DB_PASSWORD");
 
   private Detach() {}
 

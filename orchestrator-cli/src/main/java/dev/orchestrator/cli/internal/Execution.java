@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.run.Run;
-import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.workflow.Workflow;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,76 +22,42 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executing runs in this process: submitting a new one, adopting an orphaned one (no live process executes it),
- * and following one in the foreground until it finishes, with the progress display and Ctrl-C.
+ * Runs in the foreground: submitting a new one to an engine of this process, and following a run until it finishes
+ * (with the progress display and Ctrl-C), whether this process executes it or another engine does.
  */
 final class Execution {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How often the progress of a run executed elsewhere is read from the store. */
+  private static final Duration POLL = Duration.ofMillis(300);
 
   private Execution() {}
 
-  /** A run this process executes, with its engine. */
-  record Executing(Orchestrator orchestrator, ScopedStore view, Run run) {}
-
-  /** Submits a workflow; this process executes it from now on. */
-  static Executing submit(Cli cli, Workflow workflow, Map<String, String> params, String source) {
+  /**
+   * Submits a workflow to an engine of this process that claims no other run: it executes this one from now on,
+   * under a lease, until the run finishes or the process ends.
+   */
+  static Run submit(Cli cli, Workflow workflow, Map<String, String> params, String source) {
     String project = cli.project();
     checkWritable(cli, project);
-    try (AutoCloseable start = cli.locks().startLock()) {
-      ScopedStore view = ScopedStore.adopting(cli.store(), cli.commands(), Set.of());
-      Orchestrator o = cli.executor(view);
+    Orchestrator o = cli.executor(Cli.engineName("run"), false, null);
+    try {
       Run run = o.submit(project, workflow, params);
-      cli.locks().tryOwn(run.id());
-      view.own(run.id());
       writeMeta(cli, run.id(), source);
-      return new Executing(o, view, run);
-    } catch (CliException e) {
-      throw e;
+      return run;
     } catch (dev.orchestrator.workflow.InvalidWorkflowException e) {
       throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", source, e.getMessage());
     } catch (IllegalStateException e) {
       throw CliException.wrap(e, ExitCodes.REFUSED, "refused", e.getMessage());
-    } catch (Exception e) {
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw CliException.wrap(e, ExitCodes.INTERNAL, "unexpected", e.getMessage());
     }
   }
 
-  /**
-   * Adopts a run no live process executes: this process executes it from now on. A finished run is reopened (for
-   * a resume). Returns null when another process executes it.
-   */
-  static @Nullable Executing adopt(Cli cli, RunRecord record) {
-    try (AutoCloseable start = cli.locks().startLock()) {
-      if (!cli.locks().tryOwn(record.id())) {
-        return null;
-      }
-      if (record.status().isFinished()) {
-        // The engine recovers only unfinished runs: mark it running so it is rebuilt; it finishes again at once
-        // unless a task is resumed.
-        cli.store().updateRun(record.withStatus(RunStatus.RUNNING, null));
-      }
-      ScopedStore view = ScopedStore.adopting(cli.store(), cli.commands(), Set.of(record.id()));
-      Orchestrator o = cli.executor(view);
-      Run run = o.run(record.project(), record.id()).orElseThrow(() -> CliException.of(ExitCodes.INTERNAL,
-          "run.notRecovered", record.id()));
-      return new Executing(o, view, run);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw CliException.wrap(e, ExitCodes.INTERNAL, "unexpected", e.getMessage());
-    }
-  }
-
-  private static void checkWritable(Cli cli, String project) {
+  /** Refuses a run in an archived project before anything is stored. */
+  static void checkWritable(Cli cli, String project) {
     cli.store().project(project).ifPresent(p -> {
       if (p.archived()) {
         throw CliException.of(ExitCodes.REFUSED, "project.archivedReadOnly", project);
@@ -101,11 +67,13 @@ final class Execution {
 
   /**
    * Follows a run in the foreground until it finishes: the live display, Ctrl-C asks whether to cancel. Returns the
-   * exit code.
+   * exit code: 0 when it succeeded, 1 when it failed or was cancelled, 130 when Ctrl-C cancelled it.
+   *
+   * @param here whether an engine of this process executes the run: then its events arrive as they happen and the
+   *     simulated instances are this process's; else they are read from the store as another engine writes them
    */
-  static int follow(Cli cli, Executing ex) {
-    Set<String> simulated = new LinkedHashSet<>(cli.simulatedNames());
-    Run run = ex.run();
+  static int follow(Cli cli, Run run, boolean here) {
+    Set<String> simulated = new LinkedHashSet<>(here ? cli.simulatedNames() : simulatedOf(cli, run.id()));
     CompletableFuture<RunSnapshot> done = run.completion();
     AtomicBoolean interrupted = new AtomicBoolean();
     RunSnapshot snapshot;
@@ -121,12 +89,18 @@ final class Execution {
       cli.printJson(json);
     } else {
       cli.say("run.started", run.id(), snapshot(run).run().workflow(), run.project());
-      cli.out().println(cli.simulationLine());
+      if (here) {
+        cli.out().println(cli.simulationLine());
+      }
       try (Progress p = new Progress(cli, run, simulated, Clock.systemUTC());
-          Run.Subscription sub = run.subscribe(p::onEvent);
+          Run.Subscription sub = here ? run.subscribe(p::onEvent)
+              : StoreEventFeed.start(cli.store(), run.project(), run.id(), p::onEvent, POLL);
           Interrupts i = Interrupts.install(() -> cancelOnInterrupt(cli, run, interrupted))) {
         p.start();
         snapshot = join(done);
+        if (sub instanceof StoreEventFeed feed) {
+          feed.flush(); // the run's last events, written before it finished, may not have been read yet
+        }
         p.finish(snapshot);
       }
       printOutputs(cli, snapshot);
@@ -136,7 +110,6 @@ final class Execution {
         cli.out().println(cli.simulationLine());
       }
     }
-    cli.locks().release(run.id());
     if (interrupted.get()) {
       return ExitCodes.INTERRUPTED;
     }

@@ -1,9 +1,10 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
-import dev.orchestrator.spi.store.Command;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code resume <task | run>}: puts a failed or cancelled task back in the queue, or picks up a run whose process
- * stopped. When no live process executes the run, this one does, in the foreground (or in the background with
+ * stopped. The engine that executes the run does it; when no live engine holds the run (its process stopped, or it
+ * has finished), this process takes it over and executes it in the foreground (or in the background with
  * {@code --detach}).
  */
 @picocli.CommandLine.Command(name = "resume", mixinStandardHelpOptions = true)
@@ -57,30 +59,36 @@ final class ResumeCommand extends CliCommand {
         throw CliException.of(ExitCodes.REFUSED, "resume.nothing", run.id(), run.status());
       }
     }
-    RunRecord target = run;
-    if (cli.locks().isExecuting(run.id())) {
-      if (tasks.isEmpty()) {
-        cli.say("resume.alreadyExecuting", run.id());
-        return ExitCodes.OK;
-      }
-      for (String task : tasks) {
-        boolean done = Remote.send(cli, Command.Kind.RESUME, project, run.id(), task, "", () -> cli.store()
-            .task(project, target.id(), task).map(x -> !resumable(x)).orElse(true));
-        cli.say(done ? "resume.done" : "resume.queued", task, run.id());
-      }
+    String runId = run.id();
+    String holder = Steering.holder(cli, project, runId);
+    if (holder != null && tasks.isEmpty()) {
+      cli.say("resume.alreadyExecuting", runId, holder);
       return ExitCodes.OK;
     }
-    if (detach && !child) {
+    if (detach && !child && holder == null) {
+      // No engine executes the run: resuming takes it over, so a background process does it.
       return RunCommand.reportDetached(cli, Detach.start(cli));
     }
-    Execution.Executing ex;
+    Orchestrator engine;
+    Run handle;
+    Steering.Outcome outcome;
     try {
-      ex = Execution.adopt(cli, run);
-      if (ex == null) {
-        throw CliException.of(ExitCodes.REFUSED, "resume.raced", run.id());
-      }
-      for (String task : tasks) {
-        ex.run().resume(task);
+      engine = cli.executor(Cli.engineName("resume"), false, null);
+      handle = engine.run(project, runId).orElseThrow(() -> CliException.of(ExitCodes.NOT_FOUND, "run.notFound",
+          runId, project));
+      outcome = Steering.steer(cli, engine, project, runId, () -> {
+        if (tasks.isEmpty()) {
+          // Nothing to put back: a steering call takes the orphaned run over, and restating a task's priority
+          // changes nothing else.
+          TaskRecord first = cli.store().tasks(project, runId).get(0);
+          handle.changePriority(first.taskId(), first.lane());
+        }
+        for (String task : tasks) {
+          handle.resume(task);
+        }
+      });
+      if (child && !outcome.here()) {
+        throw CliException.of(ExitCodes.REFUSED, "steer.raced", runId, String.valueOf(outcome.engine()));
       }
     } catch (RuntimeException e) {
       if (child) {
@@ -89,9 +97,24 @@ final class ResumeCommand extends CliCommand {
       }
       throw e;
     }
-    if (child) {
-      Detach.handOver(cli, run.id());
+    if (outcome.here()) {
+      if (child) {
+        Detach.handOver(cli, runId);
+      }
+      return Execution.follow(cli, handle, true);
     }
-    return Execution.follow(cli, ex);
+    if (tasks.isEmpty()) {
+      cli.say("resume.alreadyExecuting", runId, Steering.name(outcome));
+    }
+    for (String task : tasks) {
+      boolean done = Steering.await(() -> cli.store().task(project, runId, task).map(x -> !resumable(x))
+          .orElse(true));
+      if (done) {
+        cli.say("resume.done", task, runId, Steering.name(outcome));
+      } else {
+        Steering.sayUnconfirmed(cli, project, runId, "resume.queued", task, runId);
+      }
+    }
+    return ExitCodes.OK;
   }
 }

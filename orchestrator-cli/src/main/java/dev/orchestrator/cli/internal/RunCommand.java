@@ -1,5 +1,6 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.run.Run;
 import dev.orchestrator.templates.Template;
 import dev.orchestrator.workflow.Workflow;
 import java.util.LinkedHashMap;
@@ -8,7 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code run <template | workflow.json> --param k=v ... [--detach]}. */
+/**
+ * {@code run <template | workflow.json> --param k=v ... [--detach | --cluster [--wait]]}: executes the run in this
+ * process (or a background one), or queues it in the store for the engines that claim runs
+ * ({@code orchestrator worker}).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true)
 final class RunCommand extends CliCommand {
   @Parameters(index = "0", paramLabel = "<template | workflow.json>", descriptionKey = "arg.source")
@@ -23,6 +28,9 @@ final class RunCommand extends CliCommand {
   @Option(names = "--cluster", descriptionKey = "opt.cluster")
   boolean cluster;
 
+  @Option(names = "--wait", descriptionKey = "opt.wait")
+  boolean await;
+
   @Option(names = Detach.CHILD_OPTION, hidden = true)
   boolean child;
 
@@ -32,47 +40,60 @@ final class RunCommand extends CliCommand {
 
   @Override
   public Integer call() {
+    if (await && !cluster) {
+      throw CliException.of(ExitCodes.USAGE, "run.waitNeedsCluster");
+    }
+    if (cluster && detach) {
+      throw CliException.of(ExitCodes.USAGE, "run.clusterOrDetach");
+    }
     if (cluster) {
-      return queue(cli, source, params);
+      return queue(cli, source, params, await);
     }
     return start(cli, source, params, detach, child);
   }
 
-  /** {@code run --cluster}: queues the run in the store for the workers that share it, and returns its id. */
-  static int queue(Cli cli, String source, Map<String, String> params) {
-    if (!(cli.store() instanceof dev.orchestrator.spi.store.ClaimStore store)) {
-      throw CliException.of(ExitCodes.USAGE, "run.noCluster", Stores.describe(cli.storeLocation()));
-    }
+  /**
+   * {@code run --cluster}: stores the run for any engine that claims runs ({@code orchestrator worker}, on any
+   * machine sharing the store) and prints its id; with {@code --wait}, follows it until it finishes.
+   */
+  static int queue(Cli cli, String source, Map<String, String> params, boolean await) {
     Template t = Workflows.template(cli, source);
     Workflow workflow = Workflows.instantiate(t, params);
     noteSchedules(cli, t, source);
-    String runId = dev.orchestrator.core.Worker.submit(store, java.time.Clock.systemUTC(), cli.project(), workflow,
-        params);
-    if (cli.json()) {
+    Execution.checkWritable(cli, cli.project());
+    Run run;
+    try {
+      run = cli.observer().enqueue(cli.project(), workflow, params);
+    } catch (dev.orchestrator.workflow.InvalidWorkflowException e) {
+      throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", t.id(), e.getMessage());
+    }
+    if (cli.json() && !await) {
       Map<String, Object> json = new LinkedHashMap<>();
-      json.put("runId", runId);
+      json.put("runId", run.id());
       json.put("project", cli.project());
       json.put("queued", true);
       cli.printJson(json);
-    } else {
-      cli.say("run.queued", runId, cli.project());
+      return ExitCodes.OK;
     }
-    return ExitCodes.OK;
+    if (!cli.json()) {
+      cli.say("run.queued", run.id(), cli.project());
+    }
+    return await ? Execution.follow(cli, run, false) : ExitCodes.OK;
   }
 
   /** Shared with {@code template run}. */
   static int start(Cli cli, String source, Map<String, String> params, boolean detach, boolean child) {
     if (child) {
-      Execution.Executing ex;
+      Run run;
       try {
         Template t = Workflows.template(cli, source);
-        ex = Execution.submit(cli, Workflows.instantiate(t, params), params, t.id());
+        run = Execution.submit(cli, Workflows.instantiate(t, params), params, t.id());
       } catch (RuntimeException e) {
         Detach.fail(cli, e);
         return Errors.exitCode(e);
       }
-      Detach.handOver(cli, ex.run().id());
-      return Execution.follow(cli, ex);
+      Detach.handOver(cli, run.id());
+      return Execution.follow(cli, run, true);
     }
     Template t = Workflows.template(cli, source);
     Workflow workflow = Workflows.instantiate(t, params);
@@ -82,7 +103,7 @@ final class RunCommand extends CliCommand {
       Detach.Started s = Detach.start(cli);
       return reportDetached(cli, s);
     }
-    return Execution.follow(cli, Execution.submit(cli, workflow, params, t.id()));
+    return Execution.follow(cli, Execution.submit(cli, workflow, params, t.id()), true);
   }
 
   /**

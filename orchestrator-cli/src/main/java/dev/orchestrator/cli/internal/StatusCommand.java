@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code status [run]}: the project's runs, or one run's tasks. Reads the store; starts no engine. */
+/**
+ * {@code status [run]}: the project's runs, or one run's tasks, and which engine executes each unfinished run (the
+ * holder of its live lease). Reads the store; starts no engine.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true)
 final class StatusCommand extends CliCommand {
   static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -42,15 +45,17 @@ final class StatusCommand extends CliCommand {
       List<TaskRecord> tasks = cli.store().tasks(r.project(), r.id());
       long done = tasks.stream().filter(t -> t.state().isTerminal()).count();
       Money cost = new RunSnapshot(r, tasks).cost();
-      String state = state(r);
+      String engine = engine(r);
+      String state = state(r, engine);
       rows.add(List.of(r.id(), r.workflow(), state, done + "/" + tasks.size(), Tables.money(cost),
-          WHEN.format(r.submittedAt().atZone(ZoneId.systemDefault()))));
+          WHEN.format(r.submittedAt().atZone(ZoneId.systemDefault())), engine == null ? "" : engine));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("run", r);
       m.put("tasksDone", done);
       m.put("tasks", tasks.size());
       m.put("cost", cost);
-      m.put("executing", cli.locks().isExecuting(r.id()));
+      m.put("executing", engine != null);
+      m.put("engine", engine);
       json.add(m);
     }
     if (cli.json()) {
@@ -64,14 +69,19 @@ final class StatusCommand extends CliCommand {
     cli.say("status.header", cli.project(), runs.size());
     cli.out().print(Tables.render(List.of(Messages.get("table.run"), Messages.get("table.workflow"),
         Messages.get("table.status"), Messages.get("table.tasks"), Messages.get("table.cost"),
-        Messages.get("table.submitted")), rows));
+        Messages.get("table.submitted"), Messages.get("table.engine")), rows));
     printQuestions(runs);
     return ExitCodes.OK;
   }
 
-  /** RUNNING, or RUNNING (orphaned) when no live process executes it. */
-  private String state(RunRecord r) {
-    if (!r.status().isFinished() && !cli.locks().isExecuting(r.id())) {
+  /** The engine whose live lease holds an unfinished run, or null (finished, or no live engine holds it). */
+  private @Nullable String engine(RunRecord r) {
+    return r.status().isFinished() ? null : Steering.holder(cli, r.project(), r.id());
+  }
+
+  /** RUNNING, or RUNNING (orphaned) when no live engine executes it. */
+  private static String state(RunRecord r, @Nullable String engine) {
+    if (!r.status().isFinished() && engine == null) {
       return Messages.get("status.orphaned", r.status().name());
     }
     return r.status().name();
@@ -81,25 +91,29 @@ final class StatusCommand extends CliCommand {
     List<TaskRecord> tasks = cli.store().tasks(r.project(), r.id());
     RunSnapshot s = new RunSnapshot(r, tasks);
     Set<String> simulated = Execution.simulatedOf(cli, r.id());
-    boolean executing = cli.locks().isExecuting(r.id());
+    String engine = engine(r);
     if (cli.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("run", r);
       m.put("tasks", tasks);
       m.put("cost", s.cost());
-      m.put("executing", executing);
+      m.put("executing", engine != null);
+      m.put("engine", engine);
       m.put("simulated", simulated);
       cli.printJson(m);
       return ExitCodes.OK;
     }
-    cli.say("status.run", r.id(), r.workflow(), r.project(), state(r));
+    cli.say("status.run", r.id(), r.workflow(), r.project(), state(r, engine));
+    if (engine != null) {
+      cli.say("status.engine", engine);
+    }
     Instant now = Instant.now();
     cli.out().print(Tables.tasks(s, simulated, now));
     cli.out().println(Tables.overall(s, now));
     if (!simulated.isEmpty()) {
       cli.say("status.simulated", String.join(", ", simulated));
     }
-    if (!r.status().isFinished() && !executing) {
+    if (!r.status().isFinished() && engine == null) {
       cli.say("status.orphanedHint", r.id());
     }
     printQuestions(List.of(r));

@@ -1,38 +1,49 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.core.schedule.Scheduling;
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.RunFinishedEvent;
+import dev.orchestrator.event.RunRecoveredEvent;
+import dev.orchestrator.event.RunSubmittedEvent;
 import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.spi.store.ScheduleStore;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code worker --store <postgres url>}: executes the store's runs that no live process executes, until stopped.
- * Without the store's lease-based claiming (not built yet) only one worker may serve a store at a time.
+ * {@code worker}: one engine that executes the store's runs that no live engine holds (runs queued with
+ * {@code run --cluster}, and the runs of processes that stopped, once their leases expire) and fires the store's
+ * schedules, until stopped. Any number of workers, on any machines sharing the store, share the runs.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true)
 final class WorkerCommand extends CliCommand {
-  private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
-
-  @Option(names = "--poll", paramLabel = "<duration>", defaultValue = "5s", descriptionKey = "opt.poll")
-  String poll = "5s";
+  /** With {@code --once}: the worker stops when nothing became its own for this long and it executes nothing. */
+  private static final Duration QUIET = Duration.ofSeconds(3);
+  /** How long SIGTERM waits for the engine to give its runs up before the process ends anyway. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   @Option(names = "--once", descriptionKey = "opt.once")
   boolean once;
 
-  /** Runs this worker has adopted; guarded by itself. */
-  private final Set<String> adopted = new LinkedHashSet<>();
-  private final List<CompletableFuture<?>> running = new ArrayList<>();
+  /** Runs adopted, started and finished by this worker's engine; counted on its dispatch thread. */
+  private final AtomicInteger executing = new AtomicInteger();
+  private final AtomicInteger finished = new AtomicInteger();
+  /** When a run last became this worker's or finished (monotonic nanoseconds), for {@code --once}. */
+  private final AtomicLong lastChange = new AtomicLong(System.nanoTime());
+  /** The timer of the schedules, when they are fired. */
+  private @Nullable ScheduledExecutorService scheduleTimer;
 
   WorkerCommand(Cli cli) {
     super(cli);
@@ -40,134 +51,110 @@ final class WorkerCommand extends CliCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration every = Durations.parse("--poll", poll);
     String where = Stores.describe(cli.storeLocation());
-    cli.say("worker.started", where);
-    cli.say("worker.single");
+    String name = Cli.engineName("worker");
+    cli.say("worker.started", where, name);
+    cli.say("worker.leases", Durations.format(cli.lease()));
     cli.out().println(cli.simulationLine());
-    int first = adoptOrphans();
+    // Its first claim happens while it is built: the listener sees the runs it adopts from the start.
+    Orchestrator engine = cli.executor(name, true, this::onEvent);
     if (once) {
-      CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0])).join();
-      cli.say("worker.doneOnce", first);
+      awaitQuiet();
+      engine.close();
+      cli.say("worker.doneOnce", finished.get());
       return ExitCodes.OK;
     }
-    dev.orchestrator.core.Worker claims = claimWorker();
-    dev.orchestrator.core.schedule.Scheduling schedules = schedules();
+    Scheduling schedules = schedules(engine);
     CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(stop::countDown, "orchestrator-worker-stop");
+    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM: the process ends once the hooks return, so the hook waits (bounded) for the engine to close.
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "orchestrator-worker-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    try (Interrupts i = Interrupts.install(stop::countDown)) {
+      stop.await();
+    } finally {
+      cli.say("worker.stopping", finished.get(), executing.get() - finished.get());
+      if (schedules != null) {
+        schedules.close();
+        java.util.Objects.requireNonNull(scheduleTimer).shutdownNow();
+      }
+      // Gives up the runs with nothing in flight at once; the others when their leases expire.
+      engine.close();
+      stopped.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The process is ending (SIGTERM): the hook runs and returns now.
+    }
+    return ExitCodes.OK;
+  }
+
+  /** One line per run this worker takes, starts and finishes. Runs on the engine's dispatch thread. */
+  private void onEvent(Event e) {
+    if (e instanceof RunRecoveredEvent r) {
+      executing.incrementAndGet();
+      lastChange.set(System.nanoTime());
+      String workflow = cli.store().run(r.project(), r.runId()).map(RunRecord::workflow).orElse("?");
+      cli.say("worker.adopted", r.runId(), r.project(), workflow);
+    } else if (e instanceof RunSubmittedEvent s) {
+      executing.incrementAndGet();
+      lastChange.set(System.nanoTime());
+      cli.say("worker.submitted", s.runId(), s.project(), s.workflow());
+    } else if (e instanceof RunFinishedEvent f) {
+      finished.incrementAndGet();
+      lastChange.set(System.nanoTime());
+      cli.say("worker.finished", f.runId(), f.status(), Tables.money(f.cost()));
+    }
+  }
+
+  /**
+   * {@code --once}: waits until every run this worker took has finished and none became its own for {@link #QUIET}
+   * (it claims about every second, so a run that waits for an engine it can execute would have).
+   */
+  private void awaitQuiet() throws InterruptedException {
+    CountDownLatch quiet = new CountDownLatch(1);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "orchestrator-worker-poll");
+      Thread t = new Thread(r, "orchestrator-worker-once");
       t.setDaemon(true);
       return t;
     });
     timer.scheduleWithFixedDelay(() -> {
-      try {
-        adoptOrphans();
-      } catch (RuntimeException e) {
-        log.warn("Adopting runs failed; trying again later (store={})", where, e);
+      if (finished.get() >= executing.get() && System.nanoTime() - lastChange.get() >= QUIET.toNanos()) {
+        quiet.countDown();
       }
-    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    try (Interrupts i = Interrupts.install(stop::countDown)) {
-      stop.await();
+    }, 200, 200, TimeUnit.MILLISECONDS);
+    try (Interrupts i = Interrupts.install(quiet::countDown)) {
+      quiet.await();
     } finally {
       timer.shutdownNow();
-      if (claims != null) {
-        claims.close();
-      }
-      if (schedules != null) {
-        schedules.close();
-      }
     }
-    cli.say("worker.stopping", adopted.size());
-    return ExitCodes.OK;
   }
 
-  /**
-   * On a store shared by many workers, a worker that claims queued tasks (`run --cluster`) with leases, beside the
-   * adoption of orphaned runs; null on a store that cannot.
-   */
-  private dev.orchestrator.core.@org.jspecify.annotations.Nullable Worker claimWorker() {
-    if (!(cli.store() instanceof dev.orchestrator.spi.store.ClaimStore store)) {
+  /** Fires the store's schedules into the worker's engine; null on a store that keeps no schedules. */
+  private @Nullable Scheduling schedules(Orchestrator engine) {
+    if (!(cli.store() instanceof ScheduleStore store)) {
       return null;
     }
-    Config c = cli.config();
-    ProviderSetup s = cli.setup();
-    if (!s.missingKeys().isEmpty()) {
-      var first = s.missingKeys().entrySet().iterator().next();
-      throw CliException.of(ExitCodes.CONFIG, "provider.noKey", first.getKey(), first.getValue(), c.file());
-    }
-    dev.orchestrator.core.Worker.Builder b = dev.orchestrator.core.Worker.builder().store(store)
-        .environment(cli.env()).budgetZone(c.timeZone()).retryPolicy(c.retry())
-        .maxConcurrentCalls(c.maxConcurrentCalls());
-    for (dev.orchestrator.spi.PluginConfig pc : s.configs()) {
-      b.provider(pc);
-    }
-    String def = c.defaultProvider() != null ? c.defaultProvider()
-        : c.instances().isEmpty() ? null : c.instances().keySet().iterator().next();
-    if (def != null) {
-      b.defaultProvider(def);
-    }
-    dev.orchestrator.core.Worker w = b.build();
-    cli.say("worker.claiming", w.id());
-    return w;
-  }
-
-  /** The engine that runs what the schedules fire, in this process; null before {@link #schedules()}. */
-  private volatile dev.orchestrator.core.@org.jspecify.annotations.Nullable Orchestrator firing;
-
-  /**
-   * A service that fires the store's schedules into an engine of this process; null on a store without schedules.
-   * Each fired run is locked for this process at once, so other workers do not adopt it.
-   */
-  private dev.orchestrator.core.schedule.@org.jspecify.annotations.Nullable Scheduling schedules() {
-    if (!(cli.store() instanceof dev.orchestrator.spi.store.ScheduleStore store)) {
-      return null;
-    }
-    dev.orchestrator.core.Orchestrator engine = cli.executor(ScopedStore.observer(cli.store(), cli.commands()));
-    firing = engine;
-    engine.subscribe(e -> {
-      if (e instanceof dev.orchestrator.event.RunSubmittedEvent s) {
-        cli.locks().tryOwn(s.runId());
-      }
-    });
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "orchestrator-worker-schedules");
       t.setDaemon(true);
       return t;
     });
-    dev.orchestrator.Scheduler scheduler = (work, delay) -> {
-      java.util.concurrent.ScheduledFuture<?> f = timer.schedule(work, Math.max(0, delay.toNanos()),
-          TimeUnit.NANOSECONDS);
+    scheduleTimer = timer;
+    Scheduler scheduler = (work, delay) -> {
+      ScheduledFuture<?> f = timer.schedule(work, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
     };
     cli.say("worker.scheduling");
-    return dev.orchestrator.core.schedule.Scheduling.builder().orchestrator(engine).store(store)
-        .clock(java.time.Clock.systemUTC()).scheduler(scheduler).build();
-  }
-
-  /** Adopts every unfinished run no live process executes; returns how many. */
-  private synchronized int adoptOrphans() {
-    int n = 0;
-    for (RunRecord r : cli.store().unfinishedRuns()) {
-      dev.orchestrator.core.Orchestrator own = firing;
-      if (adopted.contains(r.id()) || cli.locks().isExecuting(r.id())
-          || (own != null && own.run(r.project(), r.id()).isPresent())) {
-        continue;
-      }
-      Execution.Executing ex = Execution.adopt(cli, r);
-      if (ex != null) {
-        adopted.add(r.id());
-        n++;
-        cli.say("worker.adopted", r.id(), r.project(), r.workflow());
-        running.add(ex.run().completion().whenComplete((s, e) -> {
-          cli.locks().release(r.id());
-          if (s != null) {
-            cli.say("worker.finished", r.id(), s.status(), Tables.money(s.cost()));
-          }
-        }));
-      }
-    }
-    return n;
+    return Scheduling.builder().orchestrator(engine).store(store).clock(Clock.systemUTC()).scheduler(scheduler)
+        .build();
   }
 }

@@ -1301,15 +1301,11 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public boolean updateTask(RunLease lease, TaskRecord task, int position) {
     checkBelongs(lease, task.project(), task.runId(), "task '" + task.taskId() + "'");
-    return write("update task " + task.project() + "/" + task.runId() + "/" + task.taskId() + " under lease "
-        + lease.fence(), false, c -> {
-          if (!RunLeases.holds(c, dialect, lease)) {
-            return false;
-          }
+    return leases.fenced(lease, "update task " + task.project() + "/" + task.runId() + "/" + task.taskId(), false,
+        c -> {
           if (writeTask(c, task) == 0) {
             throw noTask(task);
           }
-          return true;
         });
   }
 
@@ -1321,14 +1317,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public boolean updateRun(RunLease lease, RunRecord run) {
     checkBelongs(lease, run.project(), run.id(), "run");
-    return write("update run " + run.project() + "/" + run.id() + " under lease " + lease.fence(), false, c -> {
-      // The row is locked before it is written: a claim in flight ends first, and then its fence is seen.
-      if (!exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ? AND lease_owner = ? AND lease_fence = ? "
-          + "FOR UPDATE", lease.project(), lease.runId(), lease.owner(), lease.fence())) {
-        return false;
-      }
-      return writeRun(c, run) == 1;
-    });
+    return leases.fenced(lease, "update run " + run.project() + "/" + run.id(), true, c -> writeRun(c, run));
   }
 
   private static void checkBelongs(RunLease lease, String project, String runId, String what) {

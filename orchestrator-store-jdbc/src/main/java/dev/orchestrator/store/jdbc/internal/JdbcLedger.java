@@ -72,7 +72,7 @@ public final class JdbcLedger implements Ledger {
             throw new IllegalArgumentException("reservation id '" + reservationId + "' is in use: give each "
                 + "reservation a new id");
           }
-          if (!RunLeases.holds(c, tx.dialect(), holder)) {
+          if (!RunLeases.holds(c, tx.dialect(), holder, false)) {
             throw new IllegalStateException("the lease of " + holder.owner() + " on run " + holder.project() + "/"
                 + holder.runId() + " (fence " + holder.fence() + ") is no longer held: nothing was reserved; stop "
                 + "the run, its new holder carries it on");

@@ -43,12 +43,36 @@ public final class RunLeases {
   }
 
   /**
-   * Whether {@code lease} still holds its run; the run's row stays locked against claims until the transaction ends.
+   * Whether {@code lease} still holds its run; the run's row stays locked against claims until the transaction ends
+   * ({@code exclusive}ly for a write of that row, else shared where the database can).
    */
-  public static boolean holds(Connection c, Dialect dialect, RunLease lease) throws SQLException {
+  public static boolean holds(Connection c, Dialect dialect, RunLease lease, boolean exclusive) throws SQLException {
     return Sql.exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ? AND lease_owner = ? AND lease_fence = ? "
-        + (dialect == Dialect.POSTGRESQL ? "FOR SHARE" : "FOR UPDATE"), lease.project(), lease.runId(), lease.owner(),
-        lease.fence());
+        + (exclusive || dialect != Dialect.POSTGRESQL ? "FOR UPDATE" : "FOR SHARE"), lease.project(), lease.runId(),
+        lease.owner(), lease.fence());
+  }
+
+  /** A write under a lease. */
+  @FunctionalInterface
+  public interface FencedWrite {
+    void apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code write} in one transaction if {@code lease} still holds its run, with the run's row locked against
+   * claims meanwhile ({@code exclusive} for a write of that row itself).
+   *
+   * @return false when the lease was lost: nothing was written
+   */
+  public boolean fenced(RunLease lease, String what, boolean exclusive, FencedWrite write) {
+    Objects.requireNonNull(lease, "lease");
+    return tx.write(what + " under the lease of " + lease.owner() + " (fence " + lease.fence() + ")", false, c -> {
+      boolean held = holds(c, tx.dialect(), lease, exclusive);
+      if (held) {
+        write.apply(c);
+      }
+      return held;
+    });
   }
 
   /** Gives a run just inserted in this transaction to {@code owner}, with the first fence. */
