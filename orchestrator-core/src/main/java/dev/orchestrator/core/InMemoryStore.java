@@ -2,6 +2,7 @@ package dev.orchestrator.core;
 
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.core.internal.EventRing;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.run.RunStatus;
@@ -12,6 +13,7 @@ import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Claim;
 import dev.orchestrator.spi.store.ClaimStore;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoredEvent;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  * A {@link Store} in memory: for tests and embedding, lost when the process ends. Thread-safe.
  *
  * <p>It keeps every project, run, task and budget, and the most recent events of each project (100,000 by default, see
- * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound.
+ * {@link #withEventCapacity(int)}), so a long-lived process does not grow without bound. The store-wide event stream
+ * ({@link #eventsAfter(long, int)}) keeps as many of the newest events of all projects together: their sequence
+ * numbers keep growing as old events are dropped, and a reader that asks from a number already dropped gets the oldest
+ * kept. An event gets its number and becomes readable in one step, so a reader never misses one.
  *
  * <p>It is also a {@link ClaimStore}, so {@link Worker}s in one process can share it (tests, demos): every claim-protocol
  * call holds one lock, and leases, queue ages and due retries are read from the store's clock
@@ -43,6 +48,8 @@ public final class InMemoryStore implements ClaimStore {
   public static final int DEFAULT_EVENT_CAPACITY = 100_000;
 
   private final int eventCapacity;
+  /** The newest events of every project in one sequence: the stream that {@link #eventsAfter} reads. */
+  private final EventRing stream;
   /** The store's clock, for leases, queue times and due retries of the claim protocol. */
   private final Clock clock;
   private final ConcurrentHashMap<String, ProjectData> projects = new ConcurrentHashMap<>();
@@ -52,6 +59,7 @@ public final class InMemoryStore implements ClaimStore {
 
   private InMemoryStore(int eventCapacity, Clock clock) {
     this.eventCapacity = eventCapacity;
+    this.stream = new EventRing(eventCapacity);
     this.clock = clock;
   }
 
@@ -69,7 +77,7 @@ public final class InMemoryStore implements ClaimStore {
   }
 
   /**
-   * A store that keeps the last {@code capacity} events of each project.
+   * A store that keeps the last {@code capacity} events of each project, and as many in its store-wide stream.
    *
    * @throws IllegalArgumentException when capacity is negative
    */
@@ -137,6 +145,8 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public void append(Event event) {
+    Objects.requireNonNull(event, "event");
+    stream.append(event);
     if (eventCapacity == 0) {
       return;
     }
@@ -291,6 +301,32 @@ public final class InMemoryStore implements ClaimStore {
       }
     }
     return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>From the newest events this store keeps: when {@code sequence} was dropped already, from the oldest kept.
+   */
+  @Override
+  public List<StoredEvent> eventsAfter(long sequence, int max) {
+    checkStreamRead(sequence, max);
+    return stream.after(sequence, max);
+  }
+
+  @Override
+  public long lastEventSequence() {
+    return stream.last();
+  }
+
+  private static void checkStreamRead(long sequence, int max) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0 (was " + sequence + "): start from 0 for the "
+          + "oldest event kept, or from lastEventSequence() for new ones");
+    }
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
+    }
   }
 
   private RunData requireRun(String project, String runId) {

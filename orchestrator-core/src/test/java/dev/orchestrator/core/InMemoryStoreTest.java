@@ -1,6 +1,11 @@
 package dev.orchestrator.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.event.TaskStartedEvent;
+import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.ClaimStore;
+import dev.orchestrator.spi.store.StoredEvent;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.testkit.ClaimStoreContract;
 import dev.orchestrator.testkit.StoreContract;
@@ -11,12 +16,45 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The in-memory store passes the store contract (its persistence checks are skipped: it is not durable). */
 class InMemoryStoreTest extends StoreContract {
   @Override
   protected Store createStore() {
     return InMemoryStore.create();
+  }
+
+  /** Its stream keeps the newest events: numbers go on growing, and a reader left behind resumes at the oldest kept. */
+  @Nested
+  class BoundedStream {
+    private TaskStartedEvent event(int i) {
+      return new TaskStartedEvent("p" + i % 2, "run-1", "t" + i, at(i), TaskState.READY, "claude", i);
+    }
+
+    @Test
+    void aReaderFromADroppedSequenceGetsTheOldestKept() {
+      InMemoryStore small = InMemoryStore.withEventCapacity(3);
+      for (int i = 1; i <= 5; i++) {
+        small.append(event(i));
+      }
+      assertThat(small.lastEventSequence()).isEqualTo(5);
+      assertThat(small.eventsAfter(0, 10)).containsExactly(new StoredEvent(3, event(3)), new StoredEvent(4, event(4)),
+          new StoredEvent(5, event(5)));
+      assertThat(small.eventsAfter(1, 2)).extracting(StoredEvent::sequence).containsExactly(3L, 4L);
+      assertThat(small.eventsAfter(3, 10)).extracting(StoredEvent::sequence).containsExactly(4L, 5L);
+      assertThat(small.eventsAfter(5, 10)).isEmpty();
+    }
+
+    @Test
+    void aStoreThatKeepsNoEventsStillNumbersThem() {
+      InMemoryStore none = InMemoryStore.withEventCapacity(0);
+      none.append(event(1));
+      none.append(event(2));
+      assertThat(none.lastEventSequence()).isEqualTo(2);
+      assertThat(none.eventsAfter(0, 10)).isEmpty();
+      assertThat(none.events("p1", "run-1")).isEmpty();
+    }
   }
 
   /** It passes the claim contract too, on a clock that moves on by a millisecond at every read, as a database's does. */

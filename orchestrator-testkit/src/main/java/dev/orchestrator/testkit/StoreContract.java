@@ -22,6 +22,7 @@ import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoredEvent;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +68,10 @@ import org.junit.jupiter.api.Test;
  *   <li>Every event type (found through {@link Event}'s permitted subclasses, so a new type is covered the day it is
  *       added) reads back equal; the samples are made reflectively, so a new component type may need a case in
  *       {@code sample}.
+ *   <li>A store with an event stream ({@link Store#eventsAfter}; one whose {@link Store#lastEventSequence()} throws
+ *       {@link UnsupportedOperationException} skips those checks) hands out every event of every project once, in
+ *       increasing sequence order, even to a reader that follows it while several threads append; it skips events
+ *       of a type this version does not know (override {@link #appendEventOfUnknownType} to check that).
  * </ul>
  *
  * <p>Nothing here sleeps: the concurrency checks start their threads together on a latch and wait on futures.
@@ -87,6 +93,15 @@ public abstract class StoreContract {
   protected Store reopen(Store store) {
     assumeTrue(false, "this store's test does not override reopen(Store)");
     return store;
+  }
+
+  /**
+   * Appends to {@code store}, as a newer version of the library would, an event of a type this version does not know,
+   * in {@code project} and {@code runId}; for the check that readers skip it. The default skips that check (a store
+   * that keeps events as objects cannot hold such an event).
+   */
+  protected void appendEventOfUnknownType(Store store, String project, String runId) throws Exception {
+    assumeTrue(false, "this store's test does not override appendEventOfUnknownType");
   }
 
   @BeforeEach
@@ -375,6 +390,203 @@ public abstract class StoreContract {
       }
       assertThat(store.events("alpha", "run-1")).containsExactlyElementsOf(one);
       assertThat(store.events("alpha", "run-2")).containsExactlyElementsOf(two);
+    }
+  }
+
+  /** The store-wide event stream: every event of every project, once each, in sequence order. */
+  @Nested
+  class EventStream {
+    @BeforeEach
+    void requireAStream() {
+      try {
+        store.lastEventSequence();
+      } catch (UnsupportedOperationException e) {
+        assumeTrue(false, "this store keeps no event stream: " + e.getMessage());
+      }
+    }
+
+    private Event started(String project, String runId, String taskId, int attempt) {
+      return new TaskStartedEvent(project, runId, taskId, at(attempt), TaskState.READY, "claude", attempt);
+    }
+
+    /** Everything from {@code after} on, read in batches of {@code max}. */
+    private List<StoredEvent> readAll(long after, int max) {
+      List<StoredEvent> out = new ArrayList<>();
+      long last = after;
+      while (true) {
+        List<StoredEvent> batch = store.eventsAfter(last, max);
+        assertThat(batch.size()).as("a batch holds at most max events").isLessThanOrEqualTo(max);
+        if (batch.isEmpty()) {
+          return out;
+        }
+        out.addAll(batch);
+        last = batch.get(batch.size() - 1).sequence();
+      }
+    }
+
+    @Test
+    void anEmptyStoreHasNothingAndSequenceZero() {
+      assertThat(store.lastEventSequence()).isZero();
+      assertThat(store.eventsAfter(0, 10)).isEmpty();
+    }
+
+    @Test
+    void fromZeroEveryProjectsEventsComeInTheOrderTheyWereAppended() {
+      List<Event> appended = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        // Projects, runs and timestamps that sort differently from the order of appending.
+        Event e = switch (i % 3) {
+          case 0 -> started("beta", "run-b", "t" + i, 100 - i);
+          case 1 -> started("alpha", "run-a", "t" + i, i);
+          default -> started("", "", "t" + i, 50);
+        };
+        store.append(e);
+        appended.add(e);
+      }
+      List<StoredEvent> read = store.eventsAfter(0, 100);
+      assertThat(read).extracting(StoredEvent::event).containsExactlyElementsOf(appended);
+      assertThat(read).extracting(StoredEvent::sequence).isSorted().doesNotHaveDuplicates()
+          .allSatisfy(s -> assertThat(s).isPositive());
+      assertThat(store.lastEventSequence()).isEqualTo(read.get(read.size() - 1).sequence());
+    }
+
+    @Test
+    void maxBoundsEachBatchAndTheNextBatchGoesOnFromTheLastSequence() {
+      List<Event> appended = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        Event e = started("alpha", "run-1", "t" + i, i);
+        store.append(e);
+        appended.add(e);
+      }
+      List<StoredEvent> first = store.eventsAfter(0, 3);
+      assertThat(first).extracting(StoredEvent::event).containsExactlyElementsOf(appended.subList(0, 3));
+      List<StoredEvent> second = store.eventsAfter(first.get(2).sequence(), 4);
+      assertThat(second).extracting(StoredEvent::event).containsExactlyElementsOf(appended.subList(3, 7));
+      assertThat(store.eventsAfter(first.get(0).sequence(), 1)).extracting(StoredEvent::event)
+          .containsExactly(appended.get(1));
+      assertThat(readAll(0, 3)).extracting(StoredEvent::event).containsExactlyElementsOf(appended);
+      assertThat(readAll(0, 1)).extracting(StoredEvent::event).containsExactlyElementsOf(appended);
+    }
+
+    @Test
+    void fromTheLastSequenceOnlyNewEventsCome() {
+      store.append(started("alpha", "run-1", "a", 1));
+      store.append(started("beta", "run-2", "b", 2));
+      long last = store.lastEventSequence();
+      assertThat(last).isPositive();
+      assertThat(store.eventsAfter(last, 10)).isEmpty();
+
+      Event later = started("gamma", "run-3", "c", 3);
+      store.append(later);
+      List<StoredEvent> read = store.eventsAfter(last, 10);
+      assertThat(read).extracting(StoredEvent::event).containsExactly(later);
+      assertThat(read.get(0).sequence()).isGreaterThan(last);
+      assertThat(store.lastEventSequence()).isEqualTo(read.get(0).sequence());
+      assertThat(store.eventsAfter(read.get(0).sequence() + 1000, 10)).as("after a sequence not reached yet")
+          .isEmpty();
+    }
+
+    @Test
+    void everyEventTypeComesThroughTheStreamUnchanged() {
+      List<Event> appended = new ArrayList<>();
+      for (Class<?> type : eventTypes()) {
+        for (boolean nulls : new boolean[] {false, true}) {
+          Event e = (Event) sample(type, "alpha", "run-1", nulls);
+          store.append(e);
+          appended.add(e);
+        }
+      }
+      assertThat(readAll(0, 7)).extracting(StoredEvent::event).containsExactlyElementsOf(appended);
+    }
+
+    @Test
+    void badArgumentsAreRefusedNamingTheValue() {
+      assertThatThrownBy(() -> store.eventsAfter(-1, 10)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sequence").hasMessageContaining("-1");
+      assertThatThrownBy(() -> store.eventsAfter(0, 0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("max").hasMessageContaining("0");
+    }
+
+    @Test
+    void eventsOfATypeThisVersionDoesNotKnowAreSkipped() throws Exception {
+      Event before = started("alpha", "run-1", "before", 1);
+      store.append(before);
+      for (int i = 0; i < 5; i++) {
+        appendEventOfUnknownType(store, "alpha", "run-1");
+      }
+      Event after = started("alpha", "run-1", "after", 2);
+      store.append(after);
+
+      List<StoredEvent> first = store.eventsAfter(0, 1);
+      assertThat(first).extracting(StoredEvent::event).containsExactly(before);
+      // A whole batch of unknown events must not stall a reader: the next known one still comes.
+      assertThat(store.eventsAfter(first.get(0).sequence(), 1)).extracting(StoredEvent::event)
+          .containsExactly(after);
+      assertThat(readAll(0, 2)).extracting(StoredEvent::event).containsExactly(before, after);
+      assertThat(store.events("alpha", "run-1")).containsExactly(before, after);
+    }
+
+    @Test
+    void aReaderFollowingConcurrentAppendsSeesEveryEventOnceInSequenceOrder() throws Exception {
+      int writers = 6;
+      int perWriter = 150;
+      AtomicInteger finished = new AtomicInteger();
+      List<StoredEvent> seen = new ArrayList<>();
+      Together.run(writers + 1, t -> {
+        if (t < writers) {
+          for (int i = 0; i < perWriter; i++) {
+            store.append(new TaskStartedEvent("p" + t % 3, "run-" + t, "t" + i, at(i), TaskState.READY, "w" + t, i));
+          }
+          finished.incrementAndGet();
+          return;
+        }
+        long last = 0;
+        while (true) {
+          // Read before asking: when every writer had finished before this read began, an empty answer is the end.
+          boolean writersDone = finished.get() == writers;
+          List<StoredEvent> batch = store.eventsAfter(last, 25);
+          for (StoredEvent e : batch) {
+            assertThat(e.sequence()).as("the reader never goes back").isGreaterThan(last);
+            last = e.sequence();
+            seen.add(e);
+          }
+          if (batch.isEmpty()) {
+            if (writersDone) {
+              return;
+            }
+            Thread.onSpinWait();
+          }
+        }
+      });
+
+      assertThat(seen).hasSize(writers * perWriter);
+      assertThat(seen).as("what the reader saw while they were appended is the whole stream, in its order")
+          .containsExactlyElementsOf(readAll(0, 500));
+      for (int t = 0; t < writers; t++) {
+        String writer = "w" + t;
+        assertThat(seen.stream().map(StoredEvent::event).map(TaskStartedEvent.class::cast)
+            .filter(e -> e.provider().equals(writer)).map(TaskStartedEvent::attempt).toList())
+            .as("writer %s's events, each once, in the order it appended them", writer)
+            .containsExactlyElementsOf(java.util.stream.IntStream.range(0, perWriter).boxed().toList());
+      }
+    }
+
+    @Test
+    void theStreamSurvivesAReopenAndItsSequenceGoesOnGrowing() {
+      assumeTrue(store.durable(), "the store is not durable");
+      Event kept = started("alpha", "run-1", "kept", 1);
+      store.append(kept);
+      long last = store.lastEventSequence();
+
+      store = reopen(store);
+
+      assertThat(store.lastEventSequence()).isEqualTo(last);
+      assertThat(store.eventsAfter(0, 10)).extracting(StoredEvent::event).containsExactly(kept);
+      Event later = started("alpha", "run-1", "later", 2);
+      store.append(later);
+      List<StoredEvent> read = store.eventsAfter(last, 10);
+      assertThat(read).extracting(StoredEvent::event).containsExactly(later);
+      assertThat(read.get(0).sequence()).isGreaterThan(last);
     }
   }
 
