@@ -452,7 +452,7 @@ public final class NotificationListener implements EventListener, AutoCloseable 
       OwnEvents own = new OwnEvents(streamEnd);
       OutboxRelay relay = new OutboxRelay(store, outbox, cfg::settings, clock, counters, own, RELAY_BATCH);
       OutboxDeliverer deliverer = new OutboxDeliverer(outbox, owner(), channels, retry, lease, failures, counters,
-          exec, MAX_IN_FLIGHT);
+          MAX_IN_FLIGHT);
       OutboxLoop loop = new OutboxLoop(store, outbox, relay, deliverer, own, sched, exec, clock, pollInterval,
           counters);
       log.info("Notifications ready, through the store's outbox (store={}, projects={}, defaults={}, channels={})",

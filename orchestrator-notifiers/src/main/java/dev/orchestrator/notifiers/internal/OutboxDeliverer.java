@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * (so processes that failed together do not retry together), or what the service asked for ({@code Retry-After})
  * when that is longer; never more than the longest delay.
  *
- * <p>Thread-safe: {@link #deliverDue} runs on one thread at a time; completions are recorded on the executor given.
+ * <p>Thread-safe: {@link #deliverDue} runs on one thread at a time; outcomes are recorded on the threads that
+ * complete the sends.
  */
 public final class OutboxDeliverer {
   private static final Logger log = LoggerFactory.getLogger(OutboxDeliverer.class);
@@ -37,7 +37,6 @@ public final class OutboxDeliverer {
   private final Duration lease;
   private final Failures failures;
   private final Counters counters;
-  private final Executor completions;
   private final int maxInFlight;
   /** Claims whose send has not completed, by key. */
   private final Map<String, Outbox.Delivery> inFlight = new ConcurrentHashMap<>();
@@ -46,11 +45,10 @@ public final class OutboxDeliverer {
 
   /**
    * @param owner this process, as its claims name it
-   * @param completions where outcomes are recorded (store writes): off the notifiers' threads
    * @param maxInFlight how many sends may be under way at once
    */
   public OutboxDeliverer(Outbox outbox, String owner, Channels channels, RetrySettings retry, Duration lease,
-      Failures failures, Counters counters, Executor completions, int maxInFlight) {
+      Failures failures, Counters counters, int maxInFlight) {
     this.outbox = outbox;
     this.owner = owner;
     this.channels = channels;
@@ -58,7 +56,6 @@ public final class OutboxDeliverer {
     this.lease = lease;
     this.failures = failures;
     this.counters = counters;
-    this.completions = completions;
     this.maxInFlight = maxInFlight;
   }
 
@@ -98,7 +95,9 @@ public final class OutboxDeliverer {
     } catch (RuntimeException e) {
       send = CompletableFuture.failedFuture(e);
     }
-    send.whenCompleteAsync((ok, error) -> finish(d, n, ch, error), completions);
+    // Recorded on the thread that completes the send (an HTTP client's, the mail sender's): short store writes, and
+    // never behind this process's own queue, so a closing process sees its sends finish.
+    send.whenComplete((ok, error) -> finish(d, n, ch, error));
   }
 
   private void finish(Outbox.Delivery d, Notification n, Channels.Resolved ch, @Nullable Throwable error) {

@@ -207,7 +207,22 @@ public final class OutboxLoop implements AutoCloseable {
   public Drain drain(Duration wait) {
     closed = true;
     timer.cancel();
-    long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
+    if (wait.isZero()) {
+      work.lock(); // a pass under way finishes first
+      try {
+        int released = deliverer.releaseInFlight();
+        int left = own.unresolvedCount();
+        try {
+          left += outbox.pending(OutboxRelay.NAME, own.sequences()).size();
+        } catch (RuntimeException e) {
+          log.debug("Pending notifications not counted (error={})", e.toString());
+        }
+        return new Drain(0, left, released);
+      } finally {
+        work.unlock();
+      }
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
     long deliveredBefore = counters.delivered.get();
     int left = 0;
     boolean tailScanned = false;
@@ -248,7 +263,13 @@ public final class OutboxLoop implements AutoCloseable {
       log.warn("Notifications could not be finished before exit; they stay in the store for the next process"
           + " (error={})", e.toString());
     }
-    int released = deliverer.releaseInFlight();
+    int released;
+    work.lock();
+    try {
+      released = deliverer.releaseInFlight();
+    } finally {
+      work.unlock();
+    }
     long delivered = counters.delivered.get() - deliveredBefore;
     if (left > 0 || released > 0) {
       log.info("Notifications left for the next process (pending={}, released={}, waited={})", left, released,

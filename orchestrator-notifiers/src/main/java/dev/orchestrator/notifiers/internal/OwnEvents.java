@@ -40,9 +40,16 @@ public final class OwnEvents {
     this.scanned = scannedFrom;
   }
 
-  /** Notes an event this process produced (one that may notify). Cheap; never touches the store. */
+  /** Notes an event this process produced. Cheap; never touches the store. */
   public void emitted(Event e) {
-    unresolved.add(fingerprint(e));
+    if (mayNotify(e)) {
+      unresolved.add(fingerprint(e));
+    }
+  }
+
+  /** Whether an event can make a notification (a queued task only tells the task's priority). */
+  static boolean mayNotify(Event e) {
+    return EventMapper.interesting(e) && !(e instanceof dev.orchestrator.event.TaskReadyEvent);
   }
 
   /** Matches events read from the stream with those this process produced. */
@@ -52,7 +59,7 @@ public final class OwnEvents {
         continue;
       }
       scanned = se.sequence();
-      if (!EventMapper.interesting(se.event())) {
+      if (!mayNotify(se.event())) {
         continue;
       }
       String fp = fingerprint(se.event());
@@ -70,7 +77,7 @@ public final class OwnEvents {
       if (unresolved.isEmpty()) {
         return;
       }
-      if (EventMapper.interesting(se.event()) && unresolved.remove(fingerprint(se.event()))) {
+      if (mayNotify(se.event()) && unresolved.remove(fingerprint(se.event()))) {
         sequences.add(se.sequence());
       }
     }
