@@ -114,6 +114,8 @@ final class CliHarness implements AutoCloseable {
     @Override public java.util.Optional<dev.orchestrator.run.TaskRecord> task(String p, String r, String t) { return s.task(p, r, t); }
     @Override public void append(dev.orchestrator.event.Event e) { s.append(e); }
     @Override public List<dev.orchestrator.event.Event> events(String p, String r) { return s.events(p, r); }
+    @Override public List<dev.orchestrator.spi.store.StoredEvent> eventsAfter(long q, int m) { return s.eventsAfter(q, m); }
+    @Override public long lastEventSequence() { return s.lastEventSequence(); }
     @Override public void createProject(dev.orchestrator.project.Project p) { s.createProject(p); }
     @Override public java.util.Optional<dev.orchestrator.project.Project> project(String n) { return s.project(n); }
     @Override public void updateProject(dev.orchestrator.project.Project p) { s.updateProject(p); }

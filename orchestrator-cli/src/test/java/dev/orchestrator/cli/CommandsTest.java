@@ -203,6 +203,79 @@ class CommandsTest {
     assertThat(cli.run("logs", "nosuchtask").code()).isEqualTo(3);
   }
 
+  /** The rows of a text event table, each cell trimmed: the same whatever the column widths. */
+  private static List<List<String>> eventRows(String out) {
+    return out.lines().filter(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d .*"))
+        .map(l -> List.of(l.split(" {2,}"))).toList();
+  }
+
+  @Test
+  void logsFollowPrintsARunsEventsAsAnotherInvocationAppendsThemAndEndsWithTheRun() throws Exception {
+    Path f = workflow("slow.json", """
+        { "name": "Slow", "tasks": [
+          {"id": "draft", "title": "Draft", "assigned_to": "claude", "instructions": "x"},
+          {"id": "wait", "title": "Wait", "assigned_to": "slow", "depends_on": ["draft"], "instructions": "wait"},
+          {"id": "after", "title": "After", "assigned_to": "claude", "depends_on": ["wait"], "instructions": "x"} ] }
+        """);
+    CountDownLatch started = new CountDownLatch(1);
+    StringWriter runOut = new LatchWriter("wait: started", started);
+    CompletableFuture<CliHarness.Result> run = CompletableFuture.supplyAsync(() -> cli.run(runOut, "run", f.toString()));
+    assertThat(started.await(30, TimeUnit.SECONDS)).as(runOut.toString()).isTrue();
+    String runId = JSON.readTree(cli.run("status", "--json").out()).at("/runs/0/run/id").asText();
+
+    // Three followers at once: the run as text, the run as JSON lines, one task; each has printed the history.
+    CountDownLatch caughtUp = new CountDownLatch(3);
+    StringWriter text = new LatchWriter("on slow, attempt 1", caughtUp);
+    StringWriter json = new LatchWriter("\"provider\":\"slow\"", caughtUp);
+    StringWriter task = new LatchWriter("on slow, attempt 1", caughtUp);
+    CompletableFuture<CliHarness.Result> followText =
+        CompletableFuture.supplyAsync(() -> cli.run(text, "logs", runId.substring(0, 8), "--follow"));
+    CompletableFuture<CliHarness.Result> followJson =
+        CompletableFuture.supplyAsync(() -> cli.run(json, "logs", runId, "-f", "--json"));
+    CompletableFuture<CliHarness.Result> followTask =
+        CompletableFuture.supplyAsync(() -> cli.run(task, "logs", "-f", runId + ":wait"));
+    assertThat(caughtUp.await(30, TimeUnit.SECONDS)).as(text + "\n" + json + "\n" + task).isTrue();
+    assertThat(followText).as("a follower of a running run waits for its end").isNotDone();
+
+    assertThat(cli.run("cancel", "wait").code()).isZero();
+    assertThat(run.get(30, TimeUnit.SECONDS).code()).isEqualTo(1);
+
+    CliHarness.Result t = followText.get(30, TimeUnit.SECONDS);
+    assertThat(t.code()).as(t.toString()).isZero();
+    assertThat(t.out()).startsWith("Events of run " + runId + " (Slow, RUNNING):\nTIME ");
+    List<List<String>> rows = eventRows(t.out());
+    assertThat(rows).as("every event once, in the order and words of `logs`")
+        .isEqualTo(eventRows(cli.run("logs", runId).out()));
+    assertThat(rows).extracting(r -> r.get(1) + " " + r.get(2)).contains("TaskCancelled wait", "TaskSkipped after")
+        .last().isEqualTo("RunFinished -");
+    assertThat(t.out().strip().lines().reduce((a, b) -> b).orElseThrow()).contains("RunFinished", "CANCELLED");
+
+    CliHarness.Result j = followJson.get(30, TimeUnit.SECONDS);
+    assertThat(j.code()).as(j.toString()).isZero();
+    List<String> types = new java.util.ArrayList<>();
+    for (String line : j.out().strip().split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      assertThat(n.get("run").asText()).isEqualTo(runId);
+      assertThat(n.at("/event/runId").asText()).isEqualTo(runId);
+      types.add(n.get("type").asText());
+    }
+    List<String> logged = new java.util.ArrayList<>();
+    JSON.readTree(cli.run("logs", runId, "--json").out()).get("events").forEach(e -> logged.add(e.get("type").asText()));
+    assertThat(types).isEqualTo(logged).endsWith("RunFinished");
+
+    CliHarness.Result k = followTask.get(30, TimeUnit.SECONDS);
+    assertThat(k.code()).as(k.toString()).isZero();
+    assertThat(k.out()).startsWith("Task wait of run " + runId + ": Wait (RUNNING)");
+    assertThat(eventRows(k.out())).extracting(r -> r.get(1) + " " + r.get(2))
+        .containsExactly("TaskReady wait", "TaskStarted wait", "TaskCancelled wait", "RunFinished -");
+
+    // A finished run: its events, then the command ends at once.
+    CliHarness.Result done = cli.run("logs", "-f", runId);
+    assertThat(done.code()).isZero();
+    assertThat(eventRows(done.out())).isEqualTo(rows);
+    assertThat(cli.run("logs", "-f", "nosuchrun").code()).isEqualTo(3);
+  }
+
   @Test
   void projects() {
     assertThat(cli.run("project", "create", "quantum-self").out()).contains("Project quantum-self created");

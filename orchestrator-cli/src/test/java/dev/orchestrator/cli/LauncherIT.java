@@ -100,4 +100,70 @@ class LauncherIT {
     assertThat(Files.readString(temp.resolve("data").resolve("runs").resolve(runId + ".log")))
         .contains("wait: cancelled by", "CANCELLED");
   }
+
+  @Test
+  void logsFollowInOneProcessPrintsWhatARunInAnotherProcessAppends() throws Exception {
+    Files.writeString(temp.resolve("config.json"), CliHarness.CONFIG);
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--data-dir", temp.resolve("data").toString(),
+        "--config", temp.resolve("config.json").toString(), "logs", "--follow"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(temp.resolve("follow-err.txt").toFile());
+    pb.environment().remove("OPENAI_API_KEY");
+    pb.environment().remove("ANTHROPIC_API_KEY");
+    pb.environment().remove("GEMINI_API_KEY");
+    Process follower = pb.start();
+    try {
+      // Its output, line by line as it comes: no polling of a file, no sleeping.
+      List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch following = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+      Thread reader = new Thread(() -> {
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(follower.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = in.readLine()) != null; ) {
+            lines.add(line);
+            if (line.startsWith("Events of project default as they happen")) {
+              following.countDown();
+            }
+            if (line.contains("RunFinished")) {
+              finished.countDown();
+            }
+          }
+        } catch (IOException e) {
+          lines.add("(reading failed: " + e + ")");
+        }
+      });
+      reader.start();
+      assertThat(following.await(60, TimeUnit.SECONDS)).as("the follower started: %s %s", lines,
+          Files.readString(temp.resolve("follow-err.txt"))).isTrue();
+
+      Result blog = orchestrator("run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
+          "seo_keywords=tide,moon", "--json");
+      assertThat(blog.code()).as(blog.err()).isZero();
+      String runId = JSON.readTree(blog.out()).at("/run/id").asText();
+
+      assertThat(finished.await(60, TimeUnit.SECONDS)).as("the follower printed the end of the run: %s", lines)
+          .isTrue();
+      follower.destroy();
+      assertThat(follower.waitFor(60, TimeUnit.SECONDS)).as("the follower stops on SIGTERM").isTrue();
+      reader.join(TimeUnit.SECONDS.toMillis(60));
+
+      Result logs = orchestrator("logs", runId);
+      List<List<String>> expected = rows(logs.out());
+      List<List<String>> followed = rows(String.join("\n", lines));
+      assertThat(followed).extracting(r -> r.get(1)).containsOnly(runId.substring(0, 8));
+      assertThat(followed.stream().map(r -> {
+        List<String> withoutRun = new ArrayList<>(r);
+        withoutRun.remove(1);
+        return withoutRun;
+      }).toList()).as("the other process's events, each once, in the order and words of `logs`").isEqualTo(expected);
+    } finally {
+      follower.destroyForcibly();
+    }
+  }
+
+  /** The rows of a text event table, each cell trimmed: the same whatever the column widths. */
+  private static List<List<String>> rows(String out) {
+    return out.lines().filter(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d .*"))
+        .map(l -> List.of(l.split(" {2,}"))).toList();
+  }
 }

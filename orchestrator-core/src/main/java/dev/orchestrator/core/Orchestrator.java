@@ -300,6 +300,14 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
+   * Delivers to {@code listener} every event appended to the store after {@code fromSequence} by any process that
+   * shares it, in order and once each, until the returned feed is closed: see {@link EventFeed}.
+   */
+  public EventFeed follow(long fromSequence, EventListener listener) {
+    return EventFeed.builder(store).from(fromSequence).start(listener);
+  }
+
+  /**
    * Records an event from a component built on the engine (such as the scheduler) in the store and delivers it to
    * every listener and subscriber, in order with the engine's own events.
    */

@@ -16,6 +16,9 @@ public final class Reports {
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
 
+  /** The same, on one line: for streams of JSON values, one per line. */
+  private static final ObjectMapper JSON_LINE = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT);
+
   private Reports() {}
 
   /**
@@ -26,6 +29,20 @@ public final class Reports {
   public static String toJson(Object value) {
     try {
       return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new OrchestratorException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  /**
+   * A value as JSON on one line, as {@link #toJson(Object)} writes it but without line breaks: for streams of JSON
+   * values, one per line ({@code orchestrator logs --follow --json}).
+   *
+   * @throws OrchestratorException when the value cannot be written as JSON
+   */
+  public static String toJsonLine(Object value) {
+    try {
+      return JSON_LINE.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new OrchestratorException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }

@@ -27,6 +27,24 @@ final class EventText {
     return n.endsWith("Event") ? n.substring(0, n.length() - 5) : n;
   }
 
+  /** The length of the longest {@link #type} of any event: the width of a column that any event may fill. */
+  static int longestType() {
+    return longestType(Event.class);
+  }
+
+  private static int longestType(Class<?> c) {
+    if (c.isRecord()) {
+      String n = c.getSimpleName();
+      return n.endsWith("Event") ? n.length() - 5 : n.length();
+    }
+    int max = 0;
+    Class<?>[] subtypes = c.getPermittedSubclasses();
+    for (Class<?> sub : subtypes == null ? new Class<?>[0] : subtypes) {
+      max = Math.max(max, longestType(sub));
+    }
+    return max;
+  }
+
   static String task(Event e) {
     return e instanceof TaskEvent t ? t.taskId() : "-";
   }

@@ -13,21 +13,31 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code logs [run | task]}: a run's event log, or one task's attempts, error and output. */
+/**
+ * {@code logs [run | task] [--follow]}: a run's event log, or one task's attempts, error and output; with
+ * {@code --follow}, the events as they are appended (see {@link LogFollower}).
+ */
 @Command(name = "logs", mixinStandardHelpOptions = true)
 final class LogsCommand extends CliCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "<run | task>", descriptionKey = "arg.runOrTask")
   @Nullable String ref;
+
+  @Option(names = {"-f", "--follow"}, descriptionKey = "opt.follow")
+  boolean follow;
 
   LogsCommand(Cli cli) {
     super(cli);
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     Targets targets = new Targets(cli.store(), cli.project());
+    if (follow && ref == null) {
+      return new LogFollower(cli).followProject(cli.project());
+    }
     RunRecord run;
     @Nullable String taskId = null;
     if (ref == null) {
@@ -42,6 +52,9 @@ final class LogsCommand extends CliCommand {
         run = t.run();
         taskId = t.task().taskId();
       }
+    }
+    if (follow) {
+      return new LogFollower(cli).followRun(run, taskId);
     }
     Set<String> simulated = Execution.simulatedOf(cli, run.id());
     List<Event> events = new ArrayList<>();

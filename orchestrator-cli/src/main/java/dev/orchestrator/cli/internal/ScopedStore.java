@@ -157,6 +157,16 @@ public final class ScopedStore implements Store {
   }
 
   @Override
+  public List<dev.orchestrator.spi.store.StoredEvent> eventsAfter(long sequence, int max) {
+    return delegate.eventsAfter(sequence, max);
+  }
+
+  @Override
+  public long lastEventSequence() {
+    return delegate.lastEventSequence();
+  }
+
+  @Override
   public void createProject(Project project) {
     delegate.createProject(project);
   }

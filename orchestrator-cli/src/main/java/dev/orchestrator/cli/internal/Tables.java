@@ -41,6 +41,21 @@ final class Tables {
     return sb.toString();
   }
 
+  /**
+   * One row of a table whose column widths are fixed in advance (a table printed as its rows arrive): left-aligned
+   * columns, two spaces apart, as {@link #render} lays them out; a longer cell pushes the rest of its row.
+   */
+  static String row(List<String> cells, int[] widths) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      line.append(cells.get(i));
+      if (i < cells.size() - 1) {
+        line.append(" ".repeat(Math.max(0, widths[i] - cells.get(i).length()) + 2));
+      }
+    }
+    return line.toString().stripTrailing();
+  }
+
   /** Money for tables: four decimals, so a cheap call is not shown as free. */
   static String money(Money m) {
     return "$" + m.amount().setScale(4, RoundingMode.HALF_UP).toPlainString();

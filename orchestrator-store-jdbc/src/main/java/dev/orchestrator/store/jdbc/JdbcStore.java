@@ -25,7 +25,9 @@ import dev.orchestrator.spi.store.Claim;
 import dev.orchestrator.spi.store.ClaimStore;
 import dev.orchestrator.spi.store.ScheduleStore;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoredEvent;
 import dev.orchestrator.store.jdbc.internal.Dialect;
+import dev.orchestrator.store.jdbc.internal.EventLog;
 import dev.orchestrator.store.jdbc.internal.Json;
 import dev.orchestrator.store.jdbc.internal.Urls;
 import java.io.IOException;
@@ -81,6 +83,11 @@ import org.slf4j.LoggerFactory;
  * JSON text. Instants are kept to the microsecond, PostgreSQL's precision; amounts exactly (budget limits as
  * {@code DECIMAL(38, 18)}, so at most 18 decimal places). Events are all kept. Every query is scoped by project.
  *
+ * <p>Events are numbered in one store-wide sequence ({@link #eventsAfter}), which any process can follow. Appends from
+ * many threads and processes commit in any order, so a reader is only handed events below a number where none can
+ * still appear: on H2, appends queue on one row lock; on PostgreSQL, they share an advisory lock that a reader takes
+ * alone for a moment to learn how far the stream is complete. Either way a reader never skips an event.
+ *
  * <p>Thread-safe: any number of threads may use one store, and several processes may use one database (the embedded
  * store through H2's automatic mixed mode: the first process serves the file to the others).
  *
@@ -120,6 +127,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private final String description;
   private final String schemaVersion;
   private final int migrationsExecuted;
+  /** How events are appended and read in order on this database. */
+  private final EventLog eventLog;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Event types met in the database that this version does not know, each reported once. */
   private final Set<String> unknownEventTypes = ConcurrentHashMap.newKeySet();
@@ -145,6 +154,9 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       // The version after migrating, or the one found when there was nothing to migrate.
       String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
       this.schemaVersion = version == null ? "none" : version;
+      try (Connection c = dataSource.getConnection()) {
+        this.eventLog = EventLog.of(dialect, c);
+      }
     } catch (SQLException e) {
       closePool();
       throw new OrchestratorException("cannot open the store " + description + ": " + e.getMessage()
@@ -451,17 +463,10 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   public void append(Event event) {
     String type = Json.eventType(event);
     String body = Json.write(event);
+    OffsetDateTime at = OffsetDateTime.ofInstant(event.at().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     write("append " + type + " to " + event.project() + "/" + event.runId(), false, c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (project, run_id, task_id, type, "
-          + "occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, event.project());
-        ps.setString(2, event.runId());
-        ps.setString(3, event instanceof TaskEvent te ? te.taskId() : null);
-        ps.setString(4, type);
-        setInstant(ps, 5, event.at());
-        ps.setString(6, body);
-        ps.executeUpdate();
-      }
+      eventLog.insert(c, event.project(), event.runId(), event instanceof TaskEvent te ? te.taskId() : null, type,
+          at, body);
       return null;
     });
   }
@@ -477,18 +482,75 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             String type = rs.getString(1);
-            Optional<Event> e = Json.readEvent(type, rs.getString(2));
-            if (e.isPresent()) {
-              out.add(e.get());
-            } else if (unknownEventTypes.add(type)) {
-              log.warn("Skipping events of a type this version does not know (store={}, type={}, project={}, "
-                  + "run={})", description, type, project, runId);
-            }
+            readEvent(type, rs.getString(2)).ifPresent(out::add);
           }
         }
       }
       return out;
     });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Events of a type this version does not know (written by a newer version) are skipped, with a warning the
+   * first time each type is met; a batch of them never stops a reader, which gets the next event it can read.
+   */
+  @Override
+  public List<StoredEvent> eventsAfter(long sequence, int max) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0 (was " + sequence + "): start from 0 for the "
+          + "oldest event, or from lastEventSequence() for new ones");
+    }
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
+    }
+    String what = "read the events after " + sequence;
+    long horizon = read(what, eventLog::newest);
+    if (horizon <= sequence) {
+      return List.of();
+    }
+    if (eventLog.horizonNeedsATransaction()) {
+      horizon = write(what, false, eventLog::horizon);
+    }
+    List<StoredEvent> out = new ArrayList<>();
+    long cursor = sequence;
+    while (out.size() < max && cursor < horizon) {
+      int wanted = max - out.size();
+      long from = cursor;
+      long upTo = horizon;
+      List<EventLog.Row> rows = read(what, c -> eventLog.after(c, from, upTo, wanted));
+      for (EventLog.Row row : rows) {
+        cursor = row.seq();
+        long seq = row.seq();
+        readEvent(row.type(), row.body()).ifPresent(e -> out.add(new StoredEvent(seq, e)));
+      }
+      if (rows.size() < wanted) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL, the newest number below which no event can still appear: a reader that starts from it misses
+   * none of the events appended while it started.
+   */
+  @Override
+  public long lastEventSequence() {
+    String what = "read the newest event's sequence";
+    return eventLog.horizonNeedsATransaction() ? write(what, false, eventLog::horizon) : read(what, eventLog::newest);
+  }
+
+  private Optional<Event> readEvent(String type, String body) {
+    Optional<Event> e = Json.readEvent(type, body);
+    if (e.isEmpty() && unknownEventTypes.add(type)) {
+      log.warn("Skipping events of a type this version does not know (store={}, type={}); upgrade this process to "
+          + "read them", description, type);
+    }
+    return e;
   }
 
   // ------------------------------------------------------------------ projects

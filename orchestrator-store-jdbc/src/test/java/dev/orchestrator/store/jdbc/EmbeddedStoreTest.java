@@ -37,12 +37,12 @@ class EmbeddedStoreTest {
   @Test
   void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
     try (JdbcStore first = JdbcStore.embedded(dataDir)) {
-      assertThat(first.schemaVersion()).isEqualTo("5");
-      assertThat(first.migrationsExecuted()).isEqualTo(5);
+      assertThat(first.schemaVersion()).isEqualTo("6");
+      assertThat(first.migrationsExecuted()).isEqualTo(6);
       first.createRun(run("p", "r"), "{}", List.of());
     }
     try (JdbcStore second = JdbcStore.embedded(dataDir)) {
-      assertThat(second.schemaVersion()).isEqualTo("5");
+      assertThat(second.schemaVersion()).isEqualTo("6");
       assertThat(second.migrationsExecuted()).isZero();
       assertThat(second.run("p", "r")).isPresent();
     }
@@ -55,7 +55,7 @@ class EmbeddedStoreTest {
       while (rs.next()) {
         rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }
-      assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+      assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
     }
   }
 
@@ -98,6 +98,50 @@ class EmbeddedStoreTest {
 
       assertThat(store.run("shared", "from-child")).as("the child's run, read by the parent").isPresent();
       assertThat(store.runs("shared")).extracting(RunRecord::id).containsExactly("from-parent", "from-child");
+    }
+  }
+
+  @Test
+  void aReaderMissesNoEventThatAnotherProcessAppendsAtTheSameTime() throws Exception {
+    int perWriter = 300;
+    java.util.concurrent.ExecutorService threads = StreamFollowing.threads(3);
+    try (JdbcStore store = JdbcStore.embedded(dataDir)) {
+      Path log = dataDir.resolve("appender.log");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          EventAppenderProcess.class.getName(), dataDir.toString(), "child", String.valueOf(perWriter))
+          .redirectError(log.toFile())
+          .start();
+      try {
+        java.io.BufferedReader childOut = new java.io.BufferedReader(
+            new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = childOut.readLine()) != null && !line.equals("ready")) {
+          // the child prints nothing else on its standard output
+        }
+        assertThat(line).as("the child opened the store; its log:%n%s", Files.readString(log)).isEqualTo("ready");
+
+        java.util.concurrent.atomic.AtomicInteger localDone = new java.util.concurrent.atomic.AtomicInteger();
+        var seen = StreamFollowing.follow(threads, store, () -> localDone.get() == 2 && !child.isAlive());
+        child.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        child.getOutputStream().flush();
+        var writers = List.of("parent-a", "parent-b").stream().map(w -> threads.submit(() -> {
+          StreamFollowing.append(store, w, perWriter);
+          localDone.incrementAndGet();
+          return null;
+        })).toList();
+        for (var w : writers) {
+          StreamFollowing.await(w);
+        }
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child ended").isTrue();
+        assertThat(child.exitValue()).as("the child's exit code; its log:%n%s", Files.readString(log)).isZero();
+        StreamFollowing.check(StreamFollowing.await(seen), store, List.of("parent-a", "parent-b", "child"),
+            perWriter);
+      } finally {
+        child.destroyForcibly();
+      }
+    } finally {
+      threads.shutdownNow();
     }
   }
 

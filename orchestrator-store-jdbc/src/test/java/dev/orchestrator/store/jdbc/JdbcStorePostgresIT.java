@@ -62,20 +62,27 @@ class JdbcStorePostgresIT extends StoreContract {
     return JdbcStore.postgres(PostgresTestServer.urlFor(schema), USER, PASSWORD);
   }
 
+  @Override
+  protected void appendEventOfUnknownType(Store store, String project, String runId) throws Exception {
+    try (Connection c = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD)) {
+      JdbcStoreH2Test.insertEventOfUnknownType(c, project, runId);
+    }
+  }
+
   /** What the PostgreSQL store promises beyond the contract. */
   @Nested
   class Postgres {
     @Test
     void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
       JdbcStore first = (JdbcStore) store;
-      assertThat(first.schemaVersion()).isEqualTo("5");
-      assertThat(first.migrationsExecuted()).isEqualTo(5);
+      assertThat(first.schemaVersion()).isEqualTo("6");
+      assertThat(first.migrationsExecuted()).isEqualTo(6);
       first.createRun(new RunRecord("p", "r", "wf", RunStatus.RUNNING, Map.of(), Instant.EPOCH, null, null), "{}",
           List.of());
       store = reopen(store);
       JdbcStore second = (JdbcStore) store;
       assertThat(second.migrationsExecuted()).isZero();
-      assertThat(second.schemaVersion()).isEqualTo("5");
+      assertThat(second.schemaVersion()).isEqualTo("6");
       assertThat(second.run("p", "r")).isPresent();
       try (Connection c = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD);
           Statement s = c.createStatement();
@@ -85,8 +92,59 @@ class JdbcStorePostgresIT extends StoreContract {
         while (rs.next()) {
           rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
         }
-        assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+        assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
       }
+    }
+
+    @Test
+    void aReaderMissesNoEventAppendedThroughOtherConnectionPools() throws Exception {
+      int perWriter = 150;
+      List<String> names = List.of("a1", "a2", "a3", "b1", "b2", "b3");
+      java.util.concurrent.ExecutorService threads = StreamFollowing.threads(names.size() + 1);
+      // Three stores on one schema, each with its own pool, as three processes would be.
+      try (JdbcStore a = JdbcStore.postgres(PostgresTestServer.urlFor(schema), USER, PASSWORD);
+          JdbcStore b = JdbcStore.postgres(PostgresTestServer.urlFor(schema), USER, PASSWORD)) {
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        var seen = StreamFollowing.follow(threads, store, () -> done.get() == names.size());
+        var writers = names.stream().map(w -> threads.submit(() -> {
+          StreamFollowing.append(w.startsWith("a") ? a : b, w, perWriter);
+          done.incrementAndGet();
+          return null;
+        })).toList();
+        for (var w : writers) {
+          StreamFollowing.await(w);
+        }
+        StreamFollowing.check(StreamFollowing.await(seen), store, names, perWriter);
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+
+    @Test
+    void aReaderNeverPassesAnAppendStillInFlightAndGivesUpWaitingForItAfterTheLockTimeout() throws Exception {
+      store.append(StreamFollowing.event("w", 0));
+      long first = store.lastEventSequence();
+      try (Connection stuck = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD)) {
+        // An append that has drawn its number and not committed, as in a process frozen at that moment.
+        stuck.setAutoCommit(false);
+        dev.orchestrator.event.Event frozen = StreamFollowing.event("frozen", 0);
+        dev.orchestrator.store.jdbc.internal.EventLog.of(dev.orchestrator.store.jdbc.internal.Dialect.POSTGRESQL, stuck)
+            .insert(stuck, frozen.project(), frozen.runId(), null,
+                dev.orchestrator.store.jdbc.internal.Json.eventType(frozen),
+                java.time.OffsetDateTime.ofInstant(frozen.at(), java.time.ZoneOffset.UTC),
+                dev.orchestrator.store.jdbc.internal.Json.write(frozen));
+        // Other appends go on, and commit after it.
+        store.append(StreamFollowing.event("w", 1));
+
+        Throwable t = catchThrowable(() -> store.eventsAfter(first, 10));
+        assertThat(t).as("a reader that cannot know whether the frozen append commits fails; it hands out nothing")
+            .isInstanceOf(dev.orchestrator.OrchestratorException.class).hasMessageContaining("lock timeout");
+
+        stuck.commit();
+      }
+      assertThat(store.eventsAfter(0, 10)).extracting(e -> e.event())
+          .containsExactly(StreamFollowing.event("w", 0), StreamFollowing.event("frozen", 0),
+              StreamFollowing.event("w", 1));
     }
 
     @Test
