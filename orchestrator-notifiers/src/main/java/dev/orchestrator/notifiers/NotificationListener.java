@@ -9,6 +9,7 @@ import dev.orchestrator.notifiers.internal.Failures;
 import dev.orchestrator.notifiers.internal.OutboxDeliverer;
 import dev.orchestrator.notifiers.internal.OutboxLoop;
 import dev.orchestrator.notifiers.internal.OutboxRelay;
+import dev.orchestrator.notifiers.internal.NotificationCodec;
 import dev.orchestrator.notifiers.internal.OwnEvents;
 import dev.orchestrator.notifiers.internal.ChannelSpec;
 import dev.orchestrator.notifiers.internal.Counters;
@@ -21,6 +22,7 @@ import dev.orchestrator.notifiers.internal.SerialExecutor;
 import dev.orchestrator.notifiers.internal.TimerScheduler;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.notifier.Notifier;
+import dev.orchestrator.spi.notifier.Notification;
 import dev.orchestrator.spi.notifier.NotifierFactory;
 import dev.orchestrator.spi.store.Outbox;
 import dev.orchestrator.spi.store.Store;
@@ -151,6 +153,20 @@ public final class NotificationListener implements EventListener, AutoCloseable 
       log.warn("Notification listener could not queue an event (project={}, error={})", event.project(),
           e.getClass().getName());
     }
+  }
+
+  /**
+   * The notification an outbox delivery of this listener's relay ({@link #RELAY}) carries: for listings such as
+   * {@code orchestrator notifications}.
+   *
+   * @throws IllegalArgumentException when the delivery is not one of this relay's
+   */
+  public static Notification notificationOf(Outbox.Delivery delivery) {
+    if (!RELAY.equals(delivery.relay())) {
+      throw new IllegalArgumentException("delivery " + delivery.key() + " belongs to relay " + delivery.relay()
+          + ", not to " + RELAY);
+    }
+    return NotificationCodec.read(delivery.payload());
   }
 
   /** Running totals since the listener was built. */

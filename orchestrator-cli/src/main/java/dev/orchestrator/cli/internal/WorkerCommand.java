@@ -45,6 +45,8 @@ final class WorkerCommand extends CliCommand {
     cli.say("worker.started", where);
     cli.say("worker.single");
     cli.out().println(cli.simulationLine());
+    // Relays every process's events and sends due notifications while the worker lives.
+    cli.notifications();
     int first = adoptOrphans();
     if (once) {
       CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0])).join();
