@@ -56,6 +56,7 @@ public abstract class HttpNotifier implements Notifier {
     this.clock = context.clock();
     this.timeout = Props.duration(config, "timeout", Duration.ofSeconds(10));
     this.redactor = Redactor.forConfigs(List.of(config));
+    SharedHttp.warmUp();
   }
 
   @Override
