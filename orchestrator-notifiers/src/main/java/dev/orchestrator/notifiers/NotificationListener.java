@@ -6,11 +6,14 @@ import dev.orchestrator.event.EventListener;
 import dev.orchestrator.notifiers.internal.ChannelFactory;
 import dev.orchestrator.notifiers.internal.Channels;
 import dev.orchestrator.notifiers.internal.Failures;
+import dev.orchestrator.notifiers.internal.InProcessPipeline;
 import dev.orchestrator.notifiers.internal.OutboxDeliverer;
 import dev.orchestrator.notifiers.internal.OutboxLoop;
+import dev.orchestrator.notifiers.internal.OutboxPipeline;
 import dev.orchestrator.notifiers.internal.OutboxRelay;
 import dev.orchestrator.notifiers.internal.NotificationCodec;
 import dev.orchestrator.notifiers.internal.OwnEvents;
+import dev.orchestrator.notifiers.internal.Pipeline;
 import dev.orchestrator.notifiers.internal.ChannelSpec;
 import dev.orchestrator.notifiers.internal.Counters;
 import dev.orchestrator.notifiers.internal.Dispatcher;
@@ -96,25 +99,15 @@ public final class NotificationListener implements EventListener, AutoCloseable 
   /** The relay's name in the store's outbox: {@code orchestrator notifications} lists its deliveries. */
   public static final String RELAY = OutboxRelay.NAME;
 
-  private final @Nullable SerialExecutor serial;
-  private final @Nullable Dispatcher dispatcher;
-  private final @Nullable OutboxLoop loop;
-  private final @Nullable OwnEvents own;
-  private final @Nullable Channels channels;
+  private final Pipeline pipeline;
   private final Duration exitWait;
   private final Counters counters;
   private final List<AutoCloseable> owned;
   private volatile boolean closed;
   private volatile int left;
 
-  private NotificationListener(@Nullable SerialExecutor serial, @Nullable Dispatcher dispatcher,
-      @Nullable OutboxLoop loop, @Nullable OwnEvents own, @Nullable Channels channels, Duration exitWait,
-      Counters counters, List<AutoCloseable> owned) {
-    this.serial = serial;
-    this.dispatcher = dispatcher;
-    this.loop = loop;
-    this.own = own;
-    this.channels = channels;
+  private NotificationListener(Pipeline pipeline, Duration exitWait, Counters counters, List<AutoCloseable> owned) {
+    this.pipeline = pipeline;
     this.exitWait = exitWait;
     this.counters = counters;
     this.owned = owned;
@@ -131,28 +124,7 @@ public final class NotificationListener implements EventListener, AutoCloseable 
     if (closed || !EventMapper.interesting(event)) {
       return;
     }
-    if (loop != null && own != null) {
-      own.emitted(event);
-      loop.nudge();
-      return;
-    }
-    SerialExecutor serial = this.serial;
-    Dispatcher dispatcher = this.dispatcher;
-    if (serial == null || dispatcher == null) {
-      return;
-    }
-    try {
-      if (!serial.execute(() -> dispatcher.accept(event))) {
-        long n = counters.dropped.incrementAndGet();
-        if (n == 1 || n % 1000 == 0) {
-          log.warn("Notification queue full: event dropped (project={}, event={}, dropped={})", event.project(),
-              event.getClass().getSimpleName(), n);
-        }
-      }
-    } catch (RuntimeException e) {
-      log.warn("Notification listener could not queue an event (project={}, error={})", event.project(),
-          e.getClass().getName());
-    }
+    pipeline.accept(event);
   }
 
   /**
@@ -186,18 +158,7 @@ public final class NotificationListener implements EventListener, AutoCloseable 
       return;
     }
     closed = true;
-    if (loop != null) {
-      OutboxLoop.Drain d = loop.drain(exitWait);
-      left = d.left();
-      log.debug("Notifications closed (deliveredWhileClosing={}, left={}, released={})", d.delivered(), d.left(),
-          d.released());
-    }
-    if (channels != null) {
-      channels.close();
-    }
-    if (dispatcher != null) {
-      dispatcher.close();
-    }
+    left = pipeline.close(exitWait);
     for (AutoCloseable c : owned) {
       try {
         c.close();
@@ -461,7 +422,8 @@ public final class NotificationListener implements EventListener, AutoCloseable 
             onDeliveryFailed, counters);
         log.info("Notifications ready, in this process only (projects={}, defaults={}, channels={})",
             cfg.projects(), cfg.hasDefaults(), notifiers.size());
-        return new NotificationListener(serial, dispatcher, null, null, null, exitWait, counters, owned);
+        return new NotificationListener(new InProcessPipeline(serial, dispatcher, counters), exitWait, counters,
+            owned);
       }
       Failures failures = new Failures(redactor, onDeliveryFailed, clock);
       Channels channels = new Channels(cfg::settings, notifiers, failures);
@@ -473,8 +435,8 @@ public final class NotificationListener implements EventListener, AutoCloseable 
           counters);
       log.info("Notifications ready, through the store's outbox (store={}, projects={}, defaults={}, channels={})",
           store, cfg.projects(), cfg.hasDefaults(), notifiers.size());
-      NotificationListener listener = new NotificationListener(null, null, loop, own, channels, exitWait, counters,
-          owned);
+      NotificationListener listener = new NotificationListener(new OutboxPipeline(loop, own, channels), exitWait,
+          counters, owned);
       loop.start();
       return listener;
     }
