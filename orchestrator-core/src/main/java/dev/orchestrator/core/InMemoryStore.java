@@ -803,6 +803,25 @@ public final class InMemoryStore implements ClaimStore {
     }
   }
 
+  /** Created on first use; its leases and due times read this store's clock. */
+  private volatile dev.orchestrator.core.internal.@Nullable InMemoryOutbox outbox;
+
+  /** {@inheritDoc} In memory, on this store's clock, lost with the process. */
+  @Override
+  public dev.orchestrator.spi.store.Outbox outbox() {
+    dev.orchestrator.core.internal.InMemoryOutbox o = outbox;
+    if (o == null) {
+      synchronized (this) {
+        o = outbox;
+        if (o == null) {
+          o = new dev.orchestrator.core.internal.InMemoryOutbox(clock);
+          outbox = o;
+        }
+      }
+    }
+    return o;
+  }
+
   @Override
   public String toString() {
     return "InMemoryStore[projects=" + projects.keySet() + "]";

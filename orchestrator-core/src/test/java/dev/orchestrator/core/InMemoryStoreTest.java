@@ -66,6 +66,15 @@ class InMemoryStoreTest extends StoreContract {
     }
   }
 
+  /** It passes the outbox contract, on the same ticking clock (one store: both "processes" share it). */
+  @Nested
+  class Outbox extends dev.orchestrator.testkit.OutboxContract {
+    @Override
+    protected Store createStore() {
+      return InMemoryStore.create(new TickingClock(Instant.parse("2025-06-01T00:00:00Z"), Duration.ofMillis(1)));
+    }
+  }
+
   /** A clock that advances by a fixed step each time it is read: time always moves on between two store calls. */
   static final class TickingClock extends Clock {
     private final AtomicLong nanos;

@@ -144,6 +144,25 @@ class EmailNotifierTest extends NotifierContract {
   }
 
   @Test
+  void theIdempotencyKeyMakesTheMessageIdAndAHeaderTheSameOnEverySend() throws Exception {
+    Notifier n = createNotifier();
+    Notification keyed = spanish().toBuilder().idempotencyKey("42-task_failed-email").build();
+    n.send(keyed).get(10, TimeUnit.SECONDS);
+    n.send(keyed).get(10, TimeUnit.SECONDS);
+    n.send(spanish()).get(10, TimeUnit.SECONDS);
+    MimeMessage[] got = greenMail.getReceivedMessages();
+    assertThat(got).hasSize(6); // three sends, two mailboxes
+    List<String> ids = new ArrayList<>();
+    for (MimeMessage m : got) {
+      ids.add(m.getMessageID());
+    }
+    assertThat(ids).filteredOn(id -> id.equals("<42-task_failed-email.orchestrator@example.com>")).hasSize(4);
+    assertThat(ids).filteredOn(id -> !id.contains("42-task_failed-email")).hasSize(2);
+    assertThat(got[0].getHeader("X-Orchestrator-Idempotency-Key")).containsExactly("42-task_failed-email");
+    n.close();
+  }
+
+  @Test
   void sendsOverImplicitTlsWithAuthentication() throws Exception {
     Map<String, String> p = props(greenMail.getSmtps().getPort(), "tls", PASSWORD);
     p.put("ssl_trust", "*");

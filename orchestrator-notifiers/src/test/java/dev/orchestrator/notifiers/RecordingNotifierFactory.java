@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Notifiers of type {@code recording} that keep what they are sent, by channel name. Property {@code fail}:
- * {@code never} (default), {@code always} (retryable), {@code final} (not retryable), or a number: the first N
- * sends fail retryably.
+ * {@code never} (default), {@code always} (retryable), {@code final} (not retryable), {@code hang} (the send never
+ * completes), or a number: the first N sends fail retryably.
  */
 final class RecordingNotifierFactory implements dev.orchestrator.spi.notifier.NotifierFactory {
   record Sent(Notification notification, Instant at) {}
@@ -56,6 +56,8 @@ final class RecordingNotifierFactory implements dev.orchestrator.spi.notifier.No
     final Clock clock;
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     final AtomicInteger attempts = new AtomicInteger();
+    /** Sends that never complete (property {@code fail: hang}), until a test completes them. */
+    final List<CompletableFuture<Void>> hanging = new CopyOnWriteArrayList<>();
 
     RecordingNotifier(PluginConfig config, Clock clock) {
       this.config = config;
@@ -76,6 +78,11 @@ final class RecordingNotifierFactory implements dev.orchestrator.spi.notifier.No
     public CompletableFuture<Void> send(Notification n) {
       int attempt = attempts.incrementAndGet();
       String fail = config.get("fail", "never");
+      if (fail.equals("hang")) {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        hanging.add(never);
+        return never;
+      }
       boolean fails = fail.equals("always") || fail.equals("final")
           || (fail.matches("\\d+") && attempt <= Integer.parseInt(fail));
       if (fails) {

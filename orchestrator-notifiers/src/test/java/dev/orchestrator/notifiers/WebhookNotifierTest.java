@@ -90,7 +90,9 @@ class WebhookNotifierTest extends NotifierContract {
     LocalHttpServer.Request r = server.requests().get(0);
     JsonNode json = new ObjectMapper().readTree(r.body());
     assertThat(json.fieldNames()).toIterable().containsExactly("id", "project", "event", "priority", "severity",
-        "subject", "body", "link", "locale", "at", "count", "ids");
+        "subject", "body", "link", "locale", "at", "count", "ids", "idempotency_key");
+    assertThat(json.get("idempotency_key").isNull()).as("none given").isTrue();
+    assertThat(r.header("Idempotency-Key")).isNull();
     assertThat(json.get("project").asText()).isEqualTo("blog");
     assertThat(json.get("event").asText()).isEqualTo("task_failed");
     assertThat(json.get("priority").asText()).isEqualTo("high");
@@ -116,6 +118,33 @@ class WebhookNotifierTest extends NotifierContract {
         r.body(), clock.instant(), Duration.ofMinutes(5))).as("another secret").isFalse();
     assertThat(WebhookSignature.verify(SECRET, ts, r.header("X-Orchestrator-Signature"), r.body(),
         clock.instant().plus(Duration.ofMinutes(6)), Duration.ofMinutes(5))).as("a replay").isFalse();
+    n.close();
+  }
+
+  @Test
+  void theIdempotencyKeyIsSentAsAHeaderAndInsideTheSignedPayloadOnEverySend() throws Exception {
+    Notifier n = createNotifier();
+    Notification note = Notification.builder().project("blog").event("run_completed").subject("[blog] Run done")
+        .body("Run r1 finished.").at(Instant.parse("2026-01-01T00:05:00Z")).idempotencyKey("42-run_completed-webhook")
+        .build();
+    n.send(note).get(10, TimeUnit.SECONDS);
+    n.send(note).get(10, TimeUnit.SECONDS); // a retry, or a second process after a crash
+    assertThat(server.requests()).hasSize(2).allSatisfy(r -> {
+      assertThat(r.header("Idempotency-Key")).isEqualTo("42-run_completed-webhook");
+      try {
+        assertThat(new ObjectMapper().readTree(r.body()).get("idempotency_key").asText())
+            .isEqualTo("42-run_completed-webhook");
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(WebhookSignature.verify(SECRET, r.header("X-Orchestrator-Timestamp"),
+          r.header("X-Orchestrator-Signature"), r.body(), clock.instant(), Duration.ofMinutes(5))).isTrue();
+      assertThat(WebhookSignature.verify(SECRET, r.header("X-Orchestrator-Timestamp"),
+          r.header("X-Orchestrator-Signature"), r.body().replace("42-run_completed", "43-run_completed"),
+          clock.instant(), Duration.ofMinutes(5))).as("a forged key").isFalse();
+    });
+    assertThat(server.requests().get(0).header("X-Orchestrator-Delivery"))
+        .isEqualTo(server.requests().get(1).header("X-Orchestrator-Delivery"));
     n.close();
   }
 

@@ -33,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  * @param count how many occurrences it reports: 1, or more for a digest of identical notifications
  * @param ids related identifiers such as {@code run}, {@code task}, {@code question}, {@code provider}; in
  *     insertion order
+ * @param idempotencyKey the same on every send of this notification (retries, and a send repeated by another
+ *     process after a crash) and different for every other: receivers drop a second message with a key they have
+ *     seen. Such as {@code 42-task_failed-slack} (event sequence, rule event, channel). Null when the sender gives
+ *     none; each channel passes it on as its documentation says (an {@code Idempotency-Key} header, a field of the
+ *     payload, an e-mail header)
  */
 public record Notification(
     String project,
@@ -45,7 +50,8 @@ public record Notification(
     Locale locale,
     Instant at,
     int count,
-    Map<String, String> ids) {
+    Map<String, String> ids,
+    @Nullable String idempotencyKey) {
 
   public Notification {
     Objects.requireNonNull(project, "project");
@@ -74,6 +80,17 @@ public record Notification(
       throw new IllegalArgumentException("notification count must be >= 1 (was " + count + ")");
     }
     ids = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ids));
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200
+        || !idempotencyKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw new IllegalArgumentException("notification idempotencyKey must be 1 to 200 printable ASCII characters"
+          + " without spaces (was '" + idempotencyKey + "')");
+    }
+  }
+
+  /** A notification without an idempotency key. */
+  public Notification(String project, String event, Priority priority, Severity severity, String subject,
+      String body, @Nullable URI link, Locale locale, Instant at, int count, Map<String, String> ids) {
+    this(project, event, priority, severity, subject, body, link, locale, at, count, ids, null);
   }
 
   /** Starts a notification. */
@@ -86,6 +103,7 @@ public record Notification(
     Builder b = new Builder().project(project).event(event).priority(priority).severity(severity).subject(subject)
         .body(body).locale(locale).at(at).count(count);
     b.link = link;
+    b.idempotencyKey = idempotencyKey;
     b.ids.putAll(ids);
     return b;
   }
@@ -113,6 +131,7 @@ public record Notification(
     private @Nullable Instant at;
     private int count = 1;
     private final Map<String, String> ids = new LinkedHashMap<>();
+    private @Nullable String idempotencyKey;
 
     Builder() {}
 
@@ -189,6 +208,12 @@ public record Notification(
       return this;
     }
 
+    /** The key receivers drop duplicates by (see {@link Notification#idempotencyKey()}); none by default. */
+    public Builder idempotencyKey(@Nullable String key) {
+      this.idempotencyKey = key;
+      return this;
+    }
+
     /**
      * Builds the notification.
      *
@@ -211,7 +236,8 @@ public record Notification(
       if (at == null) {
         throw new IllegalStateException("notification needs a time: call at(...)");
       }
-      return new Notification(project, event, priority, severity, subject, body, link, locale, at, count, ids);
+      return new Notification(project, event, priority, severity, subject, body, link, locale, at, count, ids,
+          idempotencyKey);
     }
   }
 }

@@ -91,6 +91,18 @@ public interface Store extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event stream");
   }
 
+  /**
+   * The store's transactional outbox over its event stream: relays turn events into deliveries (notifications) in
+   * the same transaction that moves their cursor, and any live process sends them. A store that has one also has
+   * the event stream ({@link #eventsAfter}).
+   *
+   * @throws UnsupportedOperationException when this store keeps no outbox (the default)
+   */
+  default Outbox outbox() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no outbox: notifications sent"
+        + " through it cannot be made durable; use a store that has one (the in-memory or a JDBC store)");
+  }
+
   // ------------------------------------------------------------------ projects
 
   /**

@@ -50,6 +50,9 @@ public final class Cli implements AutoCloseable {
    */
   public static final String LEASE_ENV = "ORCHESTRATOR_LEASE";
 
+  /** The environment variable that sets how long a command waits for its notifications when it ends. */
+  public static final String NOTIFY_WAIT_ENV = "ORCHESTRATOR_NOTIFY_WAIT";
+
   private PrintWriter out;
   private final PrintWriter err;
   private final Function<String, @Nullable String> env;
@@ -62,6 +65,8 @@ public final class Cli implements AutoCloseable {
   private @Nullable ProviderSetup setup;
   private @Nullable Store store;
   private @Nullable Orchestrator observer;
+  private @Nullable NotificationListener notifications;
+  private boolean notificationsOpened;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   public Cli(PrintWriter out, PrintWriter err, Function<String, @Nullable String> env, Stores.Opener opener,
@@ -298,16 +303,10 @@ public final class Cli implements AutoCloseable {
     if (listener != null) {
       b.listener(listener);
     }
-    if (executing && c.notifications() != null) {
-      try {
-        NotificationListener n = NotificationListener.builder()
-            .config(NotificationConfig.parse(c.notifications()))
-            .environment(env)
-            .build();
-        closeables.add(n);
+    if (executing) {
+      NotificationListener n = notifications();
+      if (n != null) {
         b.listener(n);
-      } catch (RuntimeException e) {
-        throw CliException.wrap(e, ExitCodes.CONFIG, "config.notifications", c.file(), e.getMessage());
       }
     }
     if (c.instances().isEmpty()) {
@@ -318,6 +317,68 @@ public final class Cli implements AutoCloseable {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "config.engine", c.file(), e.getMessage());
     }
+  }
+
+  /**
+   * This process's notifications, started on first use when the configuration has a {@code notifications} section
+   * (null otherwise): one per process, shared by its engines. Through the store's outbox, it relays every process's
+   * events and sends what is due while the command runs; when the command ends it waits up to
+   * {@link #notifyWait()} for the notifications of this process's own events and leaves the rest in the store for
+   * the next command.
+   */
+  public @Nullable NotificationListener notifications() {
+    if (notificationsOpened) {
+      return notifications;
+    }
+    notificationsOpened = true;
+    Config c = config();
+    if (c.notifications() == null) {
+      return null;
+    }
+    NotificationListener.Builder b;
+    try {
+      b = NotificationListener.builder().config(NotificationConfig.parse(c.notifications())).environment(env)
+          .exitWait(notifyWait());
+    } catch (RuntimeException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.notifications", c.file(), e.getMessage());
+    }
+    Store s = store();
+    NotificationListener n;
+    try {
+      n = b.store(s).build();
+    } catch (IllegalArgumentException e) {
+      if (!(e.getCause() instanceof UnsupportedOperationException)) {
+        throw CliException.wrap(e, ExitCodes.CONFIG, "config.notifications", c.file(), e.getMessage());
+      }
+      // A store without an outbox: notifications still go out, from this process only.
+      log.warn("Notifications are sent from this process only: {}", e.getMessage());
+      try {
+        n = NotificationListener.builder().config(NotificationConfig.parse(c.notifications())).environment(env)
+            .build();
+      } catch (RuntimeException again) {
+        throw CliException.wrap(again, ExitCodes.CONFIG, "config.notifications", c.file(), again.getMessage());
+      }
+    } catch (RuntimeException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.notifications", c.file(), e.getMessage());
+    }
+    // Closed after the engines (they go to the front), so it sees their last events.
+    closeables.add(n);
+    notifications = n;
+    return n;
+  }
+
+  /** {@code --notify-wait}, else {@code $ORCHESTRATOR_NOTIFY_WAIT}, else 5 seconds. */
+  public java.time.Duration notifyWait() {
+    String text = options.notifyWait != null ? options.notifyWait : env.apply(NOTIFY_WAIT_ENV);
+    if (text == null || text.isBlank()) {
+      return NotificationListener.DEFAULT_EXIT_WAIT;
+    }
+    String field = options.notifyWait != null ? "--notify-wait" : NOTIFY_WAIT_ENV;
+    java.time.Duration d = Durations.parse(field, text);
+    if (d.isNegative()) {
+      throw CliException.of(ExitCodes.USAGE, "config.duration", field, text);
+    }
+    return d;
   }
 
   /** Budgets written in the configuration become stored limits, unless a limit of that scope is stored already. */
@@ -374,6 +435,9 @@ public final class Cli implements AutoCloseable {
       }
     }
     closeables.clear();
+    if (notifications != null && notifications.stats().left() > 0) {
+      err.println(Messages.get("notifications.left", notifications.stats().left()));
+    }
     if (store != null) {
       store.close();
     }

@@ -31,6 +31,8 @@ final class DashboardCommand extends CliCommand {
   @Override
   public Integer call() throws InterruptedException {
     String access = token != null ? token : cli.env().apply("ORCHESTRATOR_DASHBOARD_TOKEN");
+    // A long-lived process: it sends due notifications (any process's) while it serves.
+    cli.notifications();
     DashboardOptions.Builder options = DashboardOptions.builder().host(host).port(port)
         .defaultProject(cli.project());
     if (access != null && !access.isBlank()) {

@@ -20,6 +20,10 @@ public final class GlobalOptions {
   @Option(names = "--store", paramLabel = "<url>", scope = ScopeType.INHERIT, descriptionKey = "opt.store")
   @Nullable String store;
 
+  @Option(names = "--notify-wait", paramLabel = "<duration>", scope = ScopeType.INHERIT,
+      descriptionKey = "opt.notifyWait")
+  @Nullable String notifyWait;
+
   @Option(names = "--json", scope = ScopeType.INHERIT, descriptionKey = "opt.json")
   boolean json;
 

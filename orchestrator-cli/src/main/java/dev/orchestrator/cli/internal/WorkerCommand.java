@@ -56,6 +56,8 @@ final class WorkerCommand extends CliCommand {
     cli.say("worker.started", where, name);
     cli.say("worker.leases", Durations.format(cli.lease()));
     cli.out().println(cli.simulationLine());
+    // Relays every process's events and sends due notifications while the worker lives.
+    cli.notifications();
     // Its first claim happens while it is built: the listener sees the runs it adopts from the start.
     Orchestrator engine = cli.executor(name, true, this::onEvent);
     if (once) {

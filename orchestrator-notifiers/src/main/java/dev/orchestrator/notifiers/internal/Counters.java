@@ -18,4 +18,15 @@ public final class Counters {
   public final AtomicLong suppressed = new AtomicLong();
   /** Events or notifications dropped because a queue was full. */
   public final AtomicLong dropped = new AtomicLong();
+
+  /** Adds another set of totals to these. */
+  public void add(Counters other) {
+    matched.addAndGet(other.matched.get());
+    sent.addAndGet(other.sent.get());
+    delivered.addAndGet(other.delivered.get());
+    failed.addAndGet(other.failed.get());
+    merged.addAndGet(other.merged.get());
+    suppressed.addAndGet(other.suppressed.get());
+    dropped.addAndGet(other.dropped.get());
+  }
 }

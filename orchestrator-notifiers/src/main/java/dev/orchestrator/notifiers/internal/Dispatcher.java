@@ -2,27 +2,17 @@ package dev.orchestrator.notifiers.internal;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
-import dev.orchestrator.Priority;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.notifiers.DeliveryFailedEvent;
-import dev.orchestrator.notifiers.NotifiedEvent;
-import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.spi.notifier.Notification;
 import dev.orchestrator.spi.notifier.Notifier;
-import dev.orchestrator.spi.notifier.NotifierException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,33 +21,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns events into deliveries: rules, rendering, digests, rate limits, retries, failure reports.
+ * Delivers notifications within this process, without a store: {@link Routing} decides what to send (rules,
+ * digests, rate limits) on the clock's time, a timer closes digest windows, and sends are retried with back-off
+ * through Failsafe on the injected scheduler. What is not sent when the process ends is lost: the outbox
+ * ({@link OutboxLoop}) is the durable way.
  *
- * <p>Threading: {@link #accept}, digest flushes and all the state below run on one {@link SerialExecutor}, so no
+ * <p>Threading: {@link #accept}, digest flushes and the routing state run on one {@link SerialExecutor}, so no
  * field needs a lock; completions of deliveries (on HTTP or mail threads) touch only atomics and the failure
  * callback.
- *
- * <p>Digest: the first occurrence of a (project, channel, event) is sent at once and opens a window; later ones
- * within the window are only counted; when the window closes, one digest reports how many happened in it and a new
- * window opens, so a storm yields at most one message per channel per window.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final int MAX_SAMPLES = 5;
   private static final int MAX_IN_FLIGHT = 64;
 
-  private final Function<String, Optional<ProjectSettings>> settings;
   private final Map<ChannelSpec, Channel> channels;
   private final Clock clock;
   private final Scheduler scheduler;
   private final SerialExecutor serial;
   private final RetrySettings retry;
   private final FailsafeScheduler failsafeScheduler;
-  private final Redactor redactor;
-  private final Consumer<DeliveryFailedEvent> onFailure;
+  private final Failures failures;
   private final Counters counters;
   private final EventMapper mapper = new EventMapper();
-  private final Map<WindowKey, Window> windows = new HashMap<>();
+  private final Routing routing;
+  /** Numbers this listener's events, for idempotency keys (with a prefix of this listener's own). */
+  private long sequence;
+  private Scheduler.Cancellable timer = () -> {};
+  private @Nullable Instant timerAt;
   private volatile boolean closed;
 
   /**
@@ -68,18 +58,17 @@ public final class Dispatcher implements AutoCloseable {
   public Dispatcher(Function<String, Optional<ProjectSettings>> settings, Map<ChannelSpec, Notifier> notifiers,
       Clock clock, Scheduler scheduler, SerialExecutor serial, RetrySettings retry, Redactor redactor,
       Consumer<DeliveryFailedEvent> onFailure, Counters counters) {
-    this.settings = settings;
     this.channels = new HashMap<>();
-    notifiers.forEach((spec, n) -> channels.put(spec, new Channel(spec, n, new TokenBucket(spec.rateLimit(),
-        clock.instant()))));
+    notifiers.forEach((spec, n) -> channels.put(spec, new Channel(spec, n)));
     this.clock = clock;
     this.scheduler = scheduler;
     this.serial = serial;
     this.retry = retry;
     this.failsafeScheduler = new FailsafeScheduler(scheduler, clock);
-    this.redactor = redactor;
-    this.onFailure = onFailure;
+    this.failures = new Failures(redactor, onFailure, clock);
     this.counters = counters;
+    this.routing = new Routing(settings, RoutingState.empty(), counters,
+        "m" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16) + ".");
   }
 
   /** Handles one engine event. Runs on the serial executor. */
@@ -91,149 +80,48 @@ public final class Dispatcher implements AutoCloseable {
     if (mapped.isEmpty()) {
       return;
     }
-    Occurrence o = mapped.get();
-    Optional<ProjectSettings> s = settings.apply(o.project());
-    if (s.isEmpty()) {
+    for (Routing.Outgoing out : routing.accept(mapped.get(), ++sequence, clock.instant())) {
+      deliver(out);
+    }
+    armTimer();
+  }
+
+  /** Keeps one timer, set for the next window to close. Runs on the serial executor. */
+  private void armTimer() {
+    Optional<Instant> next = routing.nextClose();
+    if (next.isEmpty() || (timerAt != null && !timerAt.isAfter(next.get()))) {
       return;
     }
-    for (String name : s.get().route(o.event().ruleName(), o.priority())) {
-      ChannelSpec spec = s.get().channels().get(name);
-      Channel ch = spec == null ? null : channels.get(spec);
-      if (ch == null) {
-        continue;
+    timer.cancel();
+    Instant at = next.get();
+    timerAt = at;
+    timer = scheduler.schedule(() -> {
+      if (!serial.execute(this::flushDue)) {
+        // The window stays open: the next event flushes it (accept closes due windows first).
+        timerAt = null;
+        log.warn("Digest delayed: the notification queue is full (window closed at {})", at);
       }
-      counters.matched.incrementAndGet();
-      offer(o, s.get(), ch);
-    }
+    }, Duration.between(clock.instant(), at));
   }
 
-  private void offer(Occurrence o, ProjectSettings s, Channel ch) {
-    Duration w = s.digestWindow();
-    if (w.isZero()) {
-      deliver(ch, render(o, s), o.project());
+  private void flushDue() {
+    timerAt = null;
+    if (closed) {
       return;
     }
-    WindowKey key = new WindowKey(o.project(), ch.spec.name(), o.event());
-    Window window = windows.get(key);
-    if (window == null) {
-      window = new Window(s, ch);
-      windows.put(key, window);
-      window.count = 1;
-      window.sample(o);
-      schedule(key, window, w);
-      deliver(ch, render(o, s), o.project());
-    } else {
-      window.count++;
-      window.unreported++;
-      window.sample(o);
-      counters.merged.incrementAndGet();
+    for (Routing.Outgoing out : routing.flushDue(clock.instant())) {
+      deliver(out);
     }
+    armTimer();
   }
 
-  private void schedule(WindowKey key, Window window, Duration w) {
-    window.timer = scheduler.schedule(() -> {
-      if (!serial.execute(() -> flush(key, window))) {
-        counters.dropped.incrementAndGet();
-        windows.remove(key, window);
-        log.warn("Digest dropped: the notification queue is full (project={}, channel={}, event={}, count={})",
-            key.project, key.channel, key.event.ruleName(), window.count);
-      }
-    }, w);
-  }
-
-  private void flush(WindowKey key, Window window) {
-    if (closed || windows.get(key) != window) {
+  private void deliver(Routing.Outgoing out) {
+    Channel ch = channels.get(out.spec());
+    if (ch == null) {
       return;
     }
-    if (window.unreported == 0) {
-      windows.remove(key);
-      return;
-    }
-    Notification n;
-    if (window.count == 1 && window.last != null) {
-      n = render(window.last, window.settings);
-    } else {
-      n = renderDigest(key, window);
-    }
-    deliver(window.channel, n, key.project);
-    Window next = new Window(window.settings, window.channel);
-    windows.put(key, next);
-    schedule(key, next, window.settings.digestWindow());
-  }
-
-  private Notification render(Occurrence o, ProjectSettings s) {
-    Locale l = s.locale();
-    String unknown = Messages.format(l, "unknown");
-    Object[] args = {o.project(), o.runId(), o.taskId() == null ? "" : o.taskId(),
-        o.provider() == null ? unknown : o.provider(), detail(l, o, 0), detail(l, o, 1)};
-    String key = o.event().ruleName();
-    Notification.Builder b = Notification.builder().project(o.project()).event(key).priority(o.priority())
-        .severity(o.event().severity()).subject(Messages.format(l, key + ".subject", args))
-        .body(Messages.format(l, key + ".body", args)).locale(l).at(o.at()).link(link(s, o.linkPath()));
-    o.ids().forEach(b::id);
-    return b.build();
-  }
-
-  private static Object detail(Locale l, Occurrence o, int i) {
-    if (o.details().size() <= i) {
-      return "";
-    }
-    Object d = o.details().get(i);
-    if (d instanceof RunStatus st) {
-      return Messages.format(l, "status." + st.name());
-    }
-    String text = String.valueOf(d);
-    return text.isBlank() ? Messages.format(l, "unknown") : text;
-  }
-
-  private Notification renderDigest(WindowKey key, Window w) {
-    ProjectSettings s = w.settings;
-    Locale l = s.locale();
-    String span = Messages.window(l, s.digestWindow());
-    String event = key.event.ruleName();
-    String subject = Messages.format(l, event + ".digest.subject", key.project, w.count, span);
-    StringBuilder body = new StringBuilder(Messages.format(l, event + ".digest.body", key.project, w.count, span));
-    if (!w.samples.isEmpty()) {
-      String list = String.join(", ", w.samples);
-      int more = w.count - w.samples.size();
-      if (more > 0) {
-        list = Messages.format(l, "digest.more", list, more);
-      }
-      body.append('\n').append(Messages.format(l, "digest.samples", list));
-    }
-    Notification.Builder b = Notification.builder().project(key.project).event(event).priority(w.priority)
-        .severity(key.event.severity()).subject(subject).body(body.toString()).locale(l).at(clock.instant())
-        .count(w.count).link(link(s, "/projects/" + key.project));
-    if (!w.samples.isEmpty()) {
-      b.id(key.event == NotifiedEvent.RUN_COMPLETED ? "runs" : "tasks", String.join(",", w.samples));
-    }
-    return b.build();
-  }
-
-  private static @Nullable URI link(ProjectSettings s, String path) {
-    URI base = s.dashboardUrl();
-    if (base == null) {
-      return null;
-    }
-    String b = base.toString();
-    return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
-  }
-
-  private void deliver(Channel ch, Notification original, String project) {
-    Instant now = clock.instant();
-    if (!ch.bucket.tryAcquire(now)) {
-      ch.suppressed++;
-      counters.suppressed.incrementAndGet();
-      log.debug("Notification held back by the rate limit (project={}, channel={}, event={}, limit={}/{})", project,
-          ch.spec.name(), original.event(), ch.spec.rateLimit().messages(), ch.spec.rateLimit().per());
-      return;
-    }
-    Notification n = original;
-    if (ch.suppressed > 0) {
-      n = original.toBuilder().body(original.body() + "\n\n"
-          + Messages.format(original.locale(), "suppressed", ch.suppressed)).build();
-      ch.suppressed = 0;
-    }
+    Notification n = out.notification();
+    String project = out.project();
     if (ch.inFlight.get() >= MAX_IN_FLIGHT) {
       counters.dropped.incrementAndGet();
       report(ch, n, 0, "too many deliveries in flight on this channel (" + MAX_IN_FLIGHT + "): it is too slow");
@@ -244,7 +132,7 @@ public final class Dispatcher implements AutoCloseable {
     AtomicInteger attempts = new AtomicInteger();
     Notification toSend = n;
     RetryPolicy<Void> policy = RetryPolicy.<Void>builder()
-        .handleIf((r, e) -> e != null && retryable(e))
+        .handleIf((r, e) -> e != null && Failures.retryable(e))
         .withMaxAttempts(retry.maxAttempts())
         .withBackoff(retry.initialDelay(), retry.maxDelay())
         .withDelayFnOn(ctx -> retryAfter(ctx.getLastException()), Throwable.class)
@@ -262,52 +150,21 @@ public final class Dispatcher implements AutoCloseable {
             ch.spec.name(), toSend.event(), toSend.count(), attempts.get());
       } else {
         counters.failed.incrementAndGet();
-        report(ch, toSend, attempts.get(), describe(unwrap(error)));
+        report(ch, toSend, attempts.get(), failures.describe(error));
       }
     });
   }
 
   private Duration retryAfter(@Nullable Throwable error) {
-    Throwable e = unwrap(error);
-    if (e instanceof NotifierException ne && ne.retryAfter() != null) {
-      Duration d = ne.retryAfter();
-      return d.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : d;
+    Duration d = Failures.retryAfter(error);
+    if (d == null) {
+      return Duration.ofNanos(-1);
     }
-    return Duration.ofNanos(-1);
-  }
-
-  private static boolean retryable(Throwable error) {
-    Throwable e = unwrap(error);
-    return e instanceof NotifierException ne && ne.retryable();
-  }
-
-  private static @Nullable Throwable unwrap(@Nullable Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private String describe(@Nullable Throwable e) {
-    if (e == null) {
-      return "unknown error";
-    }
-    if (e instanceof NotifierException) {
-      return redactor.scrub(e.getMessage());
-    }
-    return e.getClass().getSimpleName() + ": " + redactor.scrub(e.getMessage());
+    return d.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : d;
   }
 
   private void report(Channel ch, Notification n, int attempts, String reason) {
-    log.warn("Notification not delivered (project={}, channel={}, type={}, event={}, count={}, attempts={},"
-        + " reason={})", n.project(), ch.spec.name(), ch.spec.type(), n.event(), n.count(), attempts, reason);
-    try {
-      onFailure.accept(new DeliveryFailedEvent(n.project(), ch.spec.name(), n.event(), n.count(), attempts, reason,
-          clock.instant()));
-    } catch (RuntimeException e) {
-      log.warn("Delivery failure callback threw (error={})", redactor.scrub(e.toString()));
-    }
+    failures.report(ch.spec.name(), ch.spec.type(), n, attempts, reason);
   }
 
   /** Stops: cancels open digest windows and closes every notifier. Idempotent. */
@@ -317,44 +174,13 @@ public final class Dispatcher implements AutoCloseable {
       return;
     }
     closed = true;
-    for (Window w : new ArrayList<>(windows.values())) {
-      w.timer.cancel();
-    }
+    timer.cancel();
     for (Channel ch : channels.values()) {
       try {
         ch.notifier.close();
       } catch (Exception e) {
         log.warn("Notifier did not close cleanly (channel={}, type={}, error={})", ch.spec.name(), ch.spec.type(),
-            redactor.scrub(e.toString()));
-      }
-    }
-  }
-
-  private record WindowKey(String project, String channel, NotifiedEvent event) {}
-
-  private static final class Window {
-    final ProjectSettings settings;
-    final Channel channel;
-    int count;
-    int unreported;
-    Priority priority = Priority.LOW;
-    final List<String> samples = new ArrayList<>();
-    @Nullable Occurrence last;
-    Scheduler.Cancellable timer = () -> {};
-
-    Window(ProjectSettings settings, Channel channel) {
-      this.settings = settings;
-      this.channel = channel;
-    }
-
-    void sample(Occurrence o) {
-      last = o;
-      if (o.priority().ordinal() < priority.ordinal()) {
-        priority = o.priority();
-      }
-      String id = o.taskId() != null ? o.taskId() : o.runId();
-      if (samples.size() < MAX_SAMPLES && !samples.contains(id)) {
-        samples.add(id);
+            failures.scrub(e.toString()));
       }
     }
   }
@@ -362,41 +188,12 @@ public final class Dispatcher implements AutoCloseable {
   private static final class Channel {
     final ChannelSpec spec;
     final Notifier notifier;
-    final TokenBucket bucket;
     final AtomicInteger inFlight = new AtomicInteger();
-    int suppressed;
 
-    Channel(ChannelSpec spec, Notifier notifier, TokenBucket bucket) {
+    Channel(ChannelSpec spec, Notifier notifier) {
       this.spec = spec;
       this.notifier = notifier;
-      this.bucket = bucket;
     }
   }
 
-  /** A token bucket on the injected clock. Confined to the serial executor. */
-  static final class TokenBucket {
-    private final int capacity;
-    private final double perNano;
-    private double tokens;
-    private Instant last;
-
-    TokenBucket(RateLimit limit, Instant now) {
-      this.capacity = limit.messages();
-      this.perNano = limit.messages() / (double) limit.per().toNanos();
-      this.tokens = capacity;
-      this.last = now;
-    }
-
-    boolean tryAcquire(Instant now) {
-      if (now.isAfter(last)) {
-        tokens = Math.min(capacity, tokens + Duration.between(last, now).toNanos() * perNano);
-        last = now;
-      }
-      if (tokens >= 1) {
-        tokens -= 1;
-        return true;
-      }
-      return false;
-    }
-  }
 }

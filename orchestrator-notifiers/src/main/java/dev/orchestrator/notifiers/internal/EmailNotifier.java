@@ -40,8 +40,14 @@ import org.jspecify.annotations.Nullable;
  * {@code from} (required), {@code to} (required, comma-separated), {@code ssl_trust} (hosts whose certificates are
  * trusted without a CA, such as a test server's; {@code *} trusts all and skips the host name check: never in production), {@code timeout}
  * (connect, read and write timeouts; 10s). Thread-safe.
+ *
+ * <p>A notification with an idempotency key goes out with the header {@value #IDEMPOTENCY_HEADER} and the Message-ID
+ * {@code <key.orchestrator@sender-domain>}, the same on every send of it.
  */
 public final class EmailNotifier implements Notifier {
+  /** The header with the notification's idempotency key (which also makes its Message-ID). */
+  public static final String IDEMPOTENCY_HEADER = "X-Orchestrator-Idempotency-Key";
+
   private final String name;
   private final String type;
   private final String host;
@@ -160,7 +166,13 @@ public final class EmailNotifier implements Notifier {
   }
 
   private void deliver(Notification n) throws MessagingException {
-    MimeMessage m = new MimeMessage(session);
+    String messageId = messageId(n);
+    MimeMessage m = messageId == null ? new MimeMessage(session) : new MimeMessage(session) {
+      @Override
+      protected void updateMessageID() throws MessagingException {
+        setHeader("Message-ID", messageId);
+      }
+    };
     m.setFrom(from);
     m.setRecipients(Message.RecipientType.TO, to);
     m.setSubject(n.subject(), "UTF-8");
@@ -173,6 +185,9 @@ public final class EmailNotifier implements Notifier {
     m.setHeader("Content-Language", n.locale().toLanguageTag());
     m.setHeader("X-Orchestrator-Project", n.project());
     m.setHeader("X-Orchestrator-Event", n.event());
+    if (n.idempotencyKey() != null) {
+      m.setHeader(IDEMPOTENCY_HEADER, n.idempotencyKey());
+    }
     m.setSentDate(Date.from(clock.instant()));
     try (Transport t = session.getTransport()) {
       if (username != null) {
@@ -182,6 +197,20 @@ public final class EmailNotifier implements Notifier {
       }
       t.sendMessage(m, m.getAllRecipients());
     }
+  }
+
+  /**
+   * The Message-ID of a notification with an idempotency key: the same on every send of it, so mail systems and
+   * clients that drop duplicate Message-IDs show it once. The sender's domain is its right side.
+   */
+  private @Nullable String messageId(Notification n) {
+    String key = n.idempotencyKey();
+    if (key == null) {
+      return null;
+    }
+    String address = from.getAddress();
+    String domain = address.substring(address.indexOf('@') + 1);
+    return "<" + key.replaceAll("[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]", "_") + ".orchestrator@" + domain + ">";
   }
 
   private NotifierException classify(Exception e) {

@@ -27,11 +27,34 @@ import java.util.Optional;
  *
  * <p>Remembers each task's priority from the first time it was queued ({@link TaskReadyEvent#lane()}), because
  * rules match the task's priority and later events do not carry it; a run's entries are dropped when it finishes.
+ * A task it did not see queued gets its priority from the {@link PriorityLookup} (the task's lane in the store), or
+ * medium.
  * Not thread-safe: confined to the dispatcher's serial executor.
  */
 public final class EventMapper {
+  /** Where a task's priority is looked up when this mapper did not see it queued. */
+  @FunctionalInterface
+  public interface PriorityLookup {
+    /** The task's priority, if known. */
+    Optional<Priority> priority(String project, String runId, String taskId);
+  }
+
   /** Run id to task id to priority. */
   private final Map<String, Map<String, Priority>> priorities = new HashMap<>();
+  private final PriorityLookup fallback;
+
+  /** A mapper that knows only the priorities it saw queued (medium otherwise). */
+  public EventMapper() {
+    this((p, r, t) -> Optional.empty());
+  }
+
+  /**
+   * A mapper that asks {@code fallback} for the priority of a task it did not see queued: another process relayed
+   * the event that queued it.
+   */
+  public EventMapper(PriorityLookup fallback) {
+    this.fallback = fallback;
+  }
 
   /** Whether the listener needs to see this event at all; cheap, called on the engine's thread. */
   public static boolean interesting(Event e) {
@@ -104,6 +127,9 @@ public final class EventMapper {
       List<Object> details) {
     Map<String, Priority> run = priorities.get(e.runId());
     Priority p = run == null ? null : run.get(taskId);
+    if (p == null) {
+      p = fallback.priority(e.project(), e.runId(), taskId).orElse(null);
+    }
     Map<String, String> ids = new LinkedHashMap<>();
     ids.put("run", e.runId());
     ids.put("task", taskId);

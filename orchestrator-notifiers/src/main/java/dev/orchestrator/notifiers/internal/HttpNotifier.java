@@ -31,10 +31,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The common part of the HTTP channels: non-blocking sends on a shared JDK {@link HttpClient}, status
- * classification (2xx delivered; 408, 429 and 5xx retryable, honouring {@code Retry-After}; other 4xx final), and
- * messages that name the host only. Thread-safe.
+ * classification (2xx delivered; 408, 429 and 5xx retryable, honouring {@code Retry-After}; other 4xx final),
+ * the {@value #IDEMPOTENCY_KEY} header, and messages that name the host only. Thread-safe.
  */
 public abstract class HttpNotifier implements Notifier {
+  /**
+   * The header every request carries with the notification's idempotency key, when it has one: the same on every
+   * send of one notification, for receivers (or a relay in front of them) to drop duplicates.
+   */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final int SNIPPET = 200;
 
   protected final String name;
@@ -51,6 +56,7 @@ public abstract class HttpNotifier implements Notifier {
     this.clock = context.clock();
     this.timeout = Props.duration(config, "timeout", Duration.ofSeconds(10));
     this.redactor = Redactor.forConfigs(List.of(config));
+    SharedHttp.warmUp();
   }
 
   @Override
@@ -83,7 +89,10 @@ public abstract class HttpNotifier implements Notifier {
           + target() + ": " + redactor.scrub(e.getMessage()), false, null, null));
     }
     List<CompletableFuture<Void>> sends = new ArrayList<>();
-    for (HttpRequest r : requests) {
+    for (HttpRequest request : requests) {
+      HttpRequest r = n.idempotencyKey() == null || request.headers().firstValue(IDEMPOTENCY_KEY).isPresent()
+          ? request : HttpRequest.newBuilder(request, (k, v) -> true).header(IDEMPOTENCY_KEY, n.idempotencyKey())
+          .build();
       CompletableFuture<HttpResponse<String>> call;
       try {
         call = SharedHttp.client().sendAsync(r, HttpResponse.BodyHandlers.ofString());

@@ -20,4 +20,19 @@ final class SharedHttp {
   static HttpClient client() {
     return Holder.CLIENT;
   }
+
+  /**
+   * Builds the client on a daemon thread of its own, if nobody did yet: building one loads the TLS setup, which
+   * takes seconds on a busy machine, and a short command should not spend them when its first notification is due.
+   */
+  static void warmUp() {
+    if (WARMING.compareAndSet(false, true)) {
+      Thread t = new Thread(SharedHttp::client, "orchestrator-http-warm-up");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMING =
+      new java.util.concurrent.atomic.AtomicBoolean();
 }

@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * HTTP Basic authentication as {@code account_sid:auth_token}. The text is the subject and the link, cut to 1,600
  * characters (Twilio's limit). Any service implementing the same shape works through {@code endpoint}.
  *
+ * <p>A notification with an idempotency key sends it in the {@code Idempotency-Key} header as
+ * {@code <key>-<recipient number>} (one message per recipient). Twilio itself ignores the header; a proxy or an
+ * API of the same shape can drop duplicates by it.
+ *
  * <p>Properties: {@code account_sid} (required), {@code auth_token} (required, secret), {@code from} or
  * {@code messaging_service_sid} (one required), {@code to} (required, comma-separated E.164 numbers),
  * {@code endpoint} ({@code https://api.twilio.com}), {@code timeout} (10s). Thread-safe.
@@ -75,8 +79,13 @@ public final class TwilioNotifier extends HttpNotifier {
         form.add("From=" + enc(from));
       }
       form.add("Body=" + enc(text));
-      out.add(post(messages, "application/x-www-form-urlencoded; charset=utf-8", form.toString())
-          .header("Authorization", authorization).header("Accept", "application/json").build());
+      HttpRequest.Builder b = post(messages, "application/x-www-form-urlencoded; charset=utf-8", form.toString())
+          .header("Authorization", authorization).header("Accept", "application/json");
+      if (n.idempotencyKey() != null) {
+        // One message per recipient: each its own key, or a receiver would drop the second as a duplicate.
+        b.header(IDEMPOTENCY_KEY, n.idempotencyKey() + "-" + number);
+      }
+      out.add(b.build());
     }
     return out;
   }

@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Posts every notification as JSON, signed with HMAC-SHA256 as {@link WebhookSignature} describes. Payload:
  * {@code {"id", "project", "event", "priority", "severity", "subject", "body", "link", "locale", "at", "count",
- * "ids": {...}}}. Headers: {@code X-Orchestrator-Event}, {@code X-Orchestrator-Delivery} (the payload's id, the same on every retry),
- * {@code X-Orchestrator-Timestamp}, {@code X-Orchestrator-Signature}.
+ * "ids": {...}, "idempotency_key"}}. Headers: {@code X-Orchestrator-Event}, {@code X-Orchestrator-Delivery} (the
+ * payload's id, the same on every retry), {@code Idempotency-Key} (the notification's key, also in the signed
+ * payload, so a receiver can trust it), {@code X-Orchestrator-Timestamp}, {@code X-Orchestrator-Signature}.
  *
  * <p>Properties: {@code webhook_url} (required, secret), {@code secret} (required, at least 16 characters),
  * {@code timeout} (10s). Thread-safe.
@@ -60,6 +61,11 @@ public final class WebhookNotifier extends HttpNotifier {
     p.put("count", n.count());
     ObjectNode ids = p.putObject("ids");
     n.ids().forEach(ids::put);
+    if (n.idempotencyKey() != null) {
+      p.put("idempotency_key", n.idempotencyKey());
+    } else {
+      p.putNull("idempotency_key");
+    }
     String body = Json.MAPPER.writeValueAsString(p);
     long ts = clock.instant().getEpochSecond();
     return List.of(post(url, "application/json; charset=utf-8", body)

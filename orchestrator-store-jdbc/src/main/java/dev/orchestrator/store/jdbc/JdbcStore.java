@@ -1558,6 +1558,27 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     return out;
   }
 
+  // ------------------------------------------------------------------ outbox
+
+  /** Created on first use. */
+  private volatile dev.orchestrator.store.jdbc.internal.@Nullable JdbcOutbox outbox;
+
+  /** {@inheritDoc} Its tables are {@code outbox_cursors} and {@code outbox}; every time is the database's. */
+  @Override
+  public dev.orchestrator.spi.store.Outbox outbox() {
+    dev.orchestrator.store.jdbc.internal.JdbcOutbox o = outbox;
+    if (o == null) {
+      synchronized (closed) {
+        o = outbox;
+        if (o == null) {
+          o = new dev.orchestrator.store.jdbc.internal.JdbcOutbox(dataSource, dialect, description, closed::get);
+          outbox = o;
+        }
+      }
+    }
+    return o;
+  }
+
   // ------------------------------------------------------------------ lifecycle
 
   /** Closes the connection pool this store made (a caller's data source stays open). Idempotent. */
