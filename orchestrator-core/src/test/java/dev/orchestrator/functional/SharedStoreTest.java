@@ -121,6 +121,38 @@ class SharedStoreTest {
   }
 
   @Test
+  void aRunQueuedByAClientIsExecutedByAnEngineThatClaimsRuns() {
+    FakeProvider pb = slow(timerB);
+    try (Orchestrator client = engine("client", timerA).provider(slow(timerA)).claimRuns(false).build();
+        Orchestrator worker = engine("worker", timerB).provider(pb).build()) {
+      Run queued = client.enqueue("demo", chain(2), java.util.Map.of());
+      assertThat(store.lease("demo", queued.id())).isEmpty();
+      timerB.advance(Duration.ofSeconds(1)); // the worker claims it
+      assertThat(store.lease("demo", queued.id())).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("worker"));
+      timerB.advance(Duration.ofSeconds(10));
+      assertThat(pb.requests()).extracting(r -> r.prompt()).containsExactly("step t0", "step t1");
+      timerA.advance(Duration.ZERO);
+      assertThat(queued.completion()).isCompleted();
+      assertThat(queued.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void anEngineBuiltAfterARunWasQueuedTakesItOverAtOnce() {
+    FakeProvider pb = slow(timerB);
+    Run queued;
+    try (Orchestrator client = engine("client", timerA).provider(slow(timerA)).claimRuns(false).build()) {
+      queued = client.enqueue("demo", chain(2), java.util.Map.of());
+    }
+    try (Orchestrator worker = engine("worker", timerB).provider(pb).build()) {
+      assertThat(store.lease("demo", queued.id())).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("worker"));
+      timerB.advance(Duration.ofSeconds(11));
+      assertThat(pb.requests()).extracting(r -> r.prompt()).containsExactly("step t0", "step t1");
+      assertThat(worker.run("demo", queued.id()).orElseThrow().completion()).isCompleted();
+    }
+  }
+
+  @Test
   void aQuestionAskedInOneEngineIsAnsweredFromAnother() {
     FakeProvider p = FakeProvider.echo("p");
     try (Orchestrator a = engine("a", timerA).provider(p).build();

@@ -268,7 +268,11 @@ public final class Engine implements AutoCloseable {
             log.error("Engine message failed", e);
           }
         }
-        dispatch();
+        try {
+          dispatch();
+        } catch (RuntimeException | Error e) {
+          log.error("Dispatch failed", e); // a bug: the loop must go on, or every run stops
+        }
         if (!mailbox.isEmpty()) {
           continue;
         }
@@ -1044,16 +1048,44 @@ public final class Engine implements AutoCloseable {
         if (n.run.lost) {
           continue; // queued before the lease was lost: another engine runs it now
         }
-        ProviderRequest request = n.reviewing ? reviewRequest(n) : guardPrompt(n, request(n));
-        if (request == null || !reserve(n, slot, request)) {
-          continue;
+        try {
+          ProviderRequest request = n.reviewing ? reviewRequest(n) : guardPrompt(n, request(n));
+          if (request == null || !reserve(n, slot, request)) {
+            continue;
+          }
+          n.probe = state == CircuitBreaker.State.HALF_OPEN;
+          slot.probeInFlight |= n.probe;
+          startCall(n, slot, request);
+        } catch (RuntimeException e) {
+          dispatchFailed(n, slot, e);
         }
-        n.probe = state == CircuitBreaker.State.HALF_OPEN;
-        slot.probeInFlight |= n.probe;
-        startCall(n, slot, request);
       }
     }
   }
+
+  /**
+   * A task could not be started because the store failed (it could not reserve the call's cost, or write its
+   * state): it goes back to its lane after a pause, so one store failure loses no task and stops no other. A lease
+   * found lost means another engine executes the run now.
+   */
+  private void dispatchFailed(TaskNode n, Slot slot, RuntimeException e) {
+    RunLease lease = n.run.lease;
+    if (lease != null && !n.run.lost && store.lease(n.run.project, n.run.id).map(l -> l.fence() != lease.fence()
+        || !l.owner().equals(owner)).orElse(false)) {
+      lost(n.run);
+      return;
+    }
+    log.warn("Task not started; trying again in {} (project={}, run={}, task={}, provider={}): {}", DISPATCH_RETRY,
+        n.run.project, n.run.id, n.id(), slot.name, e.toString());
+    n.timer = scheduler.schedule(() -> post(() -> {
+      n.timer = null;
+      if (!n.run.lost && n.state() == TaskState.READY) {
+        n.slot.enqueue(n, clock.millis());
+      }
+    }), DISPATCH_RETRY);
+  }
+
+  private static final Duration DISPATCH_RETRY = Duration.ofSeconds(1);
 
   /** Whether the provider's sliding-minute limits allow another call; if not, wakes the loop when they will. */
   private boolean rateAllows(Slot slot, long now) {
