@@ -573,15 +573,20 @@ public final class Engine implements AutoCloseable {
     rebuild(r, lease, null);
   }
 
+  /** Why the last {@link #rebuild} on this thread gave its run up, for the caller that wanted to steer it. */
+  private static final ThreadLocal<String> notRebuilt = new ThreadLocal<>();
+
   /**
    * Rebuilds a run from the store under {@code lease} and resumes it; {@code then}, when given, runs in the loop once
    * the run is resumed and before it may finish (a steering change that made this engine take the run over).
    */
-  private void rebuild(RunRecord r, RunLease lease, java.util.function.@Nullable Consumer<RunState> then) {
+  private boolean rebuild(RunRecord r, RunLease lease, java.util.function.@Nullable Consumer<RunState> then) {
     String definition = store.definition(r.project(), r.id()).orElse("");
     if (definition.isBlank()) {
       log.warn("Run not recovered: no workflow definition stored (project={}, run={})", r.project(), r.id());
-      return;
+      store.releaseRun(lease);
+      notRebuilt.set("no workflow definition is stored for it");
+      return false;
     }
     Workflow workflow = WorkflowCodec.read(definition);
     Map<String, TaskRecord> records = new HashMap<>();
@@ -604,7 +609,8 @@ public final class Engine implements AutoCloseable {
         log.warn("Run left to another engine (project={}, run={}, engine={}, problems={})", r.project(), r.id(),
             owner, problems);
         store.releaseRun(lease);
-        return;
+        notRebuilt.set("this engine lacks what it needs: " + problems);
+        return false;
       }
       TaskRecord record = records.get(spec.id());
       if (record == null) {
@@ -659,6 +665,7 @@ public final class Engine implements AutoCloseable {
       log.warn("Run recovered with problems (project={}, run={}, problems={})", r.project(), r.id(), problems);
     }
     post(() -> resumeRecovered(run, then));
+    return true;
   }
 
   private static int countPendingOf(TaskNode[] nodes, TaskNode n) {
@@ -2177,7 +2184,7 @@ public final class Engine implements AutoCloseable {
     }
     CompletableFuture<Void> applied = new CompletableFuture<>();
     boolean reopened = stored.status() != RunStatus.RUNNING;
-    rebuild(store.run(run.project, run.id).orElseThrow(), lease, rebuilt -> {
+    boolean rebuilt0 = rebuild(store.run(run.project, run.id).orElseThrow(), lease, rebuilt -> {
       try {
         if (reopened) {
           emit(rebuilt, new RunReopenedEvent(rebuilt.project, rebuilt.id, now(), target == null ? "" : target));
@@ -2188,6 +2195,12 @@ public final class Engine implements AutoCloseable {
         applied.completeExceptionally(e);
       }
     });
+    if (!rebuilt0) {
+      String why = notRebuilt.get();
+      notRebuilt.remove();
+      throw new IllegalStateException("run " + run.id + " cannot be taken over by engine " + owner + ": " + why
+          + "; steer it from an engine configured for it");
+    }
     try {
       applied.join();
     } catch (CompletionException e) {
