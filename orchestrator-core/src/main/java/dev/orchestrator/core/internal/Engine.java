@@ -2092,6 +2092,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void emit(@Nullable RunState run, Event event) {
+    if (run != null && run.lost) {
+      return; // the write it reports was refused: the run's new holder reports what really happens
+    }
     try {
       store.append(event);
     } catch (RuntimeException e) {
