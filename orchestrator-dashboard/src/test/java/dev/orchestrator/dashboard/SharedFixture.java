@@ -1,0 +1,90 @@
+package dev.orchestrator.dashboard;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.core.InMemoryStore;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.testkit.FakeProvider;
+import dev.orchestrator.testkit.FakeProvider.Reply;
+import java.util.function.Consumer;
+
+/**
+ * Two engines over one store, as two processes would share one: a worker that executes the runs (its fake
+ * providers' calls hang until the test answers them), and the dashboard's engine, which executes nothing
+ * ({@code claimRuns(false)}, and its providers are never called) and only shows and steers through the store.
+ */
+final class SharedFixture implements AutoCloseable {
+  final InMemoryStore store = InMemoryStore.create();
+  final FakeProvider claude;
+  final FakeProvider chatgpt;
+  /** The worker's events, as its own listener sees them. */
+  final EventWaiter events = new EventWaiter();
+  final Orchestrator worker;
+  /** The dashboard engine's providers, for checking that it never calls them. */
+  final FakeProvider dashboardClaude = FakeProvider.builder("claude").otherwise(req -> Reply.hang()).build();
+  final FakeProvider dashboardChatgpt = FakeProvider.builder("chatgpt").otherwise(req -> Reply.hang()).build();
+  final Orchestrator observer;
+  final Dashboard dashboard;
+
+  private SharedFixture(DashboardOptions options, Consumer<FakeProvider.Builder> claudeScript,
+      Consumer<Orchestrator.Builder> workerSetup) {
+    FakeProvider.Builder c = FakeProvider.builder("claude").otherwise(req -> Reply.hang());
+    claudeScript.accept(c);
+    this.claude = c.build();
+    this.chatgpt = FakeProvider.builder("chatgpt").otherwise(req -> Reply.hang()).build();
+    Orchestrator.Builder w = Orchestrator.builder().store(store).engineName("worker")
+        .provider(claude, 1).provider(chatgpt, 2).defaultProvider("claude").listener(events);
+    workerSetup.accept(w);
+    this.worker = w.build();
+    Orchestrator o = null;
+    Dashboard d = null;
+    try {
+      o = Orchestrator.builder().store(store).engineName("dashboard").claimRuns(false)
+          .provider(dashboardClaude).provider(dashboardChatgpt).defaultProvider("claude").build();
+      d = Dashboard.start(o, options);
+    } catch (RuntimeException e) {
+      if (o != null) {
+        o.close();
+      }
+      worker.close();
+      throw e;
+    }
+    this.observer = o;
+    this.dashboard = d;
+  }
+
+  static SharedFixture start() {
+    return start(DashboardOptions.ofDefaults(), c -> { }, w -> { });
+  }
+
+  static SharedFixture start(DashboardOptions options, Consumer<FakeProvider.Builder> claudeScript,
+      Consumer<Orchestrator.Builder> worker) {
+    return new SharedFixture(options, claudeScript, worker);
+  }
+
+  /** Answers the worker's provider call number {@code call} (from 0) once it is made, with text and a cost. */
+  void answer(FakeProvider provider, int call, String text, String dollars) {
+    Await.until(provider + " making call " + (call + 1), () -> provider.callCount() > call);
+    provider.calls().get(call).future().complete(ProviderResponse.builder().text(text)
+        .usage(TokenUsage.of(100, 50)).cost(Money.usd(dollars)).build());
+  }
+
+  /** The worker's handle of its run. */
+  Run run(String project, String runId) {
+    return worker.run(project, runId).orElseThrow();
+  }
+
+  /** Whether the dashboard's engine has called a provider: it must not, it only observes and steers. */
+  int dashboardCalls() {
+    return dashboardClaude.callCount() + dashboardChatgpt.callCount();
+  }
+
+  @Override
+  public void close() {
+    dashboard.close();
+    observer.close();
+    worker.close();
+  }
+}
