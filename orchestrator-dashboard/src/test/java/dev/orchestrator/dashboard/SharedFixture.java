@@ -8,6 +8,13 @@ import dev.orchestrator.run.Run;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.testkit.FakeProvider;
 import dev.orchestrator.testkit.FakeProvider.Reply;
+import dev.orchestrator.Scheduler;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -26,12 +33,24 @@ final class SharedFixture implements AutoCloseable {
   final FakeProvider dashboardClaude = FakeProvider.builder("claude").otherwise(req -> Reply.hang()).build();
   final FakeProvider dashboardChatgpt = FakeProvider.builder("chatgpt").otherwise(req -> Reply.hang()).build();
   final Orchestrator observer;
-  final Dashboard dashboard;
+  Dashboard dashboard;
+  private final DashboardOptions options;
 
-  private SharedFixture(DashboardOptions options, Consumer<FakeProvider.Builder> claudeScript,
+  /** A real timer for the worker's provider latency, when a test wants calls that end by themselves. */
+  private final ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "test-provider-latency");
+    t.setDaemon(true);
+    return t;
+  });
+  final Scheduler timer = (work, delay) -> {
+    ScheduledFuture<?> f = timerThread.schedule(work, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    return () -> f.cancel(false);
+  };
+
+  private SharedFixture(DashboardOptions options, BiConsumer<FakeProvider.Builder, Scheduler> claudeScript,
       Consumer<Orchestrator.Builder> workerSetup) {
     FakeProvider.Builder c = FakeProvider.builder("claude").otherwise(req -> Reply.hang());
-    claudeScript.accept(c);
+    claudeScript.accept(c, timer);
     this.claude = c.build();
     this.chatgpt = FakeProvider.builder("chatgpt").otherwise(req -> Reply.hang()).build();
     Orchestrator.Builder w = Orchestrator.builder().store(store).engineName("worker")
@@ -53,6 +72,7 @@ final class SharedFixture implements AutoCloseable {
     }
     this.observer = o;
     this.dashboard = d;
+    this.options = options;
   }
 
   static SharedFixture start() {
@@ -61,7 +81,16 @@ final class SharedFixture implements AutoCloseable {
 
   static SharedFixture start(DashboardOptions options, Consumer<FakeProvider.Builder> claudeScript,
       Consumer<Orchestrator.Builder> worker) {
-    return new SharedFixture(options, claudeScript, worker);
+    return new SharedFixture(options, (c, timer) -> claudeScript.accept(c), worker);
+  }
+
+  /**
+   * A worker whose claude answers every call by itself after {@code latency}, at {@code dollars} a call (the test's
+   * real timer drives it), so a workflow runs to its end without the test's help.
+   */
+  static SharedFixture startAnswering(Duration latency, String dollars) {
+    return new SharedFixture(DashboardOptions.ofDefaults(), (c, timer) -> c.scheduler(timer).latency(latency)
+        .costPerCall(Money.usd(dollars)).otherwise(req -> Reply.text("done")), w -> { });
   }
 
   /** Answers the worker's provider call number {@code call} (from 0) once it is made, with text and a cost. */
@@ -69,6 +98,14 @@ final class SharedFixture implements AutoCloseable {
     Await.until(provider + " making call " + (call + 1), () -> provider.callCount() > call);
     provider.calls().get(call).future().complete(ProviderResponse.builder().text(text)
         .usage(TokenUsage.of(100, 50)).cost(Money.usd(dollars)).build());
+  }
+
+  /** Stops the dashboard (its streams end), runs {@code meanwhile}, and starts a new one on the same port. */
+  void restartDashboard(Runnable meanwhile) {
+    int port = dashboard.port();
+    dashboard.close();
+    meanwhile.run();
+    dashboard = Dashboard.start(observer, options.toBuilder().port(port).build());
   }
 
   /** The worker's handle of its run. */
@@ -86,5 +123,6 @@ final class SharedFixture implements AutoCloseable {
     dashboard.close();
     observer.close();
     worker.close();
+    timerThread.shutdownNow();
   }
 }

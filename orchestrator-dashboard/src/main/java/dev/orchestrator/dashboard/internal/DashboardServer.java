@@ -46,7 +46,7 @@ public final class DashboardServer implements AutoCloseable {
     this.views = new Views(orchestrator, options);
     this.steering = new Steering(orchestrator, options, views);
     this.security = new Security(options);
-    this.hub = new EventHub(orchestrator);
+    this.hub = new EventHub(orchestrator, views::shows);
     this.watch = new StoreWatch(orchestrator.store(), hub::notice);
     this.app = Javalin.create(this::configure);
     try {

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * dashboard started, so it sees the events of every process that shares the store, in their order. Each event goes
  * to the pages as one server-sent event whose {@code id} is its store sequence; a browser that reconnects sends the
  * last id it saw ({@code Last-Event-ID}) and is sent every event after it, from the {@link EventRing} while it still
- * holds them, else from the store. Events of other projects are left out; events of no project (providers) go to
- * everyone.
+ * holds them, else from the store. A stream on a project gets that project's events and those of no project
+ * (providers); a stream on no project (a page before any project exists) gets the events of every project the
+ * dashboard shows.
  *
  * <p>Besides events, it sends notices without an id: {@code Hello} when a stream opens (its {@code id} is where the
  * stream starts), {@code Reset} when a browser is too far behind to be caught up (the page re-reads everything), and
@@ -84,6 +86,8 @@ final class EventHub implements AutoCloseable {
 
   private final Orchestrator orchestrator;
   private final Store store;
+  /** Whether the dashboard shows a project: a stream on no project gets only the events of those. */
+  private final Predicate<String> shown;
   private final EventRing ring;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -104,16 +108,17 @@ final class EventHub implements AutoCloseable {
   /**
    * @throws OrchestratorException when the store keeps no event stream
    */
-  EventHub(Orchestrator orchestrator) {
-    this(orchestrator, RING_CAPACITY);
+  EventHub(Orchestrator orchestrator, Predicate<String> shown) {
+    this(orchestrator, shown, RING_CAPACITY);
   }
 
   /**
    * @param ringCapacity how many recent events to keep for browsers that fall behind or reconnect
    * @throws OrchestratorException when the store keeps no event stream
    */
-  EventHub(Orchestrator orchestrator, int ringCapacity) {
+  EventHub(Orchestrator orchestrator, Predicate<String> shown, int ringCapacity) {
     this.orchestrator = Objects.requireNonNull(orchestrator, "orchestrator");
+    this.shown = Objects.requireNonNull(shown, "shown");
     this.store = orchestrator.store();
     long start;
     try {
@@ -140,7 +145,7 @@ final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Opens a browser's stream on {@code project} (blank for events of no project only).
+   * Opens a browser's stream on {@code project} (blank for every project shown).
    *
    * @param after the last sequence the browser saw ({@code Last-Event-ID}), or null for a stream from now
    */
@@ -299,7 +304,7 @@ final class EventHub implements AutoCloseable {
         if (m.sequence() <= c.cursor) {
           continue;
         }
-        if (m.project().isEmpty() || m.project().equals(c.project)) {
+        if (m.project().isEmpty() || m.project().equals(c.project) || c.project.isEmpty() && shown.test(m.project())) {
           if (!send(c, m.json(), m.sequence())) {
             return;
           }

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Announces the store changes that no event tells of: a budget set, changed or removed by any process, and pauses
- * stored by any process (an engine that applies another's pause emits nothing). Every {@value #INTERVAL_MILLIS} ms
- * it reads the stored budgets and pauses and, when they differ from the last read, hands a notice
- * ({@code BudgetsChanged} or {@code PausesChanged}) to the pages, which re-read what they show.
+ * Announces the store changes that no event tells of: a budget set, changed or removed by any process, pauses
+ * stored by any process (an engine that applies another's pause emits nothing), and projects created or archived.
+ * Every {@value #INTERVAL_MILLIS} ms it reads them and, when they differ from the last read, hands a notice
+ * ({@code BudgetsChanged}, {@code PausesChanged} or {@code ProjectsChanged}) to the pages, which re-read what they
+ * show.
  *
  * <p>Thread-safe; reads happen on its own daemon thread.
  */
@@ -31,6 +32,8 @@ final class StoreWatch implements AutoCloseable {
   private @Nullable Set<Budget> budgets;
   /** Confined to the timer thread. */
   private @Nullable Set<Pause> pauses;
+  /** Confined to the timer thread. */
+  private @Nullable Set<String> projects;
 
   StoreWatch(Store store, Consumer<String> notices) {
     this.store = store;
@@ -58,8 +61,13 @@ final class StoreWatch implements AutoCloseable {
         notices.accept("{\"type\":\"PausesChanged\"}");
       }
       pauses = p;
+      Set<String> names = Set.copyOf(store.projects());
+      if (projects != null && !projects.equals(names)) {
+        notices.accept("{\"type\":\"ProjectsChanged\"}");
+      }
+      projects = names;
     } catch (RuntimeException e) {
-      log.warn("Could not read budgets and pauses from the store; trying again in {} ms (error={})", INTERVAL_MILLIS,
+      log.warn("Could not read budgets, pauses and projects from the store; trying again in {} ms (error={})", INTERVAL_MILLIS,
           e.toString());
     }
   }

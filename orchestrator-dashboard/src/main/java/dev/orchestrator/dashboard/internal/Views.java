@@ -82,13 +82,18 @@ final class Views {
     return all.isEmpty() ? null : all.get(0);
   }
 
+  /** Whether the dashboard shows this project: every project unless a list is configured. */
+  boolean shows(String project) {
+    return options.projects().isEmpty() || options.projects().contains(project);
+  }
+
   /**
    * Checks that the dashboard shows this project.
    *
    * @throws ApiException 404 when a project list is configured and does not include it
    */
   String checkProject(String project) {
-    if (!options.projects().isEmpty() && !options.projects().contains(project)) {
+    if (!shows(project)) {
       throw new ApiException(404, "project '" + project + "' is not shown by this dashboard (shown: "
           + options.projects() + "): pick one of those");
     }

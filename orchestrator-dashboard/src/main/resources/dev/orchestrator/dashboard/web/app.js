@@ -13,7 +13,7 @@ const FALLBACK_MS = 30000;
 const LOG_SIZE = 5000;
 
 const state = {project: null, projects: [], tab: 'runs', stream: null, model: new Model(null), stale: new Set(),
-  readTimer: null, reading: null, questions: new Map(), sent: new Set()};
+  readTimer: null, reading: null, questions: new Map(), sent: new Set(), firstUnshown: null};
 const log = {applied: []};
 window.__dashboardLog = log;
 
@@ -401,7 +401,11 @@ async function readStale() {
       if (model !== state.model) return; // the project changed meanwhile
       if (r === 'projects') {
         state.projects = body.map((p) => p.name);
-        if (!state.project && state.projects.length) selectProject(state.projects[0]);
+        if (!state.project && state.projects.length) {
+          // The first project appeared while the page showed none: its stream starts before its first event.
+          selectProject(state.projects[0], state.firstUnshown);
+          return;
+        }
       }
       render(model.load(r, body, sequence).changed);
     } catch (e) {
@@ -438,25 +442,31 @@ function onMessage(message) {
     case 'PausesChanged':
       stale(['projects', 'providers', 'queue', 'runs']);
       return;
+    case 'ProjectsChanged':
+      stale(['projects']);
+      return;
     default:
       break;
   }
+  if (!state.project && ev.project && state.firstUnshown === null) state.firstUnshown = ev.sequence - 1;
   const result = state.model.apply(ev);
   if (!result) return;
   render(result.changed);
-  const shownAt = Date.now();
-  log.applied.push({sequence: ev.sequence, type: ev.type, at: ev.at, shownAt});
-  if (log.applied.length > LOG_SIZE) log.applied.splice(0, log.applied.length - LOG_SIZE);
+  if (state.project) { // with no project shown, an event only tells the page to look for projects
+    log.applied.push({sequence: ev.sequence, type: ev.type, at: ev.at, shownAt: Date.now()});
+    if (log.applied.length > LOG_SIZE) log.applied.splice(0, log.applied.length - LOG_SIZE);
+  }
   document.body.dataset.sequence = String(state.model.seq);
   stale(result.stale);
 }
 
-function connect() {
+/** Opens the project's stream: from now, or after the sequence `after` (the events after it come first). */
+function connect(after) {
   if (state.stream) state.stream.close();
   const params = new URLSearchParams();
   if (state.project) params.set('project', state.project);
-  // A new stream goes on after the last event applied; the browser itself sends Last-Event-ID when it reconnects.
-  if (state.model.seq > 0) params.set('lastEventId', String(state.model.seq));
+  // The browser itself sends Last-Event-ID when it reconnects a stream; a new stream says where to start here.
+  if (after !== null && after !== undefined) params.set('lastEventId', String(after));
   const query = params.toString();
   const stream = new EventSource('api/events' + (query ? '?' + query : ''));
   const live = $('live');
@@ -471,14 +481,15 @@ function connect() {
     if (stream.readyState === EventSource.CLOSED && state.stream === stream) {
       // The server refused the stream (it restarted and forgot this session): open a new one shortly.
       setTimeout(() => {
-        if (state.stream === stream) connect();
+        if (state.stream === stream) connect(state.model.seq > 0 ? state.model.seq : null);
       }, 3000);
     }
   };
   state.stream = stream;
 }
 
-function selectProject(name) {
+/** Shows a project; its stream starts after `after` when given (events before it are in the views read). */
+function selectProject(name, after) {
   state.project = name;
   try {
     localStorage.setItem('orchestrator.project', name);
@@ -488,7 +499,8 @@ function selectProject(name) {
   for (const el of state.questions.values()) el.remove();
   state.questions.clear();
   state.model = new Model(name);
-  connect();
+  if (after !== null && after !== undefined) state.model.seq = after;
+  connect(after);
   stale(RESOURCES);
 }
 
@@ -517,12 +529,12 @@ async function start() {
   state.projects = s.projects;
   renderProjects();
   if (first) {
-    selectProject(first);
+    selectProject(first, null);
   } else {
-    connect();
+    connect(null);
     stale(RESOURCES);
   }
-  $('project').addEventListener('change', (e) => selectProject(e.target.value));
+  $('project').addEventListener('change', (e) => selectProject(e.target.value, null));
   setInterval(() => stale(RESOURCES), FALLBACK_MS);
   // Ready once the first views are drawn.
   await new Promise((resolve) => {

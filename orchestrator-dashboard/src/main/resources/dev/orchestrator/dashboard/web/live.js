@@ -3,8 +3,9 @@
 // Events come in sequence order (their server-sent event id is their place in the store's stream) and each is
 // applied once, at once: a state change shows when its event arrives, not at the next re-read. Views read from the
 // server (runs, queue, ...) bring the details events do not carry (costs, attempts); each comes with the sequence it
-// reflects, and the events after that sequence are applied again on top of it, except to a task the view shows
-// updated after the event (the view is newer there).
+// reflects, and the events after that sequence are applied again on top of it. A task as a view shows it may be
+// newer than an event still on its way (the view was read after the change, the event comes a moment later): an
+// event older than the task's last change in the view is not applied to it, so nothing shown ever goes back.
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
 const KEEP = 2000;
@@ -32,9 +33,10 @@ function byLane(a, b) {
   return LANES.indexOf(a.lane) - LANES.indexOf(b.lane) || nanos(a.updatedAt).localeCompare(nanos(b.updatedAt));
 }
 
-/** Applies a task's transition; false when the task, as read, changed after the event (when replaying). */
-function transition(t, ev, replay) {
-  if (replay && nanos(t.updatedAt) > nanos(ev.at)) return false;
+/** Applies a task's transition; false when the task, as a view showed it, changed after the event. */
+function transition(t, ev) {
+  if (t.viewed && nanos(t.updatedAt) > nanos(ev.at)) return false;
+  t.viewed = false;
   const from = ev.from;
   t.state = ev.to;
   t.updatedAt = ev.at;
@@ -73,6 +75,14 @@ function transition(t, ev, replay) {
   return true;
 }
 
+/** A task known only from an event so far (its run was just submitted): the next read brings its details. */
+function sketch(ev) {
+  return {project: ev.project, runId: ev.runId, taskId: ev.taskId, title: ev.taskId, state: ev.from,
+    lane: ev.lane || 'MEDIUM', provider: ev.provider || null, attempts: 0, cost: {amount: 0, currency: 'USD'},
+    errorKind: null, error: null, cancellation: null, questionId: null, question: null, updatedAt: ev.at,
+    actions: actionsFor(ev.from)};
+}
+
 function recount(run) {
   const counts = {};
   for (const t of run.tasks) counts[t.state] = (counts[t.state] || 0) + 1;
@@ -104,24 +114,30 @@ export class Model {
     this.recent.push(ev);
     if (this.recent.length > KEEP) this.recent.splice(0, this.recent.length - KEEP);
     const out = {changed: new Set(), stale: new Set()};
-    this.patch(ev, out, false, null);
+    this.patch(ev, out, null);
     return out;
   }
 
   /** Takes a view read at `sequence`, then applies again, to it alone, the events after that sequence. */
   load(resource, body, sequence) {
     this[resource] = body;
+    const tasks = resource === 'runs' ? body.flatMap((r) => r.tasks) : resource === 'queue' ? body : [];
+    for (const t of tasks) t.viewed = true;
     const out = {changed: new Set([resource]), stale: new Set()};
     for (const ev of this.recent) {
-      if (ev.sequence > sequence) this.patch(ev, out, true, resource);
+      if (ev.sequence > sequence) this.patch(ev, out, resource);
     }
     if (resource === 'queue') this.queue.sort(byLane);
     return out;
   }
 
-  patch(ev, out, replay, only) {
+  patch(ev, out, only) {
     const want = (r) => only === null || only === r;
     const type = ev.type;
+    if (ev.project && ev.project !== this.project) { // a stream on no project: a project the page does not show yet
+      out.stale.add('projects');
+      return;
+    }
     if (type === 'TaskPriorityChangedEvent' || type === 'TaskPriorityBoostedEvent') {
       for (const t of this.tasks(ev, want)) t.lane = ev.to;
       if (want('queue')) this.queue.sort(byLane);
@@ -129,7 +145,7 @@ export class Model {
       return;
     }
     if (ev.taskId && ev.to && ev.from) {
-      this.taskTransition(ev, out, replay, want);
+      this.taskTransition(ev, out, want);
       return;
     }
     if (ev.taskId) { // a guard's verdict, a review: details only
@@ -234,31 +250,38 @@ export class Model {
     return out;
   }
 
-  taskTransition(ev, out, replay, want) {
+  taskTransition(ev, out, want) {
+    const run = this.runs.find((r) => r.id === ev.runId);
+    const shown = run && run.tasks.find((x) => x.taskId === ev.taskId);
+    // Whether the task, as shown, has moved on since the event (a question it asked is answered already).
+    const movedOn = Boolean(shown) && nanos(shown.updatedAt) > nanos(ev.at);
     if (want('runs')) {
-      const run = this.runs.find((r) => r.id === ev.runId);
-      const t = run && run.tasks.find((x) => x.taskId === ev.taskId);
-      if (!t) {
+      if (!run) {
         out.stale.add('runs');
-      } else if (transition(t, ev, replay)) {
-        recount(run);
-        out.changed.add('runs');
+      } else {
+        const t = shown || sketch(ev);
+        if (!shown) run.tasks.push(t);
+        if (transition(t, ev)) {
+          recount(run);
+          out.changed.add('runs');
+        }
       }
     }
     if (want('queue')) {
-      const i = this.queue.findIndex((x) => x.runId === ev.runId && x.taskId === ev.taskId);
-      if (i >= 0) {
-        if (transition(this.queue[i], ev, replay)) {
-          if (TERMINAL.has(this.queue[i].state)) this.queue.splice(i, 1);
-          out.changed.add('queue');
-        }
-      } else if (!TERMINAL.has(ev.to)) {
-        out.stale.add('queue');
+      let i = this.queue.findIndex((x) => x.runId === ev.runId && x.taskId === ev.taskId);
+      if (i < 0 && !TERMINAL.has(ev.to)) {
+        this.queue.push(shown ? Object.assign({}, shown) : sketch(ev));
+        i = this.queue.length - 1;
+      }
+      if (i >= 0 && transition(this.queue[i], ev)) {
+        if (TERMINAL.has(this.queue[i].state)) this.queue.splice(i, 1);
+        this.queue.sort(byLane);
+        out.changed.add('queue');
       }
     }
     if (want('questions')) {
       if (ev.type === 'InputRequestedEvent') {
-        if (!this.questions.some((q) => q.id === ev.questionId)) {
+        if (!movedOn && !this.questions.some((q) => q.id === ev.questionId)) {
           this.questions.push({id: ev.questionId, project: ev.project, runId: ev.runId, taskId: ev.taskId,
             text: ev.question, askedAt: ev.at});
         }

@@ -95,7 +95,7 @@ class EventHubTest {
   }
 
   private EventHub hub(int ring) {
-    EventHub hub = new EventHub(orchestrator, ring);
+    EventHub hub = new EventHub(orchestrator, p -> !p.equals("secret"), ring);
     hub.start();
     open.add(hub);
     return hub;
@@ -135,6 +135,20 @@ class EventHubTest {
         .containsExactly("ProjectPausedEvent", "ProviderPausedEvent", "ProjectPausedEvent");
     assertThat(events.get(0).node().get("reason").asText()).isEqualTo("r1");
     assertThat(events).noneMatch(s -> s.json().contains("\"docs\""));
+  }
+
+  @Test
+  void aStreamOnNoProjectGetsTheEventsOfEveryProjectShownAndNoneOfTheOthers() throws Exception {
+    EventHub hub = hub(EventHub.RING_CAPACITY);
+    Recording any = new Recording();
+    hub.add(any, "", null);
+    long blog = pause("blog", 1);
+    pause("secret", 2);
+    long docs = pause("docs", 3);
+    any.await(eventCount(2));
+    long last = pause("blog", 4);
+    any.await(eventCount(3));
+    assertThat(any.events()).extracting(Recording.Sent::id).containsExactly(blog, docs, last);
   }
 
   @Test
@@ -212,7 +226,7 @@ class EventHubTest {
 
   @Test
   void closingEndsEveryStream() {
-    EventHub hub = new EventHub(orchestrator, 8);
+    EventHub hub = new EventHub(orchestrator, p -> true, 8);
     hub.start();
     Recording r = new Recording();
     hub.add(r, "blog", null);
