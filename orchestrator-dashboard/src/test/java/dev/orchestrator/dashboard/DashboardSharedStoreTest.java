@@ -32,6 +32,19 @@ import org.junit.jupiter.api.Timeout;
 class DashboardSharedStoreTest {
   private SharedFixture fx;
 
+  /** The stores of the two engines: one in-memory store here; {@link DashboardSharedH2StoreTest} opens a file twice. */
+  SharedFixture.Stores stores() {
+    return SharedFixture.Stores.inMemory();
+  }
+
+  private SharedFixture start() {
+    return SharedFixture.start(stores(), DashboardOptions.ofDefaults(), c -> { }, w -> { });
+  }
+
+  private SharedFixture start(java.util.function.Consumer<dev.orchestrator.testkit.FakeProvider.Builder> claude) {
+    return SharedFixture.start(stores(), DashboardOptions.ofDefaults(), claude, w -> { });
+  }
+
   @AfterEach
   void stop() {
     if (fx != null) {
@@ -53,7 +66,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void runsOfTheOtherEngineShowWithTheirTasks() {
-    fx = SharedFixture.start();
+    fx = start();
     Run run = fx.worker.submit("blog", DashboardApiTest.twoTasks());
     fx.events.awaitState("outline", TaskState.RUNNING);
 
@@ -75,7 +88,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void theOtherEnginesEventsStreamInOrderWithTheirStoreSequenceAndAReconnectGetsWhatItMissed() throws Exception {
-    fx = SharedFixture.start();
+    fx = start();
     Http http = client();
     long start = fx.store.lastEventSequence();
     Run run;
@@ -109,7 +122,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void aQuestionAskedInTheOtherEngineIsListedAndAnsweredAndTheTaskGoesOn() throws Exception {
-    fx = SharedFixture.start(DashboardOptions.ofDefaults(), c -> c.script(Reply.ask("Which tone?")), w -> { });
+    fx = start(c -> c.script(Reply.ask("Which tone?")));
     fx.worker.submit("blog", Workflow.builder("post")
         .task("outline", t -> t.title("Outline").instructions("Outline a post")).build());
     InputRequestedEvent asked = (InputRequestedEvent) fx.events.await(e -> e instanceof InputRequestedEvent);
@@ -137,7 +150,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void pausingTheProjectStopsTheOtherEngineStartingTasksWithinAboutASecond() {
-    fx = SharedFixture.start();
+    fx = start();
     Run run = fx.worker.submit("blog", DashboardApiTest.twoTasks()); // claude takes one call at a time
     fx.events.awaitState("outline", TaskState.RUNNING);
     fx.events.awaitState("draft", TaskState.READY);
@@ -167,7 +180,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void cancelResumePriorityAndCancelRunReachTheOtherEngine() {
-    fx = SharedFixture.start();
+    fx = start();
     Run run = fx.worker.submit("blog", DashboardApiTest.twoTasks());
     fx.events.awaitState("outline", TaskState.RUNNING);
     fx.events.awaitState("draft", TaskState.READY);
@@ -205,7 +218,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void pausingAProviderHoldsItsTasksInTheOtherEngine() {
-    fx = SharedFixture.start();
+    fx = start();
     Http http = client();
     assertThat(http.post("api/providers/chatgpt/pause", "{\"reason\":\"quota\"}").statusCode()).isEqualTo(200);
     JsonNode chatgpt = http.getJson("api/providers").get(0);
@@ -224,7 +237,7 @@ class DashboardSharedStoreTest {
 
   @Test
   void aBudgetSetElsewhereAfterTheDashboardStartedShowsAndSpendMoves() throws Exception {
-    fx = SharedFixture.start();
+    fx = start();
     Http http = client();
     assertThat(http.getJson("api/budgets")).isEmpty();
     try (EventStream stream = EventStream.open(http, "blog", null)) {

@@ -6,6 +6,7 @@ import dev.orchestrator.core.InMemoryStore;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.testkit.FakeProvider;
 import dev.orchestrator.testkit.FakeProvider.Reply;
 import dev.orchestrator.Scheduler;
@@ -23,7 +24,24 @@ import java.util.function.Consumer;
  * ({@code claimRuns(false)}, and its providers are never called) and only shows and steers through the store.
  */
 final class SharedFixture implements AutoCloseable {
-  final InMemoryStore store = InMemoryStore.create();
+  /**
+   * The stores the two engines open: one shared instance (in memory), or two opened on one database as two processes
+   * would.
+   *
+   * @param worker the worker's store, also what tests read
+   * @param dashboard the dashboard engine's store
+   * @param cleanup closes what the stores opened, after both engines
+   */
+  record Stores(Store worker, Store dashboard, AutoCloseable cleanup) {
+    static Stores inMemory() {
+      InMemoryStore store = InMemoryStore.create();
+      return new Stores(store, store, () -> { });
+    }
+  }
+
+  private final Stores stores;
+  /** The worker's store: what the tests read to know what really happened. */
+  final Store store;
   final FakeProvider claude;
   final FakeProvider chatgpt;
   /** The worker's events, as its own listener sees them. */
@@ -47,8 +65,10 @@ final class SharedFixture implements AutoCloseable {
     return () -> f.cancel(false);
   };
 
-  private SharedFixture(DashboardOptions options, BiConsumer<FakeProvider.Builder, Scheduler> claudeScript,
-      Consumer<Orchestrator.Builder> workerSetup) {
+  private SharedFixture(Stores stores, DashboardOptions options,
+      BiConsumer<FakeProvider.Builder, Scheduler> claudeScript, Consumer<Orchestrator.Builder> workerSetup) {
+    this.stores = stores;
+    this.store = stores.worker();
     FakeProvider.Builder c = FakeProvider.builder("claude").otherwise(req -> Reply.hang());
     claudeScript.accept(c, timer);
     this.claude = c.build();
@@ -60,7 +80,7 @@ final class SharedFixture implements AutoCloseable {
     Orchestrator o = null;
     Dashboard d = null;
     try {
-      o = Orchestrator.builder().store(store).engineName("dashboard").claimRuns(false)
+      o = Orchestrator.builder().store(stores.dashboard()).engineName("dashboard").claimRuns(false)
           .provider(dashboardClaude).provider(dashboardChatgpt).defaultProvider("claude").build();
       d = Dashboard.start(o, options);
     } catch (RuntimeException e) {
@@ -68,6 +88,7 @@ final class SharedFixture implements AutoCloseable {
         o.close();
       }
       worker.close();
+      timerThread.shutdownNow();
       throw e;
     }
     this.observer = o;
@@ -81,7 +102,12 @@ final class SharedFixture implements AutoCloseable {
 
   static SharedFixture start(DashboardOptions options, Consumer<FakeProvider.Builder> claudeScript,
       Consumer<Orchestrator.Builder> worker) {
-    return new SharedFixture(options, (c, timer) -> claudeScript.accept(c), worker);
+    return start(Stores.inMemory(), options, claudeScript, worker);
+  }
+
+  static SharedFixture start(Stores stores, DashboardOptions options, Consumer<FakeProvider.Builder> claudeScript,
+      Consumer<Orchestrator.Builder> worker) {
+    return new SharedFixture(stores, options, (c, timer) -> claudeScript.accept(c), worker);
   }
 
   /**
@@ -89,7 +115,7 @@ final class SharedFixture implements AutoCloseable {
    * real timer drives it), so a workflow runs to its end without the test's help.
    */
   static SharedFixture startAnswering(Duration latency, String dollars) {
-    return new SharedFixture(DashboardOptions.ofDefaults(), (c, timer) -> c.scheduler(timer).latency(latency)
+    return new SharedFixture(Stores.inMemory(), DashboardOptions.ofDefaults(), (c, timer) -> c.scheduler(timer).latency(latency)
         .costPerCall(Money.usd(dollars)).otherwise(req -> Reply.text("done")), w -> { });
   }
 
@@ -124,5 +150,10 @@ final class SharedFixture implements AutoCloseable {
     observer.close();
     worker.close();
     timerThread.shutdownNow();
+    try {
+      stores.cleanup().close();
+    } catch (Exception e) {
+      throw new IllegalStateException("the test's stores did not close", e);
+    }
   }
 }
