@@ -36,6 +36,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -341,7 +344,7 @@ class DashboardBrowserIT {
 
   @Test
   void pausingTheProjectInThePageStopsNewStartsElsewhereWithinASecond() {
-    shared = SharedFixture.startAnswering(Duration.ofMillis(100), "0.01");
+    shared = SharedFixture.startAnswering(SharedFixture.Stores.inMemory(), Duration.ofMillis(100), "0.01");
     open(shared.dashboard.url() + "#queue");
     wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
     // A chain of quick tasks: the worker starts one about every 100 ms until it is paused.
@@ -377,9 +380,12 @@ class DashboardBrowserIT {
     run.cancel("test", "done");
   }
 
-  @Test
-  void stateChangesOfARunElsewhereShowInThePageWithAMedianLatencyUnderASecond() {
-    shared = SharedFixture.startAnswering(Duration.ofMillis(150), "0.01");
+  /** Over the in-memory store, and over an H2 file that both engines open, as the command line's processes do. */
+  @ParameterizedTest(name = "{0} store")
+  @ValueSource(strings = {"in-memory", "H2 file"})
+  void stateChangesOfARunElsewhereShowInThePageWithAMedianLatencyUnderASecond(String store, @TempDir Path dataDir) {
+    shared = SharedFixture.startAnswering(store.equals("H2 file") ? SharedFixture.Stores.h2(dataDir)
+        : SharedFixture.Stores.inMemory(), Duration.ofMillis(150), "0.01");
     open(shared.dashboard.url().toString());
     wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
     // Records, from outside the page's code, when each task first shows each state.
@@ -411,7 +417,8 @@ class DashboardBrowserIT {
     assertThat(missing).as("state changes that never showed").isEmpty();
     List<Long> sorted = latencies.stream().sorted().toList();
     long median = sorted.get(sorted.size() / 2);
-    report("latency over %d state changes: median %d ms, 90th percentile %d ms, max %d ms", sorted.size(), median,
+    report("latency (%s store) over %d state changes: median %d ms, 90th percentile %d ms, max %d ms", store,
+        sorted.size(), median,
         sorted.get(sorted.size() * 9 / 10), sorted.get(sorted.size() - 1));
     assertThat(median).as("median event-to-page latency in ms").isLessThan(1000);
     // The page applied every event of the run, each once, in order.

@@ -1,6 +1,5 @@
 package dev.orchestrator.dashboard;
 
-import dev.orchestrator.store.jdbc.JdbcStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,11 +13,6 @@ class DashboardSharedH2StoreTest extends DashboardSharedStoreTest {
 
   @Override
   SharedFixture.Stores stores() {
-    JdbcStore worker = JdbcStore.embedded(dataDir);
-    JdbcStore dashboard = JdbcStore.embedded(dataDir);
-    return new SharedFixture.Stores(worker, dashboard, () -> {
-      dashboard.close();
-      worker.close();
-    });
+    return SharedFixture.Stores.h2(dataDir);
   }
 }

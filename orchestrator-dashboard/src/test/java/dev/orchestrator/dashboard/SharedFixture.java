@@ -37,6 +37,16 @@ final class SharedFixture implements AutoCloseable {
       InMemoryStore store = InMemoryStore.create();
       return new Stores(store, store, () -> { });
     }
+
+    /** The command line's store: one H2 file in {@code dataDir}, opened by each engine as two processes do. */
+    static Stores h2(java.nio.file.Path dataDir) {
+      dev.orchestrator.store.jdbc.JdbcStore worker = dev.orchestrator.store.jdbc.JdbcStore.embedded(dataDir);
+      dev.orchestrator.store.jdbc.JdbcStore dashboard = dev.orchestrator.store.jdbc.JdbcStore.embedded(dataDir);
+      return new Stores(worker, dashboard, () -> {
+        dashboard.close();
+        worker.close();
+      });
+    }
   }
 
   private final Stores stores;
@@ -114,8 +124,8 @@ final class SharedFixture implements AutoCloseable {
    * A worker whose claude answers every call by itself after {@code latency}, at {@code dollars} a call (the test's
    * real timer drives it), so a workflow runs to its end without the test's help.
    */
-  static SharedFixture startAnswering(Duration latency, String dollars) {
-    return new SharedFixture(Stores.inMemory(), DashboardOptions.ofDefaults(), (c, timer) -> c.scheduler(timer).latency(latency)
+  static SharedFixture startAnswering(Stores stores, Duration latency, String dollars) {
+    return new SharedFixture(stores, DashboardOptions.ofDefaults(), (c, timer) -> c.scheduler(timer).latency(latency)
         .costPerCall(Money.usd(dollars)).otherwise(req -> Reply.text("done")), w -> { });
   }
 

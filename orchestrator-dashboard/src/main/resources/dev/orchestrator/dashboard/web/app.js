@@ -2,7 +2,7 @@
 // views are read again, a moment later, for the details events do not carry.
 import {h, s, money, amount, time, badge} from './dom.js';
 import {session, read, post, seg} from './api.js';
-import {Model, RESOURCES} from './live.js';
+import {Model, RESOURCES, SETTLE_MS} from './live.js';
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
 /** How long to gather stale views before reading them again. */
@@ -407,7 +407,10 @@ async function readStale() {
           return;
         }
       }
-      render(model.load(r, body, sequence).changed);
+      const loaded = model.load(r, body, sequence);
+      render(loaded.changed);
+      // The view was ahead of the events: they show each state as they come; read again once they surely have.
+      if (loaded.held) setTimeout(() => stale([r]), SETTLE_MS + READ_DELAY_MS);
     } catch (e) {
       toast(e.message, true);
     }
@@ -431,9 +434,14 @@ function onMessage(message) {
   }
   switch (ev.type) {
     case 'Hello':
-    case 'Reset':
       // The stream starts after ev.sequence: what came before is read afresh.
       state.model.seq = Math.max(state.model.seq, ev.sequence || 0);
+      stale(RESOURCES);
+      return;
+    case 'Reset':
+      // The server could not send what the page missed: start over from the views.
+      state.model = new Model(state.project);
+      state.model.seq = ev.sequence || 0;
       stale(RESOURCES);
       return;
     case 'BudgetsChanged':

@@ -3,13 +3,23 @@
 // Events come in sequence order (their server-sent event id is their place in the store's stream) and each is
 // applied once, at once: a state change shows when its event arrives, not at the next re-read. Views read from the
 // server (runs, queue, ...) bring the details events do not carry (costs, attempts); each comes with the sequence it
-// reflects, and the events after that sequence are applied again on top of it. A task as a view shows it may be
-// newer than an event still on its way (the view was read after the change, the event comes a moment later): an
-// event older than the task's last change in the view is not applied to it, so nothing shown ever goes back.
+// reflects, and the events after that sequence are applied again on top of it.
+//
+// A view is read from the store directly, so it can be a moment ahead of the events (the stream is read every 200 ms):
+// a task the page already shows keeps the state its events gave it, and each later state shows when its event
+// comes, so none is skipped; a task of a run the page saw submitted, changed since, waits for its events to show
+// it. Only when a view's change is older than SETTLE_MS, and so no event is coming for it, does the view's state
+// win. Any other task takes the view's state; an event older than that is not applied to it, so nothing shown ever
+// goes back.
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
 const KEEP = 2000;
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
+/** How long after a change its event surely has arrived. */
+export const SETTLE_MS = 2000;
+/** What a view says of a task that the page keeps from the events it applied, while the view is ahead of them. */
+const EVENT_FIELDS = ['state', 'updatedAt', 'actions', 'lane', 'provider', 'attempts', 'errorKind', 'error',
+  'cancellation', 'questionId', 'question'];
 
 export const RESOURCES = ['projects', 'runs', 'queue', 'questions', 'providers', 'cost'];
 
@@ -120,10 +130,36 @@ export class Model {
 
   /** Takes a view read at `sequence`, then applies again, to it alone, the events after that sequence. */
   load(resource, body, sequence) {
-    this[resource] = body;
+    const out = {changed: new Set([resource]), stale: new Set(), held: false};
     const tasks = resource === 'runs' ? body.flatMap((r) => r.tasks) : resource === 'queue' ? body : [];
-    for (const t of tasks) t.viewed = true;
-    const out = {changed: new Set([resource]), stale: new Set()};
+    const shown = new Map();
+    for (const t of this.runs.flatMap((r) => r.tasks).concat(this.queue)) shown.set(t.runId + '/' + t.taskId, t);
+    // Runs whose every event the page has had since their submission: a task's change in them comes as an event.
+    const live = new Map(this.runs.filter((r) => r.live).map((r) => [r.id, r.submittedAt]));
+    const settled = Date.now() - SETTLE_MS;
+    for (const t of tasks) {
+      t.viewed = true;
+      const before = shown.get(t.runId + '/' + t.taskId);
+      const recent = Date.parse(t.updatedAt) > settled;
+      if (before && recent && nanos(t.updatedAt) > nanos(before.updatedAt)) {
+        for (const f of EVENT_FIELDS) t[f] = before[f];
+        t.viewed = before.viewed;
+        out.held = true;
+      } else if (!before && recent && live.has(t.runId) && nanos(t.updatedAt) > nanos(live.get(t.runId))) {
+        t.early = true; // left out until its events come: they show each of its states
+        out.held = true;
+      }
+    }
+    if (resource === 'runs') {
+      for (const r of body) {
+        r.live = live.has(r.id);
+        r.tasks = r.tasks.filter((t) => !t.early);
+      }
+    } else if (resource === 'queue') {
+      body = body.filter((t) => !t.early);
+    }
+    this[resource] = body;
+    if (resource === 'runs') body.forEach(recount);
     for (const ev of this.recent) {
       if (ev.sequence > sequence) this.patch(ev, out, resource);
     }
@@ -157,7 +193,7 @@ export class Model {
         if (want('runs') && !this.runs.some((r) => r.id === ev.runId)) {
           this.runs.unshift({project: ev.project, id: ev.runId, workflow: ev.workflow, status: 'RUNNING',
             submittedAt: ev.at, finishedAt: null, cost: {amount: 0, currency: 'USD'}, counts: {}, controllable: true,
-            tasks: []});
+            tasks: [], live: true});
           out.changed.add('runs');
         }
         out.stale.add('runs').add('queue').add('projects');
