@@ -230,9 +230,10 @@ class DashboardBrowserIT {
     fx.events.awaitState("evil", TaskState.RUNNING);
     open(fx.dashboard.url().toString());
     waitForState(run, "evil", "RUNNING");
-    assertThat(text(taskCss(run, "evil") + " .title")).isEqualTo(script);
-    assertThat(text(taskCss(run, "worse") + " .title")).isEqualTo(img);
-    assertThat(text(".run[data-run-id='" + run.id() + "'] .run-head .title")).isEqualTo("<b>bold</b> workflow");
+    // A task an event shows before the runs view has come is titled by its id for that moment: wait for the view.
+    waitForText(taskCss(run, "evil") + " .title", script);
+    waitForText(taskCss(run, "worse") + " .title", img);
+    waitForText(".run[data-run-id='" + run.id() + "'] .run-head .title", "<b>bold</b> workflow");
     assertThat(driver.findElements(By.cssSelector("#runs img, #runs b, #runs script"))).isEmpty();
     assertThat(driver.findElements(By.tagName("script"))).hasSize(1); // app.js only
     assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
@@ -567,6 +568,17 @@ class DashboardBrowserIT {
       throw new AssertionError("task " + taskId + " did not show " + state + " within " + WAIT + "; the page shows: "
           + driver.findElements(By.cssSelector(css)).stream().map(el -> el.getAttribute("data-state")).toList()
           + "; engine: " + run.task(taskId).state(), e);
+    }
+  }
+
+  /** Waits until the element's text is exactly {@code expected}; fails showing the last text seen. */
+  private static void waitForText(String css, String expected) {
+    String[] last = {null};
+    try {
+      wait(WAIT).until(d -> expected.equals(last[0] = d.findElement(By.cssSelector(css)).getText()));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("'" + css + "' did not show '" + expected + "' within " + WAIT + " (it showed '" + last[0]
+          + "')", e);
     }
   }
 
