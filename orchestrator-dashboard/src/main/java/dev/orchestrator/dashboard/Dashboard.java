@@ -9,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running web dashboard over an {@link Orchestrator}: live runs and tasks, providers, the queue, questions waiting
- * for a human, and cost, in any browser, plus the JSON API and event stream the pages use.
+ * A running web dashboard over an {@link Orchestrator}'s store: live runs and tasks, providers, the queue, questions
+ * waiting for a human, and cost, in any browser, plus the JSON API and event stream the pages use. It shows every run
+ * of the store, whichever process executes it: it follows the store's event stream ({@link Orchestrator#follow}) and
+ * reads runs, questions, pauses, budgets and spending from the store on every request.
  *
  * <pre>{@code
  * try (Orchestrator orchestrator = Orchestrator.builder().provider(claude).build();
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It listens on 127.0.0.1 unless told otherwise; any other address needs an access token
  * ({@link DashboardOptions.Builder#accessToken}). Every state-changing request needs the token, when one is set,
- * and the session's CSRF token. It reads the orchestrator and calls its public methods only; it never changes engine
- * state by any other path. Closing it leaves the orchestrator running.
+ * and the session's CSRF token. It changes nothing but through the orchestrator's public methods, which act at once
+ * on a run this process executes and otherwise reach the engine that holds the run through the store (within about a
+ * second). Closing it leaves the orchestrator running.
  *
  * <p>Thread-safe. {@link #close()} is idempotent.
  */
@@ -53,7 +56,8 @@ public final class Dashboard implements AutoCloseable {
    * @param orchestrator what it shows and steers; it stays open when the dashboard closes
    * @param options where it listens, its access token, the projects it shows
    * @return the running dashboard; read its address from {@link #url()}
-   * @throws OrchestratorException when the address cannot be bound (a port in use), naming host and port
+   * @throws OrchestratorException when the address cannot be bound (a port in use), naming host and port, or when
+   *     the orchestrator's store keeps no event stream
    */
   public static Dashboard start(Orchestrator orchestrator, DashboardOptions options) {
     Objects.requireNonNull(orchestrator, "orchestrator");

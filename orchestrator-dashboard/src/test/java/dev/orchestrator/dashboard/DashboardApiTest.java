@@ -413,6 +413,33 @@ class DashboardApiTest {
       }
     }
 
+    @Test
+    void refusesAnEventIdThatIsNoSequenceAndAProjectNotShown() {
+      fx = Fixture.start(DashboardOptions.builder().projects("blog").build());
+      Http http = client();
+      HttpResponse<String> bad = http.send(http.request("api/events?project=blog").header("Last-Event-ID", "abc")
+          .GET().build());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(Http.json(bad).get("error").asText()).contains("Last-Event-ID").contains("'abc'");
+      assertThat(http.get("api/events?project=blog&lastEventId=-1").statusCode()).isEqualTo(400);
+      HttpResponse<String> hidden = http.get("api/events?project=secret");
+      assertThat(hidden.statusCode()).isEqualTo(404);
+      assertThat(Http.json(hidden).get("error").asText()).contains("not shown by this dashboard");
+    }
+
+    @Test
+    void viewsSayWhichStoreSequenceTheyReflect() {
+      fx = Fixture.start();
+      Http http = client();
+      assertThat(http.get("api/projects").headers().firstValue("X-Orchestrator-Sequence")).contains("0");
+      fx.orchestrator.submit("blog", twoTasks());
+      fx.events.awaitState("outline", TaskState.RUNNING);
+      long last = fx.orchestrator.store().lastEventSequence();
+      HttpResponse<String> runs = http.get("api/projects/blog/runs");
+      assertThat(Long.parseLong(runs.headers().firstValue("X-Orchestrator-Sequence").orElseThrow()))
+          .isGreaterThanOrEqualTo(last);
+    }
+
     private String awaitLine(BlockingQueue<String> lines, String needle) throws InterruptedException {
       List<String> seen = new java.util.ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

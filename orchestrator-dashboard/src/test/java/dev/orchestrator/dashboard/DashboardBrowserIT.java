@@ -10,8 +10,11 @@ import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
 import dev.orchestrator.event.InputRequestedEvent;
+import dev.orchestrator.event.TaskPausedEvent;
 import dev.orchestrator.event.TaskStartedEvent;
+import dev.orchestrator.event.TaskTransitionEvent;
 import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.testkit.FakeProvider.Reply;
 import dev.orchestrator.workflow.Workflow;
@@ -22,13 +25,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -57,6 +67,8 @@ class DashboardBrowserIT {
   private static ChromeDriver driver;
   private static Path profile;
   private Fixture fx;
+  /** For the scenarios beside a run another engine executes. */
+  private SharedFixture shared;
   private String scenario = "scenario";
 
   @BeforeAll
@@ -104,6 +116,10 @@ class DashboardBrowserIT {
     }
     if (fx != null) {
       fx.close();
+    }
+    if (shared != null) {
+      assertThat(shared.dashboardCalls()).as("calls made by the dashboard's engine").isZero();
+      shared.close();
     }
   }
 
@@ -214,9 +230,10 @@ class DashboardBrowserIT {
     fx.events.awaitState("evil", TaskState.RUNNING);
     open(fx.dashboard.url().toString());
     waitForState(run, "evil", "RUNNING");
-    assertThat(text(taskCss(run, "evil") + " .title")).isEqualTo(script);
-    assertThat(text(taskCss(run, "worse") + " .title")).isEqualTo(img);
-    assertThat(text(".run[data-run-id='" + run.id() + "'] .run-head .title")).isEqualTo("<b>bold</b> workflow");
+    // A task an event shows before the runs view has come is titled by its id for that moment: wait for the view.
+    waitForText(taskCss(run, "evil") + " .title", script);
+    waitForText(taskCss(run, "worse") + " .title", img);
+    waitForText(".run[data-run-id='" + run.id() + "'] .run-head .title", "<b>bold</b> workflow");
     assertThat(driver.findElements(By.cssSelector("#runs img, #runs b, #runs script"))).isEmpty();
     assertThat(driver.findElements(By.tagName("script"))).hasSize(1); // app.js only
     assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
@@ -295,6 +312,215 @@ class DashboardBrowserIT {
     run.cancel("test", "done");
   }
 
+  // --- Beside a run that another engine executes: a second Orchestrator on the same store plays the process that
+  // --- runs the work (as `orchestrator run --detach` would); the dashboard's engine only observes and steers.
+
+  @Test
+  void aQuestionOfARunElsewhereIsAnsweredInThePageAndTheTaskGoesOn() {
+    shared = SharedFixture.start(DashboardOptions.ofDefaults(),
+        c -> c.script(Reply.ask("Which tone should the post take?")), w -> { });
+    Run run = shared.worker.submit("blog", Workflow.builder("post")
+        .task("outline", t -> t.title("Outline the post").instructions("Outline a post about tides")).build());
+    InputRequestedEvent asked = (InputRequestedEvent) shared.events.await(e -> e instanceof InputRequestedEvent);
+    open(shared.dashboard.url() + "#questions");
+    WebElement form = wait(WAIT).until(d -> d.findElement(
+        By.cssSelector("form[data-question-id='" + asked.questionId() + "']")));
+    assertThat(form.findElement(By.cssSelector(".question-text")).getText())
+        .isEqualTo("Which tone should the post take?");
+    assertThat(text("#question-count")).isEqualTo("1");
+    waitForState(run, "outline", "AWAITING_INPUT");
+
+    form.findElement(By.cssSelector("textarea")).sendKeys("Playful, for teenagers");
+    form.findElement(By.cssSelector("button[data-action='answer']")).click();
+    // The worker takes the answer from the store and calls its provider again, with the answer in the prompt.
+    shared.events.await(e -> e instanceof TaskStartedEvent s && s.taskId().equals("outline") && s.attempt() == 2);
+    Await.until("the worker's second call", () -> shared.claude.callCount() >= 2);
+    assertThat(shared.claude.requests().get(1).prompt()).contains("Playful, for teenagers");
+    wait(WAIT).until(d -> d.findElements(By.cssSelector("form[data-question-id]")).isEmpty());
+    waitForState(run, "outline", "RUNNING");
+    assertThat(text("#question-count")).isEmpty();
+    assertThat(shared.observer.questions("blog")).isEmpty();
+    run.cancel("test", "done");
+  }
+
+  @Test
+  void pausingTheProjectInThePageStopsNewStartsElsewhereWithinASecond() {
+    shared = SharedFixture.startAnswering(SharedFixture.Stores.inMemory(), Duration.ofMillis(100), "0.01");
+    open(shared.dashboard.url() + "#queue");
+    wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
+    // A chain of quick tasks: the worker starts one about every 100 ms until it is paused.
+    Run run = shared.worker.submit("blog", chain(60));
+    shared.events.awaitState("t5", TaskState.SUCCEEDED);
+    click("button[data-action='pause-project']");
+    wait(WAIT).until(d -> d.findElement(By.id("project-control")).getText().contains("PAUSED"));
+    Instant pausedAt = Await.value("the stored pause", () -> shared.store.pauses().stream().findFirst()
+        .map(dev.orchestrator.spi.store.Pause::at).orElse(null));
+    TaskPausedEvent held = (TaskPausedEvent) shared.events.await(e -> e instanceof TaskPausedEvent);
+    waitForState(run, held.taskId(), "PAUSED");
+    assertThat(run.task(held.taskId()).state()).isEqualTo(TaskState.PAUSED);
+
+    List<TaskStartedEvent> starts = run.events().stream().filter(TaskStartedEvent.class::isInstance)
+        .map(TaskStartedEvent.class::cast).toList();
+    assertThat(starts).hasSizeGreaterThan(5);
+    Instant lastStart = starts.get(starts.size() - 1).at();
+    Duration afterPause = Duration.between(pausedAt, lastStart);
+    report("pause: last start %d ms after the pause was stored (%d tasks had started)", afterPause.toMillis(),
+        starts.size());
+    assertThat(afterPause).as("the last start came %s after the pause", afterPause)
+        .isLessThan(Duration.ofSeconds(1));
+    // Held: nothing starts while the project is paused, however long.
+    long calls = shared.claude.callCount();
+    shared.worker.circuit("claude"); // a round trip through the worker's loop, after anything it had queued
+    assertThat(shared.claude.callCount()).isEqualTo(calls);
+    assertThat(run.task(held.taskId()).state()).isEqualTo(TaskState.PAUSED);
+
+    click("button[data-action='resume-project']");
+    shared.events.await(e -> e instanceof TaskStartedEvent s && s.taskId().equals(held.taskId()));
+    waitForState(run, held.taskId(), "RUNNING", "SUCCEEDED");
+    wait(WAIT).until(d -> d.findElement(By.id("project-control")).getText().contains("ACTIVE"));
+    run.cancel("test", "done");
+  }
+
+  /** Over the in-memory store, and over an H2 file that both engines open, as the command line's processes do. */
+  @ParameterizedTest(name = "{0} store")
+  @ValueSource(strings = {"in-memory", "H2 file"})
+  void stateChangesOfARunElsewhereShowInThePageWithAMedianLatencyUnderASecond(String store, @TempDir Path dataDir) {
+    shared = SharedFixture.startAnswering(store.equals("H2 file") ? SharedFixture.Stores.h2(dataDir)
+        : SharedFixture.Stores.inMemory(), Duration.ofMillis(150), "0.01");
+    open(shared.dashboard.url().toString());
+    wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
+    // Records, from outside the page's code, when each task first shows each state.
+    js("window.__seen = []; const keys = new Set();"
+        + "new MutationObserver(() => { const now = Date.now();"
+        + "  for (const el of document.querySelectorAll('#runs .task')) {"
+        + "    const key = el.dataset.runId + '/' + el.dataset.taskId + '/' + el.dataset.state;"
+        + "    if (!keys.has(key)) { keys.add(key); window.__seen.push({run: el.dataset.runId,"
+        + "      task: el.dataset.taskId, state: el.dataset.state, at: now}); } } })"
+        + ".observe(document.getElementById('runs'), {subtree: true, childList: true, attributes: true});");
+    Run run = shared.worker.submit("blog", chain(10));
+    assertThat(run.completion().orTimeout(20, TimeUnit.SECONDS).join().status()).isEqualTo(RunStatus.SUCCEEDED);
+    wait(WAIT).until(d -> "SUCCEEDED".equals(d.findElement(By.cssSelector(".run[data-run-id='" + run.id() + "']"))
+        .getAttribute("data-status")));
+
+    List<TaskTransitionEvent> changes = run.events().stream().filter(TaskTransitionEvent.class::isInstance)
+        .map(TaskTransitionEvent.class::cast).toList();
+    assertThat(changes).hasSizeGreaterThanOrEqualTo(20);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> seen = (List<Map<String, Object>>) js("return window.__seen;");
+    List<Long> latencies = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (TaskTransitionEvent e : changes) {
+      seen.stream().filter(s -> run.id().equals(s.get("run")) && e.taskId().equals(s.get("task"))
+          && e.to().name().equals(s.get("state"))).findFirst().ifPresentOrElse(
+              s -> latencies.add(((Number) s.get("at")).longValue() - e.at().toEpochMilli()),
+              () -> missing.add(e.taskId() + " " + e.to()));
+    }
+    assertThat(missing).as("state changes that never showed").isEmpty();
+    List<Long> sorted = latencies.stream().sorted().toList();
+    long median = sorted.get(sorted.size() / 2);
+    report("latency (%s store) over %d state changes: median %d ms, 90th percentile %d ms, max %d ms", store,
+        sorted.size(), median,
+        sorted.get(sorted.size() * 9 / 10), sorted.get(sorted.size() - 1));
+    assertThat(median).as("median event-to-page latency in ms").isLessThan(1000);
+    // The page applied every event of the run, each once, in order.
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> applied = (List<Map<String, Object>>) js("return window.__dashboardLog.applied;");
+    List<Long> appliedSequences = applied.stream().map(a -> ((Number) a.get("sequence")).longValue()).toList();
+    List<Long> runSequences = shared.store.eventsAfter(0, 10_000).stream()
+        .filter(e -> e.event().runId().equals(run.id())).map(dev.orchestrator.spi.store.StoredEvent::sequence).toList();
+    assertThat(appliedSequences).containsAll(runSequences).isSorted().doesNotHaveDuplicates();
+    assertThat(driver.findElements(By.cssSelector(".run[data-run-id='" + run.id() + "'] .task[data-state='SUCCEEDED']")))
+        .hasSize(10);
+  }
+
+  @Test
+  void aBudgetSetElsewhereAfterTheDashboardStartedShowsAndSpendMovesLive() {
+    shared = SharedFixture.start();
+    open(shared.dashboard.url() + "#cost");
+    wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
+    assertThat(text("#gauges")).contains("No budget is set.");
+
+    shared.worker.setBudget(Budget.of(BudgetScope.project("blog"), Money.usd("4")));
+    String fill = ".gauge[data-scope='project blog'] .gauge-fill";
+    wait(WAIT).until(d -> !d.findElements(By.cssSelector(fill)).isEmpty());
+    assertThat(driver.findElement(By.cssSelector(fill)).getAttribute("data-share")).isIn("0", "0.0");
+
+    Run run = shared.worker.submit("blog", DashboardApiTest.twoTasks());
+    shared.answer(shared.claude, 0, "An outline", "1.00");
+    wait(WAIT).until(d -> "0.25".equals(d.findElement(By.cssSelector(fill)).getAttribute("data-share")));
+    assertThat(text(".gauge[data-scope='project blog'] .gauge-text")).contains("$1.00 of $4.00 (25%)");
+    assertThat(text("#cost-summary")).contains("$1.00").contains("$3.00");
+    assertThat(text("#by-provider")).contains("claude").contains("$1.00");
+    screenshot(scenario + "-quarter");
+
+    shared.answer(shared.claude, 1, "A draft", "2.00");
+    wait(WAIT).until(d -> "0.75".equals(d.findElement(By.cssSelector(fill)).getAttribute("data-share")));
+    assertThat(text("#by-provider")).contains("$3.00");
+    open(shared.dashboard.url() + "#providers");
+    wait(WAIT).until(d -> d.findElement(By.cssSelector(".provider[data-provider='claude'] .today")).getText()
+        .equals("$3.00"));
+    assertThat(run.completion().orTimeout(10, TimeUnit.SECONDS).join().status()).isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aPageWhoseStreamReconnectsGetsTheEventsItMissedInOrder() {
+    shared = SharedFixture.start(DashboardOptions.builder().defaultProject("blog").build(), c -> { }, w -> { });
+    open(shared.dashboard.url().toString());
+    wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
+    Run run = shared.worker.submit("blog", DashboardApiTest.twoTasks());
+    waitForState(run, "outline", "RUNNING");
+    long seen = ((Number) js("return Number(document.body.dataset.sequence);")).longValue();
+    assertThat(seen).isEqualTo(shared.store.lastEventSequence());
+
+    // The dashboard goes away; meanwhile the worker goes on; a new dashboard comes up at the same address.
+    shared.restartDashboard(() -> {
+      shared.answer(shared.claude, 0, "An outline", "0.10");
+      shared.events.awaitState("draft", TaskState.RUNNING);
+    });
+    List<Long> missed = shared.store.eventsAfter(seen, 1000).stream()
+        .filter(e -> e.event().project().equals("blog") || e.event().project().isEmpty())
+        .map(dev.orchestrator.spi.store.StoredEvent::sequence).toList();
+    assertThat(missed).isNotEmpty();
+    // The browser reconnects by itself, sending Last-Event-ID; the new server sends the missed events from the store.
+    wait(Duration.ofSeconds(20)).until(d -> ((Number) js("return Number(document.body.dataset.sequence);"))
+        .longValue() >= missed.get(missed.size() - 1));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> applied = (List<Map<String, Object>>) js("return window.__dashboardLog.applied;");
+    List<Long> sequences = applied.stream().map(a -> ((Number) a.get("sequence")).longValue()).toList();
+    assertThat(sequences).containsAll(missed).isSorted().doesNotHaveDuplicates();
+    waitForState(run, "outline", "SUCCEEDED");
+    waitForState(run, "draft", "RUNNING");
+    wait(WAIT).until(d -> "live".equals(d.findElement(By.id("live")).getText()));
+    run.cancel("test", "done");
+  }
+
+  private static Workflow chain(int length) {
+    Workflow.Builder b = Workflow.builder("chain");
+    for (int i = 0; i < length; i++) {
+      String id = "t" + i;
+      String previous = "t" + (i - 1);
+      b.task(id, t -> {
+        t.title("Step " + id).instructions("step " + id);
+        if (!id.equals("t0")) {
+          t.dependsOn(previous);
+        }
+      });
+    }
+    return b.build();
+  }
+
+  /** A measured figure, printed for the build log and kept in target/screenshots/measurements.txt. */
+  private static void report(String format, Object... args) {
+    String line = String.format(java.util.Locale.ROOT, format, args);
+    System.out.println("[dashboard] " + line);
+    try {
+      Files.writeString(SCREENSHOTS.resolve("measurements.txt"), line + System.lineSeparator(),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   // --- helpers ---
 
   private static void copyToDocs(Path shot) {
@@ -332,15 +558,27 @@ class DashboardBrowserIT {
     });
   }
 
-  private static void waitForState(Run run, String taskId, String state) {
+  private static void waitForState(Run run, String taskId, String... states) {
     String css = ".run[data-run-id='" + run.id() + "'] .task[data-task-id='" + taskId + "']";
+    String state = String.join(" or ", states);
     try {
       wait(WAIT).until(d -> d.findElements(By.cssSelector(css)).stream()
-          .anyMatch(e -> state.equals(e.getAttribute("data-state"))));
+          .anyMatch(e -> List.of(states).contains(e.getAttribute("data-state"))));
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError("task " + taskId + " did not show " + state + " within " + WAIT + "; the page shows: "
           + driver.findElements(By.cssSelector(css)).stream().map(el -> el.getAttribute("data-state")).toList()
           + "; engine: " + run.task(taskId).state(), e);
+    }
+  }
+
+  /** Waits until the element's text is exactly {@code expected}; fails showing the last text seen. */
+  private static void waitForText(String css, String expected) {
+    String[] last = {null};
+    try {
+      wait(WAIT).until(d -> expected.equals(last[0] = d.findElement(By.cssSelector(css)).getText()));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("'" + css + "' did not show '" + expected + "' within " + WAIT + " (it showed '" + last[0]
+          + "')", e);
     }
   }
 

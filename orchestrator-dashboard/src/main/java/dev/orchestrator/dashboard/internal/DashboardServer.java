@@ -5,53 +5,58 @@ import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Priority;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.dashboard.DashboardOptions;
-import dev.orchestrator.run.Run;
-import dev.orchestrator.spi.store.Command;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: Javalin routes for the JSON API and the event stream, and the pages from the jar. Thread-safe.
+ * The HTTP server: Javalin routes for the JSON API and the event stream, and the pages from the jar. Reads go to
+ * {@link Views}, changes to {@link Steering}, the stream to {@link EventHub}. Thread-safe.
  */
 public final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
-  /** Who the engine records as cancelling, when the dashboard cancels. */
-  static final String ACTOR = "dashboard";
+  /** The response header of every view: the store's event sequence read before the view. */
+  static final String SEQUENCE_HEADER = "X-Orchestrator-Sequence";
+  private static final String AFTER_ATTRIBUTE = "dashboard.after";
+  private static final String PROJECT_ATTRIBUTE = "dashboard.project";
   private static final int MAX_TEXT = 10_000;
 
   private final Orchestrator orchestrator;
-  private final DashboardOptions options;
   private final Views views;
+  private final Steering steering;
   private final Security security;
   private final EventHub hub;
+  private final StoreWatch watch;
   private final Javalin app;
   private final URI url;
   private volatile boolean closed;
 
   private DashboardServer(Orchestrator orchestrator, DashboardOptions options) {
     this.orchestrator = orchestrator;
-    this.options = options;
     this.views = new Views(orchestrator, options);
+    this.steering = new Steering(orchestrator, options, views);
     this.security = new Security(options);
-    this.hub = new EventHub(orchestrator, views::projects);
+    this.hub = new EventHub(orchestrator, views::shows);
+    this.watch = new StoreWatch(orchestrator.store(), hub::notice);
     this.app = Javalin.create(this::configure);
     try {
       app.start(options.host(), options.port());
     } catch (RuntimeException e) {
-      hub.close();
       throw new OrchestratorException("the dashboard could not listen on " + options.host() + ":" + options.port()
           + " (" + e.getMessage() + "): choose another port, or 0 for any free port", e);
     }
     hub.start();
+    watch.start();
     String h = options.host().contains(":") && !options.host().startsWith("[") ? "[" + options.host() + "]"
         : options.host();
     this.url = URI.create("http://" + h + ":" + app.port() + "/");
@@ -106,126 +111,100 @@ public final class DashboardServer implements AutoCloseable {
       json(ctx, new Views.SessionView(s == null ? "" : s.csrf(), views.projects(), views.defaultProject(),
           security.tokenRequired()));
     });
-    r.get("/api/projects", ctx -> json(ctx, views.projectViews()));
-    r.get("/api/projects/{project}/runs", ctx -> json(ctx, views.runs(ctx.pathParam("project"), limit(ctx))));
-    r.get("/api/projects/{project}/runs/{run}", ctx -> json(ctx, views.run(ctx.pathParam("project"),
+    r.get("/api/projects", ctx -> view(ctx, views::projectViews));
+    r.get("/api/projects/{project}/runs", ctx -> view(ctx, () -> views.runs(ctx.pathParam("project"), limit(ctx))));
+    r.get("/api/projects/{project}/runs/{run}", ctx -> view(ctx, () -> views.run(ctx.pathParam("project"),
         ctx.pathParam("run"))));
-    r.get("/api/projects/{project}/queue", ctx -> json(ctx, views.queue(ctx.pathParam("project"))));
-    r.get("/api/projects/{project}/questions", ctx -> json(ctx, views.questions(ctx.pathParam("project"))));
-    r.get("/api/projects/{project}/cost", ctx -> json(ctx, views.cost(ctx.pathParam("project"))));
-    r.get("/api/cost", ctx -> json(ctx, views.cost(null)));
-    r.get("/api/budgets", ctx -> json(ctx, orchestrator.budgets()));
-    r.get("/api/providers", ctx -> json(ctx, views.providers()));
+    r.get("/api/projects/{project}/queue", ctx -> view(ctx, () -> views.queue(ctx.pathParam("project"))));
+    r.get("/api/projects/{project}/questions", ctx -> view(ctx, () -> views.questions(ctx.pathParam("project"))));
+    r.get("/api/projects/{project}/cost", ctx -> view(ctx, () -> views.cost(ctx.pathParam("project"))));
+    r.get("/api/cost", ctx -> view(ctx, () -> views.cost(null)));
+    r.get("/api/budgets", ctx -> view(ctx, orchestrator::budgets));
+    r.get("/api/providers", ctx -> view(ctx, views::providers));
+    r.before("/api/events", ctx -> {
+      ctx.attribute(AFTER_ATTRIBUTE, lastEventId(ctx));
+      String project = ctx.queryParam("project");
+      ctx.attribute(PROJECT_ATTRIBUTE, project == null ? "" : views.checkProject(project));
+    });
     r.sse("/api/events", client -> {
-      String project = client.ctx().queryParam("project");
       client.keepAlive();
-      hub.add(client, project == null ? "" : views.checkProject(project));
+      hub.add(new SseStream(client), Objects.requireNonNull(client.ctx().attribute(PROJECT_ATTRIBUTE)),
+          client.ctx().attribute(AFTER_ATTRIBUTE));
     });
 
-    r.post("/api/projects/{project}/runs/{run}/cancel", ctx -> {
-      String why = reason(ctx, "cancelled from the dashboard");
-      if (!elsewhere(ctx, Command.Kind.CANCEL, null, why)) {
-        run(ctx).cancel(ACTOR, why);
-        ok(ctx);
-      }
-    });
-    r.post("/api/projects/{project}/runs/{run}/tasks/{task}/cancel", ctx -> {
-      String why = reason(ctx, "cancelled from the dashboard");
-      if (!elsewhere(ctx, Command.Kind.CANCEL, ctx.pathParam("task"), why)) {
-        run(ctx).cancelTask(ctx.pathParam("task"), ACTOR, why);
-        ok(ctx);
-      }
-    });
-    r.post("/api/projects/{project}/runs/{run}/tasks/{task}/resume", ctx -> {
-      if (!elsewhere(ctx, Command.Kind.RESUME, ctx.pathParam("task"), "resumed from the dashboard")) {
-        run(ctx).resume(ctx.pathParam("task"));
-        ok(ctx);
-      }
-    });
-    r.post("/api/projects/{project}/runs/{run}/tasks/{task}/retry", ctx -> {
-      Run run = run(ctx);
-      String task = ctx.pathParam("task");
-      if (run.task(task).state() != dev.orchestrator.run.TaskState.FAILED) {
-        throw new ApiException(409, "task '" + task + "' is " + run.task(task).state() + ", not FAILED: only a failed "
-            + "task can be retried (resume a cancelled one)");
-      }
-      run.resume(task);
+    String run = "/api/projects/{project}/runs/{run}";
+    String task = run + "/tasks/{task}";
+    r.post(run + "/cancel", ctx -> {
+      steering.cancelRun(ctx.pathParam("project"), ctx.pathParam("run"), reason(ctx, "cancelled from the dashboard"));
       ok(ctx);
     });
-    r.post("/api/projects/{project}/runs/{run}/tasks/{task}/priority", ctx -> {
-      String p = text(ctx, "priority", true);
-      run(ctx).changePriority(ctx.pathParam("task"), Priority.parse(Objects.requireNonNull(p)));
+    r.post(task + "/cancel", ctx -> {
+      steering.cancelTask(ctx.pathParam("project"), ctx.pathParam("run"), ctx.pathParam("task"),
+          reason(ctx, "cancelled from the dashboard"));
+      ok(ctx);
+    });
+    r.post(task + "/resume", ctx -> {
+      steering.resume(ctx.pathParam("project"), ctx.pathParam("run"), ctx.pathParam("task"));
+      ok(ctx);
+    });
+    r.post(task + "/retry", ctx -> {
+      steering.retry(ctx.pathParam("project"), ctx.pathParam("run"), ctx.pathParam("task"));
+      ok(ctx);
+    });
+    r.post(task + "/priority", ctx -> {
+      Priority p = Priority.parse(Objects.requireNonNull(text(ctx, "priority", true)));
+      steering.changePriority(ctx.pathParam("project"), ctx.pathParam("run"), ctx.pathParam("task"), p);
       ok(ctx);
     });
     r.post("/api/projects/{project}/pause", ctx -> {
-      orchestrator.pauseProject(views.checkProject(ctx.pathParam("project")), reason(ctx, "paused from the dashboard"));
+      steering.pauseProject(ctx.pathParam("project"), reason(ctx, "paused from the dashboard"));
       ok(ctx);
     });
     r.post("/api/projects/{project}/resume", ctx -> {
-      orchestrator.resumeProject(views.checkProject(ctx.pathParam("project")));
+      steering.resumeProject(ctx.pathParam("project"));
       ok(ctx);
     });
     r.post("/api/providers/{provider}/pause", ctx -> {
-      orchestrator.pauseProvider(ctx.pathParam("provider"), reason(ctx, "paused from the dashboard"));
+      steering.pauseProvider(ctx.pathParam("provider"), reason(ctx, "paused from the dashboard"));
       ok(ctx);
     });
     r.post("/api/providers/{provider}/resume", ctx -> {
-      orchestrator.resumeProvider(ctx.pathParam("provider"));
+      steering.resumeProvider(ctx.pathParam("provider"));
       ok(ctx);
     });
     r.post("/api/questions/{question}/answer", ctx -> {
-      String id = ctx.pathParam("question");
-      checkQuestionShown(id);
-      orchestrator.answer(id, Objects.requireNonNull(text(ctx, "answer", true)));
+      steering.answer(ctx.pathParam("question"), Objects.requireNonNull(text(ctx, "answer", true)));
       ok(ctx);
     });
   }
 
-  /** With a project list configured, a question of another project is not this dashboard's to answer. */
-  private void checkQuestionShown(String questionId) {
-    if (options.projects().isEmpty()) {
-      return;
-    }
-    for (String p : options.projects()) {
-      if (orchestrator.questions(p).stream().anyMatch(q -> q.id().equals(questionId))) {
-        return;
-      }
-    }
-    throw new ApiException(404, "there is no open question '" + questionId + "' in the projects shown: list them "
-        + "with GET /api/projects/{project}/questions");
+  /**
+   * Answers a GET with a view, and with the store's event sequence read before the view in the
+   * {@value #SEQUENCE_HEADER} header: the view shows at least every event up to it, so a page that applies events
+   * re-applies only the later ones on top.
+   */
+  private void view(Context ctx, Supplier<?> read) {
+    long sequence = orchestrator.store().lastEventSequence();
+    Object value = read.get();
+    ctx.header(SEQUENCE_HEADER, Long.toString(sequence));
+    json(ctx, value);
   }
 
   /**
-   * When the run is executed by another process sharing the store, queues the request as a store command for that
-   * process (202 Accepted) and returns true; false when the run is this engine's.
+   * Where a stream starts: after the {@code Last-Event-ID} a reconnecting browser sends (or the {@code lastEventId}
+   * query parameter, for a page that opens a new stream), or null for now.
    */
-  private boolean elsewhere(Context ctx, Command.Kind kind, @org.jspecify.annotations.Nullable String target,
-      String text) {
-    String project = views.checkProject(ctx.pathParam("project"));
-    String runId = ctx.pathParam("run");
-    if (orchestrator.run(project, runId).isPresent() || orchestrator.store().run(project, runId).isEmpty()) {
-      return false;
+  private static @Nullable Long lastEventId(Context ctx) {
+    String header = ctx.header("Last-Event-ID");
+    String id = header != null && !header.isBlank() ? header.trim() : ctx.queryParam("lastEventId");
+    if (id == null || id.isBlank()) {
+      return null;
     }
-    try {
-      orchestrator.store().submitCommand(new Command(java.util.UUID.randomUUID().toString(), kind, project, runId,
-          target, ACTOR, text, orchestrator.clock().instant()));
-    } catch (UnsupportedOperationException e) {
-      throw new ApiException(409, "run '" + runId + "' is executed by another process and this store cannot pass "
-          + "commands between processes: steer it from there");
+    if (id.length() <= 18 && id.chars().allMatch(Character::isDigit)) {
+      return Long.parseLong(id);
     }
-    ctx.status(202).json(java.util.Map.of("queued", true, "kind", kind.name()));
-    return true;
-  }
-
-  private Run run(Context ctx) {
-    String project = views.checkProject(ctx.pathParam("project"));
-    String runId = ctx.pathParam("run");
-    return orchestrator.run(project, runId).orElseThrow(() -> {
-      boolean stored = orchestrator.store().run(project, runId).isPresent();
-      return stored
-          ? new ApiException(409, "run '" + runId + "' was submitted by another process: steer it from there")
-          : new ApiException(404, "project '" + project + "' has no run '" + runId + "'");
-    });
+    throw new ApiException(400, "Last-Event-ID must be a sequence number the stream sent as an event id (was '"
+        + (id.length() > 40 ? id.substring(0, 40) + "..." : id) + "'): leave it out to start from now");
   }
 
   private static int limit(Context ctx) {
@@ -292,6 +271,38 @@ public final class DashboardServer implements AutoCloseable {
     json(ctx, Map.of("error", m, "status", status));
   }
 
+  /** Javalin's server-sent event client as the hub writes to it. */
+  private record SseStream(SseClient client) implements EventHub.Stream {
+    @Override
+    public boolean terminated() {
+      return client.terminated();
+    }
+
+    @Override
+    public void send(String json, @Nullable Long id) {
+      if (id == null) {
+        client.sendEvent("message", json);
+      } else {
+        client.sendEvent("message", json, Long.toString(id));
+      }
+    }
+
+    @Override
+    public void ping() {
+      client.sendComment("ping");
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+      client.onClose(action);
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
   /** Stops the server and its threads. Idempotent. */
   @Override
   public void close() {
@@ -299,6 +310,7 @@ public final class DashboardServer implements AutoCloseable {
       return;
     }
     closed = true;
+    watch.close();
     hub.close();
     app.stop();
     log.info("Dashboard stopped (url={})", url);

@@ -44,14 +44,15 @@ public final class Json {
   }
 
   /**
-   * An engine event as a JSON object with its record components plus {@code type} (the record's simple name) and,
-   * for transitions, {@code to}.
+   * An event of the store's stream as a JSON object with its record components plus {@code type} (the record's
+   * simple name), {@code sequence} (its place in the store's stream) and, for transitions, {@code to}.
    */
-  public static String event(Event event) {
+  public static String event(Event event, long sequence) {
     ObjectNode node = MAPPER.valueToTree(event);
     node.put("type", event.getClass().getSimpleName());
     node.put("project", event.project());
     node.put("runId", event.runId());
+    node.put("sequence", sequence);
     if (event instanceof TaskTransitionEvent t) {
       node.put("to", t.to().name());
     }

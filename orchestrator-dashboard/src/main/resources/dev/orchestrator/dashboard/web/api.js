@@ -30,7 +30,18 @@ export async function session() {
 }
 
 export async function get(path) {
-  return parse(await fetch(path, {credentials: 'same-origin', headers: {Accept: 'application/json'}}));
+  return (await read(path)).body;
+}
+
+/**
+ * Reads a view and the store's event sequence it reflects (the X-Orchestrator-Sequence header): the view shows every
+ * event up to that sequence, maybe some later ones.
+ */
+export async function read(path) {
+  const response = await fetch(path, {credentials: 'same-origin', headers: {Accept: 'application/json'}});
+  const body = await parse(response);
+  const sequence = Number(response.headers.get('X-Orchestrator-Sequence') || 0);
+  return {body, sequence};
 }
 
 export async function post(path, body) {

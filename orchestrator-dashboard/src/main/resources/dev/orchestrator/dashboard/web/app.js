@@ -1,9 +1,22 @@
-// The dashboard page: one live view per section, re-read whenever the event stream says something changed.
-import {h, s, money, amount, time, badge} from './dom.js';
-import {session, get, post, seg} from './api.js';
+// The dashboard page: every event of the store's stream is applied to the page as it arrives (live.js), in order;
+// views are read again, a moment later, for the details events do not carry.
+import {h, money, amount, time, badge} from './dom.js';
+import {gauge, bars, dayChart, tiles} from './cost.js';
+import {session, read, post, seg} from './api.js';
+import {Model, RESOURCES, SETTLE_MS} from './live.js';
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
-const state = {project: null, projects: [], tab: 'runs', stream: null, pending: null, questions: new Map()};
+/** How long to gather stale views before reading them again. */
+const READ_DELAY_MS = 200;
+/** A slow safety net: what no event announces (a provider's probe time) is read this often. */
+const FALLBACK_MS = 30000;
+/** How many applied events the page remembers for whoever watches it (window.__dashboardLog). */
+const LOG_SIZE = 5000;
+
+const state = {project: null, projects: [], tab: 'runs', stream: null, model: new Model(null), stale: new Set(),
+  readTimer: null, reading: null, questions: new Map(), sent: new Set(), firstUnshown: null};
+const log = {applied: []};
+window.__dashboardLog = log;
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,18 +29,43 @@ function toast(message, isError) {
   toast.timer = setTimeout(() => { t.hidden = true; }, isError ? 8000 : 3000);
 }
 
-/** Runs a POST from a button, shows what happened, and re-reads. */
-async function act(button, path, body, done) {
-  if (button) button.disabled = true;
+/** Runs a POST from a control and shows what happened; the change itself arrives as events. */
+async function act(control, path, body, done) {
+  if (control) control.disabled = true;
   try {
     await post(path, body);
     if (done) toast(done, false);
+    return true;
   } catch (e) {
     toast(e.message, true);
+    return false;
   } finally {
-    if (button) button.disabled = false;
-    refresh();
+    if (control) control.disabled = false;
+    stale(RESOURCES);
   }
+}
+
+/**
+ * Puts each item's element in the box in order, reusing the element drawn for an unchanged item (so a control the
+ * user is on survives updates elsewhere).
+ */
+function reconcile(box, items, keyOf, build) {
+  const old = new Map();
+  for (const el of box.children) {
+    if (el.dataset.key !== undefined) old.set(el.dataset.key, el);
+  }
+  const next = items.map((item) => {
+    const key = keyOf(item);
+    const sig = JSON.stringify(item);
+    const el = old.get(key);
+    if (el && el.drawnFrom === sig) return el;
+    const made = build(item);
+    made.dataset.key = key;
+    made.drawnFrom = sig;
+    return made;
+  });
+  const same = next.length === box.children.length && next.every((el, i) => box.children[i] === el);
+  if (!same) box.replaceChildren(...next);
 }
 
 function taskPath(t) {
@@ -81,30 +119,54 @@ function taskRow(t) {
       taskActions(t));
 }
 
-function renderRuns(runs) {
+function runHead(r) {
+  const counts = Object.entries(r.counts).map(([k, v]) => v + ' ' + k.toLowerCase().replace(/_/g, ' ')).join(', ');
+  return [h('div', {class: 'run-head'},
+      h('span', {class: 'title'}, r.workflow),
+      badge(r.status, 'run-status'),
+      h('span', {class: 'meta'}, r.id + ' · ' + time(r.submittedAt) + ' · ' + money(r.cost)),
+      r.status === 'RUNNING'
+        ? h('button', {class: 'btn danger small', 'data-action': 'cancel-run',
+          onclick: (e) => act(e.currentTarget, 'api/projects/' + seg(r.project) + '/runs/' + seg(r.id) + '/cancel',
+              {reason: 'cancelled from the dashboard'}, 'Cancelled run ' + r.id)}, 'Cancel run')
+        : null),
+  h('div', {class: 'counts'}, counts)];
+}
+
+function renderRuns() {
   const list = $('runs');
+  const runs = state.model.runs;
   if (!runs.length) {
     list.replaceChildren(h('p', {class: 'empty'}, 'No runs in this project yet.'));
     return;
   }
-  list.replaceChildren(...runs.map((r) => {
-    const counts = Object.entries(r.counts).map(([k, v]) => v + ' ' + k.toLowerCase().replace(/_/g, ' ')).join(', ');
-    const head = h('div', {class: 'run-head'},
-        h('span', {class: 'title'}, r.workflow),
-        badge(r.status, 'run-status'),
-        h('span', {class: 'meta'}, r.id + ' · ' + time(r.submittedAt) + ' · ' + money(r.cost)),
-        r.controllable && r.status === 'RUNNING'
-          ? h('button', {class: 'btn danger small', 'data-action': 'cancel-run',
-            onclick: (e) => act(e.currentTarget, 'api/projects/' + seg(r.project) + '/runs/' + seg(r.id) + '/cancel',
-                {reason: 'cancelled from the dashboard'}, 'Cancelled run ' + r.id)}, 'Cancel run')
-          : null);
-    return h('article', {class: 'card run', 'data-run-id': r.id, 'data-status': r.status},
-        head, h('div', {class: 'counts'}, counts), h('div', {class: 'tasks'}, r.tasks.map(taskRow)));
-  }));
+  const old = new Map();
+  for (const el of list.children) {
+    if (el.dataset.key !== undefined) old.set(el.dataset.key, el);
+  }
+  // A run's card stays while the run is shown; its head and its tasks are drawn again only where they changed.
+  const next = runs.map((r) => {
+    let card = old.get(r.id);
+    if (!card) {
+      card = h('article', {class: 'card run', 'data-run-id': r.id}, h('div', {class: 'run-top'}),
+          h('div', {class: 'tasks'}));
+      card.dataset.key = r.id;
+    }
+    card.setAttribute('data-status', r.status);
+    const head = JSON.stringify([r.workflow, r.status, r.submittedAt, r.cost, r.counts]);
+    if (card.drawnFrom !== head) {
+      card.firstChild.replaceChildren(...runHead(r));
+      card.drawnFrom = head;
+    }
+    reconcile(card.lastChild, r.tasks, (t) => t.taskId, taskRow);
+    return card;
+  });
+  const same = next.length === list.children.length && next.every((el, i) => list.children[i] === el);
+  if (!same) list.replaceChildren(...next);
 }
 
-function renderProjectControl(projects) {
-  const p = projects.find((x) => x.name === state.project);
+function renderProjectControl() {
+  const p = state.model.projects.find((x) => x.name === state.project);
   const box = $('project-control');
   if (!p) {
     box.replaceChildren();
@@ -123,22 +185,21 @@ function renderProjectControl(projects) {
               'Paused ' + p.name)}, 'Pause project'));
 }
 
-function renderQueue(tasks) {
+function renderQueue() {
   const box = $('queue');
+  const tasks = state.model.queue;
   if (!tasks.length) {
     box.replaceChildren(h('p', {class: 'empty'}, 'Nothing is queued.'));
     return;
   }
-  box.replaceChildren(...LANES.map((lane) => {
-    const inLane = tasks.filter((t) => t.lane === lane);
-    return h('div', {class: 'card lane', 'data-lane': lane},
-        h('h3', {}, lane.toLowerCase() + ' priority (' + inLane.length + ')'),
-        inLane.length ? inLane.map(taskRow) : h('p', {class: 'empty'}, 'empty'));
-  }));
+  reconcile(box, LANES.map((lane) => ({lane, tasks: tasks.filter((t) => t.lane === lane)})), (l) => l.lane,
+      (l) => h('div', {class: 'card lane', 'data-lane': l.lane},
+          h('h3', {}, l.lane.toLowerCase() + ' priority (' + l.tasks.length + ')'),
+          l.tasks.length ? l.tasks.map(taskRow) : h('p', {class: 'empty'}, 'empty')));
 }
 
-function renderProviders(providers) {
-  $('providers').replaceChildren(...providers.map((p) => {
+function renderProviders() {
+  reconcile($('providers'), state.model.providers, (p) => p.name, (p) => {
     const c = p.circuit;
     const path = 'api/providers/' + seg(p.name);
     return h('article', {class: 'card provider', 'data-provider': p.name, 'data-state': p.state},
@@ -158,32 +219,50 @@ function renderProviders(providers) {
           : h('button', {class: 'btn', 'data-action': 'pause-provider',
             onclick: (e) => act(e.currentTarget, path + '/pause', {reason: 'paused from the dashboard'},
                 'Paused ' + p.name)}, 'Pause')));
-  }));
+  });
 }
 
 /** Questions are kept by id, so an answer being typed survives the live updates. */
-function renderQuestions(questions) {
+function renderQuestions() {
+  const questions = state.model.questions;
   const box = $('questions');
   const seen = new Set();
   for (const q of questions) {
     seen.add(q.id);
     if (state.questions.has(q.id)) continue;
     const input = h('textarea', {rows: 2, 'aria-label': 'Answer to: ' + q.text, class: 'answer'});
+    const button = h('button', {class: 'btn primary', type: 'submit', 'data-action': 'answer'}, 'Answer');
+    const status = h('div', {class: 'meta answer-status'});
     const form = h('form', {class: 'card question', 'data-question-id': q.id},
         h('div', {class: 'meta'}, 'Task ' + q.taskId + ' · run ' + q.runId + ' · asked ' + time(q.askedAt)),
         h('p', {class: 'question-text'}, q.text),
         input,
-        h('div', {class: 'actions'}, h('button', {class: 'btn primary', type: 'submit', 'data-action': 'answer'},
-            'Answer')));
-    form.addEventListener('submit', (e) => {
+        h('div', {class: 'actions'}, button),
+        status);
+    const sent = () => {
+      // The engine that runs the task takes the answer within about a second; the question goes when it has.
+      state.sent.add(q.id);
+      form.dataset.sent = 'true';
+      input.disabled = true;
+      button.disabled = true;
+      status.textContent = 'Answer sent: the task goes on as soon as its engine takes it.';
+    };
+    form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!input.value.trim()) {
         toast('Type an answer first.', true);
         return;
       }
-      act(form.querySelector('button'), 'api/questions/' + seg(q.id) + '/answer', {answer: input.value},
+      input.disabled = true;
+      const ok = await act(button, 'api/questions/' + seg(q.id) + '/answer', {answer: input.value},
           'Answered: ' + q.text);
+      if (ok) {
+        sent();
+      } else {
+        input.disabled = false;
+      }
     });
+    if (state.sent.has(q.id)) sent();
     state.questions.set(q.id, form);
     box.append(form);
   }
@@ -193,78 +272,16 @@ function renderQuestions(questions) {
       state.questions.delete(id);
     }
   }
-  let empty = box.querySelector('.empty');
+  const empty = box.querySelector('.empty');
   if (!questions.length && !empty) box.append(h('p', {class: 'empty'}, 'No question is waiting.'));
   if (questions.length && empty) empty.remove();
   $('question-count').textContent = questions.length ? String(questions.length) : '';
 }
 
-function gauge(g) {
-  const pct = Math.round(g.share * 1000) / 10;
-  const crossedCount = g.thresholds.filter((t) => g.share >= t).length;
-  const level = g.share >= 1 || (crossedCount > 0 && crossedCount === g.thresholds.length) ? ' over'
-    : crossedCount > 0 ? ' warn' : '';
-  const fill = h('div', {class: 'gauge-fill' + level, 'data-share': String(g.share)});
-  fill.style.width = Math.min(100, Math.max(0, g.share * 100)) + '%';
-  const ticks = g.thresholds.map((t) => {
-    const tick = h('div', {class: 'gauge-tick' + (g.share >= t ? ' crossed' : ''), title: Math.round(t * 100) + '%'});
-    tick.style.left = (t * 100) + '%';
-    return tick;
-  });
-  const crossed = g.thresholds.filter((t) => g.share >= t).map((t) => Math.round(t * 100) + '%');
-  return h('div', {class: 'card gauge', 'data-scope': g.scope},
-      h('div', {class: 'run-head'}, h('span', {class: 'title'}, g.scope + (g.day ? ' ' + g.day : '')),
-          g.paused ? badge('PAUSED') : null,
-          h('span', {class: 'meta gauge-text'}, money(g.spent) + ' of ' + money(g.limit) + ' (' + pct + '%)')),
-      h('div', {class: 'gauge-bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100,
-        'aria-valuenow': Math.min(100, pct), 'aria-label': g.scope}, fill, ticks),
-      h('div', {class: 'meta'}, 'Alerts at ' + g.thresholds.map((t) => Math.round(t * 100) + '%').join(', ')
-          + (crossed.length ? ' · crossed ' + crossed.join(', ') : '')
-          + (amount(g.reserved) > 0 ? ' · ' + money(g.reserved) + ' reserved' : '')));
-}
-
-function bars(entries) {
-  const max = Math.max(0, ...entries.map(([, m]) => amount(m)));
-  return entries.map(([name, m]) => {
-    const bar = h('div', {class: 'bar-fill'});
-    bar.style.width = (max > 0 ? amount(m) / max * 100 : 0) + '%';
-    return h('div', {class: 'bar-row', 'data-name': name}, h('span', {class: 'bar-label'}, name),
-        h('div', {class: 'bar'}, bar), h('span', {class: 'bar-value'}, money(m)));
-  });
-}
-
-function dayChart(byDay) {
-  const days = Object.entries(byDay);
-  if (!days.length) return h('p', {class: 'empty'}, 'Nothing spent yet.');
-  const w = 600;
-  const hgt = 160;
-  const pad = 28;
-  const max = Math.max(...days.map(([, m]) => amount(m)), 0.000001);
-  const slot = (w - pad * 2) / days.length;
-  const svg = s('svg', {viewBox: '0 0 ' + w + ' ' + hgt, class: 'day-chart', role: 'img',
-    'aria-label': 'Spending per day'});
-  svg.append(s('line', {x1: pad, y1: hgt - pad, x2: w - pad, y2: hgt - pad, class: 'axis'}));
-  days.forEach(([day, m], i) => {
-    const bh = (amount(m) / max) * (hgt - pad * 2);
-    const x = pad + i * slot + (slot - Math.min(48, Math.max(2, slot * 0.7))) / 2;
-    const bw = Math.min(48, Math.max(2, slot * 0.7));
-    svg.append(s('rect', {x, y: hgt - pad - bh, width: bw, height: bh, class: 'day-bar'},
-        s('title', {}, day + ': ' + money(m))));
-    svg.append(s('text', {x: x + bw / 2, y: hgt - pad + 14, class: 'label', 'text-anchor': 'middle'}, day.slice(5)));
-    svg.append(s('text', {x: x + bw / 2, y: hgt - pad - bh - 4, class: 'label', 'text-anchor': 'middle'}, money(m)));
-  });
-  return svg;
-}
-
-function renderCost(c) {
-  const tile = (label, value, cls) => h('div', {class: 'card tile ' + (cls || '')}, h('div', {class: 'meta'}, label),
-      h('div', {class: 'big'}, value));
-  $('cost-summary').replaceChildren(
-      tile('Spent', money(c.spent), 'spent'),
-      tile('Reserved (in flight)', money(c.reserved)),
-      tile('Remaining', c.remaining ? money(c.remaining) : 'no limit'),
-      tile('Forecast', money(c.forecast) + (c.limit ? (c.forecastWithinBudget ? ' (within budget)' : ' (over budget)')
-          : ''), c.forecastWithinBudget ? '' : 'over'));
+function renderCost() {
+  const c = state.model.cost;
+  if (!c) return;
+  $('cost-summary').replaceChildren(...tiles(c));
   $('gauges').replaceChildren(...(c.gauges.length ? c.gauges.map(gauge)
       : [h('p', {class: 'empty'}, 'No budget is set.')]));
   const byProvider = Object.entries(c.byProvider);
@@ -273,74 +290,151 @@ function renderCost(c) {
   $('by-day').replaceChildren(dayChart(c.byDay));
 }
 
-function renderProjects(names) {
+function renderProjects() {
+  const names = state.projects;
   const select = $('project');
   const current = Array.from(select.options).map((o) => o.value).join('\n');
   if (current !== names.join('\n')) {
     select.replaceChildren(...names.map((n) => h('option', {value: n}, n)));
   }
   if (state.project) select.value = state.project;
+  renderProjectControl();
 }
 
-async function refresh() {
-  if (state.pending) return state.pending;
-  state.pending = (async () => {
+const RENDER = {projects: renderProjects, runs: renderRuns, queue: renderQueue, questions: renderQuestions,
+  providers: renderProviders, cost: renderCost};
+
+function render(sections) {
+  for (const section of sections) RENDER[section]();
+}
+
+/** Marks views to read again, soon: events that changed what they show without carrying all of it. */
+function stale(resources) {
+  for (const r of resources) state.stale.add(r);
+  if (state.readTimer || state.reading) return;
+  state.readTimer = setTimeout(readStale, READ_DELAY_MS);
+}
+
+function url(resource) {
+  const p = state.project ? 'api/projects/' + seg(state.project) : null;
+  switch (resource) {
+    case 'projects': return 'api/projects';
+    case 'providers': return 'api/providers';
+    case 'cost': return p ? p + '/cost' : 'api/cost';
+    default: return p ? p + '/' + resource : null;
+  }
+}
+
+async function readStale() {
+  state.readTimer = null;
+  const resources = Array.from(state.stale);
+  state.stale.clear();
+  const model = state.model;
+  state.reading = Promise.all(resources.map(async (r) => {
+    const path = url(r);
+    if (!path) return;
     try {
-      const projects = await get('api/projects');
-      state.projects = projects.map((p) => p.name);
-      if (!state.project && state.projects.length) selectProject(state.projects[0]);
-      renderProjects(state.projects);
-      renderProjectControl(projects);
-      const providers = get('api/providers');
-      const cost = state.project ? get('api/projects/' + seg(state.project) + '/cost') : get('api/cost');
-      if (state.project) {
-        const p = 'api/projects/' + seg(state.project);
-        const [runs, queue, questions] = await Promise.all([get(p + '/runs'), get(p + '/queue'),
-          get(p + '/questions')]);
-        renderRuns(runs);
-        renderQueue(queue);
-        renderQuestions(questions);
+      const {body, sequence} = await read(path);
+      if (model !== state.model) return; // the project changed meanwhile
+      if (r === 'projects') {
+        state.projects = body.map((p) => p.name);
+        if (!state.project && state.projects.length) {
+          // The first project appeared while the page showed none: its stream starts before its first event.
+          selectProject(state.projects[0], state.firstUnshown);
+          return;
+        }
       }
-      renderProviders(await providers);
-      renderCost(await cost);
-      document.body.dataset.refreshed = String(Date.now());
+      const loaded = model.load(r, body, sequence);
+      render(loaded.changed);
+      // The view was ahead of the events: they show each state as they come; read again once they surely have.
+      if (loaded.held) setTimeout(() => stale([r]), SETTLE_MS + READ_DELAY_MS);
     } catch (e) {
       toast(e.message, true);
-    } finally {
-      state.pending = null;
     }
-  })();
-  return state.pending;
+  }));
+  try {
+    await state.reading;
+  } finally {
+    state.reading = null;
+    document.body.dataset.refreshed = String(Date.now());
+    if (state.stale.size) stale([]);
+  }
 }
 
-/** Coalesces bursts of events into one re-read every 150 ms at most. */
-function scheduleRefresh() {
-  if (scheduleRefresh.timer) return;
-  scheduleRefresh.timer = setTimeout(() => {
-    scheduleRefresh.timer = null;
-    refresh();
-  }, 150);
+/** Applies one message of the stream: an event of the store, in order, or a notice. */
+function onMessage(message) {
+  let ev;
+  try {
+    ev = JSON.parse(message.data);
+  } catch (e) {
+    return;
+  }
+  switch (ev.type) {
+    case 'Hello':
+      // The stream starts after ev.sequence: what came before is read afresh.
+      state.model.seq = Math.max(state.model.seq, ev.sequence || 0);
+      stale(RESOURCES);
+      return;
+    case 'Reset':
+      // The server could not send what the page missed: start over from the views.
+      state.model = new Model(state.project);
+      state.model.seq = ev.sequence || 0;
+      stale(RESOURCES);
+      return;
+    case 'BudgetsChanged':
+      stale(['cost']);
+      return;
+    case 'PausesChanged':
+      stale(['projects', 'providers', 'queue', 'runs']);
+      return;
+    case 'ProjectsChanged':
+      stale(['projects']);
+      return;
+    default:
+      break;
+  }
+  if (!state.project && ev.project && state.firstUnshown === null) state.firstUnshown = ev.sequence - 1;
+  const result = state.model.apply(ev);
+  if (!result) return;
+  render(result.changed);
+  if (state.project) { // with no project shown, an event only tells the page to look for projects
+    log.applied.push({sequence: ev.sequence, type: ev.type, at: ev.at, shownAt: Date.now()});
+    if (log.applied.length > LOG_SIZE) log.applied.splice(0, log.applied.length - LOG_SIZE);
+  }
+  document.body.dataset.sequence = String(state.model.seq);
+  stale(result.stale);
 }
 
-function connect() {
+/** Opens the project's stream: from now, or after the sequence `after` (the events after it come first). */
+function connect(after) {
   if (state.stream) state.stream.close();
-  const url = 'api/events' + (state.project ? '?project=' + encodeURIComponent(state.project) : '');
-  const stream = new EventSource(url);
+  const params = new URLSearchParams();
+  if (state.project) params.set('project', state.project);
+  // The browser itself sends Last-Event-ID when it reconnects a stream; a new stream says where to start here.
+  if (after !== null && after !== undefined) params.set('lastEventId', String(after));
+  const query = params.toString();
+  const stream = new EventSource('api/events' + (query ? '?' + query : ''));
   const live = $('live');
   stream.onopen = () => {
     live.textContent = 'live';
     live.className = 'live on';
-    scheduleRefresh();
   };
-  stream.onmessage = () => scheduleRefresh();
+  stream.onmessage = onMessage;
   stream.onerror = () => {
     live.textContent = 'reconnecting';
     live.className = 'live off';
+    if (stream.readyState === EventSource.CLOSED && state.stream === stream) {
+      // The server refused the stream (it restarted and forgot this session): open a new one shortly.
+      setTimeout(() => {
+        if (state.stream === stream) connect(state.model.seq > 0 ? state.model.seq : null);
+      }, 3000);
+    }
   };
   state.stream = stream;
 }
 
-function selectProject(name) {
+/** Shows a project; its stream starts after `after` when given (events before it are in the views read). */
+function selectProject(name, after) {
   state.project = name;
   try {
     localStorage.setItem('orchestrator.project', name);
@@ -349,7 +443,10 @@ function selectProject(name) {
   }
   for (const el of state.questions.values()) el.remove();
   state.questions.clear();
-  connect();
+  state.model = new Model(name);
+  if (after !== null && after !== undefined) state.model.seq = after;
+  connect(after);
+  stale(RESOURCES);
 }
 
 function showTab() {
@@ -374,15 +471,21 @@ async function start() {
     saved = null;
   }
   const first = s.projects.includes(saved) ? saved : s.defaultProject;
-  renderProjects(s.projects);
-  if (first) selectProject(first); else connect();
-  $('project').addEventListener('change', (e) => {
-    selectProject(e.target.value);
-    refresh();
+  state.projects = s.projects;
+  renderProjects();
+  if (first) {
+    selectProject(first, null);
+  } else {
+    connect(null);
+    stale(RESOURCES);
+  }
+  $('project').addEventListener('change', (e) => selectProject(e.target.value, null));
+  setInterval(() => stale(RESOURCES), FALLBACK_MS);
+  // Ready once the first views are drawn.
+  await new Promise((resolve) => {
+    const check = () => (state.readTimer || state.reading ? setTimeout(check, 20) : resolve());
+    check();
   });
-  await refresh();
-  // A slow safety net: the stream drives updates, this catches what no event announces (a provider's probe time).
-  setInterval(refresh, 5000);
   document.body.dataset.ready = 'true';
 }
 

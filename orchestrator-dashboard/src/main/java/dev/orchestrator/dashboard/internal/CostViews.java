@@ -1,0 +1,123 @@
+package dev.orchestrator.dashboard.internal;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetLine;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.budget.CostReport;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.Balance;
+import dev.orchestrator.spi.store.Ledger;
+import dev.orchestrator.spi.store.Store;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Money as the store has it now, on every request: spent and reserved from the ledger's accounts (which every engine
+ * sharing the store writes), limits from the stored budgets (set by any process, at any time), spending per provider
+ * and per day from the attempts of every run. Nothing is taken from this process's engine but the estimate of the
+ * work still to do, for the forecast.
+ *
+ * <p>Stateless apart from {@link Spending}'s sums of finished runs; thread-safe.
+ */
+final class CostViews {
+  /** A gauge: one account with a limit. */
+  record Gauge(String scope, String kind, String name, @Nullable LocalDate day, Money spent, Money reserved,
+      Money limit, double share, List<Double> thresholds, boolean paused) {}
+
+  /** The cost section: totals, the covering limit, the forecast, spending per provider and day, and the gauges. */
+  record CostView(Instant at, @Nullable String project, Money spent, Money reserved, @Nullable Money limit,
+      @Nullable Money remaining, Money forecast, boolean forecastWithinBudget, Map<String, Money> byProvider,
+      Map<String, Money> byDay, List<Gauge> gauges) {}
+
+  /** A provider's spending: today (its daily account) and in total. */
+  record ProviderSpend(Money today, Money total) {}
+
+  private final Orchestrator orchestrator;
+  private final Store store;
+  private final ZoneId zone;
+  private final Spending spending;
+  private final Supplier<List<String>> projects;
+
+  /**
+   * @param projects the projects the dashboard shows, for the totals of everything
+   */
+  CostViews(Orchestrator orchestrator, Supplier<List<String>> projects) {
+    this.orchestrator = orchestrator;
+    this.store = orchestrator.store();
+    // The engine's budget days follow its clock's zone unless the application set another.
+    this.zone = orchestrator.clock().getZone();
+    this.spending = new Spending(store, zone);
+    this.projects = projects;
+  }
+
+  private LocalDate today() {
+    return LocalDate.ofInstant(orchestrator.clock().instant(), zone);
+  }
+
+  ProviderSpend providerSpend(String provider) {
+    Ledger ledger = store.ledger();
+    return new ProviderSpend(
+        Money.usd(ledger.balance(new Account(BudgetScope.providerDaily(provider), today())).spent()),
+        Money.usd(ledger.balance(new Account(BudgetScope.provider(provider), null)).spent()));
+  }
+
+  /** The cost view of one project, or of everything when {@code project} is null. */
+  CostView cost(@Nullable String project) {
+    Ledger ledger = store.ledger();
+    List<Budget> budgets = store.budgets();
+    BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
+    Balance total = ledger.balance(new Account(covering, null));
+    Money spent = Money.usd(total.spent());
+    Money reserved = Money.usd(total.reserved());
+    Money limit = null;
+    List<Gauge> gauges = new ArrayList<>();
+    LocalDate today = today();
+    for (Budget b : budgets) {
+      BudgetScope s = b.scope();
+      if (s.equals(covering)) {
+        limit = b.limit();
+      }
+      boolean shown = switch (s.kind()) {
+        case GLOBAL -> project == null;
+        case PROJECT -> project == null || s.name().equals(project);
+        case PROVIDER, PROVIDER_DAILY -> true;
+        case RUN, TASK -> false;
+      };
+      if (!shown) {
+        continue;
+      }
+      LocalDate day = s.kind() == BudgetScope.Kind.PROVIDER_DAILY ? today : null;
+      Balance bal = ledger.balance(new Account(s, day));
+      BudgetLine line = new BudgetLine(s, day, Money.usd(bal.spent()), Money.usd(bal.reserved()), b.limit(), false);
+      boolean reached = line.spent().plus(line.reserved()).compareTo(b.limit()) >= 0;
+      gauges.add(new Gauge(s.toString(), s.kind().name(), s.name(), day, line.spent(), line.reserved(), b.limit(),
+          line.usedShare(), b.thresholds(), reached));
+    }
+    gauges.sort(java.util.Comparator.comparing(Gauge::kind).thenComparing(Gauge::name));
+    Spending.Totals split = spending.of(project == null ? projects.get() : List.of(project));
+    // What the unfinished tasks are expected to cost: the engine's estimate, over the same ledger totals.
+    CostReport engine = project == null ? orchestrator.costReport() : orchestrator.costReport(project);
+    Money remainingWork = engine.forecast().minus(engine.spent()).minus(engine.reserved());
+    if (remainingWork.isNegative()) {
+      remainingWork = Money.ZERO;
+    }
+    Money forecast = spent.plus(reserved).plus(remainingWork);
+    Money remaining = null;
+    if (limit != null) {
+      Money left = limit.minus(spent).minus(reserved);
+      remaining = left.isNegative() ? Money.ZERO : left;
+    }
+    return new CostView(orchestrator.clock().instant(), project, spent, reserved, limit, remaining, forecast,
+        limit == null || forecast.compareTo(limit) <= 0, new TreeMap<>(split.byProvider()),
+        new TreeMap<>(split.byDay()), gauges);
+  }
+}
