@@ -268,6 +268,24 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * Runs {@code work} so that the writes it makes through this store (and its facets, such as the {@link #ledger()})
+   * are kept together or not at all: a process that dies in the middle leaves none of them. The engine ends a call
+   * this way, so that what the call cost, the attempt that records it and the task's new state never part.
+   *
+   * <p>The work is run once, on the calling thread, and must not wait for other threads' writes to this store.
+   * When it throws, nothing it wrote is kept and the exception is thrown on. A write that the work chose to skip
+   * (a fenced write refused because the lease was lost) does not undo the others.
+   *
+   * <p>The default runs the work as it is: right for a store whose contents die with its process (the in-memory
+   * store), where no other process can see a half-done step.
+   *
+   * @param work the writes to keep together; its result is returned
+   */
+  default <T> T atomically(java.util.function.Supplier<T> work) {
+    return work.get();
+  }
+
+  /**
    * Whether what is written survives the process: then the engine stores each run's workflow definition and, when it
    * starts, recovers the unfinished runs. False by default.
    */

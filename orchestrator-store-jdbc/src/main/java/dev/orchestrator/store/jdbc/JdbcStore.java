@@ -32,6 +32,7 @@ import dev.orchestrator.spi.store.StoredEvent;
 import dev.orchestrator.store.jdbc.internal.Dialect;
 import dev.orchestrator.store.jdbc.internal.EventLog;
 import dev.orchestrator.store.jdbc.internal.JdbcLedger;
+import dev.orchestrator.store.jdbc.internal.JoinedTransaction;
 import dev.orchestrator.store.jdbc.internal.Json;
 import dev.orchestrator.store.jdbc.internal.Pauses;
 import dev.orchestrator.store.jdbc.internal.RunLeases;
@@ -147,6 +148,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   /** Serialises this process's claims on H2, which has no SKIP LOCKED to keep claimers apart. */
   private final Object claimLock = new Object();
   /** The run leases, the budget accounts and the pauses live in collaborators that use this store's transactions. */
+  /** The transaction a thread opened with {@link #atomically}, which its writes join. */
+  private final JoinedTransaction joined = new JoinedTransaction();
   private final Transactor transactor = new StoreTransactor();
   private final JdbcLedger ledger = new JdbcLedger(transactor);
   private final RunLeases leases = new RunLeases(transactor, ledger);
@@ -1760,9 +1763,48 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: one database transaction, on one connection, which every write of this store on the calling thread
+   * joins (and every read sees) until the work returns; it is committed then, and rolled back if the work throws. A
+   * transaction the database aborts is not run again (the work may have changed things outside the store): the
+   * failure is thrown, and nothing was kept.
+   */
+  @Override
+  public <T> T atomically(java.util.function.Supplier<T> work) {
+    checkOpen();
+    java.util.Objects.requireNonNull(work, "work");
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      joined.begin(c);
+      try {
+        T result = work.get();
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c, e);
+        throw e;
+      } finally {
+        joined.end();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("keep writes together", e);
+    }
+  }
+
   /** Runs {@code work} on a connection in auto-commit mode (one consistent statement at a time). */
   private <T> T read(String what, Work<T> work) {
     checkOpen();
+    Connection shared = joined.current();
+    if (shared != null) {
+      try {
+        return work.apply(JoinedTransaction.forRead(shared));
+      } catch (SQLException e) {
+        throw failure(what, e);
+      }
+    }
     try (Connection c = dataSource.getConnection()) {
       return work.apply(c);
     } catch (SQLException e) {
@@ -1777,6 +1819,14 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
    */
   private <T> T write(String what, boolean retryOnDuplicate, Work<T> work) {
     checkOpen();
+    Connection shared = joined.current();
+    if (shared != null) {
+      try {
+        return work.apply(JoinedTransaction.forWrite(shared));
+      } catch (SQLException e) {
+        throw failure(what, e);
+      }
+    }
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.Priority;
 import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.event.TaskReadyEvent;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
@@ -85,6 +86,86 @@ abstract class JdbcLeaseStoreContract extends LeaseStoreContract {
       jdbc().submitCommand(old);
       assertThat(jdbc().takeCommands("e1")).isEmpty();
       assertThat(jdbc().takeCommands()).containsExactly(old);
+    }
+  
+  }
+
+  /** {@code Store.atomically}: one transaction that the store's writes on the thread join. */
+  @Nested
+  class Atomically {
+    private final Account project = new Account(BudgetScope.project(P), null);
+
+    @Test
+    void writesInTheBlockAreKeptTogetherAndReadsInItSeeThem() {
+      RunLease lease = held("r", "e1");
+      TaskRecord ready = jdbc().task(P, "r", "a").orElseThrow().moveTo(TaskState.READY, T0.plusSeconds(2));
+      String seen = jdbc().atomically(() -> {
+        jdbc().ledger().settle(null, List.of(project), new BigDecimal("0.25"));
+        assertThat(jdbc().updateTask(lease, ready, 0)).isTrue();
+        jdbc().append(new TaskReadyEvent(P, "r", "a", T0.plusSeconds(2), TaskState.BLOCKED, Priority.MEDIUM));
+        return jdbc().task(P, "r", "a").orElseThrow().state() + " " + jdbc().ledger().balance(project).spent();
+      });
+      assertThat(seen).isEqualTo("READY 0.25");
+      assertThat(jdbc().task(P, "r", "a")).contains(ready);
+      assertThat(jdbc().ledger().balance(project).spent()).isEqualByComparingTo("0.25");
+      assertThat(jdbc().events(P, "r")).hasSize(1);
+    }
+
+    @Test
+    void aBlockThatThrowsKeepsNothingItWrote() {
+      RunLease lease = held("r", "e1");
+      TaskRecord before = jdbc().task(P, "r", "a").orElseThrow();
+      assertThatThrownBy(() -> jdbc().atomically(() -> {
+        jdbc().ledger().settle(null, List.of(project), new BigDecimal("0.25"));
+        jdbc().updateTask(lease, before.moveTo(TaskState.READY, T0.plusSeconds(2)), 0);
+        jdbc().append(new TaskReadyEvent(P, "r", "a", T0.plusSeconds(2), TaskState.BLOCKED, Priority.MEDIUM));
+        throw new IllegalStateException("killed here");
+      })).isInstanceOf(IllegalStateException.class).hasMessage("killed here");
+      assertThat(jdbc().task(P, "r", "a")).contains(before);
+      assertThat(jdbc().ledger().balances()).isEmpty();
+      assertThat(jdbc().events(P, "r")).isEmpty();
+      assertThat(jdbc().lastEventSequence()).isZero();
+    }
+
+    @Test
+    void aFencedWriteRefusedInTheBlockDoesNotUndoTheOthers() {
+      RunLease old = held("r", "e1");
+      jdbc().claimRuns("e2", 1, LONG);
+      TaskRecord before = jdbc().task(P, "r", "a").orElseThrow();
+      boolean written = jdbc().atomically(() -> {
+        jdbc().ledger().settle(null, List.of(project), new BigDecimal("0.25"));
+        return jdbc().updateTask(old, before.moveTo(TaskState.READY, T0.plusSeconds(2)), 0);
+      });
+      assertThat(written).isFalse();
+      assertThat(jdbc().task(P, "r", "a")).contains(before);
+      assertThat(jdbc().ledger().balance(project).spent()).as("money spent is never forgotten")
+          .isEqualByComparingTo("0.25");
+    }
+
+    @Test
+    void aBlockInsideABlockIsRefusedAndTheOuterKeepsNothing() {
+      assertThatThrownBy(() -> jdbc().atomically(() -> {
+        jdbc().ledger().settle(null, List.of(project), BigDecimal.ONE);
+        return jdbc().atomically(() -> null);
+      })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside");
+      assertThat(jdbc().ledger().balances()).isEmpty();
+    }
+
+    @Test
+    void anotherThreadDoesNotSeeTheBlocksWritesBeforeItEnds() throws Exception {
+      held("r", "e1");
+      BigDecimal seenOutside = jdbc().atomically(() -> {
+        jdbc().ledger().settle(null, List.of(project), BigDecimal.ONE);
+        try {
+          // Another thread does not join the block, so it cannot see its uncommitted write.
+          return java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> jdbc().ledger().balance(project).spent()).get();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThat(seenOutside).isZero();
+      assertThat(jdbc().ledger().balance(project).spent()).isEqualByComparingTo("1");
     }
   }
 }

@@ -1,0 +1,86 @@
+package dev.orchestrator.store.jdbc.internal;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The transaction a thread opened with {@code Store.atomically}, which the store's writes on that thread join
+ * instead of opening their own: they commit with it or not at all.
+ *
+ * <p>A joined write gets a view of the shared connection on which {@code commit}, {@code close} and
+ * {@code setAutoCommit} do nothing (the outer transaction decides), and {@code rollback} undoes only that write, back
+ * to a savepoint taken when it began: work that decides to change nothing must not undo the writes before it.
+ *
+ * <p>Thread-confined: each thread has its own, or none.
+ */
+public final class JoinedTransaction {
+  private final ThreadLocal<Connection> open = new ThreadLocal<>();
+
+  /** The connection of the transaction this thread has open, or null. */
+  public @Nullable Connection current() {
+    return open.get();
+  }
+
+  /** Makes {@code c} (in a transaction) the one this thread's writes join until {@link #end}. */
+  public void begin(Connection c) {
+    if (open.get() != null) {
+      throw new IllegalStateException("Store.atomically was called inside Store.atomically: keep one block");
+    }
+    open.set(c);
+  }
+
+  /** This thread's writes open their own transactions again. */
+  public void end() {
+    open.remove();
+  }
+
+  /** A view of the open transaction for one joined write, which rolls back no further than its own start. */
+  public static Connection forWrite(Connection shared) throws SQLException {
+    Savepoint start = shared.setSavepoint();
+    InvocationHandler handler = (proxy, method, args) -> {
+      switch (method.getName()) {
+        case "commit", "close", "setAutoCommit" -> {
+          return null;
+        }
+        case "rollback" -> {
+          if (args == null || args.length == 0) {
+            shared.rollback(start);
+            return null;
+          }
+        }
+        case "getAutoCommit" -> {
+          return false;
+        }
+        default -> { }
+      }
+      try {
+        return method.invoke(shared, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    };
+    return (Connection) Proxy.newProxyInstance(JoinedTransaction.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, handler);
+  }
+
+  /** A view of the open transaction for a read on this thread, which sees the writes made so far. */
+  public static Connection forRead(Connection shared) {
+    InvocationHandler handler = (proxy, method, args) -> {
+      if (method.getName().equals("close")) {
+        return null;
+      }
+      try {
+        return method.invoke(shared, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    };
+    return (Connection) Proxy.newProxyInstance(JoinedTransaction.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, handler);
+  }
+}
