@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.event.BudgetThresholdCrossedEvent;
+import dev.orchestrator.event.RunFinishedEvent;
 import dev.orchestrator.event.RunRecoveredEvent;
+import dev.orchestrator.event.TaskSucceededEvent;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Balance;
 import dev.orchestrator.spi.store.RunLease;
+import dev.orchestrator.spi.store.StoredEvent;
 import dev.orchestrator.store.jdbc.JdbcStore;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -268,7 +271,7 @@ class EnginesIT {
   // ---------------------------------------------------------------- (3) a PostgreSQL cluster under SIGKILL
 
   @Test
-  void threeWorkersOnPostgresFinishAClusterRunThoughOneIsKilledFiveTimes() throws Exception {
+  void threeWorkersOnPostgresFinishAClusterRunThoughWorkersAreKilledTwentyTimes() throws Exception {
     String storeUrl = postgres();
     cluster(storeUrl, System.getenv("ORCHESTRATOR_TEST_POSTGRES_USER"),
         System.getenv("ORCHESTRATOR_TEST_POSTGRES_PASSWORD"));
@@ -294,63 +297,117 @@ class EnginesIT {
     return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name;
   }
 
-  private void cluster(String storeUrl, String user, String password) throws Exception {
-    Path workflow = temp.resolve("chains.json");
-    Files.writeString(workflow, chains(2, 10));
-    Result budget = orchestrator("--store", storeUrl, "budget", "set", "--global", "--limit", "100");
-    assertThat(budget.code()).as(budget.err()).isZero();
-    Process[] workers = new Process[3];
-    Path[] outs = new Path[3];
-    for (int i = 0; i < workers.length; i++) {
-      outs[i] = nextOutput();
-      workers[i] = start(outs[i], "--store", storeUrl, "worker");
-    }
-    Result queued = orchestrator("--store", storeUrl, "run", "--cluster", workflow.toString(), "--json");
-    assertThat(queued.code()).as(queued.err()).isZero();
-    String runId = JSON.readTree(queued.out()).get("runId").asText();
+  /** What each call of the paid agent bills, as its JSON result says. */
+  private static final BigDecimal CALL_COST = new BigDecimal("0.05");
 
-    try (JdbcStore store = JdbcStore.postgres(storeUrl, user, password)) {
-      Random random = new Random();
-      int holderKills = 0;
-      int succeeded = 0;
-      for (int kill = 0; kill < 5; kill++) {
-        int before = succeeded;
-        // Kills only while every worker is up (a restarted one has built its engine), so two always run.
-        await("progress since the last kill, with every worker up", Duration.ofSeconds(90),
-            () -> succeeded(store, runId) > before && up(outs));
-        succeeded = succeeded(store, runId);
-        assertThat(store.run("default", runId).orElseThrow().status()).as("the run still runs at kill " + kill)
-            .isEqualTo(RunStatus.RUNNING);
-        int holder = holderIndex(store, runId, workers);
-        int victim = random.nextInt(workers.length);
-        if (kill == 4 && holderKills == 0 && holder >= 0) {
-          victim = holder; // at least one kill takes the run from the engine executing it
+  /**
+   * Three workers and a cluster run of 180 tasks on a paid agent; a random worker is killed (SIGKILL) 20 times and
+   * started again. Every task succeeds exactly once, nothing runs more often than interrupted attempts explain, no
+   * money stays reserved, what the accounts spent is what the attempts cost, the event log tells every outcome and
+   * the run's end, and the budget's 50% alert reached the webhook receiver once.
+   */
+  private void cluster(String storeUrl, String user, String password) throws Exception {
+    int chains = 3;
+    int length = 60;
+    int kills = 20;
+    Path workflow = temp.resolve("chains.json");
+    Files.writeString(workflow, chains(chains, length).replace("\"agent\"", "\"paid\""));
+    try (HttpStub webhook = new HttpStub(200)) {
+      // A paid agent whose result says what the call cost; a rule sends budget alerts to a local receiver.
+      ObjectNode c = (ObjectNode) JSON.readTree(Files.readString(config));
+      ObjectNode paid = ((ObjectNode) c.get("providers")).putObject("paid");
+      paid.put("type", "cli");
+      paid.put("command", "sh -c 'echo \"$0\" >> " + executions + "; sleep 2; printf "
+          + "\"{\\\"result\\\": \\\"done %s\\\", \\\"total_cost_usd\\\": " + CALL_COST.toPlainString()
+          + "}\" \"$0\"' {prompt}");
+      paid.put("outputFormat", "json");
+      paid.put("model", "claude-sonnet-4-5");
+      c.set("notifications", JSON.readTree("""
+          {"webhook": "%s", "digest_window": "0s",
+           "channels": {"webhook": {"secret": "a-secret-of-32-characters-000000"}},
+           "rules": [{"event": "budget_threshold", "notify": ["webhook"]}]}
+          """.formatted(webhook.url("/hooks/budget"))));
+      Files.writeString(config, c.toPrettyString());
+      // $9.00 of work under a $15.00 limit: the 50% threshold is crossed once, 75% never.
+      Result budget = orchestrator("--store", storeUrl, "budget", "set", "--global", "--limit", "15");
+      assertThat(budget.code()).as(budget.err()).isZero();
+
+      Process[] workers = new Process[3];
+      Path[] outs = new Path[3];
+      for (int i = 0; i < workers.length; i++) {
+        outs[i] = nextOutput();
+        workers[i] = start(outs[i], "--store", storeUrl, "worker");
+      }
+      Result queued = orchestrator("--store", storeUrl, "run", "--cluster", workflow.toString(), "--json");
+      assertThat(queued.code()).as(queued.err()).isZero();
+      String runId = JSON.readTree(queued.out()).get("runId").asText();
+
+      try (JdbcStore store = JdbcStore.postgres(storeUrl, user, password)) {
+        Random random = new Random();
+        int holderKills = 0;
+        int succeeded = 0;
+        for (int kill = 0; kill < kills; kill++) {
+          int before = succeeded;
+          // Kills only while every worker is up (a restarted one has built its engine), so two always run.
+          await("progress since the last kill, with every worker up", Duration.ofSeconds(90),
+              () -> succeeded(store, runId) > before && up(outs));
+          succeeded = succeeded(store, runId);
+          assertThat(store.run("default", runId).orElseThrow().status()).as("the run still runs at kill " + kill)
+              .isEqualTo(RunStatus.RUNNING);
+          int holder = holderIndex(store, runId, workers);
+          // Every other kill takes the run from the engine executing it; the others hit a random worker.
+          int victim = kill % 2 == 0 && holder >= 0 ? holder : random.nextInt(workers.length);
+          holderKills += victim == holder ? 1 : 0;
+          workers[victim].destroyForcibly();
+          assertThat(workers[victim].waitFor(10, TimeUnit.SECONDS)).isTrue();
+          outs[victim] = nextOutput();
+          workers[victim] = start(outs[victim], "--store", storeUrl, "worker");
         }
-        holderKills += victim == holder ? 1 : 0;
-        workers[victim].destroyForcibly();
-        assertThat(workers[victim].waitFor(10, TimeUnit.SECONDS)).isTrue();
-        outs[victim] = nextOutput();
-        workers[victim] = start(outs[victim], "--store", storeUrl, "worker");
+        await("the run finishes", Duration.ofSeconds(120),
+            () -> store.run("default", runId).orElseThrow().status() != RunStatus.RUNNING);
+        assertThat(store.run("default", runId).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        List<TaskRecord> tasks = store.tasks("default", runId);
+        assertThat(tasks).hasSize(chains * length);
+        int interrupted = assertEachSucceededOnce(tasks.stream().map(TaskView::of).toList());
+        long takeovers = store.events("default", runId).stream().filter(e -> e instanceof RunRecoveredEvent).count();
+        assertThat(takeovers).as("the first claim, then one takeover per kill of the holder")
+            .isGreaterThanOrEqualTo(1 + holderKills);
+        assertThat(holderKills).isGreaterThanOrEqualTo(kills / 2);
+
+        // Money: nothing stays reserved, and the accounts spent exactly what the attempts cost.
+        BigDecimal attempts = tasks.stream().flatMap(t -> t.attempts().stream())
+            .map(a -> a.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(attempts).as("what the successful calls cost, at least")
+            .isGreaterThanOrEqualTo(CALL_COST.multiply(BigDecimal.valueOf(tasks.size())));
+        List<Balance> balances = store.ledger().balances();
+        assertThat(balances).as("accounts touched by the calls").isNotEmpty();
+        for (Balance b : balances) {
+          assertThat(b.reserved()).as("reserved on " + b.account()).isEqualByComparingTo(BigDecimal.ZERO);
+        }
+        Balance global = balances.stream().filter(b -> b.account().scope().equals(BudgetScope.global()))
+            .findFirst().orElseThrow();
+        assertThat(global.spent()).as("global spend against the attempts' costs (%d interrupted)", interrupted)
+            .isEqualByComparingTo(attempts);
+
+        // The event log: every task's outcome and the run's end.
+        List<dev.orchestrator.event.Event> events = store.events("default", runId);
+        for (TaskRecord t : tasks) {
+          assertThat(events).as("events of " + t.taskId()).anyMatch(e -> e instanceof TaskSucceededEvent s
+              && s.taskId().equals(t.taskId()));
+        }
+        assertThat(events.stream().filter(RunFinishedEvent.class::isInstance)).hasSize(1);
+        assertThat(store.eventsAfter(0, 100_000).stream().map(StoredEvent::event)
+            .filter(BudgetThresholdCrossedEvent.class::isInstance).map(BudgetThresholdCrossedEvent.class::cast)
+            .map(BudgetThresholdCrossedEvent::threshold).toList()).as("thresholds crossed").containsExactly(0.5);
+
+        // The alert reached the receiver once, from whichever worker delivered it.
+        await("the 50% alert at the webhook", Duration.ofSeconds(30), () -> !webhook.requests().isEmpty());
+        assertThat(webhook.requests()).as("deliveries of the 50% alert").hasSize(1);
+        assertThat(webhook.requests().get(0).body()).contains("50");
       }
-      await("the run finishes", Duration.ofSeconds(90),
-          () -> store.run("default", runId).orElseThrow().status() != RunStatus.RUNNING);
-      assertThat(store.run("default", runId).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-      List<TaskRecord> tasks = store.tasks("default", runId);
-      assertThat(tasks).hasSize(20);
-      assertEachSucceededOnce(tasks.stream().map(TaskView::of).toList());
-      long takeovers = store.events("default", runId).stream().filter(e -> e instanceof RunRecoveredEvent).count();
-      assertThat(takeovers).as("the first claim, then one takeover per kill of the holder")
-          .isGreaterThanOrEqualTo(1 + holderKills);
-      assertThat(holderKills).isPositive();
-      assertThat(store.budgets()).extracting(Budget::scope).contains(BudgetScope.global());
-      List<Balance> balances = store.ledger().balances();
-      assertThat(balances).as("accounts touched by the calls").isNotEmpty();
-      for (Balance b : balances) {
-        assertThat(b.reserved()).as("reserved on " + b.account()).isEqualByComparingTo(BigDecimal.ZERO);
+      for (Process w : workers) {
+        w.destroy();
       }
-    }
-    for (Process w : workers) {
-      w.destroy();
     }
   }
 

@@ -1590,6 +1590,15 @@ public final class Engine implements AutoCloseable {
       return; // cancelled or timed out already; this late result is dropped
     }
     endCall(n);
+    // What the call cost, the attempt that records it and the task's next state are written together: a process
+    // killed in between would otherwise leave money spent that no attempt shows, or a paid answer that is run again.
+    store.atomically(() -> {
+      afterCall(n, response, error);
+      return null;
+    });
+  }
+
+  private void afterCall(TaskNode n, @Nullable ProviderResponse response, @Nullable Throwable error) {
     settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
     if (error == null && response == null) {
       error = new ProviderException(n.slot.name, ErrorKind.MALFORMED_RESPONSE, "provider completed with no response");
@@ -1614,8 +1623,9 @@ public final class Engine implements AutoCloseable {
       ask(n, response.question());
       return;
     }
-    update(n, n.record.withLastAttempt(last.ended(now, Outcome.SUCCEEDED, null, null, response.usage(),
-        response.cost())));
+    // Written with what follows (a repair, a failure, a review or the success), in one write.
+    n.record = n.record.withLastAttempt(last.ended(now, Outcome.SUCCEEDED, null, null, response.usage(),
+        response.cost()));
     String text = guardOutput(n, response.text());
     if (text == null) {
       return; // blocked, or sent back for one repair
