@@ -206,6 +206,85 @@ class ClusterKillIT {
     }
   }
 
+  /**
+   * $9.00 of work (12 runs of 75 calls at $0.01) under an $11.00 global limit, on three workers of four calls each,
+   * one of which is killed (SIGKILL) 20 times and started again. Every call reserves its worst case ($0.02), so the
+   * limit binds while work is in flight; a dead worker's reservations must come back when its runs are taken over,
+   * or the cluster stalls short of the limit. Every run finishes, nothing stays reserved, and the limit holds.
+   */
+  @Test
+  void aTightBudgetFinishesEveryRunThoughWorkersAreKilledTwentyTimes() throws Exception {
+    assumeTrue(!PostgresTestServer.URL.isBlank(), PostgresTestServer.MISSING);
+    int runs = 12;
+    int calls = 75;
+    String schema = PostgresTestServer.newSchema();
+    String url = PostgresTestServer.urlFor(schema);
+    Process[] workers = new Process[3];
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+    try (JdbcStore store = JdbcStore.postgres(url, PostgresTestServer.USER, PostgresTestServer.PASSWORD)) {
+      store.saveBudget(dev.orchestrator.budget.Budget.of(BudgetScope.global(), dev.orchestrator.Money.usd("11.00")));
+      Workflow.Builder b = Workflow.builder("tight");
+      for (int i = 0; i < calls; i++) {
+        b.task("t" + i, t -> t.title("call").instructions("say {{word}}"));
+      }
+      Workflow wf = b.build();
+      List<String> runIds = new ArrayList<>();
+      try (ClusterWorkerMain.FixedCostProvider provider = new ClusterWorkerMain.FixedCostProvider();
+          Orchestrator client = Orchestrator.builder().store(store).provider(provider).claimRuns(false).build()) {
+        for (int r = 0; r < runs; r++) {
+          runIds.add(client.enqueue(PROJECT, wf, Map.of("word", "w" + r)).id());
+        }
+      }
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      int[] starts = {0};
+      java.util.function.IntFunction<Process> start = w -> {
+        Path log = logs.resolve("tight-w" + w + "-" + (starts[0]++) + ".log");
+        try {
+          return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+              System.getProperty("java.class.path"), ClusterWorkerMain.class.getName(),
+              schema, "w" + w, "400", "4").redirectErrorStream(true)
+              .redirectOutput(log.toFile()).start();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      };
+      for (int w = 0; w < workers.length; w++) {
+        workers[w] = start.apply(w);
+      }
+      java.util.Random random = new java.util.Random();
+      long done = 0;
+      for (int kill = 0; kill < 20; kill++) {
+        long before = done;
+        await(poller, Duration.ofSeconds(60), () -> count(url, "SELECT COUNT(*) FROM tasks WHERE state = 'SUCCEEDED'")
+            > before, "progress since kill " + kill);
+        done = count(url, "SELECT COUNT(*) FROM tasks WHERE state = 'SUCCEEDED'");
+        assertThat(done).as("tasks done at kill " + kill).isLessThan((long) runs * calls);
+        int victim = random.nextInt(workers.length);
+        workers[victim].destroyForcibly();
+        assertThat(workers[victim].waitFor(10, TimeUnit.SECONDS)).isTrue();
+        workers[victim] = start.apply(victim);
+      }
+      await(poller, Duration.ofSeconds(120), () -> count(url, "SELECT COUNT(*) FROM runs WHERE status = 'RUNNING'")
+          == 0, "every run finished");
+      for (String runId : runIds) {
+        assertThat(store.run(PROJECT, runId).orElseThrow().status()).as("run %s", runId)
+            .isEqualTo(RunStatus.SUCCEEDED);
+      }
+      assertThat(count(url, "SELECT COUNT(*) FROM tasks WHERE state = 'SUCCEEDED'")).isEqualTo((long) runs * calls);
+      assertThat(store.ledger().balances()).allSatisfy(bal -> assertThat(bal.reserved()).as("reserved on %s",
+          bal.account()).isEqualByComparingTo("0"));
+      assertThat(spent(store, BudgetScope.global())).isBetween(new BigDecimal("9.00"), new BigDecimal("11.00"));
+    } finally {
+      poller.shutdownNow();
+      for (Process p : workers) {
+        if (p != null) {
+          p.destroyForcibly();
+          p.waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
   /** The tasks in flight in the runs that {@code worker} holds. */
   private static String heldBy(String worker) {
     return "SELECT t.run_id || '/' || t.task_id FROM tasks t JOIN runs r ON r.project = t.project "

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One worker JVM of {@link ClusterKillIT}: an engine that claims runs on the PostgreSQL schema named by the first
- * argument, named by the second, calling a {@link FixedCostProvider}. It runs until its standard input ends (or it is killed).
+ * argument, named by the second, calling a {@link FixedCostProvider}; a third and fourth argument, if given, are the
+ * provider's latency in milliseconds (20 by default) and the engine's limit of concurrent calls (16 by default). It
+ * runs until its standard input ends (or it is killed).
  * The server comes from the {@code ORCHESTRATOR_TEST_POSTGRES_*} environment, so the password is not on the command
  * line.
  */
@@ -29,12 +31,15 @@ public final class ClusterWorkerMain {
   public static void main(String[] args) throws IOException {
     String schema = args[0];
     String workerId = args[1];
+    long latencyMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
+    int concurrentCalls = args.length > 3 ? Integer.parseInt(args[3]) : 16;
     try (JdbcStore store = JdbcStore.postgres(PostgresTestServer.urlFor(schema), PostgresTestServer.USER,
             PostgresTestServer.PASSWORD);
-        FixedCostProvider provider = new FixedCostProvider();
+        FixedCostProvider provider = new FixedCostProvider(latencyMillis);
         Orchestrator worker = Orchestrator.builder().store(store).clock(Clock.systemUTC()).provider(provider)
             .engineName(workerId).lease(Duration.ofSeconds(2)).syncInterval(Duration.ofMillis(200))
-            .maxConcurrentCalls(16).retryPolicy(RetryPolicy.builder().fixedDelay(Duration.ofMillis(100)).build())
+            .maxConcurrentCalls(concurrentCalls)
+            .retryPolicy(RetryPolicy.builder().fixedDelay(Duration.ofMillis(100)).build())
             .build()) {
       System.out.println("worker " + workerId + " started");
       System.out.flush();
@@ -44,14 +49,23 @@ public final class ClusterWorkerMain {
     }
   }
 
-  /** Answers every call after a few milliseconds, for exactly {@link #COST}; never fails. */
+  /** Answers every call after a fixed latency, for exactly {@link #COST}; never fails. */
   static final class FixedCostProvider implements Provider {
     static final Money COST = Money.usd("0.01");
+    private final long latencyMillis;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "fixed-cost-provider");
       t.setDaemon(true);
       return t;
     });
+
+    FixedCostProvider() {
+      this(20);
+    }
+
+    FixedCostProvider(long latencyMillis) {
+      this.latencyMillis = latencyMillis;
+    }
 
     @Override
     public String name() {
@@ -67,7 +81,7 @@ public final class ClusterWorkerMain {
     public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
       timer.schedule(() -> f.complete(ProviderResponse.builder().text("done: " + request.prompt())
-          .usage(new TokenUsage(10, 5, 0, 0, 0)).cost(COST).build()), 20, TimeUnit.MILLISECONDS);
+          .usage(new TokenUsage(10, 5, 0, 0, 0)).cost(COST).build()), latencyMillis, TimeUnit.MILLISECONDS);
       return f;
     }
 
