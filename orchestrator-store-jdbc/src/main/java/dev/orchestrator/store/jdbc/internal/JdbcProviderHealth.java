@@ -80,9 +80,27 @@ public final class JdbcProviderHealth implements ProviderHealth {
   public Circuit circuit(String provider, Instant now) {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(now, "now"));
+    // One statement, so the row and its failures come from one snapshot.
     return tx.read("read the circuit of provider " + name, c -> {
-      Row row = row(c, name, false);
-      return row == null ? Circuit.closed(name) : view(c, name, row, t);
+      try (PreparedStatement ps = c.prepareStatement("SELECT h.state, h.opened_at, h.open_until, h.probe_successes, "
+          + "h.probe_owner, h.probe_until, f.failed_at FROM provider_health h LEFT JOIN provider_failures f "
+          + "ON f.provider = h.provider WHERE h.provider = ? ORDER BY f.failed_at")) {
+        Sql.bind(ps, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          Row row = null;
+          List<Instant> failures = new ArrayList<>();
+          while (rs.next()) {
+            if (row == null) {
+              row = read(rs);
+            }
+            Instant failed = nullableInstant(rs, 7);
+            if (failed != null) {
+              failures.add(failed);
+            }
+          }
+          return row == null ? Circuit.closed(name) : view(name, row, failures, t);
+        }
+      }
     });
   }
 
@@ -262,14 +280,17 @@ public final class JdbcProviderHealth implements ProviderHealth {
    * missing, else returns null for a provider without one.
    */
   private @Nullable Row lock(Connection c, String name, boolean create) throws SQLException {
-    if (create) {
-      if (tx.dialect() == Dialect.POSTGRESQL) {
-        Sql.update(c, "INSERT INTO provider_health (provider) VALUES (?) ON CONFLICT DO NOTHING", name);
-      } else {
-        // A concurrent insert of the same provider fails this one with a duplicate key: the transaction runs again.
-        Sql.update(c, "INSERT INTO provider_health (provider) SELECT CAST(? AS VARCHAR) FROM DUAL WHERE NOT EXISTS "
-            + "(SELECT 1 FROM provider_health WHERE provider = ?)", name, name);
-      }
+    Row row = row(c, name, true);
+    if (row != null || !create) {
+      return row;
+    }
+    if (tx.dialect() == Dialect.POSTGRESQL) {
+      // A concurrent first insert makes this one wait for it and do nothing; the lock below then finds its row.
+      Sql.update(c, "INSERT INTO provider_health (provider) VALUES (?) ON CONFLICT DO NOTHING", name);
+    } else {
+      // A concurrent insert of the same provider fails this one with a duplicate key: the transaction runs again.
+      Sql.update(c, "INSERT INTO provider_health (provider) SELECT CAST(? AS VARCHAR) FROM DUAL WHERE NOT EXISTS "
+          + "(SELECT 1 FROM provider_health WHERE provider = ?)", name, name);
     }
     return row(c, name, true);
   }
@@ -279,19 +300,21 @@ public final class JdbcProviderHealth implements ProviderHealth {
         + "probe_owner, probe_until FROM provider_health WHERE provider = ?" + (lock ? " FOR UPDATE" : ""))) {
       Sql.bind(ps, name);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        Row r = new Row();
-        r.state = State.valueOf(rs.getString(1));
-        r.openedAt = nullableInstant(rs, 2);
-        r.openUntil = nullableInstant(rs, 3);
-        r.probeSuccesses = rs.getInt(4);
-        r.probeOwner = rs.getString(5);
-        r.probeUntil = nullableInstant(rs, 6);
-        return r;
+        return rs.next() ? read(rs) : null;
       }
     }
+  }
+
+  /** The row in columns 1 to 6: state, opened_at, open_until, probe_successes, probe_owner, probe_until. */
+  private static Row read(ResultSet rs) throws SQLException {
+    Row r = new Row();
+    r.state = State.valueOf(rs.getString(1));
+    r.openedAt = nullableInstant(rs, 2);
+    r.openUntil = nullableInstant(rs, 3);
+    r.probeSuccesses = rs.getInt(4);
+    r.probeOwner = rs.getString(5);
+    r.probeUntil = nullableInstant(rs, 6);
+    return r;
   }
 
   private static void write(Connection c, String name, Row r) throws SQLException {
@@ -324,9 +347,12 @@ public final class JdbcProviderHealth implements ProviderHealth {
 
   /** The circuit as the row says at {@code now}: an open one whose time has come reads as half-open. */
   private static Circuit view(Connection c, String name, Row r, Instant now) throws SQLException {
+    return view(name, r, r.state == State.CLOSED ? failures(c, name) : List.of(), now);
+  }
+
+  private static Circuit view(String name, Row r, List<Instant> failures, Instant now) {
     State state = r.state == State.OPEN && r.openUntil != null && !now.isBefore(r.openUntil) ? State.HALF_OPEN
         : r.state;
-    List<Instant> failures = r.state == State.CLOSED ? failures(c, name) : List.of();
     return new Circuit(name, state, failures, r.openedAt, r.openUntil, r.probeSuccesses, r.probeOwner,
         r.probeUntil);
   }
