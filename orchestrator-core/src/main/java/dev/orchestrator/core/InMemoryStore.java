@@ -67,6 +67,8 @@ public final class InMemoryStore implements ClaimStore {
   private final InMemoryLeases leases;
   private final InMemoryLedger ledger = new InMemoryLedger(budgets::get);
   private final ConcurrentHashMap<List<Object>, Pause> pauses = new ConcurrentHashMap<>();
+  private final dev.orchestrator.core.internal.InMemoryProviderHealth providerHealth =
+      new dev.orchestrator.core.internal.InMemoryProviderHealth();
 
   private InMemoryStore(int eventCapacity, Clock clock) {
     this.eventCapacity = eventCapacity;
@@ -820,6 +822,12 @@ public final class InMemoryStore implements ClaimStore {
       }
     }
     return o;
+  }
+
+  /** {@inheritDoc} In memory, lost with the process; shared by every engine using this store instance. */
+  @Override
+  public dev.orchestrator.spi.store.ProviderHealth providerHealth() {
+    return providerHealth;
   }
 
   @Override

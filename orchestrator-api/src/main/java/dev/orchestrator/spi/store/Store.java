@@ -226,6 +226,18 @@ public interface Store extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no budget accounts");
   }
 
+  /**
+   * The providers' circuit breakers and rate windows, shared by every process that uses this store, so a provider
+   * that fails in one process is left alone by all of them and a rate limit holds across them (see
+   * {@link ProviderHealth}).
+   *
+   * @throws UnsupportedOperationException when this store keeps no provider health (the default)
+   */
+  default ProviderHealth providerHealth() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no provider health: circuit breakers"
+        + " and rate limits cannot be shared through it; use a store that does (the in-memory or a JDBC store)");
+  }
+
   // ------------------------------------------------------------------ pauses (every engine honours them)
 
   /** Stores a pause, replacing one of the same kind and name. */

@@ -154,6 +154,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private final JdbcLedger ledger = new JdbcLedger(transactor);
   private final RunLeases leases = new RunLeases(transactor, ledger);
   private final Pauses pauses = new Pauses(transactor);
+  private final dev.orchestrator.store.jdbc.internal.JdbcProviderHealth providerHealth =
+      new dev.orchestrator.store.jdbc.internal.JdbcProviderHealth(transactor);
 
   private JdbcStore(DataSource dataSource, @Nullable HikariDataSource ownedPool, String description) {
     this.dataSource = dataSource;
@@ -1339,6 +1341,15 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public Ledger ledger() {
     return ledger;
+  }
+
+  /**
+   * {@inheritDoc} Its tables are {@code provider_health}, {@code provider_failures} and {@code provider_starts}
+   * (schema version 10); every write locks the provider's row.
+   */
+  @Override
+  public dev.orchestrator.spi.store.ProviderHealth providerHealth() {
+    return providerHealth;
   }
 
   /** {@inheritDoc} Commands stored before schema version 8 name no run: only {@link #takeCommands()} takes them. */

@@ -1,0 +1,291 @@
+package dev.orchestrator.spi.store;
+
+import dev.orchestrator.policy.CircuitBreakerPolicy;
+import dev.orchestrator.policy.CircuitState;
+import dev.orchestrator.policy.RateLimit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The health of each provider instance as every process using the store sees it: its circuit breaker (closed, open,
+ * half-open with one probe at a time) and its sliding-minute rate window. An engine asks here before it calls a
+ * provider and reports here how the call ended, so a provider that fails in one process is left alone by all of them,
+ * and a rate limit holds across every process sharing the store.
+ *
+ * <p>The circuit:
+ * <ul>
+ *   <li><b>Closed</b>: calls flow. Each counted failure ({@link #recordFailure}) is kept with its time; when
+ *       {@link CircuitBreakerPolicy#failureThreshold()} of them fall within the {@link CircuitBreakerPolicy#window()}
+ *       ending at the failure, the circuit opens (the failures are forgotten).</li>
+ *   <li><b>Open</b> until {@code openedAt + openFor}: no call is made. From then on it reads as half-open, whether or
+ *       not anybody wrote since; the first writer to see it ({@link #halfOpen} or {@link #claimProbe}) records the
+ *       move and is told so, so exactly one process reports it.</li>
+ *   <li><b>Half-open</b>: one probe call at a time. A process {@link #claimProbe claims} the probe for a while (its
+ *       hold); a claim whose holder died expires after the hold and may be taken again. The probe's end
+ *       ({@link #probeEnded}): {@link CircuitBreakerPolicy#probes()} successes in a row close the circuit, a counted
+ *       failure opens it again for {@code openFor}, anything else gives the claim back unchanged.</li>
+ * </ul>
+ * Failures reported while the circuit is not closed are not counted, as a breaker counts only in its closed state.
+ * Every change that moves the circuit says so in its {@link Change}, to exactly one caller, so exactly one process
+ * emits "circuit opened", "half-opened" or "closed".
+ *
+ * <p>The rate window: {@link #tryStart} records the start of a call, with its estimated tokens, if the starts of the
+ * last 60 seconds allow it (fewer than {@link RateLimit#requestsPerMinute()}, and fewer tokens than
+ * {@link RateLimit#tokensPerMinute()}, 0 meaning no limit); otherwise it records nothing and says when the next start
+ * could be allowed. Starts older than the window are pruned as it slides.
+ *
+ * <p>Times are the caller's ({@code Instant} arguments, from the engine's injected clock), not the store's: processes
+ * sharing a store are expected to keep their clocks close. A SQL store keeps them to the microsecond. Provider names
+ * are case-insensitive (stored lower-case, as {@link Pause} stores them).
+ *
+ * <p>Implementations are thread-safe and every method is atomic (one transaction in a SQL store). A store passes
+ * {@code ProviderHealthContract} from {@code orchestrator-testkit}.
+ *
+ * <pre>{@code
+ * ProviderHealth health = store.providerHealth();
+ * Circuit c = health.circuit("claude", now);
+ * if (c.state() == CircuitState.State.CLOSED && health.tryStart("claude", now, rate, tokens).allowed()) {
+ *   ... call; on a counted failure:
+ *   Change change = health.recordFailure("claude", clock.instant(), breaker);
+ *   if (change.entered() == CircuitState.State.OPEN) { ... emit "circuit opened" }
+ * }
+ * }</pre>
+ */
+public interface ProviderHealth {
+  /** Provider names and probe owners: at most this many characters. */
+  int MAX_NAME_LENGTH = 200;
+
+  /** The length of the sliding rate window. */
+  Duration RATE_WINDOW = Duration.ofMinutes(1);
+
+  /**
+   * The circuit of a provider at {@code now}, changing nothing; a provider never seen is closed with no failure.
+   * An open circuit whose {@code openUntil} has come reads as half-open.
+   *
+   * @throws IllegalArgumentException when the provider name is blank or too long
+   */
+  Circuit circuit(String provider, Instant now);
+
+  /**
+   * Records a counted failure of a call to {@code provider} that ended {@code at}. When the circuit is closed, the
+   * failure is kept and those at or before {@code at - window} are dropped; if {@code failureThreshold} failures
+   * remain, the circuit opens at {@code at} for {@code openFor}. When it is open or half-open, nothing changes.
+   *
+   * @return the circuit after it; {@link Change#entered()} is {@code OPEN} when this call opened it, with the number
+   *     of failures that did
+   * @throws IllegalArgumentException when the provider name is blank or too long
+   */
+  Change recordFailure(String provider, Instant at, CircuitBreakerPolicy policy);
+
+  /**
+   * Records that an open circuit's time has come: the first call at or after its {@code openUntil} moves it to
+   * half-open (with no probe success yet and no probe claimed) and is told so; any other call changes nothing. Every
+   * process may call it when its timer for the circuit fires.
+   *
+   * @return the circuit; {@link Change#entered()} is {@code HALF_OPEN} for the call that moved it
+   * @throws IllegalArgumentException when the provider name is blank or too long
+   */
+  Change halfOpen(String provider, Instant now);
+
+  /**
+   * Claims the probe of a half-open circuit for {@code owner} until {@code now + hold}: granted when the circuit is
+   * half-open at {@code now} (moving an open circuit whose time has come to half-open, as {@link #halfOpen} does) and
+   * no claim holds it, that is none was made, it ended, or its hold ran out (its holder died or hung). At most one
+   * claim holds a circuit at any instant; a second claim by the same owner is refused like any other.
+   *
+   * @param hold how long the claim holds without its owner ending it: longer than a probe call may take
+   * @return whether the probe is {@code owner}'s, and whether this call moved the circuit to half-open
+   * @throws IllegalArgumentException when the provider or owner is blank or too long, or the hold is not positive
+   */
+  ProbeClaim claimProbe(String provider, String owner, Instant now, Duration hold);
+
+  /**
+   * Records how the probe that {@code owner} claimed ended, at {@code at}: a {@link ProbeResult#SUCCEEDED success}
+   * counts towards {@link CircuitBreakerPolicy#probes()} and, once there are that many, closes the circuit (failures
+   * forgotten); a {@link ProbeResult#FAILED counted failure} opens it again at {@code at} for
+   * {@link CircuitBreakerPolicy#openFor()}; {@link ProbeResult#ABANDONED} (the call was cancelled, or failed in a way
+   * that says nothing of the provider's health) only ends the claim. Every result ends the claim.
+   *
+   * <p>Nothing changes when {@code owner} does not hold the claim any more (its hold ran out and another process
+   * claimed the probe, or the circuit moved on): a late result is not counted twice.
+   *
+   * @return the circuit after it; {@link Change#entered()} is {@code CLOSED} or {@code OPEN} when this call moved it
+   * @throws IllegalArgumentException when the provider or owner is blank or too long
+   */
+  Change probeEnded(String provider, String owner, ProbeResult result, Instant at, CircuitBreakerPolicy policy);
+
+  /**
+   * Records the start of a call to {@code provider} at {@code now} if the provider's starts of the last minute allow
+   * it: fewer than {@code requestsPerMinute} of them (0: no limit), and, when {@code tokensPerMinute} is not 0, their
+   * estimated tokens below it. A start counts while it is less than {@link #RATE_WINDOW} old; so a call whose tokens
+   * alone exceed the limit still starts when the window holds fewer tokens than the limit, as the engine has always
+   * allowed. With no limit at all, nothing is recorded.
+   *
+   * <p>Starts are recorded in time order per provider: a caller whose {@code now} is before the newest start recorded
+   * (its clock lags another process's) is treated as starting at that newest start, so a lagging clock never opens a
+   * window in the past.
+   *
+   * @param tokens the call's estimated tokens (input plus expected output), 0 when not estimated
+   * @return allowed, with the instant recorded; or refused, with the earliest instant a start could be allowed if
+   *     nothing else started meanwhile
+   * @throws IllegalArgumentException when the provider name is blank or too long, or tokens is negative
+   */
+  RateDecision tryStart(String provider, Instant now, RateLimit limit, long tokens);
+
+  /** How a probe call ended, for {@link #probeEnded}. */
+  enum ProbeResult {
+    /** The provider answered: one more success towards closing the circuit. */
+    SUCCEEDED,
+    /** A failure that counts against the provider (such as a timeout or a server error): the circuit opens again. */
+    FAILED,
+    /** Cancelled, or failed for a reason that is not the provider's health: the claim ends, the circuit stays. */
+    ABANDONED
+  }
+
+  /**
+   * A provider's circuit as stored, read at one instant.
+   *
+   * @param provider the provider's lower-case name
+   * @param state closed, open, or half-open (an open circuit whose {@code openUntil} has come reads as half-open)
+   * @param failures the counted failures kept while closed, oldest first (empty while open or half-open); see
+   *     {@link #failuresWithin}
+   * @param openedAt when it last opened, or null when closed
+   * @param openUntil when an open circuit lets a probe through, or null when closed
+   * @param probeSuccesses successful probes since it last half-opened
+   * @param probeOwner who holds the probe claim, or null when none does (a claim whose hold ran out is still shown
+   *     until it is taken over or ended; see {@link #probeHeld})
+   * @param probeHeldUntil until when that claim holds, or null
+   */
+  record Circuit(String provider, CircuitState.State state, List<Instant> failures, @Nullable Instant openedAt,
+      @Nullable Instant openUntil, int probeSuccesses, @Nullable String probeOwner,
+      @Nullable Instant probeHeldUntil) {
+    public Circuit {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(state, "state");
+      failures = List.copyOf(failures);
+      if (probeSuccesses < 0) {
+        throw new IllegalArgumentException("probeSuccesses must be >= 0 (was " + probeSuccesses + ")");
+      }
+    }
+
+    /** The circuit of a provider never seen: closed, no failure. */
+    public static Circuit closed(String provider) {
+      return new Circuit(provider, CircuitState.State.CLOSED, List.of(), null, null, 0, null, null);
+    }
+
+    /** How many of the kept failures fall within {@code window} before {@code now} (after {@code now - window}). */
+    public int failuresWithin(Duration window, Instant now) {
+      Instant horizon = now.minus(window);
+      return (int) failures.stream().filter(t -> t.isAfter(horizon)).count();
+    }
+
+    /** Whether a probe claim holds the circuit at {@code now}. */
+    public boolean probeHeld(Instant now) {
+      return probeOwner != null && probeHeldUntil != null && probeHeldUntil.isAfter(now);
+    }
+  }
+
+  /**
+   * A circuit after a call that may have moved it.
+   *
+   * @param circuit the circuit after the call
+   * @param entered the state this call moved the circuit into, or null when it did not move it; exactly one caller
+   *     learns of each move
+   * @param failures when this call opened a closed circuit: the failures that opened it; else 0
+   */
+  record Change(Circuit circuit, CircuitState.@Nullable State entered, int failures) {
+    public Change {
+      Objects.requireNonNull(circuit, "circuit");
+    }
+
+    /** A call that moved nothing. */
+    public static Change none(Circuit circuit) {
+      return new Change(circuit, null, 0);
+    }
+  }
+
+  /**
+   * The answer to {@link #claimProbe}.
+   *
+   * @param granted whether the caller holds the probe now
+   * @param halfOpened whether this call moved an open circuit to half-open (report it, as {@link #halfOpen} would)
+   * @param circuit the circuit after the call
+   */
+  record ProbeClaim(boolean granted, boolean halfOpened, Circuit circuit) {
+    public ProbeClaim {
+      Objects.requireNonNull(circuit, "circuit");
+    }
+  }
+
+  /**
+   * The answer to {@link #tryStart}.
+   *
+   * @param allowed whether the start was recorded
+   * @param at when allowed, the instant the start was recorded at; when refused, the earliest instant a start could
+   *     be allowed if nothing else started meanwhile
+   */
+  record RateDecision(boolean allowed, Instant at) {
+    public RateDecision {
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * Checks a provider name and gives its stored form: not blank, at most {@link #MAX_NAME_LENGTH} characters,
+   * lower-case.
+   *
+   * @throws IllegalArgumentException naming the field and the value
+   */
+  static String checkProvider(String provider) {
+    return checkName("provider", provider).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Checks a name (a provider or a probe owner): not blank, at most {@link #MAX_NAME_LENGTH} characters.
+   *
+   * @throws IllegalArgumentException naming the field and the value
+   */
+  static String checkName(String field, String value) {
+    Objects.requireNonNull(value, field);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank (was '" + value + "'): name the provider "
+          + "instance or process");
+    }
+    if (value.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(field + " must be at most " + MAX_NAME_LENGTH + " characters (was "
+          + value.length() + ": '" + value.substring(0, 40) + "...')");
+    }
+    return value;
+  }
+
+  /**
+   * Checks the arguments of {@link #tryStart} other than the provider.
+   *
+   * @throws IllegalArgumentException naming the field and the value
+   */
+  static void checkStart(Instant now, RateLimit limit, long tokens) {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(limit, "limit");
+    if (tokens < 0) {
+      throw new IllegalArgumentException("tokens must be >= 0 (was " + tokens + "): pass the call's estimated "
+          + "tokens, or 0");
+    }
+  }
+
+  /**
+   * Checks a probe hold.
+   *
+   * @throws IllegalArgumentException naming the field and the value
+   */
+  static Duration checkHold(Duration hold) {
+    Objects.requireNonNull(hold, "hold");
+    if (hold.isNegative() || hold.isZero()) {
+      throw new IllegalArgumentException("hold must be positive (was " + hold + "): give the probe call time to end");
+    }
+    return hold;
+  }
+}
