@@ -37,12 +37,12 @@ class EmbeddedStoreTest {
   @Test
   void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
     try (JdbcStore first = JdbcStore.embedded(dataDir)) {
-      assertThat(first.schemaVersion()).isEqualTo("8");
-      assertThat(first.migrationsExecuted()).isEqualTo(8);
+      assertThat(first.schemaVersion()).isEqualTo("9");
+      assertThat(first.migrationsExecuted()).isEqualTo(9);
       first.createRun(run("p", "r"), "{}", List.of());
     }
     try (JdbcStore second = JdbcStore.embedded(dataDir)) {
-      assertThat(second.schemaVersion()).isEqualTo("8");
+      assertThat(second.schemaVersion()).isEqualTo("9");
       assertThat(second.migrationsExecuted()).isZero();
       assertThat(second.run("p", "r")).isPresent();
     }
@@ -55,7 +55,7 @@ class EmbeddedStoreTest {
       while (rs.next()) {
         rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }
-      assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true");
+      assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true", "9:true");
     }
   }
 
@@ -195,8 +195,10 @@ class EmbeddedStoreTest {
   @Test
   void aFileIsNotADataDirectory() throws Exception {
     Path file = Files.writeString(dataDir.resolve("file"), "x");
-    assertThatThrownBy(() -> JdbcStore.embedded(file)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(file.toString());
+    assertThatThrownBy(() -> JdbcStore.embedded(file)).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("is a file, not a directory")
+        .extracting(e -> ((StoreUnavailableException) e).reason())
+        .isEqualTo(StoreUnavailableException.Reason.NOT_A_DIRECTORY);
   }
 
   @Test
