@@ -113,6 +113,9 @@ public final class StoreRetry {
    * @param retryOnDuplicate also retry a unique-key violation (a row another transaction inserted meanwhile)
    */
   public <T> T call(boolean retryOnDuplicate, Attempt<T> attempt) throws SQLException {
+    if (bound.isZero()) {
+      return counted(retryOnDuplicate, attempt);
+    }
     try {
       return Failsafe.with(retryOnDuplicate ? policyOnDuplicates : policy).get(attempt::run);
     } catch (FailsafeException e) {
@@ -120,6 +123,25 @@ public final class StoreRetry {
         throw s;
       }
       throw e;
+    }
+  }
+
+  /**
+   * PostgreSQL's retries, as they have always been: again at once, in the calling thread, five tries in all. Nothing
+   * there is shared through a file that changes hands, so there is nothing to wait out, and the engine's threads keep
+   * their timing and their interrupts.
+   */
+  private <T> T counted(boolean retryOnDuplicate, Attempt<T> attempt) throws SQLException {
+    for (int tries = 1; ; tries++) {
+      try {
+        return attempt.run();
+      } catch (SQLException e) {
+        boolean again = transientFailure.test(e) || (retryOnDuplicate && UNIQUE_VIOLATION.equals(e.getSQLState()));
+        if (!again || tries >= COUNTED_TRIES) {
+          throw e;
+        }
+        log.debug("Retrying store work (attempt={}, sqlState={})", tries, e.getSQLState());
+      }
     }
   }
 
