@@ -119,9 +119,9 @@ public final class Engine implements AutoCloseable {
   private final Map<String, Slot> slots;
   private final Slot[] slotArray;
   private final @Nullable String defaultProvider;
-  private final List<EventListener> listeners;
-  /** Listeners added after the engine was built; read in the drain loop, written by any thread. */
-  private final List<EventListener> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Runs runs;
+  private final Events events;
+  private final EngineContext ctx;
   private final long boostMillis;
   private final Executor executor;
   private final RetryPolicy retryPolicy;
@@ -159,13 +159,6 @@ public final class Engine implements AutoCloseable {
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
 
-  /** How many finished runs stay in memory, findable by {@link #run}; older ones are dropped, oldest first. */
-  static final int FINISHED_RUNS_KEPT = 10_000;
-  /** Finished run ids, oldest first. Confined to the drain loop. */
-  private final LinkedHashMap<String, Boolean> finishedRuns = new LinkedHashMap<>();
-
-  /** Handles of runs, by id: read by any thread. */
-  private final ConcurrentHashMap<String, RunHandle> handles = new ConcurrentHashMap<>();
   /** Open questions, by id: read by any thread, written in the drain loop. */
   private final ConcurrentHashMap<String, Question> openQuestions = new ConcurrentHashMap<>();
   /** Confined to the drain loop. */
@@ -204,7 +197,26 @@ public final class Engine implements AutoCloseable {
     this.slots = s;
     this.slotArray = s.values().toArray(new Slot[0]);
     this.defaultProvider = defaultProvider;
-    this.listeners = List.copyOf(listeners);
+    EngineContext.Loop loop = new EngineContext.Loop() {
+      @Override
+      public boolean post(Runnable message) {
+        return Engine.this.post(message);
+      }
+
+      @Override
+      public <T> T call(Supplier<T> action) {
+        return Engine.this.call(action);
+      }
+
+      @Override
+      public void checkOpen() {
+        Engine.this.checkOpen();
+      }
+    };
+    this.runs = new Runs(run -> new RunHandle(this, run));
+    this.events = new Events(store, scheduler, loop, runs, listeners);
+    this.ctx = new EngineContext(clock, scheduler, store, owner, leaseTime, loop, events,
+        new Transitions(store, this::lost), runs);
     this.boostMillis = boostInterval.toMillis();
     this.executor = executor;
   }
@@ -366,24 +378,17 @@ public final class Engine implements AutoCloseable {
     return leaseTime;
   }
 
+
   /** The leases of the runs this engine executes now, read on the timer thread to renew them. */
   List<RunLease> heldLeases() {
-    List<RunLease> out = new ArrayList<>();
-    for (RunHandle h : handles.values()) {
-      RunState r = h.run();
-      RunLease l = r.lease;
-      if (l != null && !r.lost && r.record.status() == RunStatus.RUNNING) {
-        out.add(l);
-      }
-    }
-    return out;
+    return runs.heldLeases();
   }
 
   /** Stops the runs whose lease this engine lost: another engine executes them now. */
   void leasesLost(List<RunLease> lost) {
     post(() -> {
       for (RunLease l : lost) {
-        RunHandle h = handles.get(l.runId());
+        RunHandle h = runs.get(l.runId());
         if (h != null && h.run().lease != null && h.run().lease.fence() == l.fence()) {
           lost(h.run());
         }
@@ -396,8 +401,8 @@ public final class Engine implements AutoCloseable {
     // This engine's own run whose lease expired unrenewed (a long pause) and that it claimed again: it goes on
     // under the new lease, with nothing rebuilt.
     boolean mine = call(() -> {
-      RunHandle h = handles.get(lease.runId());
-      if (h != null && executesHere(h.run()) && h.run().project.equals(lease.project())) {
+      RunHandle h = runs.get(lease.runId());
+      if (h != null && h.run().executesHere() && h.run().project.equals(lease.project())) {
         h.run().lease = lease;
         return true;
       }
@@ -462,10 +467,6 @@ public final class Engine implements AutoCloseable {
     run.lease = null;
   }
 
-  /** Whether this engine executes the run now (it holds its lease); else steering goes through the store. */
-  private static boolean executesHere(RunState run) {
-    return run.lease != null && !run.lost;
-  }
 
   /** Carries out commands taken from the store for the runs this engine holds. */
   void commands(List<dev.orchestrator.spi.store.Command> commands) {
@@ -503,16 +504,10 @@ public final class Engine implements AutoCloseable {
     });
   }
 
+
   /** The runs this engine submitted or looked up but does not execute: their handles finish when the store says. */
   List<RunHandle> watched() {
-    List<RunHandle> out = new ArrayList<>();
-    for (RunHandle h : handles.values()) {
-      RunState r = h.run();
-      if (r.lease == null && !r.completion.isDone()) {
-        out.add(h);
-      }
-    }
-    return out;
+    return runs.watched();
   }
 
   /** A watched run finished in another engine: completes its handle with the stored snapshot. */
@@ -533,7 +528,7 @@ public final class Engine implements AutoCloseable {
 
   private void execute(dev.orchestrator.spi.store.Command c) {
     try {
-      RunHandle h = c.runId() == null ? null : handles.get(c.runId());
+      RunHandle h = c.runId() == null ? null : runs.get(c.runId());
       switch (c.kind()) {
         case CANCEL -> {
           if (h == null || !h.project().equals(c.project())) {
@@ -649,7 +644,7 @@ public final class Engine implements AutoCloseable {
       }
       run.cost = run.cost.add(n.record.cost().amount());
     }
-    RunHandle existing = handles.get(run.id);
+    RunHandle existing = runs.get(run.id);
     if (existing != null) {
       // A handle someone holds (this engine submitted the run, or lost and regained it) now steers the rebuilt run.
       RunState before = existing.run();
@@ -659,7 +654,7 @@ public final class Engine implements AutoCloseable {
       run.subscribers.addAll(before.subscribers);
       existing.replace(run);
     } else {
-      handles.put(run.id, new RunHandle(this, run));
+      runs.add(run);
     }
     if (!problems.isEmpty()) {
       log.warn("Run recovered with problems (project={}, run={}, problems={})", r.project(), r.id(), problems);
@@ -817,8 +812,7 @@ public final class Engine implements AutoCloseable {
     run.unfinished = nodes.length;
     // The definition is stored in every store: any engine sharing it may have to rebuild the run.
     run.lease = store.createRun(runRecord, WorkflowCodec.write(workflow), records, here ? owner : null, leaseTime);
-    RunHandle handle = new RunHandle(this, run);
-    handles.put(runId, handle);
+    RunHandle handle = runs.add(run);
     if (here) {
       post(() -> start(run));
     }
@@ -1320,7 +1314,7 @@ public final class Engine implements AutoCloseable {
       BigDecimal reserved = balance.reserved();
       Budget limit = limit(covering);
       BigDecimal remainingWork = BigDecimal.ZERO;
-      for (RunHandle h : handles.values()) {
+      for (RunHandle h : runs.all()) {
         RunState run = h.run();
         if ((project == null || run.project.equals(project)) && run.record.status() == RunStatus.RUNNING) {
           for (TaskNode n : run.nodes) {
@@ -2049,78 +2043,23 @@ public final class Engine implements AutoCloseable {
     store.releaseRun(run.lease);
     log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
     run.completion.complete(new RunSnapshot(run.record, store.tasks(run.project, run.id)));
-    // Finished runs stay findable by id up to a bound; older ones live on in the store (and in handles users hold).
-    finishedRuns.remove(run.id);
-    finishedRuns.put(run.id, Boolean.TRUE);
-    if (finishedRuns.size() > FINISHED_RUNS_KEPT) {
-      String oldest = finishedRuns.keySet().iterator().next();
-      finishedRuns.remove(oldest);
-      handles.remove(oldest);
-    }
+    runs.finished(run);
   }
 
-  /** The clock's time in milliseconds; one Instant per millisecond, since every record and event holds one. */
   private Instant now() {
-    long millis = clock.millis();
-    Instant last = lastNow;
-    if (last == null || last.toEpochMilli() != millis) {
-      last = Instant.ofEpochMilli(millis);
-      lastNow = last;
-    }
-    return last;
+    return ctx.now();
   }
-
-  /** Any thread may read and replace it: an Instant is immutable, so a racy read sees a whole one. */
-  private volatile @Nullable Instant lastNow;
 
   private void update(TaskNode n, TaskRecord r) {
-    n.record = r;
-    if (n.run.lost) {
-      return;
-    }
-    RunLease lease = n.run.lease;
-    if (lease == null || !store.updateTask(lease, r, n.index)) {
-      lost(n.run);
-    }
+    ctx.update(n, r);
   }
 
   private void updateRun(RunState run) {
-    RunLease lease = run.lease;
-    if (lease == null || !store.updateRun(lease, run.record)) {
-      lost(run);
-    }
+    ctx.updateRun(run);
   }
 
   private void emit(@Nullable RunState run, Event event) {
-    if (run != null && run.lost) {
-      return; // the write it reports was refused: the run's new holder reports what really happens
-    }
-    try {
-      store.append(event);
-    } catch (RuntimeException e) {
-      log.error("Event not stored (project={}, run={}, event={})", event.project(), event.runId(),
-          event.getClass().getSimpleName(), e);
-    }
-    for (EventListener l : listeners) {
-      deliver(l, event);
-    }
-    for (EventListener l : subscribers) {
-      deliver(l, event);
-    }
-    if (run != null) {
-      for (EventListener l : run.subscribers) {
-        deliver(l, event);
-      }
-    }
-  }
-
-  private static void deliver(EventListener listener, Event event) {
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      log.warn("Listener failed and was skipped for this event (listener={}, event={})",
-          listener.getClass().getName(), event.getClass().getSimpleName(), e);
-    }
+    events.emit(run, event);
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -2161,7 +2100,7 @@ public final class Engine implements AutoCloseable {
     checkOpen();
     boolean done = call(() -> {
       RunState run = h.run();
-      if (executesHere(run) && (reopen || run.record.status() == RunStatus.RUNNING)) {
+      if (run.executesHere() && (reopen || run.record.status() == RunStatus.RUNNING)) {
         action.accept(run);
         return true;
       }
@@ -2396,8 +2335,8 @@ public final class Engine implements AutoCloseable {
     RunLease lease = store.acquireRun(run.project, run.id, owner, leaseTime).orElseThrow(() ->
         new IllegalStateException("run " + run.id + " is held by another engine: resume it there"));
     run.lease = lease;
-    finishedRuns.remove(run.id);
-    handles.putIfAbsent(run.id, new RunHandle(this, run));
+    runs.reopened(run);
+    runs.addIfAbsent(run);
     run.record = run.record.withStatus(RunStatus.RUNNING, null).withCancellation(null);
     run.completion = new CompletableFuture<>();
     updateRun(run);
@@ -2579,7 +2518,7 @@ public final class Engine implements AutoCloseable {
 
   /** The handle of a run of a project, or null. */
   public @Nullable Run run(String project, String runId) {
-    RunHandle h = handles.get(runId);
+    RunHandle h = runs.get(runId);
     if (h != null) {
       return h.project().equals(project) ? h : null;
     }
@@ -2593,64 +2532,21 @@ public final class Engine implements AutoCloseable {
     if (r.status() != RunStatus.RUNNING) {
       run.completion.complete(new RunSnapshot(r, store.tasks(project, runId)));
     }
-    RunHandle created = new RunHandle(this, run);
-    RunHandle raced = handles.putIfAbsent(runId, created);
-    return raced != null ? raced : created;
+    return runs.addIfAbsent(run);
   }
 
   /** Emits an event from outside the engine, in the drain loop. */
   public void publish(Event event) {
-    Objects.requireNonNull(event, "event");
-    post(() -> emit(event.runId().isEmpty() ? null : runState(event.runId()), event));
+    events.publish(event);
   }
 
-  private @Nullable RunState runState(String runId) {
-    RunHandle h = handles.get(runId);
-    return h == null ? null : h.run();
-  }
-
-  /**
-   * Replays a run's events so far to {@code listener}, then delivers its later ones, in the drain loop so that no
-   * event falls between the two.
-   */
   Run.Subscription subscribe(RunHandle h, EventListener listener) {
-    RunState local = call(() -> {
-      RunState run = h.run();
-      if (!executesHere(run) && run.record.status() == RunStatus.RUNNING) {
-        return null;
-      }
-      for (Event e : store.events(run.project, run.id)) {
-        deliver(listener, e);
-      }
-      run.subscribers.add(listener);
-      return run;
-    });
-    if (local != null) {
-      return () -> local.subscribers.remove(listener);
-    }
-    // Another engine executes the run: its events so far, then those it appends, from the store's stream. An event
-    // appended between the two reads comes in both: the stream skips what the replay delivered.
-    RunState run = h.run();
-    long from = store.lastEventSequence();
-    List<Event> replay = store.events(run.project, run.id);
-    for (Event e : replay) {
-      deliver(listener, e);
-    }
-    java.util.Set<Event> delivered = new java.util.HashSet<>(replay);
-    dev.orchestrator.core.EventFeed feed = dev.orchestrator.core.EventFeed.builder(store).from(from)
-        .scheduler(scheduler).start(e -> {
-          if (e.runId().equals(run.id) && e.project().equals(run.project) && !delivered.remove(e)) {
-            deliver(listener, e);
-          }
-        });
-    return feed::close;
+    return events.subscribe(h, listener);
   }
 
   /** Delivers every later event to {@code listener} until the subscription is closed. */
   public Run.Subscription subscribe(EventListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    subscribers.add(listener);
-    return () -> subscribers.remove(listener);
+    return events.subscribe(listener);
   }
 
   /** The names of the provider instances, sorted. */
@@ -2702,7 +2598,7 @@ public final class Engine implements AutoCloseable {
       log.warn("Leases not released on close; other engines take the runs over when they expire", e);
     }
     closed = true;
-    log.info("Orchestrator closed (engine={}, runs={})", owner, handles.size());
+    log.info("Orchestrator closed (engine={}, runs={})", owner, runs.size());
   }
 
   /**
@@ -2711,7 +2607,7 @@ public final class Engine implements AutoCloseable {
    * that takes the run over repeats them (their attempts are marked interrupted).
    */
   private void releaseAll() {
-    for (RunHandle h : handles.values()) {
+    for (RunHandle h : runs.all()) {
       RunState run = h.run();
       RunLease lease = run.lease;
       if (lease == null || run.lost || run.record.status() != RunStatus.RUNNING) {
