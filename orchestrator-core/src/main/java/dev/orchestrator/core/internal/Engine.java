@@ -116,62 +116,37 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final Scheduler scheduler;
   private final Store store;
-  private final Map<String, Slot> slots;
-  private final Slot[] slotArray;
-  private final @Nullable String defaultProvider;
   private final Runs runs;
+  private final Providers providers;
+  private final ProjectPauses projectPauses = new ProjectPauses();
+  private final Lifecycle lifecycle;
+  private final Budgets budgets;
+  private final Planner planner;
+  private final Resilience resilience;
+  private final Guards guards;
+  private final Questions questions;
+  private final Reviews reviews;
   private final Events events;
   private final EngineContext ctx;
   private final long boostMillis;
   private final Executor executor;
   private final RetryPolicy retryPolicy;
-  private final List<Guard> guards;
-  private final dev.orchestrator.spi.store.Ledger ledger;
-  /** The stored limits by scope, refreshed from the store by {@link StoreSync}; read by any thread. */
-  private final ConcurrentHashMap<BudgetScope, Budget> limits = new ConcurrentHashMap<>();
-  private final ZoneId budgetZone;
   /** This engine instance's name in the store's leases. */
   private final String owner;
   private final Duration leaseTime;
-  /** Tasks a budget holds back, oldest first. Confined to the drain loop. */
-  private final List<TaskNode> budgetPaused = new ArrayList<>();
-  /** The accounts whose limit currently stops work (each announced once). Confined to the drain loop. */
-  private final java.util.Set<Account> limitReached = new java.util.HashSet<>();
-  private Scheduler.@Nullable Cancellable midnightTimer;
-  /** Settled cost by project, provider, task type and day, for reports. Confined to the drain loop. */
-  private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
-  /** Review scores by reviewer/author/task type: sum and count, for learning. Confined to the drain loop. */
-  private final Map<String, int[]> reviewScores = new HashMap<>();
-  /** Paused projects and why: read by any thread, written in the drain loop. */
-  private final ConcurrentHashMap<String, String> pausedProjects = new ConcurrentHashMap<>();
-  /** Confined to the drain loop. */
-  private final Map<String, List<TaskNode>> projectPausedNodes = new HashMap<>();
-
-  private record SpendKey(String project, String provider, String taskType, LocalDate day) {}
   private final java.util.Random jitter = new java.util.Random();
-  /** The outcome of every ended attempt, newest last, at most {@link #ATTEMPT_LOG_SIZE}. Confined to the drain loop. */
-  private final ArrayDeque<AttemptOutcome> attemptLog = new ArrayDeque<>();
-  private static final int ATTEMPT_LOG_SIZE = 100_000;
-
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicInteger wip = new AtomicInteger();
   /** The thread draining the mailbox, or null. */
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
 
-  /** Open questions, by id: read by any thread, written in the drain loop. */
-  private final ConcurrentHashMap<String, Question> openQuestions = new ConcurrentHashMap<>();
-  /** Confined to the drain loop. */
-  private final Map<String, TaskNode> questionNodes = new HashMap<>();
-  /** Confined to the drain loop. */
-  private final java.util.Set<String> answered = new java.util.HashSet<>();
-
   /** Called when aging moves a task up a lane. */
   interface Booster {
     void boosted(TaskNode node, int fromLane, int toLane);
   }
 
-  private final Booster booster = this::onBoosted;
+  private final Booster booster;
 
   /**
    * @param slots provider instances by lower-case name, with their limits
@@ -180,23 +155,17 @@ public final class Engine implements AutoCloseable {
       @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
       RetryPolicy retryPolicy, ZoneId budgetZone, List<Guard> guards, String owner, Duration leaseTime) {
     this.clock = clock;
-    this.guards = List.copyOf(guards);
-    this.ledger = store.ledger();
     this.owner = owner;
     this.leaseTime = leaseTime;
-    this.budgetZone = budgetZone;
     this.scheduler = scheduler;
     this.store = store;
     this.retryPolicy = retryPolicy;
     Map<String, Slot> s = new LinkedHashMap<>();
     slots.forEach((name, ps) -> {
       Slot slot = new Slot(ps.provider(), name, ps.limit(), ps.retry(), ps.breaker(), ps.rate(), ps.taskTypes());
-      slot.breaker = breaker(slot);
       s.put(name, slot);
     });
-    this.slots = s;
-    this.slotArray = s.values().toArray(new Slot[0]);
-    this.defaultProvider = defaultProvider;
+    this.providers = new Providers(s, defaultProvider);
     EngineContext.Loop loop = new EngineContext.Loop() {
       @Override
       public boolean post(Runnable message) {
@@ -217,6 +186,14 @@ public final class Engine implements AutoCloseable {
     this.events = new Events(store, scheduler, loop, runs, listeners);
     this.ctx = new EngineContext(clock, scheduler, store, owner, leaseTime, loop, events,
         new Transitions(store, this::lost), runs);
+    this.questions = new Questions(ctx);
+    this.lifecycle = new Lifecycle(ctx, projectPauses, questions);
+    this.booster = lifecycle::boosted;
+    this.resilience = new Resilience(ctx, providers, lifecycle);
+    this.budgets = new Budgets(ctx, budgetZone, providers, lifecycle);
+    this.planner = new Planner(ctx, providers, budgets, resilience);
+    this.guards = new Guards(ctx, guards, lifecycle);
+    this.reviews = new Reviews(ctx, lifecycle);
     this.boostMillis = boostInterval.toMillis();
     this.executor = executor;
   }
@@ -229,23 +206,6 @@ public final class Engine implements AutoCloseable {
    */
   public record ProviderSlot(dev.orchestrator.spi.provider.Provider provider, int limit, @Nullable RetryPolicy retry,
       CircuitBreakerPolicy breaker, RateLimit rate, java.util.Set<String> taskTypes) {}
-
-  /** One ended attempt, for failure analysis. */
-  private record AttemptOutcome(String provider, String taskType, @Nullable ErrorKind kind, Instant at) {}
-
-  private CircuitBreaker<Object> breaker(Slot slot) {
-    // Failsafe holds the state machine and calls these listeners on each transition. The failure threshold is never
-    // consulted in the closed state (the engine counts failures in its own window, on the injected clock, and opens
-    // the breaker), and the delay never elapses (the engine half-opens it through the injected scheduler).
-    return CircuitBreaker.builder()
-        .withFailureThreshold(1)
-        .withSuccessThreshold(slot.breakerPolicy.probes())
-        .withDelay(Duration.ofDays(365L * 100))
-        .onOpen(e -> onCircuitOpened(slot))
-        .onHalfOpen(e -> emit(null, new CircuitHalfOpenedEvent(slot.name, now())))
-        .onClose(e -> onCircuitClosed(slot))
-        .build();
-  }
 
   // ---------------------------------------------------------------- mailbox
 
@@ -340,32 +300,12 @@ public final class Engine implements AutoCloseable {
    * engine takes any work.
    */
   public void loadBudgets(List<Budget> initial) {
-    for (Budget b : initial) {
-      store.saveBudget(b);
-    }
-    refreshLimits(store.budgets());
+    budgets.load(initial);
   }
 
-  /**
-   * Replaces the cached limits with the stored ones (read on a timer thread); when any changed, tasks that a budget
-   * held back and that now fit resume. Returns whether any changed.
-   */
+  /** Refreshes the cached limits from the stored ones (on the timer thread); returns whether any changed. */
   boolean refreshLimits(List<Budget> stored) {
-    Map<BudgetScope, Budget> now = new HashMap<>();
-    for (Budget b : stored) {
-      now.put(b.scope(), b);
-    }
-    if (now.equals(limits)) {
-      return false;
-    }
-    limits.keySet().retainAll(now.keySet());
-    limits.putAll(now);
-    post(() -> {
-      limitReached.removeIf(k -> !limits.containsKey(k.scope()));
-      limitReached.clear();
-      resumeBudgetPaused();
-    });
-    return true;
+    return budgets.refreshLimits(stored);
   }
 
   /** This engine instance's name in the store's leases. */
@@ -444,10 +384,7 @@ public final class Engine implements AutoCloseable {
       CompletableFuture<ProviderResponse> f = n.call;
       if (f != null) {
         endCall(n);
-        if (n.probe) {
-          n.probe = false;
-          n.callSlot.probeInFlight = false;
-        }
+        resilience.abandoned(n);
         f.cancel(true);
       }
       if (n.timer != null) {
@@ -457,12 +394,9 @@ public final class Engine implements AutoCloseable {
       n.slot.remove(n);
       n.reviewSlot.remove(n);
       n.slot.pausedNodes.remove(n);
-      budgetPaused.remove(n);
-      List<TaskNode> waiting = projectPausedNodes.get(run.project);
-      if (waiting != null) {
-        waiting.remove(n);
-      }
-      closeQuestion(n);
+      budgets.forget(n);
+      projectPauses.remove(n);
+      questions.close(n);
     }
     run.lease = null;
   }
@@ -479,26 +413,26 @@ public final class Engine implements AutoCloseable {
   void applyPauses(List<dev.orchestrator.spi.store.Pause> stored) {
     post(() -> {
       Map<String, String> projects = new HashMap<>();
-      Map<String, String> providers = new HashMap<>();
+      Map<String, String> providerPauses = new HashMap<>();
       for (dev.orchestrator.spi.store.Pause p : stored) {
-        (p.kind() == dev.orchestrator.spi.store.Pause.Kind.PROJECT ? projects : providers).put(p.name(), p.reason());
+        (p.kind() == dev.orchestrator.spi.store.Pause.Kind.PROJECT ? projects : providerPauses).put(p.name(), p.reason());
       }
       projects.forEach((name, reason) -> {
-        if (!pausedProjects.containsKey(name)) {
+        if (projectPauses.reason(name) == null) {
           pauseProjectNow(name, reason);
         }
       });
-      for (String name : List.copyOf(pausedProjects.keySet())) {
+      for (String name : List.copyOf(projectPauses.projects())) {
         if (!projects.containsKey(name)) {
           resumeProjectNow(name);
         }
       }
-      for (Slot slot : slotArray) {
-        String reason = providers.get(slot.name);
+      for (Slot slot : providers.all()) {
+        String reason = providerPauses.get(slot.name);
         if (reason != null && !slot.paused) {
-          pauseProviderNow(slot, reason);
+          resilience.pauseNow(slot, reason);
         } else if (reason == null && slot.paused) {
-          resumeProviderNow(slot);
+          resilience.resumeNow(slot);
         }
       }
     });
@@ -552,7 +486,7 @@ public final class Engine implements AutoCloseable {
         }
         case PRIORITY -> {
           if (h != null && c.target() != null) {
-            changePriorityHere(h.run(), node(h.run(), c.target()), Priority.valueOf(c.text()));
+            lifecycle.changePriority(h.run(), Checks.node(h.run(), c.target()), Priority.valueOf(c.text()));
           }
         }
       }
@@ -598,7 +532,7 @@ public final class Engine implements AutoCloseable {
       for (int d = 0; d < deps.length; d++) {
         deps[d] = workflow.indexOf(spec.dependsOn().get(d));
       }
-      Slot[] candidates = candidates(spec, problems);
+      Slot[] candidates = providers.candidates(spec, problems);
       if (candidates == null) {
         // This engine lacks a provider the run needs: leave the run to an engine that has it.
         log.warn("Run left to another engine (project={}, run={}, engine={}, problems={})", r.project(), r.id(),
@@ -612,7 +546,7 @@ public final class Engine implements AutoCloseable {
         throw new OrchestratorException("stored run " + r.id() + " has no task '" + spec.id() + "'");
       }
       nodes[i] = new TaskNode(run, spec, i, deps, candidates, record);
-      nodes[i].reviewers = reviewers(spec, problems);
+      nodes[i].reviewers = providers.reviewers(spec, problems);
       nodes[i].priority = record.lane();
       nodes[i].output = record.output();
       Question q = record.question();
@@ -686,13 +620,13 @@ public final class Engine implements AutoCloseable {
                 "interrupted: the process stopped before the call ended", dev.orchestrator.TokenUsage.NONE,
                 Money.ZERO)));
           }
-          enqueue(n);
+          lifecycle.enqueue(n);
         }
         case READY -> {
           n.lane = n.priority.ordinal();
           n.slot.enqueue(n, now.toEpochMilli());
         }
-        case PAUSED, RETRY_WAIT -> enqueue(n);
+        case PAUSED, RETRY_WAIT -> lifecycle.enqueue(n);
         case AWAITING_REVIEW -> {
           // The verdict was lost with the process: the author's output is not stored until approved, so redo it.
           Attempt last = n.record.lastAttempt();
@@ -701,21 +635,19 @@ public final class Engine implements AutoCloseable {
                 "interrupted: the process stopped before the review ended", dev.orchestrator.TokenUsage.NONE,
                 Money.ZERO)));
           }
-          enqueue(n);
+          lifecycle.enqueue(n);
         }
         case AWAITING_INPUT -> {
           Question q = n.record.question();
           if (q != null && q.isOpen()) {
-            n.openQuestionId = q.id();
-            questionNodes.put(q.id(), n);
-            openQuestions.put(q.id(), q);
+            questions.reopened(n, q);
           } else {
-            enqueue(n);
+            lifecycle.enqueue(n);
           }
         }
         case BLOCKED -> {
           if (n.pending == 0) {
-            becomeReady(n);
+            lifecycle.becomeReady(n);
           }
         }
         default -> {
@@ -728,7 +660,7 @@ public final class Engine implements AutoCloseable {
     if (then != null) {
       then.accept(run);
     }
-    maybeFinish(run);
+    lifecycle.maybeFinish(run);
   }
 
   // ---------------------------------------------------------------- submit
@@ -763,13 +695,13 @@ public final class Engine implements AutoCloseable {
       List<Object> key = List.of(spec.providers(), spec.taskType());
       Slot[] c = shared.get(key);
       if (c == null) {
-        c = candidates(spec, problems);
+        c = providers.candidates(spec, problems);
         if (c != null) {
           shared.put(key, c);
         }
       }
       chosen[i] = c;
-      reviewers[i] = reviewers(spec, problems);
+      reviewers[i] = providers.reviewers(spec, problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
@@ -814,149 +746,12 @@ public final class Engine implements AutoCloseable {
     run.lease = store.createRun(runRecord, WorkflowCodec.write(workflow), records, here ? owner : null, leaseTime);
     RunHandle handle = runs.add(run);
     if (here) {
-      post(() -> start(run));
+      post(() -> lifecycle.start(run));
     }
     return handle;
   }
 
-  /** The task's reviewers in order; empty without a review, and a problem for each unknown one. */
-  private Slot[] reviewers(TaskSpec spec, List<String> problems) {
-    Review review = spec.review();
-    if (review == null) {
-      return NO_SLOTS;
-    }
-    List<Slot> out = new ArrayList<>();
-    for (String name : review.reviewers()) {
-      Slot s = slots.get(name);
-      if (s == null) {
-        problems.add("task '" + spec.id() + "' names reviewer '" + name + "', which is not configured (configured: "
-            + slots.keySet() + "): configure it or fix the name");
-      } else {
-        out.add(s);
-      }
-    }
-    return out.toArray(new Slot[0]);
-  }
-
-  private static final Slot[] NO_SLOTS = new Slot[0];
-
-  /** The task's candidates: its providers in order, then those declaring its task type; null with a problem. */
-  private Slot @Nullable [] candidates(TaskSpec spec, List<String> problems) {
-    List<Slot> out = new ArrayList<>(2);
-    if (spec.providers().isEmpty()) {
-      if (defaultProvider != null) {
-        out.add(slots.get(defaultProvider));
-      } else if (slots.size() == 1) {
-        out.add(slotArray[0]);
-      } else {
-        problems.add("task '" + spec.id() + "' names no provider and there is no default among " + slots.keySet()
-            + ": call provider(...) on the task or defaultProvider(...) on the orchestrator");
-        return null;
-      }
-    }
-    for (String name : spec.providers()) {
-      Slot s = slots.get(name.toLowerCase(Locale.ROOT));
-      if (s == null) {
-        problems.add("task '" + spec.id() + "' names provider '" + name + "', which is not configured (configured: "
-            + slots.keySet() + "): configure it or fix the name");
-      } else {
-        out.add(s);
-      }
-    }
-    if (out.isEmpty()) {
-      return null;
-    }
-    for (Slot s : slotArray) {
-      if (!out.contains(s) && s.taskTypes.contains(spec.taskType())) {
-        out.add(s);
-      }
-    }
-    return out.toArray(new Slot[0]);
-  }
-
   // ---------------------------------------------------------------- transitions
-
-  private void start(RunState run) {
-    emit(run, new RunSubmittedEvent(run.project, run.id, now(), run.workflow.name(), run.nodes.length));
-    log.info("Run submitted (project={}, run={}, workflow={}, tasks={})", run.project, run.id,
-        run.workflow.name(), run.nodes.length);
-    for (TaskNode n : run.nodes) {
-      if (n.pending == 0 && n.state() == TaskState.BLOCKED) {
-        becomeReady(n);
-      }
-    }
-  }
-
-  /** A task whose dependencies all succeeded: ask its question first, if it has one, else queue it. */
-  private void becomeReady(TaskNode n) {
-    if (n.spec.question() != null && n.dialogue == null) {
-      ask(n, n.spec.question());
-      return;
-    }
-    enqueue(n);
-  }
-
-  private void enqueue(TaskNode n) {
-    TaskState from = n.state();
-    Instant now = now();
-    n.lane = n.priority.ordinal();
-    if (!n.slot.available()) {
-      Slot alternative = firstAvailable(n, null);
-      if (alternative != null) {
-        n.slot = alternative;
-        n.failuresOnSlot = 0;
-      }
-    }
-    TaskRecord r = n.record.moveTo(TaskState.READY, now);
-    if (r.lane() != n.priority) {
-      r = r.withLane(n.priority);
-    }
-    update(n, r);
-    emit(n.run, new TaskReadyEvent(n.run.project, n.run.id, n.id(), now, from, n.priority));
-    String projectPause = pausedProjects.get(n.run.project);
-    if (projectPause != null) {
-      pause(n, "project " + n.run.project + " is paused: " + projectPause,
-          projectPausedNodes.computeIfAbsent(n.run.project, k -> new ArrayList<>()));
-    } else if (n.slot.paused) {
-      pause(n, "provider " + n.slot.name + " is paused: " + n.slot.pauseReason, n.slot.pausedNodes);
-    } else {
-      n.slot.enqueue(n, now.toEpochMilli());
-    }
-  }
-
-  /** The first candidate that is neither paused nor open, other than {@code except}, or null. */
-  private static @Nullable Slot firstAvailable(TaskNode n, @Nullable Slot except) {
-    for (Slot c : n.candidates) {
-      if (c != except && c.available()) {
-        return c;
-      }
-    }
-    return null;
-  }
-
-  /** Holds a ready task back in {@code waiting} until whatever paused it is lifted. */
-  private void pause(TaskNode n, String why, List<TaskNode> waiting) {
-    Instant now = now();
-    update(n, n.record.moveTo(TaskState.PAUSED, now));
-    waiting.add(n);
-    emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, why));
-  }
-
-  private void changePriorityHere(RunState run, TaskNode n, Priority priority) {
-    Priority from = n.priority;
-    if (from == priority) {
-      return;
-    }
-    n.priority = priority;
-    Instant now = now();
-    if (n.state() == TaskState.READY) {
-      n.slot.remove(n);
-      n.lane = priority.ordinal();
-      n.slot.enqueue(n, now.toEpochMilli());
-    }
-    update(n, n.record.withLane(priority));
-    emit(run, new dev.orchestrator.event.TaskPriorityChangedEvent(run.project, run.id, n.id(), now, from, priority));
-  }
 
   /** Queues a command for the engine that executes {@code run} now, whichever process that is. */
   private void command(RunState run, dev.orchestrator.spi.store.Command.Kind kind, @Nullable String target, String by,
@@ -970,7 +765,7 @@ public final class Engine implements AutoCloseable {
    */
   public void pauseProject(String project, String reason) {
     Submissions.checkName(project);
-    checkText("reason", reason);
+    Checks.text("reason", reason);
     store.savePause(new dev.orchestrator.spi.store.Pause(dev.orchestrator.spi.store.Pause.Kind.PROJECT, project,
         reason, now()));
     call(() -> {
@@ -983,13 +778,13 @@ public final class Engine implements AutoCloseable {
 
   /** Pauses a project in this engine; returns false when it was paused already. */
   private boolean pauseProjectNow(String project, String reason) {
-    if (pausedProjects.putIfAbsent(project, reason) != null) {
+    if (!projectPauses.pause(project, reason)) {
       return false;
     }
-    List<TaskNode> waiting = projectPausedNodes.computeIfAbsent(project, k -> new ArrayList<>());
-    for (Slot slot : slotArray) {
+    List<TaskNode> waiting = projectPauses.waiting(project);
+    for (Slot slot : providers.all()) {
       for (TaskNode n : slot.removeProject(project)) {
-        pause(n, "project " + project + " is paused: " + reason, waiting);
+        lifecycle.pause(n, "project " + project + " is paused: " + reason, waiting);
       }
     }
     return true;
@@ -1008,15 +803,13 @@ public final class Engine implements AutoCloseable {
   }
 
   private boolean resumeProjectNow(String project) {
-    if (pausedProjects.remove(project) == null) {
+    List<TaskNode> waiting = projectPauses.resume(project);
+    if (waiting == null) {
       return false;
     }
-    List<TaskNode> waiting = projectPausedNodes.remove(project);
-    if (waiting != null) {
-      for (TaskNode n : waiting) {
-        if (n.state() == TaskState.PAUSED) {
-          enqueue(n);
-        }
+    for (TaskNode n : waiting) {
+      if (n.state() == TaskState.PAUSED) {
+        lifecycle.enqueue(n);
       }
     }
     return true;
@@ -1024,38 +817,27 @@ public final class Engine implements AutoCloseable {
 
   /** Whether a project is paused, and why; null when it is not. */
   public @Nullable String projectPause(String project) {
-    return pausedProjects.get(project);
-  }
-
-  private void onBoosted(TaskNode n, int fromLane, int toLane) {
-    Priority from = Priority.values()[fromLane];
-    Priority to = Priority.values()[toLane];
-    update(n, n.record.withLane(to));
-    emit(n.run, new TaskPriorityBoostedEvent(n.run.project, n.run.id, n.id(), now(), from, to));
+    return projectPauses.reason(project);
   }
 
   private void dispatch() {
     long now = clock.millis();
-    for (Slot slot : slotArray) {
+    for (Slot slot : providers.all()) {
       while (slot.hasWork() && slot.inFlight < slot.limit && !slot.paused) {
-        CircuitBreaker.State state = slot.breaker.getState();
-        if (state == CircuitBreaker.State.OPEN || (state == CircuitBreaker.State.HALF_OPEN && slot.probeInFlight)) {
+        if (!resilience.mayStart(slot, now)) {
           break;
         }
-        if (!rateAllows(slot, now)) {
-          break;
-        }
+        boolean probe = resilience.isProbe(slot);
         TaskNode n = slot.take(now, boostMillis, booster);
         if (n.run.lost) {
           continue; // queued before the lease was lost: another engine runs it now
         }
         try {
-          ProviderRequest request = n.reviewing ? reviewRequest(n) : guardPrompt(n, request(n));
-          if (request == null || !reserve(n, slot, request)) {
+          ProviderRequest request = n.reviewing ? reviews.request(n) : guards.prompt(n, Prompts.request(n));
+          if (request == null || !budgets.reserve(n, slot, request)) {
             continue;
           }
-          n.probe = state == CircuitBreaker.State.HALF_OPEN;
-          slot.probeInFlight |= n.probe;
+          resilience.started(n, slot, probe);
           startCall(n, slot, request);
         } catch (RuntimeException e) {
           dispatchFailed(n, slot, e);
@@ -1088,385 +870,7 @@ public final class Engine implements AutoCloseable {
 
   private static final Duration DISPATCH_RETRY = Duration.ofSeconds(1);
 
-  /** Whether the provider's sliding-minute limits allow another call; if not, wakes the loop when they will. */
-  private boolean rateAllows(Slot slot, long now) {
-    RateLimit rate = slot.rate;
-    if (rate.requestsPerMinute() == 0 && rate.tokensPerMinute() == 0) {
-      return true;
-    }
-    long[] oldest;
-    while ((oldest = slot.recentStarts.peekFirst()) != null && oldest[0] <= now - 60_000) {
-      slot.recentStarts.pollFirst();
-      slot.recentTokens -= oldest[1];
-    }
-    boolean allowed = (rate.requestsPerMinute() == 0 || slot.recentStarts.size() < rate.requestsPerMinute())
-        && (rate.tokensPerMinute() == 0 || slot.recentTokens < rate.tokensPerMinute());
-    if (!allowed && slot.wakeTimer == null && oldest != null) {
-      slot.wakeTimer = scheduler.schedule(() -> post(() -> slot.wakeTimer = null),
-          Duration.ofMillis(oldest[0] + 60_000 - now));
-    }
-    return allowed;
-  }
-
-  private ProviderRequest request(TaskNode n) {
-    TaskSpec spec = n.spec;
-    return new ProviderRequest(prompt(n), fill(n, spec.system()), spec.maxOutputTokens(), expected(n),
-        spec.taskType(), spec.timeout());
-  }
-
   // ---------------------------------------------------------------- budgets
-
-  /** The accounts a call of {@code n} on {@code slot} touches, today in the budget zone. */
-  private List<Account> budgetKeys(TaskNode n, Slot slot) {
-    LocalDate today = LocalDate.ofInstant(now(), budgetZone);
-    return List.of(new Account(BudgetScope.global(), null),
-        new Account(BudgetScope.project(n.run.project), null),
-        new Account(BudgetScope.provider(slot.name), null),
-        new Account(BudgetScope.providerDaily(slot.name), today),
-        new Account(BudgetScope.run(n.run.id), null),
-        new Account(BudgetScope.task(n.run.id, n.id()), null));
-  }
-
-  private static CostEstimate estimate(Slot slot, ProviderRequest request) {
-    try {
-      return slot.provider.estimate(request);
-    } catch (RuntimeException e) {
-      log.warn("Estimate failed; the call is reserved as free (provider={})", slot.name, e);
-      return CostEstimate.free();
-    }
-  }
-
-  private static @Nullable BigDecimal maxCost(TaskNode n) {
-    return n.spec.maxCost() == null ? null : n.spec.maxCost().amount();
-  }
-
-  /**
-   * Reserves the call's worst case on every account it touches; when any limit would break, pauses the task instead
-   * and returns false. A free call reserves nothing.
-   */
-  private boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
-    BigDecimal worst = estimate(slot, request).high().amount();
-    if (worst.signum() <= 0) {
-      return true;
-    }
-    List<Account> keys = budgetKeys(n, slot);
-    String id = UUID.randomUUID().toString();
-    LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
-    if (breach == null) {
-      n.reservedKeys = keys;
-      n.reservationId = id;
-      n.reserved = worst;
-      return true;
-    }
-    budgetPause(n, breach);
-    return false;
-  }
-
-  private void budgetPause(TaskNode n, LimitBreach b) {
-    Instant now = now();
-    n.pausedEstimate = b.wanted();
-    String scope = b.account().scope() + (b.account().day() == null ? "" : " " + b.account().day());
-    String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
-        + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
-        + "; raise the limit" + (b.account().day() == null ? "" : " or wait for the next day");
-    budgetPaused.add(n);
-    if (!n.reviewing) {
-      update(n, n.record.moveTo(TaskState.PAUSED, now));
-      emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
-    }
-    if (limitReached.add(b.account())) {
-      log.warn("Budget limit stops work (scope={}, spent={}, reserved={}, limit={})", scope, b.spent(), b.reserved(),
-          b.limit());
-      emit(n.run, new BudgetLimitReachedEvent(n.run.project, n.run.id, now, b.account().scope(), Money.usd(b.spent()),
-          Money.usd(b.reserved()), Money.usd(b.limit()), Money.usd(b.wanted())));
-    }
-    if (b.account().day() != null) {
-      scheduleMidnight();
-    }
-  }
-
-  private void scheduleMidnight() {
-    if (midnightTimer != null) {
-      return;
-    }
-    Instant now = now();
-    Instant next = LocalDate.ofInstant(now, budgetZone).plusDays(1).atStartOfDay(budgetZone).toInstant();
-    midnightTimer = scheduler.schedule(() -> post(() -> {
-      midnightTimer = null;
-      resumeBudgetPaused();
-    }), Duration.between(now, next));
-  }
-
-  /** Releases a call's reservation and records its real cost; paused tasks that now fit go back to their lanes. */
-  private void settle(TaskNode n, BigDecimal actual) {
-    List<Account> keys = n.reservedKeys;
-    String reservation = n.reservationId;
-    n.reservedKeys = null;
-    n.reservationId = null;
-    n.reserved = BigDecimal.ZERO;
-    if (keys == null) {
-      if (actual.signum() <= 0) {
-        return;
-      }
-      keys = budgetKeys(n, n.callSlot);
-    }
-    List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual);
-    if (actual.signum() > 0) {
-      n.run.cost = n.run.cost.add(actual);
-      spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
-          LocalDate.ofInstant(now(), budgetZone)), actual, BigDecimal::add);
-    }
-    for (ThresholdCrossing c : crossings) {
-      log.info("Budget threshold crossed (scope={}, threshold={}, spent={}, limit={})", c.account().scope(),
-          c.threshold(), c.spent(), c.limit());
-      emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, now(), c.account().scope(),
-          c.threshold(), Money.usd(c.spent()), Money.usd(c.limit())));
-    }
-    resumeBudgetPaused();
-  }
-
-  private void resumeBudgetPaused() {
-    if (budgetPaused.isEmpty()) {
-      return;
-    }
-    boolean daily = false;
-    for (TaskNode n : new ArrayList<>(budgetPaused)) {
-      if (n.state() != TaskState.PAUSED && !(n.reviewing && n.state() == TaskState.AWAITING_REVIEW)) {
-        budgetPaused.remove(n);
-        continue;
-      }
-      List<Account> keys = budgetKeys(n, n.reviewing ? n.reviewSlot : n.slot);
-      if (ledger.check(keys, n.pausedEstimate, maxCost(n)) == null) {
-        budgetPaused.remove(n);
-        if (n.reviewing) {
-          n.reviewSlot.enqueue(n, clock.millis());
-        } else {
-          enqueue(n);
-        }
-      } else {
-        daily = true;
-      }
-    }
-    if (daily) {
-      scheduleMidnight();
-    }
-    if (budgetPaused.isEmpty()) {
-      limitReached.clear();
-    }
-  }
-
-  /** Sets or replaces a limit for every engine sharing the store; tasks it held back and that now fit resume. */
-  public void setBudget(Budget budget) {
-    Objects.requireNonNull(budget, "budget");
-    checkScope(budget.scope());
-    store.saveBudget(budget);
-    refreshLimits(store.budgets());
-  }
-
-  /** Removes a limit; returns whether there was one. */
-  public boolean removeBudget(BudgetScope scope) {
-    boolean removed = store.deleteBudget(scope);
-    refreshLimits(store.budgets());
-    return removed;
-  }
-
-  /** Every limit set. */
-  public List<Budget> budgets() {
-    return store.budgets();
-  }
-
-  private @Nullable Budget limit(BudgetScope scope) {
-    return limits.get(scope);
-  }
-
-  /** Every account with a limit or any spending, as report lines; {@link #limitReached} says which stop work. */
-  private List<BudgetLine> lines(java.util.function.Predicate<Account> include) {
-    List<BudgetLine> out = new ArrayList<>();
-    for (dev.orchestrator.spi.store.Balance b : ledger.balances()) {
-      Account k = b.account();
-      if (!include.test(k)) {
-        continue;
-      }
-      Budget limit = limit(k.scope());
-      out.add(new BudgetLine(k.scope(), k.day(), Money.usd(b.spent()), Money.usd(b.reserved()),
-          limit == null ? null : limit.limit(), limitReached.contains(k)));
-    }
-    out.sort(java.util.Comparator.comparing((BudgetLine l) -> l.scope().kind())
-        .thenComparing(l -> l.scope().name()).thenComparing(l -> String.valueOf(l.day())));
-    return out;
-  }
-
-  private void checkScope(BudgetScope scope) {
-    if ((scope.kind() == BudgetScope.Kind.PROVIDER || scope.kind() == BudgetScope.Kind.PROVIDER_DAILY)
-        && !slots.containsKey(scope.name())) {
-      throw new IllegalArgumentException("budget names provider '" + scope.name() + "', which is not configured "
-          + "(configured: " + slots.keySet() + "): fix the name");
-    }
-  }
-
-  /** The cost report of one project, or of everything when {@code project} is null. */
-  public CostReport costReport(@Nullable String project) {
-    return call(() -> {
-      LocalDate today = LocalDate.ofInstant(now(), budgetZone);
-      BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
-      dev.orchestrator.spi.store.Balance balance = ledger.balance(new Account(covering, null));
-      BigDecimal spent = balance.spent();
-      BigDecimal reserved = balance.reserved();
-      Budget limit = limit(covering);
-      BigDecimal remainingWork = BigDecimal.ZERO;
-      for (RunHandle h : runs.all()) {
-        RunState run = h.run();
-        if ((project == null || run.project.equals(project)) && run.record.status() == RunStatus.RUNNING) {
-          for (TaskNode n : run.nodes) {
-            TaskState st = n.state();
-            if (!st.isTerminal() && st != TaskState.RUNNING) {
-              remainingWork = remainingWork.add(estimate(n.slot, request(n)).expected().amount());
-            }
-          }
-        }
-      }
-      Map<String, Money> byProvider = new java.util.TreeMap<>();
-      Map<String, Money> byType = new java.util.TreeMap<>();
-      Map<String, Money> byDay = new java.util.TreeMap<>();
-      spending.forEach((k, v) -> {
-        if (project == null || k.project().equals(project)) {
-          byProvider.merge(k.provider(), Money.usd(v), Money::plus);
-          byType.merge(k.taskType(), Money.usd(v), Money::plus);
-          byDay.merge(k.day().toString(), Money.usd(v), Money::plus);
-        }
-      });
-      List<BudgetLine> lines = lines(k -> switch (k.scope().kind()) {
-        case GLOBAL -> project == null;
-        case PROJECT -> project == null || k.scope().name().equals(project);
-        case PROVIDER -> true;
-        case PROVIDER_DAILY -> today.equals(k.day());
-        case RUN, TASK -> false;
-      });
-      return new CostReport(now(), project, Money.usd(spent), Money.usd(reserved),
-          limit == null ? null : limit.limit(), Money.usd(spent.add(reserved).add(remainingWork)), byProvider, byType,
-          byDay, lines);
-    });
-  }
-
-  /**
-   * A dry run: waves, providers, estimates, totals against budgets and problems, without calling any provider or
-   * changing any state.
-   */
-  public Plan plan(String project, Workflow workflow, Map<String, ?> params) {
-    Submissions.checkName(project);
-    Objects.requireNonNull(workflow, "workflow");
-    List<String> problems = new ArrayList<>();
-    Map<String, String> values = Submissions.values(workflow, params, problems);
-    return call(() -> {
-      List<TaskSpec> specs = workflow.tasks();
-      int[] wave = new int[specs.size()];
-      Duration[] finish = new Duration[specs.size()];
-      List<List<Plan.Step>> waves = new ArrayList<>();
-      Money low = Money.ZERO;
-      Money expected = Money.ZERO;
-      Money high = Money.ZERO;
-      Duration longest = Duration.ZERO;
-      Map<String, Money> byProvider = new LinkedHashMap<>();
-      for (int i = 0; i < specs.size(); i++) {
-        TaskSpec spec = specs.get(i);
-        Duration start = Duration.ZERO;
-        for (String dep : spec.dependsOn()) {
-          int d = workflow.indexOf(dep);
-          wave[i] = Math.max(wave[i], wave[d] + 1);
-          start = start.compareTo(finish[d]) >= 0 ? start : finish[d];
-        }
-        Slot[] candidates = candidates(spec, problems);
-        Slot chosen = null;
-        if (candidates != null) {
-          for (Slot c : candidates) {
-            if (c.available()) {
-              chosen = c;
-              break;
-            }
-          }
-          if (chosen == null) {
-            chosen = candidates[0];
-            problems.add("task '" + spec.id() + "' would wait: " + (chosen.paused
-                ? "provider " + chosen.name + " is paused (" + chosen.pauseReason + ")"
-                : "provider " + chosen.name + "'s circuit is open until "
-                    + chosen.openedAt.plus(chosen.breakerPolicy.openFor())) + " and no other candidate is available");
-          }
-        }
-        String title = PromptTemplate.of(spec.title()).render(values::get);
-        Plan.Step step;
-        if (chosen == null) {
-          step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
-        } else {
-          ProviderRequest request = new ProviderRequest(PromptTemplate.of(spec.instructions()).render(values::get),
-              spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values::get),
-              spec.maxOutputTokens(), spec.expectedOutput(), spec.taskType(), spec.timeout());
-          CostEstimate e = estimate(chosen, request);
-          step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
-              e.expectedDuration());
-          if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
-            problems.add("task '" + spec.id() + "' can never run: even its cheapest reply (" + e.low()
-                + ") costs more than its maxCost (" + spec.maxCost() + "); raise maxCost or shorten the prompt");
-          }
-          byProvider.merge(chosen.name, e.expected(), Money::plus);
-        }
-        Plan.Step reviewStep = null;
-        Slot[] reviewSlots = reviewers(spec, problems);
-        if (reviewSlots.length > 0) {
-          Slot reviewer = reviewSlots[0];
-          CostEstimate e = estimate(reviewer, new ProviderRequest(spec.review().criteria() + "\n"
-              + spec.instructions(), null, null, null, "review", spec.timeout()));
-          int rounds = spec.review().maxRounds();
-          reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),
-              e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration());
-          byProvider.merge(reviewer.name, e.expected(), Money::plus);
-        }
-        finish[i] = start.plus(step.duration()).plus(reviewStep == null ? Duration.ZERO : reviewStep.duration());
-        longest = longest.compareTo(finish[i]) >= 0 ? longest : finish[i];
-        while (waves.size() <= wave[i]) {
-          waves.add(new ArrayList<>());
-        }
-        waves.get(wave[i]).add(step);
-        low = low.plus(step.low());
-        expected = expected.plus(step.expected());
-        high = high.plus(step.high());
-        if (reviewStep != null) {
-          waves.get(wave[i]).add(reviewStep);
-          low = low.plus(reviewStep.low());
-          expected = expected.plus(reviewStep.expected());
-          high = high.plus(reviewStep.high());
-        }
-      }
-      LocalDate today = LocalDate.ofInstant(now(), budgetZone);
-      List<Account> keys = new ArrayList<>();
-      keys.add(new Account(BudgetScope.global(), null));
-      keys.add(new Account(BudgetScope.project(project), null));
-      for (String p : byProvider.keySet()) {
-        keys.add(new Account(BudgetScope.provider(p), null));
-        keys.add(new Account(BudgetScope.providerDaily(p), today));
-      }
-      List<BudgetLine> lines = new ArrayList<>();
-      for (Account k : keys) {
-        Budget b = limit(k.scope());
-        if (b == null) {
-          continue;
-        }
-        dev.orchestrator.spi.store.Balance balance = ledger.balance(k);
-        BigDecimal spent = balance.spent();
-        BigDecimal reserved = balance.reserved();
-        Money wanted = switch (k.scope().kind()) {
-          case PROVIDER, PROVIDER_DAILY -> byProvider.get(k.scope().name());
-          default -> expected;
-        };
-        lines.add(new BudgetLine(k.scope(), k.day(), Money.usd(spent), Money.usd(reserved), b.limit(),
-            limitReached.contains(k)));
-        if (spent.add(reserved).add(wanted.amount()).compareTo(b.limit().amount()) > 0) {
-          problems.add("the expected cost " + wanted + " would break the budget " + k.scope() + " (" + Money.usd(spent)
-              + " spent and " + Money.usd(reserved) + " reserved of " + b.limit() + "): raise it or trim the work");
-        }
-      }
-      return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems);
-    });
-  }
 
   private void startCall(TaskNode n, Slot slot, ProviderRequest request) {
     Instant now = now();
@@ -1501,11 +905,7 @@ public final class Engine implements AutoCloseable {
     }
     CompletableFuture<ProviderResponse> f = call;
     n.call = f;
-    if (slot.rate.requestsPerMinute() > 0 || slot.rate.tokensPerMinute() > 0) {
-      long tokens = slot.rate.tokensPerMinute() > 0 ? estimatedTokens(slot, request) : 0;
-      slot.recentStarts.addLast(new long[] {now.toEpochMilli(), tokens});
-      slot.recentTokens += tokens;
-    }
+    resilience.called(slot, request, now.toEpochMilli());
     Duration timeout = spec.timeout() != null ? spec.timeout() : policy(n).attemptTimeout();
     if (timeout != null && !f.isDone()) {
       n.timer = scheduler.schedule(() -> post(() -> onTimeout(n, f)), timeout);
@@ -1517,65 +917,11 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private static long estimatedTokens(Slot slot, ProviderRequest request) {
-    try {
-      return slot.provider.estimate(request).expectedUsage().totalTokens();
-    } catch (RuntimeException e) {
-      log.warn("Estimate failed; counting the call as 0 tokens (provider={})", slot.name, e);
-      return 0;
-    }
-  }
-
   private RetryPolicy policy(TaskNode n) {
     if (n.spec.retry() != null) {
       return n.spec.retry();
     }
     return n.slot.retry != null ? n.slot.retry : retryPolicy;
-  }
-
-  /** A text with its placeholders filled in one pass, like the prompt. */
-  private @Nullable String fill(TaskNode n, @Nullable String text) {
-    return text == null || text.indexOf("{{") < 0 ? text : PromptTemplate.of(text).render(name -> lookup(n, name));
-  }
-
-  private dev.orchestrator.workflow.@Nullable ExpectedOutput expected(TaskNode n) {
-    dev.orchestrator.workflow.ExpectedOutput e = n.spec.expectedOutput();
-    if (e == null || e.kind() != dev.orchestrator.workflow.ExpectedOutput.Kind.TEXT) {
-      return e;
-    }
-    return dev.orchestrator.workflow.ExpectedOutput.text(fill(n, e.content()));
-  }
-
-  private String prompt(TaskNode n) {
-    String text = n.prompt == null ? n.spec.instructions() : n.prompt.render(name -> lookup(n, name));
-    if (n.feedback != null) {
-      text = text + "\n\nA reviewer rejected your previous answer. Their feedback:\n" + n.feedback
-          + "\n\nYour previous answer:\n" + n.pendingOutput + "\n\nWrite an improved answer.";
-    }
-    if (n.repair != null) {
-      text = text + "\n\n" + n.repair;
-    }
-    if (n.dialogue != null && (n.prompt == null || !n.prompt.placeholders().contains(PromptTemplate.INPUT))) {
-      StringBuilder sb = new StringBuilder(text);
-      for (int i = 0; i < n.dialogue.size(); i += 2) {
-        sb.append("\n\nQuestion: ").append(n.dialogue.get(i)).append("\nAnswer: ").append(n.dialogue.get(i + 1));
-      }
-      text = sb.toString();
-    }
-    return text;
-  }
-
-  private @Nullable String lookup(TaskNode n, String name) {
-    if (name.equals(PromptTemplate.INPUT)) {
-      String a = n.lastAnswer();
-      return a == null ? "" : a;
-    }
-    String ref = PromptTemplate.taskReference(name);
-    if (ref != null) {
-      int i = n.run.workflow.indexOf(ref);
-      return i < 0 ? null : n.run.nodes[i].output;
-    }
-    return n.run.params.get(name);
   }
 
   private void onCallEnded(TaskNode n, CompletableFuture<ProviderResponse> f, @Nullable ProviderResponse response,
@@ -1584,7 +930,7 @@ public final class Engine implements AutoCloseable {
       return; // cancelled or timed out already; this late result is dropped
     }
     endCall(n);
-    settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
+    budgets.settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
     if (error == null && response == null) {
       error = new ProviderException(n.slot.name, ErrorKind.MALFORMED_RESPONSE, "provider completed with no response");
     }
@@ -1596,152 +942,34 @@ public final class Engine implements AutoCloseable {
       Attempt ended = n.record.lastAttempt().ended(now, Outcome.FAILED, kind, message,
           dev.orchestrator.TokenUsage.NONE, Money.ZERO);
       update(n, n.record.withLastAttempt(ended));
-      recordOutcome(n, kind);
+      resilience.ended(n, kind);
       afterFailure(n, kind, message, cause instanceof ProviderException pe ? pe.retryAfter() : null);
       return;
     }
-    recordOutcome(n, null);
+    resilience.ended(n, null);
     Attempt last = n.record.lastAttempt();
     if (response.question() != null) {
       update(n, n.record.withLastAttempt(last.ended(now, Outcome.ASKED_FOR_INPUT, null, null, response.usage(),
           response.cost())));
-      ask(n, response.question());
+      questions.ask(n, response.question());
       return;
     }
     update(n, n.record.withLastAttempt(last.ended(now, Outcome.SUCCEEDED, null, null, response.usage(),
         response.cost())));
-    String text = guardOutput(n, response.text());
+    String text = guards.output(n, response.text());
     if (text == null) {
       return; // blocked, or sent back for one repair
     }
     if (n.spec.review() != null && n.reviewers.length > 0) {
-      awaitReview(n, text);
+      reviews.await(n, text);
       return;
     }
-    succeed(n, text, TaskState.RUNNING, response.usage(), response.cost());
-  }
-
-  private void succeed(TaskNode n, String text, TaskState from, dev.orchestrator.TokenUsage usage, Money cost) {
-    Instant now = now();
-    n.output = text;
-    update(n, n.record.succeed(text, now));
-    emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, usage, cost));
-    finished(n);
-    TaskNode[] nodes = n.run.nodes;
-    for (int d : n.dependents) {
-      TaskNode dep = nodes[d];
-      if (--dep.pending == 0 && dep.state() == TaskState.BLOCKED) {
-        becomeReady(dep);
-      }
-    }
-    maybeFinish(n.run);
+    lifecycle.succeed(n, text, TaskState.RUNNING, response.usage(), response.cost());
   }
 
   // ---------------------------------------------------------------- guards
 
-  private GuardInput guardInput(TaskNode n, Slot slot, String text) {
-    return new GuardInput(n.run.project, n.run.id, n.id(), n.spec.taskType(), slot.name, slot.provider.type(), text,
-        n.spec.expectedOutput());
-  }
-
-  private Verdict check(Guard g, TaskNode n, GuardInput in, boolean prompt) {
-    try {
-      Verdict v = prompt ? g.checkPrompt(in) : g.checkOutput(in);
-      return v == null ? Verdict.allow() : v;
-    } catch (RuntimeException e) {
-      log.warn("Guard failed and was treated as blocking (guard={}, task={})", g.name(), n.id(), e);
-      return Verdict.block("guard " + g.name() + " failed: " + e.getClass().getSimpleName());
-    }
-  }
-
-  /** Runs the prompt guards; returns the request to send, or null when a guard blocked it (the task failed). */
-  private @Nullable ProviderRequest guardPrompt(TaskNode n, ProviderRequest request) {
-    String text = request.prompt();
-    for (Guard g : guards) {
-      Verdict v = check(g, n, guardInput(n, n.slot, text), true);
-      if (v.action() == Verdict.Action.ALLOW) {
-        continue;
-      }
-      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), now(), g.name(),
-          GuardTriggeredEvent.Phase.PROMPT, v.action(), v.reason()));
-      switch (v.action()) {
-        case REDACT -> text = v.replacement();
-        case FLAG -> log.info("Guard flagged a prompt (guard={}, task={}, reason={})", g.name(), n.id(), v.reason());
-        default -> {
-          fail(n, ErrorKind.GUARD, "guard " + g.name() + " blocked the prompt: " + v.reason());
-          return null;
-        }
-      }
-    }
-    return text.equals(request.prompt()) ? request : request.withPrompt(text);
-  }
-
-  /** Runs the output guards; returns the accepted text, or null when blocked or sent back for a repair. */
-  private @Nullable String guardOutput(TaskNode n, String output) {
-    String text = output;
-    for (Guard g : guards) {
-      Verdict v = check(g, n, guardInput(n, n.callSlot, text), false);
-      if (v.action() == Verdict.Action.ALLOW) {
-        continue;
-      }
-      emit(n.run, new GuardTriggeredEvent(n.run.project, n.run.id, n.id(), now(), g.name(),
-          GuardTriggeredEvent.Phase.OUTPUT, v.action(), v.reason()));
-      switch (v.action()) {
-        case REDACT -> text = v.replacement();
-        case FLAG -> log.info("Guard flagged an output (guard={}, task={}, reason={})", g.name(), n.id(), v.reason());
-        case REPAIR -> {
-          if (!n.repairUsed) {
-            n.repairUsed = true;
-            n.repair = v.replacement() + "\n\nYour previous answer was:\n" + text;
-            enqueue(n);
-            return null;
-          }
-          fail(n, ErrorKind.GUARD, "guard " + g.name() + " rejected the output after one repair: " + v.reason());
-          return null;
-        }
-        default -> {
-          fail(n, ErrorKind.GUARD, "guard " + g.name() + " blocked the output: " + v.reason());
-          return null;
-        }
-      }
-    }
-    n.repair = null;
-    return text;
-  }
-
   // ---------------------------------------------------------------- peer review
-
-  private void awaitReview(TaskNode n, String output) {
-    Instant now = now();
-    n.pendingOutput = output;
-    n.reviewRound++;
-    Slot reviewer = n.reviewers[0];
-    for (Slot r : n.reviewers) {
-      if (r.available()) {
-        reviewer = r;
-        break;
-      }
-    }
-    n.reviewSlot = reviewer;
-    n.reviewing = true;
-    update(n, n.record.moveTo(TaskState.AWAITING_REVIEW, now));
-    emit(n.run, new TaskAwaitingReviewEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, reviewer.name));
-    reviewer.enqueue(n, now.toEpochMilli());
-  }
-
-  private ProviderRequest reviewRequest(TaskNode n) {
-    Review review = n.spec.review();
-    String prompt = "You review another assistant's answer. Judge it only against these criteria:\n"
-        + review.criteria() + "\n\nThe task it was given:\n" + prompt(n) + "\n\nIts answer:\n" + n.pendingOutput
-        + "\n\nReply with JSON only: {\"approved\": true or false, \"score\": an integer from 0 to 10, "
-        + "\"feedback\": \"concrete changes that would make it acceptable\"}";
-    return new ProviderRequest(prompt, null, null, dev.orchestrator.workflow.ExpectedOutput.jsonSchema(VERDICT_SCHEMA),
-        "review", n.spec.timeout());
-  }
-
-  private static final String VERDICT_SCHEMA = "{\"type\":\"object\",\"required\":[\"approved\",\"score\","
-      + "\"feedback\"],\"properties\":{\"approved\":{\"type\":\"boolean\"},\"score\":{\"type\":\"integer\","
-      + "\"minimum\":0,\"maximum\":10},\"feedback\":{\"type\":\"string\"}}}";
 
   private void onReviewEnded(TaskNode n, CompletableFuture<ProviderResponse> f, @Nullable ProviderResponse response,
       @Nullable Throwable error) {
@@ -1749,7 +977,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     endCall(n);
-    settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
+    budgets.settle(n, error == null && response != null ? response.cost().amount() : BigDecimal.ZERO);
     Instant now = now();
     Verdicts.Verdict verdict = null;
     if (error == null && response != null) {
@@ -1769,7 +997,7 @@ public final class Engine implements AutoCloseable {
       update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, kind, message,
           response == null ? dev.orchestrator.TokenUsage.NONE : response.usage(),
           response == null ? Money.ZERO : response.cost())));
-      recordOutcome(n, kind);
+      resilience.ended(n, kind);
       RetryPolicy p = policy(n);
       if (p.retries(kind, n.record.attempts().size())) {
         Duration delay = p.backoff(n.record.attempts().size());
@@ -1781,31 +1009,12 @@ public final class Engine implements AutoCloseable {
         }), delay);
       } else {
         n.reviewing = false;
-        fail(n, kind, "review failed: " + message);
+        lifecycle.fail(n, kind, "review failed: " + message);
       }
       return;
     }
-    recordOutcome(n, null);
-    Review review = n.spec.review();
-    boolean approved = verdict.approved() && verdict.score() >= review.minScore();
-    String summary = "score " + verdict.score() + "/10: " + verdict.feedback();
-    update(n, n.record.withLastAttempt(last.ended(now, approved ? Outcome.APPROVED : Outcome.REJECTED, null,
-        summary, response.usage(), response.cost())));
-    emit(n.run, new ReviewCompletedEvent(n.run.project, n.run.id, n.id(), now, n.callSlot.name, n.reviewRound,
-        approved, verdict.score(), verdict.feedback()));
-    reviewScores.merge(n.callSlot.name + "/" + n.slot.name + "/" + n.spec.taskType(),
-        new int[] {verdict.score(), 1}, (a, b) -> new int[] {a[0] + b[0], a[1] + b[1]});
-    n.reviewing = false;
-    if (approved) {
-      n.feedback = null;
-      succeed(n, n.pendingOutput, TaskState.AWAITING_REVIEW, response.usage(), response.cost());
-    } else if (n.reviewRound < review.maxRounds()) {
-      n.feedback = verdict.feedback();
-      enqueue(n);
-    } else {
-      fail(n, ErrorKind.REVIEW_REJECTED, "rejected in all " + review.maxRounds() + " review rounds; last feedback: "
-          + verdict.feedback());
-    }
+    resilience.ended(n, null);
+    reviews.judged(n, verdict, response, now);
   }
 
   private void onTimeout(TaskNode n, CompletableFuture<ProviderResponse> f) {
@@ -1815,7 +1024,7 @@ public final class Engine implements AutoCloseable {
     n.timer = null;
     Duration limit = n.spec.timeout() != null ? n.spec.timeout() : policy(n).attemptTimeout();
     stopCall(n, Outcome.TIMED_OUT, ErrorKind.TIMEOUT);
-    recordOutcome(n, ErrorKind.TIMEOUT);
+    resilience.ended(n, ErrorKind.TIMEOUT);
     afterFailure(n, ErrorKind.TIMEOUT, "no reply within " + limit, null);
   }
 
@@ -1824,12 +1033,12 @@ public final class Engine implements AutoCloseable {
     RetryPolicy p = policy(n);
     int attempt = n.record.attempts().size();
     if (!p.retries(kind, attempt)) {
-      fail(n, kind, message);
+      lifecycle.fail(n, kind, message);
       return;
     }
     n.failuresOnSlot++;
     if (n.failuresOnSlot >= p.failoverAfter() || !n.slot.available()) {
-      Slot next = nextCandidate(n);
+      Slot next = Providers.nextCandidate(n);
       if (next != null) {
         n.slot = next;
         n.failuresOnSlot = 0;
@@ -1852,94 +1061,11 @@ public final class Engine implements AutoCloseable {
     n.timer = scheduler.schedule(() -> post(() -> retryDue(n)), delay);
   }
 
-  /** The next candidate after the current one, preferring available ones; null when there is no other. */
-  private static @Nullable Slot nextCandidate(TaskNode n) {
-    Slot[] c = n.candidates;
-    if (c.length < 2) {
-      return null;
-    }
-    int at = java.util.Arrays.asList(c).indexOf(n.slot);
-    for (int i = 1; i < c.length; i++) {
-      Slot s = c[(at + i) % c.length];
-      if (s.available()) {
-        return s;
-      }
-    }
-    return c[(at + 1) % c.length];
-  }
-
   private void retryDue(TaskNode n) {
     if (n.state() == TaskState.RETRY_WAIT) {
       n.timer = null;
-      enqueue(n);
+      lifecycle.enqueue(n);
     }
-  }
-
-  /** Feeds an ended attempt to failure analysis and to its provider's circuit breaker. */
-  private void recordOutcome(TaskNode n, @Nullable ErrorKind kind) {
-    Slot s = n.callSlot;
-    Instant now = now();
-    if (attemptLog.size() == ATTEMPT_LOG_SIZE) {
-      attemptLog.pollFirst();
-    }
-    attemptLog.addLast(new AttemptOutcome(s.name, n.spec.taskType(), kind, now));
-    boolean counts = kind != null && (kind.retryable() || kind == ErrorKind.AUTH);
-    if (n.probe) {
-      n.probe = false;
-      s.probeInFlight = false;
-      if (kind == null) {
-        s.breaker.recordSuccess();
-      } else if (counts) {
-        s.breaker.open();
-      }
-      return;
-    }
-    if (counts && s.breakerPolicy.enabled() && s.breaker.isClosed()) {
-      s.failures.addLast(now);
-      Instant horizon = now.minus(s.breakerPolicy.window());
-      while (!s.failures.isEmpty() && !s.failures.peekFirst().isAfter(horizon)) {
-        s.failures.pollFirst();
-      }
-      if (s.failures.size() >= s.breakerPolicy.failureThreshold()) {
-        s.breaker.open();
-      }
-    }
-  }
-
-  private void onCircuitOpened(Slot slot) {
-    Instant now = now();
-    int failures = slot.failures.size();
-    slot.failures.clear();
-    slot.openedAt = now;
-    Duration openFor = slot.breakerPolicy.openFor();
-    log.warn("Circuit opened (provider={}, failures={}, openFor={})", slot.name, failures, openFor);
-    emit(null, new CircuitOpenedEvent(slot.name, now, failures, openFor));
-    if (slot.probeTimer != null) {
-      slot.probeTimer.cancel();
-    }
-    slot.probeTimer = scheduler.schedule(() -> post(() -> {
-      slot.probeTimer = null;
-      if (slot.breaker.isOpen()) {
-        slot.breaker.halfOpen();
-      }
-    }), openFor);
-    // No call goes to an open provider: queued tasks with another available candidate move there.
-    long millis = now.toEpochMilli();
-    for (TaskNode n : slot.removeAll()) {
-      Slot alternative = firstAvailable(n, slot);
-      if (alternative != null) {
-        n.slot = alternative;
-        n.failuresOnSlot = 0;
-      }
-      n.slot.enqueue(n, millis);
-    }
-  }
-
-  private void onCircuitClosed(Slot slot) {
-    slot.openedAt = null;
-    slot.failures.clear();
-    log.info("Circuit closed (provider={})", slot.name);
-    emit(null, new CircuitClosedEvent(slot.name, now()));
   }
 
   /** Frees the slot and the timer of the call in flight. */
@@ -1956,10 +1082,9 @@ public final class Engine implements AutoCloseable {
   private void stopCall(TaskNode n, Outcome outcome, ErrorKind kind) {
     CompletableFuture<ProviderResponse> f = n.call;
     endCall(n);
-    settle(n, BigDecimal.ZERO);
-    if (n.probe && outcome == Outcome.CANCELLED) {
-      n.probe = false;
-      n.callSlot.probeInFlight = false;
+    budgets.settle(n, BigDecimal.ZERO);
+    if (outcome == Outcome.CANCELLED) {
+      resilience.abandoned(n);
     }
     if (f != null) {
       f.cancel(true);
@@ -1969,81 +1094,6 @@ public final class Engine implements AutoCloseable {
       update(n, n.record.withLastAttempt(last.ended(now(), outcome, kind, null,
           dev.orchestrator.TokenUsage.NONE, Money.ZERO)));
     }
-  }
-
-  private void fail(TaskNode n, ErrorKind kind, String message) {
-    TaskState from = n.state();
-    Instant now = now();
-    update(n, n.record.moveTo(TaskState.FAILED, now).withError(kind, message));
-    log.warn("Task failed (project={}, run={}, task={}, provider={}, kind={})", n.run.project, n.run.id, n.id(),
-        n.slot.name, kind);
-    emit(n.run, new TaskFailedEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, kind, message));
-    finished(n);
-    skipDependants(n);
-    maybeFinish(n.run);
-  }
-
-  private void ask(TaskNode n, String question) {
-    TaskState from = n.state();
-    Instant now = now();
-    String id = "q-" + UUID.randomUUID();
-    Question q = new Question(id, n.run.project, n.run.id, n.id(), question, now, null, null);
-    update(n, n.record.moveTo(TaskState.AWAITING_INPUT, now).withQuestion(q));
-    n.openQuestionId = id;
-    questionNodes.put(id, n);
-    openQuestions.put(id, q);
-    emit(n.run, new InputRequestedEvent(n.run.project, n.run.id, n.id(), now, from, id, question));
-  }
-
-  private void finished(TaskNode n) {
-    n.run.unfinished--;
-  }
-
-  private void skipDependants(TaskNode origin) {
-    ArrayDeque<TaskNode> todo = new ArrayDeque<>();
-    todo.add(origin);
-    TaskNode[] nodes = origin.run.nodes;
-    while (!todo.isEmpty()) {
-      TaskNode n = todo.poll();
-      for (int d : n.dependents) {
-        TaskNode dep = nodes[d];
-        if (dep.state() == TaskState.BLOCKED) {
-          Instant now = now();
-          update(dep, dep.record.moveTo(TaskState.SKIPPED, now));
-          emit(dep.run, new TaskSkippedEvent(dep.run.project, dep.run.id, dep.id(), now, TaskState.BLOCKED,
-              origin.id()));
-          finished(dep);
-          todo.add(dep);
-        }
-      }
-    }
-  }
-
-  private void maybeFinish(RunState run) {
-    if (run.unfinished > 0 || run.record.status() != RunStatus.RUNNING) {
-      return;
-    }
-    boolean failed = false;
-    boolean cancelled = false;
-    for (TaskNode n : run.nodes) {
-      TaskState s = n.state();
-      failed |= s == TaskState.FAILED;
-      cancelled |= s == TaskState.CANCELLED;
-    }
-    Money cost = Money.usd(run.cost);
-    RunStatus status = run.record.cancellation() != null ? RunStatus.CANCELLED
-        : failed ? RunStatus.FAILED : cancelled ? RunStatus.CANCELLED : RunStatus.SUCCEEDED;
-    Instant now = now();
-    run.record = run.record.withStatus(status, now);
-    updateRun(run);
-    if (run.lost) {
-      return;
-    }
-    emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
-    store.releaseRun(run.lease);
-    log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
-    run.completion.complete(new RunSnapshot(run.record, store.tasks(run.project, run.id)));
-    runs.finished(run);
   }
 
   private Instant now() {
@@ -2151,28 +1201,28 @@ public final class Engine implements AutoCloseable {
   }
 
   void changePriority(RunHandle h, String taskId, Priority priority) {
-    checkTask(h.run(), taskId);
+    Checks.task(h.run(), taskId);
     Objects.requireNonNull(priority, "priority");
-    steer(h, false, run -> changePriorityHere(run, node(run, taskId), priority),
+    steer(h, false, run -> lifecycle.changePriority(run, Checks.node(run, taskId), priority),
         dev.orchestrator.spi.store.Command.Kind.PRIORITY, taskId, "api", priority.name());
   }
 
   void cancelTask(RunHandle h, String taskId, String by, String reason) {
-    checkTask(h.run(), taskId);
-    checkText("by", by);
-    checkText("reason", reason);
+    Checks.task(h.run(), taskId);
+    Checks.text("by", by);
+    Checks.text("reason", reason);
     steer(h, false, run -> cancelTaskHere(run, taskId, by, reason), dev.orchestrator.spi.store.Command.Kind.CANCEL,
         taskId, by, reason);
   }
 
   private void cancelTaskHere(RunState run, String taskId, String by, String reason) {
-    cancel(node(run, taskId), new Cancellation(by, reason, now()), true);
-    maybeFinish(run);
+    cancel(Checks.node(run, taskId), new Cancellation(by, reason, now()), true);
+    lifecycle.maybeFinish(run);
   }
 
   void cancelRun(RunHandle h, String by, String reason) {
-    checkText("by", by);
-    checkText("reason", reason);
+    Checks.text("by", by);
+    Checks.text("reason", reason);
     steer(h, false, run -> cancelRunHere(run, by, reason), dev.orchestrator.spi.store.Command.Kind.CANCEL, null, by,
         reason);
   }
@@ -2187,11 +1237,11 @@ public final class Engine implements AutoCloseable {
     for (TaskNode n : run.nodes) {
       cancel(n, c, false);
     }
-    maybeFinish(run);
+    lifecycle.maybeFinish(run);
   }
 
   void resume(RunHandle h, String taskId) {
-    checkTask(h.run(), taskId);
+    Checks.task(h.run(), taskId);
     steer(h, true, run -> resumeHere(run, taskId), dev.orchestrator.spi.store.Command.Kind.RESUME, taskId, "api",
         "resume");
   }
@@ -2204,13 +1254,13 @@ public final class Engine implements AutoCloseable {
     switch (from) {
       case RUNNING -> stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
       case READY -> n.slot.remove(n);
-      case AWAITING_INPUT -> closeQuestion(n);
+      case AWAITING_INPUT -> questions.close(n);
       case AWAITING_REVIEW -> {
         if (n.call != null) {
           stopCall(n, Outcome.CANCELLED, ErrorKind.CANCELLED);
         } else {
           n.reviewSlot.remove(n);
-          budgetPaused.remove(n);
+          budgets.forget(n);
           if (n.timer != null) {
             n.timer.cancel();
             n.timer = null;
@@ -2220,11 +1270,8 @@ public final class Engine implements AutoCloseable {
       }
       case PAUSED -> {
         n.slot.pausedNodes.remove(n);
-        budgetPaused.remove(n);
-        List<TaskNode> waiting = projectPausedNodes.get(n.run.project);
-        if (waiting != null) {
-          waiting.remove(n);
-        }
+        budgets.forget(n);
+        projectPauses.remove(n);
       }
       default -> {
         if (n.timer != null) {
@@ -2236,22 +1283,14 @@ public final class Engine implements AutoCloseable {
     update(n, n.record.moveTo(TaskState.CANCELLED, c.at()).withCancellation(c));
     log.info("Task cancelled (project={}, run={}, task={}, by={})", n.run.project, n.run.id, n.id(), c.by());
     emit(n.run, new TaskCancelledEvent(n.run.project, n.run.id, n.id(), c.at(), from, c.by(), c.reason()));
-    finished(n);
+    lifecycle.finished(n);
     if (skipDependants) {
-      skipDependants(n);
-    }
-  }
-
-  private void closeQuestion(TaskNode n) {
-    if (n.openQuestionId != null) {
-      questionNodes.remove(n.openQuestionId);
-      openQuestions.remove(n.openQuestionId);
-      n.openQuestionId = null;
+      lifecycle.skipDependants(n);
     }
   }
 
   private void resumeHere(RunState run, String taskId) {
-    TaskNode n = node(run, taskId);
+    TaskNode n = Checks.node(run, taskId);
     call(() -> {
       TaskState s = n.state();
       if (s != TaskState.CANCELLED && s != TaskState.FAILED) {
@@ -2270,33 +1309,16 @@ public final class Engine implements AutoCloseable {
       Instant now = now();
       update(n, n.record.cleared().withCancellation(null));
       n.output = null;
-      n.pending = countPending(n);
+      n.pending = Lifecycle.countPending(n);
       if (n.pending == 0) {
         run.unfinished++;
-        becomeReady(n);
+        lifecycle.becomeReady(n);
       } else {
-        block(n, now);
+        lifecycle.block(n, now);
       }
       reviveSkipped(n);
       return null;
     });
-  }
-
-  private void block(TaskNode n, Instant now) {
-    TaskState from = n.state();
-    update(n, n.record.moveTo(TaskState.BLOCKED, now));
-    n.run.unfinished++;
-    emit(n.run, new TaskBlockedEvent(n.run.project, n.run.id, n.id(), now, from));
-  }
-
-  private int countPending(TaskNode n) {
-    int pending = 0;
-    for (int d : n.dependencies) {
-      if (n.run.nodes[d].state() != TaskState.SUCCEEDED) {
-        pending++;
-      }
-    }
-    return pending;
   }
 
   /** Brings back, in topological order, the skipped dependants whose every dependency may still succeed. */
@@ -2321,8 +1343,8 @@ public final class Engine implements AutoCloseable {
         viable &= ds != TaskState.FAILED && ds != TaskState.CANCELLED && ds != TaskState.SKIPPED;
       }
       if (viable) {
-        n.pending = countPending(n);
-        block(n, now);
+        n.pending = Lifecycle.countPending(n);
+        lifecycle.block(n, now);
       }
     }
   }
@@ -2347,8 +1369,8 @@ public final class Engine implements AutoCloseable {
   public void answer(String questionId, String text) {
     checkOpen();
     Objects.requireNonNull(questionId, "questionId");
-    checkText("answer", text);
-    boolean here = call(() -> questionNodes.containsKey(questionId));
+    Checks.text("answer", text);
+    boolean here = call(() -> questions.askedHere(questionId));
     if (here) {
       call(() -> {
         answerHere(questionId, text);
@@ -2356,165 +1378,74 @@ public final class Engine implements AutoCloseable {
       });
       return;
     }
-    Question q = storedQuestion(questionId);
+    Question q = questions.stored(questionId);
     if (q == null) {
-      if (answered.contains(questionId)) {
-        throw new IllegalStateException("question " + questionId + " is already answered");
-      }
-      throw new IllegalArgumentException("there is no open question " + questionId
-          + ": list them with questions(project)");
+      throw questions.unknown(questionId);
     }
     RunHandle h = (RunHandle) Objects.requireNonNull(run(q.project(), q.runId()));
-    steer(h, false, run -> answerHere(questionId, text), dev.orchestrator.spi.store.Command.Kind.ANSWER, questionId,
-        "api", text);
+    steer(h, false, run -> answerHere(questionId, text), dev.orchestrator.spi.store.Command.Kind.ANSWER,
+        questionId, "api", text);
   }
 
-  /** An open question in the store, asked by a task of any engine, or null. */
-  private @Nullable Question storedQuestion(String questionId) {
-    for (dev.orchestrator.project.Project p : store.projectList(true)) {
-      for (Question q : storedQuestions(p.name())) {
-        if (q.id().equals(questionId)) {
-          return q;
-        }
-      }
-    }
-    return null;
-  }
 
-  /** The open questions of a project's running runs, as the store has them, whichever engine asked them. */
-  private List<Question> storedQuestions(String project) {
-    List<Question> out = new ArrayList<>();
-    for (RunRecord r : store.runs(project)) {
-      if (r.status() != RunStatus.RUNNING) {
-        continue;
-      }
-      for (TaskRecord t : store.tasks(project, r.id())) {
-        Question q = t.question();
-        if (t.state() == TaskState.AWAITING_INPUT && q != null && q.isOpen()) {
-          out.add(q);
-        }
-      }
-    }
-    return out;
-  }
 
   /** Answers a question asked by a task of this engine; the task goes back to its queue with the answer. */
   private void answerHere(String questionId, String text) {
-    TaskNode n = questionNodes.remove(questionId);
-    if (n == null) {
-      if (answered.contains(questionId)) {
-        throw new IllegalStateException("question " + questionId + " is already answered");
-      }
-      throw new IllegalArgumentException("there is no open question " + questionId
-          + ": list them with questions(project)");
-    }
-    Question q = openQuestions.remove(questionId);
-    answered.add(questionId);
-    n.openQuestionId = null;
-    n.addDialogue(q.text(), text);
-    update(n, n.record.withQuestion(q.answered(text, now())));
-    enqueue(n);
-  }
-
-
-  /** Pauses a provider in every engine sharing the store: its queued tasks wait in PAUSED, running calls finish. */
-  public void pauseProvider(String name, String reason) {
-    Slot slot = slot(name);
-    checkText("reason", reason);
-    store.savePause(new dev.orchestrator.spi.store.Pause(dev.orchestrator.spi.store.Pause.Kind.PROVIDER, slot.name,
-        reason, now()));
-    call(() -> {
-      if (!slot.paused) {
-        pauseProviderNow(slot, reason);
-        emit(null, new ProviderPausedEvent(slot.name, now(), reason));
-      }
-      return null;
-    });
-  }
-
-  private void pauseProviderNow(Slot slot, String reason) {
-    slot.paused = true;
-    slot.pauseReason = reason;
-    for (TaskNode n : slot.removeAll()) {
-      pause(n, "provider " + slot.name + " is paused: " + reason, slot.pausedNodes);
-    }
-  }
-
-  /** Resumes a paused provider in every engine: its paused tasks are queued again, in the order they were paused. */
-  public void resumeProvider(String name) {
-    Slot slot = slot(name);
-    store.deletePause(dev.orchestrator.spi.store.Pause.Kind.PROVIDER, slot.name);
-    call(() -> {
-      if (slot.paused) {
-        resumeProviderNow(slot);
-        emit(null, new ProviderResumedEvent(slot.name, now()));
-      }
-      return null;
-    });
-  }
-
-  private void resumeProviderNow(Slot slot) {
-    slot.paused = false;
-    slot.pauseReason = null;
-    List<TaskNode> waiting = new ArrayList<>(slot.pausedNodes);
-    slot.pausedNodes.clear();
-    for (TaskNode n : waiting) {
-      enqueue(n);
-    }
-  }
-
-  /** A provider's circuit breaker now. */
-  public CircuitState circuit(String name) {
-    Slot slot = slot(name);
-    return call(() -> {
-      CircuitState.State state = switch (slot.breaker.getState()) {
-        case CLOSED -> CircuitState.State.CLOSED;
-        case OPEN -> CircuitState.State.OPEN;
-        case HALF_OPEN -> CircuitState.State.HALF_OPEN;
-      };
-      Instant probeAt = state == CircuitState.State.OPEN && slot.openedAt != null
-          ? slot.openedAt.plus(slot.breakerPolicy.openFor()) : null;
-      return new CircuitState(slot.name, state, slot.failures.size(), slot.openedAt, probeAt, slot.paused,
-          slot.pauseReason);
-    });
-  }
-
-  /** Failure patterns of the attempts that ended within {@code window} before now. */
-  public FailureReport failureReport(Duration window) {
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be positive (was " + window + ")");
-    }
-    return call(() -> FailureAnalysis.report(attemptLogSince(window), now().minus(window),
-        now()));
-  }
-
-  private List<FailureAnalysis.Outcome> attemptLogSince(Duration window) {
-    Instant from = now().minus(window);
-    List<FailureAnalysis.Outcome> out = new ArrayList<>();
-    for (AttemptOutcome a : attemptLog) {
-      if (a.at().isAfter(from)) {
-        out.add(new FailureAnalysis.Outcome(a.provider(), a.taskType(), a.kind()));
-      }
-    }
-    return out;
-  }
-
-  private Slot slot(String name) {
-    Objects.requireNonNull(name, "name");
-    Slot slot = slots.get(name.toLowerCase(Locale.ROOT));
-    if (slot == null) {
-      throw new IllegalArgumentException("there is no provider '" + name + "' (configured: " + slots.keySet() + ")");
-    }
-    return slot;
+    lifecycle.enqueue(questions.answerHere(questionId, text));
   }
 
   /** The open questions of a project, whichever engine's tasks asked them, oldest first. */
   public List<Question> questions(String project) {
-    List<Question> out = storedQuestions(project);
-    out.sort(java.util.Comparator.comparing(Question::askedAt).thenComparing(Question::id));
-    return out;
+    return questions.questions(project);
   }
 
+  /** Pauses a provider in every engine sharing the store: its queued tasks wait in PAUSED, running calls finish. */
+  public void pauseProvider(String name, String reason) {
+    resilience.pauseProvider(name, reason);
+  }
+
+  /** Resumes a paused provider in every engine: its paused tasks are queued again, in the order they were paused. */
+  public void resumeProvider(String name) {
+    resilience.resumeProvider(name);
+  }
+
+  /** A provider's circuit breaker now. */
+  public CircuitState circuit(String name) {
+    return resilience.circuit(name);
+  }
+
+  /** Failure patterns of the attempts that ended within {@code window} before now. */
+  public FailureReport failureReport(Duration window) {
+    return resilience.failureReport(window);
+  }
+
+  /** Sets or replaces a limit for every engine sharing the store; tasks it held back and that now fit resume. */
+  public void setBudget(Budget budget) {
+    budgets.set(budget);
+  }
+
+  /** Removes a limit; returns whether there was one. */
+  public boolean removeBudget(BudgetScope scope) {
+    return budgets.remove(scope);
+  }
+
+  /** Every limit set. */
+  public List<Budget> budgets() {
+    return budgets.budgets();
+  }
+
+  /** The cost report of one project, or of everything when {@code project} is null. */
+  public CostReport costReport(@Nullable String project) {
+    return budgets.costReport(project);
+  }
+
+  /**
+   * A dry run: waves, providers, estimates, totals against budgets and problems, without calling any provider or
+   * changing any state.
+   */
+  public Plan plan(String project, Workflow workflow, Map<String, ?> params) {
+    return planner.plan(project, workflow, params);
+  }
 
   /** The handle of a run of a project, or null. */
   public @Nullable Run run(String project, String runId) {
@@ -2551,33 +1482,11 @@ public final class Engine implements AutoCloseable {
 
   /** The names of the provider instances, sorted. */
   public List<String> providers() {
-    return slots.keySet().stream().sorted().toList();
+    return providers.names().stream().sorted().toList();
   }
 
   Store store() {
     return store;
-  }
-
-  private static TaskNode node(RunState run, String taskId) {
-    return run.nodes[checkTask(run, taskId)];
-  }
-
-  /** The task's position in its run's workflow. */
-  private static int checkTask(RunState run, String taskId) {
-    Objects.requireNonNull(taskId, "taskId");
-    int i = run.workflow.indexOf(taskId);
-    if (i < 0) {
-      throw new IllegalArgumentException("run " + run.id + " has no task '" + taskId + "' (tasks: "
-          + run.workflow.tasks().stream().map(TaskSpec::id).limit(20).toList() + ")");
-    }
-    return i;
-  }
-
-  private static void checkText(String field, @Nullable String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " must not be blank (was "
-          + (value == null ? "null" : "'" + value + "'") + ")");
-    }
   }
 
   /**

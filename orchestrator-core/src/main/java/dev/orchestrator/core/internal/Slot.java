@@ -1,12 +1,9 @@
 package dev.orchestrator.core.internal;
 
-import dev.failsafe.CircuitBreaker;
-import dev.orchestrator.Scheduler;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.Provider;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,22 +28,8 @@ final class Slot {
   final Set<String> taskTypes;
   int inFlight;
 
-  /**
-   * The breaker's state machine (closed, open, half-open) and its transition listeners are Failsafe's. Its timing
-   * is the engine's: Failsafe's breaker reads the system clock, so the engine counts failures in its window and opens
-   * it, and schedules the half-open probe, with the injected clock and scheduler.
-   */
-  CircuitBreaker<Object> breaker;
-  /** Failure times within the breaker's window, oldest first. */
-  final ArrayDeque<Instant> failures = new ArrayDeque<>();
-  @Nullable Instant openedAt;
-  Scheduler.@Nullable Cancellable probeTimer;
-  boolean probeInFlight;
-
-  /** Start times (epoch millis) and estimated tokens of calls in the last minute, oldest first. */
-  final ArrayDeque<long[]> recentStarts = new ArrayDeque<>();
-  long recentTokens;
-  Scheduler.@Nullable Cancellable wakeTimer;
+  /** The breaker and rate window: {@link Resilience}'s alone, set when it is built. */
+  Resilience.Circuit circuit;
 
   boolean paused;
   @Nullable String pauseReason;
@@ -72,7 +55,7 @@ final class Slot {
 
   /** Whether new work may be routed here: not paused and the circuit not open. */
   boolean available() {
-    return !paused && !breaker.isOpen();
+    return !paused && !circuit.isOpen();
   }
 
   /** The queued tasks of one project, highest lane first; the others keep their places. */
