@@ -1,7 +1,10 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.spi.store.RunLease;
+import dev.orchestrator.spi.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,10 +24,33 @@ final class Runs {
   private final ConcurrentHashMap<String, RunHandle> handles = new ConcurrentHashMap<>();
   /** Finished run ids, oldest first. Confined to the drain loop. */
   private final LinkedHashMap<String, Boolean> finished = new LinkedHashMap<>();
+  private final Store store;
   private final Function<RunState, RunHandle> handleFactory;
 
-  Runs(Function<RunState, RunHandle> handleFactory) {
+  Runs(Store store, Function<RunState, RunHandle> handleFactory) {
+    this.store = store;
     this.handleFactory = handleFactory;
+  }
+
+  /**
+   * The handle of a run of a project, or null. A run this engine does not know (another engine's, or an earlier
+   * process's) gets a handle that follows it through the store and steers it by command.
+   */
+  @Nullable RunHandle find(String project, String runId) {
+    RunHandle h = handles.get(runId);
+    if (h != null) {
+      return h.project().equals(project) ? h : null;
+    }
+    RunRecord r = store.run(project, runId).orElse(null);
+    String definition = r == null ? "" : store.definition(project, runId).orElse("");
+    if (r == null || definition.isBlank()) {
+      return null;
+    }
+    RunState run = new RunState(r.id(), r.project(), WorkflowCodec.read(definition), r.params(), r);
+    if (r.status() != RunStatus.RUNNING) {
+      run.completion.complete(new RunSnapshot(r, store.tasks(project, runId)));
+    }
+    return addIfAbsent(run);
   }
 
   @Nullable RunHandle get(String runId) {

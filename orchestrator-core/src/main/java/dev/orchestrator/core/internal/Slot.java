@@ -49,6 +49,11 @@ final class Slot {
     this.taskTypes = Set.copyOf(taskTypes);
   }
 
+  /** Told when aging moves a task up a lane. */
+  interface Booster {
+    void boosted(TaskNode node, int fromLane, int toLane);
+  }
+
   boolean hasWork() {
     return !rotation.isEmpty();
   }
@@ -104,7 +109,7 @@ final class Slot {
    * Takes the next task: the project whose turn it is gives the head of its highest non-empty lane, after moving up
    * every task that waited longer than {@code boostMillis}.
    */
-  TaskNode take(long now, long boostMillis, Engine.Booster booster) {
+  TaskNode take(long now, long boostMillis, Booster booster) {
     Lanes lanes = rotation.pollFirst();
     TaskNode node = lanes.take(now, boostMillis, booster);
     if (lanes.size > 0) {
@@ -150,7 +155,7 @@ final class Slot {
       return false;
     }
 
-    TaskNode take(long now, long boostMillis, Engine.Booster booster) {
+    TaskNode take(long now, long boostMillis, Booster booster) {
       // Aging costs O(1) per promoted task: a lane is FIFO by the time its tasks entered it, so once its head has
       // not waited long enough, nothing behind it has either. Lower lanes first, so a task moves one lane per interval.
       for (int lane = 1; lane <= 2; lane++) {
