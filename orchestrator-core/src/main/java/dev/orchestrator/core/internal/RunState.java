@@ -30,6 +30,11 @@ final class RunState {
   /** Set when the lease was lost: the run is another engine's now, and nothing more is written for it here. */
   volatile boolean lost;
 
+  /** Whether this engine executes the run now (it holds its lease); else steering goes through the store. */
+  boolean executesHere() {
+    return lease != null && !lost;
+  }
+
   RunState(String id, String project, Workflow workflow, Map<String, String> params, RunRecord record) {
     this.id = id;
     this.project = project;

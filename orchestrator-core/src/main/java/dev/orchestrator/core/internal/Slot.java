@@ -1,12 +1,9 @@
 package dev.orchestrator.core.internal;
 
-import dev.failsafe.CircuitBreaker;
-import dev.orchestrator.Scheduler;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.Provider;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,22 +28,8 @@ final class Slot {
   final Set<String> taskTypes;
   int inFlight;
 
-  /**
-   * The breaker's state machine (closed, open, half-open) and its transition listeners are Failsafe's. Its timing
-   * is the engine's: Failsafe's breaker reads the system clock, so the engine counts failures in its window and opens
-   * it, and schedules the half-open probe, with the injected clock and scheduler.
-   */
-  CircuitBreaker<Object> breaker;
-  /** Failure times within the breaker's window, oldest first. */
-  final ArrayDeque<Instant> failures = new ArrayDeque<>();
-  @Nullable Instant openedAt;
-  Scheduler.@Nullable Cancellable probeTimer;
-  boolean probeInFlight;
-
-  /** Start times (epoch millis) and estimated tokens of calls in the last minute, oldest first. */
-  final ArrayDeque<long[]> recentStarts = new ArrayDeque<>();
-  long recentTokens;
-  Scheduler.@Nullable Cancellable wakeTimer;
+  /** The breaker and rate window: {@link Resilience}'s alone, set when it is built. */
+  Resilience.Circuit circuit;
 
   boolean paused;
   @Nullable String pauseReason;
@@ -66,13 +49,18 @@ final class Slot {
     this.taskTypes = Set.copyOf(taskTypes);
   }
 
+  /** Told when aging moves a task up a lane. */
+  interface Booster {
+    void boosted(TaskNode node, int fromLane, int toLane);
+  }
+
   boolean hasWork() {
     return !rotation.isEmpty();
   }
 
   /** Whether new work may be routed here: not paused and the circuit not open. */
   boolean available() {
-    return !paused && !breaker.isOpen();
+    return !paused && !circuit.isOpen();
   }
 
   /** The queued tasks of one project, highest lane first; the others keep their places. */
@@ -121,7 +109,7 @@ final class Slot {
    * Takes the next task: the project whose turn it is gives the head of its highest non-empty lane, after moving up
    * every task that waited longer than {@code boostMillis}.
    */
-  TaskNode take(long now, long boostMillis, Engine.Booster booster) {
+  TaskNode take(long now, long boostMillis, Booster booster) {
     Lanes lanes = rotation.pollFirst();
     TaskNode node = lanes.take(now, boostMillis, booster);
     if (lanes.size > 0) {
@@ -167,7 +155,7 @@ final class Slot {
       return false;
     }
 
-    TaskNode take(long now, long boostMillis, Engine.Booster booster) {
+    TaskNode take(long now, long boostMillis, Booster booster) {
       // Aging costs O(1) per promoted task: a lane is FIFO by the time its tasks entered it, so once its head has
       // not waited long enough, nothing behind it has either. Lower lanes first, so a task moves one lane per interval.
       for (int lane = 1; lane <= 2; lane++) {

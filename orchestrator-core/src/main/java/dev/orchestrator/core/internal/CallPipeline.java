@@ -1,0 +1,170 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.Attempt.Outcome;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The way every provider call goes: a task taken from a lane passes through an ordered list of {@link CallStep}s
+ * before its call (build the request, guard the prompt, reserve its budget, take the breaker's probe, call the
+ * provider), and when the call ends through the same list again (settle the budget, record the outcome, feed the
+ * breaker, retry a failure, take a question, guard the output, review, succeed). {@link CallSteps#standard} gives
+ * the engine's list; a step is added or moved by changing that list alone.
+ *
+ * <p>A call that times out or is cancelled is stopped here ({@link #onTimeout}, {@link #stop}). Confined to the
+ * drain loop.
+ */
+final class CallPipeline {
+  private final EngineContext ctx;
+  private final List<CallStep> steps;
+  private final Budgets budgets;
+  private final Resilience resilience;
+  private final Retries retries;
+
+  CallPipeline(EngineContext ctx, List<CallStep> steps, Budgets budgets, Resilience resilience, Retries retries) {
+    this.ctx = ctx;
+    this.steps = List.copyOf(steps);
+    this.budgets = budgets;
+    this.resilience = resilience;
+    this.retries = retries;
+  }
+
+  /**
+   * Passes a task just taken from {@code slot}'s lanes through the steps before its call, and watches the call they
+   * started. Returns false when a step stopped it.
+   *
+   * @param probe whether the call is the provider's half-open probe
+   */
+  boolean start(TaskNode n, Slot slot, boolean probe) {
+    Call call = new Call(n, slot, probe);
+    for (CallStep step : steps) {
+      if (!step.before(call)) {
+        return false;
+      }
+    }
+    CompletableFuture<ProviderResponse> f = n.call;
+    if (f == null) {
+      return true; // no step called a provider
+    }
+    Duration timeout = retries.timeout(n);
+    if (timeout != null && !f.isDone()) {
+      n.timer = ctx.later(timeout, () -> onTimeout(n, f));
+    }
+    f.whenComplete((response, error) -> ctx.post(() -> ended(call, f, response, error)));
+    return true;
+  }
+
+  /** The call ended: its result is read into {@code call}, and the steps after the call take it from there. */
+  void ended(Call call, CompletableFuture<ProviderResponse> f, @Nullable ProviderResponse response,
+      @Nullable Throwable error) {
+    TaskNode n = call.node;
+    if (n.call != f) {
+      return; // cancelled or timed out already; this late result is dropped
+    }
+    endCall(n);
+    call.response = response;
+    if (error == null && response != null) {
+      call.cost = response.cost().amount();
+    }
+    if (error == null && response == null) {
+      error = call.review
+          ? new ProviderException(n.callSlot.name, ErrorKind.MALFORMED_RESPONSE, "reviewer completed with no reply")
+          : new ProviderException(n.slot.name, ErrorKind.MALFORMED_RESPONSE, "provider completed with no response");
+    } else if (error == null && call.review) {
+      call.verdict = Verdicts.parse(response.text());
+      if (call.verdict == null) {
+        error = new ProviderException(n.callSlot.name, ErrorKind.MALFORMED_RESPONSE,
+            "the reviewer's reply is not a verdict (JSON with approved, score and feedback)");
+      }
+    }
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      call.kind = classify(cause);
+      call.message = cause instanceof ProviderException pe ? pe.getMessage() : String.valueOf(cause);
+      call.retryAfter = !call.review && cause instanceof ProviderException pe ? pe.retryAfter() : null;
+    }
+    // What the call cost, the attempt that records it and the task's next state are written together: a process
+    // killed in between would otherwise leave money spent that no attempt shows, or a paid answer that is run again.
+    ctx.store.atomically(() -> {
+      for (CallStep step : steps) {
+        if (!step.after(call)) {
+          break;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The call took longer than its timeout: it is stopped and the attempt fails as TIMEOUT (retried if allowed). */
+  private void onTimeout(TaskNode n, CompletableFuture<ProviderResponse> f) {
+    if (n.call != f) {
+      return;
+    }
+    n.timer = null;
+    Duration limit = retries.timeout(n);
+    stop(n, Outcome.TIMED_OUT, ErrorKind.TIMEOUT);
+    resilience.ended(n, ErrorKind.TIMEOUT);
+    retries.afterFailure(n, ErrorKind.TIMEOUT, "no reply within " + limit, null);
+  }
+
+  /** Frees the slot and the timer of the call in flight. */
+  void endCall(TaskNode n) {
+    n.call = null;
+    n.callSlot.inFlight--;
+    if (n.timer != null) {
+      n.timer.cancel();
+      n.timer = null;
+    }
+  }
+
+  /** Cancels the call in flight (a process-based provider destroys its process) and records how the attempt ended. */
+  void stop(TaskNode n, Outcome outcome, ErrorKind kind) {
+    CompletableFuture<ProviderResponse> f = n.call;
+    endCall(n);
+    budgets.settle(n, BigDecimal.ZERO);
+    if (outcome == Outcome.CANCELLED) {
+      resilience.abandoned(n);
+    }
+    if (f != null) {
+      f.cancel(true);
+    }
+    Attempt last = n.record.lastAttempt();
+    if (last != null && last.outcome() == null) {
+      ctx.update(n, n.record.withLastAttempt(last.ended(ctx.now(), outcome, kind, null, TokenUsage.NONE,
+          Money.ZERO)));
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static ErrorKind classify(Throwable t) {
+    if (t instanceof ProviderException pe) {
+      return pe.kind();
+    }
+    if (t instanceof CancellationException) {
+      return ErrorKind.CANCELLED;
+    }
+    if (t instanceof TimeoutException) {
+      return ErrorKind.TIMEOUT;
+    }
+    return ErrorKind.UNKNOWN;
+  }
+}

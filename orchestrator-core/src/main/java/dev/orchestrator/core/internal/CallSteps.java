@@ -1,0 +1,221 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.event.TaskStartedEvent;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.Attempt.Outcome;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.MDC;
+
+/** The steps of the engine's {@link CallPipeline}, each a thin adapter over the collaborator that owns its concern. */
+final class CallSteps {
+  private CallSteps() {}
+
+  /**
+   * The engine's steps, in order. Before a call: {@link Request}, {@link PromptGuard}, {@link Budget} (reserve),
+   * {@link Gate} (probe), {@link ProviderCall}. After it: {@link Budget} (settle), {@link Ended}, {@link Gate} (feed
+   * the breaker), {@link Retry}, {@link Reply}, {@link OutputGuard}, {@link ReviewStep}, {@link Succeed}.
+   */
+  static List<CallStep> standard(EngineContext ctx, Guards guards, Budgets budgets, Resilience resilience,
+      Retries retries, Reviews reviews, Questions questions, Lifecycle lifecycle) {
+    return List.of(new Request(reviews), new PromptGuard(guards), new Budget(budgets), new Ended(ctx),
+        new Gate(resilience), new ProviderCall(ctx, resilience), new Retry(retries), new Reply(ctx, questions),
+        new OutputGuard(guards), new ReviewStep(reviews), new Succeed(lifecycle));
+  }
+
+  /** Builds what the provider is sent: the author's prompt, or the review prompt. */
+  record Request(Reviews reviews) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      call.request = call.review ? reviews.request(call.node) : Prompts.request(call.node);
+      return true;
+    }
+  }
+
+  /** Runs the prompt guards on an author call; a blocking guard fails the task. */
+  record PromptGuard(Guards guards) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      if (!call.review) {
+        call.request = guards.prompt(call.node, call.request);
+      }
+      return call.request != null;
+    }
+  }
+
+  /** Reserves the call's worst case before it (a breach pauses the task) and settles its real cost after it. */
+  record Budget(Budgets budgets) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      return budgets.reserve(call.node, call.slot, call.request);
+    }
+
+    @Override
+    public boolean after(Call call) {
+      budgets.settle(call.node, call.cost);
+      return true;
+    }
+  }
+
+  /** Stamps when the attempt ended and records a failed one. */
+  record Ended(EngineContext ctx) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      call.endedAt = ctx.now();
+      if (call.failed()) {
+        TaskNode n = call.node;
+        ProviderResponse r = call.response;
+        Attempt last = n.record.lastAttempt();
+        ctx.update(n, n.record.withLastAttempt(last.ended(call.endedAt, Outcome.FAILED, call.kind, call.message,
+            r == null ? TokenUsage.NONE : r.usage(), r == null ? Money.ZERO : r.cost())));
+      }
+      return true;
+    }
+  }
+
+  /** The breaker's gate: the call takes the half-open probe before it, and its outcome feeds the breaker after it. */
+  record Gate(Resilience resilience) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      resilience.started(call.node, call.slot, call.probe);
+      return true;
+    }
+
+    @Override
+    public boolean after(Call call) {
+      resilience.ended(call.node, call.kind);
+      return true;
+    }
+  }
+
+  /** Records the attempt's start and calls the provider, with the task in the logging context. */
+  record ProviderCall(EngineContext ctx, Resilience resilience) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      TaskNode n = call.node;
+      Slot slot = call.slot;
+      ProviderRequest request = call.request;
+      Instant now = ctx.now();
+      n.callSlot = slot;
+      if (n.reviewing) {
+        ctx.update(n, n.record.withAttemptStarted(slot.name, now));
+      } else {
+        ctx.update(n, n.record.start(slot.name, now));
+      }
+      int attempt = n.record.attempts().size();
+      if (!n.reviewing) {
+        ctx.emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name,
+            attempt));
+      }
+      slot.inFlight++;
+      CompletableFuture<ProviderResponse> f;
+      MDC.put(MdcKeys.PROJECT, n.run.project);
+      MDC.put(MdcKeys.RUN, n.run.id);
+      MDC.put(MdcKeys.TASK, n.id());
+      try {
+        f = slot.provider.complete(request, new CallContext(n.run.project, n.run.id, n.id(), attempt));
+        if (f == null) {
+          f = CompletableFuture.failedFuture(new ProviderException(slot.name, ErrorKind.UNKNOWN,
+              "provider returned no future (a bug in " + slot.provider.getClass().getName() + ")"));
+        }
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      } finally {
+        MDC.remove(MdcKeys.PROJECT);
+        MDC.remove(MdcKeys.RUN);
+        MDC.remove(MdcKeys.TASK);
+      }
+      n.call = f;
+      resilience.called(slot, request, now.toEpochMilli());
+      return true;
+    }
+  }
+
+  /** A failed call is retried (an author's after its backoff, with failover; a review's as a review) or fails. */
+  record Retry(Retries retries) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      if (!call.failed()) {
+        return true;
+      }
+      if (call.review) {
+        retries.reviewFailed(call.node, call.kind, call.message);
+      } else {
+        retries.afterFailure(call.node, call.kind, call.message, call.retryAfter);
+      }
+      return false;
+    }
+  }
+
+  /** An author's reply: a question sends the task to wait for an answer; an answer is recorded and goes on. */
+  record Reply(EngineContext ctx, Questions questions) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      if (call.review) {
+        return true;
+      }
+      TaskNode n = call.node;
+      ProviderResponse r = call.response;
+      Attempt last = n.record.lastAttempt();
+      if (r.question() != null) {
+        ctx.update(n, n.record.withLastAttempt(last.ended(call.endedAt, Outcome.ASKED_FOR_INPUT, null, null,
+            r.usage(), r.cost())));
+        questions.ask(n, r.question());
+        return false;
+      }
+      // Written with what follows (a repair, a failure, a review or the success), in one write.
+      n.record = n.record.withLastAttempt(last.ended(call.endedAt, Outcome.SUCCEEDED, null, null, r.usage(),
+          r.cost()));
+      call.text = r.text();
+      return true;
+    }
+  }
+
+  /** Runs the output guards on an author's answer; they may change it, block it or send it back for a repair. */
+  record OutputGuard(Guards guards) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      if (call.review) {
+        return true;
+      }
+      call.text = guards.output(call.node, call.text);
+      return call.text != null;
+    }
+  }
+
+  /** A reviewer's verdict is applied; an author's answer to a task with review goes to its reviewer. */
+  record ReviewStep(Reviews reviews) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      TaskNode n = call.node;
+      if (call.review) {
+        reviews.judged(n, call.verdict, call.response, call.endedAt);
+        return false;
+      }
+      if (n.spec.review() != null && n.reviewers.length > 0) {
+        reviews.await(n, call.text);
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /** The task succeeded with the accepted answer. */
+  record Succeed(Lifecycle lifecycle) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      ProviderResponse r = call.response;
+      lifecycle.succeed(call.node, call.text, TaskState.RUNNING, r.usage(), r.cost());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.Scheduler;
+import dev.orchestrator.core.EventFeed;
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.EventListener;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.spi.store.Store;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's events: each is appended to the store's stream, then delivered on the drain loop to the builder's
+ * listeners, to later subscribers and to the run's own subscribers. A listener that throws is logged and skipped.
+ */
+final class Events {
+  private static final Logger log = LoggerFactory.getLogger(Events.class);
+
+  private final Store store;
+  private final Scheduler scheduler;
+  private final EngineContext.Loop loop;
+  private final Runs runs;
+  private final List<EventListener> listeners;
+  /** Listeners added after the engine was built; read in the drain loop, written by any thread. */
+  private final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+
+  Events(Store store, Scheduler scheduler, EngineContext.Loop loop, Runs runs, List<EventListener> listeners) {
+    this.store = store;
+    this.scheduler = scheduler;
+    this.loop = loop;
+    this.runs = runs;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** Appends {@code event} to the store and delivers it. In the drain loop. */
+  void emit(@Nullable RunState run, Event event) {
+    if (run != null && run.lost) {
+      return; // the write it reports was refused: the run's new holder reports what really happens
+    }
+    try {
+      store.append(event);
+    } catch (RuntimeException e) {
+      log.error("Event not stored (project={}, run={}, event={})", event.project(), event.runId(),
+          event.getClass().getSimpleName(), e);
+    }
+    for (EventListener l : listeners) {
+      deliver(l, event);
+    }
+    for (EventListener l : subscribers) {
+      deliver(l, event);
+    }
+    if (run != null) {
+      for (EventListener l : run.subscribers) {
+        deliver(l, event);
+      }
+    }
+  }
+
+  static void deliver(EventListener listener, Event event) {
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      log.warn("Listener failed and was skipped for this event (listener={}, event={})",
+          listener.getClass().getName(), event.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Emits an event from outside the engine, in the drain loop. */
+  void publish(Event event) {
+    Objects.requireNonNull(event, "event");
+    loop.post(() -> emit(event.runId().isEmpty() ? null : runs.state(event.runId()), event));
+  }
+
+  /** Delivers every later event to {@code listener} until the subscription is closed. */
+  Run.Subscription subscribe(EventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    subscribers.add(listener);
+    return () -> subscribers.remove(listener);
+  }
+
+  /**
+   * Replays a run's events so far to {@code listener}, then delivers its later ones, in the drain loop so that no
+   * event falls between the two.
+   */
+  Run.Subscription subscribe(RunHandle h, EventListener listener) {
+    RunState local = loop.call(() -> {
+      RunState run = h.run();
+      if (!run.executesHere() && run.record.status() == RunStatus.RUNNING) {
+        return null;
+      }
+      for (Event e : store.events(run.project, run.id)) {
+        deliver(listener, e);
+      }
+      run.subscribers.add(listener);
+      return run;
+    });
+    if (local != null) {
+      return () -> local.subscribers.remove(listener);
+    }
+    // Another engine executes the run: its events so far, then those it appends, from the store's stream. An event
+    // appended between the two reads comes in both: the stream skips what the replay delivered.
+    RunState run = h.run();
+    long from = store.lastEventSequence();
+    List<Event> replay = store.events(run.project, run.id);
+    for (Event e : replay) {
+      deliver(listener, e);
+    }
+    Set<Event> delivered = new HashSet<>(replay);
+    EventFeed feed = EventFeed.builder(store).from(from).scheduler(scheduler).start(e -> {
+      if (e.runId().equals(run.id) && e.project().equals(run.project) && !delivered.remove(e)) {
+        deliver(listener, e);
+      }
+    });
+    return feed::close;
+  }
+}

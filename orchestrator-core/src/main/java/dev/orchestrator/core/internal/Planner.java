@@ -1,0 +1,157 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetLine;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.budget.Plan;
+import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.provider.ProviderRequest;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.Balance;
+import dev.orchestrator.workflow.PromptTemplate;
+import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.Workflow;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Dry runs: the waves, providers, estimates and budget lines of a workflow, without calling or changing anything. */
+final class Planner {
+  private final EngineContext ctx;
+  private final Providers providers;
+  private final Budgets budgets;
+  private final Resilience resilience;
+
+  Planner(EngineContext ctx, Providers providers, Budgets budgets, Resilience resilience) {
+    this.ctx = ctx;
+    this.providers = providers;
+    this.budgets = budgets;
+    this.resilience = resilience;
+  }
+
+  /**
+   * A dry run: waves, providers, estimates, totals against budgets and problems, without calling any provider or
+   * changing any state.
+   */
+  Plan plan(String project, Workflow workflow, Map<String, ?> params) {
+    Submissions.checkName(project);
+    Objects.requireNonNull(workflow, "workflow");
+    List<String> problems = new ArrayList<>();
+    Map<String, String> values = Submissions.values(workflow, params, problems);
+    return ctx.call(() -> {
+      List<TaskSpec> specs = workflow.tasks();
+      int[] wave = new int[specs.size()];
+      Duration[] finish = new Duration[specs.size()];
+      List<List<Plan.Step>> waves = new ArrayList<>();
+      Money low = Money.ZERO;
+      Money expected = Money.ZERO;
+      Money high = Money.ZERO;
+      Duration longest = Duration.ZERO;
+      Map<String, Money> byProvider = new LinkedHashMap<>();
+      for (int i = 0; i < specs.size(); i++) {
+        TaskSpec spec = specs.get(i);
+        Duration start = Duration.ZERO;
+        for (String dep : spec.dependsOn()) {
+          int d = workflow.indexOf(dep);
+          wave[i] = Math.max(wave[i], wave[d] + 1);
+          start = start.compareTo(finish[d]) >= 0 ? start : finish[d];
+        }
+        Slot[] candidates = providers.candidates(spec, problems);
+        Slot chosen = null;
+        if (candidates != null) {
+          for (Slot c : candidates) {
+            if (c.available()) {
+              chosen = c;
+              break;
+            }
+          }
+          if (chosen == null) {
+            chosen = candidates[0];
+            problems.add("task '" + spec.id() + "' would wait: " + (chosen.paused
+                ? "provider " + chosen.name + " is paused (" + chosen.pauseReason + ")"
+                : "provider " + chosen.name + "'s circuit is open until " + resilience.openUntil(chosen))
+                + " and no other candidate is available");
+          }
+        }
+        String title = PromptTemplate.of(spec.title()).render(values::get);
+        Plan.Step step;
+        if (chosen == null) {
+          step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
+        } else {
+          ProviderRequest request = new ProviderRequest(PromptTemplate.of(spec.instructions()).render(values::get),
+              spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values::get),
+              spec.maxOutputTokens(), spec.expectedOutput(), spec.taskType(), spec.timeout());
+          CostEstimate e = Budgets.estimate(chosen, request);
+          step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
+              e.expectedDuration());
+          if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
+            problems.add("task '" + spec.id() + "' can never run: even its cheapest reply (" + e.low()
+                + ") costs more than its maxCost (" + spec.maxCost() + "); raise maxCost or shorten the prompt");
+          }
+          byProvider.merge(chosen.name, e.expected(), Money::plus);
+        }
+        Plan.Step reviewStep = null;
+        Slot[] reviewSlots = providers.reviewers(spec, problems);
+        if (reviewSlots.length > 0) {
+          Slot reviewer = reviewSlots[0];
+          CostEstimate e = Budgets.estimate(reviewer, new ProviderRequest(spec.review().criteria() + "\n"
+              + spec.instructions(), null, null, null, "review", spec.timeout()));
+          int rounds = spec.review().maxRounds();
+          reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),
+              e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration());
+          byProvider.merge(reviewer.name, e.expected(), Money::plus);
+        }
+        finish[i] = start.plus(step.duration()).plus(reviewStep == null ? Duration.ZERO : reviewStep.duration());
+        longest = longest.compareTo(finish[i]) >= 0 ? longest : finish[i];
+        while (waves.size() <= wave[i]) {
+          waves.add(new ArrayList<>());
+        }
+        waves.get(wave[i]).add(step);
+        low = low.plus(step.low());
+        expected = expected.plus(step.expected());
+        high = high.plus(step.high());
+        if (reviewStep != null) {
+          waves.get(wave[i]).add(reviewStep);
+          low = low.plus(reviewStep.low());
+          expected = expected.plus(reviewStep.expected());
+          high = high.plus(reviewStep.high());
+        }
+      }
+      LocalDate today = LocalDate.ofInstant(ctx.now(), budgets.zone());
+      List<Account> keys = new ArrayList<>();
+      keys.add(new Account(BudgetScope.global(), null));
+      keys.add(new Account(BudgetScope.project(project), null));
+      for (String p : byProvider.keySet()) {
+        keys.add(new Account(BudgetScope.provider(p), null));
+        keys.add(new Account(BudgetScope.providerDaily(p), today));
+      }
+      List<BudgetLine> lines = new ArrayList<>();
+      for (Account k : keys) {
+        Budget b = budgets.limit(k.scope());
+        if (b == null) {
+          continue;
+        }
+        Balance balance = budgets.balance(k);
+        BigDecimal spent = balance.spent();
+        BigDecimal reserved = balance.reserved();
+        Money wanted = switch (k.scope().kind()) {
+          case PROVIDER, PROVIDER_DAILY -> byProvider.get(k.scope().name());
+          default -> expected;
+        };
+        lines.add(new BudgetLine(k.scope(), k.day(), Money.usd(spent), Money.usd(reserved), b.limit(),
+            budgets.stopsWork(k)));
+        if (spent.add(reserved).add(wanted.amount()).compareTo(b.limit().amount()) > 0) {
+          problems.add("the expected cost " + wanted + " would break the budget " + k.scope() + " (" + Money.usd(spent)
+              + " spent and " + Money.usd(reserved) + " reserved of " + b.limit() + "): raise it or trim the work");
+        }
+      }
+      return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems);
+    });
+  }
+}

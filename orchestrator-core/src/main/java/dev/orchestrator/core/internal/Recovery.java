@@ -1,0 +1,339 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.event.RunRecoveredEvent;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.Attempt.Outcome;
+import dev.orchestrator.run.Question;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.store.RunLease;
+import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs changing hands between engines: adopting a run claimed from the store (rebuilt from its stored definition
+ * and tasks, in-flight attempts marked interrupted), stopping a run whose lease was lost, completing the handles of
+ * runs that finished elsewhere, and giving every run back when the engine closes. Store reads for a rebuild happen
+ * on the caller's thread; the run resumes in the drain loop.
+ */
+final class Recovery {
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+  private final EngineContext ctx;
+  private final Providers providers;
+  private final Lifecycle lifecycle;
+  private final CallPipeline pipeline;
+  private final Resilience resilience;
+  private final Budgets budgets;
+  private final ProjectPauses projectPauses;
+  private final Questions questions;
+
+  Recovery(EngineContext ctx, Providers providers, Lifecycle lifecycle, CallPipeline pipeline, Resilience resilience,
+      Budgets budgets, ProjectPauses projectPauses, Questions questions) {
+    this.ctx = ctx;
+    this.providers = providers;
+    this.lifecycle = lifecycle;
+    this.pipeline = pipeline;
+    this.resilience = resilience;
+    this.budgets = budgets;
+    this.projectPauses = projectPauses;
+    this.questions = questions;
+  }
+
+  /** Stops the runs whose lease this engine lost: another engine executes them now. */
+  void leasesLost(List<RunLease> lost) {
+    ctx.post(() -> {
+      for (RunLease l : lost) {
+        RunHandle h = ctx.runs.get(l.runId());
+        if (h != null && h.run().lease != null && h.run().lease.fence() == l.fence()) {
+          lost(h.run());
+        }
+      }
+    });
+  }
+
+  /** A run claimed from the store: rebuilds it (off the loop: it reads the store) and resumes it in the loop. */
+  void adopt(RunLease lease) {
+    // This engine's own run whose lease expired unrenewed (a long pause) and that it claimed again: it goes on
+    // under the new lease, with nothing rebuilt.
+    boolean mine = ctx.call(() -> {
+      RunHandle h = ctx.runs.get(lease.runId());
+      if (h != null && h.run().executesHere() && h.run().project.equals(lease.project())) {
+        h.run().lease = lease;
+        return true;
+      }
+      return false;
+    });
+    if (mine) {
+      return;
+    }
+    RunRecord r = ctx.store.run(lease.project(), lease.runId()).orElse(null);
+    if (r == null || r.status() != RunStatus.RUNNING) {
+      ctx.store.releaseRun(lease);
+      return;
+    }
+    try {
+      rebuild(r, lease);
+    } catch (RuntimeException e) {
+      log.error("Run not adopted (project={}, run={})", r.project(), r.id(), e);
+      ctx.store.releaseRun(lease);
+    }
+  }
+
+  /**
+   * This engine lost a run's lease (another engine claimed it after the lease expired): stops its calls without
+   * writing anything, forgets its queued work, and watches the store for its end, so handles still complete.
+   */
+  void lost(RunState run) {
+    if (run.lost) {
+      return;
+    }
+    log.warn("Run lease lost; another engine executes it now (project={}, run={}, engine={})", run.project, run.id,
+        ctx.owner);
+    forget(run);
+  }
+
+  /** Stops everything this engine does for a run, writing nothing: another engine executes it from now on. */
+  private void forget(RunState run) {
+    run.lost = true;
+    for (TaskNode n : run.nodes) {
+      CompletableFuture<ProviderResponse> f = n.call;
+      if (f != null) {
+        pipeline.endCall(n);
+        resilience.abandoned(n);
+        f.cancel(true);
+      }
+      if (n.timer != null) {
+        n.timer.cancel();
+        n.timer = null;
+      }
+      n.slot.remove(n);
+      n.reviewSlot.remove(n);
+      n.slot.pausedNodes.remove(n);
+      budgets.forget(n);
+      projectPauses.remove(n);
+      questions.close(n);
+    }
+    run.lease = null;
+  }
+
+  private void rebuild(RunRecord r, RunLease lease) {
+    rebuild(r, lease, null);
+  }
+
+  /** Why the last {@link #rebuild} on this thread gave its run up, for the caller that wanted to steer it. */
+  private static final ThreadLocal<String> notRebuilt = new ThreadLocal<>();
+
+  /** Why the last {@link #rebuild} on this thread gave its run up; cleared by reading it. */
+  static @Nullable String whyNotRebuilt() {
+    String why = notRebuilt.get();
+    notRebuilt.remove();
+    return why;
+  }
+
+  /**
+   * Rebuilds a run from the store under {@code lease} and resumes it; {@code then}, when given, runs in the loop once
+   * the run is resumed and before it may finish (a steering change that made this engine take the run over).
+   */
+  boolean rebuild(RunRecord r, RunLease lease, @Nullable Consumer<RunState> then) {
+    String definition = ctx.store.definition(r.project(), r.id()).orElse("");
+    if (definition.isBlank()) {
+      log.warn("Run not recovered: no workflow definition stored (project={}, run={})", r.project(), r.id());
+      ctx.store.releaseRun(lease);
+      notRebuilt.set("no workflow definition is stored for it");
+      return false;
+    }
+    Workflow workflow = WorkflowCodec.read(definition);
+    Map<String, TaskRecord> records = new HashMap<>();
+    for (TaskRecord t : ctx.store.tasks(r.project(), r.id())) {
+      records.put(t.taskId(), t);
+    }
+    RunState run = new RunState(r.id(), r.project(), workflow, r.params(), r);
+    List<TaskSpec> specs = workflow.tasks();
+    TaskNode[] nodes = new TaskNode[specs.size()];
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      TaskSpec spec = specs.get(i);
+      int[] deps = new int[spec.dependsOn().size()];
+      for (int d = 0; d < deps.length; d++) {
+        deps[d] = workflow.indexOf(spec.dependsOn().get(d));
+      }
+      Slot[] candidates = providers.candidates(spec, problems);
+      if (candidates == null) {
+        // This engine lacks a provider the run needs: leave the run to an engine that has it.
+        log.warn("Run left to another engine (project={}, run={}, engine={}, problems={})", r.project(), r.id(),
+            ctx.owner, problems);
+        ctx.store.releaseRun(lease);
+        notRebuilt.set("this engine lacks what it needs: " + problems);
+        return false;
+      }
+      TaskRecord record = records.get(spec.id());
+      if (record == null) {
+        throw new OrchestratorException("stored run " + r.id() + " has no task '" + spec.id() + "'");
+      }
+      nodes[i] = new TaskNode(run, spec, i, deps, candidates, record);
+      nodes[i].reviewers = providers.reviewers(spec, problems);
+      nodes[i].priority = record.lane();
+      nodes[i].output = record.output();
+      Question q = record.question();
+      if (q != null && q.answer() != null) {
+        nodes[i].addDialogue(q.text(), q.answer());
+      }
+    }
+    int[] counts = new int[nodes.length];
+    for (TaskNode n : nodes) {
+      for (int d : n.dependencies) {
+        counts[d]++;
+      }
+    }
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i].dependents = counts[i] == 0 ? TaskNode.EMPTY : new int[counts[i]];
+      counts[i] = 0;
+    }
+    for (TaskNode n : nodes) {
+      for (int d : n.dependencies) {
+        nodes[d].dependents[counts[d]++] = n.index;
+      }
+      n.pending = countPendingOf(nodes, n);
+    }
+    run.nodes = nodes;
+    run.lease = lease;
+    for (TaskNode n : nodes) {
+      if (!n.state().isTerminal()) {
+        run.unfinished++;
+      }
+      run.cost = run.cost.add(n.record.cost().amount());
+    }
+    RunHandle existing = ctx.runs.get(run.id);
+    if (existing != null) {
+      // A handle someone holds (this engine submitted the run, or lost and regained it) now steers the rebuilt run.
+      RunState before = existing.run();
+      if (!before.completion.isDone()) {
+        run.completion = before.completion;
+      }
+      run.subscribers.addAll(before.subscribers);
+      existing.replace(run);
+    } else {
+      ctx.runs.add(run);
+    }
+    if (!problems.isEmpty()) {
+      log.warn("Run recovered with problems (project={}, run={}, problems={})", r.project(), r.id(), problems);
+    }
+    ctx.post(() -> resumeRecovered(run, then));
+    return true;
+  }
+
+  private static int countPendingOf(TaskNode[] nodes, TaskNode n) {
+    int pending = 0;
+    for (int d : n.dependencies) {
+      if (nodes[d].state() != TaskState.SUCCEEDED) {
+        pending++;
+      }
+    }
+    return pending;
+  }
+
+  private void resumeRecovered(RunState run, @Nullable Consumer<RunState> then) {
+    Instant now = ctx.now();
+    List<String> interrupted = new ArrayList<>();
+    for (TaskNode n : run.nodes) {
+      switch (n.state()) {
+        case RUNNING -> {
+          interrupted.add(n.id());
+          Attempt last = n.record.lastAttempt();
+          if (last != null && last.outcome() == null) {
+            ctx.update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN,
+                "interrupted: the process stopped before the call ended", TokenUsage.NONE,
+                Money.ZERO)));
+          }
+          lifecycle.enqueue(n);
+        }
+        case READY -> {
+          n.lane = n.priority.ordinal();
+          n.slot.enqueue(n, now.toEpochMilli());
+        }
+        case PAUSED, RETRY_WAIT -> lifecycle.enqueue(n);
+        case AWAITING_REVIEW -> {
+          // The verdict was lost with the process: the author's output is not stored until approved, so redo it.
+          Attempt last = n.record.lastAttempt();
+          if (last != null && last.outcome() == null) {
+            ctx.update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN,
+                "interrupted: the process stopped before the review ended", TokenUsage.NONE,
+                Money.ZERO)));
+          }
+          lifecycle.enqueue(n);
+        }
+        case AWAITING_INPUT -> {
+          Question q = n.record.question();
+          if (q != null && q.isOpen()) {
+            questions.reopened(n, q);
+          } else {
+            lifecycle.enqueue(n);
+          }
+        }
+        case BLOCKED -> {
+          if (n.pending == 0) {
+            lifecycle.becomeReady(n);
+          }
+        }
+        default -> {
+          // finished tasks stay as they are
+        }
+      }
+    }
+    log.info("Run adopted (project={}, run={}, engine={}, interrupted={})", run.project, run.id, ctx.owner,
+        interrupted);
+    ctx.emit(run, new RunRecoveredEvent(run.project, run.id, now, interrupted));
+    if (then != null) {
+      then.accept(run);
+    }
+    lifecycle.maybeFinish(run);
+  }
+
+  /** A watched run finished in another engine: completes its handle with the stored snapshot. */
+  void finishedElsewhere(RunHandle h, RunSnapshot snapshot) {
+    ctx.post(() -> {
+      RunState r = h.run();
+      if (r.lease == null && !r.completion.isDone()) {
+        r.record = snapshot.run();
+        r.completion.complete(snapshot);
+      }
+    });
+  }
+
+  /**
+   * Gives up every run this engine executes, so another engine can take each over at once instead of waiting for
+   * its lease to expire. Calls in flight are cancelled: a closed engine could not record their results, and the engine
+   * that takes the run over repeats them (their attempts are marked interrupted).
+   */
+  void releaseAll() {
+    for (RunHandle h : ctx.runs.all()) {
+      RunState run = h.run();
+      RunLease lease = run.lease;
+      if (lease == null || run.lost || run.record.status() != RunStatus.RUNNING) {
+        continue;
+      }
+      forget(run);
+      ctx.store.releaseRun(lease);
+      log.info("Run released for other engines (project={}, run={}, engine={})", run.project, run.id, ctx.owner);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.orchestrator.core.internal;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.event.TaskRetryScheduledEvent;
+import dev.orchestrator.policy.RetryPolicy;
+import dev.orchestrator.run.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens after a failed attempt: the retry policy (the task's, else its provider's, else the engine's) decides
+ * between a retry after a backoff, failing over to the next candidate after repeated failures on one provider, and
+ * failing the task. Confined to the drain loop.
+ */
+final class Retries {
+  private static final Logger log = LoggerFactory.getLogger(Retries.class);
+
+  private final EngineContext ctx;
+  private final Lifecycle lifecycle;
+  private final RetryPolicy defaultPolicy;
+  private final Random jitter = new Random();
+
+  Retries(EngineContext ctx, Lifecycle lifecycle, RetryPolicy defaultPolicy) {
+    this.ctx = ctx;
+    this.lifecycle = lifecycle;
+    this.defaultPolicy = defaultPolicy;
+  }
+
+  RetryPolicy policy(TaskNode n) {
+    if (n.spec.retry() != null) {
+      return n.spec.retry();
+    }
+    return n.slot.retry != null ? n.slot.retry : defaultPolicy;
+  }
+
+  /** How long one attempt may take, or null for no limit. */
+  @Nullable Duration timeout(TaskNode n) {
+    return n.spec.timeout() != null ? n.spec.timeout() : policy(n).attemptTimeout();
+  }
+
+  /** Retries the task after its backoff (failing over after repeated failures on one provider), or fails it. */
+  void afterFailure(TaskNode n, ErrorKind kind, String message, @Nullable Duration retryAfter) {
+    RetryPolicy p = policy(n);
+    int attempt = n.record.attempts().size();
+    if (!p.retries(kind, attempt)) {
+      lifecycle.fail(n, kind, message);
+      return;
+    }
+    n.failuresOnSlot++;
+    if (n.failuresOnSlot >= p.failoverAfter() || !n.slot.available()) {
+      Slot next = Providers.nextCandidate(n);
+      if (next != null) {
+        n.slot = next;
+        n.failuresOnSlot = 0;
+      }
+    }
+    Duration delay = p.backoff(attempt);
+    if (p.jitter() > 0) {
+      long nanos = delay.toNanos();
+      delay = Duration.ofNanos(Math.max(0, nanos + (long) ((jitter.nextDouble() * 2 - 1) * p.jitter() * nanos)));
+    }
+    if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+      delay = retryAfter;
+    }
+    Instant now = ctx.now();
+    ctx.update(n, n.record.moveTo(TaskState.RETRY_WAIT, now).withError(kind, message));
+    log.info("Retry scheduled (project={}, run={}, task={}, attempt={}, provider={}, delay={}, kind={})",
+        n.run.project, n.run.id, n.id(), attempt + 1, n.slot.name, delay, kind);
+    ctx.emit(n.run, new TaskRetryScheduledEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, delay,
+        attempt + 1, kind));
+    n.timer = ctx.later(delay, () -> retryDue(n));
+  }
+
+  private void retryDue(TaskNode n) {
+    if (n.state() == TaskState.RETRY_WAIT) {
+      n.timer = null;
+      lifecycle.enqueue(n);
+    }
+  }
+
+  /** A failed review call: the review is tried again after the backoff while the policy allows, else the task fails. */
+  void reviewFailed(TaskNode n, ErrorKind kind, String message) {
+    RetryPolicy p = policy(n);
+    if (p.retries(kind, n.record.attempts().size())) {
+      Duration delay = p.backoff(n.record.attempts().size());
+      n.timer = ctx.later(delay, () -> {
+        n.timer = null;
+        if (n.reviewing && n.state() == TaskState.AWAITING_REVIEW) {
+          n.reviewSlot.enqueue(n, ctx.clock.millis());
+        }
+      });
+    } else {
+      n.reviewing = false;
+      lifecycle.fail(n, kind, "review failed: " + message);
+    }
+  }
+}
