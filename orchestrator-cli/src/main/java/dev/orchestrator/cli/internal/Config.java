@@ -93,11 +93,8 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
       }
       text = defaultText();
       try {
-        // Processes starting together on a new data directory all find it missing: the first one's file stands,
-        // and nobody reads a half-written one.
-        if (!AtomicFiles.createIfAbsent(file, text)) {
-          text = Files.readString(file);
-        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, text);
       } catch (IOException e) {
         throw CliException.wrap(e, ExitCodes.CONFIG, "config.unwritable", file, e.getMessage());
       }

@@ -170,7 +170,8 @@ final class Execution {
     n.put("source", source);
     n.putPOJO("simulated", cli.simulatedNames());
     try {
-      AtomicFiles.write(file, n.toPrettyString());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, n.toPrettyString());
     } catch (IOException e) {
       log.warn("Run metadata not written (run={}, file={})", runId, file, e);
     }
