@@ -15,10 +15,11 @@ import java.util.Optional;
  *   <li>{@code task_completed}: {@link dev.orchestrator.event.TaskSucceededEvent}</li>
  *   <li>{@code run_completed}: {@link dev.orchestrator.event.RunFinishedEvent}, whatever the run's status</li>
  *   <li>{@code input_requested}: {@link dev.orchestrator.event.InputRequestedEvent}</li>
- *   <li>{@code budget_exceeded}: {@link dev.orchestrator.event.TaskPausedEvent} whose reason names a budget
- *       (work paused at a budget limit)</li>
- *   <li>{@code budget_threshold}, {@code circuit_opened}, {@code schedule_misfired}: no engine event yet; rules
- *       naming them are accepted and start matching when the engine emits those events</li>
+ *   <li>{@code budget_exceeded}: {@link dev.orchestrator.event.BudgetLimitReachedEvent} (work paused at a
+ *       budget limit)</li>
+ *   <li>{@code budget_threshold}: {@link dev.orchestrator.event.BudgetThresholdCrossedEvent}</li>
+ *   <li>{@code circuit_opened}: {@link dev.orchestrator.event.CircuitOpenedEvent}</li>
+ *   <li>{@code schedule_misfired}: {@link dev.orchestrator.event.ScheduleMisfiredEvent}</li>
  * </ul>
  */
 public enum NotifiedEvent {
