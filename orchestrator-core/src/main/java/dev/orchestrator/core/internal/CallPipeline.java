@@ -98,7 +98,7 @@ final class CallPipeline {
     }
     // What the call cost, the attempt that records it and the task's next state are written together: a process
     // killed in between would otherwise leave money spent that no attempt shows, or a paid answer that is run again.
-    ctx.store.atomically(() -> {
+    ctx.events.atomically(() -> {
       for (CallStep step : steps) {
         if (!step.after(call)) {
           break;

@@ -7,11 +7,13 @@ import dev.orchestrator.event.EventListener;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.spi.store.Store;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's events: each is appended to the store's stream, then delivered on the drain loop to the builder's
  * listeners, to later subscribers and to the run's own subscribers. A listener that throws is logged and skipped.
+ *
+ * <p>Events emitted inside {@link #atomically} are delivered only once its transaction has committed, so that a
+ * listener told of a change finds the store already showing it (and is told nothing of a change rolled back).
  */
 final class Events {
   private static final Logger log = LoggerFactory.getLogger(Events.class);
@@ -30,6 +35,9 @@ final class Events {
   private final List<EventListener> listeners;
   /** Listeners added after the engine was built; read in the drain loop, written by any thread. */
   private final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+  /** What waits for the commit of the open {@link #atomically}: deliveries and completions; drain loop only. */
+  private final List<Runnable> held = new ArrayList<>();
+  private int depth;
 
   Events(Store store, Scheduler scheduler, EngineContext.Loop loop, Runs runs, List<EventListener> listeners) {
     this.store = store;
@@ -50,6 +58,45 @@ final class Events {
       log.error("Event not stored (project={}, run={}, event={})", event.project(), event.runId(),
           event.getClass().getSimpleName(), e);
     }
+    afterCommit(() -> deliver(run, event));
+  }
+
+  /** Runs {@code action} now, or once the open {@link #atomically} has committed (never, if it rolls back). */
+  void afterCommit(Runnable action) {
+    if (depth > 0) {
+      held.add(action);
+    } else {
+      action.run();
+    }
+  }
+
+  /**
+   * Runs {@code work} as one store transaction ({@link Store#atomically}), delivering the events it emitted (and
+   * running what it left to {@link #afterCommit}) after the commit; if it fails they are dropped with the writes they
+   * report. In the drain loop.
+   */
+  <T> T atomically(Supplier<T> work) {
+    depth++;
+    boolean committed = false;
+    try {
+      T result = store.atomically(work);
+      committed = true;
+      return result;
+    } finally {
+      if (--depth == 0) {
+        List<Runnable> ready = List.copyOf(held);
+        held.clear();
+        if (committed) {
+          ready.forEach(Runnable::run);
+        } else if (!ready.isEmpty()) {
+          log.warn("{} event(s) or completion(s) dropped: the transaction that wrote them was rolled back",
+              ready.size());
+        }
+      }
+    }
+  }
+
+  private void deliver(@Nullable RunState run, Event event) {
     for (EventListener l : listeners) {
       deliver(l, event);
     }

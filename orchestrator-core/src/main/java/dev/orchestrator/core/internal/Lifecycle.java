@@ -219,7 +219,8 @@ final class Lifecycle {
     ctx.emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
     ctx.store.releaseRun(run.lease);
     log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
-    run.completion.complete(new RunSnapshot(run.record, ctx.store.tasks(run.project, run.id)));
+    RunSnapshot snapshot = new RunSnapshot(run.record, ctx.store.tasks(run.project, run.id));
+    ctx.events.afterCommit(() -> run.completion.complete(snapshot));
     ctx.runs.finished(run);
   }
 }
