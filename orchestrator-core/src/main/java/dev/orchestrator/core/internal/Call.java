@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of a task on a provider as it passes through the {@link CallPipeline}: what the steps before the call
- * decide (the request, whether it is a probe), and what the call brought back for the steps after it. Confined to
+ * decide (the request), and what the call brought back for the steps after it. Confined to
  * the drain loop.
  */
 final class Call {
@@ -19,8 +19,6 @@ final class Call {
   final Slot slot;
   /** Whether it reviews the author's output rather than produces it. */
   final boolean review;
-  /** Whether it is its provider's half-open probe, as the dispatcher found before taking the task. */
-  final boolean probe;
   /** What the provider is sent; steps before the call may replace it (a redacting guard). */
   @Nullable ProviderRequest request;
 
@@ -40,11 +38,10 @@ final class Call {
   /** The output as the steps so far accepted it. */
   @Nullable String text;
 
-  Call(TaskNode node, Slot slot, boolean probe) {
+  Call(TaskNode node, Slot slot) {
     this.node = node;
     this.slot = slot;
     this.review = node.reviewing;
-    this.probe = probe;
   }
 
   boolean failed() {

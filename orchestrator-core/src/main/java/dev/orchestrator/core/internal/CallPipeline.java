@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The way every provider call goes: a task taken from a lane passes through an ordered list of {@link CallStep}s
- * before its call (build the request, guard the prompt, reserve its budget, take the breaker's probe, call the
+ * before its call (build the request, guard the prompt, pass the provider's gate, reserve its budget, call the
  * provider), and when the call ends through the same list again (settle the budget, record the outcome, feed the
  * breaker, retry a failure, take a question, guard the output, review, succeed). {@link CallSteps#standard} gives
  * the engine's list; a step is added or moved by changing that list alone.
@@ -46,12 +46,12 @@ final class CallPipeline {
    * Passes a task just taken from {@code slot}'s lanes through the steps before its call, and watches the call they
    * started. Returns false when a step stopped it.
    *
-   * @param probe whether the call is the provider's half-open probe
    */
-  boolean start(TaskNode n, Slot slot, boolean probe) {
-    Call call = new Call(n, slot, probe);
+  boolean start(TaskNode n, Slot slot) {
+    Call call = new Call(n, slot);
     for (CallStep step : steps) {
       if (!step.before(call)) {
+        resilience.abandoned(n); // a call stopped before it started holds no probe
         return false;
       }
     }

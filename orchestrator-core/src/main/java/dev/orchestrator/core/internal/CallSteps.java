@@ -21,14 +21,15 @@ final class CallSteps {
   private CallSteps() {}
 
   /**
-   * The engine's steps, in order. Before a call: {@link Request}, {@link PromptGuard}, {@link Budget} (reserve),
-   * {@link Gate} (probe), {@link ProviderCall}. After it: {@link Budget} (settle), {@link Ended}, {@link Gate} (feed
-   * the breaker), {@link Retry}, {@link Reply}, {@link OutputGuard}, {@link ReviewStep}, {@link Succeed}.
+   * The engine's steps, in order. Before a call: {@link Request}, {@link PromptGuard}, {@link Gate} (the provider's
+   * circuit and rate window allow it), {@link Budget} (reserve), {@link ProviderCall}. After it: {@link Gate} (feed
+   * the breaker), {@link Budget} (settle), {@link Ended}, {@link Retry}, {@link Reply}, {@link OutputGuard},
+   * {@link ReviewStep}, {@link Succeed}.
    */
   static List<CallStep> standard(EngineContext ctx, Guards guards, Budgets budgets, Resilience resilience,
       Retries retries, Reviews reviews, Questions questions, Lifecycle lifecycle) {
-    return List.of(new Request(reviews), new PromptGuard(guards), new Budget(budgets), new Ended(ctx),
-        new Gate(resilience), new ProviderCall(ctx, resilience), new Retry(retries), new Reply(ctx, questions),
+    return List.of(new Request(reviews), new PromptGuard(guards), new Gate(resilience), new Budget(budgets),
+        new Ended(ctx), new ProviderCall(ctx), new Retry(retries), new Reply(ctx, questions),
         new OutputGuard(guards), new ReviewStep(reviews), new Succeed(lifecycle));
   }
 
@@ -82,12 +83,15 @@ final class CallSteps {
     }
   }
 
-  /** The breaker's gate: the call takes the half-open probe before it, and its outcome feeds the breaker after it. */
+  /**
+   * The provider's gate, kept in the store for every process: the call goes only if the circuit is not open, the
+   * half-open probe is free (it takes it) and the rate window has room; otherwise the task goes back to its lane.
+   * After the call its outcome feeds the breaker.
+   */
   record Gate(Resilience resilience) implements CallStep {
     @Override
     public boolean before(Call call) {
-      resilience.started(call.node, call.slot, call.probe);
-      return true;
+      return resilience.admit(call);
     }
 
     @Override
@@ -98,7 +102,7 @@ final class CallSteps {
   }
 
   /** Records the attempt's start and calls the provider, with the task in the logging context. */
-  record ProviderCall(EngineContext ctx, Resilience resilience) implements CallStep {
+  record ProviderCall(EngineContext ctx) implements CallStep {
     @Override
     public boolean before(Call call) {
       TaskNode n = call.node;
@@ -135,7 +139,6 @@ final class CallSteps {
         MDC.remove(MdcKeys.TASK);
       }
       n.call = f;
-      resilience.called(slot, request, now.toEpochMilli());
       return true;
     }
   }

@@ -130,11 +130,11 @@ public final class Engine implements AutoCloseable {
     this.questions = new Questions(ctx);
     this.lifecycle = new Lifecycle(ctx, projectPauses, questions);
     this.booster = lifecycle::boosted;
-    this.resilience = new Resilience(ctx, providers, lifecycle);
+    Retries retries = new Retries(ctx, lifecycle, retryPolicy);
+    this.resilience = new Resilience(ctx, providers, lifecycle, retries);
     this.budgets = new Budgets(ctx, budgetZone, providers, lifecycle);
     this.planner = new Planner(ctx, providers, budgets, resilience);
     Reviews reviews = new Reviews(ctx, lifecycle);
-    Retries retries = new Retries(ctx, lifecycle, retryPolicy);
     this.pipeline = new CallPipeline(ctx, CallSteps.standard(ctx, new Guards(ctx, guards, lifecycle), budgets,
         resilience, retries, reviews, questions, lifecycle), budgets, resilience, retries);
     this.recovery = new Recovery(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions);
@@ -249,20 +249,23 @@ public final class Engine implements AutoCloseable {
    * free slot, is not paused, and its breaker and rate limits let a call start; the call pipeline takes it from there.
    */
   private void dispatch() {
-    long now = clock.millis();
+    Instant at = clock.instant();
+    long now = at.toEpochMilli();
     for (Slot slot : providers.all()) {
       while (slot.hasWork() && slot.inFlight < slot.limit && !slot.paused) {
-        if (!resilience.mayStart(slot, now)) {
+        if (!resilience.mayTake(slot, at)) {
           break;
         }
-        boolean probe = resilience.isProbe(slot);
         TaskNode n = slot.take(now, boostMillis, booster);
         if (n.run.lost) {
           continue; // queued before the lease was lost: another engine runs it now
         }
         try {
-          pipeline.start(n, slot, probe);
+          if (!pipeline.start(n, slot) && slot.circuit.blockedUntil != null) {
+            break; // the provider asked to be left alone until then
+          }
         } catch (RuntimeException e) {
+          resilience.abandoned(n);
           dispatchFailed(n, slot, e);
         }
       }

@@ -109,7 +109,16 @@ public final class ProviderGate {
    * given back.
    */
   public Admission mayStart(Instant now, long estimatedTokens) {
+    return mayStart(now, estimatedTokens, probeHold);
+  }
+
+  /**
+   * As {@link #mayStart(Instant, long)}, with a probe claimed for {@code probeHold} rather than the gate's own: a
+   * call that may take longer than the gate's hold (its timeout is longer) holds its probe that much longer.
+   */
+  public Admission mayStart(Instant now, long estimatedTokens, Duration probeHold) {
     Objects.requireNonNull(now, "now");
+    ProviderHealth.checkHold(probeHold);
     boolean probe = false;
     Transition transition = Transition.NONE;
     if (breaker.enabled()) {
@@ -163,6 +172,11 @@ public final class ProviderGate {
       return transition(health.recordFailure(provider, at, breaker));
     }
     return Transition.NONE;
+  }
+
+  /** Gives back the probe this engine claimed for a call that will not be made or whose end says nothing. */
+  public void abandon(Instant at) {
+    health.probeEnded(provider, owner, ProbeResult.ABANDONED, at, breaker);
   }
 
   /**

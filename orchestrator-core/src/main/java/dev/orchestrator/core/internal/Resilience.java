@@ -1,6 +1,5 @@
 package dev.orchestrator.core.internal;
 
-import dev.failsafe.CircuitBreaker;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.CircuitClosedEvent;
@@ -9,13 +8,12 @@ import dev.orchestrator.event.CircuitOpenedEvent;
 import dev.orchestrator.event.ProviderPausedEvent;
 import dev.orchestrator.event.ProviderResumedEvent;
 import dev.orchestrator.policy.CircuitState;
-import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.report.FailureReport;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.store.Pause;
+import dev.orchestrator.spi.store.ProviderHealth;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -23,203 +21,177 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What protects the providers and learns from their failures: a circuit breaker per provider, its sliding-minute
- * rate limits, provider pauses, and the log of attempt outcomes behind the failure report.
+ * What protects the providers and learns from their failures: each provider's circuit breaker and sliding-minute
+ * rate limits, kept in the store's {@link ProviderHealth} so that every process sharing the store honours them,
+ * provider pauses, and the log of attempt outcomes behind the failure report.
  *
- * <p>The dispatcher and the call pipeline see the breaker and the rate limits only through {@link #mayStart},
- * {@link #isProbe}, {@link #started}, {@link #called}, {@link #ended} and {@link #abandoned}; the state behind them
- * is each slot's {@link Circuit}, which only this class touches. Confined to the drain loop.
+ * <p>The store is the truth: before every call {@link #admit} asks the provider's {@link ProviderGate} (the circuit
+ * must not be open, its half-open probe must be free, the rate window must have room), and {@link #ended} reports how
+ * the call ended. What this engine last learned of each provider ({@link Circuit}) only decides when to ask again:
+ * a provider that refused is not asked before the time it named (for a probe held elsewhere, a few seconds), and new
+ * work is routed away from a circuit it found open. Exactly one process emits each move of a circuit. Confined to
+ * the drain loop.
  */
 final class Resilience {
   private static final Logger log = LoggerFactory.getLogger(Resilience.class);
-  private static final int ATTEMPT_LOG_SIZE = 100_000;
+  /** How long a probe claim holds when its call has no timeout, or at least. */
+  static final Duration PROBE_HOLD = Duration.ofMinutes(15);
+  /** How often a provider whose probe another process holds is asked again. */
+  static final Duration REMOTE_PROBE_RECHECK = Duration.ofSeconds(5);
 
-  /**
-   * One provider's breaker and rate window. The state machine (closed, open, half-open) and its transition listeners
-   * are Failsafe's; its timing is the engine's: Failsafe's breaker reads the system clock, so the engine counts
-   * failures in its window and opens it, and schedules the half-open probe, with the injected clock and scheduler.
-   */
+  /** What this engine last learned of one provider's circuit and rate window. */
   static final class Circuit {
-    CircuitBreaker<Object> breaker;
-    /** Failure times within the breaker's window, oldest first. */
-    final ArrayDeque<Instant> failures = new ArrayDeque<>();
-    @Nullable Instant openedAt;
-    Scheduler.@Nullable Cancellable probeTimer;
-    boolean probeInFlight;
-    /** Start times (epoch millis) and estimated tokens of calls in the last minute, oldest first. */
-    final ArrayDeque<long[]> recentStarts = new ArrayDeque<>();
-    long recentTokens;
-    Scheduler.@Nullable Cancellable wakeTimer;
+    final ProviderGate gate;
+    /** Whether the circuit was open when last asked: new work goes to other candidates. */
+    boolean open;
+    @Nullable Instant openUntil;
+    /** No task is taken for the provider before this instant; null when it may be asked now. */
+    @Nullable Instant blockedUntil;
+    /** Whether this engine's probe call is out. */
+    boolean probing;
+    Scheduler.@Nullable Cancellable timer;
+
+    Circuit(ProviderGate gate) {
+      this.gate = gate;
+    }
 
     boolean isOpen() {
-      return breaker.isOpen();
+      return open;
     }
   }
-
-  /** One ended attempt, for failure analysis. */
-  private record AttemptOutcome(String provider, String taskType, @Nullable ErrorKind kind, Instant at) {}
 
   private final EngineContext ctx;
   private final Providers providers;
   private final Lifecycle lifecycle;
-  /** The outcome of every ended attempt, newest last, at most {@link #ATTEMPT_LOG_SIZE}. */
-  private final ArrayDeque<AttemptOutcome> attemptLog = new ArrayDeque<>();
+  private final Retries retries;
+  private final AttemptOutcomes outcomes = new AttemptOutcomes();
 
-  Resilience(EngineContext ctx, Providers providers, Lifecycle lifecycle) {
+  Resilience(EngineContext ctx, Providers providers, Lifecycle lifecycle, Retries retries) {
     this.ctx = ctx;
     this.providers = providers;
     this.lifecycle = lifecycle;
+    this.retries = retries;
+    ProviderHealth health = health(ctx);
     for (Slot slot : providers.all()) {
-      Circuit c = new Circuit();
-      c.breaker = breaker(slot);
-      slot.circuit = c;
+      slot.circuit = new Circuit(new ProviderGate(health, slot.name, ctx.owner, slot.breakerPolicy, slot.rate,
+          PROBE_HOLD));
     }
   }
 
-  private CircuitBreaker<Object> breaker(Slot slot) {
-    // Failsafe holds the state machine and calls these listeners on each transition. The failure threshold is never
-    // consulted in the closed state (the engine counts failures in its own window, on the injected clock, and opens
-    // the breaker), and the delay never elapses (the engine half-opens it through the injected scheduler).
-    return CircuitBreaker.builder()
-        .withFailureThreshold(1)
-        .withSuccessThreshold(slot.breakerPolicy.probes())
-        .withDelay(Duration.ofDays(365L * 100))
-        .onOpen(e -> onOpened(slot))
-        .onHalfOpen(e -> ctx.emit(null, new CircuitHalfOpenedEvent(slot.name, ctx.now())))
-        .onClose(e -> onClosed(slot))
-        .build();
+  private static ProviderHealth health(EngineContext ctx) {
+    try {
+      return ctx.store.providerHealth();
+    } catch (UnsupportedOperationException e) {
+      log.warn("The store keeps no provider health: circuit breakers and rate limits hold in this process only "
+          + "(store={})", ctx.store.getClass().getName());
+      return new InMemoryProviderHealth();
+    }
   }
 
   // ---------------------------------------------------------------- the gate
 
+  /** Whether the dispatcher may take a task for {@code slot} now: the provider did not ask to be left alone. */
+  boolean mayTake(Slot slot, Instant now) {
+    Instant until = slot.circuit.blockedUntil;
+    return until == null || !now.isBefore(until);
+  }
+
   /**
-   * Whether the provider may start another call now: its circuit is closed, or half-open with no probe out, and its
-   * rate limits allow it. When a rate limit says no, the loop is woken when it will say yes.
+   * Asks the store whether {@code call} may go to its provider now, recording its start in the rate window and
+   * taking the half-open probe when it is the probe. When it may not, the task goes back to the head of its lane
+   * and the provider is not asked again before the time the store named.
    */
-  boolean mayStart(Slot slot, long now) {
-    CircuitBreaker.State state = slot.circuit.breaker.getState();
-    if (state == CircuitBreaker.State.OPEN || (state == CircuitBreaker.State.HALF_OPEN
-        && slot.circuit.probeInFlight)) {
-      return false;
+  boolean admit(Call call) {
+    TaskNode n = call.node;
+    Slot slot = call.slot;
+    Circuit c = slot.circuit;
+    Instant now = ctx.now();
+    long tokens = slot.rate.tokensPerMinute() > 0 ? estimatedTokens(slot, call.request) : 0;
+    ProviderGate.Admission a = c.gate.mayStart(now, tokens, probeHold(n));
+    moved(slot, a.transition(), now);
+    switch (a.verdict()) {
+      case START -> {
+        n.callSlot = slot; // as the call will be; a probe given back before the call is given back here
+        n.probe = a.probe();
+        c.probing |= a.probe();
+        c.open = false;
+        return true;
+      }
+      case OPEN -> {
+        if (!c.open) {
+          opened(slot, a.until()); // another process opened it
+        }
+        block(slot, a.until(), now);
+      }
+      case PROBING -> block(slot, c.probing ? a.until() : min(a.until(), now.plus(REMOTE_PROBE_RECHECK)), now);
+      case WAIT -> block(slot, a.until(), now);
     }
-    return rateAllows(slot, now);
+    slot.putBack(n);
+    return false;
   }
 
-  /** Whether the next call the provider starts is its half-open probe. */
-  boolean isProbe(Slot slot) {
-    return slot.circuit.breaker.getState() == CircuitBreaker.State.HALF_OPEN;
-  }
-
-  /** A call of {@code n} is about to start on {@code slot}; {@code probe} as {@link #isProbe} said. */
-  void started(TaskNode n, Slot slot, boolean probe) {
-    n.probe = probe;
-    slot.circuit.probeInFlight |= probe;
-  }
-
-  /** A call went out on {@code slot}: it counts in the provider's rate window. */
-  void called(Slot slot, ProviderRequest request, long nowMillis) {
-    RateLimit rate = slot.rate;
-    if (rate.requestsPerMinute() > 0 || rate.tokensPerMinute() > 0) {
-      long tokens = rate.tokensPerMinute() > 0 ? estimatedTokens(slot, request) : 0;
-      slot.circuit.recentStarts.addLast(new long[] {nowMillis, tokens});
-      slot.circuit.recentTokens += tokens;
-    }
-  }
-
-  /** A call that will not end normally (cancelled, or its run went elsewhere): it no longer holds the probe. */
+  /** A call that will not be made or will not end normally (cancelled, refused, its run went elsewhere). */
   void abandoned(TaskNode n) {
     if (n.probe) {
       n.probe = false;
-      n.callSlot.circuit.probeInFlight = false;
+      Slot slot = n.callSlot;
+      slot.circuit.probing = false;
+      slot.circuit.gate.abandon(ctx.now());
+      unblock(slot);
     }
   }
 
   /** Feeds an ended attempt ({@code kind} null when it succeeded) to failure analysis and to the breaker. */
   void ended(TaskNode n, @Nullable ErrorKind kind) {
-    Slot s = n.callSlot;
-    Circuit c = s.circuit;
+    Slot slot = n.callSlot;
     Instant now = ctx.now();
-    if (attemptLog.size() == ATTEMPT_LOG_SIZE) {
-      attemptLog.pollFirst();
+    outcomes.add(slot.name, n.spec.taskType(), kind, now);
+    boolean probe = n.probe;
+    n.probe = false;
+    if (probe) {
+      slot.circuit.probing = false;
     }
-    attemptLog.addLast(new AttemptOutcome(s.name, n.spec.taskType(), kind, now));
-    boolean counts = kind != null && (kind.retryable() || kind == ErrorKind.AUTH);
-    if (n.probe) {
-      n.probe = false;
-      c.probeInFlight = false;
-      if (kind == null) {
-        c.breaker.recordSuccess();
-      } else if (counts) {
-        c.breaker.open();
-      }
-      return;
+    moved(slot, slot.circuit.gate.ended(kind, probe, now), now);
+    if (probe && !slot.circuit.open) {
+      unblock(slot);
     }
-    if (counts && s.breakerPolicy.enabled() && c.breaker.isClosed()) {
-      c.failures.addLast(now);
-      Instant horizon = now.minus(s.breakerPolicy.window());
-      while (!c.failures.isEmpty() && !c.failures.peekFirst().isAfter(horizon)) {
-        c.failures.pollFirst();
+  }
+
+  /** When the provider's open circuit half-opens, as this engine last learned it. */
+  @Nullable Instant openUntil(Slot slot) {
+    return slot.circuit.openUntil;
+  }
+
+  /** Reports a move of the circuit this engine made in the store, and acts on it. */
+  private void moved(Slot slot, ProviderGate.Transition t, Instant now) {
+    switch (t.kind()) {
+      case NONE -> { }
+      case OPENED -> {
+        Duration openFor = slot.breakerPolicy.openFor();
+        log.warn("Circuit opened (provider={}, failures={}, openFor={})", slot.name, t.failures(), openFor);
+        ctx.emit(null, new CircuitOpenedEvent(slot.name, now, t.failures(), openFor));
+        Instant until = now.plus(openFor);
+        opened(slot, until);
+        block(slot, until, now);
       }
-      if (c.failures.size() >= s.breakerPolicy.failureThreshold()) {
-        c.breaker.open();
+      case HALF_OPENED -> {
+        slot.circuit.open = false;
+        ctx.emit(null, new CircuitHalfOpenedEvent(slot.name, now));
+      }
+      case CLOSED -> {
+        slot.circuit.open = false;
+        slot.circuit.openUntil = null;
+        log.info("Circuit closed (provider={})", slot.name);
+        ctx.emit(null, new CircuitClosedEvent(slot.name, now));
       }
     }
   }
 
-  /** When the provider's open circuit half-opens. */
-  Instant openUntil(Slot slot) {
-    return slot.circuit.openedAt.plus(slot.breakerPolicy.openFor());
-  }
-
-  /** Whether the provider's sliding-minute limits allow another call; if not, wakes the loop when they will. */
-  private boolean rateAllows(Slot slot, long now) {
-    RateLimit rate = slot.rate;
-    if (rate.requestsPerMinute() == 0 && rate.tokensPerMinute() == 0) {
-      return true;
-    }
-    Circuit c = slot.circuit;
-    long[] oldest;
-    while ((oldest = c.recentStarts.peekFirst()) != null && oldest[0] <= now - 60_000) {
-      c.recentStarts.pollFirst();
-      c.recentTokens -= oldest[1];
-    }
-    boolean allowed = (rate.requestsPerMinute() == 0 || c.recentStarts.size() < rate.requestsPerMinute())
-        && (rate.tokensPerMinute() == 0 || c.recentTokens < rate.tokensPerMinute());
-    if (!allowed && c.wakeTimer == null && oldest != null) {
-      c.wakeTimer = ctx.later(Duration.ofMillis(oldest[0] + 60_000 - now), () -> c.wakeTimer = null);
-    }
-    return allowed;
-  }
-
-  private static long estimatedTokens(Slot slot, ProviderRequest request) {
-    try {
-      return slot.provider.estimate(request).expectedUsage().totalTokens();
-    } catch (RuntimeException e) {
-      log.warn("Estimate failed; counting the call as 0 tokens (provider={})", slot.name, e);
-      return 0;
-    }
-  }
-
-  private void onOpened(Slot slot) {
-    Circuit c = slot.circuit;
-    Instant now = ctx.now();
-    int failures = c.failures.size();
-    c.failures.clear();
-    c.openedAt = now;
-    Duration openFor = slot.breakerPolicy.openFor();
-    log.warn("Circuit opened (provider={}, failures={}, openFor={})", slot.name, failures, openFor);
-    ctx.emit(null, new CircuitOpenedEvent(slot.name, now, failures, openFor));
-    if (c.probeTimer != null) {
-      c.probeTimer.cancel();
-    }
-    c.probeTimer = ctx.later(openFor, () -> {
-      c.probeTimer = null;
-      if (c.breaker.isOpen()) {
-        c.breaker.halfOpen();
-      }
-    });
-    // No call goes to an open provider: queued tasks with another available candidate move there.
-    long millis = now.toEpochMilli();
+  /** The circuit is open until {@code until}: no call goes there, and its queued tasks move to another candidate. */
+  private void opened(Slot slot, @Nullable Instant until) {
+    slot.circuit.open = true;
+    slot.circuit.openUntil = until;
+    long millis = ctx.now().toEpochMilli();
     for (TaskNode n : slot.removeAll()) {
       Slot alternative = Providers.firstAvailable(n, slot);
       if (alternative != null) {
@@ -230,28 +202,71 @@ final class Resilience {
     }
   }
 
-  private void onClosed(Slot slot) {
-    slot.circuit.openedAt = null;
-    slot.circuit.failures.clear();
-    log.info("Circuit closed (provider={})", slot.name);
-    ctx.emit(null, new CircuitClosedEvent(slot.name, ctx.now()));
+  /**
+   * Takes no task for {@code slot} before {@code until}, then asks again; an open circuit is moved to half-open
+   * first (by whichever process gets there first).
+   */
+  private void block(Slot slot, @Nullable Instant until, Instant now) {
+    Circuit c = slot.circuit;
+    if (until == null || !until.isAfter(now)) {
+      return;
+    }
+    c.blockedUntil = until;
+    if (c.timer != null) {
+      c.timer.cancel();
+    }
+    c.timer = ctx.later(Duration.between(now, until), () -> {
+      c.timer = null;
+      if (c.blockedUntil == null || ctx.now().isBefore(c.blockedUntil)) {
+        return;
+      }
+      c.blockedUntil = null;
+      if (c.open) {
+        moved(slot, c.gate.halfOpenIfDue(ctx.now()), ctx.now());
+        c.open = false;
+      }
+    });
   }
 
-  /** A provider's circuit breaker now. */
+  /** The provider may be asked again now. */
+  private void unblock(Slot slot) {
+    Circuit c = slot.circuit;
+    c.blockedUntil = null;
+    if (c.timer != null && !c.open) {
+      c.timer.cancel();
+      c.timer = null;
+    }
+  }
+
+  private Duration probeHold(TaskNode n) {
+    Duration timeout = retries.timeout(n);
+    return timeout == null ? PROBE_HOLD : max(PROBE_HOLD, timeout.plusMinutes(1));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static @Nullable Instant min(@Nullable Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
+  private static long estimatedTokens(Slot slot, @Nullable ProviderRequest request) {
+    if (request == null) {
+      return 0;
+    }
+    try {
+      return slot.provider.estimate(request).expectedUsage().totalTokens();
+    } catch (RuntimeException e) {
+      log.warn("Estimate failed; counting the call as 0 tokens (provider={})", slot.name, e);
+      return 0;
+    }
+  }
+
+  /** A provider's circuit breaker now, as the store holds it. */
   CircuitState circuit(String name) {
     Slot slot = providers.slot(name);
-    return ctx.call(() -> {
-      Circuit c = slot.circuit;
-      CircuitState.State state = switch (c.breaker.getState()) {
-        case CLOSED -> CircuitState.State.CLOSED;
-        case OPEN -> CircuitState.State.OPEN;
-        case HALF_OPEN -> CircuitState.State.HALF_OPEN;
-      };
-      Instant probeAt = state == CircuitState.State.OPEN && c.openedAt != null
-          ? c.openedAt.plus(slot.breakerPolicy.openFor()) : null;
-      return new CircuitState(slot.name, state, c.failures.size(), c.openedAt, probeAt, slot.paused,
-          slot.pauseReason);
-    });
+    return ctx.call(() -> slot.circuit.gate.circuit(ctx.now(), slot.paused ? slot.pauseReason : null));
   }
 
   // ---------------------------------------------------------------- provider pauses
@@ -308,17 +323,6 @@ final class Resilience {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("window must be positive (was " + window + ")");
     }
-    return ctx.call(() -> FailureAnalysis.report(attemptLogSince(window), ctx.now().minus(window), ctx.now()));
-  }
-
-  private List<FailureAnalysis.Outcome> attemptLogSince(Duration window) {
-    Instant from = ctx.now().minus(window);
-    List<FailureAnalysis.Outcome> out = new ArrayList<>();
-    for (AttemptOutcome a : attemptLog) {
-      if (a.at().isAfter(from)) {
-        out.add(new FailureAnalysis.Outcome(a.provider(), a.taskType(), a.kind()));
-      }
-    }
-    return out;
+    return ctx.call(() -> outcomes.report(window, ctx.now()));
   }
 }

@@ -28,7 +28,7 @@ final class Slot {
   final Set<String> taskTypes;
   int inFlight;
 
-  /** The breaker and rate window: {@link Resilience}'s alone, set when it is built. */
+  /** What the engine last learned of the provider's breaker and rate window: {@link Resilience}'s alone. */
   Resilience.Circuit circuit;
 
   boolean paused;
@@ -106,6 +106,20 @@ final class Slot {
   }
 
   /**
+   * Puts a task just {@link #take taken} back where it was: at the head of its lane, its project's turn next, its
+   * waiting time kept.
+   */
+  void putBack(TaskNode node) {
+    Lanes lanes = byProject.computeIfAbsent(node.run.project, Lanes::new);
+    lanes.putBack(node);
+    if (lanes.inRotation) {
+      rotation.remove(lanes);
+    }
+    lanes.inRotation = true;
+    rotation.addFirst(lanes);
+  }
+
+  /**
    * Takes the next task: the project whose turn it is gives the head of its highest non-empty lane, after moving up
    * every task that waited longer than {@code boostMillis}.
    */
@@ -136,6 +150,11 @@ final class Slot {
     void add(TaskNode node, long now) {
       node.laneSince = now;
       lanes[node.lane].addLast(node);
+      size++;
+    }
+
+    void putBack(TaskNode node) {
+      lanes[node.lane].addFirst(node);
       size++;
     }
 

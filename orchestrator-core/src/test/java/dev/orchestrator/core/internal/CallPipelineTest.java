@@ -74,7 +74,7 @@ class CallPipelineTest {
   void runsTheStepsBeforeTheCallInOrderAndStopsAtTheFirstThatSaysNo() {
     CallPipeline pipeline = pipeline(step("guard"), step("budget", false, true), step("gate"), caller());
 
-    boolean started = pipeline.start(parts.task("a"), parts.slot, false);
+    boolean started = pipeline.start(parts.task("a"), parts.slot);
 
     assertThat(started).isFalse();
     assertThat(log).containsExactly("before guard", "before budget");
@@ -86,7 +86,7 @@ class CallPipelineTest {
     TaskNode n = parts.task("a");
     CallPipeline pipeline = pipeline(step("budget"), caller(), step("review", true, false), step("succeed"));
 
-    assertThat(pipeline.start(n, parts.slot, false)).isTrue();
+    assertThat(pipeline.start(n, parts.slot)).isTrue();
     parts.drain();
     assertThat(log).containsExactly("before budget", "call", "before review", "before succeed");
     assertThat(parts.slot.inFlight).isEqualTo(1);
@@ -107,7 +107,7 @@ class CallPipelineTest {
   @Test
   void readsAFailureIntoTheCallForTheStepsAfterIt() {
     CallPipeline pipeline = pipeline(caller(), step("retry"));
-    pipeline.start(parts.task("a"), parts.slot, false);
+    pipeline.start(parts.task("a"), parts.slot);
 
     reply.completeExceptionally(new CompletionException(new ProviderException("fake", ErrorKind.RATE_LIMITED,
         "slow down", true, Duration.ofSeconds(7), null)));
@@ -122,7 +122,7 @@ class CallPipelineTest {
   @Test
   void aCallThatEndsWithNoReplyIsAMalformedResponse() {
     CallPipeline pipeline = pipeline(caller(), step("retry"));
-    pipeline.start(parts.task("a"), parts.slot, false);
+    pipeline.start(parts.task("a"), parts.slot);
 
     reply.complete(null);
     parts.drain();
@@ -134,7 +134,7 @@ class CallPipelineTest {
   void dropsAResultThatArrivesAfterItsCallWasStopped() {
     TaskNode n = parts.task("a");
     CallPipeline pipeline = pipeline(caller(), step("succeed"));
-    pipeline.start(n, parts.slot, false);
+    pipeline.start(n, parts.slot);
 
     pipeline.endCall(n); // as a cancellation does
     reply.complete(ProviderResponse.of("late", TokenUsage.of(1, 1)));
@@ -148,7 +148,7 @@ class CallPipelineTest {
   void aCallThatOutlivesItsTimeoutIsCancelledAndTheAttemptTimesOut() {
     TaskNode n = parts.task("a", t -> t.timeout(Duration.ofSeconds(10)));
     CallPipeline pipeline = pipeline(caller(), step("succeed"));
-    pipeline.start(n, parts.slot, false);
+    pipeline.start(n, parts.slot);
 
     parts.advance(Duration.ofSeconds(9));
     assertThat(reply).isNotDone();
@@ -168,9 +168,9 @@ class CallPipelineTest {
         parts.budgets, parts.resilience, parts.retries, new Reviews(parts.ctx, parts.lifecycle), parts.questions,
         parts.lifecycle);
 
-    // Settling comes first after a call, and the breaker hears of it before a retry is decided: events and store
-    // writes keep the order they had before the pipeline existed.
+    // The gate comes before the reservation, so that a provider that asks to be left alone holds no money; after
+    // the call, the breaker hears of it and its cost is settled before a retry is decided.
     assertThat(steps).extracting(s -> s.getClass().getSimpleName()).containsExactly("Request", "PromptGuard",
-        "Budget", "Ended", "Gate", "ProviderCall", "Retry", "Reply", "OutputGuard", "ReviewStep", "Succeed");
+        "Gate", "Budget", "Ended", "ProviderCall", "Retry", "Reply", "OutputGuard", "ReviewStep", "Succeed");
   }
 }

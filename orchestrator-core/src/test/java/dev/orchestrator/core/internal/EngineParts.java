@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's collaborators wired as the engine wires them, over an in-memory store, virtual time and a drain loop
@@ -26,9 +27,9 @@ import java.util.function.Supplier;
  * collaborator.
  */
 final class EngineParts {
-  final MutableClock clock = MutableClock.create();
-  final ManualScheduler scheduler = new ManualScheduler(clock);
-  final InMemoryStore store = InMemoryStore.create(clock);
+  final MutableClock clock;
+  final ManualScheduler scheduler;
+  final InMemoryStore store;
   private final ArrayDeque<Runnable> mailbox = new ArrayDeque<>();
   final Slot slot;
   final EngineContext ctx;
@@ -40,6 +41,18 @@ final class EngineParts {
   final Retries retries;
 
   EngineParts(Provider provider, CircuitBreakerPolicy breaker, RateLimit rate) {
+    this(provider, breaker, rate, null);
+  }
+
+  /**
+   * Another engine's collaborators over the store, clock and scheduler of {@code sharing} (as a second process
+   * shares them), or new ones when it is null.
+   */
+  EngineParts(Provider provider, CircuitBreakerPolicy breaker, RateLimit rate,
+      @Nullable EngineParts sharing) {
+    clock = sharing == null ? MutableClock.create() : sharing.clock;
+    scheduler = sharing == null ? new ManualScheduler(clock) : sharing.scheduler;
+    store = sharing == null ? InMemoryStore.create(clock) : sharing.store;
     slot = new Slot(provider, provider.name(), 4, null, breaker, rate, Set.of());
     Map<String, Slot> slots = new LinkedHashMap<>();
     slots.put(slot.name, slot);
@@ -62,13 +75,13 @@ final class EngineParts {
       throw new UnsupportedOperationException("no handles here");
     });
     Events events = new Events(store, scheduler, loop, runs, List.of());
-    ctx = new EngineContext(clock, scheduler, store, "test-engine", java.time.Duration.ofSeconds(30), loop, events,
+    ctx = new EngineContext(clock, scheduler, store, sharing == null ? "test-engine" : "test-engine-2", java.time.Duration.ofSeconds(30), loop, events,
         new Transitions(store, run -> run.lost = true), runs);
     questions = new Questions(ctx);
     lifecycle = new Lifecycle(ctx, new ProjectPauses(), questions);
-    resilience = new Resilience(ctx, providers, lifecycle);
-    budgets = new Budgets(ctx, ZoneOffset.UTC, providers, lifecycle);
     retries = new Retries(ctx, lifecycle, RetryPolicy.none());
+    resilience = new Resilience(ctx, providers, lifecycle, retries);
+    budgets = new Budgets(ctx, ZoneOffset.UTC, providers, lifecycle);
   }
 
   /** Runs every posted message, and what they post, until none is left. */

@@ -9,39 +9,67 @@ import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.testkit.FakeProvider;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The breaker and the rate limits seen only through the gate the dispatcher and the pipeline use ({@code mayStart},
- * {@code isProbe}, {@code started}, {@code called}, {@code ended}), on virtual time.
+ * The breaker and the rate limits seen only through the gate the dispatcher and the pipeline use ({@code mayTake},
+ * {@code admit}, {@code ended}, {@code abandoned}), on virtual time; kept in the store, so two engines sharing one
+ * store share them.
  */
 class ResilienceGateTest {
   private static final CircuitBreakerPolicy BREAKER = new CircuitBreakerPolicy(2, Duration.ofMinutes(1),
       Duration.ofSeconds(30), 1);
 
+  private static boolean admit(EngineParts parts, TaskNode n) {
+    Call call = new Call(n, parts.slot);
+    call.request = ProviderRequest.of("do " + n.id());
+    n.callSlot = parts.slot;
+    return parts.resilience.admit(call);
+  }
+
+  private static boolean mayTake(EngineParts parts) {
+    return parts.resilience.mayTake(parts.slot, parts.clock.instant());
+  }
+
+  private static List<String> circuitEvents(EngineParts parts) {
+    return parts.store.eventsAfter(0, 1_000).stream().map(e -> e.event().getClass().getSimpleName())
+        .filter(name -> name.startsWith("Circuit")).toList();
+  }
+
   @Test
   void opensAfterTheThresholdOfFailuresInItsWindowThenLetsOneProbeThroughAndClosesOnItsSuccess() {
     EngineParts parts = new EngineParts(FakeProvider.echo("fake"), BREAKER, RateLimit.none());
     Resilience gate = parts.resilience;
-    Slot slot = parts.slot;
-    TaskNode n = parts.task("a");
+    TaskNode a = parts.task("a");
+    TaskNode b = parts.task("b");
 
-    gate.ended(n, ErrorKind.SERVER);
-    assertThat(gate.mayStart(slot, parts.clock.millis())).isTrue();
-    gate.ended(n, ErrorKind.SERVER);
-    assertThat(gate.mayStart(slot, parts.clock.millis())).isFalse();
-    assertThat(slot.available()).isFalse();
+    assertThat(admit(parts, a)).isTrue();
+    gate.ended(a, ErrorKind.SERVER);
+    assertThat(mayTake(parts)).isTrue();
+    assertThat(admit(parts, a)).isTrue();
+    gate.ended(a, ErrorKind.SERVER);
+    assertThat(mayTake(parts)).as("open: nothing is taken").isFalse();
+    assertThat(parts.slot.available()).isFalse();
+    assertThat(gate.circuit("fake").state()).isEqualTo(CircuitState.State.OPEN);
 
     parts.advance(Duration.ofSeconds(30));
-    assertThat(gate.mayStart(slot, parts.clock.millis())).isTrue();
-    assertThat(gate.isProbe(slot)).isTrue();
-    gate.started(n, slot, true);
-    assertThat(gate.mayStart(slot, parts.clock.millis())).isFalse(); // one probe at a time
+    assertThat(mayTake(parts)).isTrue();
+    assertThat(gate.circuit("fake").state()).isEqualTo(CircuitState.State.HALF_OPEN);
+    assertThat(admit(parts, a)).isTrue();
+    assertThat(a.probe).isTrue();
+    assertThat(admit(parts, b)).as("one probe at a time").isFalse();
+    assertThat(parts.slot.hasWork()).as("the task refused went back to its lane").isTrue();
+    assertThat(mayTake(parts)).isFalse();
 
-    gate.ended(n, null);
+    gate.ended(a, null);
     assertThat(gate.circuit("fake").state()).isEqualTo(CircuitState.State.CLOSED);
-    assertThat(gate.isProbe(slot)).isFalse();
-    assertThat(gate.mayStart(slot, parts.clock.millis())).isTrue();
+    assertThat(a.probe).isFalse();
+    assertThat(mayTake(parts)).isTrue();
+    assertThat(admit(parts, b)).isTrue();
+    assertThat(b.probe).isFalse();
+    assertThat(circuitEvents(parts)).containsExactly("CircuitOpenedEvent", "CircuitHalfOpenedEvent",
+        "CircuitClosedEvent");
   }
 
   @Test
@@ -50,26 +78,84 @@ class ResilienceGateTest {
     TaskNode n = parts.task("a");
 
     for (int i = 0; i < 5; i++) {
+      assertThat(admit(parts, n)).isTrue();
       parts.resilience.ended(n, ErrorKind.GUARD);
     }
 
-    assertThat(parts.resilience.mayStart(parts.slot, parts.clock.millis())).isTrue();
+    assertThat(mayTake(parts)).isTrue();
+    assertThat(parts.resilience.circuit("fake").state()).isEqualTo(CircuitState.State.CLOSED);
   }
 
   @Test
   void aFullRateWindowHoldsCallsBackUntilItsOldestCallIsAMinuteOld() {
     EngineParts parts = new EngineParts(FakeProvider.echo("fake"), CircuitBreakerPolicy.disabled(),
         RateLimit.requestsPerMinute(2));
-    Resilience gate = parts.resilience;
 
-    gate.called(parts.slot, ProviderRequest.of("one"), parts.clock.millis());
+    assertThat(admit(parts, parts.task("one"))).isTrue();
     parts.advance(Duration.ofSeconds(20));
-    gate.called(parts.slot, ProviderRequest.of("two"), parts.clock.millis());
-    assertThat(gate.mayStart(parts.slot, parts.clock.millis())).isFalse();
+    assertThat(admit(parts, parts.task("two"))).isTrue();
+    assertThat(admit(parts, parts.task("three"))).isFalse();
+    assertThat(mayTake(parts)).isFalse();
 
     parts.advance(Duration.ofSeconds(39));
-    assertThat(gate.mayStart(parts.slot, parts.clock.millis())).isFalse();
+    assertThat(mayTake(parts)).isFalse();
     parts.advance(Duration.ofSeconds(1));
-    assertThat(gate.mayStart(parts.slot, parts.clock.millis())).isTrue();
+    assertThat(mayTake(parts)).isTrue();
+    assertThat(admit(parts, parts.task("three"))).isTrue();
+  }
+
+  @Test
+  void aProbeRefusedBeforeItsCallIsGivenBackForTheNextTask() {
+    EngineParts parts = new EngineParts(FakeProvider.echo("fake"), BREAKER, RateLimit.none());
+    TaskNode a = parts.task("a");
+    for (int i = 0; i < 2; i++) {
+      admit(parts, a);
+      parts.resilience.ended(a, ErrorKind.TIMEOUT);
+    }
+    parts.advance(Duration.ofSeconds(30));
+    assertThat(admit(parts, a)).isTrue();
+
+    parts.resilience.abandoned(a); // say its budget refused it
+
+    assertThat(a.probe).isFalse();
+    assertThat(mayTake(parts)).isTrue();
+    TaskNode b = parts.task("b");
+    assertThat(admit(parts, b)).isTrue();
+    assertThat(b.probe).as("the probe was free again").isTrue();
+  }
+
+  @Test
+  void twoEnginesOnOneStoreShareTheCircuitTheProbeAndTheRateWindow() {
+    EngineParts one = new EngineParts(FakeProvider.echo("fake"), BREAKER, RateLimit.requestsPerMinute(4));
+    EngineParts two = new EngineParts(FakeProvider.echo("fake"), BREAKER, RateLimit.requestsPerMinute(4), one);
+    TaskNode a = one.task("a");
+    TaskNode b = two.task("b");
+
+    assertThat(admit(one, a)).isTrue();
+    one.resilience.ended(a, ErrorKind.SERVER);
+    assertThat(admit(two, b)).isTrue();
+    two.resilience.ended(b, ErrorKind.SERVER); // the second failure, in the other engine, opens it
+
+    assertThat(one.resilience.circuit("fake").state()).isEqualTo(CircuitState.State.OPEN);
+    assertThat(admit(one, a)).as("the first engine learns it from the store").isFalse();
+    assertThat(one.slot.available()).isFalse();
+    assertThat(mayTake(one)).isFalse();
+
+    one.advance(Duration.ofSeconds(30));
+    two.drain();
+    assertThat(circuitEvents(one)).as("each move is reported once, by whichever engine made it")
+        .containsExactly("CircuitOpenedEvent", "CircuitHalfOpenedEvent");
+    assertThat(admit(one, a)).isTrue();
+    assertThat(a.probe).isTrue();
+    assertThat(admit(two, b)).as("the probe is out in the other engine").isFalse();
+    assertThat(mayTake(two)).isFalse();
+
+    one.resilience.ended(a, null);
+    assertThat(two.resilience.circuit("fake").state()).isEqualTo(CircuitState.State.CLOSED);
+    two.advance(Resilience.REMOTE_PROBE_RECHECK);
+    one.drain();
+    assertThat(mayTake(two)).as("asked again a few seconds later").isTrue();
+    assertThat(admit(two, b)).isTrue();
+    assertThat(admit(one, one.task("c"))).as("4 starts in the last minute, from both engines").isFalse();
   }
 }
