@@ -86,18 +86,20 @@ public final class StoreSync implements AutoCloseable {
         }
       }
     }
-    if (claimRuns && engine.accepting()) {
-      for (RunLease lease : store.claimRuns(engine.owner(), CLAIM_BATCH, engine.leaseTime())) {
-        engine.adopt(lease);
-      }
-    }
-    engine.commands(store.takeCommands(engine.owner()));
+    // Pauses and limits before claims: a run queued after its project was paused must not start a task before
+    // this engine knows of the pause.
     List<Pause> pauses = store.pauses();
     if (!pauses.equals(lastPauses)) {
       lastPauses = pauses;
       engine.applyPauses(pauses);
     }
     engine.refreshLimits(store.budgets());
+    if (claimRuns && engine.accepting()) {
+      for (RunLease lease : store.claimRuns(engine.owner(), CLAIM_BATCH, engine.leaseTime())) {
+        engine.adopt(lease);
+      }
+    }
+    engine.commands(store.takeCommands(engine.owner()));
     for (RunHandle h : engine.watched()) {
       RunRecord r = store.run(h.project(), h.id()).orElse(null);
       if (r != null && r.status() != RunStatus.RUNNING) {

@@ -296,7 +296,8 @@ class ClusterKillIT {
   }
 
   /** Polls {@code condition} every 100 ms on {@code poller} until it holds, or fails after {@code timeout}. */
-  private static void await(ScheduledExecutorService poller, Duration timeout, BooleanSupplier condition,
+  /** Polls {@code condition} every 100 ms until it holds, failing the test with {@code what} after {@code timeout}. */
+  static void await(ScheduledExecutorService poller, Duration timeout, BooleanSupplier condition,
       String what) throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
     var task = poller.scheduleWithFixedDelay(() -> {
