@@ -201,6 +201,13 @@ final class Budgets {
     });
   }
 
+  /** Releases the reservation of a call that was not made, if it holds one. */
+  void release(TaskNode n) {
+    if (n.reservationId != null) {
+      settle(n, BigDecimal.ZERO);
+    }
+  }
+
   /** Releases a call's reservation and records its real cost; paused tasks that now fit go back to their lanes. */
   void settle(TaskNode n, BigDecimal actual) {
     List<Account> keys = n.reservedKeys;

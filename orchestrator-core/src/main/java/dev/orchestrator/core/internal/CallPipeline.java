@@ -51,7 +51,7 @@ final class CallPipeline {
     Call call = new Call(n, slot);
     for (CallStep step : steps) {
       if (!step.before(call)) {
-        resilience.abandoned(n); // a call stopped before it started holds no probe
+        stopped(n);
         return false;
       }
     }
@@ -106,6 +106,12 @@ final class CallPipeline {
       }
       return null;
     });
+  }
+
+  /** A call stopped before it started (refused, or the store failed) holds no probe and no reservation. */
+  void stopped(TaskNode n) {
+    resilience.abandoned(n);
+    budgets.release(n);
   }
 
   /** The call took longer than its timeout: it is stopped and the attempt fails as TIMEOUT (retried if allowed). */

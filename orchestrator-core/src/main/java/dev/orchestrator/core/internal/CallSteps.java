@@ -115,6 +115,9 @@ final class CallSteps {
       } else {
         ctx.update(n, n.record.start(slot.name, now));
       }
+      if (n.run.lost) {
+        return false; // the store refused the start: another engine holds the run now, and calls it itself
+      }
       int attempt = n.record.attempts().size();
       if (!n.reviewing) {
         ctx.emit(n.run, new TaskStartedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, slot.name,

@@ -265,7 +265,6 @@ public final class Engine implements AutoCloseable {
             break; // the provider asked to be left alone until then
           }
         } catch (RuntimeException e) {
-          resilience.abandoned(n);
           dispatchFailed(n, slot, e);
         }
       }
@@ -274,10 +273,15 @@ public final class Engine implements AutoCloseable {
 
   /**
    * A task could not be started because the store failed (it could not reserve the call's cost, or write its
-   * state): it goes back to its lane after a pause, so one store failure loses no task and stops no other. A lease
-   * found lost means another engine executes the run now.
+   * state): it gives back its probe and reservation and goes back to its lane after a pause, so one store failure
+   * loses no task, blocks no money and stops no other. A lease found lost means another engine executes the run now.
    */
   private void dispatchFailed(TaskNode n, Slot slot, RuntimeException e) {
+    try {
+      pipeline.stopped(n);
+    } catch (RuntimeException again) {
+      e.addSuppressed(again); // the sweep frees the reservation with the lease
+    }
     RunLease lease = n.run.lease;
     if (lease != null && !n.run.lost && store.lease(n.run.project, n.run.id).map(l -> l.fence() != lease.fence()
         || !l.owner().equals(ctx.owner)).orElse(false)) {

@@ -22,14 +22,25 @@ final class Transitions {
     this.onLost = onLost;
   }
 
-  /** Sets the task's record in memory and writes it; nothing is written for a run whose lease is lost. */
+  /**
+   * Sets the task's record in memory and writes it; nothing is written for a run whose lease is lost. When the store
+   * fails, the record in memory is put back as it was, so that memory and store still agree.
+   */
   void write(TaskNode n, TaskRecord r) {
+    TaskRecord before = n.record;
     n.record = r;
     if (n.run.lost) {
       return;
     }
     RunLease lease = n.run.lease;
-    if (lease == null || !store.updateTask(lease, r, n.index)) {
+    boolean written;
+    try {
+      written = lease != null && store.updateTask(lease, r, n.index);
+    } catch (RuntimeException e) {
+      n.record = before;
+      throw e;
+    }
+    if (!written) {
       onLost.accept(n.run);
     }
   }

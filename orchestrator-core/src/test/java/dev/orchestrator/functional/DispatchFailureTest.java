@@ -1,0 +1,124 @@
+package dev.orchestrator.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.core.InMemoryStore;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
+import dev.orchestrator.policy.CircuitState;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunStatus;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.testkit.FakeProvider;
+import dev.orchestrator.testkit.FakeProvider.Reply;
+import dev.orchestrator.workflow.Workflow;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store that fails while a call is being started: the task is not lost, and the call it did not make keeps
+ * neither money reserved nor the circuit's probe.
+ */
+class DispatchFailureTest {
+  private final Harness h = new Harness();
+
+  /** The store, failing the next {@code failures} writes of a task moving to RUNNING. */
+  private static Store failingStarts(Store delegate, AtomicInteger failures) {
+    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("updateTask") && args[1] instanceof TaskRecord t
+              && t.state() == TaskState.RUNNING && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("connection reset");
+          }
+          try {
+            return method.invoke(delegate, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Test
+  void aCallNotStartedForAStoreFailureReleasesItsReservationAndIsStartedLater() {
+    AtomicInteger failures = new AtomicInteger();
+    InMemoryStore memory = InMemoryStore.create(h.clock);
+    FakeProvider p = FakeProvider.builder("p").costPerCall(Money.usd("0.40"))
+        .estimate(new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
+        .build();
+    try (Orchestrator o = h.builder().provider(p).store(failingStarts(memory, failures)).build()) {
+      o.setBudget(Budget.of(BudgetScope.project("demo"), Money.usd("1.00")));
+      failures.set(1);
+      Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
+
+      assertThat(p.callCount()).isZero();
+      assertThat(run.task("a").state()).isEqualTo(TaskState.READY);
+      assertThat(memory.ledger().balance(new Account(BudgetScope.project("demo"), null)).reserved())
+          .as("nothing stays reserved for the call not made").isZero();
+
+      h.scheduler.advance(Duration.ofSeconds(1));
+      assertThat(run.task("a").state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(run.completion().getNow(null).status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(p.callCount()).isEqualTo(1);
+      assertThat(o.costReport("demo").spent()).isEqualTo(Money.usd("0.40"));
+    }
+  }
+
+  @Test
+  void aStartTheStoreRefusesBecauseAnotherEngineHoldsTheRunMakesNoCall() {
+    InMemoryStore memory = InMemoryStore.create(h.clock);
+    Store refusing = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("updateTask") && args.length == 3 && args[1] instanceof TaskRecord t
+              && t.state() == TaskState.RUNNING) {
+            return false; // the lease was taken over
+          }
+          try {
+            return method.invoke(memory, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    FakeProvider p = FakeProvider.echo("p");
+    try (Orchestrator o = h.builder().provider(p).store(refusing).build()) {
+      o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
+
+      assertThat(p.callCount()).as("the engine that holds the run now makes the call, not this one").isZero();
+    }
+  }
+
+  @Test
+  void aProbeNotStartedForAStoreFailureIsFreeForTheNextTry() {
+    AtomicInteger failures = new AtomicInteger();
+    FakeProvider p = FakeProvider.builder("p").script(Reply.failure(ErrorKind.SERVER)).build();
+    try (Orchestrator o = h.builder().provider(p).store(failingStarts(InMemoryStore.create(h.clock), failures))
+        .retryPolicy(dev.orchestrator.policy.RetryPolicy.none())
+        .circuitBreaker(new CircuitBreakerPolicy(1, Duration.ofMinutes(1), Duration.ofMinutes(1), 1)).build()) {
+      o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
+      assertThat(o.circuit("p").state()).isEqualTo(CircuitState.State.OPEN);
+
+      failures.set(1);
+      Run run = o.submit("demo", Workflow.builder("w").task("b", t -> t.instructions("y")).build());
+      h.scheduler.advance(Duration.ofMinutes(1)); // half-open: b takes the probe, and its start fails
+      assertThat(p.callCount()).isEqualTo(1);
+      assertThat(run.task("b").state()).isEqualTo(TaskState.READY);
+
+      h.scheduler.advance(Duration.ofSeconds(1)); // b again: the probe was given back
+      assertThat(p.callCount()).isEqualTo(2);
+      assertThat(run.task("b").state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(run.completion().getNow(null).status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(o.circuit("p").state()).isEqualTo(CircuitState.State.CLOSED);
+    }
+  }
+}
