@@ -160,6 +160,9 @@ public final class Transactions implements Transactor {
    * Runs {@code work} in one transaction that every read and write of this thread joins until it returns (see
    * {@code Store.atomically}); committed then (with a receipt on the embedded store), rolled back when it throws. It
    * is not run again: the work may have changed things outside the store.
+   *
+   * <p>The thread leaves the transaction before it commits: when the connection breaks during the commit, the receipt
+   * is read back on a connection of its own (the joined one is dead), and so is anything else done after the commit.
    */
   public <T> T atomically(Supplier<T> work) {
     checkOpen();
@@ -167,25 +170,37 @@ public final class Transactions implements Transactor {
     String what = "keep writes together";
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
-      if (autoCommit) {
-        c.setAutoCommit(false);
-      }
-      joined.begin(c);
       try {
-        T result = work.get();
+        if (autoCommit) {
+          c.setAutoCommit(false);
+        }
+        T result;
+        joined.begin(c);
+        try {
+          result = work.get();
+        } finally {
+          joined.end();
+        }
         commit(c, what);
         return result;
       } catch (SQLException e) {
         SQLException s = sorted(c, e);
-        if (!lost(s)) {
-          rollback(c, s);
+        if (lost(s)) {
+          // Not run again, unlike a single write: the work may have changed things outside the store.
+          throw new OrchestratorException("store " + description + " could not " + what + ": the connection to the"
+              + " database broke before the commit was saved, so nothing of it was kept (" + s.getMessage()
+              + "); run it again", s);
         }
+        rollback(c, s);
         throw s;
       } catch (RuntimeException e) {
-        rollback(c, e);
+        if (lost(e)) {
+          evict.accept(c); // a joined read or write met the broken connection: nothing of the block was kept
+        } else {
+          rollback(c, e);
+        }
         throw e;
       } finally {
-        joined.end();
         if (autoCommit) {
           restoreAutoCommit(c);
         }
@@ -299,7 +314,7 @@ public final class Transactions implements Transactor {
     return s;
   }
 
-  private boolean lost(SQLException e) {
+  private boolean lost(Throwable e) {
     return dialect == Dialect.H2 && H2Failures.of(e) == H2Failures.Kind.CONNECTION_LOST;
   }
 

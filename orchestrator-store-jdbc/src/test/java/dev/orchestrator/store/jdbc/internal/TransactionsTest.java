@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -130,21 +131,66 @@ class TransactionsTest {
     }
   }
 
-  /** Connections whose next commit breaks as {@link #nextCommit} says, once. */
+  @Test
+  void aBlockWhoseCommitWasSavedBeforeTheConnectionBrokeReadsItsReceiptElsewhereAndSucceeds() throws SQLException {
+    AtomicInteger runs = new AtomicInteger();
+    Transactions tx = transactions(true);
+    nextCommit.set(Commit.SAVED_THEN_BROKEN);
+    int result = tx.atomically(() -> increment(tx, runs) + increment(tx, runs));
+    assertThat(result).isEqualTo(2);
+    assertThat(runs).as("a block is never run again").hasValue(2);
+    assertThat(counter()).isEqualTo(2);
+    assertThat(evicted).as("the broken connection left the pool").hasValue(1);
+  }
+
+  @Test
+  void aBlockWhoseCommitWasLostWithTheConnectionFailsAndKeepsNothing() throws SQLException {
+    AtomicInteger runs = new AtomicInteger();
+    Transactions tx = transactions(true);
+    nextCommit.set(Commit.BROKEN_BEFORE_SAVING);
+    assertThatThrownBy(() -> tx.atomically(() -> increment(tx, runs)))
+        .isInstanceOf(OrchestratorException.class)
+        .hasMessageContaining("could not keep writes together")
+        .hasMessageContaining("nothing of it was kept");
+    assertThat(runs).as("a block is never run again").hasValue(1);
+    assertThat(counter()).isZero();
+  }
+
+  /**
+   * Connections whose next commit breaks as {@link #nextCommit} says, once; like a connection to a server that went
+   * away, one whose commit broke answers nothing afterwards.
+   */
   private final class BreakingDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
       Connection real = DriverManager.getConnection(url, "sa", "");
+      AtomicBoolean dead = new AtomicBoolean();
       return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
           (proxy, method, args) -> {
+            switch (method.getName()) {
+              case "close" -> {
+                real.close();
+                return null;
+              }
+              case "isValid" -> {
+                return !dead.get() && real.isValid((Integer) args[0]);
+              }
+              default -> {
+                if (dead.get()) {
+                  throw broken();
+                }
+              }
+            }
             if (method.getName().equals("commit")) {
               Commit mode = nextCommit.getAndSet(Commit.NORMAL);
               if (mode == Commit.BROKEN_BEFORE_SAVING) {
                 real.rollback();
+                dead.set(true);
                 throw broken();
               }
               real.commit();
               if (mode == Commit.SAVED_THEN_BROKEN) {
+                dead.set(true);
                 throw broken();
               }
               return null;
