@@ -303,10 +303,14 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     // separate LOB storage. Clients then read them with the row instead of in pieces (a piece read when the file
     // changes hands fails), and H2 has no old LOBs to clean up in the background: H2 2.4's LOB cleaner can spin
     // forever when the database closes while it runs, which hangs the exit of a process.
+    // NETWORK_TIMEOUT: a client waits this long for the serving process to answer one statement, then takes the
+    // connection as broken (and the call is retried on a new one). Without it a client waits forever on a server that
+    // is alive but does not answer; the bound is well above a row-lock wait, the longest a statement waits on purpose.
     long lockTimeout = Math.min(10_000, Math.max(100, busyTimeout.toMillis() / 3));
+    long networkTimeout = Math.min(Integer.MAX_VALUE, Math.max(busyTimeout.toMillis(), 3 * lockTimeout));
     String url = "jdbc:h2:file:" + dir.resolve(EMBEDDED_DATABASE_NAME)
         + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=" + lockTimeout + ";WRITE_DELAY=0"
-        + ";MAX_LENGTH_INPLACE_LOB=1048576";
+        + ";MAX_LENGTH_INPLACE_LOB=1048576;NETWORK_TIMEOUT=" + networkTimeout;
     HikariConfig config = new HikariConfig();
     // Connections come through a source that rides out other processes opening or handing over the file.
     config.setDataSource(new RetryingDataSource(url, "sa", "", dir.resolve(EMBEDDED_DATABASE_NAME + ".open.lock"),
