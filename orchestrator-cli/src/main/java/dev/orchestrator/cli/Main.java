@@ -4,7 +4,11 @@ import dev.orchestrator.cli.internal.Cli;
 import dev.orchestrator.cli.internal.Launch;
 import dev.orchestrator.cli.internal.Stores;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -13,22 +17,51 @@ import org.jspecify.annotations.Nullable;
  * {@code bin/orchestrator <command> ...}. Exits with the documented exit codes ({@code orchestrator --help}).
  */
 public final class Main {
+  /** How long the shutdown hooks may take once the command is done. */
+  private static final Duration EXIT_GRACE = Duration.ofSeconds(15);
+
   private Main() {}
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args)
-        .contains("-v");
+    java.util.List<String> argList = java.util.Arrays.asList(args);
+    boolean verbose = argList.contains("--verbose") || argList.contains("--debug") || argList.contains("-v");
     // The log binding reads these once, before the first logger: warnings only, unless verbose.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    if (!verbose) {
+      // When the process that serves the shared store's file exits, the others' connections break: the pool warns
+      // as it drops each one, and the migration tool, if it was opening the store just then, logs that it cannot
+      // roll back, with a stack trace. The store opens a new connection and runs the work again, and a failure that
+      // lasts reaches the user as this command's one-line error anyway.
+      System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "error");
+      System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.jdbc.TransactionalExecutionTemplate",
+          "off");
+    }
     // Libraries that log through java.util.logging (Hibernate Validator says hello at INFO): warnings only.
     java.util.logging.Logger.getLogger("").setLevel(verbose ? java.util.logging.Level.INFO
         : java.util.logging.Level.WARNING);
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     int code = execute(args, out, err, System::getenv, Stores::open, System.console() != null);
+    haltIfExitHangs(code);
     System.exit(code);
+  }
+
+  /**
+   * The embedded database is closed by its own shutdown hook, after the command's store was closed. A defect of H2
+   * 2.4 can make that hook spin forever (its background LOB cleaner, when the database closes under it), which would
+   * hang the command after its work is done. Everything the command committed is already in the file (each commit is
+   * written before it returns), so a hook that has not finished after {@link #EXIT_GRACE} is cut short and the process
+   * ends with its exit code.
+   */
+  private static void haltIfExitHangs(int code) {
+    ScheduledExecutorService guard = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "orchestrator-exit-guard");
+      t.setDaemon(true);
+      return t;
+    });
+    guard.schedule(() -> Runtime.getRuntime().halt(code), EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,32 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path LAUNCHER = Path.of("..", "bin", "orchestrator").toAbsolutePath().normalize();
-
   @TempDir
   Path temp;
 
-  record Result(int code, String out, String err) {}
+  private Launcher launcher;
 
-  private Result orchestrator(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--data-dir", temp.resolve("data").toString(),
-        "--config", temp.resolve("config.json").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("OPENAI_API_KEY");
-    pb.environment().remove("ANTHROPIC_API_KEY");
-    pb.environment().remove("GEMINI_API_KEY");
-    pb.redirectOutput(temp.resolve("out.txt").toFile());
-    pb.redirectError(temp.resolve("err.txt").toFile());
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("orchestrator " + String.join(" ", args)).isTrue();
-    return new Result(p.exitValue(), Files.readString(temp.resolve("out.txt"), StandardCharsets.UTF_8),
-        Files.readString(temp.resolve("err.txt"), StandardCharsets.UTF_8));
+  private Launcher.Result orchestrator(String... args) throws IOException, InterruptedException {
+    if (launcher == null) {
+      launcher = new Launcher(temp.resolve("data"), temp.resolve("config.json"), temp.resolve("logs"));
+    }
+    return launcher.run(Duration.ofSeconds(60), args);
   }
 
   @Test
   void runStatusBudgetReportAndCancelFromAnotherProcess() throws Exception {
-    assertThat(LAUNCHER).exists().isExecutable();
+    assertThat(Launcher.SCRIPT).exists().isExecutable();
     Files.writeString(temp.resolve("config.json"), CliHarness.CONFIG);
     Path workflow = temp.resolve("slow.json");
     Files.writeString(workflow, """
@@ -59,13 +49,13 @@ class LauncherIT {
         """);
 
     // A whole template in the foreground, on the simulator, saying so.
-    Result blog = orchestrator("run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
+    Launcher.Result blog = orchestrator("run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
         "seo_keywords=tide,moon");
     assertThat(blog.code()).as(blog.err()).isZero();
     assertThat(blog.out()).contains("SIMULATED (no API key", "Overall: SUCCEEDED, 6/6 tasks done");
 
     // In the background: returns at once with the run id; the task on `slow` waits until cancelled.
-    Result detached = orchestrator("run", workflow.toString(), "--detach");
+    Launcher.Result detached = orchestrator("run", workflow.toString(), "--detach");
     assertThat(detached.code()).as(detached.err()).isZero();
     Matcher m = Pattern.compile("Run ([0-9a-f-]{36}) started in the background").matcher(detached.out());
     assertThat(m.find()).as(detached.out()).isTrue();
@@ -74,7 +64,7 @@ class LauncherIT {
     // Poll status --json (each poll is a process that we wait for) until the slow task runs: bounded.
     String waitState = "";
     for (int i = 0; i < 30 && !waitState.equals("RUNNING"); i++) {
-      Result status = orchestrator("status", runId, "--json");
+      Launcher.Result status = orchestrator("status", runId, "--json");
       assertThat(status.code()).as(status.err()).isZero();
       for (JsonNode t : JSON.readTree(status.out()).get("tasks")) {
         if (t.get("taskId").asText().equals("wait")) {
@@ -83,14 +73,14 @@ class LauncherIT {
       }
     }
     assertThat(waitState).isEqualTo("RUNNING");
-    Result text = orchestrator("status", runId);
+    Launcher.Result text = orchestrator("status", runId);
     assertThat(text.out()).contains("Run " + runId, "RUNNING").doesNotContain("orphaned");
 
-    Result report = orchestrator("budget", "report");
+    Launcher.Result report = orchestrator("budget", "report");
     assertThat(report.code()).as(report.err()).isZero();
     assertThat(report.out()).contains("Total spent: $0.0", "Claude: $0.0", "SIMULATED");
 
-    Result cancel = orchestrator("cancel", runId);
+    Launcher.Result cancel = orchestrator("cancel", runId);
     assertThat(cancel.code()).as(cancel.err()).isZero();
     assertThat(cancel.out()).contains("Cancelled run " + runId);
 
@@ -104,7 +94,7 @@ class LauncherIT {
   @Test
   void logsFollowInOneProcessPrintsWhatARunInAnotherProcessAppends() throws Exception {
     Files.writeString(temp.resolve("config.json"), CliHarness.CONFIG);
-    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--data-dir", temp.resolve("data").toString(),
+    List<String> cmd = new ArrayList<>(List.of(Launcher.SCRIPT.toString(), "--data-dir", temp.resolve("data").toString(),
         "--config", temp.resolve("config.json").toString(), "logs", "--follow"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(temp.resolve("follow-err.txt").toFile());
     pb.environment().remove("OPENAI_API_KEY");
@@ -136,7 +126,7 @@ class LauncherIT {
       assertThat(following.await(60, TimeUnit.SECONDS)).as("the follower started: %s %s", lines,
           Files.readString(temp.resolve("follow-err.txt"))).isTrue();
 
-      Result blog = orchestrator("run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
+      Launcher.Result blog = orchestrator("run", "blog_post_pipeline", "--param", "topic=Tides", "--param",
           "seo_keywords=tide,moon", "--json");
       assertThat(blog.code()).as(blog.err()).isZero();
       String runId = JSON.readTree(blog.out()).at("/run/id").asText();
@@ -147,7 +137,7 @@ class LauncherIT {
       assertThat(follower.waitFor(60, TimeUnit.SECONDS)).as("the follower stops on SIGTERM").isTrue();
       reader.join(TimeUnit.SECONDS.toMillis(60));
 
-      Result logs = orchestrator("logs", runId);
+      Launcher.Result logs = orchestrator("logs", runId);
       List<List<String>> expected = rows(logs.out());
       List<List<String>> followed = rows(String.join("\n", lines));
       assertThat(followed).extracting(r -> r.get(1)).containsOnly(runId.substring(0, 8));

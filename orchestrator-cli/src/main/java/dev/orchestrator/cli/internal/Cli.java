@@ -11,6 +11,8 @@ import dev.orchestrator.notifiers.NotificationConfig;
 import dev.orchestrator.notifiers.NotificationListener;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.store.jdbc.DataDirectory;
+import dev.orchestrator.store.jdbc.StoreUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -67,6 +69,7 @@ public final class Cli implements AutoCloseable {
   private @Nullable Orchestrator observer;
   private @Nullable NotificationListener notifications;
   private boolean notificationsOpened;
+  private boolean dataDirChecked;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   public Cli(PrintWriter out, PrintWriter err, Function<String, @Nullable String> env, Stores.Opener opener,
@@ -135,6 +138,23 @@ public final class Cli implements AutoCloseable {
     return Path.of(System.getProperty("user.home"), ".orchestrator").toAbsolutePath();
   }
 
+  /**
+   * The data directory, created when missing and checked once: a file, or a directory this user may not read or
+   * write, is refused with a message that names it and the fix, before anything is written in it.
+   */
+  public Path usableDataDir() {
+    Path d = dataDir();
+    if (!dataDirChecked) {
+      try {
+        DataDirectory.prepare(d);
+      } catch (StoreUnavailableException e) {
+        throw Stores.refusal(e);
+      }
+      dataDirChecked = true;
+    }
+    return d;
+  }
+
   /** {@code --config}, else {@code <data dir>/config.json}. */
   public Path configFile() {
     return options.config != null ? options.config.toAbsolutePath().normalize() : dataDir().resolve("config.json");
@@ -143,6 +163,9 @@ public final class Cli implements AutoCloseable {
   /** The configuration; the default one is written to the data directory on first use. */
   public Config config() {
     if (config == null) {
+      if (options.config == null) {
+        usableDataDir();
+      }
       config = Config.load(configFile(), options.config == null);
     }
     return config;
@@ -160,6 +183,9 @@ public final class Cli implements AutoCloseable {
   public Store store() {
     if (store == null) {
       String location = storeLocation();
+      if (!Stores.isPostgres(location)) {
+        usableDataDir();
+      }
       store = opener.open(location, env.apply("ORCHESTRATOR_DB_USER"), env.apply("ORCHESTRATOR_DB_PASSWORD"));
       log.debug("Store opened (store={})", Stores.describe(location));
     }
@@ -209,11 +235,10 @@ public final class Cli implements AutoCloseable {
 
   /** Remembers the current project. */
   void switchProject(String name) {
-    Path state = dataDir().resolve("state.json");
+    Path state = usableDataDir().resolve("state.json");
     ObjectNode n = JSON.createObjectNode().put("project", name);
     try {
-      Files.createDirectories(state.getParent());
-      Files.writeString(state, n.toPrettyString());
+      AtomicFiles.write(state, n.toPrettyString());
     } catch (IOException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "state.unwritable", state, e.getMessage());
     }

@@ -93,8 +93,11 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
       }
       text = defaultText();
       try {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, text);
+        // Processes starting together on a new data directory all find it missing: the first one's file stands,
+        // and nobody reads a half-written one.
+        if (!AtomicFiles.createIfAbsent(file, text)) {
+          text = Files.readString(file);
+        }
       } catch (IOException e) {
         throw CliException.wrap(e, ExitCodes.CONFIG, "config.unwritable", file, e.getMessage());
       }

@@ -170,8 +170,7 @@ final class Execution {
     n.put("source", source);
     n.putPOJO("simulated", cli.simulatedNames());
     try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, n.toPrettyString());
+      AtomicFiles.write(file, n.toPrettyString());
     } catch (IOException e) {
       log.warn("Run metadata not written (run={}, file={})", runId, file, e);
     }

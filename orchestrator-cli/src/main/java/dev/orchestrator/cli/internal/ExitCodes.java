@@ -10,9 +10,15 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   /** Something named does not exist: a run, task, question, template or project. */
   public static final int NOT_FOUND = 3;
-  /** The configuration is wrong: the config file, a provider without a key, the store. */
+  /**
+   * The configuration is wrong: the config file, a provider without a key, the store, a data directory that is a
+   * file, unreadable or read-only, or a damaged database file in it.
+   */
   public static final int CONFIG = 4;
-  /** Refused in the current state: an archived project, a task that cannot be resumed, a name taken. */
+  /**
+   * Refused in the current state: an archived project, a task that cannot be resumed, a name taken; or the store
+   * stayed busy (other processes held it) for longer than its bound, so try again.
+   */
   public static final int REFUSED = 5;
   /** An unexpected error (the message says what; {@code --verbose} shows the stack trace). */
   public static final int INTERNAL = 10;

@@ -27,6 +27,6 @@ public final class GlobalOptions {
   @Option(names = "--json", scope = ScopeType.INHERIT, descriptionKey = "opt.json")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, descriptionKey = "opt.verbose")
+  @Option(names = {"-v", "--verbose", "--debug"}, scope = ScopeType.INHERIT, descriptionKey = "opt.verbose")
   boolean verbose;
 }

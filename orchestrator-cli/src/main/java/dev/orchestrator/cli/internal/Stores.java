@@ -3,6 +3,7 @@ package dev.orchestrator.cli.internal;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.store.jdbc.JdbcStore;
+import dev.orchestrator.store.jdbc.StoreUnavailableException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
@@ -32,9 +33,23 @@ public final class Stores {
         return JdbcStore.postgres(jdbcUrl(location), user, password);
       }
       return JdbcStore.embedded(Path.of(location));
+    } catch (StoreUnavailableException e) {
+      throw refusal(e);
     } catch (OrchestratorException | IllegalArgumentException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "store.unavailable", describe(location), e.getMessage());
     }
+  }
+
+  /**
+   * The store's own plain words (what is wrong with which path, and the fix) as the command's failure: a store that
+   * stayed busy beyond its bound is refused for now (exit 5, try again), anything else about the data directory is
+   * configuration (exit 4).
+   */
+  public static CliException refusal(StoreUnavailableException e) {
+    if (e.reason() == StoreUnavailableException.Reason.BUSY) {
+      return CliException.wrap(e, ExitCodes.REFUSED, "store.busy", e.getMessage());
+    }
+    return CliException.wrap(e, ExitCodes.CONFIG, "dataDir.unusable", e.getMessage());
   }
 
   /** Whether the location is a PostgreSQL URL. */

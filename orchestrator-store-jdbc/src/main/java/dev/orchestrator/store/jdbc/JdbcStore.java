@@ -30,17 +30,19 @@ import dev.orchestrator.spi.store.ScheduleStore;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.spi.store.StoredEvent;
 import dev.orchestrator.store.jdbc.internal.Dialect;
+import dev.orchestrator.store.jdbc.internal.EmbeddedFailures;
 import dev.orchestrator.store.jdbc.internal.EventLog;
 import dev.orchestrator.store.jdbc.internal.JdbcLedger;
-import dev.orchestrator.store.jdbc.internal.JoinedTransaction;
+import dev.orchestrator.store.jdbc.internal.JdbcProviderHealth;
 import dev.orchestrator.store.jdbc.internal.Json;
 import dev.orchestrator.store.jdbc.internal.Pauses;
+import dev.orchestrator.store.jdbc.internal.RetryingDataSource;
 import dev.orchestrator.store.jdbc.internal.RunLeases;
-import dev.orchestrator.store.jdbc.internal.Transactor;
+import dev.orchestrator.store.jdbc.internal.SchemaCheck;
+import dev.orchestrator.store.jdbc.internal.StoreRetry;
+import dev.orchestrator.store.jdbc.internal.Transactions;
 import dev.orchestrator.store.jdbc.internal.Urls;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,7 +100,10 @@ import org.slf4j.LoggerFactory;
  * alone for a moment to learn how far the stream is complete. Either way a reader never skips an event.
  *
  * <p>Thread-safe: any number of threads may use one store, and several processes may use one database (the embedded
- * store through H2's automatic mixed mode: the first process serves the file to the others).
+ * store through H2's automatic mixed mode: the first process serves the file to the others; what that takes is
+ * described at {@link #embedded(Path, Duration)}). Every read and transaction, of this class and of the run leases,
+ * ledger, pauses, events, schedules and outbox alike, is run again when another process got in the way, and a
+ * transaction is never applied twice.
  *
  * <p>Any number of engine instances, in this process or others, share one database as equals: runs are leased
  * ({@link #claimRuns}) by the database clock under fencing tokens, the budget accounts are shared
@@ -116,7 +121,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
   private static final int EMBEDDED_POOL_SIZE = 8;
   private static final int POSTGRES_POOL_SIZE = 10;
-  private static final int MAX_TRIES = 5;
+  /** How long one call of the embedded store waits for other processes by default. */
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
   private static final int BUDGET_SCALE = 18;
   private static final int BUDGET_INTEGER_DIGITS = 20;
   private static final String UNIQUE_VIOLATION = "23505";
@@ -136,6 +142,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   private final DataSource dataSource;
   private final @Nullable HikariDataSource ownedPool;
+  /** The embedded store's database file, or null for any other database. */
+  private final @Nullable Path embeddedFile;
   private final Dialect dialect;
   private final String description;
   private final String schemaVersion;
@@ -147,89 +155,174 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private final Set<String> unknownEventTypes = ConcurrentHashMap.newKeySet();
   /** Serialises this process's claims on H2, which has no SKIP LOCKED to keep claimers apart. */
   private final Object claimLock = new Object();
-  /** The run leases, the budget accounts and the pauses live in collaborators that use this store's transactions. */
-  /** The transaction a thread opened with {@link #atomically}, which its writes join. */
-  private final JoinedTransaction joined = new JoinedTransaction();
-  private final Transactor transactor = new StoreTransactor();
-  private final JdbcLedger ledger = new JdbcLedger(transactor);
-  private final RunLeases leases = new RunLeases(transactor, ledger);
-  private final Pauses pauses = new Pauses(transactor);
-  private final dev.orchestrator.store.jdbc.internal.JdbcProviderHealth providerHealth =
-      new dev.orchestrator.store.jdbc.internal.JdbcProviderHealth(transactor);
+  /**
+   * Every read and transaction, of this class and of its collaborators (the run leases, the budget accounts, the
+   * pauses, the outbox): with the retries and the commit receipts that let processes share the embedded file.
+   */
+  private final Transactions transactions;
+  private final JdbcLedger ledger;
+  private final RunLeases leases;
+  private final Pauses pauses;
+  private final JdbcProviderHealth providerHealth;
 
-  private JdbcStore(DataSource dataSource, @Nullable HikariDataSource ownedPool, String description) {
+  private record Opened(Dialect dialect, String schemaVersion, int migrationsExecuted, EventLog eventLog) {}
+
+  private JdbcStore(DataSource dataSource, @Nullable HikariDataSource ownedPool, String description,
+      @Nullable Path embeddedFile, Duration busyTimeout) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.description = description;
+    this.embeddedFile = embeddedFile;
+    StoreRetry opening = embeddedFile != null ? StoreRetry.h2(busyTimeout) : StoreRetry.counted();
     try {
-      try (Connection c = dataSource.getConnection()) {
-        this.dialect = Dialect.of(c);
-      }
+      // Opened again from the start when another process got in the way (processes starting together on a new
+      // data directory race to create the schema; a hand-over may break the connection mid-way).
+      Opened opened = opening.open(this::openSchema);
+      this.dialect = opened.dialect();
+      this.migrationsExecuted = opened.migrationsExecuted();
+      this.schemaVersion = opened.schemaVersion();
+      this.eventLog = opened.eventLog();
+    } catch (SQLException e) {
+      closePool();
+      throw explained(e, opening).orElseGet(() -> new OrchestratorException("cannot open the store " + description
+          + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + "); check that the database is reachable and"
+          + " the user may connect", e));
+    } catch (RuntimeException e) {
+      closePool();
+      throw e instanceof OrchestratorException oe ? oe : explained(e, opening).orElseGet(() ->
+          new OrchestratorException("cannot open the store " + description + ": " + e.getMessage(), e));
+    }
+    StoreRetry retry = dialect == Dialect.H2 ? StoreRetry.h2(busyTimeout) : StoreRetry.counted();
+    this.transactions = new Transactions(dataSource, dialect, description, retry, embeddedFile, this::evict,
+        closed::get);
+    this.ledger = new JdbcLedger(transactions);
+    this.leases = new RunLeases(transactions, ledger);
+    this.pauses = new Pauses(transactions);
+    this.providerHealth = new JdbcProviderHealth(transactions);
+    transactions.pruneReceipts();
+    log.info("Store opened (store={}, schemaVersion={}, migrationsExecuted={})", description, schemaVersion,
+        migrationsExecuted);
+  }
+
+  /** Finds the database's kind, migrates the schema unless it is current, and reads how events are numbered. */
+  private Opened openSchema() throws SQLException {
+    Dialect d;
+    try (Connection c = dataSource.getConnection()) {
+      d = Dialect.of(c);
+    }
+    String version;
+    int executed;
+    // Every script already applied and unchanged: Flyway need not start (see SchemaCheck).
+    Optional<String> current = SchemaCheck.current(dataSource, d, SCHEMA_HISTORY_TABLE);
+    if (current.isPresent()) {
+      version = current.get();
+      executed = 0;
+    } else {
       Flyway flyway = Flyway.configure(JdbcStore.class.getClassLoader())
           .dataSource(dataSource)
-          .locations(dialect.migrations())
+          .locations(d.migrations())
           .table(SCHEMA_HISTORY_TABLE)
           .failOnMissingLocations(true)
           .load();
       MigrateResult result = flyway.migrate();
-      this.migrationsExecuted = result.migrationsExecuted;
       // The version after migrating, or the one found when there was nothing to migrate.
-      String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
-      this.schemaVersion = version == null ? "none" : version;
-      try (Connection c = dataSource.getConnection()) {
-        this.eventLog = EventLog.of(dialect, c);
-      }
-    } catch (SQLException e) {
-      closePool();
-      throw new OrchestratorException("cannot open the store " + description + ": " + e.getMessage()
-          + " (SQLState " + e.getSQLState() + "); check that the database is reachable and the user may connect",
-          e);
-    } catch (RuntimeException e) {
-      closePool();
-      throw e instanceof OrchestratorException oe ? oe : new OrchestratorException(
-          "cannot open the store " + description + ": " + e.getMessage(), e);
+      String v = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+      version = v == null ? "none" : v;
+      executed = result.migrationsExecuted;
     }
-    log.info("Store opened (store={}, schemaVersion={}, migrationsExecuted={})", description, schemaVersion,
-        migrationsExecuted);
+    EventLog events;
+    try (Connection c = dataSource.getConnection()) {
+      events = EventLog.of(d, c);
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    }
+    return new Opened(d, version, executed, events);
+  }
+
+  /** Takes a connection that no longer works out of this store's pool. */
+  private void evict(Connection c) {
+    if (ownedPool != null) {
+      ownedPool.evictConnection(c);
+    }
   }
 
   // ------------------------------------------------------------------ factories
 
   /**
-   * The embedded store: an H2 database file ({@value #EMBEDDED_DATABASE_NAME}{@code .mv.db}) in {@code dataDir},
-   * created with the directory when missing. Several processes on this machine may open the same directory at once:
-   * the first serves the file to the others over a loopback socket (H2's automatic mixed mode), and when it exits
-   * another takes over.
-   *
-   * @throws IllegalArgumentException when {@code dataDir} is a file or its path contains ';'
-   * @throws OrchestratorException when the database cannot be opened or migrated
+   * The embedded store in {@code dataDir}, waiting at most {@link #DEFAULT_BUSY_TIMEOUT} for other processes: see
+   * {@link #embedded(Path, Duration)}.
    */
   public static JdbcStore embedded(Path dataDir) {
-    Path dir = dataDir.toAbsolutePath().normalize();
-    if (dir.toString().indexOf(';') >= 0) {
-      throw new IllegalArgumentException("data directory must not contain ';' (was '" + dir + "'): choose another");
+    return embedded(dataDir, DEFAULT_BUSY_TIMEOUT);
+  }
+
+  /**
+   * The embedded store: an H2 database file ({@value #EMBEDDED_DATABASE_NAME}{@code .mv.db}) in {@code dataDir},
+   * created with the directory when missing.
+   *
+   * <p>Any number of processes on this machine may use the same directory at once, through H2's automatic mixed
+   * mode: the first to open the file serves it to the others over a TCP socket (guarded by a random key kept in the
+   * lock file, so only users who may read the directory can connect), and when it exits the others' connections
+   * break and one of them takes the file over. Processes that open the file at the same instant race for its lock
+   * file, and a hand-over breaks every connection of every client. The store absorbs all of that: a connection is
+   * opened again, and a read or a transaction that failed before its commit is run again from the start, with
+   * jittered exponential backoff, for up to {@code busyTimeout} (also used for row locks held by another process's
+   * transaction). A transaction whose commit was in flight when the serving process died may or may not have been
+   * saved: it left a receipt in the same transaction, and the store reads it back to know whether to run it again,
+   * so nothing is lost and nothing is done twice. {@code docs/storage.md} says why this design and what proves it.
+   *
+   * <p>Every commit is written to the file before it returns ({@code WRITE_DELAY=0}), so a process killed with
+   * SIGKILL loses nothing it committed, whichever process served the file.
+   *
+   * @param busyTimeout how long one call (opening included) keeps trying while other processes hold the file or the
+   *     rows it needs; then it fails with {@link StoreUnavailableException.Reason#BUSY}
+   * @throws IllegalArgumentException when the path contains ';' or the timeout is not positive
+   * @throws StoreUnavailableException when the directory is a file, unreadable or read-only, the database file is
+   *     damaged, or other processes kept it busy beyond {@code busyTimeout}; the message names the path and the fix
+   * @throws OrchestratorException when the database cannot be opened or migrated for another reason
+   */
+  public static JdbcStore embedded(Path dataDir, Duration busyTimeout) {
+    Path given = dataDir.toAbsolutePath().normalize();
+    if (given.toString().indexOf(';') >= 0) {
+      throw new IllegalArgumentException("data directory must not contain ';' (was '" + given + "'): choose another");
     }
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("data directory is a file (was '" + dir + "'): pass a directory");
+    if (busyTimeout.isNegative() || busyTimeout.isZero()) {
+      throw new IllegalArgumentException("busyTimeout must be positive (was " + busyTimeout + ")");
     }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new OrchestratorException("cannot create the data directory '" + dir + "': " + e.getMessage()
-          + "; check its permissions or choose another", e);
-    }
+    Path dir = DataDirectory.prepare(given);
+    Path file = dir.resolve(EMBEDDED_DATABASE_NAME + ".mv.db");
+    DataDirectory.checkFile(file);
     // WRITE_DELAY=0: H2 otherwise writes committed changes up to half a second later, and a killed process would
-    // lose them; a store that says it is durable must not.
+    // lose them; a store that says it is durable must not. LOCK_TIMEOUT: a row lock held by another process's
+    // transaction is waited for this long, then the transaction is tried again (within busyTimeout).
+    // The lock method stays H2's default (FILE): every wait in it is bounded. SOCKET was tried: its owner accepts no
+    // connection on the lock socket while it holds the file, so once the backlog is full (or the owner hangs) a
+    // process probing it waits minutes in connect().
+    // MAX_LENGTH_INPLACE_LOB: text values (JSON, outputs) up to 1 MB are kept in their row rather than in H2's
+    // separate LOB storage. Clients then read them with the row instead of in pieces (a piece read when the file
+    // changes hands fails), and H2 has no old LOBs to clean up in the background: H2 2.4's LOB cleaner can spin
+    // forever when the database closes while it runs, which hangs the exit of a process.
+    // NETWORK_TIMEOUT: a client waits this long for the serving process to answer one statement, then takes the
+    // connection as broken (and the call is retried on a new one). Without it a client waits forever on a server that
+    // is alive but does not answer; the bound is well above a row-lock wait, the longest a statement waits on purpose.
+    long lockTimeout = Math.min(10_000, Math.max(100, busyTimeout.toMillis() / 3));
+    long networkTimeout = Math.min(Integer.MAX_VALUE, Math.max(busyTimeout.toMillis(), 3 * lockTimeout));
     String url = "jdbc:h2:file:" + dir.resolve(EMBEDDED_DATABASE_NAME)
-        + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+        + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=" + lockTimeout + ";WRITE_DELAY=0"
+        + ";MAX_LENGTH_INPLACE_LOB=1048576;NETWORK_TIMEOUT=" + networkTimeout;
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setUsername("sa");
-    config.setPassword("");
+    // Connections come through a source that rides out other processes opening or handing over the file.
+    config.setDataSource(new RetryingDataSource(url, "sa", "", dir.resolve(EMBEDDED_DATABASE_NAME + ".open.lock"),
+        dir.resolve(EMBEDDED_DATABASE_NAME + ".lock.db"), StoreRetry.h2(busyTimeout)));
+    config.setConnectionTimeout(busyTimeout.toMillis());
+    // Auto-commit off: H2 reconnects a broken auto-commit connection by itself, racing the other processes for the
+    // file outside the connection source's open lock; this way every reconnection goes through it.
+    config.setAutoCommit(false);
     config.setMaximumPoolSize(EMBEDDED_POOL_SIZE);
     config.setMinimumIdle(1);
     config.setPoolName("orchestrator-h2");
-    return open(config, "h2 " + dir.resolve(EMBEDDED_DATABASE_NAME));
+    return open(config, "h2 " + dir.resolve(EMBEDDED_DATABASE_NAME), file, busyTimeout);
   }
 
   /**
@@ -254,7 +347,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     config.setMaximumPoolSize(POSTGRES_POOL_SIZE);
     config.setMinimumIdle(2);
     config.setPoolName("orchestrator-postgresql");
-    return open(config, "postgresql " + Urls.redact(jdbcUrl) + " as " + user);
+    return open(config, "postgresql " + Urls.redact(jdbcUrl) + " as " + user, null, DEFAULT_BUSY_TIMEOUT);
   }
 
   /**
@@ -264,21 +357,40 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
    * @throws OrchestratorException when the database cannot be reached, is of another kind, or cannot be migrated
    */
   public static JdbcStore of(DataSource dataSource) {
-    return new JdbcStore(dataSource, null, "data source " + dataSource.getClass().getSimpleName());
+    return new JdbcStore(dataSource, null, "data source " + dataSource.getClass().getSimpleName(), null,
+        DEFAULT_BUSY_TIMEOUT);
   }
 
-  private static JdbcStore open(HikariConfig config, String description) {
-    // Fail at once, with the driver's reason, when the database cannot be reached.
+  private static JdbcStore open(HikariConfig config, String description, @Nullable Path embeddedFile,
+      Duration busyTimeout) {
+    // Fail at once, with the driver's reason, when the database cannot be reached (the embedded store's connection
+    // source has already waited out other processes by then).
     config.setInitializationFailTimeout(1);
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (embeddedFile != null) {
+        // Never the driver's "check the URL, the user and the password": the embedded store has neither to check.
+        StoreUnavailableException plain = EmbeddedFailures.explain(cause, embeddedFile.getParent(), embeddedFile,
+            StoreRetry.h2(busyTimeout).isTransient(cause), busyTimeout);
+        throw plain != null ? plain : new OrchestratorException("cannot open the embedded store in '"
+            + embeddedFile.getParent() + "': " + cause.getMessage() + "; run with --verbose for the details", cause);
+      }
       throw new OrchestratorException("cannot connect to the store " + description + ": " + cause.getMessage()
           + "; check the URL, the user and the password, and that the database is running", cause);
     }
-    return new JdbcStore(pool, pool, description);
+    return new JdbcStore(pool, pool, description, embeddedFile, busyTimeout);
+  }
+
+  /** The plain explanation of a failure of the embedded store, when it has one. */
+  private Optional<OrchestratorException> explained(Throwable e, StoreRetry policy) {
+    if (embeddedFile == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(EmbeddedFailures.explain(e, embeddedFile.getParent(), embeddedFile,
+        policy.isTransient(e), policy.bound()));
   }
 
   // ------------------------------------------------------------------ facts
@@ -1585,7 +1697,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       synchronized (closed) {
         o = outbox;
         if (o == null) {
-          o = new dev.orchestrator.store.jdbc.internal.JdbcOutbox(dataSource, dialect, description, closed::get);
+          o = new dev.orchestrator.store.jdbc.internal.JdbcOutbox(transactions);
           outbox = o;
         }
       }
@@ -1745,135 +1857,35 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   // ------------------------------------------------------------------ transactions
 
-  /** This store's transactions, for its collaborators. */
-  private final class StoreTransactor implements Transactor {
-    @Override
-    public Dialect dialect() {
-      return dialect;
-    }
-
-    @Override
-    public <T> T read(String what, Transactor.Work<T> work) {
-      return JdbcStore.this.read(what, work::apply);
-    }
-
-    @Override
-    public <T> T write(String what, boolean retryOnDuplicate, Transactor.Work<T> work) {
-      return JdbcStore.this.write(what, retryOnDuplicate, work::apply);
-    }
-  }
-
   @FunctionalInterface
   private interface Work<T> {
     T apply(Connection c) throws SQLException;
   }
 
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("the store " + description + " is closed: open a new one");
-    }
-  }
-
   /**
    * {@inheritDoc}
    *
-   * <p>Here: one database transaction, on one connection, which every write of this store on the calling thread
-   * joins (and every read sees) until the work returns; it is committed then, and rolled back if the work throws. A
-   * transaction the database aborts is not run again (the work may have changed things outside the store): the
-   * failure is thrown, and nothing was kept.
+   * <p>Here: one database transaction, on one connection, which every read and write of this store on the calling
+   * thread joins until the work returns; it is committed then, and rolled back if the work throws. It is not run
+   * again when the database aborts it (the work may have changed things outside the store): the failure is thrown,
+   * and nothing was kept.
    */
   @Override
   public <T> T atomically(java.util.function.Supplier<T> work) {
-    checkOpen();
-    java.util.Objects.requireNonNull(work, "work");
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      joined.begin(c);
-      try {
-        T result = work.get();
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        joined.end();
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw failure("keep writes together", e);
-    }
+    return transactions.atomically(work);
   }
 
-  /** Runs {@code work} on a connection in auto-commit mode (one consistent statement at a time). */
+  /** Runs {@code work}, which only reads, on this store's transactions (see {@link Transactions}). */
   private <T> T read(String what, Work<T> work) {
-    checkOpen();
-    Connection shared = joined.current();
-    if (shared != null) {
-      try {
-        return work.apply(JoinedTransaction.forRead(shared));
-      } catch (SQLException e) {
-        throw failure(what, e);
-      }
-    }
-    try (Connection c = dataSource.getConnection()) {
-      return work.apply(c);
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
+    return transactions.read(what, work::apply);
   }
 
   /**
-   * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. A transaction
-   * the database aborted (deadlock, serialization failure), or, when {@code retryOnDuplicate} is set, one that met a
-   * row inserted meanwhile, is run again from the start.
+   * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws, run again when
+   * another process got in the way and never applied twice (see {@link Transactions}). When {@code retryOnDuplicate}
+   * is set, one that met a row inserted meanwhile is run again from the start too.
    */
   private <T> T write(String what, boolean retryOnDuplicate, Work<T> work) {
-    checkOpen();
-    Connection shared = joined.current();
-    if (shared != null) {
-      try {
-        return work.apply(JoinedTransaction.forWrite(shared));
-      } catch (SQLException e) {
-        throw failure(what, e);
-      }
-    }
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          T result = work.apply(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          rollback(c, e);
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        String state = String.valueOf(e.getSQLState());
-        // 40xxx: deadlock or serialization failure; 90131: H2's concurrent update of one row by two transactions.
-        boolean transientFailure = state.startsWith("40") || state.equals("90131") || (retryOnDuplicate && state.equals(UNIQUE_VIOLATION));
-        if (!transientFailure || attempt == MAX_TRIES) {
-          throw failure(what, e);
-        }
-        log.debug("Retrying a transaction (store={}, what={}, attempt={}, sqlState={})", description, what,
-            attempt, state);
-      }
-    }
-  }
-
-  private static void rollback(Connection c, Exception cause) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
-  private OrchestratorException failure(String what, SQLException e) {
-    return new OrchestratorException("store " + description + " could not " + what + ": " + e.getMessage()
-        + " (SQLState " + e.getSQLState() + ")", e);
+    return transactions.write(what, retryOnDuplicate, work::apply);
   }
 }

@@ -38,7 +38,7 @@ class EmbeddedStoreTest {
   void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
     try (JdbcStore first = JdbcStore.embedded(dataDir)) {
       assertThat(first.schemaVersion()).isEqualTo("10");
-      assertThat(first.migrationsExecuted()).isEqualTo(9);
+      assertThat(first.migrationsExecuted()).isEqualTo(10);
       first.createRun(run("p", "r"), "{}", List.of());
     }
     try (JdbcStore second = JdbcStore.embedded(dataDir)) {
@@ -56,7 +56,7 @@ class EmbeddedStoreTest {
         rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }
       assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-          "10:true");
+          "9:true", "10:true");
     }
   }
 
@@ -196,8 +196,10 @@ class EmbeddedStoreTest {
   @Test
   void aFileIsNotADataDirectory() throws Exception {
     Path file = Files.writeString(dataDir.resolve("file"), "x");
-    assertThatThrownBy(() -> JdbcStore.embedded(file)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(file.toString());
+    assertThatThrownBy(() -> JdbcStore.embedded(file)).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("is a file, not a directory")
+        .extracting(e -> ((StoreUnavailableException) e).reason())
+        .isEqualTo(StoreUnavailableException.Reason.NOT_A_DIRECTORY);
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.orchestrator.store.jdbc.internal;
 
-import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.spi.store.Outbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,11 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JDBC store's {@link Outbox}, on the tables of migration V7 ({@code outbox_cursors}, {@code outbox}), for H2 and
@@ -32,10 +27,7 @@ import org.slf4j.LoggerFactory;
  * than one row, so claimers never deadlock. Thread-safe.
  */
 public final class JdbcOutbox implements Outbox {
-  private static final Logger log = LoggerFactory.getLogger(JdbcOutbox.class);
-  private static final int MAX_TRIES = 5;
   private static final int IN_CHUNK = 500;
-  private static final String UNIQUE_VIOLATION = "23505";
   /** How many of a relay's latest advances keep their arbiter row, and how often older ones are deleted. */
   private static final long ADVANCES_KEPT = 10_000;
   private static final long ADVANCES_PRUNED_EVERY = 1_000;
@@ -45,20 +37,13 @@ public final class JdbcOutbox implements Outbox {
   private static final String HELD = " WHERE relay = ? AND delivery_key = ? AND claim_token = ? AND status = 'PENDING' "
       + "AND lease_until IS NOT NULL";
 
-  private final DataSource dataSource;
+  private final Transactor tx;
   private final Dialect dialect;
-  private final String description;
-  private final BooleanSupplier closed;
 
-  /**
-   * @param description the store, for messages (never with a password)
-   * @param closed whether the store was closed: then every call fails
-   */
-  public JdbcOutbox(DataSource dataSource, Dialect dialect, String description, BooleanSupplier closed) {
-    this.dataSource = dataSource;
-    this.dialect = dialect;
-    this.description = description;
-    this.closed = closed;
+  /** On the store's transactions (which fail once the store is closed). */
+  public JdbcOutbox(Transactor tx) {
+    this.tx = tx;
+    this.dialect = tx.dialect();
   }
 
   // ------------------------------------------------------------------ relays
@@ -66,7 +51,7 @@ public final class JdbcOutbox implements Outbox {
   @Override
   public Cursor cursor(String relay) {
     Outbox.checkName("relay", relay);
-    return run("read the cursor of relay " + relay, c -> {
+    return tx.read("read the cursor of relay " + relay, c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT event_position, cursor_version, state FROM outbox_cursors WHERE relay = ?")) {
         ps.setString(1, relay);
@@ -82,42 +67,21 @@ public final class JdbcOutbox implements Outbox {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(state, "state");
     from.checkAdvance(position, entries);
-    checkOpen();
     String what = "advance relay " + from.relay() + " to " + position;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (!moveCursor(c, from, position, state)) {
-          c.rollback();
-          return false;
-        }
-        String taken = firstKeyInUse(c, from.relay(), entries);
-        if (taken != null) {
-          c.rollback();
-          throw new IllegalStateException("relay " + from.relay() + " already has a delivery with key " + taken
-              + ": keys must be unique per relay; nothing was written");
-        }
-        insert(c, from.relay(), entries);
-        c.commit();
-        return true;
-      } catch (SQLException e) {
-        rollback(c, e);
-        if (conflict(e)) {
-          // Another relay moved the cursor (or created it) at the same moment: this one lost, and re-reads.
-          log.debug("Relay advance lost a race (store={}, relay={}, sqlState={})", description, from.relay(),
-              e.getSQLState());
-          return false;
-        }
-        throw e;
-      } catch (RuntimeException e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    // Another relay moved the cursor (or created it) at the same moment: this one lost, and re-reads.
+    return tx.writeOr(what, c -> {
+      if (!moveCursor(c, from, position, state)) {
+        c.rollback();
+        return false;
       }
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
+      String taken = firstKeyInUse(c, from.relay(), entries);
+      if (taken != null) {
+        throw new IllegalStateException("relay " + from.relay() + " already has a delivery with key " + taken
+            + ": keys must be unique per relay; nothing was written");
+      }
+      insert(c, from.relay(), entries);
+      return true;
+    }, JdbcOutbox::conflict, false);
   }
 
   private static boolean moveCursor(Connection c, Cursor from, long position, String state) throws SQLException {
@@ -210,7 +174,7 @@ public final class JdbcOutbox implements Outbox {
       throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
     }
     checkNotNegative("lease", lease);
-    List<Object[]> candidates = run("read the due deliveries of relay " + relay, c -> {
+    List<Object[]> candidates = tx.read("read the due deliveries of relay " + relay, c -> {
       List<Object[]> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT delivery_key, claim_token FROM outbox "
           + "WHERE relay = ? AND status = 'PENDING' AND due_at <= CURRENT_TIMESTAMP "
@@ -238,37 +202,21 @@ public final class JdbcOutbox implements Outbox {
 
   /** Takes one row if it is still as it was read; null when another process took it first. */
   private @Nullable Delivery claimOne(String relay, String key, long token, String owner, Duration lease) {
-    checkOpen();
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        int n;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET lease_owner = ?, lease_until = "
-            + later() + ", claim_token = claim_token + 1, attempts = attempts + 1 WHERE relay = ? AND delivery_key = ? "
-            + "AND claim_token = ? AND status = 'PENDING' AND due_at <= CURRENT_TIMESTAMP "
-            + "AND (lease_until IS NULL OR lease_until <= CURRENT_TIMESTAMP)")) {
-          ps.setString(1, owner);
-          bindDuration(ps, 2, lease);
-          ps.setString(3, relay);
-          ps.setString(4, key);
-          ps.setLong(5, token);
-          n = ps.executeUpdate();
-        }
-        Delivery d = n == 1 ? read(c, relay, key) : null;
-        c.commit();
-        return d;
-      } catch (SQLException e) {
-        rollback(c, e);
-        if (conflict(e)) {
-          return null;
-        }
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    return tx.writeOr("claim delivery " + key + " of relay " + relay, c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET lease_owner = ?, lease_until = "
+          + later() + ", claim_token = claim_token + 1, attempts = attempts + 1 WHERE relay = ? AND delivery_key = ? "
+          + "AND claim_token = ? AND status = 'PENDING' AND due_at <= CURRENT_TIMESTAMP "
+          + "AND (lease_until IS NULL OR lease_until <= CURRENT_TIMESTAMP)")) {
+        ps.setString(1, owner);
+        bindDuration(ps, 2, lease);
+        ps.setString(3, relay);
+        ps.setString(4, key);
+        ps.setLong(5, token);
+        n = ps.executeUpdate();
       }
-    } catch (SQLException e) {
-      throw failure("claim delivery " + key + " of relay " + relay, e);
-    }
+      return n == 1 ? read(c, relay, key) : null;
+    }, JdbcOutbox::conflict, null);
   }
 
   @Override
@@ -313,7 +261,7 @@ public final class JdbcOutbox implements Outbox {
     List<Delivery> out = new ArrayList<>();
     for (int from = 0; from < all.size(); from += IN_CHUNK) {
       List<Long> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-      out.addAll(run("read the pending deliveries of relay " + relay, c -> {
+      out.addAll(tx.read("read the pending deliveries of relay " + relay, c -> {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox WHERE relay = ? "
             + "AND status = 'PENDING' AND event_seq IN (" + marks(chunk.size()) + ") "
             + "ORDER BY due_at, event_seq, delivery_key")) {
@@ -335,7 +283,7 @@ public final class JdbcOutbox implements Outbox {
     if (max < 1) {
       throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
     }
-    return run("list the deliveries of relay " + relay, c -> {
+    return tx.read("list the deliveries of relay " + relay, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox WHERE relay = ? "
           + "AND status = ? ORDER BY created_at DESC, delivery_key DESC LIMIT ?")) {
         ps.setString(1, relay);
@@ -403,9 +351,9 @@ public final class JdbcOutbox implements Outbox {
     return t == null ? null : t.toInstant();
   }
 
-  /** Runs one statement (in auto-commit mode) with plain arguments; durations bind as this dialect's intervals. */
+  /** Runs one statement in a transaction of its own with plain arguments; durations bind as intervals. */
   private int update(String what, String sql, Object... args) {
-    return run(what, c -> {
+    return tx.write(what, false, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < args.length; i++) {
           Object a = args[i];
@@ -422,45 +370,10 @@ public final class JdbcOutbox implements Outbox {
     });
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T apply(Connection c) throws SQLException;
-  }
-
-  /** Runs {@code work} on a connection in auto-commit mode, again when the database aborted it (a deadlock). */
-  private <T> T run(String what, Work<T> work) {
-    checkOpen();
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        return work.apply(c);
-      } catch (SQLException e) {
-        if (!conflict(e) || attempt == MAX_TRIES) {
-          throw failure(what, e);
-        }
-        log.debug("Retrying an outbox statement (store={}, what={}, attempt={}, sqlState={})", description, what,
-            attempt, e.getSQLState());
-      }
-    }
-  }
-
   /** 40xxx: deadlock or serialization failure; 90131: H2's concurrent update of one row; 23505: a duplicate key. */
   private static boolean conflict(SQLException e) {
     String state = String.valueOf(e.getSQLState());
-    return state.startsWith("40") || state.equals("90131") || state.equals(UNIQUE_VIOLATION);
-  }
-
-  private static void rollback(Connection c, Exception cause) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
-  private void checkOpen() {
-    if (closed.getAsBoolean()) {
-      throw new IllegalStateException("the store " + description + " is closed: open a new one");
-    }
+    return state.startsWith("40") || state.equals("90131") || state.equals(Sql.UNIQUE_VIOLATION);
   }
 
   private static void checkNotNegative(String what, Duration d) {
@@ -468,10 +381,5 @@ public final class JdbcOutbox implements Outbox {
     if (d.isNegative()) {
       throw new IllegalArgumentException(what + " must be >= 0 (was " + d + ")");
     }
-  }
-
-  private OrchestratorException failure(String what, SQLException e) {
-    return new OrchestratorException("store " + description + " could not " + what + ": " + e.getMessage()
-        + " (SQLState " + e.getSQLState() + ")", e);
   }
 }

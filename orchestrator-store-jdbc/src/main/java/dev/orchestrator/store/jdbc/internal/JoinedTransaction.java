@@ -39,9 +39,34 @@ public final class JoinedTransaction {
     open.remove();
   }
 
-  /** A view of the open transaction for one joined write, which rolls back no further than its own start. */
-  public static Connection forWrite(Connection shared) throws SQLException {
+  /** SQL work on a connection. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs one write in the open transaction: when it fails, what it did is undone back to its start (the
+   * transaction stays usable, even on PostgreSQL) and the failure is thrown.
+   */
+  public static <T> T apply(Connection shared, Work<T> work) throws SQLException {
     Savepoint start = shared.setSavepoint();
+    try {
+      T result = work.apply(forWrite(shared, start));
+      shared.releaseSavepoint(start);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        shared.rollback(start);
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    }
+  }
+
+  /** A view of the open transaction for one joined write, which rolls back no further than its own start. */
+  private static Connection forWrite(Connection shared, Savepoint start) {
     InvocationHandler handler = (proxy, method, args) -> {
       switch (method.getName()) {
         case "commit", "close", "setAutoCommit" -> {

@@ -2,10 +2,13 @@ package dev.orchestrator.store.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How the store's collaborators reach its database: on the store's pool, in its transactions, with its retries and
- * its error messages. Implemented by the store; thread-safe.
+ * How the store's collaborators reach its database: on the store's pool, in its transactions, with its retries (other
+ * processes' locks, the embedded file changing hands, commit receipts) and its error messages. Work may run more than
+ * once, each time from the start in a new transaction. Implemented by {@link Transactions}; thread-safe.
  */
 public interface Transactor {
   /** SQL work on one connection. */
@@ -18,7 +21,7 @@ public interface Transactor {
   Dialect dialect();
 
   /**
-   * Runs {@code work} in auto-commit mode (one consistent statement at a time).
+   * Runs {@code work}, which only reads (one consistent statement at a time).
    *
    * @param what for error messages: "could not {@code what}"
    */
@@ -30,4 +33,11 @@ public interface Transactor {
    * meanwhile, runs again from the start. Work that decides to change nothing calls {@code c.rollback()} and returns.
    */
   <T> T write(String what, boolean retryOnDuplicate, Work<T> work);
+
+  /**
+   * Runs {@code work} in one transaction like {@link #write}, but a failure that {@code lost} recognises (another
+   * writer won a race the work takes part in: a duplicate key, a concurrent update) rolls it back and answers
+   * {@code lostAnswer} instead of failing.
+   */
+  <T extends @Nullable Object> T writeOr(String what, Work<T> work, Predicate<SQLException> lost, T lostAnswer);
 }
