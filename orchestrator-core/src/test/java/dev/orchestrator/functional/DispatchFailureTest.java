@@ -99,6 +99,40 @@ class DispatchFailureTest {
   }
 
   @Test
+  void aCallWhoseEndCannotBeRecordedIsTakenOverFromTheStoreAndMadeAgain() {
+    InMemoryStore memory = InMemoryStore.create(h.clock);
+    AtomicInteger failures = new AtomicInteger(1);
+    Store failingEnds = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("atomically") && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("deadlock detected"); // nothing of the block was written
+          }
+          try {
+            return method.invoke(memory, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    FakeProvider p = FakeProvider.echo("p");
+    try (Orchestrator o = h.builder().provider(p).store(failingEnds).build()) {
+      Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
+      assertThat(p.callCount()).isEqualTo(1);
+      assertThat(memory.task("demo", run.id(), "a").orElseThrow().state()).as("the store still says")
+          .isEqualTo(TaskState.RUNNING);
+
+      h.scheduler.advance(Duration.ofMinutes(1)); // the lease runs out; the engine takes the run over
+
+      TaskRecord a = memory.task("demo", run.id(), "a").orElseThrow();
+      assertThat(a.state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(a.attempts()).extracting(at -> at.outcome()).containsExactly(
+          dev.orchestrator.run.Attempt.Outcome.FAILED, dev.orchestrator.run.Attempt.Outcome.SUCCEEDED);
+      assertThat(a.attempts().get(0).message()).contains("interrupted");
+      assertThat(p.callCount()).isEqualTo(2);
+      assertThat(run.completion().getNow(null).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
   void aProbeNotStartedForAStoreFailureIsFreeForTheNextTry() {
     AtomicInteger failures = new AtomicInteger();
     FakeProvider p = FakeProvider.builder("p").script(Reply.failure(ErrorKind.SERVER)).build();

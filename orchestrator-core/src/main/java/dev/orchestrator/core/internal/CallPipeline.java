@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The way every provider call goes: a task taken from a lane passes through an ordered list of {@link CallStep}s
@@ -28,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * drain loop.
  */
 final class CallPipeline {
+  private static final Logger log = LoggerFactory.getLogger(CallPipeline.class);
   private final EngineContext ctx;
   private final List<CallStep> steps;
   private final Budgets budgets;
@@ -98,14 +101,23 @@ final class CallPipeline {
     }
     // What the call cost, the attempt that records it and the task's next state are written together: a process
     // killed in between would otherwise leave money spent that no attempt shows, or a paid answer that is run again.
-    ctx.events.atomically(() -> {
-      for (CallStep step : steps) {
-        if (!step.after(call)) {
-          break;
+    try {
+      ctx.events.atomically(() -> {
+        for (CallStep step : steps) {
+          if (!step.after(call)) {
+            break;
+          }
         }
-      }
-      return null;
-    });
+        return null;
+      });
+    } catch (RuntimeException e) {
+      // Nothing of the call's end was kept (a deadlock with an engine taking the run over, a store outage), and
+      // memory already moved on: this engine stops executing the run and lets its lease run out, so that an engine
+      // (this one, too) takes it over from what the store holds, the call counting as interrupted.
+      log.error("The end of a call could not be recorded; the run is handed over through the store (project={}, "
+          + "run={}, task={})", n.run.project, n.run.id, n.id(), e);
+      ctx.transitions.lost(n.run);
+    }
   }
 
   /** A call stopped before it started (refused, or the store failed) holds no probe and no reservation. */

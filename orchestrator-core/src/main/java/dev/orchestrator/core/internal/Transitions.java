@@ -45,6 +45,11 @@ final class Transitions {
     }
   }
 
+  /** Gives up the run as if its lease were lost: memory and store may disagree, so the store's view is taken over. */
+  void lost(RunState run) {
+    onLost.accept(run);
+  }
+
   /** Writes the run's record. */
   void write(RunState run) {
     RunLease lease = run.lease;
