@@ -99,7 +99,7 @@ class DispatchFailureTest {
   }
 
   @Test
-  void aCallWhoseEndCannotBeRecordedIsTakenOverFromTheStoreAndMadeAgain() {
+  void aCallWhoseEndCannotBeRecordedReloadsItsRunFromTheStoreAndIsMadeAgain() {
     InMemoryStore memory = InMemoryStore.create(h.clock);
     AtomicInteger failures = new AtomicInteger(1);
     Store failingEnds = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
@@ -116,11 +116,6 @@ class DispatchFailureTest {
     FakeProvider p = FakeProvider.echo("p");
     try (Orchestrator o = h.builder().provider(p).store(failingEnds).build()) {
       Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
-      assertThat(p.callCount()).isEqualTo(1);
-      assertThat(memory.task("demo", run.id(), "a").orElseThrow().state()).as("the store still says")
-          .isEqualTo(TaskState.RUNNING);
-
-      h.scheduler.advance(Duration.ofMinutes(1)); // the lease runs out; the engine takes the run over
 
       TaskRecord a = memory.task("demo", run.id(), "a").orElseThrow();
       assertThat(a.state()).isEqualTo(TaskState.SUCCEEDED);

@@ -111,12 +111,12 @@ final class CallPipeline {
         return null;
       });
     } catch (RuntimeException e) {
-      // Nothing of the call's end was kept (a deadlock with an engine taking the run over, a store outage), and
-      // memory already moved on: this engine stops executing the run and lets its lease run out, so that an engine
-      // (this one, too) takes it over from what the store holds, the call counting as interrupted.
-      log.error("The end of a call could not be recorded; the run is handed over through the store (project={}, "
-          + "run={}, task={})", n.run.project, n.run.id, n.id(), e);
-      ctx.transitions.lost(n.run);
+      // Nothing of the call's end was kept (a deadlock with an engine taking the run over, the connection lost as
+      // another process took over the embedded file), and memory already moved on: the run is reloaded from what the
+      // store holds, the call counting as interrupted.
+      log.error("The end of a call could not be recorded; the run is reloaded from the store (project={}, run={}, "
+          + "task={})", n.run.project, n.run.id, n.id(), e);
+      ctx.transitions.unsure(n.run);
     }
   }
 

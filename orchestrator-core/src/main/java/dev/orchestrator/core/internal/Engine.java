@@ -125,7 +125,7 @@ public final class Engine implements AutoCloseable {
     this.runs = new Runs(store, run -> new RunHandle(this, run));
     this.events = new Events(store, scheduler, loop, runs, listeners);
     this.ctx = new EngineContext(clock, scheduler, store, owner, leaseTime, loop, events,
-        new Transitions(store, this::leaseLost), runs);
+        new Transitions(store, this::leaseLost, this::reload), runs);
     ProjectPauses projectPauses = new ProjectPauses();
     this.questions = new Questions(ctx);
     this.lifecycle = new Lifecycle(ctx, projectPauses, questions);
@@ -240,6 +240,11 @@ public final class Engine implements AutoCloseable {
   /** A write the store refused: the run's lease is lost. */
   private void leaseLost(RunState run) {
     recovery.lost(run);
+  }
+
+  /** A transaction of the run failed part-way: memory may disagree with the store, which is the truth. */
+  private void reload(RunState run) {
+    recovery.reload(run);
   }
 
   // ---------------------------------------------------------------- dispatch

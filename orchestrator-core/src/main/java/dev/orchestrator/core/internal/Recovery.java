@@ -111,6 +111,33 @@ final class Recovery {
     forget(run);
   }
 
+  /**
+   * Memory and the store may disagree for a run this engine executes (a transaction of it failed part-way): forgets
+   * the run and rebuilds it from the store under the lease this engine still holds, its calls in flight counting as
+   * interrupted. When that fails too, the run is given up and its lease runs out, for an engine to take it over.
+   */
+  void reload(RunState run) {
+    if (run.lost) {
+      return;
+    }
+    RunLease lease = run.lease;
+    log.warn("Run reloaded from the store after a failed write (project={}, run={}, engine={})", run.project, run.id,
+        ctx.owner);
+    forget(run);
+    if (lease == null) {
+      return;
+    }
+    try {
+      RunRecord r = ctx.store.run(run.project, run.id).orElse(null);
+      if (r != null && r.status() == RunStatus.RUNNING) {
+        rebuild(r, lease);
+      }
+    } catch (RuntimeException e) {
+      log.error("Run not reloaded; its lease runs out for an engine to take it over (project={}, run={}, engine={})",
+          run.project, run.id, ctx.owner, e);
+    }
+  }
+
   /** Stops everything this engine does for a run, writing nothing: another engine executes it from now on. */
   private void forget(RunState run) {
     run.lost = true;

@@ -16,10 +16,16 @@ import java.util.function.Consumer;
 final class Transitions {
   private final Store store;
   private final Consumer<RunState> onLost;
+  private final Consumer<RunState> onUnsure;
 
-  Transitions(Store store, Consumer<RunState> onLost) {
+  /**
+   * @param onLost stops a run whose lease another engine took
+   * @param onUnsure reloads from the store a run whose memory may disagree with it
+   */
+  Transitions(Store store, Consumer<RunState> onLost, Consumer<RunState> onUnsure) {
     this.store = store;
     this.onLost = onLost;
+    this.onUnsure = onUnsure;
   }
 
   /**
@@ -45,9 +51,9 @@ final class Transitions {
     }
   }
 
-  /** Gives up the run as if its lease were lost: memory and store may disagree, so the store's view is taken over. */
-  void lost(RunState run) {
-    onLost.accept(run);
+  /** Memory and the store may disagree for the run (a transaction of it failed part-way): it is reloaded. */
+  void unsure(RunState run) {
+    onUnsure.accept(run);
   }
 
   /** Writes the run's record. */

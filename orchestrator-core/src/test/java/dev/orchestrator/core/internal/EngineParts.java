@@ -76,7 +76,7 @@ final class EngineParts {
     });
     Events events = new Events(store, scheduler, loop, runs, List.of());
     ctx = new EngineContext(clock, scheduler, store, sharing == null ? "test-engine" : "test-engine-2", java.time.Duration.ofSeconds(30), loop, events,
-        new Transitions(store, run -> run.lost = true), runs);
+        new Transitions(store, run -> run.lost = true, run -> run.lost = true), runs);
     questions = new Questions(ctx);
     lifecycle = new Lifecycle(ctx, new ProjectPauses(), questions);
     retries = new Retries(ctx, lifecycle, RetryPolicy.none());
