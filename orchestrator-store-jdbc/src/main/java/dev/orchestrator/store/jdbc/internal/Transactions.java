@@ -88,7 +88,7 @@ public final class Transactions implements Transactor {
       try {
         return work.apply(JoinedTransaction.forRead(shared));
       } catch (SQLException e) {
-        throw failure(what, e);
+        throw joinedFailure(what, e);
       }
     }
     try {
@@ -114,7 +114,7 @@ public final class Transactions implements Transactor {
       try {
         return JoinedTransaction.apply(shared, work::apply);
       } catch (SQLException e) {
-        throw failure(what, e);
+        throw joinedFailure(what, e);
       }
     }
     try {
@@ -135,7 +135,7 @@ public final class Transactions implements Transactor {
         if (lost.test(e)) {
           return lostAnswer; // undone back to its savepoint: the block goes on
         }
-        throw failure(what, e);
+        throw joinedFailure(what, e);
       }
     }
     try {
@@ -353,6 +353,18 @@ public final class Transactions implements Transactor {
    * The failure to throw: the embedded store's plain BUSY refusal when the failure stayed transient until the bound,
    * else the database's words with what was being done.
    */
+  /**
+   * A failure inside an {@link #atomically} block, which is not tried again: a passing failure (the embedded file
+   * changing hands, a deadlock) cut the block off at once, so it is not reported as a store busy for the whole bound.
+   */
+  private OrchestratorException joinedFailure(String what, SQLException e) {
+    if (retry.isTransient(e)) {
+      return new OrchestratorException("store " + description + " could not " + what + ": the transaction was cut "
+          + "off (" + e.getMessage() + "); nothing of it was kept", e);
+    }
+    return failure(what, e);
+  }
+
   private OrchestratorException failure(String what, SQLException e) {
     if (embeddedFile != null && retry.isTransient(e)) {
       return Objects.requireNonNull(EmbeddedFailures.explain(e, embeddedFile.getParent(), embeddedFile, true,
