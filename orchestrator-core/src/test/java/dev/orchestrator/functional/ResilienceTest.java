@@ -142,6 +142,36 @@ class ResilienceTest {
   }
 
   @Test
+  void resumingAProviderClosesItsCircuitInEveryEngineSharingTheStore() {
+    // A wrong key opens the circuit; once the key is fixed, a person resumes the provider rather than wait an hour.
+    java.util.concurrent.atomic.AtomicBoolean keyFixed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.Function<dev.orchestrator.spi.provider.ProviderRequest, Reply> answer =
+        r -> keyFixed.get() ? Reply.text("ok") : Reply.failure(ErrorKind.AUTH);
+    FakeProvider here = FakeProvider.builder("claude").otherwise(answer).build();
+    FakeProvider there = FakeProvider.builder("claude").otherwise(answer).build();
+    dev.orchestrator.core.InMemoryStore store = dev.orchestrator.core.InMemoryStore.create(h.clock);
+    try (Orchestrator o = h.builder().store(store).provider(here).retryPolicy(RetryPolicy.none()).build();
+        Orchestrator other = h.builder().store(store).provider(there).retryPolicy(RetryPolicy.none()).build()) {
+      for (int i = 0; i < 3; i++) {
+        o.submit("demo", one("bad" + i));
+      }
+      assertThat(o.circuit("claude").state()).isEqualTo(CircuitState.State.OPEN);
+      Run waitingHere = o.submit("demo", one("here"));
+      Run waitingThere = other.submit("demo", one("there"));
+      assertThat(waitingThere.task("there").state()).as("the other engine keeps away too").isEqualTo(TaskState.READY);
+
+      keyFixed.set(true);
+      o.resumeProvider("claude");
+
+      assertThat(o.circuit("claude").state()).isEqualTo(CircuitState.State.CLOSED);
+      assertThat(h.events.events(CircuitClosedEvent.class)).hasSize(1);
+      assertThat(waitingHere.task("here").state()).as("at once here").isEqualTo(TaskState.SUCCEEDED);
+      h.scheduler.advance(Duration.ofSeconds(30));
+      assertThat(waitingThere.task("there").state()).as("within 30 s there").isEqualTo(TaskState.SUCCEEDED);
+    }
+  }
+
+  @Test
   void anOpenCircuitSendsQueuedTasksToAnotherCandidate() {
     FakeProvider flaky = FakeProvider.builder("flaky").otherwise(r -> Reply.failure(ErrorKind.NETWORK)).build();
     FakeProvider steady = FakeProvider.echo("steady");

@@ -213,6 +213,33 @@ public abstract class ProviderHealthContract {
     }
 
     @Test
+    void closingByHandClosesAnOpenOrHalfOpenCircuitForEveryInstanceAndSaysSoOnce() {
+      Instant due = open(P, T0);
+      ProviderHealth other = second();
+      Change closed = h().close(P, at(min(1)));
+      assertThat(closed.entered()).isEqualTo(State.CLOSED);
+      assertThat(closed.circuit()).isEqualTo(Circuit.closed(P));
+      assertThat(other.circuit(P, at(min(1))).state()).isEqualTo(State.CLOSED);
+      assertThat(other.close(P, at(min(2))).entered()).as("already closed").isNull();
+
+      open(P, due.plus(min(1)));
+      assertThat(h().claimProbe(P, "e1", due.plus(min(62)), min(5)).granted()).isTrue();
+      assertThat(other.close(P, due.plus(min(63))).entered()).as("half-open, its probe out").isEqualTo(State.CLOSED);
+      assertThat(h().probeEnded(P, "e1", ProbeResult.FAILED, due.plus(min(64)), POLICY).entered())
+          .as("the late probe of a circuit closed by hand counts for nothing").isNull();
+      assertThat(h().circuit(P, due.plus(min(64))).state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void closingByHandForgetsTheFailuresOfAClosedCircuit() {
+      h().recordFailure(P, T0, POLICY);
+      h().recordFailure(P, at(sec(1)), POLICY);
+      assertThat(h().close(P, at(sec(2))).entered()).isNull();
+      assertThat(h().recordFailure(P, at(sec(3)), POLICY).entered()).as("one failure, not three").isNull();
+      assertThat(h().circuit(P, at(sec(3))).failures()).containsExactly(at(sec(3)));
+    }
+
+    @Test
     void anotherInstanceSeesTheSameCircuit() {
       ProviderHealth other = second();
       other.recordFailure(P, T0, POLICY);

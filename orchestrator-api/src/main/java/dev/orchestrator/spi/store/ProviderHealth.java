@@ -92,6 +92,16 @@ public interface ProviderHealth {
   Change halfOpen(String provider, Instant now);
 
   /**
+   * Closes the circuit by hand, at {@code at}: a person says the provider works again (its key was fixed, its outage
+   * is over). An open or half-open circuit becomes closed, its failures forgotten and any probe claim ended; a closed
+   * one keeps its state but forgets its failures.
+   *
+   * @return the circuit; {@link Change#entered()} is {@code CLOSED} when this call moved it
+   * @throws IllegalArgumentException when the provider name is blank or too long
+   */
+  Change close(String provider, Instant at);
+
+  /**
    * Claims the probe of a half-open circuit for {@code owner} until {@code now + hold}: granted when the circuit is
    * half-open at {@code now} (moving an open circuit whose time has come to half-open, as {@link #halfOpen} does) and
    * no claim holds it, that is none was made, it ended, or its hold ran out (its holder died or hung). At most one

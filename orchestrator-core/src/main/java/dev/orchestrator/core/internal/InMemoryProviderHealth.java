@@ -87,6 +87,21 @@ public final class InMemoryProviderHealth implements ProviderHealth {
   }
 
   @Override
+  public Change close(String provider, Instant at) {
+    String name = ProviderHealth.checkProvider(provider);
+    Objects.requireNonNull(at, "at");
+    synchronized (lock) {
+      Entry e = providers.get(name);
+      if (e == null) {
+        return Change.none(Circuit.closed(name));
+      }
+      boolean moved = e.state != State.CLOSED;
+      close(e);
+      return new Change(view(name, e, at), moved ? State.CLOSED : null, 0);
+    }
+  }
+
+  @Override
   public ProbeClaim claimProbe(String provider, String owner, Instant now, Duration hold) {
     String name = ProviderHealth.checkProvider(provider);
     ProviderHealth.checkName("owner", owner);

@@ -174,6 +174,11 @@ public final class ProviderGate {
     return Transition.NONE;
   }
 
+  /** Closes the circuit by hand: a person says the provider works again. */
+  public Transition close(Instant at) {
+    return transition(health.close(provider, at));
+  }
+
   /** Gives back the probe this engine claimed for a call that will not be made or whose end says nothing. */
   public void abandon(Instant at) {
     health.probeEnded(provider, owner, ProbeResult.ABANDONED, at, breaker);

@@ -38,6 +38,8 @@ final class Resilience {
   static final Duration PROBE_HOLD = Duration.ofMinutes(15);
   /** How often a provider whose probe another process holds is asked again. */
   static final Duration REMOTE_PROBE_RECHECK = Duration.ofSeconds(5);
+  /** How often a provider whose circuit is open is asked again, to learn that somebody closed it by hand. */
+  static final Duration OPEN_RECHECK = Duration.ofSeconds(30);
 
   /** What this engine last learned of one provider's circuit and rate window. */
   static final class Circuit {
@@ -121,7 +123,7 @@ final class Resilience {
         if (!c.open) {
           opened(slot, a.until()); // another process opened it
         }
-        block(slot, a.until(), now);
+        block(slot, min(a.until(), now.plus(OPEN_RECHECK)), now);
       }
       case PROBING -> block(slot, c.probing ? a.until() : min(a.until(), now.plus(REMOTE_PROBE_RECHECK)), now);
       case WAIT -> block(slot, a.until(), now);
@@ -172,7 +174,7 @@ final class Resilience {
         ctx.emit(null, new CircuitOpenedEvent(slot.name, now, t.failures(), openFor));
         Instant until = now.plus(openFor);
         opened(slot, until);
-        block(slot, until, now);
+        block(slot, min(until, now.plus(OPEN_RECHECK)), now);
       }
       case HALF_OPENED -> {
         slot.circuit.open = false;
@@ -181,6 +183,7 @@ final class Resilience {
       case CLOSED -> {
         slot.circuit.open = false;
         slot.circuit.openUntil = null;
+        unblock(slot);
         log.info("Circuit closed (provider={})", slot.name);
         ctx.emit(null, new CircuitClosedEvent(slot.name, now));
       }
@@ -207,23 +210,34 @@ final class Resilience {
    * first (by whichever process gets there first).
    */
   private void block(Slot slot, @Nullable Instant until, Instant now) {
-    Circuit c = slot.circuit;
     if (until == null || !until.isAfter(now)) {
       return;
     }
-    c.blockedUntil = until;
+    slot.circuit.blockedUntil = until;
+    wake(slot, until, now);
+  }
+
+  /**
+   * At {@code at}: lifts the block, if it has run out, and moves an open circuit whose time has come to half-open;
+   * while the circuit stays open, wakes again at its half-open time or at the next recheck, whichever comes first.
+   */
+  private void wake(Slot slot, Instant at, Instant now) {
+    Circuit c = slot.circuit;
     if (c.timer != null) {
       c.timer.cancel();
     }
-    c.timer = ctx.later(Duration.between(now, until), () -> {
+    c.timer = ctx.later(Duration.between(now, at), () -> {
       c.timer = null;
-      if (c.blockedUntil == null || ctx.now().isBefore(c.blockedUntil)) {
-        return;
+      Instant t = ctx.now();
+      if (c.blockedUntil != null && t.isBefore(c.blockedUntil)) {
+        return; // a later block replaced this one
       }
       c.blockedUntil = null;
       if (c.open) {
-        moved(slot, c.gate.halfOpenIfDue(ctx.now()), ctx.now());
-        c.open = false;
+        moved(slot, c.gate.halfOpenIfDue(t), t);
+        if (c.open && c.openUntil != null && t.isBefore(c.openUntil)) {
+          wake(slot, min(c.openUntil, t.plus(OPEN_RECHECK)), t); // the next task to ask learns whether it closed
+        }
       }
     });
   }
@@ -293,14 +307,20 @@ final class Resilience {
     }
   }
 
-  /** Resumes a paused provider in every engine: its paused tasks are queued again, in the order they were paused. */
+  /**
+   * Resumes a provider in every engine, as a person who says it works again: a pause is lifted (its paused tasks are
+   * queued again, in the order they were paused) and an open circuit is closed (engines that found it open learn it
+   * within {@link #OPEN_RECHECK}).
+   */
   void resumeProvider(String name) {
     Slot slot = providers.slot(name);
     ctx.store.deletePause(Pause.Kind.PROVIDER, slot.name);
     ctx.call(() -> {
+      Instant now = ctx.now();
+      moved(slot, slot.circuit.gate.close(now), now);
       if (slot.paused) {
         resumeNow(slot);
-        ctx.emit(null, new ProviderResumedEvent(slot.name, ctx.now()));
+        ctx.emit(null, new ProviderResumedEvent(slot.name, now));
       }
       return null;
     });

@@ -147,6 +147,23 @@ public final class JdbcProviderHealth implements ProviderHealth {
   }
 
   @Override
+  public Change close(String provider, Instant at) {
+    String name = ProviderHealth.checkProvider(provider);
+    Instant t = micros(Objects.requireNonNull(at, "at"));
+    return tx.write("close the circuit of provider " + name, false, c -> {
+      Row row = lock(c, name, false);
+      if (row == null) {
+        return Change.none(Circuit.closed(name));
+      }
+      boolean moved = row.state != State.CLOSED;
+      row.close();
+      Sql.update(c, "DELETE FROM provider_failures WHERE provider = ?", name);
+      write(c, name, row);
+      return new Change(view(c, name, row, t), moved ? State.CLOSED : null, 0);
+    });
+  }
+
+  @Override
   public ProbeClaim claimProbe(String provider, String owner, Instant now, Duration hold) {
     String name = ProviderHealth.checkProvider(provider);
     ProviderHealth.checkName("owner", owner);
