@@ -10,10 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,28 +33,21 @@ class ConcurrentCommandsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ROUNDS = 10;
   private static final Duration LIMIT = Duration.ofMinutes(3);
-  private static final String JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
   /** What a lock problem or a leaked driver error looks like in any output. */
   private static final Pattern TROUBLE = Pattern.compile("(?i)lock file|locked by|already in use|timeout trying to"
       + " lock|stayed busy|exception|wrong user name|check the url|\\[(8000|9\\d{4}|5\\d{4})-|^orchestrator: |"
       + "\\] (ERROR|WARN) ", Pattern.MULTILINE);
-  private static final Pattern STARTED = Pattern.compile("Run ([0-9a-f-]{36}) started in the background");
 
   @TempDir
   Path temp;
 
   private Launcher launcher;
   private Path executions;
-  /** The processes of background runs, found through the engines that hold them: stopped after the test. */
-  private final Set<Long> engines = new HashSet<>();
 
   @AfterEach
   void stopBackgroundRuns() {
-    for (long pid : engines) {
-      ProcessHandle.of(pid).ifPresent(p -> {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      });
+    if (launcher != null) {
+      launcher.stopEngines();
     }
   }
 
@@ -83,16 +73,16 @@ class ConcurrentCommandsIT {
           {"id": "wait", "title": "Wait", "assigned_to": "slow", "instructions": "wait"} ] }
         """);
     launcher = new Launcher(temp.resolve("data"), temp.resolve("config.json"), temp.resolve("logs"))
-        .javaOptions(JVM);
+        .javaOptions(Launcher.QUICK_JVM);
 
     // The run in progress: two tasks, then one that holds it until it is cancelled at the end.
-    String steadyRun = detachedRun(launcher.run(LIMIT, "run", steady.toString(), "--detach"));
+    String steadyRun = Launcher.detachedRun(launcher.run(LIMIT, "run", steady.toString(), "--detach"));
     JsonNode before = launcher.poll("the steady run to reach its holding task", LIMIT, () -> {
       JsonNode s = status(steadyRun);
       return state(s, "hold").equals("RUNNING") ? s : null;
     });
     String steadyEngine = before.get("engine").asText();
-    remember(steadyEngine);
+    launcher.remember(steadyEngine);
 
     List<String> runs = new ArrayList<>();
     List<String> questions = new ArrayList<>();
@@ -117,7 +107,7 @@ class ConcurrentCommandsIT {
         assertThat(r.out() + r.err()).as("round %d: %s", round, r).doesNotContainPattern(TROUBLE);
       }
 
-      String newRun = detachedRun(results.get(0));
+      String newRun = Launcher.detachedRun(results.get(0));
       runs.add(newRun);
       JsonNode all = JSON.readTree(results.get(1).out());
       assertThat(all.get("runs")).as("round %d", round).isNotEmpty();
@@ -143,7 +133,7 @@ class ConcurrentCommandsIT {
         JsonNode s = status(newRun);
         return question(s) != null && state(s, "wait").equals("RUNNING") ? s : null;
       });
-      remember(asked.get("engine").asText());
+      launcher.remember(asked.get("engine").asText());
       questions.add(question(asked));
       if (answerable != null) {
         String answered = runs.get(round - 2);
@@ -194,12 +184,6 @@ class ConcurrentCommandsIT {
     }
   }
 
-  private static String detachedRun(Launcher.Result r) {
-    assertThat(r.code()).as(r.toString()).isZero();
-    Matcher m = STARTED.matcher(r.out());
-    assertThat(m.find()).as(r.toString()).isTrue();
-    return m.group(1);
-  }
 
   private JsonNode status(String runId) throws Exception {
     Launcher.Result r = launcher.run(LIMIT, "status", runId, "--json");
@@ -208,12 +192,6 @@ class ConcurrentCommandsIT {
     return JSON.readTree(r.out());
   }
 
-  /** The process of an engine named {@code run@host:pid:xxxxxx}, to stop after the test. */
-  private void remember(String engine) {
-    Matcher pid = Pattern.compile(":(\\d+):[0-9a-f]+$").matcher(engine);
-    assertThat(pid.find()).as(engine).isTrue();
-    engines.add(Long.parseLong(pid.group(1)));
-  }
 
   private static String state(JsonNode status, String taskId) {
     for (JsonNode t : status.get("tasks")) {

@@ -1,5 +1,7 @@
 package dev.orchestrator.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,8 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Starts the real launcher script, {@code bin/orchestrator}, as child processes on one data directory, the way a
@@ -18,11 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Launcher {
   static final Path SCRIPT = Path.of("..", "bin", "orchestrator").toAbsolutePath().normalize();
+  /** JVM options that keep many children starting at once on two cores from being mostly busy compiling. */
+  static final String QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+  private static final Pattern DETACHED = Pattern.compile("Run ([0-9a-f-]{36}) started in the background");
+  private static final Pattern ENGINE_PID = Pattern.compile(":(\\d+):[0-9a-f]+$");
 
   private final Path dataDir;
   private final Path config;
   private final Path logs;
   private final AtomicInteger count = new AtomicInteger();
+  /** The processes of background runs, found through the engines that hold them: stopped by {@link #stopEngines}. */
+  private final Set<Long> engines = ConcurrentHashMap.newKeySet();
   private List<String> prefix = List.of();
   private String javaOptions = "";
 
@@ -134,6 +146,31 @@ final class Launcher {
   /** The command's name, for its log files. */
   private static String name(String... args) {
     return args.length == 0 ? "help" : args[0].replaceAll("[^A-Za-z]", "");
+  }
+
+  /** The id of the run that a {@code run --detach} started; fails the test unless it started one. */
+  static String detachedRun(Result r) {
+    assertThat(r.code()).as(r.toString()).isZero();
+    Matcher m = DETACHED.matcher(r.out());
+    assertThat(m.find()).as(r.toString()).isTrue();
+    return m.group(1);
+  }
+
+  /** Remembers the process of an engine named {@code run@host:pid:xxxxxx}, to stop it after the test. */
+  void remember(String engine) {
+    Matcher pid = ENGINE_PID.matcher(engine);
+    assertThat(pid.find()).as(engine).isTrue();
+    engines.add(Long.parseLong(pid.group(1)));
+  }
+
+  /** Stops the remembered engine processes and their children. */
+  void stopEngines() {
+    for (long pid : engines) {
+      ProcessHandle.of(pid).ifPresent(p -> {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      });
+    }
   }
 
   /** Runs a command to its end. */

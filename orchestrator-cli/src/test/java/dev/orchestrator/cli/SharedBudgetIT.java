@@ -15,11 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedBudgetIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration LIMIT = Duration.ofMinutes(3);
-  private static final String JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-  private static final Pattern STARTED = Pattern.compile("Run ([0-9a-f-]{36}) started in the background");
   /** What each call bills, as the agent's JSON result says; its worst case, from the model's price, is higher. */
   private static final BigDecimal CALL_COST = new BigDecimal("0.05");
   private static final BigDecimal PROJECT_LIMIT = new BigDecimal("0.30");
@@ -42,15 +36,13 @@ class SharedBudgetIT {
   @TempDir
   Path temp;
 
-  private final Set<Long> engines = new HashSet<>();
+  private Launcher launcher;
+
 
   @AfterEach
   void stopBackgroundRuns() {
-    for (long pid : engines) {
-      ProcessHandle.of(pid).ifPresent(p -> {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      });
+    if (launcher != null) {
+      launcher.stopEngines();
     }
   }
 
@@ -73,8 +65,8 @@ class SharedBudgetIT {
     }
     Path workflow = Files.writeString(temp.resolve("paid.json"),
         "{ \"name\": \"Paid\", \"parameters\": {\"who\": \"string\"}, \"tasks\": [\n" + tasks + "\n] }");
-    Launcher launcher = new Launcher(temp.resolve("data"), temp.resolve("config.json"), temp.resolve("logs"))
-        .javaOptions(JVM);
+    launcher = new Launcher(temp.resolve("data"), temp.resolve("config.json"), temp.resolve("logs"))
+        .javaOptions(Launcher.QUICK_JVM);
 
     Launcher.Result limit = launcher.run(LIMIT, "budget", "set", "--project", "shared", "--limit",
         PROJECT_LIMIT.toPlainString());
@@ -85,7 +77,7 @@ class SharedBudgetIT {
         "--param", "who=first");
     Launcher.Started second = launcher.start("--project", "shared", "run", workflow.toString(), "--detach",
         "--param", "who=second");
-    List<String> runs = List.of(detachedRun(first.await(LIMIT)), detachedRun(second.await(LIMIT)));
+    List<String> runs = List.of(Launcher.detachedRun(first.await(LIMIT)), Launcher.detachedRun(second.await(LIMIT)));
 
     // Both stop for money: every task has succeeded or waits PAUSED for the limit.
     List<JsonNode> stopped = launcher.poll("both runs to stop at the limit", LIMIT, () -> {
@@ -98,7 +90,7 @@ class SharedBudgetIT {
       return settled && all.contains("PAUSED") && all.contains("SUCCEEDED") ? s : null;
     });
     for (JsonNode s : stopped) {
-      engines.add(pid(s.get("engine").asText()));
+      launcher.remember(s.get("engine").asText());
     }
     assertThat(stopped).as("each process ran its own run").extracting(s -> s.get("engine").asText())
         .doesNotHaveDuplicates();
@@ -131,12 +123,6 @@ class SharedBudgetIT {
     }
   }
 
-  private static String detachedRun(Launcher.Result r) {
-    assertThat(r.code()).as(r.toString()).isZero();
-    Matcher m = STARTED.matcher(r.out());
-    assertThat(m.find()).as(r.toString()).isTrue();
-    return m.group(1);
-  }
 
   private static JsonNode status(Launcher launcher, String runId) throws Exception {
     Launcher.Result r = launcher.run(LIMIT, "--project", "shared", "status", runId, "--json");
@@ -150,11 +136,6 @@ class SharedBudgetIT {
     return out;
   }
 
-  private static long pid(String engine) {
-    Matcher pid = Pattern.compile(":(\\d+):[0-9a-f]+$").matcher(engine);
-    assertThat(pid.find()).as(engine).isTrue();
-    return Long.parseLong(pid.group(1));
-  }
 
   private static BigDecimal attemptCosts(JdbcStore store, List<String> runs) {
     return runs.stream().flatMap(r -> store.tasks("shared", r).stream()).flatMap(t -> t.attempts().stream())

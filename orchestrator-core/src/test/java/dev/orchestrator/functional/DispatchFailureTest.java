@@ -34,13 +34,23 @@ import org.junit.jupiter.api.Test;
 class DispatchFailureTest {
   private final Harness h = new Harness();
 
-  /** The store, failing the next {@code failures} writes of a task moving to RUNNING. */
-  private static Store failingStarts(Store delegate, AtomicInteger failures) {
+  /** What {@link Interceptor} returns for a call the store is to answer itself. */
+  private static final Object PASS = new Object();
+
+  /** Answers some of a store's calls in its place. */
+  @FunctionalInterface
+  private interface Interceptor {
+    /** The answer to the call of {@code method}, or {@link #PASS}; may throw as the store would. */
+    Object call(String method, Object[] args);
+  }
+
+  /** The store, with {@code interceptor} answering the calls it chooses to. */
+  private static Store intercepted(Store delegate, Interceptor interceptor) {
     return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
         (proxy, method, args) -> {
-          if (method.getName().equals("updateTask") && args[1] instanceof TaskRecord t
-              && t.state() == TaskState.RUNNING && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw new IllegalStateException("connection reset");
+          Object answer = interceptor.call(method.getName(), args == null ? new Object[0] : args);
+          if (answer != PASS) {
+            return answer;
           }
           try {
             return method.invoke(delegate, args);
@@ -48,6 +58,21 @@ class DispatchFailureTest {
             throw e.getCause();
           }
         });
+  }
+
+  private static boolean startsRunning(String method, Object[] args) {
+    return method.equals("updateTask") && args.length == 3 && args[1] instanceof TaskRecord t
+        && t.state() == TaskState.RUNNING;
+  }
+
+  /** The store, failing the next {@code failures} writes of a task moving to RUNNING. */
+  private static Store failingStarts(Store delegate, AtomicInteger failures) {
+    return intercepted(delegate, (method, args) -> {
+      if (startsRunning(method, args) && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("connection reset");
+      }
+      return PASS;
+    });
   }
 
   @Test
@@ -78,18 +103,9 @@ class DispatchFailureTest {
   @Test
   void aStartTheStoreRefusesBecauseAnotherEngineHoldsTheRunMakesNoCall() {
     InMemoryStore memory = InMemoryStore.create(h.clock);
-    Store refusing = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("updateTask") && args.length == 3 && args[1] instanceof TaskRecord t
-              && t.state() == TaskState.RUNNING) {
-            return false; // the lease was taken over
-          }
-          try {
-            return method.invoke(memory, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    Store refusing = intercepted(memory, (method, args) -> startsRunning(method, args)
+        ? Boolean.FALSE // the lease was taken over
+        : PASS);
     FakeProvider p = FakeProvider.echo("p");
     try (Orchestrator o = h.builder().provider(p).store(refusing).build()) {
       o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
@@ -102,17 +118,12 @@ class DispatchFailureTest {
   void aCallWhoseEndCannotBeRecordedReloadsItsRunFromTheStoreAndIsMadeAgain() {
     InMemoryStore memory = InMemoryStore.create(h.clock);
     AtomicInteger failures = new AtomicInteger(1);
-    Store failingEnds = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("atomically") && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw new IllegalStateException("deadlock detected"); // nothing of the block was written
-          }
-          try {
-            return method.invoke(memory, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    Store failingEnds = intercepted(memory, (method, args) -> {
+      if (method.equals("atomically") && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("deadlock detected"); // nothing of the block was written
+      }
+      return PASS;
+    });
     FakeProvider p = FakeProvider.echo("p");
     try (Orchestrator o = h.builder().provider(p).store(failingEnds).build()) {
       Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());

@@ -54,7 +54,10 @@ public final class StoreSync implements AutoCloseable {
     this.lastRenewal = clock.millis();
   }
 
-  /** Runs the first step now, on the calling thread (so runs left by a dead engine are adopted at once), then on the timer. */
+  /**
+   * Runs the first step now, on the calling thread (so runs left by a dead engine are adopted at once), then on the
+   * timer.
+   */
   public void start() {
     tick();
   }
@@ -66,7 +69,9 @@ public final class StoreSync implements AutoCloseable {
     try {
       step();
     } catch (RuntimeException e) {
-      log.warn("Store sync step failed; trying again in {} (engine={}): {}", interval, engine.owner(), e.toString());
+      if (!closed) { // a step cut short by the engine closing (and its store with it) failed for nothing
+        log.warn("Store sync step failed; trying again in {} (engine={}): {}", interval, engine.owner(), e.toString());
+      }
     } finally {
       if (!closed) {
         timer = scheduler.scheduleUpkeep(this::tick, interval);

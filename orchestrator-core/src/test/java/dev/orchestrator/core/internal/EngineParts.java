@@ -75,7 +75,8 @@ final class EngineParts {
       throw new UnsupportedOperationException("no handles here");
     });
     Events events = new Events(store, scheduler, loop, runs, List.of());
-    ctx = new EngineContext(clock, scheduler, store, sharing == null ? "test-engine" : "test-engine-2", java.time.Duration.ofSeconds(30), loop, events,
+    String owner = sharing == null ? "test-engine" : "test-engine-2";
+    ctx = new EngineContext(clock, scheduler, store, owner, java.time.Duration.ofSeconds(30), loop, events,
         new Transitions(store, run -> run.lost = true, run -> run.lost = true), runs);
     questions = new Questions(ctx);
     lifecycle = new Lifecycle(ctx, new ProjectPauses(), questions);
