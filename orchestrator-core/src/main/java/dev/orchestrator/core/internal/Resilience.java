@@ -124,6 +124,13 @@ final class Resilience {
           opened(slot, a.until()); // another process opened it
         }
         block(slot, min(a.until(), now.plus(OPEN_RECHECK)), now);
+        Slot alternative = call.review ? null : Providers.firstAvailable(n, slot);
+        if (alternative != null) { // as the tasks queued behind it went
+          n.slot = alternative;
+          n.failuresOnSlot = 0;
+          alternative.enqueue(n, now.toEpochMilli());
+          return false;
+        }
       }
       case PROBING -> block(slot, c.probing ? a.until() : min(a.until(), now.plus(REMOTE_PROBE_RECHECK)), now);
       case WAIT -> block(slot, a.until(), now);

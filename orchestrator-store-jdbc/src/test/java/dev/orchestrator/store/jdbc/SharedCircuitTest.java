@@ -93,6 +93,30 @@ class SharedCircuitTest {
   }
 
   @Test
+  void aTaskThatFindsTheCircuitOpenedElsewhereGoesToItsOtherCandidateAtOnce() {
+    FakeProvider failing = FakeProvider.builder("claude").otherwise(r -> FakeProvider.Reply.failure(ErrorKind.SERVER))
+        .build();
+    FakeProvider claudeTwo = FakeProvider.echo("claude");
+    FakeProvider steady = FakeProvider.echo("steady");
+    try (JdbcStore first = JdbcStore.embedded(dataDir); JdbcStore second = JdbcStore.embedded(dataDir);
+        Orchestrator one = engine(first, failing, RateLimit.none());
+        Orchestrator two = Orchestrator.builder().clock(clock).scheduler(scheduler).executor(Runnable::run)
+            .store(second).provider(claudeTwo).provider(steady).retryPolicy(RetryPolicy.none())
+            .circuitBreaker(BREAKER).build()) {
+      one.submit("blog", one("a"));
+      one.submit("blog", one("b"));
+      assertThat(two.circuit("claude").state()).isEqualTo(CircuitState.State.OPEN);
+
+      Run run = two.submit("blog", Workflow.builder("w")
+          .task("c", t -> t.instructions("do c").providers("claude", "steady")).build());
+
+      assertThat(run.task("c").state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(run.task("c").provider()).isEqualTo("steady");
+      assertThat(claudeTwo.callCount()).isZero();
+    }
+  }
+
+  @Test
   void aRateLimitHoldsForBothEnginesTogether() {
     FakeProvider claudeOne = FakeProvider.echo("claude");
     FakeProvider claudeTwo = FakeProvider.echo("claude");
