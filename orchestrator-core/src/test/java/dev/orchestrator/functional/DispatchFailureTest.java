@@ -124,8 +124,11 @@ class DispatchFailureTest {
       }
       return PASS;
     });
-    FakeProvider p = FakeProvider.echo("p");
+    FakeProvider p = FakeProvider.builder("p").costPerCall(Money.usd("0.40"))
+        .estimate(new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
+        .build();
     try (Orchestrator o = h.builder().provider(p).store(failingEnds).build()) {
+      o.setBudget(Budget.of(BudgetScope.project("demo"), Money.usd("5.00")));
       Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
 
       TaskRecord a = memory.task("demo", run.id(), "a").orElseThrow();
@@ -135,6 +138,8 @@ class DispatchFailureTest {
       assertThat(a.attempts().get(0).message()).contains("interrupted");
       assertThat(p.callCount()).isEqualTo(2);
       assertThat(run.completion().getNow(null).status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(memory.ledger().balance(new Account(BudgetScope.project("demo"), null)).reserved())
+          .as("the reservation of the call whose end was lost is released with its lease").isZero();
     }
   }
 

@@ -113,8 +113,9 @@ final class Recovery {
 
   /**
    * Memory and the store may disagree for a run this engine executes (a transaction of it failed part-way): forgets
-   * the run and rebuilds it from the store under the lease this engine still holds, its calls in flight counting as
-   * interrupted. When that fails too, the run is given up and its lease runs out, for an engine to take it over.
+   * the run, gives up its lease and takes the run again under a new one (which releases what the old lease still had
+   * reserved), rebuilding it from the store; its calls in flight count as interrupted. Another engine may take the
+   * run in between, which is as good. When the store fails again, the lease runs out for an engine to take it over.
    */
   void reload(RunState run) {
     if (run.lost) {
@@ -129,8 +130,13 @@ final class Recovery {
     }
     try {
       RunRecord r = ctx.store.run(run.project, run.id).orElse(null);
-      if (r != null && r.status() == RunStatus.RUNNING) {
-        rebuild(r, lease);
+      if (r == null || r.status() != RunStatus.RUNNING) {
+        return;
+      }
+      ctx.store.releaseRun(lease);
+      RunLease fresh = ctx.store.acquireRun(run.project, run.id, ctx.owner, ctx.leaseTime).orElse(null);
+      if (fresh != null) {
+        rebuild(ctx.store.run(run.project, run.id).orElse(r), fresh);
       }
     } catch (RuntimeException e) {
       log.error("Run not reloaded; its lease runs out for an engine to take it over (project={}, run={}, engine={})",
