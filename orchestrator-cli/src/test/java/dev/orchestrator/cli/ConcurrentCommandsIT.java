@@ -1,5 +1,7 @@
 package dev.orchestrator.cli;
 
+import static dev.orchestrator.cli.StatusJson.openQuestion;
+import static dev.orchestrator.cli.StatusJson.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,10 +133,10 @@ class ConcurrentCommandsIT {
       // Before the next round: the new run has asked its question, and this round's steering took effect.
       JsonNode asked = launcher.poll("run " + newRun + " to ask its question", LIMIT, () -> {
         JsonNode s = status(newRun);
-        return question(s) != null && state(s, "wait").equals("RUNNING") ? s : null;
+        return openQuestion(s) != null && state(s, "wait").equals("RUNNING") ? s : null;
       });
       launcher.remember(asked.get("engine").asText());
-      questions.add(question(asked));
+      questions.add(openQuestion(asked));
       if (answerable != null) {
         String answered = runs.get(round - 2);
         launcher.poll("the answer to reach run " + answered, LIMIT,
@@ -193,22 +195,5 @@ class ConcurrentCommandsIT {
   }
 
 
-  private static String state(JsonNode status, String taskId) {
-    for (JsonNode t : status.get("tasks")) {
-      if (t.get("taskId").asText().equals(taskId)) {
-        return t.get("state").asText();
-      }
-    }
-    return "";
-  }
 
-  private static String question(JsonNode status) {
-    for (JsonNode t : status.get("tasks")) {
-      JsonNode q = t.get("question");
-      if (q != null && q.hasNonNull("id") && !q.hasNonNull("answer")) {
-        return q.get("id").asText();
-      }
-    }
-    return null;
-  }
 }

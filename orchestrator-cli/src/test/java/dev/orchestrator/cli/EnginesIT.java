@@ -1,5 +1,7 @@
 package dev.orchestrator.cli;
 
+import static dev.orchestrator.cli.StatusJson.openQuestion;
+import static dev.orchestrator.cli.StatusJson.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -139,7 +141,7 @@ class EnginesIT {
 
     // Each status is a process of its own: poll (bounded) until the question is asked and the slow task runs.
     JsonNode status = null;
-    for (int i = 0; i < 30 && !(status != null && question(status) != null && state(status, "wait").equals(
+    for (int i = 0; i < 30 && !(status != null && openQuestion(status) != null && state(status, "wait").equals(
         "RUNNING")); i++) {
       status = status(runId);
     }
@@ -148,7 +150,7 @@ class EnginesIT {
     String engine = status.get("engine").asText();
     assertThat(engine).startsWith("run@");
     assertThat(status.get("executing").asBoolean()).isTrue();
-    String questionId = question(status);
+    String questionId = openQuestion(status);
     assertThat(questionId).isNotNull();
     assertThat(orchestrator("status", runId).out()).contains("Executed by engine " + engine + ".");
 
@@ -315,13 +317,7 @@ class EnginesIT {
     try (HttpStub webhook = new HttpStub(200)) {
       // A paid agent whose result says what the call cost; a rule sends budget alerts to a local receiver.
       ObjectNode c = (ObjectNode) JSON.readTree(Files.readString(config));
-      ObjectNode paid = ((ObjectNode) c.get("providers")).putObject("paid");
-      paid.put("type", "cli");
-      paid.put("command", "sh -c 'echo \"$0\" >> " + executions + "; sleep 2; printf "
-          + "\"{\\\"result\\\": \\\"done %s\\\", \\\"total_cost_usd\\\": " + CALL_COST.toPlainString()
-          + "}\" \"$0\"' {prompt}");
-      paid.put("outputFormat", "json");
-      paid.put("model", "claude-sonnet-4-5");
+      StatusJson.addPaidAgent((ObjectNode) c.get("providers"), "paid", executions, 2, CALL_COST);
       c.set("notifications", JSON.readTree("""
           {"webhook": "%s", "digest_window": "0s",
            "channels": {"webhook": {"secret": "a-secret-of-32-characters-000000"}},
@@ -487,24 +483,7 @@ class EnginesIT {
         .filter(l -> !l.isEmpty()).toList();
   }
 
-  private static String state(JsonNode status, String taskId) {
-    for (JsonNode t : status.get("tasks")) {
-      if (t.get("taskId").asText().equals(taskId)) {
-        return t.get("state").asText();
-      }
-    }
-    return "";
-  }
 
-  private static String question(JsonNode status) {
-    for (JsonNode t : status.get("tasks")) {
-      JsonNode q = t.get("question");
-      if (q != null && q.hasNonNull("id") && !q.hasNonNull("answer")) {
-        return q.get("id").asText();
-      }
-    }
-    return null;
-  }
 
   private JsonNode status(String runId, String... options) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of(options));

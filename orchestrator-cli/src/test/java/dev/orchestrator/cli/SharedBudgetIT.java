@@ -1,5 +1,6 @@
 package dev.orchestrator.cli;
 
+import static dev.orchestrator.cli.StatusJson.states;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,13 +51,7 @@ class SharedBudgetIT {
   void twoProcessesUnderOneLimitSpendNoMoreThanItAndBothFinishOnceItIsRaised() throws Exception {
     Path executions = Files.createFile(temp.resolve("executions.txt"));
     ObjectNode config = (ObjectNode) JSON.readTree(CliHarness.CONFIG);
-    ObjectNode paid = ((ObjectNode) config.get("providers")).putObject("paid");
-    paid.put("type", "cli");
-    paid.put("command", "sh -c 'echo \"$0\" >> " + executions + "; sleep 1; printf "
-        + "\"{\\\"result\\\": \\\"done %s\\\", \\\"total_cost_usd\\\": " + CALL_COST.toPlainString()
-        + "}\" \"$0\"' {prompt}");
-    paid.put("outputFormat", "json");
-    paid.put("model", "claude-sonnet-4-5");
+    StatusJson.addPaidAgent((ObjectNode) config.get("providers"), "paid", executions, 1, CALL_COST);
     Files.writeString(temp.resolve("config.json"), config.toPrettyString());
     StringBuilder tasks = new StringBuilder();
     for (int i = 0; i < TASKS_PER_RUN; i++) {
@@ -130,11 +125,6 @@ class SharedBudgetIT {
     return JSON.readTree(r.out());
   }
 
-  private static List<String> states(JsonNode status) {
-    List<String> out = new ArrayList<>();
-    status.get("tasks").forEach(t -> out.add(t.get("state").asText()));
-    return out;
-  }
 
 
   private static BigDecimal attemptCosts(JdbcStore store, List<String> runs) {

@@ -266,9 +266,7 @@ public final class Engine implements AutoCloseable {
           continue; // queued before the lease was lost: another engine runs it now
         }
         try {
-          if (!pipeline.start(n, slot) && slot.circuit.blockedUntil != null) {
-            break; // the provider asked to be left alone until then
-          }
+          pipeline.start(n, slot); // a provider that asks to be left alone stops the loop at mayTake
         } catch (RuntimeException e) {
           dispatchFailed(n, slot, e);
         }
