@@ -6,10 +6,12 @@ import java.util.Currency;
 import java.util.Objects;
 
 /**
- * An exact amount of money in one currency. Arithmetic is {@link BigDecimal}: no rounding happens until
- * {@link #toString()} formats the amount for people.
+ * An exact amount of US dollars. Arithmetic is {@link BigDecimal}: no rounding happens until {@link #toString()}
+ * formats the amount for people.
  *
- * <p>Immutable and thread-safe. Amounts of different currencies never mix: adding them throws.
+ * <p>Every vendor bills in US dollars and every price table is in them, so this release carries no other currency:
+ * an amount in another one is refused where it enters (a limit, a price, a per-call cap), with an error that says to
+ * give it in dollars, rather than accepted and mixed with dollars later. Immutable and thread-safe.
  *
  * <pre>{@code
  * Money cap = Money.usd("2.50");
@@ -18,7 +20,7 @@ import java.util.Objects;
  * }</pre>
  *
  * @param amount the amount, never null; may be negative only as the result of {@link #minus}
- * @param currency the ISO 4217 currency
+ * @param currency always {@link #USD} in this release
  */
 public record Money(BigDecimal amount, Currency currency) implements Comparable<Money> {
   /** US dollars: the currency every bundled price table uses. */
@@ -30,6 +32,10 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
   public Money {
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(currency, "currency");
+    if (!currency.equals(USD)) {
+      throw new IllegalArgumentException("amounts must be in US dollars in this release (was " + amount.toPlainString()
+          + " " + currency + "): give the amount in USD, such as 12.50, $12.50 or 12.50 USD");
+    }
   }
 
   /** An amount of US dollars. */
@@ -49,7 +55,7 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
   /**
    * Parses {@code "12.50"}, {@code "$12.50"} or {@code "12.50 USD"}.
    *
-   * @throws IllegalArgumentException naming the text when it is not an amount
+   * @throws IllegalArgumentException naming the text when it is not an amount of US dollars
    */
   public static Money parse(String text) {
     String t = text.trim();
@@ -129,7 +135,7 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
     return Objects.hash(amount.stripTrailingZeros(), currency);
   }
 
-  /** For people: {@code $0.0042}, {@code $12.50}, or {@code 3.10 EUR}; at least two decimals, never rounded below a cent. */
+  /** For people: {@code $0.0042}, {@code $12.50}; at least two decimals, never rounded below a cent. */
   @Override
   public String toString() {
     BigDecimal shown = amount.scale() < 2 ? amount.setScale(2, RoundingMode.UNNECESSARY) : amount.stripTrailingZeros();

@@ -15,13 +15,16 @@ class MoneyTest {
     assertThat(Money.usd("12.5").toString()).isEqualTo("$12.50");
     assertThat(Money.usd("0.0042").toString()).isEqualTo("$0.0042");
     assertThat(Money.parse("$100")).isEqualTo(Money.usd("100.00"));
-    assertThat(Money.parse("3.10 EUR").toString()).isEqualTo("3.10 EUR");
+    assertThat(Money.parse("3.10 usd")).isEqualTo(Money.usd("3.10"));
   }
 
   @Test
   void refusesToMixCurrenciesOrParseNonsense() {
-    assertThatThrownBy(() -> Money.usd("1").plus(Money.parse("1 EUR"))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot combine USD with EUR");
+    assertThatThrownBy(() -> Money.parse("5 EUR")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be in US dollars").hasMessageContaining("(was 5 EUR)")
+        .hasMessageContaining("give the amount in USD");
+    assertThatThrownBy(() -> new Money(BigDecimal.ONE, java.util.Currency.getInstance("GBP")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1 GBP");
     assertThatThrownBy(() -> Money.usd("ten")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("(was 'ten')");
   }

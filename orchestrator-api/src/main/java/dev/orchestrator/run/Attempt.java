@@ -1,5 +1,6 @@
 package dev.orchestrator.run;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
@@ -19,11 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @param errorKind the classified failure, or null
  * @param message the failure's message, or null
  * @param usage the tokens it consumed
- * @param cost what it cost
+ * @param cost what it cost (for an estimated cost, the worst case)
+ * @param costBasis how the cost was found: measured from the vendor's usage, estimated at the reservation (a call
+ *     that may have been billed without reporting its usage), or unpriced (recorded at zero)
  */
 public record Attempt(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
     @Nullable Outcome outcome, @Nullable ErrorKind errorKind, @Nullable String message, TokenUsage usage,
-    Money cost) {
+    Money cost, CostBasis costBasis) {
   /** How an attempt ended. */
   public enum Outcome {
     SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, ASKED_FOR_INPUT,
@@ -38,6 +41,16 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(cost, "cost");
+    if (costBasis == null) {
+      costBasis = CostBasis.MEASURED; // attempts stored before the basis was recorded
+    }
+  }
+
+  /** An attempt whose cost was measured. */
+  public Attempt(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
+      @Nullable Outcome outcome, @Nullable ErrorKind errorKind, @Nullable String message, TokenUsage usage,
+      Money cost) {
+    this(number, provider, startedAt, finishedAt, outcome, errorKind, message, usage, cost, CostBasis.MEASURED);
   }
 
   /** A call just made. */
@@ -48,7 +61,13 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
   /** This attempt, ended. */
   public Attempt ended(Instant at, Outcome outcome, @Nullable ErrorKind kind, @Nullable String message,
       TokenUsage usage, Money cost) {
-    return new Attempt(number, provider, startedAt, at, outcome, kind, message, usage, cost);
+    return ended(at, outcome, kind, message, usage, cost, CostBasis.MEASURED);
+  }
+
+  /** This attempt, ended, with how its cost was found. */
+  public Attempt ended(Instant at, Outcome outcome, @Nullable ErrorKind kind, @Nullable String message,
+      TokenUsage usage, Money cost, CostBasis basis) {
+    return new Attempt(number, provider, startedAt, at, outcome, kind, message, usage, cost, basis);
   }
 
   /** How long it took, or null while in flight. */

@@ -728,7 +728,7 @@ public abstract class StoreContract {
           new Budget(BudgetScope.project("quantum-self"), Money.usd("0.000000015"), List.of(0.1, 0.333, 0.99)),
           Budget.of(BudgetScope.provider("claude"), Money.usd("1234567890.123456789012345678")),
           new Budget(BudgetScope.providerDaily("openai"), Money.usd("20.50"), List.of()),
-          Budget.of(BudgetScope.run("run-1"), new Money(new BigDecimal("3.10"), Currency.getInstance("EUR"))),
+          Budget.of(BudgetScope.run("run-1"), new Money(new BigDecimal("3.10"), Currency.getInstance("USD"))),
           Budget.of(BudgetScope.task("run-1", "draft"), Money.usd("0")));
       all.forEach(store::saveBudget);
       assertThat(store.budgets()).containsExactlyInAnyOrderElementsOf(all);
@@ -998,7 +998,7 @@ public abstract class StoreContract {
       return Money.usd("0.000000015").plus(Money.usd(String.valueOf(index)));
     }
     if (type == Currency.class) {
-      return Currency.getInstance("EUR");
+      return Money.USD;
     }
     if (type == TokenUsage.class) {
       return new TokenUsage(100 + index, 200, 30, 4, 5);

@@ -1,5 +1,6 @@
 package dev.orchestrator.spi.provider;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
 import java.util.Objects;
@@ -13,16 +14,25 @@ import org.jspecify.annotations.Nullable;
  * @param usage the tokens the call consumed
  * @param model the model that answered, or null
  * @param responseId the provider's id for the response, or null
- * @param cost what the call cost, zero when unknown or free
+ * @param cost what the call cost by the vendor's rules; zero for a free call or an unpriced model
  * @param question a question for a human instead of an answer: the task waits for the answer and runs again
  *     with it, or null
+ * @param costBasis how the cost was found: {@link CostBasis#UNPRICED} when the model has no price (the cost is then
+ *     zero and the engine refuses budgeted tasks on it), {@link CostBasis#MEASURED} otherwise
  */
 public record ProviderResponse(String text, TokenUsage usage, @Nullable String model, @Nullable String responseId,
-    Money cost, @Nullable String question) {
+    Money cost, @Nullable String question, CostBasis costBasis) {
   public ProviderResponse {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(cost, "cost");
+    Objects.requireNonNull(costBasis, "costBasis");
+  }
+
+  /** A measured reply. */
+  public ProviderResponse(String text, TokenUsage usage, @Nullable String model, @Nullable String responseId,
+      Money cost, @Nullable String question) {
+    this(text, usage, model, responseId, cost, question, CostBasis.MEASURED);
   }
 
   /** A reply with text and usage. */
@@ -48,6 +58,7 @@ public record ProviderResponse(String text, TokenUsage usage, @Nullable String m
     private @Nullable String responseId;
     private Money cost = Money.ZERO;
     private @Nullable String question;
+    private CostBasis costBasis = CostBasis.MEASURED;
 
     Builder() {}
 
@@ -81,8 +92,13 @@ public record ProviderResponse(String text, TokenUsage usage, @Nullable String m
       return this;
     }
 
+    public Builder costBasis(CostBasis costBasis) {
+      this.costBasis = Objects.requireNonNull(costBasis, "costBasis");
+      return this;
+    }
+
     public ProviderResponse build() {
-      return new ProviderResponse(text, usage, model, responseId, cost, question);
+      return new ProviderResponse(text, usage, model, responseId, cost, question, costBasis);
     }
   }
 }

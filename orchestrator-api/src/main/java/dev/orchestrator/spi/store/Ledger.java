@@ -42,6 +42,15 @@ public interface Ledger {
    */
   List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual);
 
+  /**
+   * Like {@link #settle(String, List, BigDecimal)}, saying whether {@code actual} is an estimate (the worst case of a
+   * call that may have been billed without reporting its usage), which balances keep apart from measured spend.
+   */
+  default List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual,
+      boolean estimated) {
+    return settle(reservationId, accounts, actual);
+  }
+
   /** The account's balance; zero spent and reserved when it was never used. */
   Balance balance(Account account);
 

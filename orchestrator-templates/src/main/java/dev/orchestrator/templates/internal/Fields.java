@@ -191,7 +191,7 @@ public final class Fields {
       m = null;
     }
     if (m == null || m.isNegative() || m.amount().precision() - m.amount().scale() > 12) {
-      problem(field + " must be an amount of money such as 0.50, \"$0.50\" or \"0.50 EUR\" (was "
+      problem(field + " must be an amount of US dollars such as 0.50, \"$0.50\" or \"0.50 USD\" (was "
           + Json.show(n) + ")");
       return null;
     }
