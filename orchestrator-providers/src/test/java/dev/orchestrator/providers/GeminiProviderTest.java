@@ -91,8 +91,8 @@ class GeminiProviderTest extends HttpProviderTestBase {
     assertThat(r.text()).isEqualTo("Hello there!");
     assertThat(r.responseId()).isEqualTo("mOi9aN2kJ9ao1e8Pk5_sgQM");
     assertThat(r.usage()).isEqualTo(new TokenUsage(1200, 200, 1024, 0, 120));
-    // 176 x 0.30 + 1024 cached x 0.075 + (80 + 120 thoughts) x 2.50, per million
-    assertThat(r.cost()).isEqualTo(Money.usd("0.0006296"));
+    // 176 x 0.30 + 1024 cached x 0.03 + (80 + 120 thoughts) x 2.50, per million
+    assertThat(r.cost()).isEqualTo(Money.usd("0.00058352"));
   }
 
   @Test

@@ -8,44 +8,99 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One model's prices in US dollars per million tokens.
+ * What one model costs, by its vendor's published rules: base rates, an optional long-context tier and the batch
+ * discount. Exact: every amount is a {@link BigDecimal}.
  *
- * @param input uncached prompt tokens
- * @param output completion tokens, reasoning included
- * @param cachedInput prompt tokens read from the provider's cache
- * @param cacheWrite prompt tokens written to the provider's cache
+ * <p><b>Long context.</b> When a call's input ({@link TokenUsage#inputTokens()}: every prompt token the vendor counts,
+ * cache reads and writes included) is above {@link LongContext#aboveInputTokens()}, every token of the call, input and
+ * output, is billed at the tier's rates, the cache rates included. Anthropic's Sonnet 4 and 4.5 and Google's Gemini
+ * 2.5 Pro bill so above 200,000 tokens; models without a tier bill one rate at every length.
+ *
+ * @param base the rates of a call below the long-context threshold
+ * @param longContext the long-context tier, or null when the model has none
+ * @param batch what a batch call costs as a share of the same call made at once ({@code 0.5} for half price)
  * @param asOf the day the prices were taken from the vendor's price page, or null for configured prices
+ * @param source where they were taken from (the vendor's price page), or null for configured prices
  */
-public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cachedInput, BigDecimal cacheWrite,
-    @Nullable LocalDate asOf) {
+public record ModelPrice(Rates base, @Nullable LongContext longContext, BigDecimal batch, @Nullable LocalDate asOf,
+    @Nullable String source) {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
-  public ModelPrice {
-    Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(output, "output");
-    Objects.requireNonNull(cachedInput, "cachedInput");
-    Objects.requireNonNull(cacheWrite, "cacheWrite");
-    if (input.signum() < 0 || output.signum() < 0 || cachedInput.signum() < 0 || cacheWrite.signum() < 0) {
-      throw new IllegalArgumentException("prices must not be negative (was input=" + input + ", output=" + output
-          + ", cachedInput=" + cachedInput + ", cacheWrite=" + cacheWrite + ")");
+  /**
+   * The rates of a call whose input is above a threshold.
+   *
+   * @param aboveInputTokens the threshold: a call with more input tokens than this is billed at {@code rates}
+   * @param rates the tier's rates
+   */
+  public record LongContext(long aboveInputTokens, Rates rates) {
+    public LongContext {
+      Objects.requireNonNull(rates, "rates");
+      if (aboveInputTokens <= 0) {
+        throw new IllegalArgumentException("longContext.aboveInputTokens must be positive (was " + aboveInputTokens
+            + "): give the vendor's threshold, such as 200000");
+      }
     }
   }
 
-  /** Input and output prices; cached reads and cache writes cost as much as input. */
+  public ModelPrice {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(batch, "batch");
+    if (batch.signum() <= 0 || batch.compareTo(BigDecimal.ONE) > 0) {
+      throw new IllegalArgumentException("batch must be a share above 0 and at most 1, such as 0.5 (was " + batch
+          + ")");
+    }
+  }
+
+  /** Text-only prices without tiers: cache reads and writes cost as much as input. */
   public static ModelPrice of(BigDecimal input, BigDecimal output) {
-    return new ModelPrice(input, output, input, input, null);
+    return new ModelPrice(Rates.of(input, output), null, BigDecimal.ONE, null, null);
+  }
+
+  /** The base input rate, USD per million tokens. */
+  public BigDecimal input() {
+    return base.input();
+  }
+
+  /** The base output rate, USD per million tokens. */
+  public BigDecimal output() {
+    return base.output();
+  }
+
+  /** The rates a call with this usage is billed at: the long-context tier's when its input is above the threshold. */
+  public Rates ratesFor(TokenUsage usage) {
+    return longContext != null && usage.inputTokens() > longContext.aboveInputTokens() ? longContext.rates() : base;
+  }
+
+  /** What a call with this usage costs when made at once. */
+  public Money cost(TokenUsage usage) {
+    return cost(usage, false);
   }
 
   /**
-   * What a call with this usage costs, exactly. Cached and cache-write tokens are part of the input tokens and are
-   * charged at their own rates; reasoning tokens are part of the output tokens.
+   * What a call with this usage costs, exactly. Each part of the input is billed at its own rate (cache reads, cache
+   * writes by time to live, audio, images; the rest as text), and each part of the output likewise. Tokens a usage
+   * counts in two parts (audio that was also read from the cache, which no vendor splits in its chat usage) are
+   * billed in both, so such a cost errs high, never low.
+   *
+   * @param batch whether the call went through the vendor's batch interface
    */
-  public Money cost(TokenUsage usage) {
-    long uncached = Math.max(0, usage.inputTokens() - usage.cachedInputTokens() - usage.cacheWriteTokens());
-    BigDecimal perMillion = input.multiply(BigDecimal.valueOf(uncached))
-        .add(cachedInput.multiply(BigDecimal.valueOf(usage.cachedInputTokens())))
-        .add(cacheWrite.multiply(BigDecimal.valueOf(usage.cacheWriteTokens())))
-        .add(output.multiply(BigDecimal.valueOf(usage.outputTokens())));
-    return Money.usd(perMillion.divide(MILLION));
+  public Money cost(TokenUsage usage, boolean batch) {
+    Rates r = ratesFor(usage);
+    long cacheWrite1h = Math.min(usage.cacheWrite1hTokens(), usage.cacheWriteTokens());
+    long cacheWrite5m = usage.cacheWriteTokens() - cacheWrite1h;
+    long textIn = Math.max(0, usage.inputTokens() - usage.cachedInputTokens() - usage.cacheWriteTokens()
+        - usage.audioInputTokens() - usage.imageInputTokens());
+    long textOut = Math.max(0, usage.outputTokens() - usage.audioOutputTokens() - usage.imageOutputTokens());
+    BigDecimal perMillion = r.input().multiply(BigDecimal.valueOf(textIn))
+        .add(r.cachedInput().multiply(BigDecimal.valueOf(usage.cachedInputTokens())))
+        .add(r.cacheWrite().multiply(BigDecimal.valueOf(cacheWrite5m)))
+        .add(r.cacheWrite1h().multiply(BigDecimal.valueOf(cacheWrite1h)))
+        .add(r.audioInput().multiply(BigDecimal.valueOf(usage.audioInputTokens())))
+        .add(r.imageInput().multiply(BigDecimal.valueOf(usage.imageInputTokens())))
+        .add(r.output().multiply(BigDecimal.valueOf(textOut)))
+        .add(r.audioOutput().multiply(BigDecimal.valueOf(usage.audioOutputTokens())))
+        .add(r.imageOutput().multiply(BigDecimal.valueOf(usage.imageOutputTokens())));
+    BigDecimal amount = perMillion.divide(MILLION);
+    return Money.usd(batch ? amount.multiply(this.batch) : amount);
   }
 }

@@ -57,7 +57,9 @@ public final class Pricing {
       }
       BigDecimal cached = s.money("price.cachedInput");
       BigDecimal write = s.money("price.cacheWrite");
-      override = new ModelPrice(in, out, cached == null ? in : cached, write == null ? in : write, null);
+      BigDecimal w = write == null ? in : write;
+      override = new ModelPrice(new Rates(in, out, cached == null ? in : cached, w, w, in, out, in, out), null,
+          BigDecimal.ONE, null, null);
     }
     BigDecimal defIn = s.money("defaultPrice.input");
     BigDecimal defOut = s.money("defaultPrice.output");

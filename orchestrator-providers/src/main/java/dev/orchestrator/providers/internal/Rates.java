@@ -1,0 +1,64 @@
+package dev.orchestrator.providers.internal;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One price tier's rates, in US dollars per million tokens. Every rate a vendor does not list separately is given the
+ * rate it bills instead (a cache write at the input rate when writes are not charged apart, audio at the text rate
+ * when audio is not priced apart), so a rate is never zero by omission.
+ *
+ * @param input uncached text (and any other) prompt tokens
+ * @param output generated text tokens, reasoning included
+ * @param cachedInput prompt tokens read from the cache
+ * @param cacheWrite prompt tokens written to the cache for the default time to live (Anthropic: five minutes)
+ * @param cacheWrite1h prompt tokens written to the cache for one hour
+ * @param audioInput audio prompt tokens
+ * @param audioOutput generated audio tokens
+ * @param imageInput image prompt tokens
+ * @param imageOutput generated image tokens
+ */
+public record Rates(BigDecimal input, BigDecimal output, BigDecimal cachedInput, BigDecimal cacheWrite,
+    BigDecimal cacheWrite1h, BigDecimal audioInput, BigDecimal audioOutput, BigDecimal imageInput,
+    BigDecimal imageOutput) {
+
+  public Rates {
+    for (Map.Entry<String, BigDecimal> e : asMap(input, output, cachedInput, cacheWrite, cacheWrite1h, audioInput,
+        audioOutput, imageInput, imageOutput).entrySet()) {
+      Objects.requireNonNull(e.getValue(), e.getKey());
+      if (e.getValue().signum() < 0) {
+        throw new IllegalArgumentException("price " + e.getKey() + " must not be negative (was " + e.getValue()
+            + "): give USD per million tokens, such as 2.50");
+      }
+    }
+  }
+
+  /** Text-only rates: cache reads and writes, audio and images at the input and output rates. */
+  public static Rates of(BigDecimal input, BigDecimal output) {
+    return new Rates(input, output, input, input, input, input, output, input, output);
+  }
+
+  /** The rates by the names a pricing file uses. */
+  public Map<String, BigDecimal> byName() {
+    return asMap(input, output, cachedInput, cacheWrite, cacheWrite1h, audioInput, audioOutput, imageInput,
+        imageOutput);
+  }
+
+  private static Map<String, BigDecimal> asMap(BigDecimal input, BigDecimal output, BigDecimal cachedInput,
+      BigDecimal cacheWrite, BigDecimal cacheWrite1h, BigDecimal audioInput, BigDecimal audioOutput,
+      BigDecimal imageInput, BigDecimal imageOutput) {
+    Map<String, BigDecimal> m = new LinkedHashMap<>();
+    m.put("input", input);
+    m.put("output", output);
+    m.put("cachedInput", cachedInput);
+    m.put("cacheWrite", cacheWrite);
+    m.put("cacheWrite1h", cacheWrite1h);
+    m.put("audioInput", audioInput);
+    m.put("audioOutput", audioOutput);
+    m.put("imageInput", imageInput);
+    m.put("imageOutput", imageOutput);
+    return m;
+  }
+}
