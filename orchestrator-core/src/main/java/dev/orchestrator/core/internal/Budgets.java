@@ -1,5 +1,7 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.CostBasis;
+import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.budget.Budget;
@@ -8,6 +10,7 @@ import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.event.BudgetLimitReachedEvent;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
+import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.event.TaskPausedEvent;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskState;
@@ -122,7 +125,12 @@ final class Budgets {
 
   /** The accounts a call of {@code n} on {@code slot} touches, today in the budget zone. */
   private List<Account> keys(TaskNode n, Slot slot) {
-    LocalDate today = LocalDate.ofInstant(ctx.now(), zone);
+    return keys(n, slot, ctx.now());
+  }
+
+  /** The accounts a call of {@code n} on {@code slot} made at {@code at} touches. */
+  private List<Account> keys(TaskNode n, Slot slot, Instant at) {
+    LocalDate today = LocalDate.ofInstant(at, zone);
     return List.of(new Account(BudgetScope.global(), null),
         new Account(BudgetScope.project(n.run.project), null),
         new Account(BudgetScope.provider(slot.name), null),
@@ -131,13 +139,43 @@ final class Budgets {
         new Account(BudgetScope.task(n.run.id, n.id()), null));
   }
 
+  /** The provider's estimate of a request; one that fails is unknown, never free. */
   static CostEstimate estimate(Slot slot, ProviderRequest request) {
     try {
-      return slot.provider.estimate(request);
+      CostEstimate e = slot.provider.estimate(request);
+      if (e == null) {
+        return CostEstimate.unknown("the estimate failed: " + slot.provider.getClass().getName()
+            + " returned no estimate", Duration.ZERO);
+      }
+      return e;
     } catch (RuntimeException e) {
-      log.warn("Estimate failed; the call is reserved as free (provider={})", slot.name, e);
-      return CostEstimate.free();
+      log.warn("Estimate failed; the call's cost is unknown (provider={})", slot.name, e);
+      return CostEstimate.unknown("the estimate failed: " + e.getMessage(), Duration.ZERO);
     }
+  }
+
+  /**
+   * The first limit among {@code scopes} (or the task's own maxCost) that applies to a call, as the user would name
+   * it, or null when none does.
+   */
+  @Nullable String limitOn(List<BudgetScope> scopes, @Nullable BigDecimal maxCost) {
+    for (BudgetScope s : scopes) {
+      if (limits.containsKey(s)) {
+        return "budget " + s;
+      }
+    }
+    return maxCost == null ? null : "maxCost " + Money.usd(maxCost);
+  }
+
+  /**
+   * Why a call whose cost cannot be bounded is not made under {@code limit}, and how to fix it.
+   *
+   * @param why what the provider said is missing
+   */
+  static String unbounded(String provider, String why, String limit) {
+    return "provider " + provider + " cannot bound the cost of the call (" + why + "), and the " + limit
+        + " applies to it: set maxCostPerCall on provider " + provider + ", or a price for its model, so the budget "
+        + "can reserve the call";
   }
 
   private static @Nullable BigDecimal maxCost(TaskNode n) {
@@ -146,14 +184,28 @@ final class Budgets {
 
   /**
    * Reserves the call's worst case on every account it touches; when any limit would break, pauses the task instead
-   * and returns false. A free call reserves nothing.
+   * and returns false. A free call reserves nothing. A call whose cost cannot be bounded is made only when no limit
+   * applies to it; otherwise its task fails at once (a budget could not hold it).
    */
   boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
-    BigDecimal worst = estimate(slot, request).high().amount();
+    CostEstimate estimate = estimate(slot, request);
+    List<Account> keys = keys(n, slot);
+    if (!estimate.isKnown()) {
+      String limit = limitOn(keys.stream().map(Account::scope).toList(), maxCost(n));
+      if (limit == null) {
+        return true;
+      }
+      String message = unbounded(slot.name, Objects.requireNonNull(estimate.unknown()), limit);
+      log.warn("Call not made: its cost cannot be bounded under a limit (project={}, run={}, task={}, provider={}, "
+          + "limit={})", n.run.project, n.run.id, n.id(), slot.name, limit);
+      n.reviewing = false;
+      lifecycle.fail(n, ErrorKind.BUDGET, message);
+      return false;
+    }
+    BigDecimal worst = estimate.high().amount();
     if (worst.signum() <= 0) {
       return true;
     }
-    List<Account> keys = keys(n, slot);
     String id = UUID.randomUUID().toString();
     LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
     if (breach == null) {
@@ -204,27 +256,63 @@ final class Budgets {
   /** Releases the reservation of a call that was not made, if it holds one. */
   void release(TaskNode n) {
     if (n.reservationId != null) {
-      settle(n, BigDecimal.ZERO);
+      settle(n, CallCost.NONE, null);
     }
   }
 
-  /** Releases a call's reservation and records its real cost; paused tasks that now fit go back to their lanes. */
-  void settle(TaskNode n, BigDecimal actual) {
+  /**
+   * Releases a call's reservation and records its cost; a cost above the reservation is reported as an overrun.
+   * Paused tasks that now fit go back to their lanes.
+   *
+   * @param model the model that answered, when the reply said
+   */
+  void settle(TaskNode n, CallCost cost, @Nullable String model) {
     List<Account> keys = n.reservedKeys;
     String reservation = n.reservationId;
+    BigDecimal reserved = n.reserved;
     n.reservedKeys = null;
     n.reservationId = null;
     n.reserved = BigDecimal.ZERO;
+    BigDecimal actual = cost.amount();
+    if (actual.compareTo(reserved) > 0 && cost.basis() != CostBasis.UNPRICED) {
+      overrun(n, model, reserved, actual);
+    }
     if (keys == null) {
       if (actual.signum() <= 0) {
         return;
       }
       keys = keys(n, n.callSlot);
     }
-    List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual);
+    charge(n, n.callSlot.name, reservation, keys, cost);
+  }
+
+  /**
+   * Settles a call whose end was lost with the process that made it, at what it reserved (estimated): the run's new
+   * lease has released the old reservation, and the call may have been billed up to it.
+   *
+   * @param provider the provider the attempt called
+   * @param startedAt when it was made (its daily account is that day's)
+   */
+  void settleInterrupted(TaskNode n, Slot provider, Instant startedAt, CallCost cost) {
+    if (cost.amount().signum() > 0) {
+      charge(n, provider.name, null, keys(n, provider, startedAt), cost);
+    }
+  }
+
+  private void overrun(TaskNode n, @Nullable String model, BigDecimal reserved, BigDecimal actual) {
+    String provider = n.callSlot.name;
+    log.warn("Call cost more than it reserved (project={}, run={}, task={}, provider={}, model={}, reserved={}, "
+        + "actual={})", n.run.project, n.run.id, n.id(), provider, model, reserved, actual);
+    ctx.emit(n.run, new CostOverrunEvent(n.run.project, n.run.id, n.id(), ctx.now(), provider, model,
+        Money.usd(reserved), Money.usd(actual)));
+  }
+
+  private void charge(TaskNode n, String provider, @Nullable String reservation, List<Account> keys, CallCost cost) {
+    BigDecimal actual = cost.amount();
+    List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual, cost.estimated());
     if (actual.signum() > 0) {
       n.run.cost = n.run.cost.add(actual);
-      spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
+      spending.merge(new SpendKey(n.run.project, provider, n.spec.taskType(),
           LocalDate.ofInstant(ctx.now(), zone)), actual, BigDecimal::add);
     }
     for (ThresholdCrossing c : crossings) {
