@@ -3,15 +3,12 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
-import dev.orchestrator.Scheduler;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetLine;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
-import dev.orchestrator.event.BudgetLimitReachedEvent;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
 import dev.orchestrator.event.CostOverrunEvent;
-import dev.orchestrator.event.TaskPausedEvent;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CostEstimate;
@@ -59,11 +56,9 @@ final class Budgets {
   private final Lifecycle lifecycle;
   /** The stored limits by scope, refreshed from the store by {@link StoreSync}; read by any thread. */
   private final ConcurrentHashMap<BudgetScope, Budget> limits = new ConcurrentHashMap<>();
-  /** Tasks a budget holds back, oldest first. */
-  private final List<TaskNode> paused = new ArrayList<>();
-  /** The accounts whose limit currently stops work (each announced once). */
+  /** The accounts whose limit currently stops work (each announced once); shared with {@link #pauses}. */
   private final Set<Account> limitReached = new HashSet<>();
-  private Scheduler.@Nullable Cancellable midnightTimer;
+  private final BudgetPauses pauses;
   /** Settled cost by project, provider, task type and day, for reports. */
   private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
 
@@ -75,6 +70,7 @@ final class Budgets {
     this.zone = zone;
     this.providers = providers;
     this.lifecycle = lifecycle;
+    this.pauses = new BudgetPauses(ctx, ledger, zone, lifecycle, limitReached);
   }
 
   ZoneId zone() {
@@ -116,9 +112,8 @@ final class Budgets {
     limits.keySet().retainAll(now.keySet());
     limits.putAll(now);
     ctx.post(() -> {
-      limitReached.removeIf(k -> !limits.containsKey(k.scope()));
       limitReached.clear();
-      resumePaused();
+      pauses.resume();
     });
     return true;
   }
@@ -130,7 +125,11 @@ final class Budgets {
 
   /** The accounts a call of {@code n} on {@code slot} made at {@code at} touches. */
   private List<Account> keys(TaskNode n, Slot slot, Instant at) {
-    LocalDate today = LocalDate.ofInstant(at, zone);
+    return accounts(n, slot, LocalDate.ofInstant(at, zone));
+  }
+
+  /** The accounts a call of {@code n} on {@code slot} touches on {@code today}. */
+  static List<Account> accounts(TaskNode n, Slot slot, LocalDate today) {
     return List.of(new Account(BudgetScope.global(), null),
         new Account(BudgetScope.project(n.run.project), null),
         new Account(BudgetScope.provider(slot.name), null),
@@ -178,7 +177,7 @@ final class Budgets {
         + "can reserve the call";
   }
 
-  private static @Nullable BigDecimal maxCost(TaskNode n) {
+  static @Nullable BigDecimal maxCost(TaskNode n) {
     return n.spec.maxCost() == null ? null : n.spec.maxCost().amount();
   }
 
@@ -214,43 +213,8 @@ final class Budgets {
       n.reserved = worst;
       return true;
     }
-    pause(n, breach);
+    pauses.pause(n, breach);
     return false;
-  }
-
-  private void pause(TaskNode n, LimitBreach b) {
-    Instant now = ctx.now();
-    n.pausedEstimate = b.wanted();
-    String scope = b.account().scope() + (b.account().day() == null ? "" : " " + b.account().day());
-    String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
-        + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
-        + "; raise the limit" + (b.account().day() == null ? "" : " or wait for the next day");
-    paused.add(n);
-    if (!n.reviewing) {
-      ctx.update(n, n.record.moveTo(TaskState.PAUSED, now));
-      ctx.emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
-    }
-    if (limitReached.add(b.account())) {
-      log.warn("Budget limit stops work (scope={}, spent={}, reserved={}, limit={})", scope, b.spent(), b.reserved(),
-          b.limit());
-      ctx.emit(n.run, new BudgetLimitReachedEvent(n.run.project, n.run.id, now, b.account().scope(),
-          Money.usd(b.spent()), Money.usd(b.reserved()), Money.usd(b.limit()), Money.usd(b.wanted())));
-    }
-    if (b.account().day() != null) {
-      scheduleMidnight();
-    }
-  }
-
-  private void scheduleMidnight() {
-    if (midnightTimer != null) {
-      return;
-    }
-    Instant now = ctx.now();
-    Instant next = LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
-    midnightTimer = ctx.later(Duration.between(now, next), () -> {
-      midnightTimer = null;
-      resumePaused();
-    });
   }
 
   /** Releases the reservation of a call that was not made, if it holds one. */
@@ -321,42 +285,12 @@ final class Budgets {
       ctx.emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, ctx.now(), c.account().scope(),
           c.threshold(), Money.usd(c.spent()), Money.usd(c.limit())));
     }
-    resumePaused();
-  }
-
-  private void resumePaused() {
-    if (paused.isEmpty()) {
-      return;
-    }
-    boolean daily = false;
-    for (TaskNode n : new ArrayList<>(paused)) {
-      if (n.state() != TaskState.PAUSED && !(n.reviewing && n.state() == TaskState.AWAITING_REVIEW)) {
-        paused.remove(n);
-        continue;
-      }
-      List<Account> keys = keys(n, n.reviewing ? n.reviewSlot : n.slot);
-      if (ledger.check(keys, n.pausedEstimate, maxCost(n)) == null) {
-        paused.remove(n);
-        if (n.reviewing) {
-          n.reviewSlot.enqueue(n, ctx.clock.millis());
-        } else {
-          lifecycle.enqueue(n);
-        }
-      } else {
-        daily = true;
-      }
-    }
-    if (daily) {
-      scheduleMidnight();
-    }
-    if (paused.isEmpty()) {
-      limitReached.clear();
-    }
+    pauses.resume();
   }
 
   /** Forgets a task a budget held back (it was cancelled, or its run went elsewhere). */
   void forget(TaskNode n) {
-    paused.remove(n);
+    pauses.forget(n);
   }
 
   /** Sets or replaces a limit for every engine sharing the store; tasks it held back and that now fit resume. */
