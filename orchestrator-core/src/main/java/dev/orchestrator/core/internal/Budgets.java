@@ -148,7 +148,8 @@ final class Budgets {
       }
       return e;
     } catch (RuntimeException e) {
-      log.warn("Estimate failed; the call's cost is unknown (provider={})", slot.name, e);
+      log.warn("Estimate failed; the call's cost is unknown (provider={}, error={})", slot.name, e.toString());
+      log.debug("Estimate failure of provider {}", slot.name, e);
       return CostEstimate.unknown("the estimate failed: " + e.getMessage(), Duration.ZERO);
     }
   }
