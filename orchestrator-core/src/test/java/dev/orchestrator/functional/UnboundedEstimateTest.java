@@ -8,6 +8,7 @@ import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.Plan;
 import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
@@ -105,13 +106,17 @@ class UnboundedEstimateTest {
   }
 
   @Test
-  void anUnboundedCallWithoutAnyLimitRuns() {
-    FakeProvider p = unpriced();
+  void anUnboundedCallWithoutAnyLimitRunsAndCostsWhatItsReplySays() {
+    FakeProvider p = FakeProvider.builder("p").costPerCall(Money.usd("0.30"))
+        .estimate(CostEstimate.unknown("the agent reports its own cost", Duration.ofSeconds(5))).build();
     try (Orchestrator o = h.builder().provider(p).build()) {
       Run run = o.submit("demo", one());
 
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(p.callCount()).isEqualTo(1);
+      assertThat(run.task("a").cost()).isEqualTo(Money.usd("0.30"));
+      assertThat(o.costReport("demo").spent()).isEqualTo(Money.usd("0.30"));
+      assertThat(h.events.events(CostOverrunEvent.class)).as("nothing was promised").isEmpty();
     }
   }
 

@@ -190,7 +190,8 @@ final class Budgets {
   boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
     CostEstimate estimate = estimate(slot, request);
     List<Account> keys = keys(n, slot);
-    if (!estimate.isKnown()) {
+    n.unbounded = !estimate.isKnown();
+    if (n.unbounded) {
       String limit = limitOn(keys.stream().map(Account::scope).toList(), maxCost(n));
       if (limit == null) {
         return true;
@@ -238,8 +239,10 @@ final class Budgets {
     n.reservedKeys = null;
     n.reservationId = null;
     n.reserved = BigDecimal.ZERO;
+    boolean unbounded = n.unbounded;
+    n.unbounded = false;
     BigDecimal actual = cost.amount();
-    if (actual.compareTo(reserved) > 0 && cost.basis() != CostBasis.UNPRICED) {
+    if (actual.compareTo(reserved) > 0 && !unbounded && cost.basis() != CostBasis.UNPRICED) {
       overrun(n, model, reserved, actual);
     }
     if (keys == null) {
