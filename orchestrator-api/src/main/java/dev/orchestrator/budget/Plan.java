@@ -19,15 +19,24 @@ import org.jspecify.annotations.Nullable;
  * @param duration the expected duration along the critical path
  * @param budgets every limit that applies, with what is already spent
  * @param problems what would stop the run or break a budget, one sentence each; empty when none
+ * @param notes what the run would do that a reader should know but that stops nothing, such as calls to an unpriced
+ *     model recorded at $0; empty when none
  */
 public record Plan(String workflow, String project, List<List<Step>> waves, Money low, Money expected, Money high,
-    Duration duration, List<BudgetLine> budgets, List<String> problems) {
+    Duration duration, List<BudgetLine> budgets, List<String> problems, List<String> notes) {
 
   public Plan {
     Objects.requireNonNull(workflow, "workflow");
     waves = waves.stream().map(List::copyOf).toList();
     budgets = List.copyOf(budgets);
     problems = List.copyOf(problems);
+    notes = notes == null ? List.of() : List.copyOf(notes);
+  }
+
+  /** A plan without notes. */
+  public Plan(String workflow, String project, List<List<Step>> waves, Money low, Money expected, Money high,
+      Duration duration, List<BudgetLine> budgets, List<String> problems) {
+    this(workflow, project, waves, low, expected, high, duration, budgets, problems, List.of());
   }
 
   /**
@@ -69,6 +78,12 @@ public record Plan(String workflow, String project, List<List<Step>> waves, Mone
     for (BudgetLine b : budgets) {
       sb.append("  Budget ").append(b.scope()).append(": ").append(b.spent()).append(" spent of ")
           .append(b.limit()).append('\n');
+    }
+    if (!notes.isEmpty()) {
+      sb.append("Notes:\n");
+      for (String n : notes) {
+        sb.append("  - ").append(n).append('\n');
+      }
     }
     if (problems.isEmpty()) {
       sb.append("No problems found.\n");

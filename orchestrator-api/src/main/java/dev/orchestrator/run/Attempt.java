@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param errorKind the classified failure, or null
  * @param message the failure's message, or null
  * @param usage the tokens it consumed
- * @param cost what it cost (for an estimated cost, the worst case)
+ * @param cost what it cost (for an estimated cost, the worst case); while in flight, what its call reserved, marked
+ *     {@link CostBasis#ESTIMATED}, so a run taken over after a crash settles the call at its worst case
  * @param costBasis how the cost was found: measured from the vendor's usage, estimated at the reservation (a call
  *     that may have been billed without reporting its usage), or unpriced (recorded at zero)
  */

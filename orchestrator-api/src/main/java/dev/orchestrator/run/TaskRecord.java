@@ -170,11 +170,16 @@ public record TaskRecord(String project, String runId, String taskId, String tit
     return u;
   }
 
-  /** The cost of every attempt. */
+  /**
+   * The cost of every attempt that ended. A call still in flight holds its budget reservation as its cost (so a store
+   * that outlives the process knows what it may have spent), which is not spending yet.
+   */
   public Money cost() {
     Money m = Money.ZERO;
     for (Attempt a : attempts) {
-      m = m.plus(a.cost());
+      if (a.outcome() != null) {
+        m = m.plus(a.cost());
+      }
     }
     return m;
   }

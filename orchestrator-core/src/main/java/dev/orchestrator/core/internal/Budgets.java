@@ -1,14 +1,14 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.CostBasis;
+import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
-import dev.orchestrator.Scheduler;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetLine;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
-import dev.orchestrator.event.BudgetLimitReachedEvent;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
-import dev.orchestrator.event.TaskPausedEvent;
+import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CostEstimate;
@@ -56,11 +56,9 @@ final class Budgets {
   private final Lifecycle lifecycle;
   /** The stored limits by scope, refreshed from the store by {@link StoreSync}; read by any thread. */
   private final ConcurrentHashMap<BudgetScope, Budget> limits = new ConcurrentHashMap<>();
-  /** Tasks a budget holds back, oldest first. */
-  private final List<TaskNode> paused = new ArrayList<>();
-  /** The accounts whose limit currently stops work (each announced once). */
+  /** The accounts whose limit currently stops work (each announced once); shared with {@link #pauses}. */
   private final Set<Account> limitReached = new HashSet<>();
-  private Scheduler.@Nullable Cancellable midnightTimer;
+  private final BudgetPauses pauses;
   /** Settled cost by project, provider, task type and day, for reports. */
   private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
 
@@ -72,6 +70,7 @@ final class Budgets {
     this.zone = zone;
     this.providers = providers;
     this.lifecycle = lifecycle;
+    this.pauses = new BudgetPauses(ctx, ledger, zone, lifecycle, limitReached);
   }
 
   ZoneId zone() {
@@ -113,16 +112,24 @@ final class Budgets {
     limits.keySet().retainAll(now.keySet());
     limits.putAll(now);
     ctx.post(() -> {
-      limitReached.removeIf(k -> !limits.containsKey(k.scope()));
       limitReached.clear();
-      resumePaused();
+      pauses.resume();
     });
     return true;
   }
 
   /** The accounts a call of {@code n} on {@code slot} touches, today in the budget zone. */
   private List<Account> keys(TaskNode n, Slot slot) {
-    LocalDate today = LocalDate.ofInstant(ctx.now(), zone);
+    return keys(n, slot, ctx.now());
+  }
+
+  /** The accounts a call of {@code n} on {@code slot} made at {@code at} touches. */
+  private List<Account> keys(TaskNode n, Slot slot, Instant at) {
+    return accounts(n, slot, LocalDate.ofInstant(at, zone));
+  }
+
+  /** The accounts a call of {@code n} on {@code slot} touches on {@code today}. */
+  static List<Account> accounts(TaskNode n, Slot slot, LocalDate today) {
     return List.of(new Account(BudgetScope.global(), null),
         new Account(BudgetScope.project(n.run.project), null),
         new Account(BudgetScope.provider(slot.name), null),
@@ -131,29 +138,75 @@ final class Budgets {
         new Account(BudgetScope.task(n.run.id, n.id()), null));
   }
 
+  /** The provider's estimate of a request; one that fails is unknown, never free. */
   static CostEstimate estimate(Slot slot, ProviderRequest request) {
     try {
-      return slot.provider.estimate(request);
+      CostEstimate e = slot.provider.estimate(request);
+      if (e == null) {
+        return CostEstimate.unknown("the estimate failed: " + slot.provider.getClass().getName()
+            + " returned no estimate", Duration.ZERO);
+      }
+      return e;
     } catch (RuntimeException e) {
-      log.warn("Estimate failed; the call is reserved as free (provider={})", slot.name, e);
-      return CostEstimate.free();
+      log.warn("Estimate failed; the call's cost is unknown (provider={}, error={})", slot.name, e.toString());
+      log.debug("Estimate failure of provider {}", slot.name, e);
+      return CostEstimate.unknown("the estimate failed: " + e.getMessage(), Duration.ZERO);
     }
   }
 
-  private static @Nullable BigDecimal maxCost(TaskNode n) {
+  /**
+   * The first limit among {@code scopes} (or the task's own maxCost) that applies to a call, as the user would name
+   * it, or null when none does.
+   */
+  @Nullable String limitOn(List<BudgetScope> scopes, @Nullable BigDecimal maxCost) {
+    for (BudgetScope s : scopes) {
+      if (limits.containsKey(s)) {
+        return "budget " + s;
+      }
+    }
+    return maxCost == null ? null : "maxCost " + Money.usd(maxCost);
+  }
+
+  /**
+   * Why a call whose cost cannot be bounded is not made under {@code limit}, and how to fix it.
+   *
+   * @param why what the provider said is missing
+   */
+  static String unbounded(String provider, String why, String limit) {
+    return "provider " + provider + " cannot bound the cost of the call (" + why + "), and the " + limit
+        + " applies to it: set maxCostPerCall on provider " + provider + ", or a price for its model, so the budget "
+        + "can reserve the call";
+  }
+
+  static @Nullable BigDecimal maxCost(TaskNode n) {
     return n.spec.maxCost() == null ? null : n.spec.maxCost().amount();
   }
 
   /**
    * Reserves the call's worst case on every account it touches; when any limit would break, pauses the task instead
-   * and returns false. A free call reserves nothing.
+   * and returns false. A free call reserves nothing. A call whose cost cannot be bounded is made only when no limit
+   * applies to it; otherwise its task fails at once (a budget could not hold it).
    */
   boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
-    BigDecimal worst = estimate(slot, request).high().amount();
+    CostEstimate estimate = estimate(slot, request);
+    List<Account> keys = keys(n, slot);
+    n.unbounded = !estimate.isKnown();
+    if (n.unbounded) {
+      String limit = limitOn(keys.stream().map(Account::scope).toList(), maxCost(n));
+      if (limit == null) {
+        return true;
+      }
+      String message = unbounded(slot.name, Objects.requireNonNull(estimate.unknown()), limit);
+      log.warn("Call not made: its cost cannot be bounded under a limit (project={}, run={}, task={}, provider={}, "
+          + "limit={})", n.run.project, n.run.id, n.id(), slot.name, limit);
+      n.reviewing = false;
+      lifecycle.fail(n, ErrorKind.BUDGET, message);
+      return false;
+    }
+    BigDecimal worst = estimate.high().amount();
     if (worst.signum() <= 0) {
       return true;
     }
-    List<Account> keys = keys(n, slot);
     String id = UUID.randomUUID().toString();
     LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
     if (breach == null) {
@@ -162,69 +215,72 @@ final class Budgets {
       n.reserved = worst;
       return true;
     }
-    pause(n, breach);
+    pauses.pause(n, breach);
     return false;
-  }
-
-  private void pause(TaskNode n, LimitBreach b) {
-    Instant now = ctx.now();
-    n.pausedEstimate = b.wanted();
-    String scope = b.account().scope() + (b.account().day() == null ? "" : " " + b.account().day());
-    String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
-        + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
-        + "; raise the limit" + (b.account().day() == null ? "" : " or wait for the next day");
-    paused.add(n);
-    if (!n.reviewing) {
-      ctx.update(n, n.record.moveTo(TaskState.PAUSED, now));
-      ctx.emit(n.run, new TaskPausedEvent(n.run.project, n.run.id, n.id(), now, TaskState.READY, reason));
-    }
-    if (limitReached.add(b.account())) {
-      log.warn("Budget limit stops work (scope={}, spent={}, reserved={}, limit={})", scope, b.spent(), b.reserved(),
-          b.limit());
-      ctx.emit(n.run, new BudgetLimitReachedEvent(n.run.project, n.run.id, now, b.account().scope(),
-          Money.usd(b.spent()), Money.usd(b.reserved()), Money.usd(b.limit()), Money.usd(b.wanted())));
-    }
-    if (b.account().day() != null) {
-      scheduleMidnight();
-    }
-  }
-
-  private void scheduleMidnight() {
-    if (midnightTimer != null) {
-      return;
-    }
-    Instant now = ctx.now();
-    Instant next = LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
-    midnightTimer = ctx.later(Duration.between(now, next), () -> {
-      midnightTimer = null;
-      resumePaused();
-    });
   }
 
   /** Releases the reservation of a call that was not made, if it holds one. */
   void release(TaskNode n) {
     if (n.reservationId != null) {
-      settle(n, BigDecimal.ZERO);
+      settle(n, CallCost.NONE, null);
     }
   }
 
-  /** Releases a call's reservation and records its real cost; paused tasks that now fit go back to their lanes. */
-  void settle(TaskNode n, BigDecimal actual) {
+  /**
+   * Releases a call's reservation and records its cost; a cost above the reservation is reported as an overrun.
+   * Paused tasks that now fit go back to their lanes.
+   *
+   * @param model the model that answered, when the reply said
+   */
+  void settle(TaskNode n, CallCost cost, @Nullable String model) {
     List<Account> keys = n.reservedKeys;
     String reservation = n.reservationId;
+    BigDecimal reserved = n.reserved;
     n.reservedKeys = null;
     n.reservationId = null;
     n.reserved = BigDecimal.ZERO;
+    boolean unbounded = n.unbounded;
+    n.unbounded = false;
+    BigDecimal actual = cost.amount();
+    if (actual.compareTo(reserved) > 0 && !unbounded && cost.basis() != CostBasis.UNPRICED) {
+      overrun(n, model, reserved, actual);
+    }
     if (keys == null) {
       if (actual.signum() <= 0) {
         return;
       }
       keys = keys(n, n.callSlot);
     }
-    List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual);
+    charge(n, n.callSlot.name, reservation, keys, cost);
+  }
+
+  /**
+   * Settles a call whose end was lost with the process that made it, at what it reserved (estimated): the run's new
+   * lease has released the old reservation, and the call may have been billed up to it.
+   *
+   * @param provider the provider the attempt called
+   * @param startedAt when it was made (its daily account is that day's)
+   */
+  void settleInterrupted(TaskNode n, Slot provider, Instant startedAt, CallCost cost) {
+    if (cost.amount().signum() > 0) {
+      charge(n, provider.name, null, keys(n, provider, startedAt), cost);
+    }
+  }
+
+  private void overrun(TaskNode n, @Nullable String model, BigDecimal reserved, BigDecimal actual) {
+    String provider = n.callSlot.name;
+    log.warn("Call cost more than it reserved (project={}, run={}, task={}, provider={}, model={}, reserved={}, "
+        + "actual={})", n.run.project, n.run.id, n.id(), provider, model, reserved, actual);
+    ctx.emit(n.run, new CostOverrunEvent(n.run.project, n.run.id, n.id(), ctx.now(), provider, model,
+        Money.usd(reserved), Money.usd(actual)));
+  }
+
+  private void charge(TaskNode n, String provider, @Nullable String reservation, List<Account> keys, CallCost cost) {
+    BigDecimal actual = cost.amount();
+    List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual, cost.estimated());
     if (actual.signum() > 0) {
       n.run.cost = n.run.cost.add(actual);
-      spending.merge(new SpendKey(n.run.project, n.callSlot.name, n.spec.taskType(),
+      spending.merge(new SpendKey(n.run.project, provider, n.spec.taskType(),
           LocalDate.ofInstant(ctx.now(), zone)), actual, BigDecimal::add);
     }
     for (ThresholdCrossing c : crossings) {
@@ -233,42 +289,12 @@ final class Budgets {
       ctx.emit(n.run, new BudgetThresholdCrossedEvent(n.run.project, n.run.id, ctx.now(), c.account().scope(),
           c.threshold(), Money.usd(c.spent()), Money.usd(c.limit())));
     }
-    resumePaused();
-  }
-
-  private void resumePaused() {
-    if (paused.isEmpty()) {
-      return;
-    }
-    boolean daily = false;
-    for (TaskNode n : new ArrayList<>(paused)) {
-      if (n.state() != TaskState.PAUSED && !(n.reviewing && n.state() == TaskState.AWAITING_REVIEW)) {
-        paused.remove(n);
-        continue;
-      }
-      List<Account> keys = keys(n, n.reviewing ? n.reviewSlot : n.slot);
-      if (ledger.check(keys, n.pausedEstimate, maxCost(n)) == null) {
-        paused.remove(n);
-        if (n.reviewing) {
-          n.reviewSlot.enqueue(n, ctx.clock.millis());
-        } else {
-          lifecycle.enqueue(n);
-        }
-      } else {
-        daily = true;
-      }
-    }
-    if (daily) {
-      scheduleMidnight();
-    }
-    if (paused.isEmpty()) {
-      limitReached.clear();
-    }
+    pauses.resume();
   }
 
   /** Forgets a task a budget held back (it was cancelled, or its run went elsewhere). */
   void forget(TaskNode n) {
-    paused.remove(n);
+    pauses.forget(n);
   }
 
   /** Sets or replaces a limit for every engine sharing the store; tasks it held back and that now fit resume. */

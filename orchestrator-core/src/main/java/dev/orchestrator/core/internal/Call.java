@@ -3,7 +3,6 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
@@ -24,11 +23,13 @@ final class Call {
 
   /** The reply, or null when the call failed without one. */
   @Nullable ProviderResponse response;
-  /** What the call cost: the reply's cost, or nothing when the call failed or brought no reply. */
-  BigDecimal cost = BigDecimal.ZERO;
+  /** What the call cost, decided by its reply or its failure ({@link CallCost#of}). */
+  CallCost cost = CallCost.NONE;
   /** Why it failed, or null when it succeeded. */
   @Nullable ErrorKind kind;
   @Nullable String message;
+  /** Whether the provider said a retry may help, or null when the failure's kind decides. */
+  @Nullable Boolean retryable;
   /** How long the provider asked to be left alone, or null. */
   @Nullable Duration retryAfter;
   /** The reviewer's verdict, when a review succeeded. */

@@ -1,13 +1,10 @@
 package dev.orchestrator.core.internal;
 
 import dev.orchestrator.ErrorKind;
-import dev.orchestrator.Money;
-import dev.orchestrator.TokenUsage;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.Attempt.Outcome;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderResponse;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -79,9 +76,7 @@ final class CallPipeline {
     }
     endCall(n);
     call.response = response;
-    if (error == null && response != null) {
-      call.cost = response.cost().amount();
-    }
+    call.cost = CallCost.of(response, error == null ? null : unwrap(error), n.reserved);
     if (error == null && response == null) {
       error = call.review
           ? new ProviderException(n.callSlot.name, ErrorKind.MALFORMED_RESPONSE, "reviewer completed with no reply")
@@ -98,6 +93,7 @@ final class CallPipeline {
       call.kind = classify(cause);
       call.message = cause instanceof ProviderException pe ? pe.getMessage() : String.valueOf(cause);
       call.retryAfter = !call.review && cause instanceof ProviderException pe ? pe.retryAfter() : null;
+      call.retryable = cause instanceof ProviderException pe ? pe.retryable() : null;
     }
     // What the call cost, the attempt that records it and the task's next state are written together: a process
     // killed in between would otherwise leave money spent that no attempt shows, or a paid answer that is run again.
@@ -135,7 +131,7 @@ final class CallPipeline {
     Duration limit = retries.timeout(n);
     stop(n, Outcome.TIMED_OUT, ErrorKind.TIMEOUT);
     resilience.ended(n, ErrorKind.TIMEOUT);
-    retries.afterFailure(n, ErrorKind.TIMEOUT, "no reply within " + limit, null);
+    retries.afterFailure(n, ErrorKind.TIMEOUT, "no reply within " + limit, null, null);
   }
 
   /** Frees the slot and the timer of the call in flight. */
@@ -148,11 +144,15 @@ final class CallPipeline {
     }
   }
 
-  /** Cancels the call in flight (a process-based provider destroys its process) and records how the attempt ended. */
+  /**
+   * Cancels the call in flight (a process-based provider destroys its process) and records how the attempt ended.
+   * The request was sent, so the call may have been billed: it is settled at its reservation, estimated.
+   */
   void stop(TaskNode n, Outcome outcome, ErrorKind kind) {
     CompletableFuture<ProviderResponse> f = n.call;
     endCall(n);
-    budgets.settle(n, BigDecimal.ZERO);
+    CallCost cost = CallCost.stopped(n.reserved);
+    budgets.settle(n, cost, null);
     if (outcome == Outcome.CANCELLED) {
       resilience.abandoned(n);
     }
@@ -161,8 +161,8 @@ final class CallPipeline {
     }
     Attempt last = n.record.lastAttempt();
     if (last != null && last.outcome() == null) {
-      ctx.update(n, n.record.withLastAttempt(last.ended(ctx.now(), outcome, kind, null, TokenUsage.NONE,
-          Money.ZERO)));
+      ctx.update(n, n.record.withLastAttempt(last.ended(ctx.now(), outcome, kind, null, cost.usage(),
+          cost.money(), cost.basis())));
     }
   }
 

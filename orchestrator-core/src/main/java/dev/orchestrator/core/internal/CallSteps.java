@@ -1,11 +1,13 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.event.TaskStartedEvent;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.Attempt.Outcome;
+import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.ProviderException;
@@ -62,7 +64,7 @@ final class CallSteps {
 
     @Override
     public boolean after(Call call) {
-      budgets.settle(call.node, call.cost);
+      budgets.settle(call.node, call.cost, call.response == null ? null : call.response.model());
       return true;
     }
   }
@@ -74,10 +76,10 @@ final class CallSteps {
       call.endedAt = ctx.now();
       if (call.failed()) {
         TaskNode n = call.node;
-        ProviderResponse r = call.response;
+        CallCost cost = call.cost;
         Attempt last = n.record.lastAttempt();
         ctx.update(n, n.record.withLastAttempt(last.ended(call.endedAt, Outcome.FAILED, call.kind, call.message,
-            r == null ? TokenUsage.NONE : r.usage(), r == null ? Money.ZERO : r.cost())));
+            cost.usage(), cost.money(), cost.basis())));
       }
       return true;
     }
@@ -110,11 +112,8 @@ final class CallSteps {
       ProviderRequest request = call.request;
       Instant now = ctx.now();
       n.callSlot = slot;
-      if (n.reviewing) {
-        ctx.update(n, n.record.withAttemptStarted(slot.name, now));
-      } else {
-        ctx.update(n, n.record.start(slot.name, now));
-      }
+      TaskRecord started = n.reviewing ? n.record.withAttemptStarted(slot.name, now) : n.record.start(slot.name, now);
+      ctx.update(n, reserving(started, n));
       if (n.run.lost) {
         return false; // the store refused the start: another engine holds the run now, and calls it itself
       }
@@ -146,6 +145,19 @@ final class CallSteps {
     }
   }
 
+  /**
+   * The attempt just started holds what its call reserved as its cost, estimated: the store then knows what the call
+   * may spend, and an engine that takes the run over after a crash settles it at that amount.
+   */
+  static TaskRecord reserving(TaskRecord started, TaskNode n) {
+    if (n.reserved.signum() <= 0) {
+      return started;
+    }
+    Attempt a = started.lastAttempt();
+    return started.withLastAttempt(new Attempt(a.number(), a.provider(), a.startedAt(), null, null, null, null,
+        TokenUsage.NONE, Money.usd(n.reserved), CostBasis.ESTIMATED));
+  }
+
   /** A failed call is retried (an author's after its backoff, with failover; a review's as a review) or fails. */
   record Retry(Retries retries) implements CallStep {
     @Override
@@ -154,9 +166,9 @@ final class CallSteps {
         return true;
       }
       if (call.review) {
-        retries.reviewFailed(call.node, call.kind, call.message);
+        retries.reviewFailed(call.node, call.kind, call.message, call.retryable);
       } else {
-        retries.afterFailure(call.node, call.kind, call.message, call.retryAfter);
+        retries.afterFailure(call.node, call.kind, call.message, call.retryAfter, call.retryable);
       }
       return false;
     }
@@ -171,16 +183,17 @@ final class CallSteps {
       }
       TaskNode n = call.node;
       ProviderResponse r = call.response;
+      CallCost cost = call.cost;
       Attempt last = n.record.lastAttempt();
       if (r.question() != null) {
         ctx.update(n, n.record.withLastAttempt(last.ended(call.endedAt, Outcome.ASKED_FOR_INPUT, null, null,
-            r.usage(), r.cost())));
+            cost.usage(), cost.money(), cost.basis())));
         questions.ask(n, r.question());
         return false;
       }
       // Written with what follows (a repair, a failure, a review or the success), in one write.
-      n.record = n.record.withLastAttempt(last.ended(call.endedAt, Outcome.SUCCEEDED, null, null, r.usage(),
-          r.cost()));
+      n.record = n.record.withLastAttempt(last.ended(call.endedAt, Outcome.SUCCEEDED, null, null, cost.usage(),
+          cost.money(), cost.basis()));
       call.text = r.text();
       return true;
     }
@@ -204,7 +217,7 @@ final class CallSteps {
     public boolean after(Call call) {
       TaskNode n = call.node;
       if (call.review) {
-        reviews.judged(n, call.verdict, call.response, call.endedAt);
+        reviews.judged(n, call.verdict, call.cost, call.endedAt);
         return false;
       }
       if (n.spec.review() != null && n.reviewers.length > 0) {
@@ -219,8 +232,7 @@ final class CallSteps {
   record Succeed(Lifecycle lifecycle) implements CallStep {
     @Override
     public boolean after(Call call) {
-      ProviderResponse r = call.response;
-      lifecycle.succeed(call.node, call.text, TaskState.RUNNING, r.usage(), r.cost());
+      lifecycle.succeed(call.node, call.text, TaskState.RUNNING, call.cost);
       return false;
     }
   }

@@ -123,11 +123,13 @@ final class Lifecycle {
     ctx.emit(n.run, new TaskPriorityBoostedEvent(n.run.project, n.run.id, n.id(), ctx.now(), from, to));
   }
 
-  void succeed(TaskNode n, String text, TaskState from, TokenUsage usage, Money cost) {
+  /** A task succeeded with {@code text}; {@code cost} is that of the call that ended it. */
+  void succeed(TaskNode n, String text, TaskState from, CallCost cost) {
     Instant now = ctx.now();
     n.output = text;
     ctx.update(n, n.record.succeed(text, now));
-    ctx.emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, usage, cost));
+    ctx.emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, cost.usage(),
+        cost.money(), cost.basis()));
     finished(n);
     TaskNode[] nodes = n.run.nodes;
     for (int d : n.dependents) {

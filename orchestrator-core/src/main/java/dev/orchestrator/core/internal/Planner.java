@@ -43,6 +43,7 @@ final class Planner {
     Submissions.checkName(project);
     Objects.requireNonNull(workflow, "workflow");
     List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     Map<String, String> values = Submissions.values(workflow, params, problems);
     return ctx.call(() -> {
       List<TaskSpec> specs = workflow.tasks();
@@ -88,6 +89,7 @@ final class Planner {
               spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values::get),
               spec.maxOutputTokens(), spec.expectedOutput(), spec.taskType(), spec.timeout());
           CostEstimate e = Budgets.estimate(chosen, request);
+          unknown(project, spec, chosen, e, problems, notes);
           step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
               e.expectedDuration());
           if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
@@ -102,6 +104,7 @@ final class Planner {
           Slot reviewer = reviewSlots[0];
           CostEstimate e = Budgets.estimate(reviewer, new ProviderRequest(spec.review().criteria() + "\n"
               + spec.instructions(), null, null, null, "review", spec.timeout()));
+          unknown(project, spec, reviewer, e, problems, notes);
           int rounds = spec.review().maxRounds();
           reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),
               e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration());
@@ -151,7 +154,27 @@ final class Planner {
               + " spent and " + Money.usd(reserved) + " reserved of " + b.limit() + "): raise it or trim the work");
         }
       }
-      return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems);
+      return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems, notes);
     });
+  }
+
+  /**
+   * A call whose cost cannot be bounded: a problem when a limit applies to it (the engine would not make it), a note
+   * otherwise (it runs, and its cost is recorded as the reply says, $0 for an unpriced model).
+   */
+  private void unknown(String project, TaskSpec spec, Slot slot, CostEstimate e, List<String> problems,
+      List<String> notes) {
+    if (e.isKnown()) {
+      return;
+    }
+    String limit = budgets.limitOn(List.of(BudgetScope.global(), BudgetScope.project(project),
+        BudgetScope.provider(slot.name), BudgetScope.providerDaily(slot.name)),
+        spec.maxCost() == null ? null : spec.maxCost().amount());
+    if (limit != null) {
+      problems.add("task '" + spec.id() + "' would fail: " + Budgets.unbounded(slot.name, e.unknown(), limit));
+    } else {
+      notes.add("task '" + spec.id() + "' on provider " + slot.name + " is unpriced (" + e.unknown()
+          + "): its costs will be recorded as the provider reports them, $0 when it reports none");
+    }
   }
 }

@@ -1,9 +1,7 @@
 package dev.orchestrator.core.internal;
 
 import dev.orchestrator.ErrorKind;
-import dev.orchestrator.Money;
 import dev.orchestrator.OrchestratorException;
-import dev.orchestrator.TokenUsage;
 import dev.orchestrator.event.RunRecoveredEvent;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.Attempt.Outcome;
@@ -274,6 +272,31 @@ final class Recovery {
     return true;
   }
 
+  /**
+   * Ends an attempt whose call was in flight when its process stopped. The call may have been billed: it is settled
+   * at what it reserved (which the started attempt holds), estimated, on the accounts of the day it was made.
+   */
+  private void endInterrupted(TaskNode n, Instant now, String why) {
+    Attempt last = n.record.lastAttempt();
+    if (last == null || last.outcome() != null) {
+      return;
+    }
+    CallCost cost = CallCost.stopped(last.cost().amount());
+    // The attempt's end and its charge are written together, so a second takeover never charges the call again.
+    ctx.events.atomically(() -> {
+      ctx.update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN, why, cost.usage(),
+          cost.money(), cost.basis())));
+      if (providers.contains(last.provider())) {
+        budgets.settleInterrupted(n, providers.slot(last.provider()), last.startedAt(), cost);
+      } else if (cost.amount().signum() > 0) {
+        log.warn("An interrupted call's reservation is not charged: its provider is not configured here "
+            + "(project={}, run={}, task={}, provider={}, reserved={})", n.run.project, n.run.id, n.id(),
+            last.provider(), cost.amount());
+      }
+      return null;
+    });
+  }
+
   private static int countPendingOf(TaskNode[] nodes, TaskNode n) {
     int pending = 0;
     for (int d : n.dependencies) {
@@ -291,12 +314,7 @@ final class Recovery {
       switch (n.state()) {
         case RUNNING -> {
           interrupted.add(n.id());
-          Attempt last = n.record.lastAttempt();
-          if (last != null && last.outcome() == null) {
-            ctx.update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN,
-                "interrupted: the process stopped before the call ended", TokenUsage.NONE,
-                Money.ZERO)));
-          }
+          endInterrupted(n, now, "interrupted: the process stopped before the call ended");
           lifecycle.enqueue(n);
         }
         case READY -> {
@@ -306,12 +324,7 @@ final class Recovery {
         case PAUSED, RETRY_WAIT -> lifecycle.enqueue(n);
         case AWAITING_REVIEW -> {
           // The verdict was lost with the process: the author's output is not stored until approved, so redo it.
-          Attempt last = n.record.lastAttempt();
-          if (last != null && last.outcome() == null) {
-            ctx.update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN,
-                "interrupted: the process stopped before the review ended", TokenUsage.NONE,
-                Money.ZERO)));
-          }
+          endInterrupted(n, now, "interrupted: the process stopped before the review ended");
           lifecycle.enqueue(n);
         }
         case AWAITING_INPUT -> {

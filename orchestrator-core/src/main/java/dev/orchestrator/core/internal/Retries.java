@@ -42,11 +42,32 @@ final class Retries {
     return n.spec.timeout() != null ? n.spec.timeout() : policy(n).attemptTimeout();
   }
 
-  /** Retries the task after its backoff (failing over after repeated failures on one provider), or fails it. */
-  void afterFailure(TaskNode n, ErrorKind kind, String message, @Nullable Duration retryAfter) {
+  /**
+   * Whether a failure is followed by another attempt. A provider's word ({@code retryable}, from its
+   * {@code ProviderException}) decides over its kind's default: false is never retried, true is retried even when
+   * the kind is not transient by default. A policy that leaves out a kind that is transient by default still keeps
+   * it from being retried. Without a word from the provider the policy's kinds decide.
+   */
+  static boolean retries(RetryPolicy p, ErrorKind kind, @Nullable Boolean retryable, int attempt) {
+    if (retryable == null) {
+      return p.retries(kind, attempt);
+    }
+    if (!retryable || attempt >= p.maxAttempts()) {
+      return false;
+    }
+    return p.retryOn().contains(kind) || !kind.retryable();
+  }
+
+  /**
+   * Retries the task after its backoff (failing over after repeated failures on one provider), or fails it.
+   *
+   * @param retryable whether the provider said a retry may help, or null when the kind decides
+   */
+  void afterFailure(TaskNode n, ErrorKind kind, String message, @Nullable Duration retryAfter,
+      @Nullable Boolean retryable) {
     RetryPolicy p = policy(n);
     int attempt = n.record.attempts().size();
-    if (!p.retries(kind, attempt)) {
+    if (!retries(p, kind, retryable, attempt)) {
       lifecycle.fail(n, kind, message);
       return;
     }
@@ -83,9 +104,9 @@ final class Retries {
   }
 
   /** A failed review call: the review is tried again after the backoff while the policy allows, else the task fails. */
-  void reviewFailed(TaskNode n, ErrorKind kind, String message) {
+  void reviewFailed(TaskNode n, ErrorKind kind, String message, @Nullable Boolean retryable) {
     RetryPolicy p = policy(n);
-    if (p.retries(kind, n.record.attempts().size())) {
+    if (retries(p, kind, retryable, n.record.attempts().size())) {
       Duration delay = p.backoff(n.record.attempts().size());
       n.timer = ctx.later(delay, () -> {
         n.timer = null;

@@ -69,13 +69,13 @@ final class Reviews {
    * A reviewer's verdict: approval succeeds the task with the author's output; a rejection sends it back with the
    * feedback while rounds remain, else fails it.
    */
-  void judged(TaskNode n, Verdicts.Verdict verdict, ProviderResponse response, Instant now) {
+  void judged(TaskNode n, Verdicts.Verdict verdict, CallCost cost, Instant now) {
     Attempt last = n.record.lastAttempt();
     Review review = n.spec.review();
     boolean approved = verdict.approved() && verdict.score() >= review.minScore();
     String summary = "score " + verdict.score() + "/10: " + verdict.feedback();
     ctx.update(n, n.record.withLastAttempt(last.ended(now, approved ? Outcome.APPROVED : Outcome.REJECTED, null,
-        summary, response.usage(), response.cost())));
+        summary, cost.usage(), cost.money(), cost.basis())));
     ctx.emit(n.run, new ReviewCompletedEvent(n.run.project, n.run.id, n.id(), now, n.callSlot.name, n.reviewRound,
         approved, verdict.score(), verdict.feedback()));
     scores.merge(n.callSlot.name + "/" + n.slot.name + "/" + n.spec.taskType(),
@@ -83,7 +83,7 @@ final class Reviews {
     n.reviewing = false;
     if (approved) {
       n.feedback = null;
-      lifecycle.succeed(n, n.pendingOutput, TaskState.AWAITING_REVIEW, response.usage(), response.cost());
+      lifecycle.succeed(n, n.pendingOutput, TaskState.AWAITING_REVIEW, cost);
     } else if (n.reviewRound < review.maxRounds()) {
       n.feedback = verdict.feedback();
       lifecycle.enqueue(n);

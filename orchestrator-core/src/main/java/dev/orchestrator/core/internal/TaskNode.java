@@ -51,6 +51,11 @@ final class TaskNode {
   /** The id of its call's reservation in the store's ledger, or null. */
   @Nullable String reservationId;
   java.math.BigDecimal reserved = java.math.BigDecimal.ZERO;
+  /**
+   * Whether its call in flight was made with no bound on its cost (an unknown estimate where no limit applies): what
+   * it costs then exceeds no promise, and is no overrun.
+   */
+  boolean unbounded;
   /** The worst case that did not fit when a budget paused it. */
   java.math.BigDecimal pausedEstimate = java.math.BigDecimal.ZERO;
 
