@@ -96,6 +96,18 @@ class GeminiProviderTest extends HttpProviderTestBase {
   }
 
   @Test
+  void aConfiguredThinkingBudgetIsSentAndNeverAboveTheOutputAllowance() throws Exception {
+    get(provider("thinkingBudget", "8192").complete(
+        new ProviderRequest("hi", null, 1000, null, "general", null), CALL));
+    assertThat(json(server.lastRequest().body()).get("generationConfig")).isEqualTo(json("""
+        {"maxOutputTokens": 1000, "thinkingConfig": {"thinkingBudget": 1000}}
+        """));
+    get(provider("thinkingBudget", "512").complete(ProviderRequest.of("hi"), CALL));
+    assertThat(json(server.lastRequest().body()).at("/generationConfig/thinkingConfig/thinkingBudget").asInt())
+        .isEqualTo(512);
+  }
+
+  @Test
   void aJsonSchemaTaskUsesJsonMode() throws Exception {
     get(provider().complete(new ProviderRequest("Colours?", null, null,
         ExpectedOutput.jsonSchema("{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"), "general", null), CALL));

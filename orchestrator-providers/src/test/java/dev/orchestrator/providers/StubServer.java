@@ -27,25 +27,25 @@ import java.util.concurrent.TimeUnit;
  * bodies, server-sent event streams, replies that never come, and streams that stop mid-way and then watch for the
  * client hanging up. Replies are taken in order; when none is queued the default is used.
  */
-final class StubServer implements AutoCloseable {
+public final class StubServer implements AutoCloseable {
   /** A recorded request. Header names are lower case. */
-  record Recorded(String method, String path, String query, Map<String, String> headers, String body) {}
+  public record Recorded(String method, String path, String query, Map<String, String> headers, String body) {}
 
   /** A scripted reply. */
-  sealed interface Reply {}
+  public sealed interface Reply {}
 
-  record Whole(int status, String body, Map<String, String> headers) implements Reply {}
+  public record Whole(int status, String body, Map<String, String> headers) implements Reply {}
 
-  record Events(List<String> chunks) implements Reply {}
+  public record Events(List<String> chunks) implements Reply {}
 
   /** Sends no reply until the server closes. */
-  record Hang() implements Reply {}
+  public record Hang() implements Reply {}
 
   /**
    * Sends {@code chunks}, then waits for {@code release}; then writes until the client's hang-up shows as a write
    * failure, completing {@code hungUp} with true (or false when the client kept reading).
    */
-  record StreamThenWatch(List<String> chunks, CountDownLatch sent, CountDownLatch release,
+  public record StreamThenWatch(List<String> chunks, CountDownLatch sent, CountDownLatch release,
       CompletableFuture<Boolean> hungUp) implements Reply {}
 
   private final HttpServer server;
@@ -55,7 +55,7 @@ final class StubServer implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile Reply defaultReply = new Whole(500, "{\"error\":\"no reply scripted\"}", Map.of());
 
-  StubServer() {
+  public StubServer() {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -72,19 +72,19 @@ final class StubServer implements AutoCloseable {
   }
 
   /** The base URL plus a path, such as {@code url("/v1")}. */
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
-  void byDefault(Reply reply) {
+  public void byDefault(Reply reply) {
     defaultReply = reply;
   }
 
-  void enqueue(Reply... more) {
+  public void enqueue(Reply... more) {
     replies.addAll(Arrays.asList(more));
   }
 
-  static Whole json(int status, String body, String... headerPairs) {
+  public static Whole json(int status, String body, String... headerPairs) {
     Map<String, String> h = new TreeMap<>();
     for (int i = 0; i + 1 < headerPairs.length; i += 2) {
       h.put(headerPairs[i], headerPairs[i + 1]);
@@ -92,15 +92,15 @@ final class StubServer implements AutoCloseable {
     return new Whole(status, body, h);
   }
 
-  static Events events(String... chunks) {
+  public static Events events(String... chunks) {
     return new Events(List.of(chunks));
   }
 
-  List<Recorded> requests() {
+  public List<Recorded> requests() {
     return new ArrayList<>(requests);
   }
 
-  Recorded lastRequest() {
+  public Recorded lastRequest() {
     if (requests.isEmpty()) {
       throw new AssertionError("the server received no request");
     }

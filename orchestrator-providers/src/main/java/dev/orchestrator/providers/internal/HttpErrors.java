@@ -1,11 +1,17 @@
 package dev.orchestrator.providers.internal;
 
 import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderException.Billing;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -17,9 +23,22 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
-/** The classification shared by the HTTP providers: status codes, {@code Retry-After}, transport failures. */
+/**
+ * The classification shared by the HTTP providers: status codes, {@code Retry-After}, transport failures, and whether
+ * each failure may have been billed. A failure is {@link Billing#NOT_BILLED} only when the vendor cannot have done any
+ * work: the connection was never opened, or the vendor answered with an error status. Anything after the request
+ * went out (a timeout, a broken or cut connection, an unreadable reply) {@link Billing#MAY_HAVE_BILLED}.
+ */
 public final class HttpErrors {
   private HttpErrors() {}
+
+  /**
+   * Whether an HTTP error status was billed. A gateway timeout (504) is the one status that comes after the vendor may
+   * have worked: the proxy in front of the model gave up waiting for it, so the model may have generated.
+   */
+  public static Billing billingForStatus(int status) {
+    return status == 504 ? Billing.MAY_HAVE_BILLED : Billing.NOT_BILLED;
+  }
 
   /** The kind an HTTP status means before the body refines it. */
   public static ErrorKind kindForStatus(int status) {
@@ -65,8 +84,20 @@ public final class HttpErrors {
     }
   }
 
-  /** Classifies a failure of the exchange itself (no HTTP status). */
+  /** Classifies a failure of the exchange itself (no HTTP status), with no usage seen. */
   public static ProviderException fromThrowable(String provider, Throwable thrown, Redactor redactor) {
+    return fromThrowable(provider, thrown, redactor, TokenUsage.NONE, Money.ZERO);
+  }
+
+  /**
+   * Classifies a failure of the exchange itself (no HTTP status).
+   *
+   * @param usage what the vendor reported before the failure (a stream's first usage), {@link TokenUsage#NONE} if
+   *     nothing
+   * @param cost that usage priced
+   */
+  public static ProviderException fromThrowable(String provider, Throwable thrown, Redactor redactor,
+      TokenUsage usage, Money cost) {
     Throwable t = thrown;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
@@ -75,28 +106,57 @@ public final class HttpErrors {
       return pe;
     }
     String detail = redactor.redact(t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+    if (t instanceof HttpConnectTimeoutException) {
+      return new ProviderException(provider, ErrorKind.NETWORK, "cannot connect in time (" + detail
+          + "): raise connectTimeout or check baseUrl", true, null, t, Billing.NOT_BILLED, TokenUsage.NONE, Money.ZERO);
+    }
     if (t instanceof HttpTimeoutException) {
       return new ProviderException(provider, ErrorKind.TIMEOUT,
-          "the server did not answer in time (" + detail + "): raise timeout or connectTimeout", true, null, t);
+          "the server did not answer in time (" + detail + "): raise timeout or connectTimeout", true, null, t,
+          Billing.MAY_HAVE_BILLED, usage, cost);
     }
-    if (t instanceof ConnectException) {
+    if (neverConnected(t)) {
       return new ProviderException(provider, ErrorKind.NETWORK,
-          "cannot connect (" + detail + "): check baseUrl and that the server is running", true, null, t);
+          "cannot connect (" + detail + "): check baseUrl and that the server is running", true, null, t,
+          Billing.NOT_BILLED, TokenUsage.NONE, Money.ZERO);
     }
     if (t instanceof IOException) {
       return new ProviderException(provider, ErrorKind.NETWORK,
-          "the connection failed or broke (" + detail + ")", true, null, t);
+          "the connection failed or broke (" + detail + ")", true, null, t, Billing.MAY_HAVE_BILLED, usage, cost);
     }
     if (t instanceof CancellationException) {
-      return new ProviderException(provider, ErrorKind.CANCELLED, "the call was cancelled", false, null, null);
+      return new ProviderException(provider, ErrorKind.CANCELLED, "the call was cancelled", false, null, null,
+          Billing.MAY_HAVE_BILLED, usage, cost);
     }
-    return new ProviderException(provider, ErrorKind.UNKNOWN, "unexpected failure (" + detail + ")", false, null, t);
+    return new ProviderException(provider, ErrorKind.UNKNOWN, "unexpected failure (" + detail + ")", false, null, t,
+        Billing.MAY_HAVE_BILLED, usage, cost);
   }
 
-  /** A reply that could not be read. Retryable: a second try usually reads. */
+  /** A connection that was never opened (refused, unknown host): the request never reached the vendor. */
+  private static boolean neverConnected(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ConnectException || c instanceof UnknownHostException
+          || c instanceof UnresolvedAddressException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A reply that could not be read, with no usage read from it. */
   public static ProviderException malformed(String provider, String what, @Nullable Throwable cause,
       Redactor redactor) {
+    return malformed(provider, what, cause, redactor, TokenUsage.NONE, Money.ZERO);
+  }
+
+  /**
+   * A reply that could not be read. It came after the vendor accepted the request, so the call may have been billed
+   * (for at least {@code usage}). Retryable: a second try usually reads.
+   */
+  public static ProviderException malformed(String provider, String what, @Nullable Throwable cause,
+      Redactor redactor, TokenUsage usage, Money cost) {
     String detail = cause == null ? "" : " (" + redactor.redact(cause.getClass().getSimpleName()) + ")";
-    return new ProviderException(provider, ErrorKind.MALFORMED_RESPONSE, what + detail, true, null, cause);
+    return new ProviderException(provider, ErrorKind.MALFORMED_RESPONSE, what + detail, true, null, cause,
+        Billing.MAY_HAVE_BILLED, usage, cost);
   }
 }

@@ -1,13 +1,16 @@
 package dev.orchestrator.providers.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderException;
+import dev.orchestrator.spi.provider.ProviderException.Billing;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.net.URI;
@@ -33,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * streaming through server-sent events, the time limit (through the engine's scheduler), cancellation (aborts the
  * exchange, or cancels the body subscription mid-stream so the connection closes at once), error classification and
  * costing. Subclasses write the vendor's wire format. Thread-safe.
+ *
+ * <p>A failed call is never free: every {@link ProviderException} says whether the vendor billed it and carries the
+ * usage that arrived before the failure, priced. A stream keeps its usage so far in its {@link StreamAssembler}, so a
+ * stream cut, timed out or broken after the vendor reported usage fails with that usage.
  */
 public abstract class HttpProvider implements Provider {
   private static final Logger log = LoggerFactory.getLogger(HttpProvider.class);
@@ -90,12 +97,25 @@ public abstract class HttpProvider implements Provider {
   /** Classifies an HTTP error reply from the vendor's error body. */
   protected abstract ProviderException errorFrom(int status, HttpHeaders headers, String body);
 
-  /** Assembles a streamed reply from its events. Not thread-safe: one per stream. */
+  /**
+   * Assembles a streamed reply from its events. Events arrive one at a time on the HTTP client's threads; the usage
+   * so far may be read from another thread (a timeout), so implementations publish it safely.
+   */
   protected interface StreamAssembler {
     void onEvent(@Nullable String event, String data) throws Exception;
 
     /** The whole reply once the stream ended; fails as malformed when the stream was cut short. */
     ProviderResponse finish() throws ProviderException;
+
+    /** The usage the stream reported so far (the vendor's latest cumulative count), NONE before any. */
+    default TokenUsage usageSoFar() {
+      return TokenUsage.NONE;
+    }
+
+    /** The model the stream named so far, or null. */
+    default @Nullable String modelSoFar() {
+      return null;
+    }
   }
 
   @Override
@@ -150,6 +170,7 @@ public abstract class HttpProvider implements Provider {
   private CompletableFuture<ProviderResponse> exchange(HttpRequest request, boolean streaming, Duration limit) {
     CompletableFuture<ProviderResponse> out = new CompletableFuture<>();
     AtomicReference<Flow.@Nullable Subscription> subscription = new AtomicReference<>();
+    AtomicReference<@Nullable StreamAssembler> stream = new AtomicReference<>();
     HttpResponse.BodyHandler<Void> handler = info -> {
       int status = info.statusCode();
       if (status >= 300 || !streaming) {
@@ -158,20 +179,24 @@ public abstract class HttpProvider implements Provider {
           return null;
         });
       }
-      return BodySubscribers.fromLineSubscriber(new EventLines(newAssembler(), out, subscription), s -> null,
+      StreamAssembler assembler = newAssembler();
+      stream.set(assembler);
+      return BodySubscribers.fromLineSubscriber(new EventLines(assembler, out, subscription), s -> null,
           StandardCharsets.UTF_8, null);
     };
     CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, handler);
     http.whenComplete((r, e) -> {
       if (e != null) {
-        out.completeExceptionally(HttpErrors.fromThrowable(name, e, redactor));
+        out.completeExceptionally(withUsageSoFar(HttpErrors.fromThrowable(name, e, redactor), stream.get()));
       } else if (!out.isDone()) {
         out.completeExceptionally(HttpErrors.malformed(name, "the reply ended without a body", null, redactor));
       }
     });
-    Scheduler.Cancellable timer = scheduler.schedule(() -> out.completeExceptionally(new ProviderException(name,
-        ErrorKind.TIMEOUT, "no complete reply within " + limit + ": raise the timeout or ask for less output", true,
-        null, null)), limit);
+    // the request may already be with the vendor, working: whatever the stream reported so far is kept
+    Scheduler.Cancellable timer = scheduler.schedule(() -> out.completeExceptionally(withUsageSoFar(
+        new ProviderException(name, ErrorKind.TIMEOUT, "no complete reply within " + limit
+            + ": raise the timeout or ask for less output", true, null, null, Billing.MAY_HAVE_BILLED,
+            TokenUsage.NONE, Money.ZERO), stream.get())), limit);
     out.whenComplete((r, e) -> {
       timer.cancel();
       if (e != null) {
@@ -245,15 +270,16 @@ public abstract class HttpProvider implements Provider {
       try {
         parser.line(line);
       } catch (ProviderException e) {
-        out.completeExceptionally(e);
+        out.completeExceptionally(withUsageSoFar(e, assembler));
       } catch (Exception e) {
-        out.completeExceptionally(HttpErrors.malformed(name, "a streamed event could not be read", e, redactor));
+        out.completeExceptionally(withUsageSoFar(
+            HttpErrors.malformed(name, "a streamed event could not be read", e, redactor), assembler));
       }
     }
 
     @Override
     public void onError(Throwable t) {
-      out.completeExceptionally(HttpErrors.fromThrowable(name, t, redactor));
+      out.completeExceptionally(withUsageSoFar(HttpErrors.fromThrowable(name, t, redactor), assembler));
     }
 
     @Override
@@ -265,9 +291,10 @@ public abstract class HttpProvider implements Provider {
         parser.end();
         out.complete(assembler.finish());
       } catch (ProviderException e) {
-        out.completeExceptionally(e);
+        out.completeExceptionally(withUsageSoFar(e, assembler));
       } catch (Exception e) {
-        out.completeExceptionally(HttpErrors.malformed(name, "a streamed event could not be read", e, redactor));
+        out.completeExceptionally(withUsageSoFar(
+            HttpErrors.malformed(name, "a streamed event could not be read", e, redactor), assembler));
       }
     }
   }
@@ -275,21 +302,85 @@ public abstract class HttpProvider implements Provider {
   /** A reply costed from the table: streamed and whole replies go through here, so they cost the same. */
   protected final ProviderResponse reply(String text, TokenUsage usage, @Nullable String answeringModel,
       @Nullable String responseId) {
-    String m = answeringModel == null || answeringModel.isBlank() ? model : answeringModel;
+    String m = modelOrConfigured(answeringModel);
     return ProviderResponse.builder().text(text).usage(usage).model(m).responseId(responseId)
-        .cost(pricing.cost(m, usage)).build();
+        .cost(pricing.cost(m, usage)).costBasis(basis(m)).build();
   }
 
-  /** An error of the given kind with the status's default retryability and the server's wait, if any. */
+  /** How the cost of a reply from this model is found. */
+  private CostBasis basis(String answeringModel) {
+    return CostBasis.MEASURED;
+  }
+
+  /** What a usage costs for the model that answered (the configured one when none is named). */
+  protected final Money cost(@Nullable String answeringModel, TokenUsage usage) {
+    return usage.equals(TokenUsage.NONE) ? Money.ZERO : pricing.cost(modelOrConfigured(answeringModel), usage);
+  }
+
+  private String modelOrConfigured(@Nullable String answeringModel) {
+    return answeringModel == null || answeringModel.isBlank() ? model : answeringModel;
+  }
+
+  /**
+   * An HTTP error reply: the vendor refused the request before doing any work, so it is not billed (but see
+   * {@link HttpErrors#billingForStatus}). Retryable when the kind is, with the server's wait, if any.
+   */
   protected final ProviderException error(ErrorKind kind, int status, HttpHeaders headers, String message) {
-    boolean retryable = kind.retryable();
-    return new ProviderException(name, kind, "HTTP " + status + ": " + redactor.redact(message), retryable,
-        HttpErrors.retryAfter(headers, clock), null);
+    return error(kind, status, kind.retryable(), HttpErrors.retryAfter(headers, clock), message);
   }
 
-  /** A reply the vendor refused to give. */
-  protected final ProviderException refused(String why) {
-    return new ProviderException(name, ErrorKind.CONTENT_REFUSED, redactor.redact(why), false, null, null);
+  /** An HTTP error reply with its own retryability and wait. */
+  protected final ProviderException error(ErrorKind kind, int status, boolean retryable,
+      @Nullable Duration retryAfter, String message) {
+    return new ProviderException(name, kind, "HTTP " + status + ": " + redactor.redact(message), retryable,
+        retryAfter, null, HttpErrors.billingForStatus(status), TokenUsage.NONE, Money.ZERO);
+  }
+
+  /**
+   * An error the vendor reported inside a successful reply or stream: the vendor accepted the request and may have
+   * worked on it, so it may have billed; a stream's usage so far is added where the stream fails.
+   */
+  protected final ProviderException errorInReply(ErrorKind kind, String message, @Nullable Duration retryAfter) {
+    return new ProviderException(name, kind, redactor.redact(message), kind.retryable(), retryAfter, null,
+        Billing.MAY_HAVE_BILLED, TokenUsage.NONE, Money.ZERO);
+  }
+
+  /**
+   * A reply the vendor refused or filtered. Billed at its usage when the vendor reported one; when it reported none
+   * the call may still have been billed.
+   *
+   * @param usage the reply's usage, or null when the reply carried none
+   */
+  protected final ProviderException refused(String why, @Nullable TokenUsage usage, @Nullable String answeringModel) {
+    return new ProviderException(name, ErrorKind.CONTENT_REFUSED, redactor.redact(why), false, null, null,
+        usage == null ? Billing.MAY_HAVE_BILLED : Billing.BILLED, usage == null ? TokenUsage.NONE : usage,
+        usage == null ? Money.ZERO : cost(answeringModel, usage));
+  }
+
+  /** A 200 reply that is not the vendor's shape; it may have been billed for at least {@code usage}. */
+  protected final ProviderException malformed(String what, TokenUsage usage, @Nullable String answeringModel) {
+    return HttpErrors.malformed(name, what, null, redactor, usage, cost(answeringModel, usage));
+  }
+
+  /**
+   * A failure that may have been billed, given the usage its stream reported before it failed, when it carries none
+   * of its own.
+   */
+  private ProviderException withUsageSoFar(ProviderException e, @Nullable StreamAssembler assembler) {
+    if (assembler == null || e.billing() != Billing.MAY_HAVE_BILLED || !e.usage().equals(TokenUsage.NONE)) {
+      return e;
+    }
+    TokenUsage usage = assembler.usageSoFar();
+    if (usage.equals(TokenUsage.NONE)) {
+      return e;
+    }
+    String prefix = e.provider() + " " + e.kind() + ": ";
+    String message = String.valueOf(e.getMessage());
+    ProviderException priced = new ProviderException(e.provider(), e.kind(),
+        message.startsWith(prefix) ? message.substring(prefix.length()) : message, e.retryable(), e.retryAfter(),
+        e.getCause(), e.billing(), usage, cost(assembler.modelSoFar(), usage));
+    priced.setStackTrace(e.getStackTrace());
+    return priced;
   }
 
   /** A common request builder: JSON body, user agent and the call's URI. */

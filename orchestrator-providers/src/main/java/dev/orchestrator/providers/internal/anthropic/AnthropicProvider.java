@@ -72,8 +72,9 @@ public final class AnthropicProvider extends HttpProvider {
       throw eventError(body.path("error"));
     }
     JsonNode content = body.get("content");
+    String answeringModel = Json.text(body, "model");
     if (content == null || !content.isArray()) {
-      throw HttpErrors.malformed(name, "the reply has no content array", null, redactor);
+      throw malformed("the reply has no content array", AnthropicUsage.of(body.get("usage")), answeringModel);
     }
     StringBuilder text = new StringBuilder();
     for (JsonNode block : content) {
@@ -81,36 +82,26 @@ public final class AnthropicProvider extends HttpProvider {
         text.append(block.path("text").asText(""));
       }
     }
-    checkStop(Json.text(body, "stop_reason"));
-    return reply(text.toString(), usage(body.get("usage")), Json.text(body, "model"), Json.text(body, "id"));
+    JsonNode u = body.get("usage");
+    checkStop(Json.text(body, "stop_reason"), Json.present(u) ? AnthropicUsage.of(u) : null, answeringModel);
+    return reply(text.toString(), AnthropicUsage.of(u), answeringModel, Json.text(body, "id"));
   }
 
-  private void checkStop(@Nullable String stopReason) throws ProviderException {
+  /** A refusal fails, billed at the reply's usage: the prompt was read and the refusal generated. */
+  private void checkStop(@Nullable String stopReason, @Nullable TokenUsage usage, @Nullable String answeringModel)
+      throws ProviderException {
     if ("refusal".equals(stopReason)) {
-      throw refused("the model declined to answer (stop_reason=refusal)");
+      throw refused("the model declined to answer (stop_reason=refusal)", usage, answeringModel);
     }
-  }
-
-  /**
-   * Anthropic's {@code input_tokens} excludes cached tokens; ours includes them, so the three are added.
-   */
-  static TokenUsage usage(@Nullable JsonNode u) {
-    if (!Json.present(u)) {
-      return TokenUsage.NONE;
-    }
-    long read = Json.count(u, "cache_read_input_tokens");
-    long write = Json.count(u, "cache_creation_input_tokens");
-    long in = Json.count(u, "input_tokens");
-    return new TokenUsage(in + read + write, Json.count(u, "output_tokens"), read, write, 0);
   }
 
   @Override
   protected StreamAssembler newAssembler() {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
-      private final ObjectNode usage = Json.object();
+      private final AnthropicUsage usage = new AnthropicUsage();
       private @Nullable String id;
-      private @Nullable String answeringModel;
+      private volatile @Nullable String answeringModel;
       private @Nullable String stopReason;
       private boolean started;
       private boolean stopped;
@@ -128,7 +119,7 @@ public final class AnthropicProvider extends HttpProvider {
             JsonNode message = e.path("message");
             id = Json.text(message, "id");
             answeringModel = Json.text(message, "model");
-            merge(message.get("usage"));
+            usage.take(message.get("usage"));
           }
           case "content_block_delta" -> {
             JsonNode delta = e.path("delta");
@@ -141,7 +132,7 @@ public final class AnthropicProvider extends HttpProvider {
             if (stop != null) {
               stopReason = stop;
             }
-            merge(e.get("usage")); // cumulative counts: the latest wins
+            usage.take(e.get("usage")); // cumulative counts: the latest wins
           }
           case "message_stop" -> stopped = true;
           case "error" -> throw eventError(e.path("error"));
@@ -151,23 +142,23 @@ public final class AnthropicProvider extends HttpProvider {
         }
       }
 
-      private void merge(@Nullable JsonNode u) {
-        if (Json.present(u) && u.isObject()) {
-          u.fields().forEachRemaining(f -> {
-            if (f.getValue().isNumber()) {
-              usage.set(f.getKey(), f.getValue());
-            }
-          });
-        }
-      }
-
       @Override
       public ProviderResponse finish() throws ProviderException {
         if (!started || !stopped) {
-          throw HttpErrors.malformed(name, "the stream ended before message_stop (truncated)", null, redactor);
+          throw malformed("the stream ended before message_stop (truncated)", usage.usage(), answeringModel);
         }
-        checkStop(stopReason);
-        return reply(text.toString(), usage(usage), answeringModel, id);
+        checkStop(stopReason, usage.reported() ? usage.usage() : null, answeringModel);
+        return reply(text.toString(), usage.usage(), answeringModel, id);
+      }
+
+      @Override
+      public TokenUsage usageSoFar() {
+        return usage.usage();
+      }
+
+      @Override
+      public @Nullable String modelSoFar() {
+        return answeringModel;
       }
     };
   }
@@ -184,8 +175,7 @@ public final class AnthropicProvider extends HttpProvider {
       case "invalid_request_error", "not_found_error" -> ErrorKind.INVALID_REQUEST;
       default -> ErrorKind.SERVER;
     };
-    return new ProviderException(name, kind, "error event " + type + ": "
-        + redactor.redact(Json.text(error, "message")), kind.retryable(), null, null);
+    return errorInReply(kind, "error event " + type + ": " + Json.text(error, "message"), null);
   }
 
   @Override
@@ -217,8 +207,7 @@ public final class AnthropicProvider extends HttpProvider {
       kind = ErrorKind.CONTEXT_TOO_LONG;
     }
     if (detailCode.contains("spend_limit") || lowerMessage.contains("credit balance is too low")) {
-      return new ProviderException(name, kind, "HTTP " + status + ": " + redactor.redact(message)
-          + ": raise the spend limit or add credit; waiting will not help", false, null, null);
+      return error(kind, status, false, null, message + ": raise the spend limit or add credit; waiting will not help");
     }
     return error(kind, status, headers, message);
   }

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Gemini API's {@code models/{model}:generateContent} (and {@code :streamGenerateContent?alt=sse} when streaming),
  * authenticated with the {@code x-goog-api-key} header so the key never sits in a URL. Usage comes from
- * {@code usageMetadata}: thoughts tokens are billed as output and counted as reasoning. Thread-safe.
+ * {@code usageMetadata} ({@link GeminiUsage}). {@code maxOutputTokens} is always sent; {@code thinkingBudget}, when
+ * configured, is sent as {@code thinkingConfig.thinkingBudget}, at most the output allowance. Thread-safe.
  */
 public final class GeminiProvider extends HttpProvider {
   public static final String TYPE = "gemini";
@@ -34,8 +35,12 @@ public final class GeminiProvider extends HttpProvider {
   private static final Set<String> REFUSALS =
       Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE");
 
+  private final @Nullable Integer thinkingBudget;
+
   private GeminiProvider(Settings s, String key) {
     super(s, DEFAULT_MODEL, DEFAULT_BASE_URL, key);
+    this.thinkingBudget = s.optional("thinkingBudget") == null ? null
+        : s.integer("thinkingBudget", -1, -1, 1_000_000);
   }
 
   public static GeminiProvider create(Settings s) {
@@ -52,7 +57,12 @@ public final class GeminiProvider extends HttpProvider {
       body.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
     }
     ObjectNode config = body.putObject("generationConfig");
-    config.put("maxOutputTokens", maxTokens(request));
+    int max = maxTokens(request);
+    config.put("maxOutputTokens", max);
+    if (thinkingBudget != null) {
+      // -1 asks for dynamic thinking; a fixed budget never goes beyond what the call may generate
+      config.putObject("thinkingConfig").put("thinkingBudget", thinkingBudget < 0 ? -1 : Math.min(thinkingBudget, max));
+    }
     if (temperature != null) {
       config.put("temperature", temperature);
     }
@@ -75,58 +85,59 @@ public final class GeminiProvider extends HttpProvider {
   @Override
   protected ProviderResponse parseResponse(JsonNode body) throws ProviderException {
     Piece p = piece(body);
+    JsonNode u = body.get("usageMetadata");
+    String answeringModel = Json.text(body, "modelVersion");
+    checkBlocked(p.blockReason, p.finishReason, u, answeringModel);
     if (p.finishReason == null && p.text.isEmpty()) {
-      throw HttpErrors.malformed(name, "the reply has no candidates", null, redactor);
+      throw malformed("the reply has no candidates", GeminiUsage.of(u), answeringModel);
     }
-    return reply(p.text, usage(body.get("usageMetadata")), Json.text(body, "modelVersion"),
-        Json.text(body, "responseId"));
+    return reply(p.text, GeminiUsage.of(u), answeringModel, Json.text(body, "responseId"));
   }
 
-  private record Piece(String text, @Nullable String finishReason) {}
+  private record Piece(String text, @Nullable String finishReason, @Nullable String blockReason) {}
 
-  /** The text and finish reason of one (whole or streamed) response; fails when the content was blocked. */
-  private Piece piece(JsonNode body) throws ProviderException {
+  /** The text, finish reason and block reason of one (whole or streamed) response. */
+  private static Piece piece(JsonNode body) {
     String block = Json.text(body.path("promptFeedback"), "blockReason");
-    if (block != null) {
-      throw refused("the prompt was blocked (blockReason=" + block + ")");
-    }
     JsonNode candidates = body.get("candidates");
     if (candidates == null || !candidates.isArray() || candidates.isEmpty()) {
-      return new Piece("", null);
+      return new Piece("", null, block);
     }
     JsonNode c = candidates.get(0);
-    String finish = Json.text(c, "finishReason");
-    if (finish != null && REFUSALS.contains(finish)) {
-      throw refused("the reply was blocked (finishReason=" + finish + ")");
-    }
     StringBuilder text = new StringBuilder();
     for (JsonNode part : c.path("content").path("parts")) {
       if (!part.path("thought").asBoolean(false) && part.has("text")) {
         text.append(part.get("text").asText());
       }
     }
-    return new Piece(text.toString(), finish);
+    return new Piece(text.toString(), Json.text(c, "finishReason"), block);
   }
 
-  /** Gemini's prompt count includes cached tokens; candidates exclude thoughts, which are billed as output. */
-  static TokenUsage usage(@Nullable JsonNode u) {
-    if (!Json.present(u)) {
-      return TokenUsage.NONE;
+  /**
+   * A blocked prompt or reply fails, billed at the usage it reported: the prompt was read (and a reply begun) before
+   * the block.
+   */
+  private void checkBlocked(@Nullable String blockReason, @Nullable String finishReason, @Nullable JsonNode usage,
+      @Nullable String answeringModel) throws ProviderException {
+    TokenUsage billed = Json.present(usage) ? GeminiUsage.of(usage) : null;
+    if (blockReason != null) {
+      throw refused("the prompt was blocked (blockReason=" + blockReason + ")", billed, answeringModel);
     }
-    long in = Json.count(u, "promptTokenCount") + Json.count(u, "toolUsePromptTokenCount");
-    long thoughts = Json.count(u, "thoughtsTokenCount");
-    long out = Json.count(u, "candidatesTokenCount") + thoughts;
-    return new TokenUsage(in, out, Math.min(in, Json.count(u, "cachedContentTokenCount")), 0, thoughts);
+    if (finishReason != null && REFUSALS.contains(finishReason)) {
+      throw refused("the reply was blocked (finishReason=" + finishReason + ")", billed, answeringModel);
+    }
   }
 
   @Override
   protected StreamAssembler newAssembler() {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
-      private @Nullable JsonNode usage;
-      private @Nullable String answeringModel;
+      // written on the stream's thread, read by a timeout on another
+      private volatile @Nullable JsonNode usage;
+      private volatile @Nullable String answeringModel;
       private @Nullable String id;
       private @Nullable String finish;
+      private @Nullable String block;
 
       @Override
       public void onEvent(@Nullable String event, String data) throws Exception {
@@ -134,13 +145,8 @@ public final class GeminiProvider extends HttpProvider {
         if (Json.present(chunk.get("error"))) {
           throw classify(0, null, chunk.get("error"));
         }
-        Piece p = piece(chunk);
-        text.append(p.text);
-        if (p.finishReason != null) {
-          finish = p.finishReason;
-        }
         if (Json.present(chunk.get("usageMetadata"))) {
-          usage = chunk.get("usageMetadata");
+          usage = chunk.get("usageMetadata"); // cumulative: the last one seen is the call's
         }
         if (answeringModel == null) {
           answeringModel = Json.text(chunk, "modelVersion");
@@ -148,14 +154,33 @@ public final class GeminiProvider extends HttpProvider {
         if (id == null) {
           id = Json.text(chunk, "responseId");
         }
+        Piece p = piece(chunk);
+        text.append(p.text);
+        if (p.finishReason != null) {
+          finish = p.finishReason;
+        }
+        if (p.blockReason != null) {
+          block = p.blockReason;
+        }
       }
 
       @Override
       public ProviderResponse finish() throws ProviderException {
+        checkBlocked(block, finish, usage, answeringModel);
         if (finish == null) {
-          throw HttpErrors.malformed(name, "the stream ended before a finishReason (truncated)", null, redactor);
+          throw malformed("the stream ended before a finishReason (truncated)", usageSoFar(), answeringModel);
         }
-        return reply(text.toString(), usage(usage), answeringModel, id);
+        return reply(text.toString(), GeminiUsage.of(usage), answeringModel, id);
+      }
+
+      @Override
+      public TokenUsage usageSoFar() {
+        return GeminiUsage.of(usage);
+      }
+
+      @Override
+      public @Nullable String modelSoFar() {
+        return answeringModel;
       }
     };
   }
@@ -207,11 +232,9 @@ public final class GeminiProvider extends HttpProvider {
       kind = ErrorKind.CONTEXT_TOO_LONG;
     }
     if (headers == null) {
-      return new ProviderException(name, kind, "error in the stream: " + grpc + ": " + redactor.redact(message),
-          kind.retryable(), retryDelay, null);
+      return errorInReply(kind, "error in the stream: " + grpc + ": " + message, retryDelay);
     }
-    Duration fromHeader = dev.orchestrator.providers.internal.HttpErrors.retryAfter(headers, clock);
-    return new ProviderException(name, kind, "HTTP " + code + ": " + redactor.redact(grpc + ": " + message),
-        kind.retryable(), fromHeader != null ? fromHeader : retryDelay, null);
+    Duration fromHeader = HttpErrors.retryAfter(headers, clock);
+    return error(kind, code, kind.retryable(), fromHeader != null ? fromHeader : retryDelay, grpc + ": " + message);
   }
 }

@@ -111,42 +111,49 @@ public final class OpenAiProvider extends HttpProvider {
   @Override
   protected ProviderResponse parseResponse(JsonNode body) throws ProviderException {
     JsonNode choices = body.get("choices");
+    String answeringModel = Json.text(body, "model");
     if (choices == null || !choices.isArray() || choices.isEmpty()) {
       if (Json.present(body.get("error"))) {
         throw streamError(body.get("error"));
       }
-      throw HttpErrors.malformed(name, "the reply has no choices", null, redactor);
+      throw malformed("the reply has no choices", reported(body.get("usage")), answeringModel);
     }
     JsonNode choice = choices.get(0);
     JsonNode message = choice.path("message");
     String content = Json.text(message, "content");
     String refusal = Json.text(message, "refusal");
     String finish = Json.text(choice, "finish_reason");
-    checkRefusal(content, refusal, finish);
+    checkRefusal(refusal, finish, body.get("usage"), answeringModel);
     String text = content == null ? "" : content;
-    return reply(text, usage(body.get("usage"), null, text), Json.text(body, "model"), Json.text(body, "id"));
+    return reply(text, usage(body.get("usage"), text), answeringModel, Json.text(body, "id"));
   }
 
-  private void checkRefusal(@Nullable String content, @Nullable String refusal, @Nullable String finish)
-      throws ProviderException {
+  /** A refusal or a filtered reply fails, billed at the usage the reply reported. */
+  private void checkRefusal(@Nullable String refusal, @Nullable String finish, @Nullable JsonNode usage,
+      @Nullable String answeringModel) throws ProviderException {
     if (refusal != null && !refusal.isEmpty()) {
-      throw refused("the model refused: " + refusal);
+      throw refused("the model refused: " + refusal, reportedOrNull(usage), answeringModel);
     }
     if ("content_filter".equals(finish)) {
-      throw refused("the reply was withheld by the content filter (finish_reason=content_filter)");
+      throw refused("the reply was withheld by the content filter (finish_reason=content_filter)",
+          reportedOrNull(usage), answeringModel);
     }
   }
 
-  private TokenUsage usage(@Nullable JsonNode u, @Nullable ProviderRequest request, String text) {
+  private static TokenUsage usage(@Nullable JsonNode u, String text) {
     if (!Json.present(u)) {
       // some OpenAI-compatible servers report no usage: count roughly rather than call it free
       return TokenUsage.of(0, Estimates.tokens(text));
     }
-    long cached = Json.count(u.get("prompt_tokens_details"), "cached_tokens");
-    long reasoning = Json.count(u.get("completion_tokens_details"), "reasoning_tokens");
-    long in = Json.count(u, "prompt_tokens");
-    long out = Json.count(u, "completion_tokens");
-    return new TokenUsage(in, out, Math.min(cached, in), 0, Math.min(reasoning, out));
+    return OpenAiUsage.of(u);
+  }
+
+  private static TokenUsage reported(@Nullable JsonNode u) {
+    return Json.present(u) && u.isObject() ? OpenAiUsage.of(u) : TokenUsage.NONE;
+  }
+
+  private static @Nullable TokenUsage reportedOrNull(@Nullable JsonNode u) {
+    return Json.present(u) && u.isObject() ? OpenAiUsage.of(u) : null;
   }
 
   @Override
@@ -154,9 +161,10 @@ public final class OpenAiProvider extends HttpProvider {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
       private final StringBuilder refusal = new StringBuilder();
-      private @Nullable JsonNode usage;
+      // written on the stream's thread, read by a timeout on another
+      private volatile @Nullable JsonNode usage;
       private @Nullable String id;
-      private @Nullable String answeringModel;
+      private volatile @Nullable String answeringModel;
       private @Nullable String finish;
       private boolean done;
 
@@ -205,11 +213,21 @@ public final class OpenAiProvider extends HttpProvider {
       @Override
       public ProviderResponse finish() throws ProviderException {
         if (!done) {
-          throw HttpErrors.malformed(name, "the stream ended before data: [DONE] (truncated)", null, redactor);
+          throw malformed("the stream ended before data: [DONE] (truncated)", usageSoFar(), answeringModel);
         }
-        checkRefusal(text.toString(), refusal.length() == 0 ? null : refusal.toString(), finish);
+        checkRefusal(refusal.length() == 0 ? null : refusal.toString(), finish, usage, answeringModel);
         String t = text.toString();
-        return reply(t, usage(usage, null, t), answeringModel, id);
+        return reply(t, usage(usage, t), answeringModel, id);
+      }
+
+      @Override
+      public TokenUsage usageSoFar() {
+        return reported(usage);
+      }
+
+      @Override
+      public @Nullable String modelSoFar() {
+        return answeringModel;
       }
     };
   }
@@ -222,8 +240,7 @@ public final class OpenAiProvider extends HttpProvider {
         : code.contains("context_length") ? ErrorKind.CONTEXT_TOO_LONG
         : code.contains("invalid_request") ? ErrorKind.INVALID_REQUEST
         : ErrorKind.SERVER;
-    return new ProviderException(name, kind, "error in the reply: " + redactor.redact(message), kind.retryable(),
-        null, null);
+    return errorInReply(kind, "error in the reply: " + message, null);
   }
 
   @Override
@@ -248,9 +265,8 @@ public final class OpenAiProvider extends HttpProvider {
     } else if (code.contains("content_policy") || code.contains("content_filter")) {
       kind = ErrorKind.CONTENT_REFUSED;
     } else if (code.contains("insufficient_quota")) {
-      return new ProviderException(name, ErrorKind.RATE_LIMITED, "HTTP " + status + ": quota exhausted ("
-          + redactor.redact(message) + "): add credit or raise the account's limit; waiting will not help", false,
-          null, null);
+      return error(ErrorKind.RATE_LIMITED, status, false, null, "quota exhausted (" + message
+          + "): add credit or raise the account's limit; waiting will not help");
     } else if (code.contains("invalid_api_key")) {
       kind = ErrorKind.AUTH;
     }
