@@ -24,6 +24,7 @@ import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.testkit.ManualScheduler;
 import dev.orchestrator.testkit.MutableClock;
 import dev.orchestrator.workflow.ExpectedOutput;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,8 +39,10 @@ class EstimatesTest {
   static final EncodingRegistry REGISTRY = Encodings.newDefaultEncodingRegistry();
   static final Encoding O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
   static final Encoding CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
-  static final String JAPANESE = "東京都の天気は晴れのち曇りです。明日の予定を教えてください。";
-  static final String CHINESE = "机器学习是人工智能的一个分支，它使计算机能够从数据中学习。";
+  static final String JAPANESE = "東京都の天気は晴れのち曇りです。"
+      + "明日の予定を教えてください。";
+  static final String CHINESE = "机器学习是人工智能的一个分支，"
+      + "它使计算机能够从数据中学习。";
 
   final MutableClock clock = MutableClock.create();
   final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -181,7 +184,7 @@ class EstimatesTest {
     assertThat(in).isGreaterThan(200_000);
     // every token at the tier's rates: input 6.00 and output 22.50 per million, not 3.00 and 15.00
     assertThat(p.estimate(r).high()).isEqualTo(Money.usd(
-        new java.math.BigDecimal(in * 6 + 1000 * 22.5).divide(java.math.BigDecimal.valueOf(1_000_000))));
+        BigDecimal.valueOf(in * 6).add(new BigDecimal("22500")).movePointLeft(6)));
   }
 
   @Test

@@ -83,7 +83,12 @@ public final class Estimates {
    * @param defaultValue what to ask for when neither is set
    */
   public static int maxOutput(@Nullable Integer requested, @Nullable Integer cap, int defaultValue) {
-    int n = requested == null ? (cap == null ? defaultValue : cap) : (cap == null ? requested : Math.min(requested, cap));
+    int n;
+    if (requested == null) {
+      n = cap == null ? defaultValue : cap;
+    } else {
+      n = cap == null ? requested : Math.min(requested, cap);
+    }
     return Math.max(1, n);
   }
 

@@ -38,7 +38,8 @@ public final class Pricing {
   }
 
   /**
-   * Pricing configured from an instance's properties, for its configured model (null when it names none): {@code price.*}, {@code pricingFile}, {@code maxCostPerCall}.
+   * Pricing configured from an instance's properties ({@code price.*}, {@code pricingFile}, {@code maxCostPerCall})
+   * for its configured model, or null when it names none.
    *
    * @throws IllegalArgumentException for an unknown {@code price.*} key, a removed {@code defaultPrice.*} key, or a
    *     value out of range; the message names the property and the fix
