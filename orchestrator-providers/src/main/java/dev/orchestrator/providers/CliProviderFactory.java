@@ -26,7 +26,13 @@ import dev.orchestrator.spi.provider.ProviderFactory;
  *     unmapped codes are classified from the error output (rate limit, overloaded, auth, server), else as
  *     {@code failureKind} (default {@code UNKNOWN}); 126 and 127 (not executable, not found) are
  *     {@code INVALID_REQUEST}
- * <li>{@code model}: prices the tokens a JSON result reports when it reports no dollars
+ * <li>{@code model}: prices the tokens a JSON result reports when it reports no dollars, and lets calls be
+ *     estimated from the prompt's tokens; {@code price.*}, {@code pricingFile} as for the HTTP providers;
+ *     {@code maxOutputTokens}: the output bound of that estimate (default 4096; when configured, it caps a task's
+ *     larger value)
+ * <li>{@code maxCostPerCall} (USD, such as {@code 0.50}): what a call is reserved at when it cannot be estimated (no
+ *     priced model: the agent's cost is known only after the call). Without it such calls have an unknown estimate,
+ *     and budgeted tasks are not started on them
  * </ul>
  *
  * <p>Cancelling a call destroys the process and all its descendants at once. Thread-safe; stateless.

@@ -25,11 +25,14 @@ import dev.orchestrator.spi.provider.ProviderFactory;
  * <li>{@code organization}, {@code project}: sent as {@code OpenAI-Organization} / {@code OpenAI-Project}
  * <li>{@code timeout}: the whole call's limit, such as {@code 2m} or {@code PT2M} (default 5m; a task's own
  *     timeout wins); {@code connectTimeout} (default 10s)
- * <li>{@code maxOutputTokens}: when the task sets none (default 4096); {@code temperature}: 0..2, unset by default
- * <li>{@code price.input}, {@code price.output}, {@code price.cachedInput}, {@code price.cacheWrite}: this
- *     instance's prices in USD per million tokens, over the bundled table; {@code pricingFile}: a JSON file shaped
- *     like the bundled {@code dev/orchestrator/providers/pricing.json}, laid over it; {@code defaultPrice.input},
- *     {@code defaultPrice.output}: the price of a model in no table (default 15 and 75, with one warning)
+ * <li>{@code maxOutputTokens}: when the task sets none (default 4096); when configured, it also caps a task's larger
+ *     value; {@code temperature}: 0..2, unset by default
+ * <li>{@code price.input}, {@code price.output} and the other {@code price.*} rates ({@code cachedInput},
+ *     {@code cacheWrite}, {@code cacheWrite1h}, {@code audioInput}, {@code audioOutput}, {@code imageInput},
+ *     {@code imageOutput}, {@code batch}, {@code longContext.*}): this instance's prices in USD per million tokens,
+ *     over the bundled table; {@code pricingFile}: a JSON file shaped like the bundled
+ *     {@code dev/orchestrator/providers/pricing.json}, laid over it. A model neither prices is unpriced (cost zero,
+ *     one warning); {@code maxCostPerCall} (USD) then bounds its calls' reservations
  * </ul>
  *
  * <p>The key never appears in logs, exceptions or {@code toString()}. Thread-safe; stateless.

@@ -21,8 +21,8 @@ import dev.orchestrator.spi.provider.ProviderFactory;
  * <li>{@code failureRate} (0..1, default 0), {@code failureKind} (an {@link dev.orchestrator.ErrorKind}, default
  *     {@code SERVER}), {@code failureBurst} (a failure is followed by this many in all, default 1),
  *     {@code retryAfter} (for {@code RATE_LIMITED}, default 5s)
- * <li>{@code maxOutputTokens} (default 1024); {@code price.*}, {@code pricingFile}, {@code defaultPrice.*} as for
- *     the HTTP providers
+ * <li>{@code maxOutputTokens} (default 1024; when configured, it caps a task's larger value); {@code price.*},
+ *     {@code pricingFile}, {@code maxCostPerCall} as for the HTTP providers
  * </ul>
  *
  * <p>Thread-safe; stateless.

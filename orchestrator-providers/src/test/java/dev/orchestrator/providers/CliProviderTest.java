@@ -3,6 +3,7 @@ package dev.orchestrator.providers;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
@@ -212,7 +213,34 @@ class CliProviderTest extends ProviderContract {
     assertThat(r.text()).isEqualTo("Done.");
     assertThat(r.usage()).isEqualTo(new TokenUsage(310, 50, 200, 100, 0));
     assertThat(r.cost()).isEqualTo(Money.usd("0.0123"));
+    assertThat(r.costBasis()).isEqualTo(CostBasis.MEASURED);
     assertThat(r.responseId()).isEqualTo("4f1c");
+  }
+
+  @Test
+  void tokensWithoutDollarsArePricedOnlyWhenTheModelHasAPrice() throws Exception {
+    String json = script("gemini.sh", "cat > /dev/null; echo '{\"response\":\"Done.\","
+        + "\"usage\":{\"input_tokens\":1000,\"output_tokens\":100}}'").toString();
+    ProviderResponse priced = get(cli(json, "outputFormat", "json", "model", "gemini-2.5-flash")
+        .complete(ProviderRequest.of("x"), CALL));
+    // 1000 in x 0.30 + 100 out x 2.50, per million
+    assertThat(priced.cost()).isEqualTo(Money.usd("0.00055"));
+    assertThat(priced.costBasis()).isEqualTo(CostBasis.MEASURED);
+
+    ProviderResponse unpriced = get(cli(json, "outputFormat", "json", "model", "my-agent-model")
+        .complete(ProviderRequest.of("x"), CALL));
+    assertThat(unpriced.cost()).isEqualTo(Money.ZERO);
+    assertThat(unpriced.costBasis()).isEqualTo(CostBasis.UNPRICED);
+
+    ProviderResponse noModel = get(cli(json, "outputFormat", "json").complete(ProviderRequest.of("x"), CALL));
+    assertThat(noModel.costBasis()).isEqualTo(CostBasis.UNPRICED);
+  }
+
+  @Test
+  void plainTextSaysNothingOfTheCostSoTheCallIsUnpriced() throws Exception {
+    ProviderResponse r = get(cli(echo()).complete(ProviderRequest.of("x"), CALL));
+    assertThat(r.cost()).isEqualTo(Money.ZERO);
+    assertThat(r.costBasis()).isEqualTo(CostBasis.UNPRICED);
   }
 
   @Test

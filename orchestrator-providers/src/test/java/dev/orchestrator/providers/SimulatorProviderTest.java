@@ -2,6 +2,7 @@ package dev.orchestrator.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
@@ -83,6 +84,16 @@ class SimulatorProviderTest extends ProviderContract {
         .contains("Plan a trip");
     assertThat(r.usage().outputTokens()).isPositive();
     assertThat(r.cost().isZero()).as("priced like a real model").isFalse();
+    assertThat(r.costBasis()).isEqualTo(CostBasis.MEASURED);
+  }
+
+  @Test
+  void aModelWithoutAPriceIsUnpricedNotGuessed() throws Exception {
+    Provider p = simulator("model", "sim-unlisted");
+    ProviderResponse r = await(p.complete(ProviderRequest.of("Plan a trip"), CALL));
+    assertThat(r.cost().isZero()).isTrue();
+    assertThat(r.costBasis()).isEqualTo(CostBasis.UNPRICED);
+    assertThat(p.estimate(ProviderRequest.of("Plan a trip")).isKnown()).isFalse();
   }
 
   @Test

@@ -397,13 +397,19 @@ public abstract class HttpProvider implements Provider {
     return URI.create(baseUrl.toString() + path);
   }
 
+  /**
+   * The output tokens to ask for: the task's value, capped by the instance's {@code maxOutputTokens} when that is
+   * configured (a task or template asking for more does not lift the cap), else the instance's default.
+   */
   protected final int maxTokens(ProviderRequest request) {
-    return request.maxOutputTokens() != null ? request.maxOutputTokens() : maxOutputTokens;
+    Integer cap = settings.optional("maxOutputTokens") == null ? null : maxOutputTokens;
+    return Estimates.maxOutput(request.maxOutputTokens(), cap, maxOutputTokens);
   }
 
+  /** Bounded by the model's price and the output tokens asked for; see {@link Estimates}. */
   @Override
   public CostEstimate estimate(ProviderRequest request) {
-    return Estimates.estimate(pricing.priceOf(model), request, maxTokens(request), 60, Duration.ofMillis(800));
+    return Estimates.estimate(pricing, type, model, request, maxTokens(request), 60, Duration.ofMillis(800));
   }
 
   @Override

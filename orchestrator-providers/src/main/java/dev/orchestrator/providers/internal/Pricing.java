@@ -1,8 +1,8 @@
 package dev.orchestrator.providers.internal;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,82 +13,90 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Costs one provider instance's calls. Reads, in order: the instance's own prices ({@code price.input},
- * {@code price.output}, {@code price.cachedInput}, {@code price.cacheWrite}), the table (bundled, overlaid by
- * {@code pricingFile}) for the model that answered, then for the configured model, and finally the default price
- * ({@code defaultPrice.input}, {@code defaultPrice.output}; USD 15 and 75 per million unless set), logging one
- * warning per unknown model. Never costs an unknown model at zero unless the user says so. Thread-safe.
+ * Costs one provider instance's calls. Reads, in order: the instance's own price ({@code price.*}), then the table
+ * (bundled, overlaid by {@code pricingFile}) for the model that answered, then for the configured model. A model none
+ * of them covers is <em>unpriced</em>: its calls cost zero with {@link CostBasis#UNPRICED}, and one warning per model
+ * says how to price it. Nothing is ever costed at a guessed price. Thread-safe.
  */
 public final class Pricing {
   private static final Logger log = LoggerFactory.getLogger(Pricing.class);
-  static final BigDecimal DEFAULT_INPUT = new BigDecimal("15");
-  static final BigDecimal DEFAULT_OUTPUT = new BigDecimal("75");
 
   private final String provider;
-  private final String configuredModel;
+  private final @Nullable String configuredModel;
   private final PriceTable table;
   private final @Nullable ModelPrice override;
-  private final ModelPrice fallback;
+  private final @Nullable Money maxCostPerCall;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  public Pricing(String provider, String configuredModel, PriceTable table, @Nullable ModelPrice override,
-      ModelPrice fallback) {
+  public Pricing(String provider, @Nullable String configuredModel, PriceTable table, @Nullable ModelPrice override,
+      @Nullable Money maxCostPerCall) {
     this.provider = provider;
     this.configuredModel = configuredModel;
     this.table = table;
     this.override = override;
-    this.fallback = fallback;
+    this.maxCostPerCall = maxCostPerCall;
   }
 
-  /** Pricing configured from an instance's properties. */
-  public static Pricing from(Settings s, String configuredModel) {
+  /**
+   * Pricing configured from an instance's properties ({@code price.*}, {@code pricingFile}, {@code maxCostPerCall})
+   * for its configured model, or null when it names none.
+   *
+   * @throws IllegalArgumentException for an unknown {@code price.*} key, a removed {@code defaultPrice.*} key, or a
+   *     value out of range; the message names the property and the fix
+   */
+  public static Pricing from(Settings s, @Nullable String configuredModel) {
+    ModelPrice override = PriceSettings.price(s);
+    Money cap = PriceSettings.maxCostPerCall(s);
     PriceTable table = PriceTable.bundled();
     String file = s.optional("pricingFile");
     if (file != null) {
       table = table.overlay(Path.of(file));
     }
-    ModelPrice override = null;
-    BigDecimal in = s.money("price.input");
-    BigDecimal out = s.money("price.output");
-    if (in != null || out != null) {
-      if (in == null || out == null) {
-        throw s.invalid(in == null ? "price.input" : "price.output", "",
-            "set together with the other: both price.input and price.output are needed to price a model");
-      }
-      BigDecimal cached = s.money("price.cachedInput");
-      BigDecimal write = s.money("price.cacheWrite");
-      BigDecimal w = write == null ? in : write;
-      override = new ModelPrice(new Rates(in, out, cached == null ? in : cached, w, w, in, out, in, out), null,
-          BigDecimal.ONE, null, null);
-    }
-    BigDecimal defIn = s.money("defaultPrice.input");
-    BigDecimal defOut = s.money("defaultPrice.output");
-    ModelPrice fallback = ModelPrice.of(defIn == null ? DEFAULT_INPUT : defIn, defOut == null ? DEFAULT_OUTPUT : defOut);
-    return new Pricing(s.name(), configuredModel, table, override, fallback);
+    return new Pricing(s.name(), configuredModel, table, override, cap);
   }
 
-  /** The price for the model that answered (or the configured one when the reply names none). */
-  public ModelPrice priceOf(@Nullable String answeringModel) {
+  /** The instance's name, for messages. */
+  public String provider() {
+    return provider;
+  }
+
+  /** The most one call is taken to cost when its cost cannot be bounded otherwise, or null when unset. */
+  public @Nullable Money maxCostPerCall() {
+    return maxCostPerCall;
+  }
+
+  /**
+   * The price for the model that answered (or the configured one when the reply names none or the table does not
+   * know the answering one), or empty when the model is unpriced; the first time a model is found unpriced, logs a
+   * warning that says how to price it.
+   */
+  public Optional<ModelPrice> priceOf(@Nullable String answeringModel) {
     if (override != null) {
-      return override;
+      return Optional.of(override);
     }
     Optional<ModelPrice> p = answeringModel == null ? Optional.empty() : table.find(answeringModel);
-    if (p.isEmpty()) {
+    if (p.isEmpty() && configuredModel != null) {
       p = table.find(configuredModel);
     }
-    if (p.isPresent()) {
-      return p.get();
+    String named = answeringModel != null ? answeringModel : configuredModel;
+    if (p.isEmpty() && named != null) {
+      String model = named.toLowerCase(Locale.ROOT);
+      if (warned.add(model)) {
+        log.warn("Model has no price: its calls are recorded at zero as unpriced and budgeted tasks are not started"
+            + " on it (provider={}, model={}): set price.input and price.output on provider '{}', or add the model"
+            + " to a pricingFile", provider, model, provider);
+      }
     }
-    String model = (answeringModel == null ? configuredModel : answeringModel).toLowerCase(Locale.ROOT);
-    if (warned.add(model)) {
-      log.warn("Unknown model priced at the default price (provider={}, model={}, inputPerMillion={},"
-          + " outputPerMillion={}): set price.input and price.output on the provider, or add the model to a"
-          + " pricingFile", provider, model, fallback.input(), fallback.output());
-    }
-    return fallback;
+    return p;
   }
 
+  /** How the cost of a reply from this model is found: {@link CostBasis#UNPRICED} when it has no price. */
+  public CostBasis basis(@Nullable String answeringModel) {
+    return priceOf(answeringModel).isPresent() ? CostBasis.MEASURED : CostBasis.UNPRICED;
+  }
+
+  /** What a call with this usage cost, exactly; zero for an unpriced model (see {@link #basis}). */
   public Money cost(@Nullable String answeringModel, TokenUsage usage) {
-    return priceOf(answeringModel).cost(usage);
+    return priceOf(answeringModel).map(p -> p.cost(usage)).orElse(Money.ZERO);
   }
 }

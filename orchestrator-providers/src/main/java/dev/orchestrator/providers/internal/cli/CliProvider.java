@@ -1,6 +1,7 @@
 package dev.orchestrator.providers.internal.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.Scheduler;
@@ -12,6 +13,7 @@ import dev.orchestrator.providers.internal.Pricing;
 import dev.orchestrator.providers.internal.Prompts;
 import dev.orchestrator.providers.internal.Redactor;
 import dev.orchestrator.providers.internal.Settings;
+import dev.orchestrator.providers.internal.TokenCounter;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +56,8 @@ public final class CliProvider implements Provider {
   public static final String TYPE = "cli";
   private static final Logger log = LoggerFactory.getLogger(CliProvider.class);
   private static final String PROMPT = "{prompt}";
+  private static final int DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+  private static final Duration LATENCY = Duration.ofSeconds(5);
   private static final Pattern RATE = Pattern.compile("(?i)(rate.?limit|too many requests|\\b429\\b|quota)");
   private static final Pattern OVERLOADED = Pattern.compile("(?i)(overloaded|\\b529\\b|\\b503\\b)");
   private static final Pattern AUTH = Pattern.compile(
@@ -72,7 +77,9 @@ public final class CliProvider implements Provider {
   private final Map<Integer, ErrorKind> exitCodes;
   private final ErrorKind failureKind;
   private final @Nullable String model;
-  private final @Nullable Pricing pricing;
+  private final Pricing pricing;
+  /** The configured {@code maxOutputTokens}, which caps a task's larger value; null when not configured. */
+  private final @Nullable Integer maxOutputCap;
   private final Redactor redactor;
   private final Scheduler scheduler;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
@@ -120,7 +127,9 @@ public final class CliProvider implements Provider {
       throw s.invalid("failureKind", fk, "an error kind such as SERVER or UNKNOWN");
     }
     this.model = s.optional("model");
-    this.pricing = model == null ? null : Pricing.from(s, model);
+    this.pricing = Pricing.from(s, model);
+    this.maxOutputCap = s.optional("maxOutputTokens") == null ? null
+        : s.integer("maxOutputTokens", DEFAULT_MAX_OUTPUT_TOKENS, 1, 1_000_000);
     List<String> secrets = new ArrayList<>();
     environment.forEach((k, v) -> {
       if (PluginConfig.isSecret(k)) {
@@ -298,8 +307,9 @@ public final class CliProvider implements Provider {
         return;
       }
     }
+    // plain text says nothing of what the call cost
     out.complete(ProviderResponse.builder().text(stdout.strip()).usage(TokenUsage.NONE).model(model)
-        .cost(Money.ZERO).build());
+        .cost(Money.ZERO).costBasis(CostBasis.UNPRICED).build());
   }
 
   /** Claude Code's {@code --output-format json}, Gemini CLI's JSON and similar result objects. */
@@ -317,24 +327,33 @@ public final class CliProvider implements Provider {
       long outTokens = Json.count(u, "output_tokens") + Json.count(u, "completion_tokens");
       usage = new TokenUsage(in, outTokens, read, write, 0);
     }
-    Money cost = Money.ZERO;
-    String dollars = firstText(json, "total_cost_usd", "cost_usd");
-    if (dollars != null) {
-      try {
-        BigDecimal d = new BigDecimal(dollars);
-        if (d.signum() >= 0) {
-          cost = Money.usd(d);
-        }
-      } catch (NumberFormatException ignored) {
-        // not a number: price from tokens instead
-      }
-    } else if (pricing != null && usage.totalTokens() > 0) {
-      cost = pricing.cost(model, usage);
-    }
     String answering = firstText(json, "model");
+    Money reported = dollars(firstText(json, "total_cost_usd", "cost_usd"));
+    Money cost = Money.ZERO;
+    CostBasis basis = CostBasis.UNPRICED;
+    if (reported != null) {
+      cost = reported;
+      basis = CostBasis.MEASURED;
+    } else if (usage.totalTokens() > 0) {
+      cost = pricing.cost(answering, usage);
+      basis = pricing.basis(answering);
+    }
     return ProviderResponse.builder().text(text == null ? raw.strip() : text).usage(usage)
         .model(answering != null ? answering : model).responseId(firstText(json, "session_id", "id")).cost(cost)
-        .build();
+        .costBasis(basis).build();
+  }
+
+  /** The agent's own report of what the call cost, or null when it gives none (or no number). */
+  private static @Nullable Money dollars(@Nullable String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      BigDecimal d = new BigDecimal(text);
+      return d.signum() >= 0 ? Money.usd(d) : null;
+    } catch (NumberFormatException e) {
+      return null; // not a number: price from tokens instead
+    }
   }
 
   private static @Nullable String firstText(JsonNode json, String... fields) {
@@ -414,12 +433,26 @@ public final class CliProvider implements Provider {
     }
   }
 
+  /**
+   * Estimated from tokens, as the HTTP providers do, when {@code model} names a priced model (or {@code price.*} is
+   * set). Otherwise the agent's cost is known only after the call (it reports its own, or nothing): the estimate is
+   * reserved at {@code maxCostPerCall}, or is unknown.
+   */
   @Override
   public CostEstimate estimate(ProviderRequest request) {
-    ModelPrice price = pricing == null ? ModelPrice.of(BigDecimal.ZERO, BigDecimal.ZERO) : pricing.priceOf(model);
-    int out = request.maxOutputTokens() != null ? request.maxOutputTokens() : 4096;
-    CostEstimate e = Estimates.estimate(price, request, out, 30, Duration.ofSeconds(5));
-    return e;
+    int maxOut = Estimates.maxOutput(request.maxOutputTokens(), maxOutputCap, DEFAULT_MAX_OUTPUT_TOKENS);
+    if (model != null) {
+      return Estimates.estimate(pricing, TYPE, model, request, maxOut, 30, LATENCY);
+    }
+    Optional<ModelPrice> price = pricing.priceOf(null);
+    TokenCounter counter = Estimates.counterFor(TYPE, null);
+    if (price.isPresent()) {
+      return Estimates.bounded(price.get(), counter, request, maxOut, 30, LATENCY);
+    }
+    return Estimates.unbounded(pricing.maxCostPerCall(), "provider '" + name + "' (type cli) runs an agent whose cost"
+        + " is known only after the call: set maxCostPerCall on provider '" + name + "', or model and"
+        + " price.input/price.output to estimate it from tokens", Estimates.expectedUsage(counter, request, maxOut),
+        Estimates.duration(maxOut, 30, LATENCY));
   }
 
   /** Stops accepting calls and destroys the processes of calls still running. Idempotent. */

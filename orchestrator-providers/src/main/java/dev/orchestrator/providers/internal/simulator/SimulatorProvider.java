@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ public final class SimulatorProvider implements Provider {
   private final int failureBurst;
   private final Duration retryAfter;
   private final int maxOutputTokens;
+  /** The configured {@code maxOutputTokens}, which caps a task's larger value; null when not configured. */
+  private final @Nullable Integer maxOutputCap;
   private final Pricing pricing;
   private final Scheduler scheduler;
 
@@ -71,6 +74,7 @@ public final class SimulatorProvider implements Provider {
     this.failureBurst = s.integer("failureBurst", 1, 1, 1_000_000);
     this.retryAfter = s.duration("retryAfter", Duration.ofSeconds(5));
     this.maxOutputTokens = s.integer("maxOutputTokens", 1024, 1, 1_000_000);
+    this.maxOutputCap = s.optional("maxOutputTokens") == null ? null : maxOutputTokens;
     this.pricing = Pricing.from(s, model);
     this.scheduler = s.context().scheduler();
   }
@@ -124,7 +128,7 @@ public final class SimulatorProvider implements Provider {
       } else {
         out.complete(ProviderResponse.builder().text(text).usage(usage).model(model)
             .responseId("sim-" + Long.toHexString(seed) + "-" + (call + 1)).cost(pricing.cost(model, usage))
-            .build());
+            .costBasis(pricing.basis(model)).build());
       }
     };
     Scheduler.Cancellable timer = scheduler.schedule(finish, delay);
@@ -140,11 +144,11 @@ public final class SimulatorProvider implements Provider {
 
   private String text(ProviderRequest request, SplittableRandom random) {
     String banner = "[SIMULATED reply from " + name + " (model " + model + "); no AI was called]";
+    int limit = maxOutput(request);
     if (Prompts.schema(request) != null) {
-      return "{\"simulated\": true, \"provider\": \"" + name + "\", \"model\": \"" + model
-          + "\", \"note\": \"simulated output: no AI was called\"}";
+      return atMost("{\"simulated\": true, \"provider\": \"" + name + "\", \"model\": \"" + model
+          + "\", \"note\": \"simulated output: no AI was called\"}", limit);
     }
-    int limit = request.maxOutputTokens() != null ? request.maxOutputTokens() : maxOutputTokens;
     long target = Math.max(1, Math.min(limit, 32 + random.nextInt(368)));
     String prompt = request.prompt().strip().replaceAll("\\s+", " ");
     StringBuilder sb = new StringBuilder(banner).append(" Reply to: \"")
@@ -152,7 +156,17 @@ public final class SimulatorProvider implements Provider {
     while (Estimates.tokens(sb.toString()) < target) {
       sb.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
     }
-    return sb.toString();
+    return atMost(sb.toString(), limit);
+  }
+
+  /** A reply is cut at the output limit, as a real model's is, so it never costs more than its reservation. */
+  private static String atMost(String text, int maxTokens) {
+    long chars = (long) maxTokens * 4;
+    return text.length() <= chars ? text : text.substring(0, (int) chars);
+  }
+
+  private int maxOutput(ProviderRequest request) {
+    return Estimates.maxOutput(request.maxOutputTokens(), maxOutputCap, maxOutputTokens);
   }
 
   private Duration delay(long outputTokens, SplittableRandom random) {
@@ -171,8 +185,7 @@ public final class SimulatorProvider implements Provider {
 
   @Override
   public CostEstimate estimate(ProviderRequest request) {
-    int limit = request.maxOutputTokens() != null ? request.maxOutputTokens() : maxOutputTokens;
-    return Estimates.estimate(pricing.priceOf(model), request, limit, tokensPerSecond, latency);
+    return Estimates.estimate(pricing, TYPE, model, request, maxOutput(request), tokensPerSecond, latency);
   }
 
   @Override
