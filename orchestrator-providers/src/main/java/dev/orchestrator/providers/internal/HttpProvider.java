@@ -181,8 +181,10 @@ public abstract class HttpProvider implements Provider {
       }
       StreamAssembler assembler = newAssembler();
       stream.set(assembler);
-      return BodySubscribers.fromLineSubscriber(new EventLines(assembler, out, subscription), s -> null,
-          StandardCharsets.UTF_8, null);
+      return BodySubscribers.fromLineSubscriber(new EventLines(assembler, out, subscription,
+          e -> withUsageSoFar(e, assembler),
+          e -> HttpErrors.malformed(name, "a streamed event could not be read", e, redactor),
+          t -> HttpErrors.fromThrowable(name, t, redactor)), s -> null, StandardCharsets.UTF_8, null);
     };
     CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, handler);
     http.whenComplete((r, e) -> {
@@ -237,79 +239,12 @@ public abstract class HttpProvider implements Provider {
     }
   }
 
-  /** Feeds streamed lines to an assembler; completes the call when the stream ends. */
-  private final class EventLines implements Flow.Subscriber<String> {
-    private final StreamAssembler assembler;
-    private final SseParser parser;
-    private final CompletableFuture<ProviderResponse> out;
-    private final AtomicReference<Flow.@Nullable Subscription> subscription;
-
-    EventLines(StreamAssembler assembler, CompletableFuture<ProviderResponse> out,
-        AtomicReference<Flow.@Nullable Subscription> subscription) {
-      this.assembler = assembler;
-      this.parser = new SseParser(assembler::onEvent);
-      this.out = out;
-      this.subscription = subscription;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription.set(s);
-      if (out.isDone()) {
-        s.cancel();
-      } else {
-        s.request(Long.MAX_VALUE);
-      }
-    }
-
-    @Override
-    public void onNext(String line) {
-      if (out.isDone()) {
-        return;
-      }
-      try {
-        parser.line(line);
-      } catch (ProviderException e) {
-        out.completeExceptionally(withUsageSoFar(e, assembler));
-      } catch (Exception e) {
-        out.completeExceptionally(withUsageSoFar(
-            HttpErrors.malformed(name, "a streamed event could not be read", e, redactor), assembler));
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      out.completeExceptionally(withUsageSoFar(HttpErrors.fromThrowable(name, t, redactor), assembler));
-    }
-
-    @Override
-    public void onComplete() {
-      if (out.isDone()) {
-        return;
-      }
-      try {
-        parser.end();
-        out.complete(assembler.finish());
-      } catch (ProviderException e) {
-        out.completeExceptionally(withUsageSoFar(e, assembler));
-      } catch (Exception e) {
-        out.completeExceptionally(withUsageSoFar(
-            HttpErrors.malformed(name, "a streamed event could not be read", e, redactor), assembler));
-      }
-    }
-  }
-
   /** A reply costed from the table: streamed and whole replies go through here, so they cost the same. */
   protected final ProviderResponse reply(String text, TokenUsage usage, @Nullable String answeringModel,
       @Nullable String responseId) {
     String m = modelOrConfigured(answeringModel);
     return ProviderResponse.builder().text(text).usage(usage).model(m).responseId(responseId)
-        .cost(pricing.cost(m, usage)).costBasis(basis(m)).build();
-  }
-
-  /** How the cost of a reply from this model is found. */
-  private CostBasis basis(String answeringModel) {
-    return CostBasis.MEASURED;
+        .cost(pricing.cost(m, usage)).costBasis(pricing.basis(m)).build();
   }
 
   /** What a usage costs for the model that answered (the configured one when none is named). */
