@@ -93,8 +93,9 @@ final class ProvidersCommand extends CliCommand {
       for (RunRecord r : cli.store().runs(p.name())) {
         for (TaskRecord t : cli.store().tasks(p.name(), r.id())) {
           for (Attempt a : t.attempts()) {
-            Instant at = a.finishedAt() != null ? a.finishedAt() : a.startedAt();
-            if (LocalDate.ofInstant(at, zone).equals(day)) {
+            Instant at = a.finishedAt();
+            // a call in flight holds its reservation, which is not spending yet
+            if (at != null && LocalDate.ofInstant(at, zone).equals(day)) {
               out.merge(a.provider(), a.cost(), Money::plus);
             }
           }
