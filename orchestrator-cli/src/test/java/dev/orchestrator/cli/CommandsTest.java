@@ -177,7 +177,8 @@ class CommandsTest {
     CliHarness.Result r = cli.run("--project", "Quantum Self", "budget", "report");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo(golden("budget-report.txt"));
-    assertThat(cli.run("budget", "report", "--all", "--json").out()).contains("\"report\"", "\"simulated\"");
+    assertThat(cli.run("budget", "report", "--all", "--json").out()).contains("\"report\"", "\"simulated\"",
+        "\"estimated\"", "\"measured\"", "\"overrun\"", "\"unpricedCalls\"");
 
     assertThat(cli.run("budget", "set", "--limit", "1", "--daily-limit", "2").code()).isEqualTo(2);
     assertThat(cli.run("budget", "set", "--daily-limit", "2").code()).isEqualTo(2);

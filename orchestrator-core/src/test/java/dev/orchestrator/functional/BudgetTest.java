@@ -186,6 +186,7 @@ class BudgetTest {
           Total spent: $45.23
           Remaining: $54.77
           Projected total: $45.24 (within budget)
+          Overruns: $45.21 above reservations (Chatgpt, Claude)
           Chatgpt: $21.83
           Claude: $23.40 (117% of daily limit - PAUSED)
           """);

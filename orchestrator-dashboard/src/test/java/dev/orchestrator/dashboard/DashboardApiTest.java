@@ -149,6 +149,37 @@ class DashboardApiTest {
       assertThat(gauge.get("share").asDouble()).isEqualTo(0.6);
       assertThat(gauge.get("thresholds").toString()).isEqualTo("[0.5,0.75,0.9]");
       assertThat(client().getJson("api/budgets")).hasSize(1);
+      assertThat(cost.get("measured").get("amount").decimalValue()).isEqualByComparingTo("0.60");
+      assertThat(cost.get("estimated").get("amount").decimalValue()).isZero();
+      assertThat(cost.get("overrun").get("amount").decimalValue()).isZero();
+      assertThat(cost.get("unpricedCalls").asInt()).isZero();
+      assertThat(cost.get("providers").get(0).get("provider").asText()).isEqualTo("claude");
+    }
+
+    @Test
+    void theCostViewKeepsMeasuredAndEstimatedSpendApartAndShowsOverruns() {
+      fx = Fixture.start();
+      var store = fx.orchestrator.store();
+      var accounts = List.of(new dev.orchestrator.spi.store.Account(BudgetScope.global(), null),
+          new dev.orchestrator.spi.store.Account(BudgetScope.project("blog"), null),
+          new dev.orchestrator.spi.store.Account(BudgetScope.provider("claude"), null));
+      // What engines sharing the store settled: a call counted at its reservation, and one that cost more than it.
+      store.ledger().settle(null, accounts, new java.math.BigDecimal("0.30"), true);
+      var at = fx.orchestrator.clock().instant();
+      var lease = store.createRun(new dev.orchestrator.run.RunRecord("elsewhere", "r", "w",
+          dev.orchestrator.run.RunStatus.RUNNING, java.util.Map.of(), at, null, null), "{}", List.of(), "other",
+          java.time.Duration.ofMinutes(1));
+      assertThat(store.ledger().reserve("x", lease, accounts, new java.math.BigDecimal("0.10"), null)).isNull();
+      store.ledger().settle("x", accounts, new java.math.BigDecimal("0.15"));
+
+      JsonNode cost = client().getJson("api/projects/blog/cost");
+      assertThat(cost.get("spent").get("amount").decimalValue()).isEqualByComparingTo("0.45");
+      assertThat(cost.get("measured").get("amount").decimalValue()).isEqualByComparingTo("0.15");
+      assertThat(cost.get("estimated").get("amount").decimalValue()).isEqualByComparingTo("0.30");
+      assertThat(cost.get("overrun").get("amount").decimalValue()).isEqualByComparingTo("0.05");
+      JsonNode all = client().getJson("api/cost");
+      assertThat(all.get("estimated").get("amount").decimalValue()).isEqualByComparingTo("0.30");
+      assertThat(all.get("overrun").get("amount").decimalValue()).isEqualByComparingTo("0.05");
     }
 
     @Test

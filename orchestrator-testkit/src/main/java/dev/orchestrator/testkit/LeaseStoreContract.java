@@ -434,6 +434,8 @@ public abstract class LeaseStoreContract {
       assertThat(b.account()).isEqualTo(project);
       assertThat(b.spent()).isZero();
       assertThat(b.reserved()).isZero();
+      assertThat(b.estimated()).isZero();
+      assertThat(b.overrun()).isZero();
       assertThat(ledger().balances()).isEmpty();
     }
 
@@ -504,6 +506,62 @@ public abstract class LeaseStoreContract {
       assertThat(balance(global).spent()).isEqualByComparingTo("1.73456789012345679");
       assertThat(balance(global).reserved()).isEqualByComparingTo("1.00");
       assertThat(ledger().balances()).extracting(Balance::account).containsExactlyInAnyOrder(global, project);
+    }
+
+    @Test
+    void anEstimatedSettlementIsSpentAndKeptApartAsEstimated() {
+      RunLease lease = held("r", 1, "e1", LONG);
+      List<Account> accounts = List.of(global, project);
+      assertThat(ledger().reserve("x1", lease, accounts, usd("0.40"), null)).isNull();
+      assertThat(ledger().reserve("x2", lease, accounts, usd("0.30"), null)).isNull();
+      ledger().settle("x1", accounts, usd("0.40"), true);
+      ledger().settle("x2", accounts, usd("0.10"), false);
+      ledger().settle(null, accounts, usd("0.05"));
+      for (Account a : accounts) {
+        Balance b = balance(a);
+        assertThat(b.spent()).as("%s spent", a).isEqualByComparingTo("0.55");
+        assertThat(b.estimated()).as("%s estimated", a).isEqualByComparingTo("0.40");
+        assertThat(b.measured()).as("%s measured", a).isEqualByComparingTo("0.15");
+        assertThat(b.reserved()).as("%s reserved", a).isZero();
+        assertThat(b.overrun()).as("%s overrun", a).isZero();
+      }
+      assertThat(ledger().balances()).filteredOn(b -> b.account().equals(project)).singleElement()
+          .satisfies(b -> assertThat(b.estimated()).isEqualByComparingTo("0.40"));
+    }
+
+    @Test
+    void whatASettlementCostsBeyondItsReservationIsAnOverrun() {
+      RunLease lease = held("r", 1, "e1", LONG);
+      List<Account> accounts = List.of(global, project);
+      assertThat(ledger().reserve("x1", lease, accounts, usd("0.30"), null)).isNull();
+      assertThat(ledger().reserve("x2", lease, accounts, usd("0.30"), null)).isNull();
+      assertThat(ledger().reserve("x3", lease, List.of(project), usd("1.00"), null)).isNull();
+      ledger().settle("x1", accounts, usd("0.42"));
+      ledger().settle("x2", accounts, usd("0.35"), true);
+      ledger().settle("x3", List.of(project), usd("0.20"));
+      // A call that reserved nothing has no reservation to overrun.
+      ledger().settle(null, accounts, usd("5.00"));
+      assertThat(balance(project).overrun()).isEqualByComparingTo("0.17");
+      assertThat(balance(global).overrun()).isEqualByComparingTo("0.17");
+      assertThat(balance(project).spent()).isEqualByComparingTo("5.97");
+      assertThat(balance(project).reserved()).isZero();
+      assertThat(balance(day1).overrun()).isZero();
+    }
+
+    @Test
+    void aLateSettlementOfAReleasedReservationIsSpentButNoOverrun() {
+      RunLease crashed = held("r", 1, "e1", SHORT);
+      List<Account> accounts = List.of(global, project);
+      assertThat(ledger().reserve("x1", crashed, accounts, usd("0.50"), null)).isNull();
+      RunLease next = s().claimRuns("e2", 1, LONG).get(0);
+      assertThat(next.runId()).isEqualTo("r");
+      assertThat(balance(project).reserved()).isZero();
+      ledger().settle("x1", accounts, usd("0.80"), true);
+      Balance b = balance(project);
+      assertThat(b.spent()).isEqualByComparingTo("0.80");
+      assertThat(b.estimated()).isEqualByComparingTo("0.80");
+      assertThat(b.overrun()).as("the reservation was no longer held").isZero();
+      assertThat(b.reserved()).isZero();
     }
 
     @Test

@@ -33,23 +33,34 @@ public interface Ledger {
   @Nullable LimitBreach check(List<Account> accounts, BigDecimal amount, @Nullable BigDecimal implicitTaskLimit);
 
   /**
-   * Releases a reservation (if it is still held) and adds what the call really cost to every account.
+   * Releases a reservation (if it is still held) and adds what the call really cost to every account, measured from
+   * the vendor's usage. The same as {@code settle(reservationId, accounts, actual, false)}.
    *
    * @param reservationId the reservation, or null for a call that reserved nothing
    * @param accounts the accounts the call touches (those of the reservation)
    * @param actual what the call cost, in US dollars
    * @return the alert thresholds this settlement crossed for the first time
    */
-  List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual);
+  default List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual) {
+    return settle(reservationId, accounts, actual, false);
+  }
 
   /**
-   * Like {@link #settle(String, List, BigDecimal)}, saying whether {@code actual} is an estimate (the worst case of a
-   * call that may have been billed without reporting its usage), which balances keep apart from measured spend.
+   * Releases a reservation (if it is still held) and adds what the call cost to every account's spent. When
+   * {@code estimated}, the amount is also added to the accounts' {@link Balance#estimated() estimated} part: the worst
+   * case of a call that may have been billed without reporting its usage. When the reservation was still held and
+   * {@code actual} is more than it, the difference is added to the accounts' {@link Balance#overrun() overrun}; a late
+   * settlement of a reservation already released (its run was claimed again) records its cost and releases nothing.
+   *
+   * @param reservationId the reservation, or null for a call that reserved nothing
+   * @param accounts the accounts the call touches (those of the reservation)
+   * @param actual what the call cost, in US dollars
+   * @param estimated whether {@code actual} is an estimate rather than measured
+   * @return the alert thresholds this settlement crossed for the first time
+   * @throws IllegalArgumentException when {@code actual} is negative
    */
-  default List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual,
-      boolean estimated) {
-    return settle(reservationId, accounts, actual);
-  }
+  List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual,
+      boolean estimated);
 
   /** The account's balance; zero spent and reserved when it was never used. */
   Balance balance(Account account);

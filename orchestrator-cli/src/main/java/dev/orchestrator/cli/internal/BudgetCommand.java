@@ -43,6 +43,9 @@ final class BudgetCommand extends CliCommand {
     @Option(names = "--daily-limit", paramLabel = "<amount>", descriptionKey = "opt.dailyLimit")
     @Nullable String dailyLimit;
 
+    @Option(names = "--yes", descriptionKey = "opt.budgetYes")
+    boolean yes;
+
     Set(Cli cli) {
       super(cli);
     }
@@ -58,16 +61,9 @@ final class BudgetCommand extends CliCommand {
       if (dailyLimit != null && provider == null) {
         throw CliException.of(ExitCodes.USAGE, "budget.dailyNeedsProvider");
       }
+      String option = limit != null ? "--limit" : "--daily-limit";
       String amountText = limit != null ? limit : dailyLimit;
-      Money amount;
-      try {
-        amount = Money.parse(amountText);
-      } catch (IllegalArgumentException e) {
-        throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", amountText);
-      }
-      if (amount.isNegative()) {
-        throw CliException.of(ExitCodes.USAGE, "budget.amount", amountText);
-      }
+      Money amount = Amounts.parse(option, amountText);
       BudgetScope scope;
       if (provider != null) {
         String p = provider.trim().toLowerCase(Locale.ROOT);
@@ -81,17 +77,20 @@ final class BudgetCommand extends CliCommand {
       } else {
         scope = BudgetScope.project(cli.project()); // --project is the global option
       }
+      if (amount.isZero() && !yes) {
+        throw CliException.of(ExitCodes.USAGE, "budget.zero", option, describe(scope));
+      }
       Budget budget;
       try {
         budget = Budget.of(scope, amount);
       } catch (IllegalArgumentException e) {
-        throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", amountText);
+        throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", option, amountText);
       }
       cli.store().saveBudget(budget);
       if (cli.json()) {
         cli.printJson(budget);
       } else {
-        cli.say("budget.saved", describe(scope), CostReportCents.cents(amount));
+        cli.say("budget.saved", describe(scope), CostReport.format(amount));
       }
       return ExitCodes.OK;
     }
@@ -124,6 +123,8 @@ final class BudgetCommand extends CliCommand {
       if (cli.json()) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("report", report);
+        json.put("measured", report.measured());
+        json.put("overrunProviders", report.overrunProviders());
         json.put("simulated", cli.simulatedNames());
         cli.printJson(json);
       } else {
@@ -135,12 +136,45 @@ final class BudgetCommand extends CliCommand {
     }
   }
 
-  /** Money rounded to the cent, as the report shows it. */
+  /** Money as the report shows it. */
   static final class CostReportCents {
     private CostReportCents() {}
 
     static String cents(Money m) {
-      return "$" + m.amount().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+      return CostReport.format(m);
+    }
+  }
+
+  /**
+   * Amounts typed on the command line. An unquoted {@code $} makes the shell expand a positional parameter:
+   * {@code $100} arrives as {@code 00}, {@code $5} as nothing and {@code $1.50} as {@code .50}, so an amount that
+   * shows those marks is refused rather than saved as a different limit.
+   */
+  static final class Amounts {
+    /** A number with a three-letter currency code before or after it, or a currency sign other than $. */
+    private static final java.util.regex.Pattern FOREIGN = java.util.regex.Pattern.compile(
+        "(?i)(?!.*usd)([-+]?[\\d.,]+\\s*[a-z]{3}|[a-z]{3}\\s*[-+]?[\\d.,]+|.*[\u20ac\u00a3\u00a5\u20b9].*)");
+
+    private Amounts() {}
+
+    static Money parse(String option, String text) {
+      String t = text.trim();
+      if (t.isEmpty() || t.startsWith(".") || t.matches("0\\d.*")) {
+        throw CliException.of(ExitCodes.USAGE, "budget.mangled", option, text);
+      }
+      if (FOREIGN.matcher(t).matches()) {
+        throw CliException.of(ExitCodes.USAGE, "budget.currency", option, text);
+      }
+      Money amount;
+      try {
+        amount = Money.parse(t);
+      } catch (IllegalArgumentException e) {
+        throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", option, text);
+      }
+      if (amount.isNegative()) {
+        throw CliException.of(ExitCodes.USAGE, "budget.amount", option, text);
+      }
+      return amount;
     }
   }
 }

@@ -31,6 +31,14 @@ public final class Launch {
       PrintWriter err = cli.err();
       err.println(Messages.get("error.line", ex.getMessage()));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      if (ex instanceof CommandLine.MissingParameterException missing) {
+        for (CommandLine.Model.ArgSpec a : missing.getMissing()) {
+          if (a instanceof CommandLine.Model.OptionSpec o && "<amount>".equals(o.paramLabel())) {
+            // An unquoted $5 reaches us as no argument at all: the shell expanded it to nothing.
+            err.println(Messages.get("budget.quoteHint", o.longestName()));
+          }
+        }
+      }
       err.println(Messages.get("error.usageHint", ex.getCommandLine().getCommandSpec().qualifiedName()));
       err.flush();
       return ExitCodes.USAGE;

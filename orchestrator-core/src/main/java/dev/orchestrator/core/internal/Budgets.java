@@ -4,12 +4,9 @@ import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.budget.Budget;
-import dev.orchestrator.budget.BudgetLine;
 import dev.orchestrator.budget.BudgetScope;
-import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
 import dev.orchestrator.event.CostOverrunEvent;
-import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -24,17 +21,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Cost budgets: before a call its worst case is reserved on every account it touches in the store's ledger (a
  * breach pauses the task instead), after it the reservation is settled with the real cost. Paused tasks resume when
- * a settlement, a raised limit or the next day (for daily limits) makes room. Also the limits and the cost report.
+ * a settlement, a raised limit or the next day (for daily limits) makes room. Also the limits.
  *
  * <p>Confined to the drain loop, except {@link #limits}, which the store sync refreshes from the timer thread.
  */
@@ -59,10 +53,6 @@ final class Budgets {
   /** The accounts whose limit currently stops work (each announced once); shared with {@link #pauses}. */
   private final Set<Account> limitReached = new HashSet<>();
   private final BudgetPauses pauses;
-  /** Settled cost by project, provider, task type and day, for reports. */
-  private final Map<SpendKey, BigDecimal> spending = new HashMap<>();
-
-  private record SpendKey(String project, String provider, String taskType, LocalDate day) {}
 
   Budgets(EngineContext ctx, ZoneId zone, Providers providers, Lifecycle lifecycle) {
     this.ctx = ctx;
@@ -79,6 +69,11 @@ final class Budgets {
 
   Balance balance(Account account) {
     return ledger.balance(account);
+  }
+
+  /** The accounts whose limit this engine saw stop work, a copy (read in the drain loop). */
+  Set<Account> limitsReached() {
+    return Set.copyOf(limitReached);
   }
 
   /** Whether the account's limit stops work now. */
@@ -280,8 +275,6 @@ final class Budgets {
     List<ThresholdCrossing> crossings = ledger.settle(reservation, keys, actual, cost.estimated());
     if (actual.signum() > 0) {
       n.run.cost = n.run.cost.add(actual);
-      spending.merge(new SpendKey(n.run.project, provider, n.spec.taskType(),
-          LocalDate.ofInstant(ctx.now(), zone)), actual, BigDecimal::add);
     }
     for (ThresholdCrossing c : crossings) {
       log.info("Budget threshold crossed (scope={}, threshold={}, spent={}, limit={})", c.account().scope(),
@@ -321,72 +314,11 @@ final class Budgets {
     return limits.get(scope);
   }
 
-  /** Every account with a limit or any spending, as report lines; {@link #limitReached} says which stop work. */
-  private List<BudgetLine> lines(Predicate<Account> include) {
-    List<BudgetLine> out = new ArrayList<>();
-    for (Balance b : ledger.balances()) {
-      Account k = b.account();
-      if (!include.test(k)) {
-        continue;
-      }
-      Budget limit = limit(k.scope());
-      out.add(new BudgetLine(k.scope(), k.day(), Money.usd(b.spent()), Money.usd(b.reserved()),
-          limit == null ? null : limit.limit(), limitReached.contains(k)));
-    }
-    out.sort(Comparator.comparing((BudgetLine l) -> l.scope().kind())
-        .thenComparing(l -> l.scope().name()).thenComparing(l -> String.valueOf(l.day())));
-    return out;
-  }
-
   private void checkScope(BudgetScope scope) {
     if ((scope.kind() == BudgetScope.Kind.PROVIDER || scope.kind() == BudgetScope.Kind.PROVIDER_DAILY)
         && !providers.contains(scope.name())) {
       throw new IllegalArgumentException("budget names provider '" + scope.name() + "', which is not configured "
           + "(configured: " + providers.names() + "): fix the name");
     }
-  }
-
-  /** The cost report of one project, or of everything when {@code project} is null. */
-  CostReport costReport(@Nullable String project) {
-    return ctx.call(() -> {
-      LocalDate today = LocalDate.ofInstant(ctx.now(), zone);
-      BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
-      Balance balance = ledger.balance(new Account(covering, null));
-      BigDecimal spent = balance.spent();
-      BigDecimal reserved = balance.reserved();
-      Budget limit = limit(covering);
-      BigDecimal remainingWork = BigDecimal.ZERO;
-      for (RunHandle h : ctx.runs.all()) {
-        RunState run = h.run();
-        if ((project == null || run.project.equals(project)) && run.record.status() == RunStatus.RUNNING) {
-          for (TaskNode n : run.nodes) {
-            TaskState st = n.state();
-            if (!st.isTerminal() && st != TaskState.RUNNING) {
-              remainingWork = remainingWork.add(estimate(n.slot, Prompts.request(n)).expected().amount());
-            }
-          }
-        }
-      }
-      Map<String, Money> byProvider = new TreeMap<>();
-      Map<String, Money> byType = new TreeMap<>();
-      Map<String, Money> byDay = new TreeMap<>();
-      spending.forEach((k, v) -> {
-        if (project == null || k.project().equals(project)) {
-          byProvider.merge(k.provider(), Money.usd(v), Money::plus);
-          byType.merge(k.taskType(), Money.usd(v), Money::plus);
-          byDay.merge(k.day().toString(), Money.usd(v), Money::plus);
-        }
-      });
-      List<BudgetLine> lines = lines(k -> switch (k.scope().kind()) {
-        case GLOBAL -> project == null;
-        case PROJECT -> project == null || k.scope().name().equals(project);
-        case PROVIDER -> true;
-        case PROVIDER_DAILY -> today.equals(k.day());
-        case RUN, TASK -> false;
-      });
-      return new CostReport(ctx.now(), project, Money.usd(spent), Money.usd(reserved),
-          limit == null ? null : limit.limit(), Money.usd(spent.add(reserved).add(remainingWork)), byProvider, byType,
-          byDay, lines);
-    });
   }
 }

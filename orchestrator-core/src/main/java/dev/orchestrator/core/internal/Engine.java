@@ -79,6 +79,7 @@ public final class Engine implements AutoCloseable {
   private final Lifecycle lifecycle;
   private final Budgets budgets;
   private final Planner planner;
+  private final CostReports costReports;
   private final Resilience resilience;
   private final Questions questions;
   private final CallPipeline pipeline;
@@ -134,6 +135,7 @@ public final class Engine implements AutoCloseable {
     this.resilience = new Resilience(ctx, providers, lifecycle, retries);
     this.budgets = new Budgets(ctx, budgetZone, providers, lifecycle);
     this.planner = new Planner(ctx, providers, budgets, resilience);
+    this.costReports = new CostReports(ctx, budgets, providers);
     Reviews reviews = new Reviews(ctx, lifecycle);
     this.pipeline = new CallPipeline(ctx, CallSteps.standard(ctx, new Guards(ctx, guards, lifecycle), budgets,
         resilience, retries, reviews, questions, lifecycle), budgets, resilience, retries);
@@ -551,7 +553,7 @@ public final class Engine implements AutoCloseable {
 
   /** The cost report of one project, or of everything when {@code project} is null. */
   public CostReport costReport(@Nullable String project) {
-    return budgets.costReport(project);
+    return costReports.report(project);
   }
 
   /**

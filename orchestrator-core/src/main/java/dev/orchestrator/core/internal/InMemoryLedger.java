@@ -13,6 +13,7 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +29,13 @@ public final class InMemoryLedger implements Ledger {
   private static final class AccountState {
     BigDecimal spent = BigDecimal.ZERO;
     BigDecimal reserved = BigDecimal.ZERO;
+    BigDecimal estimated = BigDecimal.ZERO;
+    BigDecimal overrun = BigDecimal.ZERO;
     final Set<Double> crossed = new HashSet<>();
+
+    Balance balance(Account a) {
+      return new Balance(a, spent, reserved, estimated, overrun);
+    }
   }
 
   private record Reservation(String runKey, long fence, List<Account> accounts, BigDecimal amount) {}
@@ -104,20 +111,27 @@ public final class InMemoryLedger implements Ledger {
   }
 
   @Override
-  public List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual) {
+  public List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual,
+      boolean estimated) {
     checkAmount("actual", actual);
     List<ThresholdCrossing> crossings = new ArrayList<>(0);
     synchronized (lock) {
       Reservation r = reservationId == null ? null : reservations.remove(reservationId);
+      BigDecimal overrun = BigDecimal.ZERO;
       if (r != null) {
         release(r);
+        overrun = actual.subtract(r.amount()).max(BigDecimal.ZERO);
       }
       if (actual.signum() == 0) {
         return crossings;
       }
-      for (Account a : accounts) {
+      for (Account a : new LinkedHashSet<>(accounts)) {
         AccountState s = this.accounts.computeIfAbsent(a, k -> new AccountState());
         s.spent = s.spent.add(actual);
+        if (estimated) {
+          s.estimated = s.estimated.add(actual);
+        }
+        s.overrun = s.overrun.add(overrun);
         Budget b = limits.apply(a.scope());
         if (b != null && b.limit().amount().signum() > 0) {
           double share = s.spent.divide(b.limit().amount(), MathContext.DECIMAL64).doubleValue();
@@ -174,8 +188,7 @@ public final class InMemoryLedger implements Ledger {
   public Balance balance(Account account) {
     synchronized (lock) {
       AccountState s = accounts.get(account);
-      return s == null ? new Balance(account, BigDecimal.ZERO, BigDecimal.ZERO)
-          : new Balance(account, s.spent, s.reserved);
+      return s == null ? new Balance(account, BigDecimal.ZERO, BigDecimal.ZERO) : s.balance(account);
     }
   }
 
@@ -183,7 +196,7 @@ public final class InMemoryLedger implements Ledger {
   public List<Balance> balances() {
     synchronized (lock) {
       List<Balance> out = new ArrayList<>(accounts.size());
-      accounts.forEach((a, s) -> out.add(new Balance(a, s.spent, s.reserved)));
+      accounts.forEach((a, s) -> out.add(s.balance(a)));
       return out;
     }
   }

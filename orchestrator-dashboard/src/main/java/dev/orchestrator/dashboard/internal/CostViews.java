@@ -5,6 +5,7 @@ import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetLine;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
+import dev.orchestrator.budget.ProviderCost;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Balance;
@@ -21,22 +22,27 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Money as the store has it now, on every request: spent and reserved from the ledger's accounts (which every engine
- * sharing the store writes), limits from the stored budgets (set by any process, at any time), spending per provider
- * and per day from the attempts of every run. Nothing is taken from this process's engine but the estimate of the
- * work still to do, for the forecast.
+ * Money as the store has it now, on every request: spent, reserved, the estimated part and overruns from the ledger's
+ * accounts (which every engine sharing the store writes), limits from the stored budgets (set by any process, at any
+ * time), spending per provider and per day from the finished attempts of the shown projects' runs (the engine's cost
+ * report, which reads them from the store), and the forecast from the expected cost of the work still to do.
  *
- * <p>Stateless apart from {@link Spending}'s sums of finished runs; thread-safe.
+ * <p>Stateless; thread-safe.
  */
 final class CostViews {
   /** A gauge: one account with a limit. */
   record Gauge(String scope, String kind, String name, @Nullable LocalDate day, Money spent, Money reserved,
       Money limit, double share, List<Double> thresholds, boolean paused) {}
 
-  /** The cost section: totals, the covering limit, the forecast, spending per provider and day, and the gauges. */
-  record CostView(Instant at, @Nullable String project, Money spent, Money reserved, @Nullable Money limit,
-      @Nullable Money remaining, Money forecast, boolean forecastWithinBudget, Map<String, Money> byProvider,
-      Map<String, Money> byDay, List<Gauge> gauges) {}
+  /**
+   * The cost section: totals (spent with its measured and estimated parts, overruns and the providers that overran,
+   * unpriced calls), the covering limit, the forecast, spending per provider and day, each provider's spend with its
+   * own limit, and the gauges.
+   */
+  record CostView(Instant at, @Nullable String project, Money spent, Money measured, Money estimated, Money reserved,
+      @Nullable Money limit, @Nullable Money remaining, Money forecast, boolean forecastWithinBudget, Money overrun,
+      List<String> overrunProviders, int unpricedCalls, Map<String, Money> byProvider, Map<String, Money> byDay,
+      List<ProviderCost> providers, List<Gauge> gauges) {}
 
   /** A provider's spending: today (its daily account) and in total. */
   record ProviderSpend(Money today, Money total) {}
@@ -44,7 +50,6 @@ final class CostViews {
   private final Orchestrator orchestrator;
   private final Store store;
   private final ZoneId zone;
-  private final Spending spending;
   private final Supplier<List<String>> projects;
 
   /**
@@ -55,7 +60,6 @@ final class CostViews {
     this.store = orchestrator.store();
     // The engine's budget days follow its clock's zone unless the application set another.
     this.zone = orchestrator.clock().getZone();
-    this.spending = new Spending(store, zone);
     this.projects = projects;
   }
 
@@ -103,9 +107,30 @@ final class CostViews {
           line.usedShare(), b.thresholds(), reached));
     }
     gauges.sort(java.util.Comparator.comparing(Gauge::kind).thenComparing(Gauge::name));
-    Spending.Totals split = spending.of(project == null ? projects.get() : List.of(project));
-    // What the unfinished tasks are expected to cost: the engine's estimate, over the same ledger totals.
+    // Spending per provider and day of the projects shown (a dashboard limited to some projects shows no other's),
+    // and the forecast of the work still to do: the engine's report, which reads both from the store.
     CostReport engine = project == null ? orchestrator.costReport() : orchestrator.costReport(project);
+    Map<String, Money> byProvider = new TreeMap<>(engine.byProvider());
+    Map<String, Money> byDay = new TreeMap<>(engine.byDay());
+    List<ProviderCost> providers = engine.providers();
+    int unpriced = engine.unpricedCalls();
+    if (project == null) {
+      byProvider.clear();
+      byDay.clear();
+      unpriced = 0;
+      Map<String, ProviderCost> merged = new TreeMap<>();
+      for (String p : projects.get()) {
+        CostReport r = orchestrator.costReport(p);
+        r.byProvider().forEach((k, v) -> byProvider.merge(k, v, Money::plus));
+        r.byDay().forEach((k, v) -> byDay.merge(k, v, Money::plus));
+        unpriced += r.unpricedCalls();
+        for (ProviderCost c : r.providers()) {
+          merged.merge(c.provider(), c, (a, b) -> new ProviderCost(a.provider(), a.spent().plus(b.spent()),
+              a.estimated().plus(b.estimated()), a.unpricedCalls() + b.unpricedCalls(), a.overrun(), a.limit()));
+        }
+      }
+      providers = new ArrayList<>(merged.values());
+    }
     Money remainingWork = engine.forecast().minus(engine.spent()).minus(engine.reserved());
     if (remainingWork.isNegative()) {
       remainingWork = Money.ZERO;
@@ -116,8 +141,11 @@ final class CostViews {
       Money left = limit.minus(spent).minus(reserved);
       remaining = left.isNegative() ? Money.ZERO : left;
     }
-    return new CostView(orchestrator.clock().instant(), project, spent, reserved, limit, remaining, forecast,
-        limit == null || forecast.compareTo(limit) <= 0, new TreeMap<>(split.byProvider()),
-        new TreeMap<>(split.byDay()), gauges);
+    Money estimated = Money.usd(total.estimated());
+    List<String> overrunProviders = providers.stream().filter(c -> !c.overrun().isZero()).map(ProviderCost::provider)
+        .toList();
+    return new CostView(orchestrator.clock().instant(), project, spent, spent.minus(estimated), estimated, reserved,
+        limit, remaining, forecast, limit == null || forecast.compareTo(limit) <= 0, Money.usd(total.overrun()),
+        overrunProviders, unpriced, byProvider, byDay, providers, gauges);
   }
 }

@@ -1,7 +1,7 @@
 // The dashboard page: every event of the store's stream is applied to the page as it arrives (live.js), in order;
 // views are read again, a moment later, for the details events do not carry.
 import {h, money, amount, time, badge} from './dom.js';
-import {gauge, bars, dayChart, tiles} from './cost.js';
+import {gauge, bars, dayChart, tiles, providerNotes} from './cost.js';
 import {session, read, post, seg} from './api.js';
 import {Model, RESOURCES, SETTLE_MS} from './live.js';
 
@@ -285,7 +285,7 @@ function renderCost() {
   $('gauges').replaceChildren(...(c.gauges.length ? c.gauges.map(gauge)
       : [h('p', {class: 'empty'}, 'No budget is set.')]));
   const byProvider = Object.entries(c.byProvider);
-  $('by-provider').replaceChildren(...(byProvider.length ? bars(byProvider)
+  $('by-provider').replaceChildren(...(byProvider.length ? bars(byProvider, providerNotes(c.providers))
       : [h('p', {class: 'empty'}, 'Nothing spent yet.')]));
   $('by-day').replaceChildren(dayChart(c.byDay));
 }

@@ -26,14 +26,35 @@ export function gauge(g) {
           + (amount(g.reserved) > 0 ? ' · ' + money(g.reserved) + ' reserved' : '')));
 }
 
-export function bars(entries) {
+/**
+ * One bar per entry. {@code notes}, when given, adds to each name's value what the report says of it (the estimated
+ * part, the provider's limit share and whether it holds work back).
+ */
+export function bars(entries, notes) {
   const max = Math.max(0, ...entries.map(([, m]) => amount(m)));
   return entries.map(([name, m]) => {
     const bar = h('div', {class: 'bar-fill'});
     bar.style.width = (max > 0 ? amount(m) / max * 100 : 0) + '%';
+    const note = notes && notes[name] ? notes[name] : '';
     return h('div', {class: 'bar-row', 'data-name': name}, h('span', {class: 'bar-label'}, name),
-        h('div', {class: 'bar'}, bar), h('span', {class: 'bar-value'}, money(m)));
+        h('div', {class: 'bar'}, bar), h('span', {class: 'bar-value'}, money(m) + note));
   });
+}
+
+/** What the report says of each provider beside its spend: " of which $0.30 estimated (117% of daily limit - PAUSED)". */
+export function providerNotes(providers) {
+  const notes = {};
+  for (const p of providers || []) {
+    let note = amount(p.estimated) > 0 ? ' of which ' + money(p.estimated) + ' estimated' : '';
+    const line = p.limit;
+    if (line && line.limit) {
+      const share = amount(line.limit) > 0 ? Math.round(amount(line.spent) / amount(line.limit) * 100) : 0;
+      note += ' (' + share + '% of ' + (line.scope.kind === 'PROVIDER_DAILY' ? 'daily' : 'total') + ' limit'
+          + (line.paused ? ' - PAUSED' : '') + ')';
+    }
+    notes[p.provider] = note;
+  }
+  return notes;
 }
 
 export function dayChart(byDay) {
@@ -63,10 +84,23 @@ export function dayChart(byDay) {
 export function tiles(c) {
   const tile = (label, value, cls) => h('div', {class: 'card tile ' + (cls || '')}, h('div', {class: 'meta'}, label),
       h('div', {class: 'big'}, value));
-  return [
+  const out = [
     tile('Spent', money(c.spent), 'spent'),
     tile('Reserved (in flight)', money(c.reserved)),
     tile('Remaining', c.remaining ? money(c.remaining) : 'no limit'),
     tile('Forecast', money(c.forecast) + (c.limit ? (c.forecastWithinBudget ? ' (within budget)' : ' (over budget)')
         : ''), c.forecastWithinBudget ? '' : 'over')];
+  // Shown only when there is something to say, as in the report's text.
+  if (amount(c.estimated) > 0) {
+    out.splice(1, 0, tile('Measured', money(c.measured), 'measured'),
+        tile('Estimated (may have been billed without usage)', money(c.estimated), 'estimated'));
+  }
+  if (amount(c.overrun) > 0) {
+    out.push(tile('Overruns', money(c.overrun) + (c.overrunProviders.length ? ' (' + c.overrunProviders.join(', ')
+        + ')' : ''), 'overrun over'));
+  }
+  if (c.unpricedCalls > 0) {
+    out.push(tile('Unpriced calls (recorded at $0.00)', String(c.unpricedCalls), 'unpriced over'));
+  }
+  return out;
 }

@@ -33,12 +33,20 @@ export function s(tag, attrs, ...children) {
   return build(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 
-/** Money as people read it: $1.23, or $0.0042 below a cent. */
+/**
+ * Money as people read it, with at least two significant digits: cents from ten cents up ($1.23), more decimals
+ * below ($0.0042, $0.012), so a cost that is not zero never shows as $0.00 (as the cost report's text).
+ */
 export function money(m) {
   if (!m) return '–';
   const n = Number(m.amount);
-  const digits = n !== 0 && Math.abs(n) < 0.01 ? 4 : 2;
-  const text = n.toFixed(digits);
+  let text;
+  if (n === 0 || Math.abs(n) >= 0.1) {
+    text = n.toFixed(2);
+  } else {
+    const digits = Math.min(20, Math.max(2, 1 - Math.floor(Math.log10(Math.abs(n)))));
+    text = n.toFixed(digits).replace(/(\.\d\d\d*?)0+$/, '$1');
+  }
   return m.currency && m.currency !== 'USD' ? text + ' ' + m.currency : '$' + text;
 }
 

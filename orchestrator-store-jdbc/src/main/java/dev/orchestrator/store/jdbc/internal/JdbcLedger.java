@@ -88,7 +88,7 @@ public final class JdbcLedger implements Ledger {
           }
           for (Account a : locked.keySet()) {
             Balance b = locked.get(a);
-            write(c, a, b.spent(), b.reserved().add(amount));
+            write(c, new Balance(a, b.spent(), b.reserved().add(amount), b.estimated(), b.overrun()));
           }
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_reservations (id, project, run_id, fence, "
               + "amount, accounts) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -125,19 +125,22 @@ public final class JdbcLedger implements Ledger {
    * {@inheritDoc}
    *
    * <p>The reservation's row is deleted (if a claim of its run has not deleted it already) and its amount taken out of
-   * the accounts it was made on; {@code actual} goes to every account of {@code accounts}. A threshold crosses when
+   * the accounts it was made on; {@code actual} goes to every account of {@code accounts} (to its {@code estimated}
+   * column too when estimated, and what exceeds the deleted reservation to its {@code overrun} column). A threshold crosses when
    * spent reaches {@code limit x threshold} of the account's stored budget, after a settlement of more than zero; its
    * row in {@code budget_alerts} is inserted while the account's row is locked, so it is reported once.
    *
    * @throws IllegalArgumentException when {@code actual} is negative or does not fit {@code DECIMAL(38, 18)}
    */
   @Override
-  public List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual) {
+  public List<ThresholdCrossing> settle(@Nullable String reservationId, List<Account> accounts, BigDecimal actual,
+      boolean estimated) {
     Objects.requireNonNull(accounts, "accounts");
     Sql.checkAmount("actual", actual);
     Set<Account> charged = new LinkedHashSet<>(accounts);
     return tx.write("settle " + (reservationId == null ? "a call" : "reservation " + reservationId), true, c -> {
       BigDecimal released = BigDecimal.ZERO;
+      BigDecimal overrun = BigDecimal.ZERO;
       Set<Account> freed = Set.of();
       if (reservationId != null) {
         // Locked, then deleted: of a settlement and a claim that both find the row, only one releases it.
@@ -153,6 +156,9 @@ public final class JdbcLedger implements Ledger {
         }
         if (Sql.update(c, "DELETE FROM budget_reservations WHERE id = ?", reservationId) == 0) {
           freed = Set.of();
+          released = BigDecimal.ZERO;
+        } else {
+          overrun = actual.subtract(released).max(BigDecimal.ZERO);
         }
       }
       TreeSet<Account> touched = new TreeSet<>(Sql.ACCOUNT_ORDER);
@@ -164,9 +170,13 @@ public final class JdbcLedger implements Ledger {
       Map<Account, Balance> locked = lockAll(c, touched, true);
       for (Account a : touched) {
         Balance b = locked.get(a);
-        BigDecimal spent = charged.contains(a) ? b.spent().add(actual) : b.spent();
-        BigDecimal reserved = freed.contains(a) ? b.reserved().subtract(released).max(BigDecimal.ZERO) : b.reserved();
-        write(c, a, spent, reserved);
+        boolean charge = charged.contains(a) && actual.signum() > 0;
+        Balance next = new Balance(a, charge ? b.spent().add(actual) : b.spent(),
+            freed.contains(a) ? b.reserved().subtract(released).max(BigDecimal.ZERO) : b.reserved(),
+            charge && estimated ? b.estimated().add(actual) : b.estimated(),
+            charge ? b.overrun().add(overrun) : b.overrun());
+        write(c, next);
+        BigDecimal spent = next.spent();
         if (charged.contains(a) && actual.signum() > 0) {
           crossings.addAll(crossed(c, a, spent));
         }
@@ -185,12 +195,11 @@ public final class JdbcLedger implements Ledger {
   public List<Balance> balances() {
     return tx.read("read the budget accounts", c -> {
       List<Balance> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT scope_kind, scope_name, period, spent, reserved "
-          + "FROM budget_accounts");
+      try (PreparedStatement ps = c.prepareStatement("SELECT scope_kind, scope_name, period, spent, reserved, "
+          + "estimated, overrun FROM budget_accounts");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Balance(Sql.account(rs.getString(1), rs.getString(2), rs.getString(3)),
-              Sql.plain(rs.getBigDecimal(4)), Sql.plain(rs.getBigDecimal(5))));
+          out.add(balance(Sql.account(rs.getString(1), rs.getString(2), rs.getString(3)), rs, 4));
         }
       }
       return out;
@@ -231,7 +240,8 @@ public final class JdbcLedger implements Ledger {
     Map<Account, Balance> locked = lockAll(c, free.keySet(), false);
     for (Map.Entry<Account, Balance> e : locked.entrySet()) {
       Balance b = e.getValue();
-      write(c, e.getKey(), b.spent(), b.reserved().subtract(free.get(e.getKey())).max(BigDecimal.ZERO));
+      write(c, new Balance(b.account(), b.spent(), b.reserved().subtract(free.get(e.getKey())).max(BigDecimal.ZERO),
+          b.estimated(), b.overrun()));
     }
   }
 
@@ -321,18 +331,26 @@ public final class JdbcLedger implements Ledger {
 
   /** An account's row, or null; with {@code lock}, the row is locked until the transaction ends. */
   private static @Nullable Balance row(Connection c, Account a, boolean lock) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT spent, reserved FROM budget_accounts WHERE scope_kind = ? "
-        + "AND scope_name = ? AND period = ?" + (lock ? " FOR UPDATE" : ""))) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT spent, reserved, estimated, overrun FROM budget_accounts "
+        + "WHERE scope_kind = ? AND scope_name = ? AND period = ?" + (lock ? " FOR UPDATE" : ""))) {
       Sql.bind(ps, a.scope().kind().name(), a.scope().name(), Sql.period(a));
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new Balance(a, Sql.plain(rs.getBigDecimal(1)), Sql.plain(rs.getBigDecimal(2))) : null;
+        return rs.next() ? balance(a, rs, 1) : null;
       }
     }
   }
 
-  private static void write(Connection c, Account a, BigDecimal spent, BigDecimal reserved) throws SQLException {
-    Sql.update(c, "UPDATE budget_accounts SET spent = ?, reserved = ? WHERE scope_kind = ? AND scope_name = ? "
-        + "AND period = ?", spent, reserved, a.scope().kind().name(), a.scope().name(), Sql.period(a));
+  /** The balance in the row's spent, reserved, estimated and overrun columns, from column {@code first} on. */
+  private static Balance balance(Account a, ResultSet rs, int first) throws SQLException {
+    return new Balance(a, Sql.plain(rs.getBigDecimal(first)), Sql.plain(rs.getBigDecimal(first + 1)),
+        Sql.plain(rs.getBigDecimal(first + 2)), Sql.plain(rs.getBigDecimal(first + 3)));
+  }
+
+  private static void write(Connection c, Balance b) throws SQLException {
+    Account a = b.account();
+    Sql.update(c, "UPDATE budget_accounts SET spent = ?, reserved = ?, estimated = ?, overrun = ? WHERE scope_kind = ? "
+        + "AND scope_name = ? AND period = ?", b.spent(), b.reserved(), b.estimated(), b.overrun(),
+        a.scope().kind().name(), a.scope().name(), Sql.period(a));
   }
 
   /** Inserts the account's row unless it exists; a row inserted meanwhile by another writer is fine. */
