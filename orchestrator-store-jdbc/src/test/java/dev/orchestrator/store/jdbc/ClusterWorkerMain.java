@@ -52,6 +52,8 @@ public final class ClusterWorkerMain {
   /** Answers every call after a fixed latency, for exactly {@link #COST}; never fails. */
   static final class FixedCostProvider implements Provider {
     static final Money COST = Money.usd("0.01");
+    /** What each call reserves, and what a call cut off by a crash is recorded at. */
+    static final Money WORST = Money.usd("0.02");
     private final long latencyMillis;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "fixed-cost-provider");
@@ -87,7 +89,7 @@ public final class ClusterWorkerMain {
 
     @Override
     public CostEstimate estimate(ProviderRequest request) {
-      return new CostEstimate(new TokenUsage(10, 5, 0, 0, 0), COST, COST, Money.usd("0.02"), Duration.ofMillis(20));
+      return new CostEstimate(new TokenUsage(10, 5, 0, 0, 0), COST, COST, WORST, Duration.ofMillis(20));
     }
 
     @Override
