@@ -1,5 +1,6 @@
 package dev.orchestrator.run;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
 import java.util.List;
@@ -42,12 +43,21 @@ public record RunSnapshot(RunRecord run, List<TaskRecord> tasks) {
     return u;
   }
 
-  /** The cost of every attempt of every task. */
+  /** The cost of every attempt of every task that ended. */
   public Money cost() {
     Money m = Money.ZERO;
     for (TaskRecord t : tasks) {
       m = m.plus(t.cost());
     }
     return m;
+  }
+
+  /** How {@link #cost()} was found: the least certain basis of any task's ended attempts. */
+  public CostBasis costBasis() {
+    CostBasis b = CostBasis.MEASURED;
+    for (TaskRecord t : tasks) {
+      b = b.and(t.costBasis());
+    }
+    return b;
   }
 }

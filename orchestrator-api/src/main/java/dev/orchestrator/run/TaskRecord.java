@@ -1,5 +1,6 @@
 package dev.orchestrator.run;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
@@ -182,5 +183,19 @@ public record TaskRecord(String project, String runId, String taskId, String tit
       }
     }
     return m;
+  }
+
+  /**
+   * How the cost of the attempts that ended was found: the least certain of them ({@link CostBasis#UNPRICED}, then
+   * {@link CostBasis#ESTIMATED}), {@link CostBasis#MEASURED} when every one was measured or none ended.
+   */
+  public CostBasis costBasis() {
+    CostBasis b = CostBasis.MEASURED;
+    for (Attempt a : attempts) {
+      if (a.outcome() != null) {
+        b = b.and(a.costBasis());
+      }
+    }
+    return b;
   }
 }

@@ -136,14 +136,6 @@ final class BudgetCommand extends CliCommand {
     }
   }
 
-  /** Money as the report shows it. */
-  static final class CostReportCents {
-    private CostReportCents() {}
-
-    static String cents(Money m) {
-      return CostReport.format(m);
-    }
-  }
 
   /**
    * Amounts typed on the command line. An unquoted {@code $} makes the shell expand a positional parameter:

@@ -2,6 +2,7 @@ package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.event.BudgetLimitReachedEvent;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
+import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.InputRequestedEvent;
 import dev.orchestrator.event.RunFinishedEvent;
@@ -62,7 +63,10 @@ final class EventText {
       return Messages.get("event.started", name(s.provider(), simulated), s.attempt());
     } else if (e instanceof TaskSucceededEvent s) {
       return Messages.get("event.succeeded", name(s.provider(), simulated), s.usage().inputTokens(),
-          s.usage().outputTokens(), Tables.money(s.cost()));
+          s.usage().outputTokens(), Tables.cost(s.cost(), s.costBasis()));
+    } else if (e instanceof CostOverrunEvent o) {
+      return Messages.get("event.overrun", name(o.provider(), simulated), o.model() == null ? "-" : o.model(),
+          Tables.money(o.actual()), Tables.money(o.reserved()));
     } else if (e instanceof TaskFailedEvent f) {
       return Messages.get("event.failed", f.provider() == null ? "-" : name(f.provider(), simulated), f.kind(),
           f.message());

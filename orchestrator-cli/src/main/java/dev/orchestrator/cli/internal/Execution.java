@@ -85,6 +85,7 @@ final class Execution {
       json.put("run", snapshot.run());
       json.put("tasks", snapshot.tasks());
       json.put("cost", snapshot.cost());
+      json.put("costBasis", snapshot.costBasis());
       json.put("simulated", simulated);
       cli.printJson(json);
     } else {

@@ -1,5 +1,6 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.InputRequestedEvent;
 import dev.orchestrator.event.TaskCancelledEvent;
@@ -98,7 +99,8 @@ final class Progress implements AutoCloseable {
     if (e instanceof TaskStartedEvent s) {
       return Messages.get("progress.started", s.taskId(), provider(s.provider()), s.attempt());
     } else if (e instanceof TaskSucceededEvent s) {
-      return Messages.get("progress.succeeded", s.taskId(), provider(s.provider()), Tables.money(s.cost()));
+      return Messages.get("progress.succeeded", s.taskId(), provider(s.provider()),
+          Tables.cost(s.cost(), s.costBasis()));
     } else if (e instanceof TaskFailedEvent f) {
       return Messages.get("progress.failed", f.taskId(), f.kind(), f.message());
     } else if (e instanceof TaskRetryScheduledEvent r) {
@@ -111,6 +113,8 @@ final class Progress implements AutoCloseable {
       return Messages.get("progress.paused", p.taskId(), p.reason());
     } else if (e instanceof InputRequestedEvent q) {
       return Messages.get("progress.question", q.taskId(), q.question(), q.questionId());
+    } else if (e instanceof CostOverrunEvent o) {
+      return Messages.get("progress.overrun", o.taskId(), EventText.describe(o, simulated));
     }
     return null;
   }

@@ -154,7 +154,7 @@ final class ProjectCommand extends CliCommand {
     }
     cli.say("project.show.runs", runs.size(), byStatus.isEmpty() ? "-" : byStatus.toString());
     cli.say("project.show.spent", Tables.money(spent),
-        limit == null ? Messages.get("project.show.noLimit") : BudgetCommand.CostReportCents.cents(limit));
+        limit == null ? Messages.get("project.show.noLimit") : Tables.money(limit));
     return ExitCodes.OK;
   }
 

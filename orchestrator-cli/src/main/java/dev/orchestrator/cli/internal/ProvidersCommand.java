@@ -61,7 +61,7 @@ final class ProvidersCommand extends CliCommand {
       Money spent = spentToday.getOrDefault(i.name(), Money.ZERO);
       Money limit = daily.get(i.name());
       rows.add(List.of(i.name(), i.type(), i.properties().getOrDefault("model", "-"), mode, health, circuit,
-          Tables.money(spent), limit == null ? "-" : BudgetCommand.CostReportCents.cents(limit)));
+          Tables.money(spent), limit == null ? "-" : Tables.money(limit)));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", i.name());
       m.put("type", i.type());

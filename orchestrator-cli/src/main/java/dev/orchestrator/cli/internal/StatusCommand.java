@@ -97,6 +97,7 @@ final class StatusCommand extends CliCommand {
       m.put("run", r);
       m.put("tasks", tasks);
       m.put("cost", s.cost());
+      m.put("costBasis", s.costBasis());
       m.put("executing", engine != null);
       m.put("engine", engine);
       m.put("simulated", simulated);

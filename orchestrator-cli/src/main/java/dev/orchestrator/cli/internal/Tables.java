@@ -1,11 +1,12 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
+import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,9 +57,21 @@ final class Tables {
     return line.toString().stripTrailing();
   }
 
-  /** Money for tables: four decimals, so a cheap call is not shown as free. */
+  /** Money for tables: at least two significant digits, so a cheap call is never shown as free ($0.0042). */
   static String money(Money m) {
-    return "$" + m.amount().setScale(4, RoundingMode.HALF_UP).toPlainString();
+    return CostReport.format(m);
+  }
+
+  /**
+   * An amount for people, saying when it is an estimate (the worst case of a call that may have been billed) or a
+   * call was unpriced.
+   */
+  static String cost(Money m, CostBasis basis) {
+    return switch (basis) {
+      case MEASURED -> money(m);
+      case ESTIMATED -> Messages.get("cost.estimated", money(m));
+      case UNPRICED -> Messages.get("cost.unpriced", money(m));
+    };
   }
 
   /** How long the task has been at work: first call start to last call end (or now). */
@@ -82,7 +95,7 @@ final class Tables {
       String provider = t.provider() == null ? "-"
           : simulated.contains(t.provider()) ? Messages.get("table.simulatedProvider", t.provider()) : t.provider();
       rows.add(List.of(t.taskId(), t.state().name(), provider,
-          t.attempts().isEmpty() ? "-" : Durations.format(elapsed(t, now)), money(t.cost())));
+          t.attempts().isEmpty() ? "-" : Durations.format(elapsed(t, now)), cost(t.cost(), t.costBasis())));
     }
     return render(List.of(Messages.get("table.task"), Messages.get("table.state"), Messages.get("table.provider"),
         Messages.get("table.elapsed"), Messages.get("table.cost")), rows);
@@ -94,6 +107,6 @@ final class Tables {
     long running = s.tasks().stream().filter(t -> t.state() == TaskState.RUNNING).count();
     Instant end = s.run().finishedAt() != null ? s.run().finishedAt() : now;
     return Messages.get("table.overall", s.status().name(), done, s.tasks().size(), running,
-        Durations.format(Duration.between(s.run().submittedAt(), end)), money(s.cost()));
+        Durations.format(Duration.between(s.run().submittedAt(), end)), cost(s.cost(), s.costBasis()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.orchestrator.dashboard.internal;
 
+import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
@@ -50,9 +51,9 @@ final class Views {
   record ProjectView(String name, boolean paused, @Nullable String pauseReason, int runs, int running) {}
 
   record TaskView(String project, String runId, String taskId, String title, TaskState state, Priority lane,
-      @Nullable String provider, int attempts, Money cost, @Nullable ErrorKind errorKind, @Nullable String error,
-      @Nullable Cancellation cancellation, @Nullable String questionId, @Nullable String question,
-      Instant updatedAt, List<String> actions) {}
+      @Nullable String provider, int attempts, Money cost, CostBasis costBasis, @Nullable ErrorKind errorKind,
+      @Nullable String error, @Nullable Cancellation cancellation, @Nullable String questionId,
+      @Nullable String question, Instant updatedAt, List<String> actions) {}
 
   /** A run; {@code controllable} is always true: any engine steers any run of the store (kept for old clients). */
   record RunView(String project, String id, String workflow, RunStatus status, Instant submittedAt,
@@ -194,7 +195,7 @@ final class Views {
     Question q = t.question();
     boolean open = q != null && q.isOpen();
     return new TaskView(t.project(), t.runId(), t.taskId(), t.title(), t.state(), t.lane(), t.provider(),
-        t.attempts().size(), t.cost(), t.errorKind(), t.error(), t.cancellation(), open ? q.id() : null,
+        t.attempts().size(), t.cost(), t.costBasis(), t.errorKind(), t.error(), t.cancellation(), open ? q.id() : null,
         open ? q.text() : null, t.updatedAt(), actions(t.state()));
   }
 

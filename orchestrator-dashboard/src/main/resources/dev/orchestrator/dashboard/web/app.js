@@ -104,7 +104,10 @@ function taskRow(t) {
   if (t.provider) detail.push(t.provider);
   detail.push(t.lane.toLowerCase());
   if (t.attempts > 0) detail.push(t.attempts + (t.attempts === 1 ? ' attempt' : ' attempts'));
-  if (amount(t.cost) > 0) detail.push(money(t.cost));
+  if (amount(t.cost) > 0 || t.costBasis === 'UNPRICED') {
+    detail.push(money(t.cost) + (t.costBasis === 'ESTIMATED' ? ' (estimated)'
+        : t.costBasis === 'UNPRICED' ? ' (unpriced)' : ''));
+  }
   const notes = [];
   if (t.error) notes.push(h('div', {class: 'note error'}, (t.errorKind ? t.errorKind + ': ' : '') + t.error));
   if (t.cancellation) notes.push(h('div', {class: 'note'}, 'Cancelled by ' + t.cancellation.by + ': '
