@@ -1,7 +1,5 @@
 package dev.orchestrator.providers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.ErrorKind;
@@ -18,8 +16,6 @@ import dev.orchestrator.testkit.ProviderContract;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
@@ -103,21 +99,11 @@ abstract class HttpProviderTestBase extends ProviderContract {
   }
 
   static ProviderResponse get(CompletableFuture<ProviderResponse> f) throws Exception {
-    try {
-      return f.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+    return Calls.get(f);
   }
 
   static ProviderException failure(CompletableFuture<ProviderResponse> f) throws Exception {
-    try {
-      f.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(ProviderException.class);
-      return (ProviderException) e.getCause();
-    }
-    throw new AssertionError("the call succeeded but was expected to fail");
+    return Calls.failure(f);
   }
 
   static JsonNode json(String text) throws Exception {

@@ -1,8 +1,8 @@
 package dev.orchestrator.providers.replay;
 
 import static dev.orchestrator.providers.replay.Replay.assertCost;
-import static dev.orchestrator.providers.replay.Replay.failure;
-import static dev.orchestrator.providers.replay.Replay.get;
+import static dev.orchestrator.providers.Calls.failure;
+import static dev.orchestrator.providers.Calls.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.ErrorKind;

@@ -9,7 +9,6 @@ import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.Provider;
-import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -24,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Serves recorded vendor replies ({@code src/test/resources/replay/<vendor>/}) from a local {@link StubServer} to a
@@ -106,24 +103,6 @@ final class Replay implements AutoCloseable {
     assertThat(r.usage()).isEqualTo(usage);
     assertThat(r.cost().amount()).isEqualByComparingTo(dollars);
     assertThat(r.cost()).isEqualTo(Money.usd(dollars));
-  }
-
-  static ProviderResponse get(CompletableFuture<ProviderResponse> f) throws Exception {
-    try {
-      return f.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
-  }
-
-  static ProviderException failure(CompletableFuture<ProviderResponse> f) throws Exception {
-    try {
-      f.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(ProviderException.class);
-      return (ProviderException) e.getCause();
-    }
-    throw new AssertionError("the call succeeded but was expected to fail");
   }
 
   @Override
