@@ -282,10 +282,14 @@ final class Recovery {
       return;
     }
     CallCost cost = CallCost.stopped(last.cost().amount());
-    // The attempt's end and its charge are written together, so a second takeover never charges the call again.
+    // The attempt's end and its charge are written together, so a second takeover never charges the call again; and
+    // when the store refuses the end (another engine took the run meanwhile), nothing is charged: that engine will.
     ctx.events.atomically(() -> {
       ctx.update(n, n.record.withLastAttempt(last.ended(now, Outcome.FAILED, ErrorKind.UNKNOWN, why, cost.usage(),
           cost.money(), cost.basis())));
+      if (n.run.lost) {
+        return null;
+      }
       if (providers.contains(last.provider())) {
         budgets.settleInterrupted(n, providers.slot(last.provider()), last.startedAt(), cost);
       } else if (cost.amount().signum() > 0) {
