@@ -50,9 +50,17 @@ public record Plan(String workflow, String project, List<List<Step>> waves, Mone
    * @param expected its likely cost
    * @param high its worst case
    * @param duration its expected duration
+   * @param bounded whether {@code high} bounds its cost; false when the provider cannot say what a call may cost (an
+   *     unpriced model, an agent without {@code maxCostPerCall}), whose amounts are then zero and shown as unknown
    */
   public record Step(String taskId, String title, @Nullable String provider, String kind, Money low, Money expected,
-      Money high, Duration duration) {}
+      Money high, Duration duration, boolean bounded) {
+    /** A step whose cost is bounded. */
+    public Step(String taskId, String title, @Nullable String provider, String kind, Money low, Money expected,
+        Money high, Duration duration) {
+      this(taskId, title, provider, kind, low, expected, high, duration, true);
+    }
+  }
 
   /** Whether nothing stands in the way. */
   public boolean ok() {
@@ -69,7 +77,8 @@ public record Plan(String workflow, String project, List<List<Step>> waves, Mone
     for (List<Step> w : waves) {
       for (Step s : w) {
         sb.append(String.format("  %-5d %-28s %-12s %10s %10s %10s %9s%n", wave, trim(s.taskId() + " " + s.title()),
-            s.provider() == null ? "-" : s.provider(), s.low(), s.expected(), s.high(), human(s.duration())));
+            s.provider() == null ? "-" : s.provider(), amount(s, s.low()), amount(s, s.expected()),
+            amount(s, s.high()), human(s.duration())));
       }
       wave++;
     }
@@ -103,5 +112,9 @@ public record Plan(String workflow, String project, List<List<Step>> waves, Mone
   private static String human(Duration d) {
     long s = d.toSeconds();
     return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
+  }
+
+  private static String amount(Step s, Money m) {
+    return s.bounded() ? m.toString() : "unknown";
   }
 }

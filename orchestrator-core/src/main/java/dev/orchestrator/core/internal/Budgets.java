@@ -168,9 +168,11 @@ final class Budgets {
    * @param why what the provider said is missing
    */
   static String unbounded(String provider, String why, String limit) {
-    return "provider " + provider + " cannot bound the cost of the call (" + why + "), and the " + limit
-        + " applies to it: set maxCostPerCall on provider " + provider + ", or a price for its model, so the budget "
-        + "can reserve the call";
+    String head = "the " + limit + " applies to a call of provider " + provider + " whose cost cannot be bounded: ";
+    // the bundled providers' reasons already say what to set; a plugin's may not
+    return why.contains("maxCostPerCall") ? head + why
+        : head + why + "; set maxCostPerCall on provider " + provider + ", or a price for its model, so the budget "
+            + "can reserve the call";
   }
 
   static @Nullable BigDecimal maxCost(TaskNode n) {

@@ -91,7 +91,7 @@ final class Planner {
           CostEstimate e = Budgets.estimate(chosen, request);
           unknown(project, spec, chosen, e, problems, notes);
           step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
-              e.expectedDuration());
+              e.expectedDuration(), e.isKnown());
           if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
             problems.add("task '" + spec.id() + "' can never run: even its cheapest reply (" + e.low()
                 + ") costs more than its maxCost (" + spec.maxCost() + "); raise maxCost or shorten the prompt");
@@ -107,7 +107,7 @@ final class Planner {
           unknown(project, spec, reviewer, e, problems, notes);
           int rounds = spec.review().maxRounds();
           reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),
-              e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration());
+              e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration(), e.isKnown());
           byProvider.merge(reviewer.name, e.expected(), Money::plus);
         }
         finish[i] = start.plus(step.duration()).plus(reviewStep == null ? Duration.ZERO : reviewStep.duration());
