@@ -106,7 +106,7 @@ final class Execution {
       }
       printOutputs(cli, snapshot);
       cli.say("run.finished." + snapshot.status().name().toLowerCase(java.util.Locale.ROOT), run.id(),
-          Tables.money(snapshot.cost()));
+          Tables.cost(snapshot.cost(), snapshot.costBasis()));
       if (!simulated.isEmpty()) {
         cli.out().println(cli.simulationLine());
       }
