@@ -104,8 +104,16 @@ final class CallPipeline {
             break;
           }
         }
+        if (n.run.lost) {
+          // The store refused the attempt's end: another engine holds the run now, finds the call in flight and
+          // settles it at its reservation. Keeping this end's charge as well would count the call twice.
+          throw new EndRefused();
+        }
         return null;
       });
+    } catch (EndRefused e) {
+      log.debug("The end of a call was refused: another engine holds the run now (project={}, run={}, task={})",
+          n.run.project, n.run.id, n.id());
     } catch (RuntimeException e) {
       // Nothing of the call's end was kept (a deadlock with an engine taking the run over, the connection lost as
       // another process took over the embedded file), and memory already moved on: the run is reloaded from what the
@@ -163,6 +171,15 @@ final class CallPipeline {
     if (last != null && last.outcome() == null) {
       ctx.update(n, n.record.withLastAttempt(last.ended(ctx.now(), outcome, kind, null, cost.usage(),
           cost.money(), cost.basis())));
+    }
+  }
+
+  /** Rolls back the end of a call whose record the store refused. */
+  private static final class EndRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EndRefused() {
+      super("the end of the call was refused", null, false, false);
     }
   }
 
