@@ -17,8 +17,7 @@ final class PriceSettings {
   static final String LONG_CONTEXT = "longContext.";
   static final String ABOVE = "aboveInputTokens";
   static final String BATCH = "batch";
-  static final List<String> RATES = List.of("input", "output", "cachedInput", "cacheWrite", "cacheWrite1h",
-      "audioInput", "audioOutput", "imageInput", "imageOutput");
+  static final List<String> RATES = Rates.NAMES;
 
   private PriceSettings() {}
 
@@ -89,11 +88,7 @@ final class PriceSettings {
       String missing = prefix + (in == null ? "input" : "output");
       throw s.invalid(missing, "", "set: " + what + " needs both " + prefix + "input and " + prefix + "output");
     }
-    BigDecimal write = or(s.money(prefix + "cacheWrite"), in);
-    return new Rates(in, out, or(s.money(prefix + "cachedInput"), in), write,
-        or(s.money(prefix + "cacheWrite1h"), write), or(s.money(prefix + "audioInput"), in),
-        or(s.money(prefix + "audioOutput"), out), or(s.money(prefix + "imageInput"), in),
-        or(s.money(prefix + "imageOutput"), out));
+    return Rates.of(in, out, name -> s.money(prefix + name));
   }
 
   private static ModelPrice.@Nullable LongContext longContext(Settings s) {
@@ -120,9 +115,5 @@ final class PriceSettings {
     } catch (NumberFormatException e) {
       throw s.invalid(PREFIX + BATCH, v, "a share above 0 and at most 1, such as 0.5");
     }
-  }
-
-  private static BigDecimal or(@Nullable BigDecimal v, BigDecimal fallback) {
-    return v == null ? fallback : v;
   }
 }

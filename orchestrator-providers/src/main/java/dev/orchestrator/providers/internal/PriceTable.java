@@ -43,8 +43,7 @@ public final class PriceTable {
   public static final String RESOURCE = "/dev/orchestrator/providers/pricing.json";
   private static final Pattern DATED = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
   private static final Set<String> TABLE_KEYS = Set.of("currency", "unit", "asOf", "note", "sources", "models");
-  private static final List<String> RATE_KEYS = List.of("input", "output", "cachedInput", "cacheWrite",
-      "cacheWrite1h", "audioInput", "audioOutput", "imageInput", "imageOutput");
+  private static final List<String> RATE_KEYS = Rates.NAMES;
   private static final Set<String> ENTRY_KEYS = Set.of("longContext", "batch", "aliases", "asOf", "source", "note");
   private static final String TIER_THRESHOLD = "aboveInputTokens";
   private static final PriceTable BUNDLED = load();
@@ -221,13 +220,7 @@ public final class PriceTable {
 
   /** Rates of one tier: input and output are needed; each other rate defaults to the one a vendor bills instead. */
   private static Rates rates(JsonNode p, String where) {
-    BigDecimal input = required(p, "input", where);
-    BigDecimal output = required(p, "output", where);
-    BigDecimal write = optional(p, "cacheWrite", where, input);
-    return new Rates(input, output, optional(p, "cachedInput", where, input), write,
-        optional(p, "cacheWrite1h", where, write), optional(p, "audioInput", where, input),
-        optional(p, "audioOutput", where, output), optional(p, "imageInput", where, input),
-        optional(p, "imageOutput", where, output));
+    return Rates.of(required(p, "input", where), required(p, "output", where), name -> optional(p, name, where));
   }
 
   private static BigDecimal required(JsonNode p, String field, String where) {
@@ -239,9 +232,9 @@ public final class PriceTable {
     return decimal(v, field, where);
   }
 
-  private static BigDecimal optional(JsonNode p, String field, String where, BigDecimal fallback) {
+  private static @Nullable BigDecimal optional(JsonNode p, String field, String where) {
     JsonNode v = p.get(field);
-    return v == null || v.isNull() ? fallback : decimal(v, field, where);
+    return v == null || v.isNull() ? null : decimal(v, field, where);
   }
 
   private static BigDecimal decimal(JsonNode v, String field, String where) {

@@ -2,8 +2,11 @@ package dev.orchestrator.providers.internal;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One price tier's rates, in US dollars per million tokens. Every rate a vendor does not list separately is given the
@@ -35,9 +38,30 @@ public record Rates(BigDecimal input, BigDecimal output, BigDecimal cachedInput,
     }
   }
 
+  /** The rates' names, as pricing files and {@code price.*} properties spell them. */
+  public static final List<String> NAMES = List.of("input", "output", "cachedInput", "cacheWrite", "cacheWrite1h",
+      "audioInput", "audioOutput", "imageInput", "imageOutput");
+
   /** Text-only rates: cache reads and writes, audio and images at the input and output rates. */
   public static Rates of(BigDecimal input, BigDecimal output) {
-    return new Rates(input, output, input, input, input, input, output, input, output);
+    return of(input, output, name -> null);
+  }
+
+  /**
+   * Rates from input, output and the other rates {@code given} names (null for one not given): each rate left out is
+   * billed at the rate vendors bill instead: cache reads and writes and media input at the input rate, one-hour
+   * writes at the write rate, media output at the output rate.
+   */
+  public static Rates of(BigDecimal input, BigDecimal output, Function<String, @Nullable BigDecimal> given) {
+    BigDecimal write = or(given.apply("cacheWrite"), input);
+    return new Rates(input, output, or(given.apply("cachedInput"), input), write,
+        or(given.apply("cacheWrite1h"), write), or(given.apply("audioInput"), input),
+        or(given.apply("audioOutput"), output), or(given.apply("imageInput"), input),
+        or(given.apply("imageOutput"), output));
+  }
+
+  private static BigDecimal or(@Nullable BigDecimal v, BigDecimal fallback) {
+    return v == null ? fallback : v;
   }
 
   /** The rates by the names a pricing file uses. */
