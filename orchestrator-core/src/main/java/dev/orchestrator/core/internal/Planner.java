@@ -85,10 +85,7 @@ final class Planner {
         if (chosen == null) {
           step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
         } else {
-          ProviderRequest request = new ProviderRequest(PromptTemplate.of(spec.instructions()).render(values::get),
-              spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values::get),
-              spec.maxOutputTokens(), spec.expectedOutput(), spec.taskType(), spec.timeout());
-          CostEstimate e = Budgets.estimate(chosen, request);
+          CostEstimate e = Budgets.estimate(chosen, Prompts.planned(spec, values::get));
           unknown(project, spec, chosen, e, problems, notes);
           step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
               e.expectedDuration(), e.isKnown());

@@ -10,6 +10,16 @@ import org.jspecify.annotations.Nullable;
 final class Prompts {
   private Prompts() {}
 
+  /**
+   * The request a task would send, its placeholders filled from {@code values}: what estimates (the dry run, the
+   * forecast) price before the task runs.
+   */
+  static ProviderRequest planned(TaskSpec spec, java.util.function.Function<String, @Nullable String> values) {
+    return new ProviderRequest(PromptTemplate.of(spec.instructions()).render(values),
+        spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values), spec.maxOutputTokens(),
+        spec.expectedOutput(), spec.taskType(), spec.timeout());
+  }
+
   static ProviderRequest request(TaskNode n) {
     TaskSpec spec = n.spec;
     return new ProviderRequest(prompt(n), fill(n, spec.system()), spec.maxOutputTokens(), expected(n),

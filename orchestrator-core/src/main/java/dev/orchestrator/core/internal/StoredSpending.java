@@ -7,7 +7,6 @@ import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.workflow.PromptTemplate;
 import dev.orchestrator.workflow.TaskSpec;
@@ -184,17 +183,9 @@ final class StoredSpending {
         String ref = PromptTemplate.taskReference(name);
         return ref != null ? outputs.get(ref) : r.params().get(name);
       };
-      ProviderRequest request = new ProviderRequest(PromptTemplate.of(spec.instructions()).render(lookup),
-          spec.system() == null ? null : PromptTemplate.of(spec.system()).render(lookup), spec.maxOutputTokens(),
-          spec.expectedOutput(), spec.taskType(), spec.timeout());
-      try {
-        CostEstimate e = slot.provider.estimate(request);
-        if (e.isKnown()) {
-          sum = sum.add(e.expected().amount());
-        }
-      } catch (RuntimeException e) {
-        log.warn("Estimate failed; the task adds nothing to the forecast (provider={}, project={}, run={}, task={})",
-            slot.name, r.project(), r.id(), t.taskId(), e);
+      CostEstimate e = Budgets.estimate(slot, Prompts.planned(spec, lookup)); // one that fails is unknown
+      if (e.isKnown()) {
+        sum = sum.add(e.expected().amount());
       }
     }
     return sum;
