@@ -57,6 +57,8 @@ public final class EventLog {
   private static final long LOCK_KEY_PREFIX = 0x4f72_6368L << 32;
 
   private final Dialect dialect;
+  /** What a transaction knows once it holds the embedded store's writer lock. */
+  private static final Object WRITER_LOCK = new Object();
   /** PostgreSQL only: the advisory lock key of this schema's event stream. */
   private final long lockKey;
 
@@ -84,8 +86,8 @@ public final class EventLog {
    * Inserts an event in the caller's transaction, taking the lock that keeps the stream in order (held until that
    * transaction ends).
    */
-  public void insert(Connection c, String project, String runId, @Nullable String taskId, String type,
-      OffsetDateTime at, String body) throws SQLException {
+  public void insert(Connection c, JoinedTransaction joined, String project, String runId, @Nullable String taskId,
+      String type, OffsetDateTime at, String body) throws SQLException {
     String sql;
     if (dialect == Dialect.POSTGRESQL) {
       // The row draws its number in the projection over the CTE's one row, so after the lock is held.
@@ -93,8 +95,11 @@ public final class EventLog {
           + "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) "
           + "SELECT ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ? FROM writer";
     } else {
-      try (Statement s = c.createStatement()) {
-        s.executeQuery("SELECT id FROM event_writers WHERE id = 0 FOR UPDATE").close();
+      if (!joined.knows(WRITER_LOCK)) { // a transaction that holds it already keeps it until it ends
+        try (Statement s = c.createStatement()) {
+          s.executeQuery("SELECT id FROM event_writers WHERE id = 0 FOR UPDATE").close();
+        }
+        joined.learn(WRITER_LOCK);
       }
       sql = "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)";
     }
