@@ -267,16 +267,19 @@ public final class Workflow {
         parentStart[i] = e;
         for (String dep : t.dependsOn()) {
           int p = ids.find(dep);
+          parents[e++] = p;
+          if (dep.isBlank()) {
+            continue; // reported by the task's rules already
+          }
           if (dep.equals(t.id())) {
             problems.add("task '" + t.id() + "' depends on itself: remove '" + dep + "' from its dependsOn");
-          } else if (p < 0 && !dep.isBlank()) {
+          } else if (p < 0) {
             if (known == null) {
               known = knownIds();
             }
             problems.add("task '" + t.id() + "' depends on unknown task '" + dep
                 + "': add a task with that id or fix the name (known: " + known + ")");
           }
-          parents[e++] = p;
         }
         parentStart[i + 1] = e;
       }
