@@ -93,7 +93,7 @@ class JdbcStorePostgresIT extends StoreContract {
           rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
         }
         assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-            "9:true", "10:true", "11:true");
+            "9:true", "10:true", "11:true", "12:true");
       }
     }
 

@@ -57,8 +57,6 @@ public final class EventLog {
   private static final long LOCK_KEY_PREFIX = 0x4f72_6368L << 32;
 
   private final Dialect dialect;
-  /** What a transaction knows once it holds the embedded store's writer lock. */
-  private static final Object WRITER_LOCK = new Object();
   /** PostgreSQL only: the advisory lock key of this schema's event stream. */
   private final long lockKey;
 
@@ -95,12 +93,7 @@ public final class EventLog {
           + "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) "
           + "SELECT ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ? FROM writer";
     } else {
-      if (!joined.knows(WRITER_LOCK)) { // a transaction that holds it already keeps it until it ends
-        try (Statement s = c.createStatement()) {
-          s.executeQuery("SELECT id FROM event_writers WHERE id = 0 FOR UPDATE").close();
-        }
-        joined.learn(WRITER_LOCK);
-      }
+      WriteGate.enter(c, dialect, joined); // the event_writers row: appends commit in the order they number
       sql = "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)";
     }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
