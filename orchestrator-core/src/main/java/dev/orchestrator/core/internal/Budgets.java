@@ -207,8 +207,9 @@ final class Budgets {
     String id = UUID.randomUUID().toString();
     LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
     if (breach == null) {
-      n.reservedKeys = keys;
-      n.reservationId = id;
+      TaskNode.Extras e = n.extras();
+      e.reservedKeys = keys;
+      e.reservationId = id;
       n.reserved = worst;
       return true;
     }
@@ -218,7 +219,7 @@ final class Budgets {
 
   /** Releases the reservation of a call that was not made, if it holds one. */
   void release(TaskNode n) {
-    if (n.reservationId != null) {
+    if (n.reservationId() != null) {
       settle(n, CallCost.NONE, null);
     }
   }
@@ -230,11 +231,10 @@ final class Budgets {
    * @param model the model that answered, when the reply said
    */
   void settle(TaskNode n, CallCost cost, @Nullable String model) {
-    List<Account> keys = n.reservedKeys;
-    String reservation = n.reservationId;
+    List<Account> keys = n.reservedKeys();
+    String reservation = n.reservationId();
     BigDecimal reserved = n.reserved;
-    n.reservedKeys = null;
-    n.reservationId = null;
+    n.clearReservation();
     n.reserved = BigDecimal.ZERO;
     boolean unbounded = n.unbounded;
     n.unbounded = false;

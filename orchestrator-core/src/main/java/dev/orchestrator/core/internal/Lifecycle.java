@@ -56,7 +56,7 @@ final class Lifecycle {
 
   /** A task whose dependencies all succeeded: ask its question first, if it has one, else queue it. */
   void becomeReady(TaskNode n) {
-    if (n.spec.question() != null && n.dialogue == null) {
+    if (n.spec.question() != null && n.dialogue() == null) {
       questions.ask(n, n.spec.question());
       return;
     }
@@ -72,7 +72,7 @@ final class Lifecycle {
       Slot alternative = Providers.firstAvailable(n, null);
       if (alternative != null) {
         n.slot = alternative;
-        n.failuresOnSlot = 0;
+        n.resetFailuresOnSlot();
       }
     }
     TaskRecord r = n.record.moveTo(TaskState.READY, now);
