@@ -150,12 +150,7 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public void updateTask(TaskRecord task, int position) {
-    RunData data = requireRun(task.project(), task.runId());
-    if (position >= 0 && position < data.tasks.length && data.tasks[position].taskId().equals(task.taskId())) {
-      data.tasks[position] = task;
-    } else {
-      updateTask(task);
-    }
+    requireRun(task.project(), task.runId()).put(task, position);
   }
 
   @Override
@@ -754,7 +749,22 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public boolean updateTask(RunLease lease, TaskRecord task, int position) {
-    return leases.fenced(lease, () -> updateTask(task, position));
+    if (!lease.runId().equals(task.runId()) || !lease.project().equals(task.project())) {
+      return leases.fenced(lease, () -> updateTask(task, position));
+    }
+    // The engine's hot path: the run's lease state is kept beside it, so a write takes no store-wide monitor.
+    RunData data = requireRun(task.project(), task.runId());
+    InMemoryLeases.State s = data.leaseState(leases);
+    if (s == null) {
+      return false;
+    }
+    synchronized (s) {
+      if (!InMemoryLeases.holds(s, lease)) {
+        return false;
+      }
+      data.put(task, position);
+      return true;
+    }
   }
 
   @Override
@@ -876,11 +886,35 @@ public final class InMemoryStore implements ClaimStore {
     private volatile @Nullable TaskIndex index;
     /** Set when the run is enqueued for workers; guarded by the store's claimLock. */
     @Nullable ClaimState claims;
+    private volatile InMemoryLeases.@Nullable State leaseState;
 
     RunData(RunRecord run, Supplier<String> definition, TaskRecord[] tasks) {
       this.run = run;
       this.definition = definition;
       this.tasks = tasks;
+    }
+
+    /** Replaces a task's record, found at {@code position} when that is its place, else by id. */
+    void put(TaskRecord task, int position) {
+      if (position >= 0 && position < tasks.length && tasks[position].taskId().equals(task.taskId())) {
+        tasks[position] = task;
+        return;
+      }
+      int i = index().position(task.taskId());
+      if (i < 0) {
+        throw new IllegalArgumentException("run " + task.runId() + " has no task '" + task.taskId() + "'");
+      }
+      tasks[i] = task;
+    }
+
+    /** The run's lease state, looked up once it exists (it never changes after). */
+    InMemoryLeases.@Nullable State leaseState(InMemoryLeases leases) {
+      InMemoryLeases.State s = leaseState;
+      if (s == null) {
+        s = leases.state(run.project(), run.id());
+        leaseState = s;
+      }
+      return s;
     }
 
     TaskIndex index() {
