@@ -186,9 +186,9 @@ final class Budgets {
    */
   boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
     CostEstimate estimate = estimate(slot, request);
-    List<Account> keys = keys(n, slot);
     n.unbounded = !estimate.isKnown();
     if (n.unbounded) {
+      List<Account> keys = keys(n, slot);
       String limit = limitOn(keys.stream().map(Account::scope).toList(), maxCost(n));
       if (limit == null) {
         return true;
@@ -202,8 +202,9 @@ final class Budgets {
     }
     BigDecimal worst = estimate.high().amount();
     if (worst.signum() <= 0) {
-      return true;
+      return true; // a free call touches no account
     }
+    List<Account> keys = keys(n, slot);
     String id = UUID.randomUUID().toString();
     LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
     if (breach == null) {
