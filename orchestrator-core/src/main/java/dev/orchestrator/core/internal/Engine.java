@@ -329,13 +329,16 @@ public final class Engine implements AutoCloseable {
     List<TaskSpec> specs = workflow.tasks();
     // Tasks naming the same providers and type share one candidates array; the problems are named task by task.
     Slot[][] candidates = providers.candidates(workflow, plan);
-    Slot[][] reviewers = new Slot[specs.size()][];
+    Slot[][] reviewers = null; // most workflows review nothing
     for (int i = 0; i < specs.size(); i++) {
       TaskSpec spec = specs.get(i);
       if (candidates == null) {
         providers.candidates(spec, problems);
       }
       if (spec.review() != null) {
+        if (reviewers == null) {
+          reviewers = new Slot[specs.size()][];
+        }
         reviewers[i] = providers.reviewers(spec, problems);
       }
     }
@@ -356,7 +359,7 @@ public final class Engine implements AutoCloseable {
       TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
       TaskNode n = new TaskNode(run, spec, i, plan.dependencies(i), candidates[plan.group(i)], record);
       n.dependents = plan.dependents(i);
-      if (reviewers[i] != null) {
+      if (reviewers != null && reviewers[i] != null) {
         n.reviewers = reviewers[i];
       }
       nodes[i] = n;
