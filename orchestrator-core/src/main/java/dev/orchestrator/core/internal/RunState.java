@@ -16,6 +16,11 @@ final class RunState {
   final Workflow workflow;
   final Map<String, String> params;
   TaskNode[] nodes = new TaskNode[0];
+  /**
+   * The workflow's shared plan, which holds the dependencies of the nodes of a submitted run; null for a run rebuilt
+   * from the store, whose nodes hold their own ({@link TaskNode#dependencies}).
+   */
+  @org.jspecify.annotations.Nullable WorkflowPlan plan;
   volatile RunRecord record;
   int unfinished;
   /** What the run's calls cost so far. */

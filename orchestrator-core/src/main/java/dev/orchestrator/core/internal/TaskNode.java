@@ -19,14 +19,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A run holds one node per task until it is dropped, so a node keeps only what every task needs; what few tasks
  * ever set (reviews, guard repairs, questions, budget reservations, failover counts) lives in {@link Extras},
- * allocated on first write. The dependency arrays are shared by every run of the workflow ({@link WorkflowPlan}):
- * they are never written.
+ * allocated on first write. The dependencies of a submitted run's tasks are in the workflow's {@link WorkflowPlan},
+ * shared by all its runs.
  */
 final class TaskNode {
   final RunState run;
   final TaskSpec spec;
   final int index;
+  /** Its dependencies when its run has no {@link RunState#plan}; read them through {@link #dependency}. */
   final int[] dependencies;
+  /** Its dependants when its run has no {@link RunState#plan}; read them through {@link #dependent}. */
   int[] dependents = EMPTY;
   /** The providers it may run on, in order of preference; the first is its assigned one. */
   final Slot[] candidates;
@@ -100,6 +102,34 @@ final class TaskNode {
     this.pending = dependencies.length;
     this.priority = spec.priority();
     this.lane = spec.priority().ordinal();
+  }
+
+  /** Like {@link #TaskNode(RunState, TaskSpec, int, int[], Slot[], TaskRecord)}, its dependencies in the run's plan. */
+  TaskNode(RunState run, TaskSpec spec, int index, Slot[] candidates, TaskRecord record) {
+    this(run, spec, index, EMPTY, candidates, record);
+    this.pending = run.plan.dependencyCount(index);
+  }
+
+  int dependencyCount() {
+    WorkflowPlan p = run.plan;
+    return p != null ? p.dependencyCount(index) : dependencies.length;
+  }
+
+  /** The position in the run of its {@code k}th dependency. */
+  int dependency(int k) {
+    WorkflowPlan p = run.plan;
+    return p != null ? p.dependency(index, k) : dependencies[k];
+  }
+
+  int dependentCount() {
+    WorkflowPlan p = run.plan;
+    return p != null ? p.dependentCount(index) : dependents.length;
+  }
+
+  /** The position in the run of the {@code k}th task that depends on it. */
+  int dependent(int k) {
+    WorkflowPlan p = run.plan;
+    return p != null ? p.dependent(index, k) : dependents[k];
   }
 
   TaskState state() {
