@@ -351,6 +351,7 @@ public final class Engine implements AutoCloseable {
     RunRecord runRecord = new RunRecord(project, runId, workflow.name(), RunStatus.RUNNING, values, now, null, null);
     RunState run = new RunState(runId, project, workflow, Map.copyOf(values), runRecord);
     run.plan = plan;
+    run.candidates = candidates;
     TaskNode[] nodes = new TaskNode[specs.size()];
     TaskRecord[] records = new TaskRecord[specs.size()];
     for (int i = 0; i < specs.size(); i++) {
@@ -358,7 +359,7 @@ public final class Engine implements AutoCloseable {
       PromptTemplate titled = workflow.titleIfTemplated(i);
       String title = titled == null ? spec.title() : titled.render(values::get);
       TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
-      TaskNode n = new TaskNode(run, spec, i, candidates[plan.group(i)], record);
+      TaskNode n = new TaskNode(run, spec, i, record);
       if (reviewers != null && reviewers[i] != null) {
         n.reviewers = reviewers[i];
       }

@@ -125,7 +125,7 @@ final class Providers {
 
   /** The first candidate that is neither paused nor open, other than {@code except}, or null. */
   static @Nullable Slot firstAvailable(TaskNode n, @Nullable Slot except) {
-    for (Slot c : n.candidates) {
+    for (Slot c : n.candidates()) {
       if (c != except && c.available()) {
         return c;
       }
@@ -135,7 +135,7 @@ final class Providers {
 
   /** The next candidate after the current one, preferring available ones; null when there is no other. */
   static @Nullable Slot nextCandidate(TaskNode n) {
-    Slot[] c = n.candidates;
+    Slot[] c = n.candidates();
     if (c.length < 2) {
       return null;
     }

@@ -21,6 +21,11 @@ final class RunState {
    * from the store, whose nodes hold their own ({@link TaskNode#dependencies}).
    */
   @org.jspecify.annotations.Nullable WorkflowPlan plan;
+  /**
+   * The candidates of each of the plan's groups of tasks when the run has a {@link #plan}; else those of each task,
+   * by position.
+   */
+  Slot[][] candidates = new Slot[0][];
   volatile RunRecord record;
   int unfinished;
   /** What the run's calls cost so far. */

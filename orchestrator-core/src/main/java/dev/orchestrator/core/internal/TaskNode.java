@@ -30,8 +30,6 @@ final class TaskNode {
   final int[] dependencies;
   /** Its dependants when its run has no {@link RunState#plan}; read them through {@link #dependent}. */
   int[] dependents = EMPTY;
-  /** The providers it may run on, in order of preference; the first is its assigned one. */
-  final Slot[] candidates;
   /** The provider it is queued for or running on. */
   Slot slot;
   /** The provider of the latest call (the author's, or a reviewer's). */
@@ -89,25 +87,39 @@ final class TaskNode {
     @Nullable String openQuestionId;
   }
 
+  /** A node of a run without a {@link RunState#plan}: it brings its dependencies and candidates. */
   TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot[] candidates, TaskRecord record) {
+    this(run, spec, index, dependencies, candidates[0], record);
+    if (run.candidates.length <= index) {
+      run.candidates = java.util.Arrays.copyOf(run.candidates, Math.max(index + 1, run.candidates.length * 2));
+    }
+    run.candidates[index] = candidates;
+  }
+
+  /** A node of a run with a {@link RunState#plan}, which holds its dependencies and candidate group. */
+  TaskNode(RunState run, TaskSpec spec, int index, TaskRecord record) {
+    this(run, spec, index, EMPTY, run.candidates[run.plan.group(index)][0], record);
+    this.pending = run.plan.dependencyCount(index);
+  }
+
+  private TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot first, TaskRecord record) {
     this.run = run;
     this.spec = spec;
     this.index = index;
     this.dependencies = dependencies;
-    this.candidates = candidates;
-    this.slot = candidates[0];
-    this.callSlot = candidates[0];
-    this.reviewSlot = candidates[0];
+    this.slot = first;
+    this.callSlot = first;
+    this.reviewSlot = first;
     this.record = record;
     this.pending = dependencies.length;
     this.priority = spec.priority();
     this.lane = spec.priority().ordinal();
   }
 
-  /** Like {@link #TaskNode(RunState, TaskSpec, int, int[], Slot[], TaskRecord)}, its dependencies in the run's plan. */
-  TaskNode(RunState run, TaskSpec spec, int index, Slot[] candidates, TaskRecord record) {
-    this(run, spec, index, EMPTY, candidates, record);
-    this.pending = run.plan.dependencyCount(index);
+  /** The providers it may run on, in order of preference; the first is its assigned one. Shared: never write it. */
+  Slot[] candidates() {
+    WorkflowPlan p = run.plan;
+    return run.candidates[p != null ? p.group(index) : index];
   }
 
   int dependencyCount() {
