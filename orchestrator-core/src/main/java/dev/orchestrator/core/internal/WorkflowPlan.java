@@ -2,6 +2,7 @@ package dev.orchestrator.core.internal;
 
 import dev.orchestrator.workflow.TaskSpec;
 import dev.orchestrator.workflow.Workflow;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ final class WorkflowPlan {
   private final int[] group;
   /** Per group, the position of its first task. */
   private final int[] groupFirst;
-  private volatile String definition;
+  /** Softly held: the text of a large workflow is as large as the workflow, and is written again if dropped. */
+  private volatile SoftReference<String> definition = new SoftReference<>(null);
 
   private WorkflowPlan(Workflow workflow) {
     List<TaskSpec> specs = workflow.tasks();
@@ -126,12 +128,12 @@ final class WorkflowPlan {
     return groupFirst[group];
   }
 
-  /** The workflow's definition as the store keeps it; written on first use. */
+  /** The workflow's definition as the store keeps it; written on first use, and again if memory ran short. */
   String definition(Workflow workflow) {
-    String d = definition;
+    String d = definition.get();
     if (d == null) {
       d = WorkflowCodec.write(workflow);
-      definition = d;
+      definition = new SoftReference<>(d);
     }
     return d;
   }
