@@ -33,6 +33,11 @@ public final class PromptTemplate {
 
   private PromptTemplate(String text) {
     this.text = text;
+    if (text.indexOf("{{") < 0) {
+      // Most texts have no placeholder: no matcher, no set.
+      this.names = List.of();
+      return;
+    }
     Set<String> found = new LinkedHashSet<>();
     Matcher m = PLACEHOLDER.matcher(text);
     while (m.find()) {

@@ -37,22 +37,27 @@ import org.jspecify.annotations.Nullable;
  * @param question a question put to a human before the task runs (the answer fills {@code {{input}}}), or null
  * @param retry how this task is retried, overriding the provider's and the engine's policy, or null
  * @param review peer review of the output by another provider, or null
+ *
+ * <p>The Bean Validation annotations declare the rules for applications that validate with their own validator.
+ * The library checks the same rules itself, in plain Java, in {@link Workflow.Builder#build()}: it needs no
+ * validator at run time.
  */
 public record TaskSpec(
-    @NotBlank(message = "must not be blank: give every task an id")
-    @Pattern(regexp = "[A-Za-z0-9_\\-]{1,100}", message = "must be 1 to 100 letters, digits, '_' or '-'")
+    @NotBlank(message = TaskRules.ID_BLANK) @Pattern(regexp = TaskRules.ID_REGEX, message = TaskRules.ID_FORMAT)
     String id,
-    @NotBlank(message = "must not be blank: give the task a title") @Size(max = 500) String title,
-    @NotBlank(message = "must not be blank: give the task its prompt text") String instructions,
+    @NotBlank(message = TaskRules.TITLE_BLANK) @Size(max = TaskRules.TITLE_MAX, message = TaskRules.TITLE_SIZE)
+    String title,
+    @NotBlank(message = TaskRules.INSTRUCTIONS_BLANK) String instructions,
     @Nullable String system,
-    @NotNull List<@NotBlank String> providers,
-    @NotBlank @Pattern(regexp = "[a-z0-9_\\-]{1,64}", message = "must be 1 to 64 lower-case letters, digits, '_' or '-'")
+    @NotNull List<@NotBlank(message = TaskRules.PROVIDER_BLANK) String> providers,
+    @NotBlank(message = TaskRules.TASK_TYPE_BLANK)
+    @Pattern(regexp = TaskRules.TASK_TYPE_REGEX, message = TaskRules.TASK_TYPE_FORMAT)
     String taskType,
     @NotNull Priority priority,
-    @NotNull List<@NotBlank String> dependsOn,
+    @NotNull List<@NotBlank(message = TaskRules.DEPENDENCY_BLANK) String> dependsOn,
     @Nullable Duration timeout,
     @Nullable Money maxCost,
-    @Nullable @Positive Integer maxOutputTokens,
+    @Nullable @Positive(message = TaskRules.MAX_OUTPUT_TOKENS_POSITIVE) Integer maxOutputTokens,
     @Nullable @Valid ExpectedOutput expectedOutput,
     @Nullable String question,
     @Nullable RetryPolicy retry,
@@ -60,9 +65,6 @@ public record TaskSpec(
 
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
-
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_\\-]{1,100}");
-  private static final java.util.regex.Pattern TASK_TYPE = java.util.regex.Pattern.compile("[a-z0-9_\\-]{1,64}");
 
   public TaskSpec {
     Objects.requireNonNull(id, "id");
@@ -130,9 +132,8 @@ public record TaskSpec(
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException("task id must not be blank (was " + quote(id) + "): give every task an id");
       }
-      if (!ID.matcher(id).matches()) {
-        throw new IllegalArgumentException(
-            "task id must be 1 to 100 letters, digits, '_' or '-' (was " + quote(id) + ")");
+      if (!TaskRules.ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("task id " + TaskRules.ID_FORMAT + " (was " + quote(id) + ")");
       }
       this.id = id;
     }
@@ -189,7 +190,7 @@ public record TaskSpec(
     /** The kind of work, for statistics and learning, such as {@code code_generation}. */
     public Builder taskType(String taskType) {
       String t = requireText("taskType", taskType).toLowerCase(Locale.ROOT);
-      if (!TASK_TYPE.matcher(t).matches()) {
+      if (!TaskRules.TASK_TYPE.matcher(t).matches()) {
         throw new IllegalArgumentException(
             "task '" + id + "': taskType must be 1 to 64 letters, digits, '_' or '-' (was '" + taskType + "')");
       }

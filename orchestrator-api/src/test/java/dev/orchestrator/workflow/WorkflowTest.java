@@ -119,4 +119,58 @@ class WorkflowTest {
     assertThat(w.missingParameters(Map.of())).containsExactly("topic");
     assertThat(w.missingParameters(Map.of("topic", "x"))).isEmpty();
   }
+
+  @Test
+  void resolvesDependenciesToPositionsOnce() {
+    Workflow w = Workflow.builder("w")
+        .task("edit", t -> t.dependsOn("draft", "research"))
+        .task("draft", t -> t.dependsOn("research"))
+        .task("research", t -> t.instructions("r"))
+        .build();
+    assertThat(w.indexOf("research")).isZero();
+    assertThat(w.indexOf("draft")).isEqualTo(1);
+    assertThat(w.indexOf("edit")).isEqualTo(2);
+    assertThat(w.indexOf("nope")).isEqualTo(-1);
+    assertThat(w.task("nope")).isNull();
+    assertThat(w.dependencyCount(0)).isZero();
+    assertThat(w.dependencyCount(2)).isEqualTo(2);
+    assertThat(w.dependency(2, 0)).isEqualTo(1);
+    assertThat(w.dependency(2, 1)).isZero();
+    assertThatThrownBy(() -> w.dependency(2, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> w.dependencyCount(3)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void keepsParsedTextsOnlyWhereThereArePlaceholders() {
+    Workflow w = Workflow.builder("w")
+        .task("a", t -> t.instructions("plain"))
+        .task("b", t -> t.title("About {{topic}}").instructions("Write {{topic}}").dependsOn("a"))
+        .build();
+    assertThat(w.promptIfTemplated(0)).isNull();
+    assertThat(w.titleIfTemplated(0)).isNull();
+    assertThat(w.prompt(0).text()).isEqualTo("plain");
+    assertThat(w.promptIfTemplated(1).placeholders()).containsExactly("topic");
+    assertThat(w.title(1).placeholders()).containsExactly("topic");
+    Workflow plain = Workflow.builder("p").task("a", t -> t.instructions("x")).build();
+    assertThat(plain.promptIfTemplated(0)).isNull();
+    assertThat(plain.title(0).text()).isEqualTo("a");
+  }
+
+  @Test
+  void anOutputPlaceholderMayNameAnyTaskUpstream() {
+    Workflow w = Workflow.builder("w")
+        .task("a", t -> t.instructions("a"))
+        .task("side", t -> t.instructions("s"))
+        .task("b", t -> t.dependsOn("a"))
+        .task("c", t -> t.dependsOn("b", "side"))
+        .task("d", t -> t.instructions("{{tasks.a.output}} {{tasks.side.output}}").dependsOn("c"))
+        .build();
+    assertThat(w.tasks()).hasSize(5);
+    assertThatThrownBy(() -> Workflow.builder("w")
+        .task("a", t -> t.instructions("a"))
+        .task("b", t -> t.dependsOn("a"))
+        .task("c", t -> t.instructions("{{tasks.b.output}}").dependsOn("a"))
+        .build())
+        .hasMessageContaining("task 'c' uses {{tasks.b.output}} but does not depend on 'b'");
+  }
 }

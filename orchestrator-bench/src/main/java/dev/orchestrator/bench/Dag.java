@@ -147,6 +147,62 @@ final class Dag {
     return b.build();
   }
 
+  /**
+   * The tasks by depth: level 0 holds the tasks without parents, level {@code k} the tasks whose deepest parent is at
+   * level {@code k - 1}. Libraries that only know sequences of parallel groups run these levels one after the other.
+   */
+  int[][] levels() {
+    int[] depth = new int[parents.length];
+    int max = 0;
+    for (int i = 0; i < parents.length; i++) {
+      int d = 0;
+      for (int p : parents[i]) {
+        d = Math.max(d, depth[p] + 1);
+      }
+      depth[i] = d;
+      max = Math.max(max, d);
+    }
+    int[] counts = new int[max + 1];
+    for (int d : depth) {
+      counts[d]++;
+    }
+    int[][] levels = new int[max + 1][];
+    for (int d = 0; d <= max; d++) {
+      levels[d] = new int[counts[d]];
+    }
+    int[] fill = new int[max + 1];
+    for (int i = 0; i < parents.length; i++) {
+      levels[depth[i]][fill[depth[i]]++] = i;
+    }
+    return levels;
+  }
+
+  /**
+   * Whether running {@link #levels()} one after the other, each level waiting for the whole level before it, is
+   * exactly this graph: true when every task after the first level depends on every task of the level before
+   * (a chain, independent tasks, a diamond), false when it only approximates it with a barrier per level (the
+   * layered graph, whose tasks wait for 3 tasks of the layer before, not all of them).
+   */
+  boolean levelsAreExact() {
+    int[][] levels = levels();
+    for (int d = 1; d < levels.length; d++) {
+      int[] before = levels[d - 1];
+      for (int i : levels[d]) {
+        if (parents[i].length != before.length) {
+          return false;
+        }
+        int[] p = parents[i].clone();
+        java.util.Arrays.sort(p);
+        int[] b = before.clone();
+        java.util.Arrays.sort(b);
+        if (!java.util.Arrays.equals(p, b)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   @Override
   public String toString() {
     return name + " (" + size() + " tasks, " + edges() + " edges)";

@@ -15,8 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
-/** The three ways the benchmarks run a {@link Dag}. Not thread-safe unless said; not for use outside the benchmarks. */
+/**
+ * The ways the benchmarks run a {@link Dag} with the engine, the {@code CompletableFuture} baseline and Dexecutor
+ * (the agent-graph libraries are in {@link AgentGraphs}). Not thread-safe unless said; not for use outside the
+ * benchmarks.
+ */
 final class Runners {
   /** How many events per project the benchmark's stores keep (the engine appends three per no-op task). */
   static final int EVENT_CAPACITY = 1_024;
@@ -30,7 +35,7 @@ final class Runners {
   /** No task has a timeout, so nothing is ever scheduled; this saves the engine its timer thread. */
   static final Scheduler NO_TIMERS = (work, delay) -> () -> {};
 
-  private static final Runnable NOOP = () -> {};
+  static final Runnable NOOP = () -> {};
 
   private Runners() {}
 
@@ -43,10 +48,15 @@ final class Runners {
     });
   }
 
-  /** An orchestrator with the no-op provider whose drain loop runs on {@code dispatch}. */
+  /** An orchestrator with the inline no-op provider whose drain loop runs on {@code dispatch}. */
   static Orchestrator orchestrator(Executor dispatch) {
+    return orchestrator(dispatch, new NoopProvider());
+  }
+
+  /** An orchestrator with {@code provider} whose drain loop runs on {@code dispatch}. */
+  static Orchestrator orchestrator(Executor dispatch, NoopProvider provider) {
     return Orchestrator.builder()
-        .provider(new NoopProvider(), MAX_CONCURRENT_CALLS)
+        .provider(provider, MAX_CONCURRENT_CALLS)
         .executor(dispatch)
         .scheduler(NO_TIMERS)
         .store(InMemoryStore.withEventCapacity(EVENT_CAPACITY))
@@ -79,6 +89,46 @@ final class Runners {
         futures[i] = CompletableFuture.allOf(ps).thenRunAsync(task, executor);
       }
     }
+    joinSinks(dag, futures);
+  }
+
+  static void runFutures(Dag dag, Executor executor) {
+    runFutures(dag, executor, NOOP);
+  }
+
+  /**
+   * The baseline with {@code work}'s mode: inline as {@link #runFutures(Dag, Executor, Runnable)}; async, each task
+   * starts on {@code executor} once its parents are done ({@code thenComposeAsync}) and its body hops to the pool,
+   * whose completion releases the children, as a provider call does in the engine.
+   */
+  static void runFutures(Dag dag, Executor executor, NoopWork work, Runnable task) {
+    if (work.mode() == NoopWork.Mode.INLINE) {
+      runFutures(dag, executor, task);
+      return;
+    }
+    int[][] parents = dag.parents;
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[parents.length];
+    CompletableFuture<Void> none = CompletableFuture.completedFuture(null);
+    for (int i = 0; i < parents.length; i++) {
+      int[] p = parents[i];
+      CompletableFuture<?> ready;
+      if (p.length == 0) {
+        ready = none;
+      } else if (p.length == 1) {
+        ready = futures[p[0]];
+      } else {
+        CompletableFuture<?>[] ps = new CompletableFuture<?>[p.length];
+        for (int k = 0; k < p.length; k++) {
+          ps[k] = futures[p[k]];
+        }
+        ready = CompletableFuture.allOf(ps);
+      }
+      futures[i] = ready.thenComposeAsync(v -> work.start(task), executor);
+    }
+    joinSinks(dag, futures);
+  }
+
+  private static void joinSinks(Dag dag, CompletableFuture<?>[] futures) {
     int[] sinks = dag.sinks;
     if (sinks.length == 1) {
       futures[sinks[0]].join();
@@ -89,10 +139,6 @@ final class Runners {
       }
       CompletableFuture.allOf(ends).join();
     }
-  }
-
-  static void runFutures(Dag dag, Executor executor) {
-    runFutures(dag, executor, NOOP);
   }
 
   /**
@@ -124,11 +170,34 @@ final class Runners {
   /** Dexecutor needs a task object per node; it keeps per-run state in it, so each call makes a new one. */
   static final TaskProvider<Integer, Boolean> NOOP_TASKS = id -> new NoopTask();
 
+  /** Dexecutor's tasks with {@code work}'s mode: a Dexecutor task is synchronous, so async waits for the hop. */
+  static TaskProvider<Integer, Boolean> noopTasks(NoopWork work, Runnable body) {
+    return id -> new NoopTask(work, body);
+  }
+
   static final class NoopTask extends Task<Integer, Boolean> {
     private static final long serialVersionUID = 1L;
 
+    private final transient @Nullable NoopWork work;
+    private final transient Runnable body;
+
+    NoopTask() {
+      this.work = null;
+      this.body = NOOP;
+    }
+
+    NoopTask(NoopWork work, Runnable body) {
+      this.work = work.mode() == NoopWork.Mode.INLINE && body == NOOP ? null : work;
+      this.body = body;
+    }
+
     @Override
     public Boolean execute() {
+      if (work == null) {
+        body.run();
+      } else {
+        work.runAndWait(body);
+      }
       return Boolean.TRUE;
     }
   }

@@ -302,6 +302,10 @@ public interface Store extends AutoCloseable {
    * When it throws, nothing it wrote is kept and the exception is thrown on. A write that the work chose to skip
    * (a fenced write refused because the lease was lost) does not undo the others.
    *
+   * <p>Called inside such a block on the same thread, it runs {@code work} as a nested block of the same transaction:
+   * when the nested work throws, only what it wrote is undone and the outer block goes on. A durable store's engine
+   * writes each pass of its loop in one block (group commit) and ends each call in a nested one.
+   *
    * <p>The default runs the work as it is: right for a store whose contents die with its process (the in-memory
    * store), where no other process can see a half-done step.
    *

@@ -123,25 +123,52 @@ final class CallSteps {
             attempt));
       }
       slot.inFlight++;
-      CompletableFuture<ProviderResponse> f;
-      MDC.put(MdcKeys.PROJECT, n.run.project);
-      MDC.put(MdcKeys.RUN, n.run.id);
-      MDC.put(MdcKeys.TASK, n.id());
-      try {
-        f = slot.provider.complete(request, new CallContext(n.run.project, n.run.id, n.id(), attempt));
-        if (f == null) {
-          f = CompletableFuture.failedFuture(new ProviderException(slot.name, ErrorKind.UNKNOWN,
-              "provider returned no future (a bug in " + slot.provider.getClass().getName() + ")"));
+      CallContext context = new CallContext(n.run.project, n.run.id, n.id(), attempt);
+      if (!ctx.events.inTransaction()) {
+        n.call = invoke(slot, request, context);
+        return true;
+      }
+      // The call is made once the store holds its start (and its reservation): a crash in between must not leave a
+      // call the store does not know of. Cancelling the call cancels the provider's.
+      CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
+      n.call = f;
+      ctx.events.afterCommit(() -> {
+        if (f.isDone() || n.call != f || n.run.lost) {
+          return; // stopped before the commit
         }
+        CompletableFuture<ProviderResponse> made = invoke(slot, request, context);
+        made.whenComplete((response, error) -> {
+          if (error == null) {
+            f.complete(response);
+          } else {
+            f.completeExceptionally(error);
+          }
+        });
+        f.whenComplete((response, error) -> {
+          if (f.isCancelled()) {
+            made.cancel(true);
+          }
+        });
+      });
+      return true;
+    }
+
+    private static CompletableFuture<ProviderResponse> invoke(Slot slot, ProviderRequest request,
+        CallContext context) {
+      MDC.put(MdcKeys.PROJECT, context.project());
+      MDC.put(MdcKeys.RUN, context.runId());
+      MDC.put(MdcKeys.TASK, context.taskId());
+      try {
+        CompletableFuture<ProviderResponse> f = slot.provider.complete(request, context);
+        return f != null ? f : CompletableFuture.failedFuture(new ProviderException(slot.name, ErrorKind.UNKNOWN,
+            "provider returned no future (a bug in " + slot.provider.getClass().getName() + ")"));
       } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
+        return CompletableFuture.failedFuture(e);
       } finally {
         MDC.remove(MdcKeys.PROJECT);
         MDC.remove(MdcKeys.RUN);
         MDC.remove(MdcKeys.TASK);
       }
-      n.call = f;
-      return true;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Priority;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.budget.Budget;
@@ -67,6 +68,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final Duration DISPATCH_RETRY = Duration.ofSeconds(1);
+  /** At most this many messages share one transaction on a durable store. */
+  private static final int MESSAGES_PER_TRANSACTION = 512;
 
   private final Clock clock;
   private final Store store;
@@ -92,6 +95,8 @@ public final class Engine implements AutoCloseable {
   /** The thread draining the mailbox, or null. */
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
+  /** Whether the loop groups each pass's writes into one transaction: on a store that keeps them (durable). */
+  private final boolean grouped;
 
   /**
    * @param slots provider instances by lower-case name, with their limits
@@ -103,6 +108,7 @@ public final class Engine implements AutoCloseable {
     this.store = store;
     this.executor = executor;
     this.boostMillis = boostInterval.toMillis();
+    this.grouped = store.durable();
     Map<String, Slot> s = new LinkedHashMap<>();
     slots.forEach((name, ps) -> s.put(name, new Slot(ps.provider(), name, ps.limit(), ps.retry(), ps.breaker(),
         ps.rate(), ps.taskTypes())));
@@ -177,19 +183,10 @@ public final class Engine implements AutoCloseable {
     try {
       int missed = 1;
       while (true) {
-        Runnable m;
-        while ((m = mailbox.poll()) != null) {
-          try {
-            m.run();
-          } catch (RuntimeException | Error e) {
-            // A message that throws is a bug in the engine; losing the loop would lose every run.
-            log.error("Engine message failed", e);
-          }
-        }
-        try {
-          dispatch();
-        } catch (RuntimeException | Error e) {
-          log.error("Dispatch failed", e); // a bug: the loop must go on, or every run stops
+        if (grouped) {
+          passInOneTransaction();
+        } else {
+          pass(Integer.MAX_VALUE);
         }
         if (!mailbox.isEmpty()) {
           continue;
@@ -204,6 +201,50 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** Runs up to {@code max} messages, then starts what the providers take. */
+  private void pass(int max) {
+    Runnable m;
+    for (int i = 0; i < max && (m = mailbox.poll()) != null; i++) {
+      try {
+        m.run();
+      } catch (RuntimeException | Error e) {
+        // A message that throws is a bug in the engine; losing the loop would lose every run.
+        log.error("Engine message failed", e);
+      }
+    }
+    try {
+      dispatch();
+    } catch (RuntimeException | Error e) {
+      log.error("Dispatch failed", e); // a bug: the loop must go on, or every run stops
+    }
+  }
+
+  /**
+   * A pass whose writes are one transaction (group commit): what it reports (events, finished runs, answers to
+   * callers) and the provider calls it starts wait for the commit, so nobody learns of a change the store does not
+   * hold yet, and no call is made that the store does not show. If the commit fails, nothing of the pass was kept:
+   * the runs it wrote are reloaded from the store.
+   */
+  private void passInOneTransaction() {
+    Transitions transitions = ctx.transitions;
+    transitions.beginPass();
+    try {
+      events.atomically(() -> {
+        pass(MESSAGES_PER_TRANSACTION);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      Set<RunState> written = transitions.endPass();
+      log.error("The writes of one pass of the engine could not be saved; {} run(s) reloaded from the store",
+          written.size(), e);
+      for (RunState run : written) {
+        transitions.unsure(run);
+      }
+      return;
+    }
+    transitions.endPass();
+  }
+
   /**
    * Runs {@code action} in the drain loop and returns its result to the caller. From inside the loop (a listener)
    * it runs at once.
@@ -214,11 +255,16 @@ public final class Engine implements AutoCloseable {
     }
     CompletableFuture<T> result = new CompletableFuture<>();
     boolean queued = post(() -> {
+      T value;
       try {
-        result.complete(action.get());
+        value = action.get();
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
+        return;
       }
+      // The caller may read the store next: it hears back once what the action wrote is saved.
+      events.afterCommit(() -> result.complete(value), () -> result.completeExceptionally(new OrchestratorException(
+          "the store could not save the change (see the log); nothing of it was kept: try again")));
     });
     if (!queued) {
       throw new IllegalStateException("the orchestrator is closed: build a new one");

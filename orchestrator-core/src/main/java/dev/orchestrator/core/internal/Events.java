@@ -35,8 +35,12 @@ final class Events {
   private final List<EventListener> listeners;
   /** Listeners added after the engine was built; read in the drain loop, written by any thread. */
   private final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
-  /** What waits for the commit of the open {@link #atomically}: deliveries and completions; drain loop only. */
+  /**
+   * What waits for the commit of the open {@link #atomically}: deliveries, completions, calls to start, each with what
+   * to do instead if the writes are rolled back (or null); drain loop only.
+   */
   private final List<Runnable> held = new ArrayList<>();
+  private final List<@Nullable Runnable> instead = new ArrayList<>();
   private int depth;
 
   Events(Store store, Scheduler scheduler, EngineContext.Loop loop, Runs runs, List<EventListener> listeners) {
@@ -63,19 +67,35 @@ final class Events {
 
   /** Runs {@code action} now, or once the open {@link #atomically} has committed (never, if it rolls back). */
   void afterCommit(Runnable action) {
+    afterCommit(action, null);
+  }
+
+  /**
+   * Runs {@code action} now, or once the open {@link #atomically} has committed; if the writes are rolled back, runs
+   * {@code otherwise} instead (when not null).
+   */
+  void afterCommit(Runnable action, @Nullable Runnable otherwise) {
     if (depth > 0) {
       held.add(action);
+      instead.add(otherwise);
     } else {
       action.run();
     }
   }
 
+  /** Whether a transaction is open: what the loop does now is saved, or not, when it ends. */
+  boolean inTransaction() {
+    return depth > 0;
+  }
+
   /**
    * Runs {@code work} as one store transaction ({@link Store#atomically}), delivering the events it emitted (and
    * running what it left to {@link #afterCommit}) after the commit; if it fails they are dropped with the writes they
-   * report. In the drain loop.
+   * report. Inside another block it is a nested block: when it fails, only what it wrote and left for after the commit
+   * is dropped, and the outer block goes on. In the drain loop.
    */
   <T> T atomically(Supplier<T> work) {
+    int mark = held.size();
     depth++;
     boolean committed = false;
     try {
@@ -83,15 +103,32 @@ final class Events {
       committed = true;
       return result;
     } finally {
-      if (--depth == 0) {
+      depth--;
+      if (!committed) {
+        drop(mark);
+      } else if (depth == 0) {
         List<Runnable> ready = List.copyOf(held);
         held.clear();
-        if (committed) {
-          ready.forEach(Runnable::run);
-        } else if (!ready.isEmpty()) {
-          log.warn("{} event(s) or completion(s) dropped: the transaction that wrote them was rolled back",
-              ready.size());
-        }
+        instead.clear();
+        ready.forEach(Runnable::run);
+      }
+    }
+  }
+
+  /** Drops what was left for after the commit since {@code mark}: the writes it follows were rolled back. */
+  private void drop(int mark) {
+    int dropped = held.size() - mark;
+    if (dropped == 0) {
+      return;
+    }
+    List<@Nullable Runnable> otherwise = new ArrayList<>(instead.subList(mark, instead.size()));
+    held.subList(mark, held.size()).clear();
+    instead.subList(mark, instead.size()).clear();
+    log.warn("{} event(s), completion(s) or call(s) dropped: the transaction that wrote them was rolled back",
+        dropped);
+    for (Runnable r : otherwise) {
+      if (r != null) {
+        r.run();
       }
     }
   }

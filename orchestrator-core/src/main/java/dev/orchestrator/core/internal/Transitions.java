@@ -3,20 +3,27 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.spi.store.Store;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one path by which the engine writes a task's or a run's new state to the store, fenced by the run's lease. A
  * write the store refuses means the lease is lost: another engine executes the run now, and {@code onLost} stops it
  * here.
  *
- * <p>Today every write is made at once on the drain loop. Keeping them behind this class lets them later be grouped
- * and committed off the loop without touching the code that decides the transitions. Confined to the drain loop.
+ * <p>On a durable store the drain loop groups the writes of one pass over its mailbox into one transaction
+ * ({@link #beginPass}): this class remembers which runs the pass wrote, so that if its commit fails they are reloaded
+ * from the store, which kept none of it. Confined to the drain loop.
  */
 final class Transitions {
   private final Store store;
   private final Consumer<RunState> onLost;
   private final Consumer<RunState> onUnsure;
+  /** The runs written since {@link #beginPass}, or null outside a pass. */
+  private @Nullable Set<RunState> pass;
 
   /**
    * @param onLost stops a run whose lease another engine took
@@ -38,6 +45,9 @@ final class Transitions {
     if (n.run.lost) {
       return;
     }
+    if (pass != null) {
+      pass.add(n.run);
+    }
     RunLease lease = n.run.lease;
     boolean written;
     try {
@@ -58,9 +68,24 @@ final class Transitions {
 
   /** Writes the run's record. */
   void write(RunState run) {
+    if (pass != null) {
+      pass.add(run);
+    }
     RunLease lease = run.lease;
     if (lease == null || !store.updateRun(lease, run.record)) {
       onLost.accept(run);
     }
+  }
+
+  /** A pass over the mailbox begins, its writes in one transaction. */
+  void beginPass() {
+    pass = Collections.newSetFromMap(new IdentityHashMap<>());
+  }
+
+  /** The pass ended: returns the runs it wrote (to reload, when its transaction was rolled back). */
+  Set<RunState> endPass() {
+    Set<RunState> written = pass == null ? Set.of() : pass;
+    pass = null;
+    return written;
   }
 }

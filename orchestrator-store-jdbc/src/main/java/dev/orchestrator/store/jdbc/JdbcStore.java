@@ -618,8 +618,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     String body = Json.write(event);
     OffsetDateTime at = OffsetDateTime.ofInstant(event.at().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     write("append " + type + " to " + event.project() + "/" + event.runId(), false, c -> {
-      eventLog.insert(c, event.project(), event.runId(), event instanceof TaskEvent te ? te.taskId() : null, type,
-          at, body);
+      eventLog.insert(c, transactions.joined(), event.project(), event.runId(),
+          event instanceof TaskEvent te ? te.taskId() : null, type, at, body);
       return null;
     });
   }

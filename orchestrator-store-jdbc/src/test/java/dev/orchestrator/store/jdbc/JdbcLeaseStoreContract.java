@@ -143,12 +143,19 @@ abstract class JdbcLeaseStoreContract extends LeaseStoreContract {
     }
 
     @Test
-    void aBlockInsideABlockIsRefusedAndTheOuterKeepsNothing() {
-      assertThatThrownBy(() -> jdbc().atomically(() -> {
+    void aBlockInsideABlockThatFailsUndoesOnlyItsOwnWritesAndTheOuterGoesOn() {
+      Account other = new Account(BudgetScope.project("other"), null);
+      jdbc().atomically(() -> {
         jdbc().ledger().settle(null, List.of(project), BigDecimal.ONE);
-        return jdbc().atomically(() -> null);
-      })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside");
-      assertThat(jdbc().ledger().balances()).isEmpty();
+        assertThatThrownBy(() -> jdbc().atomically(() -> {
+          jdbc().ledger().settle(null, List.of(other), BigDecimal.TEN);
+          throw new IllegalStateException("the nested block fails");
+        })).hasMessage("the nested block fails");
+        jdbc().atomically(() -> jdbc().ledger().settle(null, List.of(project), BigDecimal.ONE));
+        return null;
+      });
+      assertThat(jdbc().ledger().balance(project).spent()).isEqualByComparingTo("2");
+      assertThat(jdbc().ledger().balance(other).spent()).isZero();
     }
 
     @Test

@@ -75,14 +75,14 @@ class JdbcStorePostgresIT extends StoreContract {
     @Test
     void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
       JdbcStore first = (JdbcStore) store;
-      assertThat(first.schemaVersion()).isEqualTo("11");
-      assertThat(first.migrationsExecuted()).isEqualTo(11);
+      assertThat(first.schemaVersion()).isEqualTo("12");
+      assertThat(first.migrationsExecuted()).isEqualTo(12);
       first.createRun(new RunRecord("p", "r", "wf", RunStatus.RUNNING, Map.of(), Instant.EPOCH, null, null), "{}",
           List.of());
       store = reopen(store);
       JdbcStore second = (JdbcStore) store;
       assertThat(second.migrationsExecuted()).isZero();
-      assertThat(second.schemaVersion()).isEqualTo("11");
+      assertThat(second.schemaVersion()).isEqualTo("12");
       assertThat(second.run("p", "r")).isPresent();
       try (Connection c = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD);
           Statement s = c.createStatement();
@@ -93,7 +93,7 @@ class JdbcStorePostgresIT extends StoreContract {
           rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
         }
         assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-            "9:true", "10:true", "11:true");
+            "9:true", "10:true", "11:true", "12:true");
       }
     }
 
@@ -130,7 +130,8 @@ class JdbcStorePostgresIT extends StoreContract {
         stuck.setAutoCommit(false);
         dev.orchestrator.event.Event frozen = StreamFollowing.event("frozen", 0);
         dev.orchestrator.store.jdbc.internal.EventLog.of(dev.orchestrator.store.jdbc.internal.Dialect.POSTGRESQL, stuck)
-            .insert(stuck, frozen.project(), frozen.runId(), null,
+            .insert(stuck, new dev.orchestrator.store.jdbc.internal.JoinedTransaction(), frozen.project(),
+                frozen.runId(), null,
                 dev.orchestrator.store.jdbc.internal.Json.eventType(frozen),
                 java.time.OffsetDateTime.ofInstant(frozen.at(), java.time.ZoneOffset.UTC),
                 dev.orchestrator.store.jdbc.internal.Json.write(frozen));

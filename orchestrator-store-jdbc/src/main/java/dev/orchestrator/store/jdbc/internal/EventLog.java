@@ -84,8 +84,8 @@ public final class EventLog {
    * Inserts an event in the caller's transaction, taking the lock that keeps the stream in order (held until that
    * transaction ends).
    */
-  public void insert(Connection c, String project, String runId, @Nullable String taskId, String type,
-      OffsetDateTime at, String body) throws SQLException {
+  public void insert(Connection c, JoinedTransaction joined, String project, String runId, @Nullable String taskId,
+      String type, OffsetDateTime at, String body) throws SQLException {
     String sql;
     if (dialect == Dialect.POSTGRESQL) {
       // The row draws its number in the projection over the CTE's one row, so after the lock is held.
@@ -93,9 +93,7 @@ public final class EventLog {
           + "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) "
           + "SELECT ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ? FROM writer";
     } else {
-      try (Statement s = c.createStatement()) {
-        s.executeQuery("SELECT id FROM event_writers WHERE id = 0 FOR UPDATE").close();
-      }
+      WriteGate.enter(c, dialect, joined); // the event_writers row: appends commit in the order they number
       sql = "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)";
     }
     try (PreparedStatement ps = c.prepareStatement(sql)) {

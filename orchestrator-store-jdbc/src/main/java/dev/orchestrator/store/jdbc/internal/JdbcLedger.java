@@ -68,6 +68,7 @@ public final class JdbcLedger implements Ledger {
     // A new account may be inserted by two reservations at once: the loser runs again and finds it.
     return tx.write("reserve " + amount.toPlainString() + " for " + holder.project() + "/" + holder.runId(), true,
         c -> {
+          WriteGate.enter(c, tx.dialect(), tx.joined());
           if (Sql.exists(c, "SELECT 1 FROM budget_reservations WHERE id = ?", reservationId)) {
             throw new IllegalArgumentException("reservation id '" + reservationId + "' is in use: give each "
                 + "reservation a new id");
@@ -139,6 +140,7 @@ public final class JdbcLedger implements Ledger {
     Sql.checkAmount("actual", actual);
     Set<Account> charged = new LinkedHashSet<>(accounts);
     return tx.write("settle " + (reservationId == null ? "a call" : "reservation " + reservationId), true, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       BigDecimal released = BigDecimal.ZERO;
       BigDecimal overrun = BigDecimal.ZERO;
       Set<Account> freed = Set.of();
@@ -213,6 +215,7 @@ public final class JdbcLedger implements Ledger {
    * the claim's transaction, which holds the runs' rows.
    */
   void releaseEarlierLeases(Connection c, List<RunLease> claimed) throws SQLException {
+    WriteGate.enter(c, tx.dialect(), tx.joined());
     Map<Account, BigDecimal> free = new TreeMap<>(Sql.ACCOUNT_ORDER);
     try (PreparedStatement find = c.prepareStatement("SELECT id, amount, accounts FROM budget_reservations "
         + "WHERE project = ? AND run_id = ? AND fence < ? ORDER BY id FOR UPDATE");
@@ -250,6 +253,7 @@ public final class JdbcLedger implements Ledger {
    * the thresholds above each account's new share may fire again, so their rows in {@code budget_alerts} go.
    */
   public void beforeLimitSaved(Connection c, Budget budget) throws SQLException {
+    WriteGate.enter(c, tx.dialect(), tx.joined());
     BudgetScope scope = budget.scope();
     BigDecimal before = null;
     try (PreparedStatement ps = c.prepareStatement("SELECT limit_amount FROM budgets WHERE scope_kind = ? "

@@ -111,6 +111,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Objects.requireNonNull(policy, "policy");
     // The provider's first row may be inserted by two writers at once: the loser runs again and finds it.
     return tx.write("record a failure of provider " + name, true, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       Row row = Objects.requireNonNull(lock(c, name, true));
       if (row.state != State.CLOSED) {
         return Change.none(view(c, name, row, t));
@@ -134,6 +135,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(now, "now"));
     return tx.write("half-open the circuit of provider " + name, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -151,6 +153,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(at, "at"));
     return tx.write("close the circuit of provider " + name, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -170,6 +173,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Instant t = micros(Objects.requireNonNull(now, "now"));
     ProviderHealth.checkHold(hold);
     return tx.write("claim the probe of provider " + name + " for " + owner, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       Row row = lock(c, name, false);
       if (row == null) {
         return new ProbeClaim(false, false, Circuit.closed(name));
@@ -197,6 +201,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Instant t = micros(Objects.requireNonNull(at, "at"));
     Objects.requireNonNull(policy, "policy");
     return tx.write("record the probe of provider " + name + " by " + owner, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -236,6 +241,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
       return new RateDecision(true, now);
     }
     return tx.write("start a call to provider " + name, true, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined());
       lock(c, name, true);
       List<Instant> times = new ArrayList<>();
       List<Long> sizes = new ArrayList<>();

@@ -6,6 +6,10 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,10 +20,21 @@ import org.jspecify.annotations.Nullable;
  * {@code setAutoCommit} do nothing (the outer transaction decides), and {@code rollback} undoes only that write, back
  * to a savepoint taken when it began: work that decides to change nothing must not undo the writes before it.
  *
+ * <p>The transaction also remembers what its writes have already established and that holds until it ends (a run's
+ * lease checked with its row locked): later writes in it skip the check. A nested block that is undone forgets what
+ * it learned ({@link #mark}, {@link #undo}).
+ *
  * <p>Thread-confined: each thread has its own, or none.
  */
 public final class JoinedTransaction {
   private final ThreadLocal<Connection> open = new ThreadLocal<>();
+  private final ThreadLocal<Facts> facts = ThreadLocal.withInitial(Facts::new);
+  /** What the open transaction established, in the order learned. */
+  private static final class Facts {
+    final Set<Object> known = new HashSet<>();
+    final List<Object> order = new ArrayList<>();
+    boolean wrote;
+  }
 
   /** The connection of the transaction this thread has open, or null. */
   public @Nullable Connection current() {
@@ -32,11 +47,63 @@ public final class JoinedTransaction {
       throw new IllegalStateException("Store.atomically was called inside Store.atomically: keep one block");
     }
     open.set(c);
+    Facts f = facts.get();
+    f.known.clear();
+    f.order.clear();
+    f.wrote = false;
   }
 
   /** This thread's writes open their own transactions again. */
   public void end() {
     open.remove();
+    Facts f = facts.get();
+    f.known.clear();
+    f.order.clear();
+  }
+
+  /** Whether the open transaction has established {@code fact}; false outside one. */
+  public boolean knows(Object fact) {
+    return open.get() != null && facts.get().known.contains(fact);
+  }
+
+  /** Records that the open transaction established {@code fact} (it holds until the transaction ends). */
+  public void learn(Object fact) {
+    if (open.get() != null) {
+      Facts f = facts.get();
+      if (f.known.add(fact)) {
+        f.order.add(fact);
+      }
+    }
+  }
+
+  /** Forgets every fact for which {@code matches} holds (the transaction itself changed what it stood on). */
+  public void forget(java.util.function.Predicate<Object> matches) {
+    Facts f = facts.get();
+    f.order.removeIf(matches);
+    f.known.removeIf(matches);
+  }
+
+  /** A point to {@link #undo} to: what is known now. */
+  public int mark() {
+    return facts.get().order.size();
+  }
+
+  /** Forgets what was learned since {@code mark}: the block that learned it was rolled back. */
+  public void undo(int mark) {
+    Facts f = facts.get();
+    while (f.order.size() > mark) {
+      f.known.remove(f.order.remove(f.order.size() - 1));
+    }
+  }
+
+  /** Notes that a write joined the open transaction. */
+  void wrote() {
+    facts.get().wrote = true;
+  }
+
+  /** Whether any write joined the transaction this thread had open last. */
+  public boolean hasWritten() {
+    return facts.get().wrote;
   }
 
   /** SQL work on a connection. */
@@ -49,13 +116,16 @@ public final class JoinedTransaction {
    * Runs one write in the open transaction: when it fails, what it did is undone back to its start (the
    * transaction stays usable, even on PostgreSQL) and the failure is thrown.
    */
-  public static <T> T apply(Connection shared, Work<T> work) throws SQLException {
+  public <T> T apply(Connection shared, Work<T> work) throws SQLException {
+    wrote();
+    int mark = mark();
     Savepoint start = shared.setSavepoint();
     try {
       T result = work.apply(forWrite(shared, start));
       shared.releaseSavepoint(start);
       return result;
     } catch (SQLException | RuntimeException e) {
+      undo(mark);
       try {
         shared.rollback(start);
       } catch (SQLException r) {

@@ -66,13 +66,30 @@ public final class RunLeases {
    */
   public boolean fenced(RunLease lease, String what, boolean exclusive, FencedWrite write) {
     Objects.requireNonNull(lease, "lease");
+    JoinedTransaction joined = tx.joined();
     return tx.write(what + " under the lease of " + lease.owner() + " (fence " + lease.fence() + ")", false, c -> {
-      boolean held = holds(c, tx.dialect(), lease, exclusive);
+      // In a transaction that already checked the lease with the row locked, it still holds: nothing can change it
+      // before the commit but this transaction itself, which forgets the check when it does (release, acquire).
+      boolean held = joined.knows(Held.of(lease, true)) || !exclusive && joined.knows(Held.of(lease, false))
+          || holds(c, tx.dialect(), lease, exclusive);
       if (held) {
         write.apply(c);
+        joined.learn(Held.of(lease, exclusive || tx.dialect() != Dialect.POSTGRESQL));
       }
       return held;
     });
+  }
+
+  /** A transaction's knowledge that {@code lease} holds its run, with the row locked exclusively or shared. */
+  private record Held(String project, String runId, String owner, long fence, boolean exclusive) {
+    static Held of(RunLease lease, boolean exclusive) {
+      return new Held(lease.project(), lease.runId(), lease.owner(), lease.fence(), exclusive);
+    }
+  }
+
+  /** This transaction changed the lease of a run: what it knew of the run's lease no longer holds. */
+  private void changed(String project, String runId) {
+    tx.joined().forget(f -> f instanceof Held h && h.project().equals(project) && h.runId().equals(runId));
   }
 
   /** Gives a run just inserted in this transaction to {@code owner}, with the first fence. */
@@ -212,6 +229,7 @@ public final class RunLeases {
       }
       RunLease held = read(c, project, runId, false).orElseThrow();
       ledger.releaseEarlierLeases(c, List.of(held));
+      changed(project, runId);
       return Optional.of(held);
     });
   }
@@ -250,9 +268,11 @@ public final class RunLeases {
   /** See {@code Store.releaseRun}. */
   public void release(RunLease lease) {
     Objects.requireNonNull(lease, "lease");
-    tx.write("release run " + lease.project() + "/" + lease.runId(), false, c -> Sql.update(c, "UPDATE runs SET "
-        + "lease_owner = NULL, lease_until = NULL WHERE project = ? AND run_id = ? AND lease_owner = ? "
-        + "AND lease_fence = ?", lease.project(), lease.runId(), lease.owner(), lease.fence()));
+    tx.write("release run " + lease.project() + "/" + lease.runId(), false, c -> {
+      changed(lease.project(), lease.runId());
+      return Sql.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL WHERE project = ? AND run_id = ? "
+          + "AND lease_owner = ? AND lease_fence = ?", lease.project(), lease.runId(), lease.owner(), lease.fence());
+    });
   }
 
   /** See {@code Store.lease}: the run's lease when a live one holds it. */

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,11 @@ public final class Transactions implements Transactor {
   private final AtomicLong commits = new AtomicLong();
   /** The transaction a thread opened with {@link #atomically}, which its reads and writes join. */
   private final JoinedTransaction joined = new JoinedTransaction();
+
+  @Override
+  public JoinedTransaction joined() {
+    return joined;
+  }
 
   /**
    * @param embeddedFile the embedded store's database file, or null
@@ -112,7 +118,7 @@ public final class Transactions implements Transactor {
     Connection shared = joined.current();
     if (shared != null) {
       try {
-        return JoinedTransaction.apply(shared, work::apply);
+        return joined.apply(shared, work::apply);
       } catch (SQLException e) {
         throw joinedFailure(what, e);
       }
@@ -130,7 +136,7 @@ public final class Transactions implements Transactor {
     Connection shared = joined.current();
     if (shared != null) {
       try {
-        return JoinedTransaction.apply(shared, work::apply);
+        return joined.apply(shared, work::apply);
       } catch (SQLException e) {
         if (lost.test(e)) {
           return lostAnswer; // undone back to its savepoint: the block goes on
@@ -163,11 +169,19 @@ public final class Transactions implements Transactor {
    *
    * <p>The thread leaves the transaction before it commits: when the connection breaks during the commit, the receipt
    * is read back on a connection of its own (the joined one is dead), and so is anything else done after the commit.
+   * A block that wrote nothing is ended without a commit (and without a receipt).
+   *
+   * <p>Called inside such a block, {@code work} runs as a nested block of the same transaction: when it throws, what
+   * it wrote is undone back to its start (a savepoint) and the failure is thrown, and the outer block goes on.
    */
   public <T> T atomically(Supplier<T> work) {
     checkOpen();
     Objects.requireNonNull(work, "work");
     String what = "keep writes together";
+    Connection shared = joined.current();
+    if (shared != null) {
+      return nested(shared, what, work);
+    }
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       try {
@@ -181,7 +195,11 @@ public final class Transactions implements Transactor {
         } finally {
           joined.end();
         }
-        commit(c, what);
+        if (joined.hasWritten()) {
+          commit(c, what);
+        } else {
+          c.rollback(); // it only read: nothing to save, and a commit would cost a receipt
+        }
         return result;
       } catch (SQLException e) {
         SQLException s = sorted(c, e);
@@ -207,6 +225,31 @@ public final class Transactions implements Transactor {
       }
     } catch (SQLException e) {
       throw failure(what, e);
+    }
+  }
+
+  private <T> T nested(Connection shared, String what, Supplier<T> work) {
+    int mark = joined.mark();
+    Savepoint start;
+    try {
+      start = shared.setSavepoint();
+    } catch (SQLException e) {
+      throw joinedFailure(what, e);
+    }
+    try {
+      T result = work.get();
+      shared.releaseSavepoint(start);
+      return result;
+    } catch (SQLException e) {
+      throw joinedFailure(what, e);
+    } catch (RuntimeException e) {
+      joined.undo(mark);
+      try {
+        shared.rollback(start);
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
     }
   }
 

@@ -20,6 +20,9 @@ public interface Transactor {
   /** The database behind the store. */
   Dialect dialect();
 
+  /** The transaction this thread opened with {@code Store.atomically}, if any, and what it established so far. */
+  JoinedTransaction joined();
+
   /**
    * Runs {@code work}, which only reads (one consistent statement at a time).
    *
