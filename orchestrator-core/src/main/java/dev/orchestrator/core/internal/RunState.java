@@ -17,8 +17,9 @@ final class RunState {
   final Map<String, String> params;
   TaskNode[] nodes = new TaskNode[0];
   /**
-   * The workflow's shared plan, which holds the dependencies of the nodes of a submitted run; null for a run rebuilt
-   * from the store, whose nodes hold their own ({@link TaskNode#dependencies}).
+   * The workflow's shared plan, by which the nodes of a submitted run find their dependants and candidates (their
+   * dependencies are the workflow's); null for a run rebuilt from the store, whose nodes hold their own
+   * ({@link TaskNode#dependencies}).
    */
   @org.jspecify.annotations.Nullable WorkflowPlan plan;
   /**

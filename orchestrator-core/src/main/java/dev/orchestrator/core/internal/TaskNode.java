@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A run holds one node per task until it is dropped, so a node keeps only what every task needs; what few tasks
  * ever set (reviews, guard repairs, questions, budget reservations, failover counts) lives in {@link Extras},
- * allocated on first write. The dependencies of a submitted run's tasks are in the workflow's {@link WorkflowPlan},
- * shared by all its runs.
+ * allocated on first write. A submitted run's nodes read their dependencies from the workflow and their dependants
+ * from its {@link WorkflowPlan}, shared by all its runs.
  */
 final class TaskNode {
   final RunState run;
@@ -96,10 +96,10 @@ final class TaskNode {
     run.candidates[index] = candidates;
   }
 
-  /** A node of a run with a {@link RunState#plan}, which holds its dependencies and candidate group. */
+  /** A node of a run with a {@link RunState#plan}, which holds its dependants and candidate group. */
   TaskNode(RunState run, TaskSpec spec, int index, TaskRecord record) {
     this(run, spec, index, EMPTY, run.candidates[run.plan.group(index)][0], record);
-    this.pending = run.plan.dependencyCount(index);
+    this.pending = run.workflow.dependencyCount(index);
   }
 
   private TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot first, TaskRecord record) {
@@ -123,14 +123,12 @@ final class TaskNode {
   }
 
   int dependencyCount() {
-    WorkflowPlan p = run.plan;
-    return p != null ? p.dependencyCount(index) : dependencies.length;
+    return run.plan != null ? run.workflow.dependencyCount(index) : dependencies.length;
   }
 
   /** The position in the run of its {@code k}th dependency. */
   int dependency(int k) {
-    WorkflowPlan p = run.plan;
-    return p != null ? p.dependency(index, k) : dependencies[k];
+    return run.plan != null ? run.workflow.dependency(index, k) : dependencies[k];
   }
 
   int dependentCount() {

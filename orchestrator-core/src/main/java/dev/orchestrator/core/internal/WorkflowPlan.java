@@ -11,7 +11,7 @@ import java.util.WeakHashMap;
 
 /**
  * What every run of a workflow shares, worked out once per {@link Workflow} instance instead of once per run: each
- * task's dependencies and dependants by position, the groups of tasks that name the same providers and task type
+ * task's dependants by position (its dependencies the workflow resolved already), the groups of tasks that name the same providers and task type
  * (they get the same candidates), and the definition the store keeps, written out on first use.
  *
  * <p>A workflow is immutable, so its plan never changes. Plans are cached by workflow identity and dropped with the
@@ -23,12 +23,10 @@ final class WorkflowPlan {
   private static final Map<Workflow, WorkflowPlan> PLANS = new WeakHashMap<>();
 
   /**
-   * The dependencies of task {@code i} are {@code dependencyEdges[dependencyStart[i] .. dependencyStart[i + 1])}, in the
-   * order it names them; its dependants likewise, in workflow order. Two arrays per direction for the whole workflow,
-   * rather than an array per task: 24 bytes a task for three dependencies instead of about 64.
+   * The dependants of task {@code i} are {@code dependentEdges[dependentStart[i] .. dependentStart[i + 1])}, in workflow
+   * order: two arrays for the whole workflow rather than one per task, 16 bytes a task for three dependants instead
+   * of about 32.
    */
-  private final int[] dependencyStart;
-  private final int[] dependencyEdges;
   private final int[] dependentStart;
   private final int[] dependentEdges;
   /** Per task, its candidate group: tasks of one group name the same providers and task type. */
@@ -42,21 +40,15 @@ final class WorkflowPlan {
     List<TaskSpec> specs = workflow.tasks();
     int size = specs.size();
     group = new int[size];
-    dependencyStart = new int[size + 1];
-    for (int i = 0; i < size; i++) {
-      dependencyStart[i + 1] = dependencyStart[i] + specs.get(i).dependsOn().size();
-    }
-    dependencyEdges = new int[dependencyStart[size]];
     dependentStart = new int[size + 1];
+    int edges = 0;
     Map<List<Object>, Integer> groups = new HashMap<>();
     List<Integer> firsts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       TaskSpec spec = specs.get(i);
-      List<String> deps = spec.dependsOn();
-      for (int d = 0; d < deps.size(); d++) {
-        int dep = workflow.indexOf(deps.get(d));
-        dependencyEdges[dependencyStart[i] + d] = dep;
-        dependentStart[dep + 1]++;
+      for (int k = 0, count = workflow.dependencyCount(i); k < count; k++) {
+        dependentStart[workflow.dependency(i, k) + 1]++;
+        edges++;
       }
       List<Object> key = List.of(spec.providers(), spec.taskType());
       Integer g = groups.get(key);
@@ -70,11 +62,11 @@ final class WorkflowPlan {
     for (int i = 0; i < size; i++) {
       dependentStart[i + 1] += dependentStart[i];
     }
-    dependentEdges = new int[dependencyEdges.length];
+    dependentEdges = new int[edges];
     int[] filled = new int[size];
     for (int i = 0; i < size; i++) {
-      for (int e = dependencyStart[i]; e < dependencyStart[i + 1]; e++) {
-        int dep = dependencyEdges[e];
+      for (int k = 0, count = workflow.dependencyCount(i); k < count; k++) {
+        int dep = workflow.dependency(i, k);
         dependentEdges[dependentStart[dep] + filled[dep]++] = i;
       }
     }
@@ -94,15 +86,6 @@ final class WorkflowPlan {
       WorkflowPlan raced = PLANS.putIfAbsent(workflow, plan);
       return raced != null ? raced : plan;
     }
-  }
-
-  int dependencyCount(int task) {
-    return dependencyStart[task + 1] - dependencyStart[task];
-  }
-
-  /** The position of the task's {@code k}th dependency, in the order it names them. */
-  int dependency(int task, int k) {
-    return dependencyEdges[dependencyStart[task] + k];
   }
 
   int dependentCount(int task) {
