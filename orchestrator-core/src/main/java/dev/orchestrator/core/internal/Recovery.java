@@ -126,6 +126,17 @@ final class Recovery {
     if (lease == null) {
       return;
     }
+    if (ctx.events.inTransaction()) {
+      // Taken again once the transaction open now has ended, committed or not: taking the run's row inside it, which
+      // already holds other rows, could wait on an engine that waits on it.
+      ctx.events.afterCommit(() -> retake(run, lease), () -> retake(run, lease));
+      return;
+    }
+    retake(run, lease);
+  }
+
+  /** Gives up {@code lease} and takes the forgotten run again under a new one, rebuilt from the store. */
+  private void retake(RunState run, RunLease lease) {
     try {
       RunRecord r = ctx.store.run(run.project, run.id).orElse(null);
       if (r == null || r.status() != RunStatus.RUNNING) {

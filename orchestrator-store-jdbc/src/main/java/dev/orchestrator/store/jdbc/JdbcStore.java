@@ -34,6 +34,7 @@ import dev.orchestrator.store.jdbc.internal.EmbeddedFailures;
 import dev.orchestrator.store.jdbc.internal.EventLog;
 import dev.orchestrator.store.jdbc.internal.JdbcLedger;
 import dev.orchestrator.store.jdbc.internal.JdbcProviderHealth;
+import dev.orchestrator.store.jdbc.internal.JoinedTransaction;
 import dev.orchestrator.store.jdbc.internal.Json;
 import dev.orchestrator.store.jdbc.internal.Pauses;
 import dev.orchestrator.store.jdbc.internal.RetryingDataSource;
@@ -195,6 +196,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     StoreRetry retry = dialect == Dialect.H2 ? StoreRetry.h2(busyTimeout) : StoreRetry.counted();
     this.transactions = new Transactions(dataSource, dialect, description, retry, embeddedFile, this::evict,
         closed::get);
+    transactions.joined().writer(this::writePending);
     this.ledger = new JdbcLedger(transactions);
     this.leases = new RunLeases(transactions, ledger);
     this.pauses = new Pauses(transactions);
@@ -535,6 +537,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   @Override
   public void updateTask(TaskRecord task) {
+    flushPending(); // an update pending in this transaction must not land after this one
     write("update task " + task.project() + "/" + task.runId() + "/" + task.taskId(), false, c -> {
       if (writeTask(c, task) == 0) {
         throw noTask(task);
@@ -551,24 +554,67 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private static int writeTask(Connection c, TaskRecord task) throws SQLException {
     String sql = task.state() == TaskState.READY ? UPDATE_TASK_READY : UPDATE_TASK_NOT_READY;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, task.title());
-      ps.setString(2, task.state().name());
-      ps.setString(3, task.lane().name());
-      ps.setInt(4, task.lane().ordinal());
-      ps.setString(5, task.provider());
-      ps.setString(6, Json.write(task.attempts()));
-      ps.setInt(7, task.attempts().size());
-      ps.setString(8, task.output());
-      ps.setString(9, task.errorKind() == null ? null : task.errorKind().name());
-      ps.setString(10, task.error());
-      ps.setString(11, Json.writeNullable(task.cancellation()));
-      ps.setString(12, Json.writeNullable(task.question()));
-      setInstant(ps, 13, task.updatedAt());
-      ps.setString(14, task.project());
-      ps.setString(15, task.runId());
-      ps.setString(16, task.taskId());
+      bindUpdate(ps, task);
       return ps.executeUpdate();
     }
+  }
+
+  /**
+   * Sends the task records and events a transaction accepted without writing them yet (see {@code PendingWrites}):
+   * the tasks in two batched updates (those becoming or staying READY, and the others), the events in one batch.
+   */
+  private void writePending(Connection c, Collection<TaskRecord> tasks, List<Event> events) throws SQLException {
+    List<TaskRecord> ready = new ArrayList<>();
+    List<TaskRecord> other = new ArrayList<>();
+    for (TaskRecord t : tasks) {
+      (t.state() == TaskState.READY ? ready : other).add(t);
+    }
+    updateTasks(c, UPDATE_TASK_READY, ready);
+    updateTasks(c, UPDATE_TASK_NOT_READY, other);
+    if (!events.isEmpty()) {
+      List<EventLog.Entry> entries = new ArrayList<>(events.size());
+      for (Event e : events) {
+        entries.add(eventEntry(e));
+      }
+      eventLog.insertAll(c, transactions.joined(), entries);
+    }
+  }
+
+  private static void updateTasks(Connection c, String sql, List<TaskRecord> tasks) throws SQLException {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (TaskRecord t : tasks) {
+        bindUpdate(ps, t);
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          throw noTask(tasks.get(i));
+        }
+      }
+    }
+  }
+
+  private static void bindUpdate(PreparedStatement ps, TaskRecord task) throws SQLException {
+    ps.setString(1, task.title());
+    ps.setString(2, task.state().name());
+    ps.setString(3, task.lane().name());
+    ps.setInt(4, task.lane().ordinal());
+    ps.setString(5, task.provider());
+    ps.setString(6, Json.write(task.attempts()));
+    ps.setInt(7, task.attempts().size());
+    ps.setString(8, task.output());
+    ps.setString(9, task.errorKind() == null ? null : task.errorKind().name());
+    ps.setString(10, task.error());
+    ps.setString(11, Json.writeNullable(task.cancellation()));
+    ps.setString(12, Json.writeNullable(task.question()));
+    setInstant(ps, 13, task.updatedAt());
+    ps.setString(14, task.project());
+    ps.setString(15, task.runId());
+    ps.setString(16, task.taskId());
   }
 
   @Override
@@ -597,12 +643,14 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   @Override
   public List<TaskRecord> tasks(String project, String runId) {
+    flushPending();
     return read("list the tasks of " + project + "/" + runId,
         c -> queryTasks(c, "WHERE project = ? AND run_id = ? ORDER BY position", project, runId));
   }
 
   @Override
   public Optional<TaskRecord> task(String project, String runId, String taskId) {
+    flushPending();
     return read("read task " + project + "/" + runId + "/" + taskId, c -> {
       List<TaskRecord> tasks = queryTasks(c, "WHERE project = ? AND run_id = ? AND task_id = ?",
           project, runId, taskId);
@@ -614,19 +662,39 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
 
   @Override
   public void append(Event event) {
-    String type = Json.eventType(event);
-    String body = Json.write(event);
-    OffsetDateTime at = OffsetDateTime.ofInstant(event.at().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
-    write("append " + type + " to " + event.project() + "/" + event.runId(), false, c -> {
-      eventLog.insert(c, transactions.joined(), event.project(), event.runId(),
-          event instanceof TaskEvent te ? te.taskId() : null, type, at, body);
+    JoinedTransaction joined = transactions.joined();
+    if (joined.current() != null) {
+      Json.eventType(event); // refuses an event it cannot store now, not at the commit
+      joined.pending().event(event); // sent with the transaction's other events, in order, before it commits
+      return;
+    }
+    EventLog.Entry entry = eventEntry(event);
+    write("append " + entry.type() + " to " + event.project() + "/" + event.runId(), false, c -> {
+      eventLog.insertAll(c, joined, List.of(entry));
       return null;
     });
+  }
+
+  private static EventLog.Entry eventEntry(Event event) {
+    return new EventLog.Entry(event.project(), event.runId(), event instanceof TaskEvent te ? te.taskId() : null,
+        Json.eventType(event), OffsetDateTime.ofInstant(event.at().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC),
+        Json.write(event));
+  }
+
+  /** Sends what the open transaction left pending, so that a read of the tasks or events in it sees it. */
+  private void flushPending() {
+    try {
+      transactions.joined().flush();
+    } catch (SQLException e) {
+      throw new OrchestratorException("store " + description + " could not write the transaction's pending task "
+          + "updates and events: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+    }
   }
 
   /** A run's events, oldest first; this store keeps every event. */
   @Override
   public List<Event> events(String project, String runId) {
+    flushPending();
     return read("read the events of " + project + "/" + runId, c -> {
       List<Event> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
@@ -658,6 +726,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     if (max < 1) {
       throw new IllegalArgumentException("max must be >= 1 (was " + max + ")");
     }
+    flushPending();
     String what = "read the events after " + sequence;
     long horizon = read(what, eventLog::newest);
     if (horizon <= sequence) {
@@ -693,6 +762,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
    */
   @Override
   public long lastEventSequence() {
+    flushPending();
     String what = "read the newest event's sequence";
     return eventLog.horizonNeedsATransaction() ? write(what, false, eventLog::horizon) : read(what, eventLog::newest);
   }
@@ -1418,6 +1488,13 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public boolean updateTask(RunLease lease, TaskRecord task, int position) {
     checkBelongs(lease, task.project(), task.runId(), "task '" + task.taskId() + "'");
+    if (leases.heldInThisTransaction(lease)) {
+      // The transaction holds the run's row with this lease: nothing can take it before the commit. The newest
+      // record of the task is sent once, before the commit.
+      transactions.joined().pending().task(task);
+      return true;
+    }
+    flushPending(); // what is pending for this task goes in before this write
     return leases.fenced(lease, "update task " + task.project() + "/" + task.runId() + "/" + task.taskId(), false,
         c -> {
           if (writeTask(c, task) == 0) {

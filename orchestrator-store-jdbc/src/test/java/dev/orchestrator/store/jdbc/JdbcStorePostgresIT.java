@@ -129,12 +129,13 @@ class JdbcStorePostgresIT extends StoreContract {
         // An append that has drawn its number and not committed, as in a process frozen at that moment.
         stuck.setAutoCommit(false);
         dev.orchestrator.event.Event frozen = StreamFollowing.event("frozen", 0);
-        dev.orchestrator.store.jdbc.internal.EventLog.of(dev.orchestrator.store.jdbc.internal.Dialect.POSTGRESQL, stuck)
-            .insert(stuck, new dev.orchestrator.store.jdbc.internal.JoinedTransaction(), frozen.project(),
-                frozen.runId(), null,
+        dev.orchestrator.store.jdbc.internal.EventLog.Entry entry = new dev.orchestrator.store.jdbc.internal.EventLog
+            .Entry(frozen.project(), frozen.runId(), null,
                 dev.orchestrator.store.jdbc.internal.Json.eventType(frozen),
                 java.time.OffsetDateTime.ofInstant(frozen.at(), java.time.ZoneOffset.UTC),
                 dev.orchestrator.store.jdbc.internal.Json.write(frozen));
+        dev.orchestrator.store.jdbc.internal.EventLog.of(dev.orchestrator.store.jdbc.internal.Dialect.POSTGRESQL, stuck)
+            .insertAll(stuck, new dev.orchestrator.store.jdbc.internal.JoinedTransaction(), List.of(entry));
         // Other appends go on, and commit after it.
         store.append(StreamFollowing.event("w", 1));
 

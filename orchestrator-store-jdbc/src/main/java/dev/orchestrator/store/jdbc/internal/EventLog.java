@@ -80,12 +80,18 @@ public final class EventLog {
   /** One stored event: its number, its type name and its JSON body. */
   public record Row(long seq, String type, String body) {}
 
+  /** An event to store: where it belongs, its type name, when it happened and its JSON body. */
+  public record Entry(String project, String runId, @Nullable String taskId, String type, OffsetDateTime at,
+      String body) {}
+
   /**
-   * Inserts an event in the caller's transaction, taking the lock that keeps the stream in order (held until that
-   * transaction ends).
+   * Inserts events, in order, in the caller's transaction (one batch), taking the lock that keeps the stream in
+   * order (held until that transaction ends).
    */
-  public void insert(Connection c, JoinedTransaction joined, String project, String runId, @Nullable String taskId,
-      String type, OffsetDateTime at, String body) throws SQLException {
+  public void insertAll(Connection c, JoinedTransaction joined, List<Entry> entries) throws SQLException {
+    if (entries.isEmpty()) {
+      return;
+    }
     String sql;
     if (dialect == Dialect.POSTGRESQL) {
       // The row draws its number in the projection over the CTE's one row, so after the lock is held.
@@ -97,17 +103,26 @@ public final class EventLog {
       sql = "INSERT INTO events (project, run_id, task_id, type, occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)";
     }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      if (dialect == Dialect.POSTGRESQL) {
-        ps.setLong(i++, lockKey);
+      for (Entry e : entries) {
+        int i = 1;
+        if (dialect == Dialect.POSTGRESQL) {
+          ps.setLong(i++, lockKey);
+        }
+        ps.setString(i++, e.project());
+        ps.setString(i++, e.runId());
+        ps.setString(i++, e.taskId());
+        ps.setString(i++, e.type());
+        ps.setObject(i++, e.at());
+        ps.setString(i, e.body());
+        if (entries.size() == 1) {
+          ps.executeUpdate();
+        } else {
+          ps.addBatch();
+        }
       }
-      ps.setString(i++, project);
-      ps.setString(i++, runId);
-      ps.setString(i++, taskId);
-      ps.setString(i++, type);
-      ps.setObject(i++, at);
-      ps.setString(i, body);
-      ps.executeUpdate();
+      if (entries.size() > 1) {
+        ps.executeBatch();
+      }
     }
   }
 

@@ -33,8 +33,15 @@ public final class JoinedTransaction {
   private static final class Facts {
     final Set<Object> known = new HashSet<>();
     final List<Object> order = new ArrayList<>();
+    final PendingWrites pending = new PendingWrites();
     boolean wrote;
   }
+
+  /** Sends the pending writes of a transaction; set by the store. */
+  private volatile PendingWrites.@Nullable Writer writer;
+
+  /** A point in the open transaction to take back to: what it knew and what it had pending then. */
+  public record Mark(int facts, long pending) {}
 
   /** The connection of the transaction this thread has open, or null. */
   public @Nullable Connection current() {
@@ -50,7 +57,30 @@ public final class JoinedTransaction {
     Facts f = facts.get();
     f.known.clear();
     f.order.clear();
+    f.pending.clear();
     f.wrote = false;
+  }
+
+  /** How the store sends pending writes ({@link #pending()}). */
+  public void writer(PendingWrites.Writer writer) {
+    this.writer = writer;
+  }
+
+  /** The writes the open transaction accepted and has not sent yet. Only while a transaction is open. */
+  public PendingWrites pending() {
+    if (open.get() == null) {
+      throw new IllegalStateException("no transaction is open on this thread");
+    }
+    facts.get().wrote = true;
+    return facts.get().pending;
+  }
+
+  /** Sends the open transaction's pending writes, if any (before its commit, or before a read of their tables). */
+  public void flush() throws SQLException {
+    Connection c = open.get();
+    if (c != null) {
+      facts.get().pending.flush(c, writer);
+    }
   }
 
   /** This thread's writes open their own transactions again. */
@@ -59,6 +89,7 @@ public final class JoinedTransaction {
     Facts f = facts.get();
     f.known.clear();
     f.order.clear();
+    f.pending.clear();
   }
 
   /** Whether the open transaction has established {@code fact}; false outside one. */
@@ -83,17 +114,19 @@ public final class JoinedTransaction {
     f.known.removeIf(matches);
   }
 
-  /** A point to {@link #undo} to: what is known now. */
-  public int mark() {
-    return facts.get().order.size();
+  /** A point to {@link #undo} to: what is known and pending now. */
+  public Mark mark() {
+    Facts f = facts.get();
+    return new Mark(f.order.size(), f.pending.mark());
   }
 
-  /** Forgets what was learned since {@code mark}: the block that learned it was rolled back. */
-  public void undo(int mark) {
+  /** Forgets what was learned and takes back what was accepted since {@code mark}: that block was rolled back. */
+  public void undo(Mark mark) {
     Facts f = facts.get();
-    while (f.order.size() > mark) {
+    while (f.order.size() > mark.facts()) {
       f.known.remove(f.order.remove(f.order.size() - 1));
     }
+    f.pending.undo(mark.pending());
   }
 
   /** Notes that a write joined the open transaction. */
@@ -118,7 +151,7 @@ public final class JoinedTransaction {
    */
   public <T> T apply(Connection shared, Work<T> work) throws SQLException {
     wrote();
-    int mark = mark();
+    Mark mark = mark();
     Savepoint start = shared.setSavepoint();
     try {
       T result = work.apply(forWrite(shared, start));

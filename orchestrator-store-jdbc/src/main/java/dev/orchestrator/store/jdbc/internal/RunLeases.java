@@ -80,6 +80,15 @@ public final class RunLeases {
     });
   }
 
+  /**
+   * Whether this thread's open transaction has checked that {@code lease} holds its run, with the row locked: then
+   * the lease holds until the transaction ends.
+   */
+  public boolean heldInThisTransaction(RunLease lease) {
+    JoinedTransaction joined = tx.joined();
+    return joined.current() != null && (joined.knows(Held.of(lease, true)) || joined.knows(Held.of(lease, false)));
+  }
+
   /** A transaction's knowledge that {@code lease} holds its run, with the row locked exclusively or shared. */
   private record Held(String project, String runId, String owner, long fence, boolean exclusive) {
     static Held of(RunLease lease, boolean exclusive) {
@@ -123,6 +132,7 @@ public final class RunLeases {
         + "AND (q.lease_owner IS NULL OR q.lease_until <= now()) ORDER BY q.submitted_at, q.seq LIMIT ? FOR UPDATE SKIP LOCKED) "
         + "RETURNING r.project, r.run_id, r.lease_fence, r.lease_until, r.submitted_at, r.seq";
     return tx.write("claim runs for " + owner, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined()); // before any run row: see WriteGate
       List<Claimed> claimed = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, owner);
@@ -143,6 +153,7 @@ public final class RunLeases {
     // One claimer per process at a time; other processes are kept out by the conditional UPDATE.
     synchronized (claimLock) {
       return tx.write("claim runs for " + owner, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined()); // before any run row: see WriteGate
         List<long[]> candidates = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, lease_fence FROM runs WHERE "
             + String.format(CLAIMABLE, "CURRENT_TIMESTAMP") + " ORDER BY submitted_at, seq LIMIT ?")) {
@@ -203,10 +214,12 @@ public final class RunLeases {
     Sql.checkLease(lease);
     String now = tx.dialect() == Dialect.POSTGRESQL ? "now()" : "CURRENT_TIMESTAMP";
     return tx.write("take run " + project + "/" + runId + " for " + owner, false, c -> {
+      WriteGate.enter(c, tx.dialect(), tx.joined()); // before the run's row: see WriteGate
       boolean free;
+      // On PostgreSQL a row another transaction holds is in use by a live engine: not free, and not waited for.
       try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN status = 'RUNNING' AND lease_owner IS NOT "
           + "NULL AND lease_until > " + now + " THEN 0 ELSE 1 END FROM runs WHERE project = ? AND run_id = ? "
-          + "FOR UPDATE")) {
+          + (tx.dialect() == Dialect.POSTGRESQL ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"))) {
         Sql.bind(ps, project, runId);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
@@ -234,35 +247,38 @@ public final class RunLeases {
     });
   }
 
-  /** See {@code Store.renewRuns}: renews each lease {@code owner} still holds; returns the others. */
+  /**
+   * See {@code Store.renewRuns}: renews each lease {@code owner} still holds; returns the others. Each lease is renewed
+   * in a transaction of its own: the engine's own transactions hold the rows of the runs they write until they commit,
+   * and a renewal holding one row while it waits for another would wait on them in a cycle.
+   */
   public List<RunLease> renew(String owner, Collection<RunLease> held, Duration lease) {
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(held, "held");
     Sql.checkLease(lease);
-    if (held.isEmpty()) {
-      return List.of();
-    }
-    return tx.write("renew the leases of " + owner, false, c -> {
-      List<RunLease> lost = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET lease_until = " + Sql.leaseUntil(tx.dialect())
-          + " WHERE project = ? AND run_id = ? AND lease_owner = ? AND lease_fence = ?")) {
-        for (RunLease h : held) {
-          if (!h.owner().equals(owner)) {
-            lost.add(h);
-            continue;
-          }
+    List<RunLease> lost = new ArrayList<>();
+    String sql = "UPDATE runs SET lease_until = " + Sql.leaseUntil(tx.dialect())
+        + " WHERE project = ? AND run_id = ? AND lease_owner = ? AND lease_fence = ?";
+    for (RunLease h : held) {
+      if (!h.owner().equals(owner)) {
+        lost.add(h);
+        continue;
+      }
+      int renewed = tx.write("renew the lease of " + owner + " on " + h.project() + "/" + h.runId(), false, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
           Sql.bindLease(ps, 1, tx.dialect(), lease);
           ps.setString(2, h.project());
           ps.setString(3, h.runId());
           ps.setString(4, owner);
           ps.setLong(5, h.fence());
-          if (ps.executeUpdate() == 0) {
-            lost.add(h);
-          }
+          return ps.executeUpdate();
         }
+      });
+      if (renewed == 0) {
+        lost.add(h);
       }
-      return lost;
-    });
+    }
+    return lost;
   }
 
   /** See {@code Store.releaseRun}. */

@@ -192,6 +192,7 @@ public final class Transactions implements Transactor {
         joined.begin(c);
         try {
           result = work.get();
+          joined.flush(); // what the block's writes left pending goes in before the commit
         } finally {
           joined.end();
         }
@@ -229,13 +230,15 @@ public final class Transactions implements Transactor {
   }
 
   private <T> T nested(Connection shared, String what, Supplier<T> work) {
-    int mark = joined.mark();
     Savepoint start;
     try {
+      // What the outer block left pending is sent first: rolling the nested block back must not take it too.
+      joined.flush();
       start = shared.setSavepoint();
     } catch (SQLException e) {
       throw joinedFailure(what, e);
     }
+    JoinedTransaction.Mark mark = joined.mark();
     try {
       T result = work.get();
       shared.releaseSavepoint(start);
