@@ -6,7 +6,6 @@ import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
 import dev.orchestrator.TokenUsage;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -75,11 +74,9 @@ public record TaskRecord(String project, String runId, String taskId, String tit
    */
   public TaskRecord start(String provider, Instant at) {
     state.checkMove(taskId, TaskState.RUNNING);
-    List<Attempt> list = new ArrayList<>(attempts.size() + 1);
-    list.addAll(attempts);
-    list.add(Attempt.started(attempts.size() + 1, provider, at));
-    return new TaskRecord(project, runId, taskId, title, TaskState.RUNNING, lane, provider, list, output, null, null,
-        cancellation, question, at);
+    return new TaskRecord(project, runId, taskId, title, TaskState.RUNNING, lane, provider,
+        appended(attempts, Attempt.started(attempts.size() + 1, provider, at)), output, null, null, cancellation,
+        question, at);
   }
 
   /**
@@ -95,11 +92,9 @@ public record TaskRecord(String project, String runId, String taskId, String tit
 
   /** This task with a new attempt started on {@code provider}. */
   public TaskRecord withAttemptStarted(String provider, Instant at) {
-    List<Attempt> list = new ArrayList<>(attempts.size() + 1);
-    list.addAll(attempts);
-    list.add(Attempt.started(attempts.size() + 1, provider, at));
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, list, output, null, null,
-        cancellation, question, updatedAt);
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider,
+        appended(attempts, Attempt.started(attempts.size() + 1, provider, at)), output, null, null, cancellation,
+        question, updatedAt);
   }
 
   /** This task with its latest attempt replaced by {@code ended}. */
@@ -107,10 +102,23 @@ public record TaskRecord(String project, String runId, String taskId, String tit
     if (attempts.isEmpty()) {
       throw new IllegalStateException("task '" + taskId + "' has no attempt to end");
     }
-    List<Attempt> list = new ArrayList<>(attempts);
-    list.set(list.size() - 1, ended);
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, list, output, errorKind, error,
-        cancellation, question, updatedAt);
+    Attempt[] list = attempts.toArray(new Attempt[0]);
+    list[list.length - 1] = ended;
+    return new TaskRecord(project, runId, taskId, title, state, lane, provider, List.of(list), output, errorKind,
+        error, cancellation, question, updatedAt);
+  }
+
+  /**
+   * {@code attempts} and then {@code next}, as the unmodifiable list the constructor keeps as it is (a copy through an
+   * ArrayList would cost a task two lists per attempt).
+   */
+  private static List<Attempt> appended(List<Attempt> attempts, Attempt next) {
+    if (attempts.isEmpty()) {
+      return List.of(next);
+    }
+    Attempt[] list = attempts.toArray(new Attempt[attempts.size() + 1]);
+    list[list.length - 1] = next;
+    return List.of(list);
   }
 
   /** This task with its output. */

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,6 +66,11 @@ public final class InMemoryStore implements ClaimStore {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private final InMemoryLeases leases;
+  /**
+   * The run of the last fenced task write: an engine writes one run's tasks in a row, and runs are never removed, so
+   * this spares two map lookups per write. Any thread may read and replace it.
+   */
+  private volatile @Nullable RunData lastWritten;
   private final InMemoryLedger ledger = new InMemoryLedger(budgets::get);
   private final ConcurrentHashMap<List<Object>, Pause> pauses = new ConcurrentHashMap<>();
   private final dev.orchestrator.core.internal.InMemoryProviderHealth providerHealth =
@@ -108,17 +114,19 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public void createRun(RunRecord run, String definition, List<TaskRecord> tasks) {
+    Objects.requireNonNull(definition, "definition");
+    createRun(run, () -> definition, tasks);
+  }
+
+  private void createRun(RunRecord run, Supplier<String> definition, List<TaskRecord> tasks) {
     TaskRecord[] array = tasks.toArray(new TaskRecord[0]);
-    java.util.Set<String> ids = new java.util.HashSet<>(array.length * 2);
     for (TaskRecord t : array) {
       if (!t.project().equals(run.project()) || !t.runId().equals(run.id())) {
         throw new IllegalArgumentException("task '" + t.taskId() + "' belongs to " + t.project() + "/" + t.runId()
             + ", not to " + run.project() + "/" + run.id());
       }
-      if (!ids.add(t.taskId())) {
-        throw new IllegalArgumentException("task id '" + t.taskId() + "' appears twice in run " + run.id());
-      }
     }
+    TaskIndex.of(array, run.id()); // checks that no id appears twice; built again on the first lookup by id
     ProjectData p = data(run.project());
     synchronized (p) {
       if (p.runs.containsKey(run.id())) {
@@ -147,19 +155,14 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public void updateTask(TaskRecord task, int position) {
-    RunData data = requireRun(task.project(), task.runId());
-    if (position >= 0 && position < data.tasks.length && data.tasks[position].taskId().equals(task.taskId())) {
-      data.tasks[position] = task;
-    } else {
-      updateTask(task);
-    }
+    requireRun(task.project(), task.runId()).put(task, position);
   }
 
   @Override
   public void updateTask(TaskRecord task) {
     RunData data = requireRun(task.project(), task.runId());
-    Integer i = data.index().get(task.taskId());
-    if (i == null) {
+    int i = data.index().position(task.taskId());
+    if (i < 0) {
       throw new IllegalArgumentException("run " + task.runId() + " has no task '" + task.taskId() + "'");
     }
     data.tasks[i] = task;
@@ -192,7 +195,7 @@ public final class InMemoryStore implements ClaimStore {
   public Optional<String> definition(String project, String runId) {
     ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
-    return d == null ? Optional.empty() : Optional.of(d.definition);
+    return d == null ? Optional.empty() : Optional.of(d.definition.get());
   }
 
   @Override
@@ -304,8 +307,8 @@ public final class InMemoryStore implements ClaimStore {
   public Optional<TaskRecord> task(String project, String runId, String taskId) {
     ProjectData p = projects.get(project);
     RunData d = p == null ? null : p.runs.get(runId);
-    Integer i = d == null ? null : d.index().get(taskId);
-    return i == null ? Optional.empty() : Optional.of(d.tasks[i]);
+    int i = d == null ? -1 : d.index().position(taskId);
+    return i < 0 ? Optional.empty() : Optional.of(d.tasks[i]);
   }
 
   @Override
@@ -379,12 +382,12 @@ public final class InMemoryStore implements ClaimStore {
     RunData d = requireRun(project, runId);
     synchronized (claimLock) {
       for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
-        if (!d.index().containsKey(e.getKey())) {
+        if (d.index().position(e.getKey()) < 0) {
           throw new IllegalArgumentException("run " + project + "/" + runId + " has no task '" + e.getKey()
               + "': enqueue only the tasks created with the run");
         }
         for (String dep : e.getValue()) {
-          if (!d.index().containsKey(dep)) {
+          if (d.index().position(dep) < 0) {
             throw new IllegalArgumentException("task '" + e.getKey() + "' depends on '" + dep + "', which is not a "
                 + "task of run " + project + "/" + runId + ": fix the dependency");
           }
@@ -397,9 +400,9 @@ public final class InMemoryStore implements ClaimStore {
         dependants.add(new ArrayList<>());
       }
       for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
-        int t = d.index().get(e.getKey());
+        int t = d.index().position(e.getKey());
         for (String dep : new java.util.LinkedHashSet<>(e.getValue())) {
-          dependants.get(d.index().get(dep)).add(t);
+          dependants.get(d.index().position(dep)).add(t);
           cs.pending[t]++;
         }
       }
@@ -486,7 +489,7 @@ public final class InMemoryStore implements ClaimStore {
       List<Claim> lost = new ArrayList<>();
       for (Claim c : held) {
         RunData d = runOrNull(c.project(), c.runId());
-        Integer i = d == null ? null : d.index().get(c.taskId());
+        Integer i = d == null ? null : d.index().find(c.taskId());
         ClaimState cs = d == null ? null : d.claims;
         if (i == null || cs == null || !live(d) || d.tasks[i].state() != TaskState.RUNNING
             || d.tasks[i].cancellation() != null || cs.fence[i] != c.fence() || !worker.equals(cs.owner[i])) {
@@ -506,7 +509,7 @@ public final class InMemoryStore implements ClaimStore {
     TaskState to = record.state();
     synchronized (claimLock) {
       RunData d = runOrNull(claim.project(), claim.runId());
-      Integer idx = d == null ? null : d.index().get(claim.taskId());
+      Integer idx = d == null ? null : d.index().find(claim.taskId());
       ClaimState cs = d == null ? null : d.claims;
       if (idx == null || cs == null || d.tasks[idx].state() != TaskState.RUNNING || cs.fence[idx] != claim.fence()) {
         return false;
@@ -692,6 +695,21 @@ public final class InMemoryStore implements ClaimStore {
     if (run.status() != RunStatus.RUNNING) {
       throw new IllegalArgumentException("a new run must be RUNNING (was " + run.status() + ")");
     }
+    Objects.requireNonNull(definition, "definition");
+    return createRun(run, () -> definition, tasks, owner, lease);
+  }
+
+  /**
+   * {@inheritDoc} The definition is kept as given and written out only when {@link #definition} is read.
+   */
+  @Override
+  public @Nullable RunLease createRun(RunRecord run, Supplier<String> definition, List<TaskRecord> tasks,
+      @Nullable String owner, Duration lease) {
+    Objects.requireNonNull(definition, "definition");
+    checkLease(lease);
+    if (run.status() != RunStatus.RUNNING) {
+      throw new IllegalArgumentException("a new run must be RUNNING (was " + run.status() + ")");
+    }
     createRun(run, definition, tasks);
     return owner == null ? null : leases.hold(run.project(), run.id(), owner, lease);
   }
@@ -736,7 +754,26 @@ public final class InMemoryStore implements ClaimStore {
 
   @Override
   public boolean updateTask(RunLease lease, TaskRecord task, int position) {
-    return leases.fenced(lease, () -> updateTask(task, position));
+    if (!lease.runId().equals(task.runId()) || !lease.project().equals(task.project())) {
+      return leases.fenced(lease, () -> updateTask(task, position));
+    }
+    // The engine's hot path: the run's lease state is kept beside it, so a write takes no store-wide monitor.
+    RunData data = lastWritten;
+    if (data == null || !data.id.equals(task.runId()) || !data.project.equals(task.project())) {
+      data = requireRun(task.project(), task.runId());
+      lastWritten = data;
+    }
+    InMemoryLeases.State s = data.leaseState(leases);
+    if (s == null) {
+      return false;
+    }
+    synchronized (s) {
+      if (!InMemoryLeases.holds(s, lease)) {
+        return false;
+      }
+      data.put(task, position);
+      return true;
+    }
   }
 
   @Override
@@ -849,36 +886,119 @@ public final class InMemoryStore implements ClaimStore {
   }
 
   private static final class RunData {
+    final String project;
+    final String id;
     volatile RunRecord run;
-    final String definition;
+    /** Writes the workflow definition; kept unwritten until it is read, since most runs never need it. */
+    final Supplier<String> definition;
     /** Each slot is written by one thread at a time (the engine's) and read by any: a racy read sees a whole record. */
     final TaskRecord[] tasks;
     /** Task id to position, built on the first lookup by id: the engine updates by position. */
-    private volatile @Nullable Map<String, Integer> index;
+    private volatile @Nullable TaskIndex index;
     /** Set when the run is enqueued for workers; guarded by the store's claimLock. */
     @Nullable ClaimState claims;
+    private volatile InMemoryLeases.@Nullable State leaseState;
 
-    RunData(RunRecord run, String definition, TaskRecord[] tasks) {
+    RunData(RunRecord run, Supplier<String> definition, TaskRecord[] tasks) {
+      this.project = run.project();
+      this.id = run.id();
       this.run = run;
       this.definition = definition;
       this.tasks = tasks;
     }
 
-    Map<String, Integer> index() {
-      Map<String, Integer> i = index;
+    /** Replaces a task's record, found at {@code position} when that is its place, else by id. */
+    void put(TaskRecord task, int position) {
+      if (position >= 0 && position < tasks.length && tasks[position].taskId().equals(task.taskId())) {
+        tasks[position] = task;
+        return;
+      }
+      int i = index().position(task.taskId());
+      if (i < 0) {
+        throw new IllegalArgumentException("run " + task.runId() + " has no task '" + task.taskId() + "'");
+      }
+      tasks[i] = task;
+    }
+
+    /** The run's lease state, looked up once it exists (it never changes after). */
+    InMemoryLeases.@Nullable State leaseState(InMemoryLeases leases) {
+      InMemoryLeases.State s = leaseState;
+      if (s == null) {
+        s = leases.state(run.project(), run.id());
+        leaseState = s;
+      }
+      return s;
+    }
+
+    TaskIndex index() {
+      TaskIndex i = index;
       if (i == null) {
         synchronized (this) {
           i = index;
           if (i == null) {
-            i = new HashMap<>(tasks.length * 2);
-            for (int t = 0; t < tasks.length; t++) {
-              i.put(tasks[t].taskId(), t);
-            }
+            i = TaskIndex.of(tasks, run.id());
             index = i;
           }
         }
       }
       return i;
+    }
+  }
+
+  /**
+   * The positions of a run's tasks by id: open addressing over a power-of-two table of positions + 1 (0 is empty),
+   * the keys read from the tasks themselves (a position's task id never changes). About 8 bytes a task, where a
+   * {@code HashMap<String, Integer>} takes 56.
+   */
+  private static final class TaskIndex {
+    private final TaskRecord[] tasks;
+    private final int[] table;
+
+    private TaskIndex(TaskRecord[] tasks, int[] table) {
+      this.tasks = tasks;
+      this.table = table;
+    }
+
+    /** @throws IllegalArgumentException when an id appears twice */
+    static TaskIndex of(TaskRecord[] tasks, String runId) {
+      int capacity = Integer.highestOneBit(Math.max(2, tasks.length * 2 - 1)) << 1;
+      int[] table = new int[capacity];
+      int mask = capacity - 1;
+      for (int t = 0; t < tasks.length; t++) {
+        String id = tasks[t].taskId();
+        int slot = spread(id.hashCode()) & mask;
+        while (table[slot] != 0) {
+          if (tasks[table[slot] - 1].taskId().equals(id)) {
+            throw new IllegalArgumentException("task id '" + id + "' appears twice in run " + runId);
+          }
+          slot = (slot + 1) & mask;
+        }
+        table[slot] = t + 1;
+      }
+      return new TaskIndex(tasks, table);
+    }
+
+    /** The task's position, or -1. */
+    int position(String taskId) {
+      int mask = table.length - 1;
+      int slot = spread(taskId.hashCode()) & mask;
+      int at;
+      while ((at = table[slot]) != 0) {
+        if (tasks[at - 1].taskId().equals(taskId)) {
+          return at - 1;
+        }
+        slot = (slot + 1) & mask;
+      }
+      return -1;
+    }
+
+    @Nullable Integer find(String taskId) {
+      int at = position(taskId);
+      return at < 0 ? null : at;
+    }
+
+    private static int spread(int h) {
+      return h ^ (h >>> 16);
     }
   }
 }

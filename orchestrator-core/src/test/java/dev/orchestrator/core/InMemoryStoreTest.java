@@ -25,6 +25,52 @@ class InMemoryStoreTest extends StoreContract {
     return InMemoryStore.create();
   }
 
+  /** A run's definition is written only when it is read; its tasks are found by id through a compact index. */
+  @Nested
+  class DeferredDefinitions {
+    private final dev.orchestrator.run.RunRecord run = new dev.orchestrator.run.RunRecord("p", "run-1", "wf",
+        dev.orchestrator.run.RunStatus.RUNNING, java.util.Map.of(), at(0), null, null);
+
+    private java.util.List<dev.orchestrator.run.TaskRecord> tasks(int n) {
+      java.util.List<dev.orchestrator.run.TaskRecord> out = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        out.add(dev.orchestrator.run.TaskRecord.created("p", "run-1", "t" + i, "T" + i, dev.orchestrator.Priority.MEDIUM,
+            at(0)));
+      }
+      return out;
+    }
+
+    @Test
+    void theDefinitionIsWrittenOnFirstRead() {
+      InMemoryStore store = InMemoryStore.create();
+      AtomicLong writes = new AtomicLong();
+      store.createRun(run, () -> {
+        writes.incrementAndGet();
+        return "{\"v\":1}";
+      }, tasks(2), "engine-1", Duration.ofMinutes(1));
+      assertThat(writes).hasValue(0);
+      assertThat(store.definition("p", "run-1")).contains("{\"v\":1}");
+      assertThat(writes).hasValue(1);
+    }
+
+    @Test
+    void everyTaskIsFoundByIdAndUpdatedByPosition() {
+      InMemoryStore store = InMemoryStore.create();
+      var lease = store.createRun(run, () -> "{}", tasks(1000), "engine-1", Duration.ofMinutes(1));
+      for (int i = 0; i < 1000; i++) {
+        assertThat(store.task("p", "run-1", "t" + i)).get().extracting(dev.orchestrator.run.TaskRecord::title)
+            .isEqualTo("T" + i);
+      }
+      assertThat(store.task("p", "run-1", "t1000")).isEmpty();
+      var ready = store.task("p", "run-1", "t7").orElseThrow().moveTo(TaskState.READY, at(1));
+      assertThat(store.updateTask(lease, ready, 7)).isTrue();
+      var running = ready.start("claude", at(2));
+      assertThat(store.updateTask(lease, running, 3)).as("a wrong position falls back to the id").isTrue();
+      assertThat(store.task("p", "run-1", "t7")).contains(running);
+      assertThat(store.task("p", "run-1", "t3").orElseThrow().state()).isEqualTo(TaskState.BLOCKED);
+    }
+  }
+
   /** Its stream keeps the newest events: numbers go on growing, and a reader left behind resumes at the oldest kept. */
   @Nested
   class BoundedStream {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -157,6 +158,19 @@ public interface Store extends AutoCloseable {
   default @Nullable RunLease createRun(RunRecord run, String definition, List<TaskRecord> tasks,
       @Nullable String owner, Duration lease) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " does not lease runs");
+  }
+
+  /**
+   * Stores a new run as {@link #createRun(RunRecord, String, List, String, Duration)} does, with a definition that
+   * is written out only when needed: a store that keeps runs in memory may keep {@code definition} and call it only
+   * when {@link #definition} is read, sparing the text of a large workflow. The default calls it at once.
+   *
+   * @param definition gives the same text on every call; thread-safe
+   * @return the lease, or null when {@code owner} is null
+   */
+  default @Nullable RunLease createRun(RunRecord run, Supplier<String> definition, List<TaskRecord> tasks,
+      @Nullable String owner, Duration lease) {
+    return createRun(run, definition.get(), tasks, owner, lease);
   }
 
   /**

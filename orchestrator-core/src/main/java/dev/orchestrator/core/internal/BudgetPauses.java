@@ -47,7 +47,7 @@ final class BudgetPauses {
   /** Holds {@code n} back: the limit it would break is named on the task, and announced once per account. */
   void pause(TaskNode n, LimitBreach b) {
     Instant now = ctx.now();
-    n.pausedEstimate = b.wanted();
+    n.extras().pausedEstimate = b.wanted();
     String scope = b.account().scope() + (b.account().day() == null ? "" : " " + b.account().day());
     String reason = "budget " + scope + " would be exceeded: spent " + Money.usd(b.spent()) + " + reserved "
         + Money.usd(b.reserved()) + " + this call up to " + Money.usd(b.wanted()) + " > limit " + Money.usd(b.limit())
@@ -93,7 +93,7 @@ final class BudgetPauses {
       }
       List<Account> keys = Budgets.accounts(n, n.reviewing ? n.reviewSlot : n.slot,
           LocalDate.ofInstant(ctx.now(), zone));
-      if (ledger.check(keys, n.pausedEstimate, Budgets.maxCost(n)) == null) {
+      if (ledger.check(keys, n.pausedEstimate(), Budgets.maxCost(n)) == null) {
         paused.remove(n);
         if (n.reviewing) {
           n.reviewSlot.enqueue(n, ctx.clock.millis());

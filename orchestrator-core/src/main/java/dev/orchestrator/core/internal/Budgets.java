@@ -186,9 +186,9 @@ final class Budgets {
    */
   boolean reserve(TaskNode n, Slot slot, ProviderRequest request) {
     CostEstimate estimate = estimate(slot, request);
-    List<Account> keys = keys(n, slot);
     n.unbounded = !estimate.isKnown();
     if (n.unbounded) {
+      List<Account> keys = keys(n, slot);
       String limit = limitOn(keys.stream().map(Account::scope).toList(), maxCost(n));
       if (limit == null) {
         return true;
@@ -202,13 +202,15 @@ final class Budgets {
     }
     BigDecimal worst = estimate.high().amount();
     if (worst.signum() <= 0) {
-      return true;
+      return true; // a free call touches no account
     }
+    List<Account> keys = keys(n, slot);
     String id = UUID.randomUUID().toString();
     LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
     if (breach == null) {
-      n.reservedKeys = keys;
-      n.reservationId = id;
+      TaskNode.Extras e = n.extras();
+      e.reservedKeys = keys;
+      e.reservationId = id;
       n.reserved = worst;
       return true;
     }
@@ -218,7 +220,7 @@ final class Budgets {
 
   /** Releases the reservation of a call that was not made, if it holds one. */
   void release(TaskNode n) {
-    if (n.reservationId != null) {
+    if (n.reservationId() != null) {
       settle(n, CallCost.NONE, null);
     }
   }
@@ -230,11 +232,10 @@ final class Budgets {
    * @param model the model that answered, when the reply said
    */
   void settle(TaskNode n, CallCost cost, @Nullable String model) {
-    List<Account> keys = n.reservedKeys;
-    String reservation = n.reservationId;
+    List<Account> keys = n.reservedKeys();
+    String reservation = n.reservationId();
     BigDecimal reserved = n.reserved;
-    n.reservedKeys = null;
-    n.reservationId = null;
+    n.clearReservation();
     n.reserved = BigDecimal.ZERO;
     boolean unbounded = n.unbounded;
     n.unbounded = false;

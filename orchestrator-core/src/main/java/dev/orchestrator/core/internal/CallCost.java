@@ -64,8 +64,9 @@ record CallCost(BigDecimal amount, CostBasis basis, TokenUsage usage) {
     return new CallCost(reserved, CostBasis.ESTIMATED, TokenUsage.NONE);
   }
 
+  /** As Money; a free call shares {@link Money#ZERO}, since every attempt keeps its cost. */
   Money money() {
-    return Money.usd(amount);
+    return amount.signum() == 0 && amount.scale() == 0 ? Money.ZERO : Money.usd(amount);
   }
 
   boolean estimated() {

@@ -36,7 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -371,23 +371,22 @@ public final class Engine implements AutoCloseable {
     Submissions.checkProject(store, project);
     List<String> problems = new ArrayList<>();
     Map<String, String> values = Submissions.values(workflow, params, problems);
+    WorkflowPlan plan = WorkflowPlan.of(workflow);
     List<TaskSpec> specs = workflow.tasks();
-    Slot[][] chosen = new Slot[specs.size()][];
-    Slot[][] reviewers = new Slot[specs.size()][];
-    // Tasks naming the same providers and type share one candidates array.
-    Map<List<Object>, Slot[]> shared = new HashMap<>();
+    // Tasks naming the same providers and type share one candidates array; the problems are named task by task.
+    Slot[][] candidates = providers.candidates(workflow, plan);
+    Slot[][] reviewers = null; // most workflows review nothing
     for (int i = 0; i < specs.size(); i++) {
       TaskSpec spec = specs.get(i);
-      List<Object> key = List.of(spec.providers(), spec.taskType());
-      Slot[] c = shared.get(key);
-      if (c == null) {
-        c = providers.candidates(spec, problems);
-        if (c != null) {
-          shared.put(key, c);
-        }
+      if (candidates == null) {
+        providers.candidates(spec, problems);
       }
-      chosen[i] = c;
-      reviewers[i] = providers.reviewers(spec, problems);
+      if (spec.review() != null) {
+        if (reviewers == null) {
+          reviewers = new Slot[specs.size()][];
+        }
+        reviewers[i] = providers.reviewers(spec, problems);
+      }
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
@@ -397,40 +396,28 @@ public final class Engine implements AutoCloseable {
     Instant now = ctx.now();
     RunRecord runRecord = new RunRecord(project, runId, workflow.name(), RunStatus.RUNNING, values, now, null, null);
     RunState run = new RunState(runId, project, workflow, Map.copyOf(values), runRecord);
+    run.plan = plan;
+    run.candidates = candidates;
     TaskNode[] nodes = new TaskNode[specs.size()];
-    List<TaskRecord> records = new ArrayList<>(specs.size());
-    int[] dependentCounts = new int[specs.size()];
+    TaskRecord[] records = new TaskRecord[specs.size()];
     for (int i = 0; i < specs.size(); i++) {
       TaskSpec spec = specs.get(i);
-      List<String> deps = spec.dependsOn();
-      int[] depIdx = deps.isEmpty() ? TaskNode.EMPTY : new int[deps.size()];
-      for (int d = 0; d < depIdx.length; d++) {
-        depIdx[d] = workflow.indexOf(deps.get(d));
-        dependentCounts[depIdx[d]]++;
-      }
       PromptTemplate titled = workflow.titleIfTemplated(i);
       String title = titled == null ? spec.title() : titled.render(values::get);
       TaskRecord record = TaskRecord.created(project, runId, spec.id(), title, spec.priority(), now);
-      nodes[i] = new TaskNode(run, spec, i, depIdx, chosen[i], record);
-      nodes[i].reviewers = reviewers[i];
-      records.add(record);
-    }
-    for (int i = 0; i < nodes.length; i++) {
-      if (dependentCounts[i] > 0) {
-        nodes[i].dependents = new int[dependentCounts[i]];
-        dependentCounts[i] = 0;
+      TaskNode n = new TaskNode(run, spec, i, record);
+      if (reviewers != null && reviewers[i] != null) {
+        n.reviewers = reviewers[i];
       }
-    }
-    for (TaskNode n : nodes) {
-      for (int d : n.dependencies) {
-        nodes[d].dependents[dependentCounts[d]++] = n.index;
-      }
+      nodes[i] = n;
+      records[i] = record;
     }
     run.nodes = nodes;
     run.unfinished = nodes.length;
-    // The definition is stored in every store: any engine sharing it may have to rebuild the run.
-    run.lease = store.createRun(runRecord, WorkflowCodec.write(workflow), records, here ? ctx.owner : null,
-        ctx.leaseTime);
+    // The definition is stored in every store (any engine sharing it may have to rebuild the run); one that keeps it
+    // in memory needs the text only when it is read.
+    run.lease = store.createRun(runRecord, () -> plan.definition(workflow), Arrays.asList(records),
+        here ? ctx.owner : null, ctx.leaseTime);
     RunHandle handle = runs.add(run);
     if (here) {
       post(() -> lifecycle.start(run));

@@ -80,9 +80,9 @@ final class Guards {
         case REDACT -> text = v.replacement();
         case FLAG -> log.info("Guard flagged an output (guard={}, task={}, reason={})", g.name(), n.id(), v.reason());
         case REPAIR -> {
-          if (!n.repairUsed) {
-            n.repairUsed = true;
-            n.repair = v.replacement() + "\n\nYour previous answer was:\n" + text;
+          if (!n.repairUsed()) {
+            n.extras().repairUsed = true;
+            n.extras().repair = v.replacement() + "\n\nYour previous answer was:\n" + text;
             lifecycle.enqueue(n);
             return null;
           }
@@ -96,7 +96,7 @@ final class Guards {
         }
       }
     }
-    n.repair = null;
+    n.clearRepair();
     return text;
   }
 }

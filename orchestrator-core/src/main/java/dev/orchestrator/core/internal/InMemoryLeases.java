@@ -215,8 +215,19 @@ public final class InMemoryLeases {
     return all.get(key(l.project(), l.runId()));
   }
 
-  /** Whether {@code l} is the current lease of {@code s}: same owner and fence (an expired one still writes until claimed). */
-  private static boolean holds(State s, RunLease l) {
+  /**
+   * A run's lease state, or null when the run was never leased. Once there, it is the same object for the run's whole
+   * life, so a store may keep it beside the run and fence its writes with {@link #holds} under its monitor.
+   */
+  public synchronized @Nullable State state(String project, String runId) {
+    return all.get(key(project, runId));
+  }
+
+  /**
+   * Whether {@code l} is the current lease of {@code s}: same owner and fence (an expired one still writes until
+   * claimed). A fenced write holds {@code s}'s monitor around this check and the write.
+   */
+  public static boolean holds(State s, RunLease l) {
     return s.fence == l.fence() && Objects.equals(s.owner, l.owner());
   }
 

@@ -56,7 +56,7 @@ final class Lifecycle {
 
   /** A task whose dependencies all succeeded: ask its question first, if it has one, else queue it. */
   void becomeReady(TaskNode n) {
-    if (n.spec.question() != null && n.dialogue == null) {
+    if (n.spec.question() != null && n.dialogue() == null) {
       questions.ask(n, n.spec.question());
       return;
     }
@@ -72,7 +72,7 @@ final class Lifecycle {
       Slot alternative = Providers.firstAvailable(n, null);
       if (alternative != null) {
         n.slot = alternative;
-        n.failuresOnSlot = 0;
+        n.resetFailuresOnSlot();
       }
     }
     TaskRecord r = n.record.moveTo(TaskState.READY, now);
@@ -132,8 +132,8 @@ final class Lifecycle {
         cost.money(), cost.basis()));
     finished(n);
     TaskNode[] nodes = n.run.nodes;
-    for (int d : n.dependents) {
-      TaskNode dep = nodes[d];
+    for (int k = 0, count = n.dependentCount(); k < count; k++) {
+      TaskNode dep = nodes[n.dependent(k)];
       if (--dep.pending == 0 && dep.state() == TaskState.BLOCKED) {
         becomeReady(dep);
       }
@@ -164,8 +164,8 @@ final class Lifecycle {
     TaskNode[] nodes = origin.run.nodes;
     while (!todo.isEmpty()) {
       TaskNode n = todo.poll();
-      for (int d : n.dependents) {
-        TaskNode dep = nodes[d];
+      for (int k = 0, count = n.dependentCount(); k < count; k++) {
+        TaskNode dep = nodes[n.dependent(k)];
         if (dep.state() == TaskState.BLOCKED) {
           Instant now = ctx.now();
           ctx.update(dep, dep.record.moveTo(TaskState.SKIPPED, now));
@@ -189,8 +189,8 @@ final class Lifecycle {
   /** How many of the task's dependencies have not succeeded. */
   static int countPending(TaskNode n) {
     int pending = 0;
-    for (int d : n.dependencies) {
-      if (n.run.nodes[d].state() != TaskState.SUCCEEDED) {
+    for (int k = 0, count = n.dependencyCount(); k < count; k++) {
+      if (n.run.nodes[n.dependency(k)].state() != TaskState.SUCCEEDED) {
         pending++;
       }
     }

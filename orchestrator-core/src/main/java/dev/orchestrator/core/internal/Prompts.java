@@ -4,6 +4,7 @@ import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.workflow.ExpectedOutput;
 import dev.orchestrator.workflow.PromptTemplate;
 import dev.orchestrator.workflow.TaskSpec;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The request an author call sends: the task's instructions with placeholders, feedback, repairs and answers. */
@@ -40,18 +41,20 @@ final class Prompts {
   }
 
   static String prompt(TaskNode n) {
-    String text = n.prompt == null ? n.spec.instructions() : n.prompt.render(name -> lookup(n, name));
-    if (n.feedback != null) {
-      text = text + "\n\nA reviewer rejected your previous answer. Their feedback:\n" + n.feedback
-          + "\n\nYour previous answer:\n" + n.pendingOutput + "\n\nWrite an improved answer.";
+    PromptTemplate prompt = n.prompt();
+    String text = prompt == null ? n.spec.instructions() : prompt.render(name -> lookup(n, name));
+    if (n.feedback() != null) {
+      text = text + "\n\nA reviewer rejected your previous answer. Their feedback:\n" + n.feedback()
+          + "\n\nYour previous answer:\n" + n.pendingOutput() + "\n\nWrite an improved answer.";
     }
-    if (n.repair != null) {
-      text = text + "\n\n" + n.repair;
+    if (n.repair() != null) {
+      text = text + "\n\n" + n.repair();
     }
-    if (n.dialogue != null && (n.prompt == null || !n.prompt.placeholders().contains(PromptTemplate.INPUT))) {
+    List<String> dialogue = n.dialogue();
+    if (dialogue != null && (prompt == null || !prompt.placeholders().contains(PromptTemplate.INPUT))) {
       StringBuilder sb = new StringBuilder(text);
-      for (int i = 0; i < n.dialogue.size(); i += 2) {
-        sb.append("\n\nQuestion: ").append(n.dialogue.get(i)).append("\nAnswer: ").append(n.dialogue.get(i + 1));
+      for (int i = 0; i < dialogue.size(); i += 2) {
+        sb.append("\n\nQuestion: ").append(dialogue.get(i)).append("\nAnswer: ").append(dialogue.get(i + 1));
       }
       text = sb.toString();
     }

@@ -2,6 +2,7 @@ package dev.orchestrator.core.internal;
 
 import dev.orchestrator.workflow.Review;
 import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -106,9 +107,25 @@ final class Providers {
     return out.toArray(new Slot[0]);
   }
 
+  /**
+   * The candidates of each of the plan's groups of tasks (see {@link #candidates(TaskSpec, List)}), or null when the
+   * providers of any task are wrong: then ask task by task for the problems.
+   */
+  Slot @Nullable [][] candidates(Workflow workflow, WorkflowPlan plan) {
+    Slot[][] out = new Slot[plan.groups()][];
+    List<String> problems = new ArrayList<>(0);
+    for (int g = 0; g < out.length; g++) {
+      out[g] = candidates(workflow.tasks().get(plan.firstOf(g)), problems);
+      if (out[g] == null || !problems.isEmpty()) {
+        return null;
+      }
+    }
+    return out;
+  }
+
   /** The first candidate that is neither paused nor open, other than {@code except}, or null. */
   static @Nullable Slot firstAvailable(TaskNode n, @Nullable Slot except) {
-    for (Slot c : n.candidates) {
+    for (Slot c : n.candidates()) {
       if (c != except && c.available()) {
         return c;
       }
@@ -118,7 +135,7 @@ final class Providers {
 
   /** The next candidate after the current one, preferring available ones; null when there is no other. */
   static @Nullable Slot nextCandidate(TaskNode n) {
-    Slot[] c = n.candidates;
+    Slot[] c = n.candidates();
     if (c.length < 2) {
       return null;
     }

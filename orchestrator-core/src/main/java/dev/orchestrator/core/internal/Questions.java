@@ -48,17 +48,18 @@ final class Questions {
 
   /** A question of a recovered task, still open: this engine takes its answer now. */
   void reopened(TaskNode n, Question q) {
-    n.openQuestionId = q.id();
+    n.openQuestionId(q.id());
     nodes.put(q.id(), n);
     open.put(q.id(), q);
   }
 
   /** Forgets the task's open question (it was cancelled, or its run went elsewhere). */
   void close(TaskNode n) {
-    if (n.openQuestionId != null) {
-      nodes.remove(n.openQuestionId);
-      open.remove(n.openQuestionId);
-      n.openQuestionId = null;
+    String id = n.openQuestionId();
+    if (id != null) {
+      nodes.remove(id);
+      open.remove(id);
+      n.openQuestionId(null);
     }
   }
 
@@ -78,7 +79,7 @@ final class Questions {
     }
     Question q = open.remove(questionId);
     answered.add(questionId);
-    n.openQuestionId = null;
+    n.openQuestionId(null);
     n.addDialogue(q.text(), text);
     ctx.update(n, n.record.withQuestion(q.answered(text, ctx.now())));
     return n;

@@ -127,7 +127,7 @@ final class Resilience {
         Slot alternative = call.review ? null : Providers.firstAvailable(n, slot);
         if (alternative != null) { // as the tasks queued behind it went
           n.slot = alternative;
-          n.failuresOnSlot = 0;
+          n.resetFailuresOnSlot();
           alternative.enqueue(n, now.toEpochMilli());
           return false;
         }
@@ -206,7 +206,7 @@ final class Resilience {
       Slot alternative = Providers.firstAvailable(n, slot);
       if (alternative != null) {
         n.slot = alternative;
-        n.failuresOnSlot = 0;
+        n.resetFailuresOnSlot();
       }
       n.slot.enqueue(n, millis);
     }

@@ -71,12 +71,12 @@ final class Retries {
       lifecycle.fail(n, kind, message);
       return;
     }
-    n.failuresOnSlot++;
-    if (n.failuresOnSlot >= p.failoverAfter() || !n.slot.available()) {
+    int failures = ++n.extras().failuresOnSlot;
+    if (failures >= p.failoverAfter() || !n.slot.available()) {
       Slot next = Providers.nextCandidate(n);
       if (next != null) {
         n.slot = next;
-        n.failuresOnSlot = 0;
+        n.resetFailuresOnSlot();
       }
     }
     Duration delay = p.backoff(attempt);

@@ -37,8 +37,8 @@ final class Reviews {
   /** The author's output waits for a reviewer, the first available one of the task's reviewers. */
   void await(TaskNode n, String output) {
     Instant now = ctx.now();
-    n.pendingOutput = output;
-    n.reviewRound++;
+    n.extras().pendingOutput = output;
+    n.extras().reviewRound++;
     Slot reviewer = n.reviewers[0];
     for (Slot r : n.reviewers) {
       if (r.available()) {
@@ -59,7 +59,7 @@ final class Reviews {
     Review review = n.spec.review();
     String prompt = "You review another assistant's answer. Judge it only against these criteria:\n"
         + review.criteria() + "\n\nThe task it was given:\n" + Prompts.prompt(n) + "\n\nIts answer:\n"
-        + n.pendingOutput + "\n\nReply with JSON only: {\"approved\": true or false, \"score\": an integer from 0 to "
+        + n.pendingOutput() + "\n\nReply with JSON only: {\"approved\": true or false, \"score\": an integer from 0 to "
         + "10, \"feedback\": \"concrete changes that would make it acceptable\"}";
     return new ProviderRequest(prompt, null, null, ExpectedOutput.jsonSchema(VERDICT_SCHEMA), "review",
         n.spec.timeout());
@@ -76,16 +76,16 @@ final class Reviews {
     String summary = "score " + verdict.score() + "/10: " + verdict.feedback();
     ctx.update(n, n.record.withLastAttempt(last.ended(now, approved ? Outcome.APPROVED : Outcome.REJECTED, null,
         summary, cost.usage(), cost.money(), cost.basis())));
-    ctx.emit(n.run, new ReviewCompletedEvent(n.run.project, n.run.id, n.id(), now, n.callSlot.name, n.reviewRound,
+    ctx.emit(n.run, new ReviewCompletedEvent(n.run.project, n.run.id, n.id(), now, n.callSlot.name, n.reviewRound(),
         approved, verdict.score(), verdict.feedback()));
     scores.merge(n.callSlot.name + "/" + n.slot.name + "/" + n.spec.taskType(),
         new int[] {verdict.score(), 1}, (a, b) -> new int[] {a[0] + b[0], a[1] + b[1]});
     n.reviewing = false;
     if (approved) {
-      n.feedback = null;
-      lifecycle.succeed(n, n.pendingOutput, TaskState.AWAITING_REVIEW, cost);
-    } else if (n.reviewRound < review.maxRounds()) {
-      n.feedback = verdict.feedback();
+      n.extras().feedback = null;
+      lifecycle.succeed(n, n.pendingOutput(), TaskState.AWAITING_REVIEW, cost);
+    } else if (n.reviewRound() < review.maxRounds()) {
+      n.extras().feedback = verdict.feedback();
       lifecycle.enqueue(n);
     } else {
       lifecycle.fail(n, ErrorKind.REVIEW_REJECTED, "rejected in all " + review.maxRounds()

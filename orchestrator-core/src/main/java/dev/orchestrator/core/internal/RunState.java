@@ -16,6 +16,17 @@ final class RunState {
   final Workflow workflow;
   final Map<String, String> params;
   TaskNode[] nodes = new TaskNode[0];
+  /**
+   * The workflow's shared plan, by which the nodes of a submitted run find their dependants and candidates (their
+   * dependencies are the workflow's); null for a run rebuilt from the store, whose nodes hold their own
+   * ({@link TaskNode#dependencies}).
+   */
+  @org.jspecify.annotations.Nullable WorkflowPlan plan;
+  /**
+   * The candidates of each of the plan's groups of tasks when the run has a {@link #plan}; else those of each task,
+   * by position.
+   */
+  Slot[][] candidates = new Slot[0][];
   volatile RunRecord record;
   int unfinished;
   /** What the run's calls cost so far. */

@@ -353,8 +353,8 @@ final class Steering {
         throw new IllegalStateException("task '" + taskId + "' is " + s + ": only a CANCELLED or FAILED task can be "
             + "resumed");
       }
-      for (int d : n.dependencies) {
-        TaskNode dep = run.nodes[d];
+      for (int k = 0, count = n.dependencyCount(); k < count; k++) {
+        TaskNode dep = run.nodes[n.dependency(k)];
         TaskState ds = dep.state();
         if (ds == TaskState.FAILED || ds == TaskState.CANCELLED || ds == TaskState.SKIPPED) {
           throw new IllegalStateException("task '" + taskId + "' waits for '" + dep.id() + "', which is " + ds
@@ -384,7 +384,9 @@ final class Steering {
     ArrayDeque<TaskNode> todo = new ArrayDeque<>();
     todo.add(origin);
     while (!todo.isEmpty()) {
-      for (int d : todo.poll().dependents) {
+      TaskNode from = todo.poll();
+      for (int k = 0, count = from.dependentCount(); k < count; k++) {
+        int d = from.dependent(k);
         if (nodes[d].state() == TaskState.SKIPPED && candidates.add(d)) {
           todo.add(nodes[d]);
         }
@@ -394,8 +396,8 @@ final class Steering {
     for (int i : candidates) {
       TaskNode n = nodes[i];
       boolean viable = true;
-      for (int d : n.dependencies) {
-        TaskState ds = nodes[d].state();
+      for (int k = 0, count = n.dependencyCount(); k < count; k++) {
+        TaskState ds = nodes[n.dependency(k)].state();
         viable &= ds != TaskState.FAILED && ds != TaskState.CANCELLED && ds != TaskState.SKIPPED;
       }
       if (viable) {

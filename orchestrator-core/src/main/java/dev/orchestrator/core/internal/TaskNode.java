@@ -4,8 +4,10 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.workflow.PromptTemplate;
 import dev.orchestrator.workflow.TaskSpec;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,17 +16,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * A task of a run as the engine schedules it. Confined to the engine's drain loop, except {@link #record}, which
  * other threads may read (it is immutable and published through the store).
+ *
+ * <p>A run holds one node per task until it is dropped, so a node keeps only what every task needs; what few tasks
+ * ever set (reviews, guard repairs, questions, budget reservations, failover counts) lives in {@link Extras},
+ * allocated on first write. A submitted run's nodes read their dependencies from the workflow and their dependants
+ * from its {@link WorkflowPlan}, shared by all its runs.
  */
 final class TaskNode {
   final RunState run;
   final TaskSpec spec;
   final int index;
-  /** The instructions as a template, or null when they have no placeholder. */
-  final @Nullable PromptTemplate prompt;
+  /** Its dependencies when its run has no {@link RunState#plan}; read them through {@link #dependency}. */
   final int[] dependencies;
+  /** Its dependants when its run has no {@link RunState#plan}; read them through {@link #dependent}. */
   int[] dependents = EMPTY;
-  /** The providers it may run on, in order of preference; the first is its assigned one. */
-  final Slot[] candidates;
   /** The provider it is queued for or running on. */
   Slot slot;
   /** The provider of the latest call (the author's, or a reviewer's). */
@@ -35,29 +40,14 @@ final class TaskNode {
   /** Whether it waits for, or is in, a review call rather than an author call. */
   boolean reviewing;
   Slot reviewSlot;
-  int reviewRound;
-  /** The author's output waiting for the review's verdict, and the feedback of the last rejection. */
-  @Nullable String pendingOutput;
-  @Nullable String feedback;
-  /** Repair instructions from an output guard, used once. */
-  @Nullable String repair;
-  boolean repairUsed;
-  /** Failures on {@link #slot} since it was chosen. */
-  int failuresOnSlot;
   /** Whether its call in flight is its provider's half-open probe. */
   boolean probe;
-  /** The budget accounts its call in flight reserved on, or null. */
-  java.util.@Nullable List<dev.orchestrator.spi.store.Account> reservedKeys;
-  /** The id of its call's reservation in the store's ledger, or null. */
-  @Nullable String reservationId;
-  java.math.BigDecimal reserved = java.math.BigDecimal.ZERO;
+  BigDecimal reserved = BigDecimal.ZERO;
   /**
    * Whether its call in flight was made with no bound on its cost (an unknown estimate where no limit applies): what
    * it costs then exceeds no promise, and is no overrun.
    */
   boolean unbounded;
-  /** The worst case that did not fit when a budget paused it. */
-  java.math.BigDecimal pausedEstimate = java.math.BigDecimal.ZERO;
 
   /** How many dependencies have not succeeded yet. */
   int pending;
@@ -71,26 +61,85 @@ final class TaskNode {
   @Nullable CompletableFuture<ProviderResponse> call;
   Scheduler.@Nullable Cancellable timer;
   @Nullable String output;
-  /** Questions and answers so far, in pairs. */
-  @Nullable List<String> dialogue;
-  @Nullable String openQuestionId;
+  private @Nullable Extras extras;
 
   static final int[] EMPTY = new int[0];
 
+  /** What few tasks need, kept apart so that the others do not carry it. */
+  static final class Extras {
+    int reviewRound;
+    /** The author's output waiting for the review's verdict, and the feedback of the last rejection. */
+    @Nullable String pendingOutput;
+    @Nullable String feedback;
+    /** Repair instructions from an output guard, used once. */
+    @Nullable String repair;
+    boolean repairUsed;
+    /** Failures on {@link #slot} since it was chosen. */
+    int failuresOnSlot;
+    /** The budget accounts its call in flight reserved on, or null. */
+    @Nullable List<Account> reservedKeys;
+    /** The id of its call's reservation in the store's ledger, or null. */
+    @Nullable String reservationId;
+    /** The worst case that did not fit when a budget paused it. */
+    BigDecimal pausedEstimate = BigDecimal.ZERO;
+    /** Questions and answers so far, in pairs. */
+    @Nullable List<String> dialogue;
+    @Nullable String openQuestionId;
+  }
+
+  /** A node of a run without a {@link RunState#plan}: it brings its dependencies and candidates. */
   TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot[] candidates, TaskRecord record) {
+    this(run, spec, index, dependencies, candidates[0], record);
+    if (run.candidates.length <= index) {
+      run.candidates = java.util.Arrays.copyOf(run.candidates, Math.max(index + 1, run.candidates.length * 2));
+    }
+    run.candidates[index] = candidates;
+  }
+
+  /** A node of a run with a {@link RunState#plan}, which holds its dependants and candidate group. */
+  TaskNode(RunState run, TaskSpec spec, int index, TaskRecord record) {
+    this(run, spec, index, EMPTY, run.candidates[run.plan.group(index)][0], record);
+    this.pending = run.workflow.dependencyCount(index);
+  }
+
+  private TaskNode(RunState run, TaskSpec spec, int index, int[] dependencies, Slot first, TaskRecord record) {
     this.run = run;
     this.spec = spec;
     this.index = index;
     this.dependencies = dependencies;
-    this.candidates = candidates;
-    this.slot = candidates[0];
-    this.callSlot = candidates[0];
-    this.reviewSlot = candidates[0];
+    this.slot = first;
+    this.callSlot = first;
+    this.reviewSlot = first;
     this.record = record;
     this.pending = dependencies.length;
     this.priority = spec.priority();
     this.lane = spec.priority().ordinal();
-    this.prompt = run.workflow.promptIfTemplated(index);
+  }
+
+  /** The providers it may run on, in order of preference; the first is its assigned one. Shared: never write it. */
+  Slot[] candidates() {
+    WorkflowPlan p = run.plan;
+    return run.candidates[p != null ? p.group(index) : index];
+  }
+
+  int dependencyCount() {
+    return run.plan != null ? run.workflow.dependencyCount(index) : dependencies.length;
+  }
+
+  /** The position in the run of its {@code k}th dependency. */
+  int dependency(int k) {
+    return run.plan != null ? run.workflow.dependency(index, k) : dependencies[k];
+  }
+
+  int dependentCount() {
+    WorkflowPlan p = run.plan;
+    return p != null ? p.dependentCount(index) : dependents.length;
+  }
+
+  /** The position in the run of the {@code k}th task that depends on it. */
+  int dependent(int k) {
+    WorkflowPlan p = run.plan;
+    return p != null ? p.dependent(index, k) : dependents[k];
   }
 
   TaskState state() {
@@ -101,15 +150,105 @@ final class TaskNode {
     return spec.id();
   }
 
-  void addDialogue(String question, String answer) {
-    if (dialogue == null) {
-      dialogue = new ArrayList<>(2);
+  /** The instructions as a template, or null when they have no placeholder. */
+  @Nullable PromptTemplate prompt() {
+    return run.workflow.promptIfTemplated(index);
+  }
+
+  /** Its rarely set state, allocated now if it was not: for writing. */
+  Extras extras() {
+    Extras e = extras;
+    if (e == null) {
+      e = new Extras();
+      extras = e;
     }
-    dialogue.add(question);
-    dialogue.add(answer);
+    return e;
+  }
+
+  int reviewRound() {
+    return extras == null ? 0 : extras.reviewRound;
+  }
+
+  @Nullable String pendingOutput() {
+    return extras == null ? null : extras.pendingOutput;
+  }
+
+  @Nullable String feedback() {
+    return extras == null ? null : extras.feedback;
+  }
+
+  @Nullable String repair() {
+    return extras == null ? null : extras.repair;
+  }
+
+  boolean repairUsed() {
+    return extras != null && extras.repairUsed;
+  }
+
+  /** Forgets a guard's repair instructions (they were used). */
+  void clearRepair() {
+    if (extras != null) {
+      extras.repair = null;
+    }
+  }
+
+  int failuresOnSlot() {
+    return extras == null ? 0 : extras.failuresOnSlot;
+  }
+
+  /** A new provider was chosen: no failure on it yet. */
+  void resetFailuresOnSlot() {
+    if (extras != null) {
+      extras.failuresOnSlot = 0;
+    }
+  }
+
+  @Nullable List<Account> reservedKeys() {
+    return extras == null ? null : extras.reservedKeys;
+  }
+
+  @Nullable String reservationId() {
+    return extras == null ? null : extras.reservationId;
+  }
+
+  /** Forgets the call's reservation (it was settled or released). */
+  void clearReservation() {
+    if (extras != null) {
+      extras.reservedKeys = null;
+      extras.reservationId = null;
+    }
+  }
+
+  BigDecimal pausedEstimate() {
+    return extras == null ? BigDecimal.ZERO : extras.pausedEstimate;
+  }
+
+  /** Questions and answers so far, in pairs, or null. */
+  @Nullable List<String> dialogue() {
+    return extras == null ? null : extras.dialogue;
+  }
+
+  @Nullable String openQuestionId() {
+    return extras == null ? null : extras.openQuestionId;
+  }
+
+  void openQuestionId(@Nullable String id) {
+    if (id != null || extras != null) {
+      extras().openQuestionId = id;
+    }
+  }
+
+  void addDialogue(String question, String answer) {
+    Extras e = extras();
+    if (e.dialogue == null) {
+      e.dialogue = new ArrayList<>(2);
+    }
+    e.dialogue.add(question);
+    e.dialogue.add(answer);
   }
 
   @Nullable String lastAnswer() {
-    return dialogue == null ? null : dialogue.get(dialogue.size() - 1);
+    List<String> d = dialogue();
+    return d == null ? null : d.get(d.size() - 1);
   }
 }
