@@ -20,6 +20,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,7 +222,13 @@ final class Lifecycle {
     ctx.emit(run, new RunFinishedEvent(run.project, run.id, now, status, cost));
     ctx.store.releaseRun(run.lease);
     log.info("Run finished (project={}, run={}, status={}, cost={})", run.project, run.id, status, cost);
-    RunSnapshot snapshot = new RunSnapshot(run.record, ctx.store.tasks(run.project, run.id));
+    // The run's records as this engine wrote them: the store holds the same once the transaction commits, and the
+    // snapshot is handed out only then. Reading them back would cost a query and a parse per task.
+    List<TaskRecord> records = new ArrayList<>(run.nodes.length);
+    for (TaskNode n : run.nodes) {
+      records.add(n.record);
+    }
+    RunSnapshot snapshot = new RunSnapshot(run.record, records);
     ctx.events.afterCommit(() -> run.completion.complete(snapshot));
     ctx.runs.finished(run);
   }

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.Priority;
+import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.TaskReadyEvent;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.RunLease;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +95,28 @@ class GroupCommitTest {
     assertThat(store.task("p", "r", "a").orElseThrow().state()).isEqualTo(TaskState.READY);
     assertThat(store.task("p", "r", "b").orElseThrow().state()).isEqualTo(TaskState.BLOCKED);
     assertThat(store.events("p", "r")).extracting(e -> ((TaskReadyEvent) e).taskId()).containsExactly("a", "a");
+  }
+
+  @Test
+  void aNestedBlockThatWritesToTheDatabaseItselfAndFailsTakesBackThatWriteAndItsWaitingOnesButNotTheOuterOnes() {
+    Account run = new Account(BudgetScope.run("r"), null);
+    store.atomically(() -> {
+      store.updateTask(lease, a.moveTo(TaskState.READY, T0.plusSeconds(1)), 0);
+      store.append(ready("a", 1));
+      assertThatThrownBy(() -> store.atomically(() -> {
+        store.updateTask(lease, b.moveTo(TaskState.READY, T0.plusSeconds(2)), 1);
+        store.append(ready("b", 2));
+        store.ledger().settle(null, List.of(run), BigDecimal.ONE); // a write of its own: the block takes a savepoint
+        store.updateTask(lease, running(), 0);
+        throw new IllegalStateException("the nested block fails");
+      })).hasMessage("the nested block fails");
+      store.ledger().settle(null, List.of(run), BigDecimal.TEN);
+      return null;
+    });
+    assertThat(store.tasks("p", "r")).extracting(TaskRecord::state).containsExactly(TaskState.READY,
+        TaskState.BLOCKED);
+    assertThat(store.events("p", "r")).extracting(e -> ((TaskReadyEvent) e).taskId()).containsExactly("a");
+    assertThat(store.ledger().balance(run).spent()).isEqualByComparingTo("10");
   }
 
   @Test

@@ -80,6 +80,13 @@ public final class JdbcProviderHealth implements ProviderHealth {
   public Circuit circuit(String provider, Instant now) {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(now, "now"));
+    // Read once per transaction: an engine's pass starts many calls to one provider, and the row cannot change in it
+    // except by this transaction's own writes, which forget what was read.
+    JoinedTransaction joined = tx.joined();
+    Seen seen = joined.current() == null ? null : (Seen) joined.recall(new SeenKey(name));
+    if (seen != null) {
+      return seen.row() == null ? Circuit.closed(name) : view(name, seen.row(), seen.failures(), t);
+    }
     // One statement, so the row and its failures come from one snapshot.
     return tx.read("read the circuit of provider " + name, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT h.state, h.opened_at, h.open_until, h.probe_successes, "
@@ -98,6 +105,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
               failures.add(failed);
             }
           }
+          joined.remember(new SeenKey(name), new Seen(row, List.copyOf(failures)));
           return row == null ? Circuit.closed(name) : view(name, row, failures, t);
         }
       }
@@ -112,6 +120,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     // The provider's first row may be inserted by two writers at once: the loser runs again and finds it.
     return tx.write("record a failure of provider " + name, true, c -> {
       WriteGate.enter(c, tx.dialect(), tx.joined());
+      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
       Row row = Objects.requireNonNull(lock(c, name, true));
       if (row.state != State.CLOSED) {
         return Change.none(view(c, name, row, t));
@@ -136,6 +145,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Instant t = micros(Objects.requireNonNull(now, "now"));
     return tx.write("half-open the circuit of provider " + name, false, c -> {
       WriteGate.enter(c, tx.dialect(), tx.joined());
+      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -154,6 +164,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Instant t = micros(Objects.requireNonNull(at, "at"));
     return tx.write("close the circuit of provider " + name, false, c -> {
       WriteGate.enter(c, tx.dialect(), tx.joined());
+      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -174,6 +185,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     ProviderHealth.checkHold(hold);
     return tx.write("claim the probe of provider " + name + " for " + owner, false, c -> {
       WriteGate.enter(c, tx.dialect(), tx.joined());
+      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
       Row row = lock(c, name, false);
       if (row == null) {
         return new ProbeClaim(false, false, Circuit.closed(name));
@@ -202,6 +214,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Objects.requireNonNull(policy, "policy");
     return tx.write("record the probe of provider " + name + " by " + owner, false, c -> {
       WriteGate.enter(c, tx.dialect(), tx.joined());
+      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -242,6 +255,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     }
     return tx.write("start a call to provider " + name, true, c -> {
       WriteGate.enter(c, tx.dialect(), tx.joined());
+      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
       lock(c, name, true);
       List<Instant> times = new ArrayList<>();
       List<Long> sizes = new ArrayList<>();
@@ -329,6 +343,11 @@ public final class JdbcProviderHealth implements ProviderHealth {
   }
 
   /** The row in columns 1 to 6: state, opened_at, open_until, probe_successes, probe_owner, probe_until. */
+  /** What a transaction read of a provider's health: its row (null when none) and its failures. */
+  private record Seen(@Nullable Row row, List<Instant> failures) {}
+
+  private record SeenKey(String provider) {}
+
   private static Row read(ResultSet rs) throws SQLException {
     Row r = new Row();
     r.state = State.valueOf(rs.getString(1));

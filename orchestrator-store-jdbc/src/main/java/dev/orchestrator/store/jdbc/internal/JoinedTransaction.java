@@ -34,6 +34,8 @@ public final class JoinedTransaction {
     final Set<Object> known = new HashSet<>();
     final List<Object> order = new ArrayList<>();
     final PendingWrites pending = new PendingWrites();
+    final java.util.Map<Object, Object> memo = new java.util.HashMap<>();
+    final java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>();
     boolean wrote;
   }
 
@@ -41,7 +43,20 @@ public final class JoinedTransaction {
   private volatile PendingWrites.@Nullable Writer writer;
 
   /** A point in the open transaction to take back to: what it knew and what it had pending then. */
-  public record Mark(int facts, long pending) {}
+  public record Mark(int facts, PendingWrites.Mark pending) {}
+
+  /**
+   * A nested block of the open transaction: where it began, and its savepoint, taken only when the block first writes
+   * to the database itself (what it leaves pending is taken back without one).
+   */
+  private static final class Level {
+    final Mark mark;
+    @Nullable Savepoint savepoint;
+
+    Level(Mark mark) {
+      this.mark = mark;
+    }
+  }
 
   /** The connection of the transaction this thread has open, or null. */
   public @Nullable Connection current() {
@@ -58,6 +73,8 @@ public final class JoinedTransaction {
     f.known.clear();
     f.order.clear();
     f.pending.clear();
+    f.memo.clear();
+    f.levels.clear();
     f.wrote = false;
   }
 
@@ -79,7 +96,53 @@ public final class JoinedTransaction {
   public void flush() throws SQLException {
     Connection c = open.get();
     if (c != null) {
+      savepoints();
       facts.get().pending.flush(c, writer);
+    }
+  }
+
+  /** A nested block begins (without a savepoint until it writes to the database itself). */
+  public void enter() {
+    Facts f = facts.get();
+    f.levels.push(new Level(mark()));
+  }
+
+  /** The innermost nested block ended well: its savepoint (if it took one) is released. */
+  public void leave() throws SQLException {
+    Level l = facts.get().levels.pop();
+    Connection c = open.get();
+    if (l.savepoint != null && c != null) {
+      c.releaseSavepoint(l.savepoint);
+    }
+  }
+
+  /** The innermost nested block failed: what it left pending, learned and wrote is taken back. */
+  public void abandon() throws SQLException {
+    Level l = facts.get().levels.pop();
+    undo(l.mark);
+    Connection c = open.get();
+    if (l.savepoint != null && c != null) {
+      c.rollback(l.savepoint);
+    }
+  }
+
+  /**
+   * Before a write to the database inside nested blocks: each block that has no savepoint yet sends what was
+   * pending before it began, then takes one, outermost first, so that rolling it back undoes its own writes only.
+   */
+  public void savepoints() throws SQLException {
+    Facts f = facts.get();
+    Connection c = open.get();
+    if (c == null || f.levels.isEmpty()) {
+      return;
+    }
+    java.util.Iterator<Level> outermostFirst = f.levels.descendingIterator();
+    while (outermostFirst.hasNext()) {
+      Level l = outermostFirst.next();
+      if (l.savepoint == null) {
+        f.pending.flushBefore(c, l.mark.pending(), writer);
+        l.savepoint = c.setSavepoint();
+      }
     }
   }
 
@@ -90,6 +153,8 @@ public final class JoinedTransaction {
     f.known.clear();
     f.order.clear();
     f.pending.clear();
+    f.memo.clear();
+    f.levels.clear();
   }
 
   /** Whether the open transaction has established {@code fact}; false outside one. */
@@ -104,6 +169,26 @@ public final class JoinedTransaction {
       if (f.known.add(fact)) {
         f.order.add(fact);
       }
+    }
+  }
+
+  /** What the open transaction remembered under {@code key} ({@link #remember}), or null; null outside one. */
+  public @Nullable Object recall(Object key) {
+    return open.get() == null ? null : facts.get().memo.get(key);
+  }
+
+  /**
+   * Remembers {@code value} under {@code key} until the transaction ends, or forgets it when {@code value} is null.
+   * A nested block that is undone forgets everything remembered (it may have read its own undone writes).
+   */
+  public void remember(Object key, @Nullable Object value) {
+    if (open.get() == null) {
+      return;
+    }
+    if (value == null) {
+      facts.get().memo.remove(key);
+    } else {
+      facts.get().memo.put(key, value);
     }
   }
 
@@ -127,6 +212,7 @@ public final class JoinedTransaction {
       f.known.remove(f.order.remove(f.order.size() - 1));
     }
     f.pending.undo(mark.pending());
+    f.memo.clear();
   }
 
   /** Notes that a write joined the open transaction. */
@@ -151,6 +237,7 @@ public final class JoinedTransaction {
    */
   public <T> T apply(Connection shared, Work<T> work) throws SQLException {
     wrote();
+    savepoints();
     Mark mark = mark();
     Savepoint start = shared.setSavepoint();
     try {

@@ -28,10 +28,16 @@ public final class PendingWrites {
 
   private record Key(String project, String runId, String taskId) {}
 
+  /** A point to take back to: how many task puts and events had been accepted, counted since the transaction began. */
+  public record Mark(long tasks, long events) {}
+
   private final Map<Key, TaskRecord> tasks = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
   /** For each task put, its key and the record it replaced (null if none), so a failed block can be taken back. */
   private final List<Object[]> replaced = new ArrayList<>();
+  /** How many task puts and events were sent and dropped from the front of the lists above. */
+  private long replacedBase;
+  private long eventsBase;
 
   /** Accepts the newest record of a task. */
   public void task(TaskRecord record) {
@@ -49,18 +55,17 @@ public final class PendingWrites {
   }
 
   /** A point to take back to. */
-  public long mark() {
-    return ((long) replaced.size() << 32) | events.size();
+  public Mark mark() {
+    return new Mark(replacedBase + replaced.size(), eventsBase + events.size());
   }
 
   /**
-   * Takes back what was accepted since {@code mark}. What was sent meanwhile went to the database inside the block
-   * being undone (a nested block sends the outer block's pending writes before it starts), and the database takes it
+   * Takes back what was accepted since {@code mark}. What of it was sent meanwhile went to the database inside the
+   * block being undone (a block sends what came before it before it takes its savepoint), and the database takes it
    * back with the block.
    */
-  public void undo(long mark) {
-    int taskMark = Math.min((int) (mark >>> 32), replaced.size());
-    int eventMark = Math.min((int) mark, events.size());
+  public void undo(Mark mark) {
+    int taskMark = index(mark.tasks(), replacedBase, replaced.size());
     for (int i = replaced.size() - 1; i >= taskMark; i--) {
       Object[] r = replaced.remove(i);
       Key key = (Key) r[0];
@@ -71,7 +76,42 @@ public final class PendingWrites {
         tasks.put(key, before);
       }
     }
-    events.subList(eventMark, events.size()).clear();
+    events.subList(index(mark.events(), eventsBase, events.size()), events.size()).clear();
+  }
+
+  private static int index(long absolute, long base, int size) {
+    return (int) Math.max(0, Math.min(absolute - base, size));
+  }
+
+  /**
+   * Sends what was pending at {@code mark} (the state of each task then, the events before it) and keeps what came
+   * after it pending, so that a block that began at {@code mark} can still take back its own.
+   */
+  public void flushBefore(Connection c, Mark mark, @Nullable Writer writer) throws SQLException {
+    int taskMark = index(mark.tasks(), replacedBase, replaced.size());
+    int eventMark = index(mark.events(), eventsBase, events.size());
+    Map<Key, TaskRecord> then = new LinkedHashMap<>(tasks);
+    java.util.Set<Key> changedSince = new java.util.HashSet<>();
+    for (int i = replaced.size() - 1; i >= taskMark; i--) { // the earliest change after the mark wins
+      Key key = (Key) replaced.get(i)[0];
+      TaskRecord before = (TaskRecord) replaced.get(i)[1];
+      changedSince.add(key);
+      if (before == null) {
+        then.remove(key);
+      } else {
+        then.put(key, before);
+      }
+    }
+    List<Event> earlier = new ArrayList<>(events.subList(0, eventMark));
+    if (then.isEmpty() && earlier.isEmpty()) {
+      return;
+    }
+    tasks.keySet().retainAll(changedSince); // the others are sent now as they are
+    replaced.subList(0, taskMark).clear();
+    replacedBase += taskMark;
+    events.subList(0, eventMark).clear();
+    eventsBase += eventMark;
+    send(c, writer, then.values(), earlier);
   }
 
   /** Sends everything pending with {@code writer} and forgets it. */
@@ -79,12 +119,21 @@ public final class PendingWrites {
     if (isEmpty()) {
       return;
     }
+    List<TaskRecord> t = new ArrayList<>(tasks.values());
+    List<Event> e = new ArrayList<>(events);
+    replacedBase += replaced.size();
+    eventsBase += events.size();
+    tasks.clear();
+    events.clear();
+    replaced.clear();
+    send(c, writer, t, e);
+  }
+
+  private static void send(Connection c, @Nullable Writer writer, Collection<TaskRecord> t, List<Event> e)
+      throws SQLException {
     if (writer == null) {
       throw new IllegalStateException("writes are pending but no writer was given: a bug in the store");
     }
-    List<TaskRecord> t = new ArrayList<>(tasks.values());
-    List<Event> e = new ArrayList<>(events);
-    clear();
     writer.write(c, t, e);
   }
 
@@ -93,5 +142,7 @@ public final class PendingWrites {
     tasks.clear();
     events.clear();
     replaced.clear();
+    replacedBase = 0;
+    eventsBase = 0;
   }
 }

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -230,30 +229,24 @@ public final class Transactions implements Transactor {
   }
 
   private <T> T nested(Connection shared, String what, Supplier<T> work) {
-    Savepoint start;
+    joined.enter();
+    T result;
     try {
-      // What the outer block left pending is sent first: rolling the nested block back must not take it too.
-      joined.flush();
-      start = shared.setSavepoint();
-    } catch (SQLException e) {
-      throw joinedFailure(what, e);
-    }
-    JoinedTransaction.Mark mark = joined.mark();
-    try {
-      T result = work.get();
-      shared.releaseSavepoint(start);
-      return result;
-    } catch (SQLException e) {
-      throw joinedFailure(what, e);
+      result = work.get();
     } catch (RuntimeException e) {
-      joined.undo(mark);
       try {
-        shared.rollback(start);
+        joined.abandon();
       } catch (SQLException r) {
         e.addSuppressed(r);
       }
       throw e;
     }
+    try {
+      joined.leave();
+    } catch (SQLException e) {
+      throw joinedFailure(what, e);
+    }
+    return result;
   }
 
   /** One try of a transaction: committed when the work returns, rolled back when it throws. */
