@@ -36,11 +36,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
 public class WorkflowBuildBenchmark {
-  static final int CHAIN = 1_000;
-  static final int LAYERS = 100;
-  static final int WIDTH = 100;
-  static final int FAN_IN = 3;
-  static final long SEED = 42;
+  // The scheduler benchmark's shapes, so the two measure the same workflows.
+  static final int CHAIN = SchedulerBenchmark.CHAIN;
+  static final int LAYERS = SchedulerBenchmark.LAYERS;
+  static final int WIDTH = SchedulerBenchmark.WIDTH;
+  static final int FAN_IN = SchedulerBenchmark.FAN_IN;
+  static final long SEED = SchedulerBenchmark.SEED;
 
   Dag chain;
   Dag layered;

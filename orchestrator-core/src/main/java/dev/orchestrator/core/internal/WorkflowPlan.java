@@ -11,8 +11,9 @@ import java.util.WeakHashMap;
 
 /**
  * What every run of a workflow shares, worked out once per {@link Workflow} instance instead of once per run: each
- * task's dependants by position (its dependencies the workflow resolved already), the groups of tasks that name the same providers and task type
- * (they get the same candidates), and the definition the store keeps, written out on first use.
+ * task's dependants by position (its dependencies the workflow resolved already), the groups of tasks that name the
+ * same providers and task type (they get the same candidates), and the definition the store keeps, written out on
+ * first use.
  *
  * <p>A workflow is immutable, so its plan never changes. Plans are cached by workflow identity and dropped with the
  * workflow; a plan never refers to its workflow, so the cache does not keep it alive. Thread-safe: the arrays are
@@ -23,9 +24,9 @@ final class WorkflowPlan {
   private static final Map<Workflow, WorkflowPlan> PLANS = new WeakHashMap<>();
 
   /**
-   * The dependants of task {@code i} are {@code dependentEdges[dependentStart[i] .. dependentStart[i + 1])}, in workflow
-   * order: two arrays for the whole workflow rather than one per task, 16 bytes a task for three dependants instead
-   * of about 32.
+   * The dependants of task {@code i} are {@code dependentEdges[dependentStart[i] .. dependentStart[i + 1])}, in
+   * workflow order: two arrays for the whole workflow rather than one per task, 16 bytes a task for three dependants
+   * instead of about 32.
    */
   private final int[] dependentStart;
   private final int[] dependentEdges;

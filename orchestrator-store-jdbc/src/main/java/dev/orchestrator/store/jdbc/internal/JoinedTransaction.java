@@ -37,6 +37,14 @@ public final class JoinedTransaction {
     final java.util.Map<Object, Object> memo = new java.util.HashMap<>();
     final java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>();
     boolean wrote;
+
+    void reset() {
+      known.clear();
+      order.clear();
+      pending.clear();
+      memo.clear();
+      levels.clear();
+    }
   }
 
   /** Sends the pending writes of a transaction; set by the store. */
@@ -69,13 +77,8 @@ public final class JoinedTransaction {
       throw new IllegalStateException("Store.atomically was called inside Store.atomically: keep one block");
     }
     open.set(c);
-    Facts f = facts.get();
-    f.known.clear();
-    f.order.clear();
-    f.pending.clear();
-    f.memo.clear();
-    f.levels.clear();
-    f.wrote = false;
+    facts.get().reset();
+    facts.get().wrote = false;
   }
 
   /** How the store sends pending writes ({@link #pending()}). */
@@ -149,12 +152,7 @@ public final class JoinedTransaction {
   /** This thread's writes open their own transactions again. */
   public void end() {
     open.remove();
-    Facts f = facts.get();
-    f.known.clear();
-    f.order.clear();
-    f.pending.clear();
-    f.memo.clear();
-    f.levels.clear();
+    facts.get().reset(); // whether it wrote is still asked after it ends
   }
 
   /** Whether the open transaction has established {@code fact}; false outside one. */
