@@ -27,6 +27,8 @@ public final class StoreSync implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreSync.class);
   /** How many runs one tick claims at most, so engines starting together share the waiting runs. */
   private static final int CLAIM_BATCH = 8;
+  /** At most this many batches are claimed in one step. */
+  private static final int CLAIM_ROUNDS = 8;
 
   private final Engine engine;
   private final Store store;
@@ -99,16 +101,31 @@ public final class StoreSync implements AutoCloseable {
       engine.applyPauses(pauses);
     }
     engine.refreshLimits(store.budgets());
-    if (claimRuns && engine.accepting()) {
-      for (RunLease lease : store.claimRuns(engine.owner(), CLAIM_BATCH, engine.leaseTime())) {
-        engine.adopt(lease);
-      }
+    if (claimRuns) {
+      claim();
     }
     engine.commands(store.takeCommands(engine.owner()));
     for (RunHandle h : engine.watched()) {
       RunRecord r = store.run(h.project(), h.id()).orElse(null);
       if (r != null && r.status() != RunStatus.RUNNING) {
         engine.finishedElsewhere(h, new RunSnapshot(r, store.tasks(h.project(), h.id())));
+      }
+    }
+  }
+
+  /**
+   * Claims runs no live engine holds, a batch at a time, and adopts them; while batches come back full (a queue of
+   * short runs) it claims again, up to {@link #CLAIM_ROUNDS} batches a step, so that one engine keeps up with many
+   * small runs without taking a whole queue that other engines could share.
+   */
+  private void claim() {
+    for (int round = 0; round < CLAIM_ROUNDS && engine.accepting(); round++) {
+      List<RunLease> claimed = store.claimRuns(engine.owner(), CLAIM_BATCH, engine.leaseTime());
+      for (RunLease lease : claimed) {
+        engine.adopt(lease);
+      }
+      if (claimed.size() < CLAIM_BATCH) {
+        return;
       }
     }
   }
