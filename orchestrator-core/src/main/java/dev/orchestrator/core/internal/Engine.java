@@ -1,6 +1,5 @@
 package dev.orchestrator.core.internal;
 
-import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Priority;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.budget.Budget;
@@ -263,8 +262,7 @@ public final class Engine implements AutoCloseable {
         return;
       }
       // The caller may read the store next: it hears back once what the action wrote is saved.
-      events.afterCommit(() -> result.complete(value), () -> result.completeExceptionally(new OrchestratorException(
-          "the store could not save the change (see the log); nothing of it was kept: try again")));
+      events.afterCommit(() -> result.complete(value), () -> result.completeExceptionally(Events.notSaved()));
     });
     if (!queued) {
       throw new IllegalStateException("the orchestrator is closed: build a new one");

@@ -1,5 +1,6 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.core.EventFeed;
 import dev.orchestrator.event.Event;
@@ -81,6 +82,12 @@ final class Events {
     } else {
       action.run();
     }
+  }
+
+  /** What a caller waiting on a change hears when the transaction that wrote it was rolled back. */
+  static OrchestratorException notSaved() {
+    return new OrchestratorException("the store could not save the change (see the log); nothing of it was kept: try "
+        + "again");
   }
 
   /** Whether a transaction is open: what the loop does now is saved, or not, when it ends. */

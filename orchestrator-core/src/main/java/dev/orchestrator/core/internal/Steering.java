@@ -242,7 +242,9 @@ final class Steering {
               target == null ? "" : target));
         }
         action.accept(rebuilt);
-        applied.complete(null);
+        // The caller may read the store, or the run's end, next: it hears back once the change is saved.
+        ctx.events.afterCommit(() -> applied.complete(null),
+            () -> applied.completeExceptionally(Events.notSaved()));
       } catch (RuntimeException e) {
         applied.completeExceptionally(e);
       }
