@@ -119,8 +119,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Objects.requireNonNull(policy, "policy");
     // The provider's first row may be inserted by two writers at once: the loser runs again and finds it.
     return tx.write("record a failure of provider " + name, true, c -> {
-      WriteGate.enter(c, tx.dialect(), tx.joined());
-      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
+      beginWrite(c, name);
       Row row = Objects.requireNonNull(lock(c, name, true));
       if (row.state != State.CLOSED) {
         return Change.none(view(c, name, row, t));
@@ -144,8 +143,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(now, "now"));
     return tx.write("half-open the circuit of provider " + name, false, c -> {
-      WriteGate.enter(c, tx.dialect(), tx.joined());
-      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
+      beginWrite(c, name);
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -163,8 +161,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(at, "at"));
     return tx.write("close the circuit of provider " + name, false, c -> {
-      WriteGate.enter(c, tx.dialect(), tx.joined());
-      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
+      beginWrite(c, name);
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -184,8 +181,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Instant t = micros(Objects.requireNonNull(now, "now"));
     ProviderHealth.checkHold(hold);
     return tx.write("claim the probe of provider " + name + " for " + owner, false, c -> {
-      WriteGate.enter(c, tx.dialect(), tx.joined());
-      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
+      beginWrite(c, name);
       Row row = lock(c, name, false);
       if (row == null) {
         return new ProbeClaim(false, false, Circuit.closed(name));
@@ -213,8 +209,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
     Instant t = micros(Objects.requireNonNull(at, "at"));
     Objects.requireNonNull(policy, "policy");
     return tx.write("record the probe of provider " + name + " by " + owner, false, c -> {
-      WriteGate.enter(c, tx.dialect(), tx.joined());
-      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
+      beginWrite(c, name);
       Row row = lock(c, name, false);
       if (row == null) {
         return Change.none(Circuit.closed(name));
@@ -254,8 +249,7 @@ public final class JdbcProviderHealth implements ProviderHealth {
       return new RateDecision(true, now);
     }
     return tx.write("start a call to provider " + name, true, c -> {
-      WriteGate.enter(c, tx.dialect(), tx.joined());
-      tx.joined().remember(new SeenKey(name), null); // what this transaction read of the provider is stale now
+      beginWrite(c, name);
       lock(c, name, true);
       List<Instant> times = new ArrayList<>();
       List<Long> sizes = new ArrayList<>();
@@ -343,6 +337,15 @@ public final class JdbcProviderHealth implements ProviderHealth {
   }
 
   /** The row in columns 1 to 6: state, opened_at, open_until, probe_successes, probe_owner, probe_until. */
+  /**
+   * Starts a write of {@code provider}'s health: enters the write gate, and forgets what this transaction read of the
+   * provider, which the write makes stale.
+   */
+  private void beginWrite(Connection c, String provider) throws SQLException {
+    WriteGate.enter(c, tx.dialect(), tx.joined());
+    tx.joined().remember(new SeenKey(provider), null);
+  }
+
   /** What a transaction read of a provider's health: its row (null when none) and its failures. */
   private record Seen(@Nullable Row row, List<Instant> failures) {}
 

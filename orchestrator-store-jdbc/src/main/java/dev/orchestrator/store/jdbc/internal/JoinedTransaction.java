@@ -6,10 +6,14 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,20 +33,20 @@ import org.jspecify.annotations.Nullable;
 public final class JoinedTransaction {
   private final ThreadLocal<Connection> open = new ThreadLocal<>();
   private final ThreadLocal<Facts> facts = ThreadLocal.withInitial(Facts::new);
-  /** What the open transaction established, in the order learned. */
+  /** What the open transaction established and remembered, with what it has pending and its nested blocks. */
   private static final class Facts {
-    final Set<Object> known = new HashSet<>();
+    /** Facts (mapped to TRUE) and remembered values, by key. */
+    final Map<Object, Object> known = new HashMap<>();
+    /** The keys put in {@link #known}, in order, so that a nested block that is undone takes back its own. */
     final List<Object> order = new ArrayList<>();
     final PendingWrites pending = new PendingWrites();
-    final java.util.Map<Object, Object> memo = new java.util.HashMap<>();
-    final java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>();
+    final Deque<Level> levels = new ArrayDeque<>();
     boolean wrote;
 
     void reset() {
       known.clear();
       order.clear();
       pending.clear();
-      memo.clear();
       levels.clear();
     }
   }
@@ -139,7 +143,7 @@ public final class JoinedTransaction {
     if (c == null || f.levels.isEmpty()) {
       return;
     }
-    java.util.Iterator<Level> outermostFirst = f.levels.descendingIterator();
+    Iterator<Level> outermostFirst = f.levels.descendingIterator();
     while (outermostFirst.hasNext()) {
       Level l = outermostFirst.next();
       if (l.savepoint == null) {
@@ -157,44 +161,40 @@ public final class JoinedTransaction {
 
   /** Whether the open transaction has established {@code fact}; false outside one. */
   public boolean knows(Object fact) {
-    return open.get() != null && facts.get().known.contains(fact);
+    return recall(fact) != null;
   }
 
   /** Records that the open transaction established {@code fact} (it holds until the transaction ends). */
   public void learn(Object fact) {
-    if (open.get() != null) {
-      Facts f = facts.get();
-      if (f.known.add(fact)) {
-        f.order.add(fact);
-      }
-    }
+    remember(fact, Boolean.TRUE);
   }
 
   /** What the open transaction remembered under {@code key} ({@link #remember}), or null; null outside one. */
   public @Nullable Object recall(Object key) {
-    return open.get() == null ? null : facts.get().memo.get(key);
+    return open.get() == null ? null : facts.get().known.get(key);
   }
 
   /**
    * Remembers {@code value} under {@code key} until the transaction ends, or forgets it when {@code value} is null.
-   * A nested block that is undone forgets everything remembered (it may have read its own undone writes).
+   * A nested block that is undone forgets what it remembered (it may have read its own undone writes).
    */
   public void remember(Object key, @Nullable Object value) {
     if (open.get() == null) {
       return;
     }
+    Facts f = facts.get();
     if (value == null) {
-      facts.get().memo.remove(key);
-    } else {
-      facts.get().memo.put(key, value);
+      f.known.remove(key);
+    } else if (!value.equals(f.known.put(key, value))) {
+      f.order.add(key);
     }
   }
 
   /** Forgets every fact for which {@code matches} holds (the transaction itself changed what it stood on). */
-  public void forget(java.util.function.Predicate<Object> matches) {
+  public void forget(Predicate<Object> matches) {
     Facts f = facts.get();
     f.order.removeIf(matches);
-    f.known.removeIf(matches);
+    f.known.keySet().removeIf(matches);
   }
 
   /** A point to {@link #undo} to: what is known and pending now. */
@@ -210,7 +210,6 @@ public final class JoinedTransaction {
       f.known.remove(f.order.remove(f.order.size() - 1));
     }
     f.pending.undo(mark.pending());
-    f.memo.clear();
   }
 
   /** Notes that a write joined the open transaction. */

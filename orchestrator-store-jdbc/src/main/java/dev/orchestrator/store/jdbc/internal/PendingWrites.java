@@ -6,9 +6,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,13 +30,16 @@ public final class PendingWrites {
 
   private record Key(String project, String runId, String taskId) {}
 
+  /** A task put: its key and the record it replaced (null if none), so a failed block can be taken back. */
+  private record Put(Key key, @Nullable TaskRecord before) {}
+
   /** A point to take back to: how many task puts and events had been accepted, counted since the transaction began. */
   public record Mark(long tasks, long events) {}
 
   private final Map<Key, TaskRecord> tasks = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
-  /** For each task put, its key and the record it replaced (null if none), so a failed block can be taken back. */
-  private final List<Object[]> replaced = new ArrayList<>();
+  /** Every task put, in order. */
+  private final List<Put> replaced = new ArrayList<>();
   /** How many task puts and events were sent and dropped from the front of the lists above. */
   private long replacedBase;
   private long eventsBase;
@@ -42,7 +47,7 @@ public final class PendingWrites {
   /** Accepts the newest record of a task. */
   public void task(TaskRecord record) {
     Key key = new Key(record.project(), record.runId(), record.taskId());
-    replaced.add(new Object[] {key, tasks.put(key, record)});
+    replaced.add(new Put(key, tasks.put(key, record)));
   }
 
   /** Accepts an event, after those accepted before it. */
@@ -67,13 +72,11 @@ public final class PendingWrites {
   public void undo(Mark mark) {
     int taskMark = index(mark.tasks(), replacedBase, replaced.size());
     for (int i = replaced.size() - 1; i >= taskMark; i--) {
-      Object[] r = replaced.remove(i);
-      Key key = (Key) r[0];
-      TaskRecord before = (TaskRecord) r[1];
-      if (before == null) {
-        tasks.remove(key);
+      Put put = replaced.remove(i);
+      if (put.before() == null) {
+        tasks.remove(put.key());
       } else {
-        tasks.put(key, before);
+        tasks.put(put.key(), put.before());
       }
     }
     events.subList(index(mark.events(), eventsBase, events.size()), events.size()).clear();
@@ -91,15 +94,14 @@ public final class PendingWrites {
     int taskMark = index(mark.tasks(), replacedBase, replaced.size());
     int eventMark = index(mark.events(), eventsBase, events.size());
     Map<Key, TaskRecord> then = new LinkedHashMap<>(tasks);
-    java.util.Set<Key> changedSince = new java.util.HashSet<>();
+    Set<Key> changedSince = new HashSet<>();
     for (int i = replaced.size() - 1; i >= taskMark; i--) { // the earliest change after the mark wins
-      Key key = (Key) replaced.get(i)[0];
-      TaskRecord before = (TaskRecord) replaced.get(i)[1];
-      changedSince.add(key);
-      if (before == null) {
-        then.remove(key);
+      Put put = replaced.get(i);
+      changedSince.add(put.key());
+      if (put.before() == null) {
+        then.remove(put.key());
       } else {
-        then.put(key, before);
+        then.put(put.key(), put.before());
       }
     }
     List<Event> earlier = new ArrayList<>(events.subList(0, eventMark));
