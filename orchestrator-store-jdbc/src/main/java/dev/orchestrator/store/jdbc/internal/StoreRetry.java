@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
+import dev.failsafe.function.CheckedSupplier;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -29,6 +30,8 @@ public final class StoreRetry {
   /** SQLState of a unique-key violation, on H2 and PostgreSQL alike. */
   public static final String UNIQUE_VIOLATION = "23505";
   private static final int COUNTED_TRIES = 5;
+  /** A failure this close to the bound is not tried again: no wait that short is worth another try. */
+  private static final Duration LAST_TRY_MARGIN = Duration.ofMillis(5);
 
   /** One try of the work. */
   @FunctionalInterface
@@ -116,13 +119,58 @@ public final class StoreRetry {
     if (bound.isZero()) {
       return counted(retryOnDuplicate, attempt);
     }
+    return bounded(retryOnDuplicate ? policyOnDuplicates : policy, attempt);
+  }
+
+  /**
+   * Runs {@code attempt} under {@code retries}, but makes a failure in the last {@link #LAST_TRY_MARGIN} before the
+   * bound the last one. Failsafe shortens the last delay to what is left of its maximum duration and sleeps in whole
+   * milliseconds, so with less than a millisecond left it would try again without waiting, dozens of times on a
+   * busy machine: against a file another process holds, that is a hot loop where a wait was meant. Counted retries
+   * (no bound) are left to their count.
+   */
+  private <T> T bounded(RetryPolicy<Object> retries, Attempt<T> attempt) throws SQLException {
+    if (bound.isZero()) {
+      return unwrapped(retries, attempt::run);
+    }
+    long lastTryFrom = System.nanoTime() + bound.toNanos() - LAST_TRY_MARGIN.toNanos();
     try {
-      return Failsafe.with(retryOnDuplicate ? policyOnDuplicates : policy).get(attempt::run);
+      return unwrapped(retries, () -> {
+        try {
+          return attempt.run();
+        } catch (SQLException | RuntimeException e) {
+          if (System.nanoTime() - lastTryFrom >= 0) {
+            throw new LastFailure(e);
+          }
+          throw e;
+        }
+      });
+    } catch (LastFailure e) {
+      if (e.failure instanceof SQLException s) {
+        throw s;
+      }
+      throw (RuntimeException) e.failure;
+    }
+  }
+
+  private static <T> T unwrapped(RetryPolicy<Object> retries, CheckedSupplier<T> work) throws SQLException {
+    try {
+      return Failsafe.with(retries).get(work);
     } catch (FailsafeException e) {
       if (e.getCause() instanceof SQLException s) {
         throw s;
       }
       throw e;
+    }
+  }
+
+  /** Carries the failure at the bound out of Failsafe untried: no policy handles it. */
+  private static final class LastFailure extends RuntimeException {
+    final Exception failure;
+
+    LastFailure(Exception failure) {
+      super(null, null, false, false);
+      this.failure = failure;
     }
   }
 
@@ -150,13 +198,6 @@ public final class StoreRetry {
    * fails for good, or the bound is reached; any transient failure among the causes is retried.
    */
   public <T> T open(Attempt<T> attempt) throws SQLException {
-    try {
-      return Failsafe.with(openPolicy).get(attempt::run);
-    } catch (FailsafeException e) {
-      if (e.getCause() instanceof SQLException s) {
-        throw s;
-      }
-      throw e;
-    }
+    return bounded(openPolicy, attempt);
   }
 }
