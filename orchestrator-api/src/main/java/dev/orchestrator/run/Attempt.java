@@ -24,10 +24,12 @@ import org.jspecify.annotations.Nullable;
  *     {@link CostBasis#ESTIMATED}, so a run taken over after a crash settles the call at its worst case
  * @param costBasis how the cost was found: measured from the vendor's usage, estimated at the reservation (a call
  *     that may have been billed without reporting its usage), or unpriced (recorded at zero)
+ * @param prompt the prompt the provider was sent, as sent (placeholders filled, the outputs of the tasks it depends
+ *     on included, prompt guards applied), or null for an attempt recorded without it
  */
 public record Attempt(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
     @Nullable Outcome outcome, @Nullable ErrorKind errorKind, @Nullable String message, TokenUsage usage,
-    Money cost, CostBasis costBasis) {
+    Money cost, CostBasis costBasis, @Nullable String prompt) {
   /** How an attempt ended. */
   public enum Outcome {
     SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, ASKED_FOR_INPUT,
@@ -47,7 +49,14 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
     }
   }
 
-  /** An attempt whose cost was measured. */
+  /** An attempt recorded without its prompt. */
+  public Attempt(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
+      @Nullable Outcome outcome, @Nullable ErrorKind errorKind, @Nullable String message, TokenUsage usage,
+      Money cost, CostBasis costBasis) {
+    this(number, provider, startedAt, finishedAt, outcome, errorKind, message, usage, cost, costBasis, null);
+  }
+
+  /** An attempt whose cost was measured, recorded without its prompt. */
   public Attempt(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
       @Nullable Outcome outcome, @Nullable ErrorKind errorKind, @Nullable String message, TokenUsage usage,
       Money cost) {
@@ -68,7 +77,13 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
   /** This attempt, ended, with how its cost was found. */
   public Attempt ended(Instant at, Outcome outcome, @Nullable ErrorKind kind, @Nullable String message,
       TokenUsage usage, Money cost, CostBasis basis) {
-    return new Attempt(number, provider, startedAt, at, outcome, kind, message, usage, cost, basis);
+    return new Attempt(number, provider, startedAt, at, outcome, kind, message, usage, cost, basis, prompt);
+  }
+
+  /** This attempt, holding the prompt its call was sent. */
+  public Attempt withPrompt(@Nullable String sent) {
+    return new Attempt(number, provider, startedAt, finishedAt, outcome, errorKind, message, usage, cost, costBasis,
+        sent);
   }
 
   /** How long it took, or null while in flight. */

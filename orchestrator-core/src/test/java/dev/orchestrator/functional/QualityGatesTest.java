@@ -60,6 +60,21 @@ class QualityGatesTest {
   }
 
   @Test
+  void eachAttemptKeepsThePromptItWasSentAfterTheGuards() {
+    FakeProvider chatgpt = FakeProvider.builder("chatgpt").script(Reply.text("draft 1")).build();
+    FakeProvider claude = FakeProvider.builder("claude").script(verdict(true, 9, "lovely")).build();
+    Workflow w = Workflow.builder("w").task("post", t -> t.instructions("Write to ann@example.com").provider("chatgpt")
+        .review(new Review(List.of("claude"), "Is the tone friendly?", 1, 7))).build();
+    try (Orchestrator o = h.builder().provider(chatgpt).provider(claude).guard(PiiGuard.of(PiiGuard.Action.REDACT))
+        .build()) {
+      List<Attempt> attempts = o.submit("demo", w).completion().join().task("post").attempts();
+      assertThat(attempts).extracting(Attempt::prompt)
+          .containsExactly(chatgpt.requests().get(0).prompt(), claude.requests().get(0).prompt());
+      assertThat(attempts.get(0).prompt()).isEqualTo("Write to [email]");
+    }
+  }
+
+  @Test
   void approvedAfterARevisionThatCarriesTheFeedback() {
     FakeProvider chatgpt = FakeProvider.builder("chatgpt").script(Reply.text("draft 1"), Reply.text("draft 2")).build();
     FakeProvider claude = FakeProvider.builder("claude")

@@ -135,12 +135,16 @@ public abstract class StoreContract {
     return new RunRecord(project, runId, "wf", RunStatus.RUNNING, Map.of(), submittedAt, null, null);
   }
 
-  /** A task with every field set: two attempts (one failed, one succeeded), a cancellation and an answered question. */
+  /**
+   * A task with every field set: two attempts (one failed, one succeeded and holding its prompt), a cancellation and an
+   * answered question.
+   */
   protected static TaskRecord fullTask(String project, String runId, String taskId) {
     Attempt failed = new Attempt(1, "openai", at(1), at(2), Attempt.Outcome.FAILED, ErrorKind.RATE_LIMITED,
         "429 slow down", new TokenUsage(1200, 0, 1000, 200, 0), Money.usd("0.000000015"));
     Attempt succeeded = new Attempt(2, "anthropic", at(3), at(7), Attempt.Outcome.SUCCEEDED, null, null,
-        new TokenUsage(1500, 800, 300, 0, 120), Money.usd("0.012345678901234567"));
+        new TokenUsage(1500, 800, 300, 0, 120), Money.usd("0.012345678901234567"))
+        .withPrompt("Draft it.\n\n## Output of « research »\nfacts… \"quoted\" 🌞");
     return new TaskRecord(project, runId, taskId, "Draft « " + taskId + " »", TaskState.SUCCEEDED, Priority.HIGH,
         "anthropic", List.of(failed, succeeded), "Once upon a time…\nline two\t\"quoted\" 🌞", ErrorKind.TIMEOUT,
         "timed out once", new Cancellation("bob", "changed mind", at(8)),
