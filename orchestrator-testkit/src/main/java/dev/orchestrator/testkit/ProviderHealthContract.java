@@ -177,6 +177,30 @@ public abstract class ProviderHealthContract {
     }
 
     @Test
+    void callsMadeBeforeTheNewestFailureDoNotCountAgain() {
+      // Three calls made at T0, T0+1s and T0+2s fail together when the provider goes down at T0+10s: one failure.
+      assertThat(h().recordFailure(P, T0, at(sec(10)), POLICY).circuit().failures()).containsExactly(at(sec(10)));
+      Change second = h().recordFailure(P, at(sec(1)), at(sec(11)), POLICY);
+      assertThat(second.entered()).isNull();
+      assertThat(second.circuit().failures()).as("in flight at the first failure").containsExactly(at(sec(10)));
+      assertThat(h().recordFailure(P, at(sec(2)), at(sec(12)), POLICY).circuit().failures()).hasSize(1);
+      // Calls made once the first failure was known count, one each.
+      assertThat(h().recordFailure(P, at(sec(10)), at(sec(20)), POLICY).circuit().failures())
+          .as("made at the newest failure: counts").containsExactly(at(sec(10)), at(sec(20)));
+      assertThat(h().recordFailure(P, at(sec(15)), at(sec(25)), POLICY).circuit().failures())
+          .as("made before the newest failure (20s): does not count").hasSize(2);
+      Change third = h().recordFailure(P, at(sec(21)), at(sec(30)), POLICY);
+      assertThat(third.entered()).isEqualTo(State.OPEN);
+      assertThat(third.failures()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailureWhoseCallStartIsUnknownAlwaysCounts() {
+      h().recordFailure(P, at(sec(5)), at(sec(10)), POLICY);
+      assertThat(h().recordFailure(P, null, at(sec(11)), POLICY).circuit().failures()).hasSize(2);
+    }
+
+    @Test
     void failuresWhileOpenOrHalfOpenAreNotCounted() {
       Instant due = open(P, T0);
       Change whileOpen = h().recordFailure(P, at(min(1)), POLICY);

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The circuit:
  * <ul>
- *   <li><b>Closed</b>: calls flow. Each counted failure ({@link #recordFailure}) is kept with its time; when
+ *   <li><b>Closed</b>: calls flow. Each counted failure ({@link #recordFailure}) is kept with its time (a call
+ *       made before the newest failure kept does not count: calls in flight together when an outage began count
+ *       once); when
  *       {@link CircuitBreakerPolicy#failureThreshold()} of them fall within the {@link CircuitBreakerPolicy#window()}
  *       ending at the failure, the circuit opens (the failures are forgotten).</li>
  *   <li><b>Open</b> until {@code openedAt + openFor}: no call is made. From then on it reads as half-open, whether or
@@ -79,7 +81,30 @@ public interface ProviderHealth {
    *     of failures that did
    * @throws IllegalArgumentException when the provider name is blank or too long
    */
-  Change recordFailure(String provider, Instant at, CircuitBreakerPolicy policy);
+  default Change recordFailure(String provider, Instant at, CircuitBreakerPolicy policy) {
+    return recordFailure(provider, null, at, policy);
+  }
+
+  /**
+   * Records a failure as {@link #recordFailure(String, Instant, CircuitBreakerPolicy)} does, but counts it only when
+   * the call started at or after the newest failure kept: calls that were in flight together when an outage began
+   * fail together, and count as one failure, so a burst of parallel calls does not open the circuit by itself. A
+   * failure that does not count changes nothing.
+   *
+   * @param callStartedAt when the failed call was made, or null when unknown (the failure then counts)
+   * @return the circuit after it; {@link Change#entered()} is {@code OPEN} when this call opened it, with the number
+   *     of failures that did
+   * @throws IllegalArgumentException when the provider name is blank or too long
+   */
+  Change recordFailure(String provider, @Nullable Instant callStartedAt, Instant at, CircuitBreakerPolicy policy);
+
+  /**
+   * Whether a failure of a call made at {@code callStartedAt} counts, when {@code newestFailure} is the newest failure
+   * kept: only a call made at or after it tells something new about the provider.
+   */
+  static boolean counts(@Nullable Instant callStartedAt, @Nullable Instant newestFailure) {
+    return callStartedAt == null || newestFailure == null || !callStartedAt.isBefore(newestFailure);
+  }
 
   /**
    * Records that an open circuit's time has come: the first call at or after its {@code openUntil} moves it to

@@ -51,13 +51,15 @@ public final class InMemoryProviderHealth implements ProviderHealth {
   }
 
   @Override
-  public Change recordFailure(String provider, Instant at, CircuitBreakerPolicy policy) {
+  public Change recordFailure(String provider, @Nullable Instant callStartedAt, Instant at,
+      CircuitBreakerPolicy policy) {
     String name = ProviderHealth.checkProvider(provider);
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(policy, "policy");
     synchronized (lock) {
       Entry e = entry(name);
-      if (e.state != State.CLOSED) {
+      if (e.state != State.CLOSED
+          || !ProviderHealth.counts(callStartedAt, e.failures.stream().max(Instant::compareTo).orElse(null))) {
         return Change.none(view(name, e, at));
       }
       e.failures.add(at);

@@ -153,15 +153,22 @@ public final class ProviderGate {
     return new Admission(Verdict.START, null, probe, transition);
   }
 
+  /** Records how a call ended, as {@link #ended(ErrorKind, boolean, Instant, Instant)} with its start unknown. */
+  public Transition ended(@Nullable ErrorKind kind, boolean probe, Instant at) {
+    return ended(kind, probe, null, at);
+  }
+
   /**
    * Records how a call that {@link #mayStart} started ended at {@code at}: {@code kind} null for a success. A probe's
    * success counts towards closing the circuit, its counted failure opens it again, anything else gives the probe
    * back; another call's counted failure counts towards opening a closed circuit.
    *
    * @param probe whether the call was the probe ({@link Admission#probe()})
+   * @param startedAt when the call was made (a call made before the newest counted failure does not count), or null
+   *     when unknown
    * @return the move to emit, or {@link Transition#NONE}
    */
-  public Transition ended(@Nullable ErrorKind kind, boolean probe, Instant at) {
+  public Transition ended(@Nullable ErrorKind kind, boolean probe, @Nullable Instant startedAt, Instant at) {
     Objects.requireNonNull(at, "at");
     boolean counts = kind != null && (kind.retryable() || kind == ErrorKind.AUTH);
     if (probe) {
@@ -169,7 +176,7 @@ public final class ProviderGate {
       return transition(health.probeEnded(provider, owner, result, at, breaker));
     }
     if (counts && breaker.enabled()) {
-      return transition(health.recordFailure(provider, at, breaker));
+      return transition(health.recordFailure(provider, startedAt, at, breaker));
     }
     return Transition.NONE;
   }

@@ -1,6 +1,7 @@
 package dev.orchestrator.core.internal;
 
 import dev.orchestrator.ErrorKind;
+import dev.orchestrator.run.Attempt;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.CircuitClosedEvent;
 import dev.orchestrator.event.CircuitHalfOpenedEvent;
@@ -160,7 +161,8 @@ final class Resilience {
     if (probe) {
       slot.circuit.probing = false;
     }
-    moved(slot, slot.circuit.gate.ended(kind, probe, now), now);
+    Attempt call = n.record.lastAttempt();
+    moved(slot, slot.circuit.gate.ended(kind, probe, call == null ? null : call.startedAt(), now), now);
     if (probe && !slot.circuit.open) {
       unblock(slot);
     }

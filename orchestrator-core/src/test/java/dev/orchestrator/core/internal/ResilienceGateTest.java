@@ -72,6 +72,36 @@ class ResilienceGateTest {
         "CircuitClosedEvent");
   }
 
+  /** Admits {@code n} and records its call's start, as the pipeline does. */
+  private static void call(EngineParts parts, TaskNode n) {
+    assertThat(admit(parts, n)).isTrue();
+    n.record = n.record.withAttemptStarted("fake", parts.clock.instant());
+  }
+
+  @Test
+  void callsInFlightTogetherWhenTheProviderFailsCountAsOneFailure() {
+    EngineParts parts = new EngineParts(FakeProvider.echo("fake"), BREAKER, RateLimit.none());
+    Resilience gate = parts.resilience;
+    TaskNode a = parts.task("a");
+    TaskNode b = parts.task("b");
+    TaskNode c = parts.task("c");
+    call(parts, a);
+    call(parts, b);
+    call(parts, c);
+    parts.advance(Duration.ofSeconds(5));
+    gate.ended(a, ErrorKind.SERVER);
+    gate.ended(b, ErrorKind.SERVER);
+    gate.ended(c, ErrorKind.TIMEOUT);
+    assertThat(gate.circuit("fake").state()).as("three calls of one outage: one failure of two")
+        .isEqualTo(CircuitState.State.CLOSED);
+
+    parts.advance(Duration.ofSeconds(1));
+    call(parts, a);
+    gate.ended(a, ErrorKind.SERVER);
+    assertThat(gate.circuit("fake").state()).as("a call made after the first failure counts")
+        .isEqualTo(CircuitState.State.OPEN);
+  }
+
   @Test
   void failuresThatSayNothingAboutTheProviderDoNotCount() {
     EngineParts parts = new EngineParts(FakeProvider.echo("fake"), BREAKER, RateLimit.none());

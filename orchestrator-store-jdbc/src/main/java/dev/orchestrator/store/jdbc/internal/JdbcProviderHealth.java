@@ -113,15 +113,17 @@ public final class JdbcProviderHealth implements ProviderHealth {
   }
 
   @Override
-  public Change recordFailure(String provider, Instant at, CircuitBreakerPolicy policy) {
+  public Change recordFailure(String provider, @Nullable Instant callStartedAt, Instant at,
+      CircuitBreakerPolicy policy) {
     String name = ProviderHealth.checkProvider(provider);
     Instant t = micros(Objects.requireNonNull(at, "at"));
+    @Nullable Instant started = callStartedAt == null ? null : micros(callStartedAt);
     Objects.requireNonNull(policy, "policy");
     // The provider's first row may be inserted by two writers at once: the loser runs again and finds it.
     return tx.write("record a failure of provider " + name, true, c -> {
       beginWrite(c, name);
       Row row = Objects.requireNonNull(lock(c, name, true));
-      if (row.state != State.CLOSED) {
+      if (row.state != State.CLOSED || !ProviderHealth.counts(started, newestFailure(c, name, started))) {
         return Change.none(view(c, name, row, t));
       }
       Sql.update(c, "INSERT INTO provider_failures (provider, failed_at) VALUES (?, ?)", name, t);
@@ -374,6 +376,16 @@ public final class JdbcProviderHealth implements ProviderHealth {
       ps.setString(7, name);
       ps.executeUpdate();
     }
+  }
+
+  /** The newest failure kept, read only when the call's start is known (null otherwise, or when none is kept). */
+  private static @Nullable Instant newestFailure(Connection c, String name, @Nullable Instant callStartedAt)
+      throws SQLException {
+    if (callStartedAt == null) {
+      return null;
+    }
+    List<Instant> kept = failures(c, name);
+    return kept.isEmpty() ? null : kept.get(kept.size() - 1);
   }
 
   private static List<Instant> failures(Connection c, String name) throws SQLException {
