@@ -10,6 +10,7 @@ import dev.orchestrator.event.CircuitHalfOpenedEvent;
 import dev.orchestrator.event.CircuitOpenedEvent;
 import dev.orchestrator.event.TaskRetryScheduledEvent;
 import dev.orchestrator.event.TaskStartedEvent;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.CircuitState;
 import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
@@ -82,33 +83,33 @@ class ResilienceTest {
   }
 
   @Test
-  void roadmapStoryCircuitOpensForAnHourThenOneProbeClosesIt() {
-    // Claude failed 3 times in 10 minutes -> circuit OPEN -> wait 1 hour -> send a test task -> success: CLOSED.
+  void roadmapStoryCircuitOpensThenOneProbeClosesIt() {
+    // Claude failed 3 times in 10 minutes -> circuit OPEN -> wait 30 s -> send a test task -> success: CLOSED.
     FakeProvider claude = FakeProvider.builder("claude").scheduler(h.scheduler).latency(Duration.ofMinutes(1))
         .script(Reply.failure(ErrorKind.SERVER), Reply.failure(ErrorKind.SERVER), Reply.failure(ErrorKind.SERVER))
         .build();
     try (Orchestrator o = h.builder().provider(claude, 4).retryPolicy(RetryPolicy.none()).build()) {
       for (int i = 0; i < 3; i++) {
         o.submit("demo", one("fail" + i));
-        h.scheduler.advance(Duration.ofMinutes(3));
+        h.scheduler.advance(Duration.ofMinutes(i < 2 ? 3 : 1)); // the third call fails after its minute
       }
       List<CircuitOpenedEvent> opened = h.events.events(CircuitOpenedEvent.class);
       assertThat(opened).singleElement().satisfies(e -> {
         assertThat(e.provider()).isEqualTo("claude");
         assertThat(e.recentFailures()).isEqualTo(3);
-        assertThat(e.openFor()).isEqualTo(Duration.ofHours(1));
+        assertThat(e.openFor()).isEqualTo(Duration.ofSeconds(30));
       });
       CircuitState open = o.circuit("claude");
       assertThat(open.state()).isEqualTo(CircuitState.State.OPEN);
-      assertThat(open.probeAt()).isEqualTo(opened.get(0).at().plus(Duration.ofHours(1)));
+      assertThat(open.probeAt()).isEqualTo(opened.get(0).at().plus(Duration.ofSeconds(30)));
 
       Run waiting = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("a"))
           .task("b", t -> t.instructions("b")).build());
-      h.scheduler.advanceTo(opened.get(0).at().plus(Duration.ofMinutes(59)));
+      h.scheduler.advanceTo(opened.get(0).at().plus(Duration.ofSeconds(29)));
       assertThat(claude.callCount()).as("no call while open").isEqualTo(3);
       assertThat(waiting.task("a").state()).isEqualTo(TaskState.READY);
 
-      h.scheduler.advance(Duration.ofMinutes(1));
+      h.scheduler.advance(Duration.ofSeconds(1));
       assertThat(o.circuit("claude").state()).isEqualTo(CircuitState.State.HALF_OPEN);
       assertThat(claude.callCount()).as("exactly one probe").isEqualTo(4);
       assertThat(h.events.events(CircuitHalfOpenedEvent.class)).hasSize(1);
@@ -135,8 +136,10 @@ class ResilienceTest {
       o.submit("demo", one("y"));
       assertThat(o.circuit("claude").state()).isEqualTo(CircuitState.State.OPEN);
       o.submit("demo", one("probe"));
-      h.scheduler.advance(Duration.ofHours(1));
-      assertThat(h.events.events(CircuitOpenedEvent.class)).as("the failed probe reopened it").hasSize(2);
+      h.scheduler.advance(Duration.ofSeconds(30));
+      List<CircuitOpenedEvent> opened = h.events.events(CircuitOpenedEvent.class);
+      assertThat(opened).as("the failed probe reopened it").hasSize(2);
+      assertThat(opened.get(1).openFor()).as("for twice as long").isEqualTo(Duration.ofMinutes(1));
       assertThat(o.circuit("claude").state()).isEqualTo(CircuitState.State.OPEN);
     }
   }
@@ -176,6 +179,7 @@ class ResilienceTest {
     FakeProvider flaky = FakeProvider.builder("flaky").otherwise(r -> Reply.failure(ErrorKind.NETWORK)).build();
     FakeProvider steady = FakeProvider.echo("steady");
     try (Orchestrator o = h.builder().provider(flaky, 1).provider(steady)
+        .circuitBreaker(new CircuitBreakerPolicy(3, Duration.ofMinutes(10), Duration.ofHours(1), 1))
         .retryPolicy(RetryPolicy.builder().failoverAfter(5).maxAttempts(6).build()).build()) {
       Workflow.Builder w = Workflow.builder("w");
       for (int i = 0; i < 6; i++) {

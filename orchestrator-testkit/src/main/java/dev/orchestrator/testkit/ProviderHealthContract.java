@@ -343,6 +343,32 @@ public abstract class ProviderHealthContract {
     }
 
     @Test
+    void eachFailedProbeDoublesTheTimeBeforeTheNextUpToTheCapAndAClosedCircuitStartsAgainFromOpenFor() {
+      CircuitBreakerPolicy growing = new CircuitBreakerPolicy(1, min(10), min(1), 1, min(5));
+      ProviderHealth other = second();
+      Instant opened = T0;
+      assertThat(h().recordFailure(P, opened, growing).circuit().openUntil()).isEqualTo(opened.plus(min(1)));
+      List<Duration> seen = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Circuit open = h().circuit(P, opened);
+        Instant due = open.openUntil();
+        ProviderHealth prober = i % 2 == 0 ? h() : other; // the time grows whichever process probes
+        assertThat(prober.claimProbe(P, "e" + i, due, HOLD).granted()).isTrue();
+        Instant failed = due.plusSeconds(1);
+        Change reopened = prober.probeEnded(P, "e" + i, ProbeResult.FAILED, failed, growing);
+        assertThat(reopened.entered()).isEqualTo(State.OPEN);
+        seen.add(Duration.between(failed, reopened.circuit().openUntil()));
+        opened = failed;
+      }
+      assertThat(seen).containsExactly(min(2), min(4), min(5), min(5), min(5));
+      Instant due = h().circuit(P, opened).openUntil();
+      h().claimProbe(P, "e9", due, HOLD);
+      assertThat(h().probeEnded(P, "e9", ProbeResult.SUCCEEDED, due, growing).entered()).isEqualTo(State.CLOSED);
+      assertThat(h().recordFailure(P, due.plusSeconds(1), growing).circuit().openUntil())
+          .as("opened afresh after a close: openFor again").isEqualTo(due.plusSeconds(1).plus(min(1)));
+    }
+
+    @Test
     void aFailedProbeOpensTheCircuitAgainForANewOpenForAndResetsItsSuccesses() {
       CircuitBreakerPolicy twoProbes = new CircuitBreakerPolicy(3, min(10), Duration.ofHours(1), 2);
       Instant due = open(P, T0);

@@ -153,7 +153,8 @@ public final class InMemoryProviderHealth implements ProviderHealth {
           }
         }
         case FAILED -> {
-          open(e, at, policy.openFor());
+          open(e, at, policy.reopenFor(e.openedAt == null || e.openUntil == null ? null
+              : Duration.between(e.openedAt, e.openUntil)));
           entered = State.OPEN;
         }
         case ABANDONED -> { }

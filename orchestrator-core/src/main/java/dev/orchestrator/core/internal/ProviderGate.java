@@ -84,10 +84,15 @@ public final class ProviderGate {
    *
    * @param kind what moved
    * @param failures for {@link Kind#OPENED}: the failures that opened it (0 when a failed probe did); else 0
+   * @param openUntil for {@link Kind#OPENED}: when the circuit lets its next probe through; else null
    */
-  public record Transition(Kind kind, int failures) {
+  public record Transition(Kind kind, int failures, @Nullable Instant openUntil) {
     /** Nothing moved, or another process was told. */
-    public static final Transition NONE = new Transition(Kind.NONE, 0);
+    public static final Transition NONE = new Transition(Kind.NONE, 0, null);
+
+    public Transition(Kind kind, int failures) {
+      this(kind, failures, null);
+    }
 
     public Transition {
       Objects.requireNonNull(kind, "kind");
@@ -222,7 +227,7 @@ public final class ProviderGate {
       return Transition.NONE;
     }
     return switch (change.entered()) {
-      case OPEN -> new Transition(Transition.Kind.OPENED, change.failures());
+      case OPEN -> new Transition(Transition.Kind.OPENED, change.failures(), change.circuit().openUntil());
       case HALF_OPEN -> new Transition(Transition.Kind.HALF_OPENED, 0);
       case CLOSED -> new Transition(Transition.Kind.CLOSED, 0);
     };

@@ -178,10 +178,10 @@ final class Resilience {
     switch (t.kind()) {
       case NONE -> { }
       case OPENED -> {
-        Duration openFor = slot.breakerPolicy.openFor();
+        Instant until = t.openUntil() != null ? t.openUntil() : now.plus(slot.breakerPolicy.openFor());
+        Duration openFor = Duration.between(now, until);
         log.warn("Circuit opened (provider={}, failures={}, openFor={})", slot.name, t.failures(), openFor);
         ctx.emit(null, new CircuitOpenedEvent(slot.name, now, t.failures(), openFor));
-        Instant until = now.plus(openFor);
         opened(slot, until);
         block(slot, min(until, now.plus(OPEN_RECHECK)), now);
       }

@@ -37,7 +37,8 @@ class ProviderGateTest {
   private Instant open(ProviderGate g, Instant at) {
     g.ended(ErrorKind.SERVER, false, at.minusSeconds(2));
     g.ended(ErrorKind.TIMEOUT, false, at.minusSeconds(1));
-    assertThat(g.ended(ErrorKind.RATE_LIMITED, false, at)).isEqualTo(new Transition(Transition.Kind.OPENED, 3));
+    assertThat(g.ended(ErrorKind.RATE_LIMITED, false, at))
+        .isEqualTo(new Transition(Transition.Kind.OPENED, 3, at.plus(BREAKER.openFor())));
     return at.plus(BREAKER.openFor());
   }
 
@@ -63,7 +64,7 @@ class ProviderGateTest {
     assertThat(e2.ended(ErrorKind.SERVER, false, T0.plusSeconds(1))).isEqualTo(Transition.NONE);
     assertThat(e1.circuit(T0.plusSeconds(1), null).recentFailures()).isEqualTo(2);
     assertThat(e2.ended(ErrorKind.NETWORK, false, T0.plusSeconds(2))).isEqualTo(new Transition(Transition.Kind.OPENED,
-        3));
+        3, T0.plusSeconds(2).plus(BREAKER.openFor())));
     assertThat(e1.ended(ErrorKind.NETWORK, false, T0.plusSeconds(3))).as("already open").isEqualTo(Transition.NONE);
   }
 
@@ -123,9 +124,10 @@ class ProviderGateTest {
     assertThat(e2.ended(ErrorKind.INVALID_REQUEST, true, due.plusSeconds(2))).isEqualTo(Transition.NONE);
     assertThat(e1.mayStart(due.plusSeconds(2), 0).probe()).isTrue();
     Instant failed = due.plusSeconds(3);
-    assertThat(e1.ended(ErrorKind.OVERLOADED, true, failed)).isEqualTo(new Transition(Transition.Kind.OPENED, 0));
+    assertThat(e1.ended(ErrorKind.OVERLOADED, true, failed))
+        .isEqualTo(new Transition(Transition.Kind.OPENED, 0, failed.plus(BREAKER.reopenFor(BREAKER.openFor()))));
     assertThat(e2.mayStart(failed.plusSeconds(1), 0)).isEqualTo(new Admission(Verdict.OPEN,
-        failed.plus(BREAKER.openFor()), false, Transition.NONE));
+        failed.plus(BREAKER.reopenFor(BREAKER.openFor())), false, Transition.NONE));
   }
 
   @Test

@@ -232,7 +232,8 @@ public final class JdbcProviderHealth implements ProviderHealth {
           }
         }
         case FAILED -> {
-          row.open(t, policy.openFor());
+          row.open(t, policy.reopenFor(row.openedAt == null || row.openUntil == null ? null
+              : Duration.between(row.openedAt, row.openUntil)));
           entered = State.OPEN;
         }
         case ABANDONED -> { }
