@@ -245,7 +245,34 @@ class OpenAiProviderTest extends HttpProviderTestBase {
     String url = gone.url("/v1");
     gone.close();
     Provider p = provider("baseUrl", url);
-    assertThat(failure(p.complete(ProviderRequest.of("hi"), CALL)).kind()).isEqualTo(ErrorKind.NETWORK);
+    ProviderException e = failure(p.complete(ProviderRequest.of("hi"), CALL));
+    assertThat(e.kind()).isEqualTo(ErrorKind.NETWORK);
+    assertThat(e.getMessage()).as("names the address").contains("cannot connect to " + url + "/chat/completions")
+        .contains("check baseUrl");
+  }
+
+  @Test
+  void anUnknownHostSaysItIsTheHostName() throws Exception {
+    Provider p = provider("baseUrl", "http://no-such-host.invalid/v1");
+    ProviderException e = failure(p.complete(ProviderRequest.of("hi"), CALL));
+    assertThat(e.kind()).isEqualTo(ErrorKind.NETWORK);
+    assertThat(e.getMessage()).contains("cannot resolve the host of http://no-such-host.invalid/v1/chat/completions");
+  }
+
+  @Test
+  void aLocalServersContextOverflowIsAContextErrorWithBothSizes() throws Exception {
+    // llama.cpp's llama-server, as it answers a prompt over its --ctx-size
+    server.enqueue(StubServer.json(400, "{\"error\": {\"code\": 400, \"message\": \"request (4476 tokens) exceeds "
+        + "the available context size (4096 tokens)\", \"type\": \"exceed_context_size_error\", "
+        + "\"n_prompt_tokens\": 4476, \"n_ctx\": 4096}}"));
+    ProviderException e = failure(provider().complete(ProviderRequest.of("hi"), CALL));
+    assertThat(e.kind()).isEqualTo(ErrorKind.CONTEXT_TOO_LONG);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("4476 tokens", "context 4096", "--ctx-size");
+    // Ollama says it only in words
+    server.enqueue(StubServer.json(400, "{\"error\": \"the input length exceeds the context length\"}"));
+    assertThat(failure(provider().complete(ProviderRequest.of("hi"), CALL)).kind())
+        .isEqualTo(ErrorKind.CONTEXT_TOO_LONG);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderException.Billing;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,6 +100,18 @@ public final class HttpErrors {
    */
   public static ProviderException fromThrowable(String provider, Throwable thrown, Redactor redactor,
       TokenUsage usage, Money cost) {
+    return fromThrowable(provider, thrown, redactor, null, usage, cost);
+  }
+
+  /**
+   * Classifies a failure of the exchange itself (no HTTP status) with the address it was sent to, so a message says
+   * which server could not be reached.
+   *
+   * @param where the request's address (its query is left out), or null
+   */
+  public static ProviderException fromThrowable(String provider, Throwable thrown, Redactor redactor,
+      @Nullable URI where, TokenUsage usage, Money cost) {
+    String to = where == null ? "" : " " + redactor.redact(withoutQuery(where));
     Throwable t = thrown;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
@@ -107,8 +121,20 @@ public final class HttpErrors {
     }
     String detail = redactor.redact(t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
     if (t instanceof HttpConnectTimeoutException) {
-      return new ProviderException(provider, ErrorKind.NETWORK, "cannot connect in time (" + detail
+      return new ProviderException(provider, ErrorKind.NETWORK, "cannot connect to" + to + " in time (" + detail
           + "): raise connectTimeout or check baseUrl", true, null, t, Billing.NOT_BILLED, TokenUsage.NONE, Money.ZERO);
+    }
+    Throwable tls = causeOf(t, SSLException.class);
+    if (tls != null) {
+      return new ProviderException(provider, ErrorKind.NETWORK, "the TLS handshake with" + to + " failed ("
+          + redactor.redact(String.valueOf(tls.getMessage())) + "): check the server's certificate and the trust "
+          + "store, or whether baseUrl should use http", false, null, t, Billing.NOT_BILLED, TokenUsage.NONE,
+          Money.ZERO);
+    }
+    if (causeOf(t, UnknownHostException.class) != null || causeOf(t, UnresolvedAddressException.class) != null) {
+      return new ProviderException(provider, ErrorKind.NETWORK, "cannot resolve the host of" + to + " (" + detail
+          + "): check baseUrl's host name and the network's DNS", true, null, t, Billing.NOT_BILLED, TokenUsage.NONE,
+          Money.ZERO);
     }
     if (t instanceof HttpTimeoutException) {
       return new ProviderException(provider, ErrorKind.TIMEOUT,
@@ -117,7 +143,7 @@ public final class HttpErrors {
     }
     if (neverConnected(t)) {
       return new ProviderException(provider, ErrorKind.NETWORK,
-          "cannot connect (" + detail + "): check baseUrl and that the server is running", true, null, t,
+          "cannot connect to" + to + " (" + detail + "): check baseUrl and that the server is running", true, null, t,
           Billing.NOT_BILLED, TokenUsage.NONE, Money.ZERO);
     }
     if (t instanceof IOException) {
@@ -130,6 +156,21 @@ public final class HttpErrors {
     }
     return new ProviderException(provider, ErrorKind.UNKNOWN, "unexpected failure (" + detail + ")", false, null, t,
         Billing.MAY_HAVE_BILLED, usage, cost);
+  }
+
+  private static @Nullable Throwable causeOf(Throwable t, Class<? extends Throwable> kind) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (kind.isInstance(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static String withoutQuery(URI uri) {
+    String s = uri.toString();
+    int q = s.indexOf('?');
+    return q < 0 ? s : s.substring(0, q);
   }
 
   /** A connection that was never opened (refused, unknown host): the request never reached the vendor. */

@@ -184,12 +184,14 @@ public abstract class HttpProvider implements Provider {
       return BodySubscribers.fromLineSubscriber(new EventLines(assembler, out, subscription,
           e -> withUsageSoFar(e, assembler),
           e -> HttpErrors.malformed(name, "a streamed event could not be read", e, redactor),
-          t -> HttpErrors.fromThrowable(name, t, redactor)), s -> null, StandardCharsets.UTF_8, null);
+          t -> HttpErrors.fromThrowable(name, t, redactor, request.uri(), TokenUsage.NONE, Money.ZERO)), s -> null,
+          StandardCharsets.UTF_8, null);
     };
     CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, handler);
     http.whenComplete((r, e) -> {
       if (e != null) {
-        out.completeExceptionally(withUsageSoFar(HttpErrors.fromThrowable(name, e, redactor), stream.get()));
+        out.completeExceptionally(withUsageSoFar(HttpErrors.fromThrowable(name, e, redactor, request.uri(),
+            TokenUsage.NONE, Money.ZERO), stream.get()));
       } else if (!out.isDone()) {
         out.completeExceptionally(HttpErrors.malformed(name, "the reply ended without a body", null, redactor));
       }

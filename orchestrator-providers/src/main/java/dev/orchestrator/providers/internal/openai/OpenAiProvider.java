@@ -243,6 +243,14 @@ public final class OpenAiProvider extends HttpProvider {
     return errorInReply(kind, "error in the reply: " + message, null);
   }
 
+  /** Servers that say it only in words: Ollama ("the input length exceeds the context length"), vLLM, LM Studio. */
+  private static boolean contextOverflow(String message) {
+    String m = lower(message);
+    return m.contains("exceeds the context") || m.contains("exceeds the available context")
+        || m.contains("maximum context length") || m.contains("context length exceeded")
+        || m.contains("context window");
+  }
+
   @Override
   protected ProviderException errorFrom(int status, HttpHeaders headers, String body) {
     ErrorKind kind = HttpErrors.kindForStatus(status);
@@ -256,11 +264,18 @@ public final class OpenAiProvider extends HttpProvider {
       } else if (error != null) {
         message = String.valueOf(Json.text(error, "message"));
         code = lower(Json.text(error, "code")) + " " + lower(Json.text(error, "type"));
+        if (error.hasNonNull("n_ctx") && error.hasNonNull("n_prompt_tokens")) {
+          // llama.cpp's server: {"type": "exceed_context_size_error", "n_prompt_tokens": 4476, "n_ctx": 4096}
+          message = "the prompt is " + error.get("n_prompt_tokens").asLong() + " tokens and the server's context "
+              + error.get("n_ctx").asLong() + " (" + message + "): shorten the input, or start the server with a "
+              + "larger context (llama-server --ctx-size)";
+        }
       }
     } catch (Exception e) {
       message = body.isBlank() ? "empty error body" : "error body is not JSON";
     }
-    if (code.contains("context_length_exceeded") || code.contains("string_above_max_length")) {
+    if (code.contains("context_length_exceeded") || code.contains("string_above_max_length")
+        || code.contains("exceed_context_size") || contextOverflow(message)) {
       kind = ErrorKind.CONTEXT_TOO_LONG;
     } else if (code.contains("content_policy") || code.contains("content_filter")) {
       kind = ErrorKind.CONTENT_REFUSED;
