@@ -66,6 +66,11 @@ class AnthropicProviderTest extends HttpProviderTestBase {
   }
 
   @Override
+  String modelsPath() {
+    return "/v1/models";
+  }
+
+  @Override
   String basePath() {
     return "";
   }

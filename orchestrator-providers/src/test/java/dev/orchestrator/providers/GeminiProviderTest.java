@@ -47,6 +47,11 @@ class GeminiProviderTest extends HttpProviderTestBase {
   }
 
   @Override
+  String modelsPath() {
+    return "/v1beta/models";
+  }
+
+  @Override
   String basePath() {
     return "/v1beta";
   }

@@ -1,11 +1,14 @@
 package dev.orchestrator.providers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderFactory;
@@ -55,6 +58,43 @@ abstract class HttpProviderTestBase extends ProviderContract {
 
   /** The vendor's error reply for a kind, or null. */
   abstract StubServer.@Nullable Reply errorReply(ErrorKind kind);
+
+  /** The path of the vendor's model list, the probe's free request. */
+  abstract String modelsPath();
+
+  @org.junit.jupiter.api.Test
+  void theHealthProbeAsksForTheFreeModelListWithTheKeyAndTimesIt() {
+    server.enqueue(StubServer.json(200, "{\"data\": [], \"models\": []}"));
+    Health health = provider().probe().join();
+    assertThat(health.status()).isEqualTo(Health.Status.UP);
+    assertThat(health.latency()).isNotNull();
+    assertThat(health.detail()).contains("GET " + modelsPath(), "200");
+    StubServer.Recorded asked = server.lastRequest();
+    assertThat(asked.method()).isEqualTo("GET");
+    assertThat(asked.path()).isEqualTo(modelsPath());
+    assertThat(asked.headers().values()).anySatisfy(v -> assertThat(v).contains(secret()));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRefusedKeyOrAFailingServerIsDownAndAnUnreachableOneSaysWhere() {
+    server.enqueue(StubServer.json(401, "{\"error\": {\"message\": \"bad key " + secret() + "\"}}"));
+    Health refused = provider().probe().join();
+    assertThat(refused.status()).isEqualTo(Health.Status.DOWN);
+    assertThat(refused.detail()).contains("key was refused").doesNotContain(secret());
+    server.enqueue(StubServer.json(503, "{}"));
+    assertThat(provider().probe().join().status()).isEqualTo(Health.Status.DOWN);
+    server.enqueue(StubServer.json(404, "{}"));
+    assertThat(provider().probe().join().status()).as("a server without a model list still answers")
+        .isEqualTo(Health.Status.UP);
+
+    StubServer gone = new StubServer();
+    String url = gone.url(basePath());
+    gone.close();
+    Health down = provider("baseUrl", url).probe().join();
+    assertThat(down.status()).isEqualTo(Health.Status.DOWN);
+    assertThat(down.latency()).isNull();
+    assertThat(down.detail()).contains("cannot connect to " + url);
+  }
 
   Provider provider(String... props) {
     env.putIfAbsent(keyEnv(), secret());

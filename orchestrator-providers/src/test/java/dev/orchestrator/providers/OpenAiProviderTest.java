@@ -83,6 +83,11 @@ class OpenAiProviderTest extends HttpProviderTestBase {
   }
 
   @Override
+  String modelsPath() {
+    return "/v1/models";
+  }
+
+  @Override
   String basePath() {
     return "/v1";
   }

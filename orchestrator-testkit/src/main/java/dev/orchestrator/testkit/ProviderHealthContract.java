@@ -343,6 +343,23 @@ public abstract class ProviderHealthContract {
     }
 
     @Test
+    void aHealthProbeThatFindsTheProviderAnsweringHalfOpensTheCircuitAtOnceAndTellsOneCaller() {
+      assertThat(h().answered(P, T0).entered()).as("closed: nothing to do").isNull();
+      CircuitBreakerPolicy growing = new CircuitBreakerPolicy(1, min(10), min(1), 1, min(30));
+      h().recordFailure(P, T0, growing);
+      Instant early = at(sec(10));
+      Change moved = second().answered(P, early);
+      assertThat(moved.entered()).isEqualTo(State.HALF_OPEN);
+      assertThat(h().answered(P, early).entered()).as("already half-open").isNull();
+      assertThat(h().circuit(P, early).state()).isEqualTo(State.HALF_OPEN);
+      assertThat(h().claimProbe(P, "e1", early, HOLD).granted()).as("the next call is the probe").isTrue();
+      Change reopened = h().probeEnded(P, "e1", ProbeResult.FAILED, at(sec(11)), growing);
+      assertThat(reopened.entered()).isEqualTo(State.OPEN);
+      assertThat(reopened.circuit().openUntil()).as("twice the opening it cut short")
+          .isEqualTo(at(sec(11)).plus(min(2)));
+    }
+
+    @Test
     void eachFailedProbeDoublesTheTimeBeforeTheNextUpToTheCapAndAClosedCircuitStartsAgainFromOpenFor() {
       CircuitBreakerPolicy growing = new CircuitBreakerPolicy(1, min(10), min(1), 1, min(5));
       ProviderHealth other = second();

@@ -44,6 +44,17 @@ public interface Provider extends AutoCloseable {
    */
   CostEstimate estimate(ProviderRequest request);
 
+  /**
+   * Asks whether the provider answers, without a billed call: an HTTP provider lists the vendor's models, a local
+   * server answers its health endpoint. The engine probes a provider whose circuit is open, and lets work through
+   * again as soon as a probe says {@link Health.Status#UP}; {@code orchestrator providers} shows the result. Like
+   * {@link #complete}, it returns at once and never fails: a failure to reach the provider is
+   * {@link Health.Status#DOWN} with the reason. The default has no probe ({@link Health.Status#UNKNOWN}).
+   */
+  default CompletableFuture<Health> probe() {
+    return CompletableFuture.completedFuture(Health.unknown("this provider has no health probe"));
+  }
+
   /** Releases the provider's resources. Idempotent. The default does nothing. */
   @Override
   default void close() {}

@@ -117,6 +117,20 @@ public interface ProviderHealth {
   Change halfOpen(String provider, Instant now);
 
   /**
+   * Records that a health probe (not a call: {@link dev.orchestrator.spi.provider.Provider#probe()}) found the
+   * provider answering at {@code now}: an open circuit moves to half-open at once, before its {@code openUntil}, so
+   * the next call is its probe; its {@code openedAt} and {@code openUntil} are kept, so a probe call that fails
+   * reopens it for twice as long as before. Any other state changes nothing. The default only half-opens a circuit
+   * whose time has come, as {@link #halfOpen} does.
+   *
+   * @return the circuit; {@link Change#entered()} is {@code HALF_OPEN} for the call that moved it
+   * @throws IllegalArgumentException when the provider name is blank or too long
+   */
+  default Change answered(String provider, Instant now) {
+    return halfOpen(provider, now);
+  }
+
+  /**
    * Closes the circuit by hand, at {@code at}: a person says the provider works again (its key was fixed, its outage
    * is over). An open or half-open circuit becomes closed, its failures forgotten and any probe claim ended; a closed
    * one keeps its state but forgets its failures.

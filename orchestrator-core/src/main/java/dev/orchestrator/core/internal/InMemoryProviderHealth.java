@@ -89,6 +89,26 @@ public final class InMemoryProviderHealth implements ProviderHealth {
   }
 
   @Override
+  public Change answered(String provider, Instant now) {
+    String name = ProviderHealth.checkProvider(provider);
+    Objects.requireNonNull(now, "now");
+    synchronized (lock) {
+      Entry e = providers.get(name);
+      if (e == null) {
+        return Change.none(Circuit.closed(name));
+      }
+      boolean moved = e.state == State.OPEN;
+      if (moved) {
+        e.state = State.HALF_OPEN;
+        e.probeSuccesses = 0;
+        e.probeOwner = null;
+        e.probeUntil = null;
+      }
+      return new Change(view(name, e, now), moved ? State.HALF_OPEN : null, 0);
+    }
+  }
+
+  @Override
   public Change close(String provider, Instant at) {
     String name = ProviderHealth.checkProvider(provider);
     Objects.requireNonNull(at, "at");

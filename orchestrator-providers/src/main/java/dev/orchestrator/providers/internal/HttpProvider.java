@@ -7,6 +7,7 @@ import dev.orchestrator.Money;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderException;
@@ -97,6 +98,9 @@ public abstract class HttpProvider implements Provider {
   /** Classifies an HTTP error reply from the vendor's error body. */
   protected abstract ProviderException errorFrom(int status, HttpHeaders headers, String body);
 
+  /** The vendor's free request for a health probe (its model list), with its authentication. */
+  protected abstract HttpRequest probeRequest();
+
   /**
    * Assembles a streamed reply from its events. Events arrive one at a time on the HTTP client's threads; the usage
    * so far may be read from another thread (a timeout), so implementations publish it safely.
@@ -165,6 +169,14 @@ public abstract class HttpProvider implements Provider {
       }
     });
     return out;
+  }
+
+  @Override
+  public CompletableFuture<Health> probe() {
+    if (closed) {
+      return CompletableFuture.completedFuture(Health.down(null, "the provider instance is closed"));
+    }
+    return HealthProbe.send(client, probeRequest(), name, redactor);
   }
 
   private CompletableFuture<ProviderResponse> exchange(HttpRequest request, boolean streaming, Duration limit) {

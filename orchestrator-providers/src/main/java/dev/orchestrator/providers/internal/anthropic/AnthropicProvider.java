@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.providers.internal.HttpErrors;
+import dev.orchestrator.providers.internal.HealthProbe;
 import dev.orchestrator.providers.internal.HttpProvider;
 import dev.orchestrator.providers.internal.Json;
 import dev.orchestrator.providers.internal.Prompts;
@@ -64,6 +65,12 @@ public final class AnthropicProvider extends HttpProvider {
       b.header("anthropic-beta", beta);
     }
     return b.build();
+  }
+
+  @Override
+  protected HttpRequest probeRequest() {
+    return HealthProbe.get(resolve("/v1/models")).header("x-api-key", java.util.Objects.requireNonNull(apiKey))
+        .header("anthropic-version", version).build();
   }
 
   @Override

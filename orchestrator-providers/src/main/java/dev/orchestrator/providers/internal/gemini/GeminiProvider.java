@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.providers.internal.HttpErrors;
+import dev.orchestrator.providers.internal.HealthProbe;
 import dev.orchestrator.providers.internal.HttpProvider;
 import dev.orchestrator.providers.internal.Json;
 import dev.orchestrator.providers.internal.Prompts;
@@ -80,6 +81,11 @@ public final class GeminiProvider extends HttpProvider {
     return jsonPost(resolve(path), body, streaming)
         .header("x-goog-api-key", Objects.requireNonNull(apiKey))
         .build();
+  }
+
+  @Override
+  protected HttpRequest probeRequest() {
+    return HealthProbe.get(resolve("/models")).header("x-goog-api-key", Objects.requireNonNull(apiKey)).build();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.providers.internal.Estimates;
 import dev.orchestrator.providers.internal.HttpErrors;
+import dev.orchestrator.providers.internal.HealthProbe;
 import dev.orchestrator.providers.internal.HttpProvider;
 import dev.orchestrator.providers.internal.Json;
 import dev.orchestrator.providers.internal.Prompts;
@@ -104,6 +105,15 @@ public final class OpenAiProvider extends HttpProvider {
     }
     if (project != null) {
       b.header("OpenAI-Project", project);
+    }
+    return b.build();
+  }
+
+  @Override
+  protected HttpRequest probeRequest() {
+    HttpRequest.Builder b = HealthProbe.get(resolve("/models"));
+    if (apiKey != null) {
+      b.header("Authorization", "Bearer " + apiKey);
     }
     return b.build();
   }

@@ -9,6 +9,7 @@ import dev.orchestrator.providers.internal.Prompts;
 import dev.orchestrator.providers.internal.Settings;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -181,6 +182,11 @@ public final class SimulatorProvider implements Provider {
       h = 31 * h + b;
     }
     return h;
+  }
+
+  @Override
+  public CompletableFuture<Health> probe() {
+    return CompletableFuture.completedFuture(Health.up(Duration.ZERO, "simulated: always answers, offline"));
   }
 
   @Override

@@ -68,6 +68,14 @@ public final class JdbcProviderHealth implements ProviderHealth {
       if (state != State.OPEN || openUntil == null || now.isBefore(openUntil)) {
         return false;
       }
+      return halfOpenNow();
+    }
+
+    /** An open circuit half-opens now, keeping when it opened and until when, for the next opening's length. */
+    boolean halfOpenNow() {
+      if (state != State.OPEN) {
+        return false;
+      }
       state = State.HALF_OPEN;
       probeSuccesses = 0;
       probeOwner = null;
@@ -151,6 +159,24 @@ public final class JdbcProviderHealth implements ProviderHealth {
         return Change.none(Circuit.closed(name));
       }
       boolean moved = row.halfOpenIfDue(t);
+      if (moved) {
+        write(c, name, row);
+      }
+      return new Change(view(c, name, row, t), moved ? State.HALF_OPEN : null, 0);
+    });
+  }
+
+  @Override
+  public Change answered(String provider, Instant now) {
+    String name = ProviderHealth.checkProvider(provider);
+    Instant t = micros(Objects.requireNonNull(now, "now"));
+    return tx.write("half-open the circuit of provider " + name + " after a health probe", false, c -> {
+      beginWrite(c, name);
+      Row row = lock(c, name, false);
+      if (row == null) {
+        return Change.none(Circuit.closed(name));
+      }
+      boolean moved = row.halfOpenNow();
       if (moved) {
         write(c, name, row);
       }
