@@ -18,6 +18,7 @@ import dev.orchestrator.report.FailureReport;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.testkit.FakeProvider;
 import dev.orchestrator.testkit.FakeProvider.Reply;
 import dev.orchestrator.workflow.Workflow;
@@ -120,6 +121,66 @@ class ResilienceTest {
       assertThat(claude.callCount()).as("the other task flows again").isEqualTo(5);
       h.scheduler.advance(Duration.ofMinutes(1));
       assertThat(waiting.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aProviderBackFromAnOutageIsUsedAgainAsSoonAsItAnswersItsHealthProbe() {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    FakeProvider local = FakeProvider.builder("local").scheduler(h.scheduler).latency(Duration.ofSeconds(1))
+        .otherwise(r -> down.get() ? Reply.failure(ErrorKind.NETWORK) : Reply.text("ok"))
+        .health(() -> down.get() ? Health.down(null, "cannot connect") : Health.up(Duration.ofMillis(3), "200"))
+        .build();
+    try (Orchestrator o = h.builder().provider(local, 8).retryPolicy(RetryPolicy.builder().maxAttempts(10).build())
+        .build()) {
+      Workflow.Builder w = Workflow.builder("w");
+      for (int i = 0; i < 8; i++) {
+        w.task("t" + i, t -> t.instructions("x"));
+      }
+      Run run = o.submit("demo", w.build());
+      for (int s = 0; s < 300 && o.circuit("local").state() != CircuitState.State.OPEN; s++) {
+        h.scheduler.advance(Duration.ofSeconds(1));
+      }
+      Instant opened = h.events.events(CircuitOpenedEvent.class).get(0).at();
+      assertThat(h.events.events(CircuitOpenedEvent.class).get(0).recentFailures()).isEqualTo(3);
+
+      h.scheduler.advanceTo(opened.plusSeconds(8));
+      assertThat(local.probeCount()).as("probed at +5 s, found down").isEqualTo(1);
+      down.set(false); // the server is back at +8 s
+      h.scheduler.advanceTo(opened.plusSeconds(15));
+      assertThat(local.probeCount()).as("the next probe, 10 s after the first").isEqualTo(2);
+      assertThat(h.events.events(CircuitHalfOpenedEvent.class)).hasSize(1);
+      // The next task to come back from its retry's backoff is the probe call; its success closes the circuit.
+      for (int s = 0; s < 60 && !run.completion().isDone(); s++) {
+        h.scheduler.advance(Duration.ofSeconds(1));
+      }
+      assertThat(run.completion()).as("every task, its retry's minute of backoff cut short").isDone();
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(o.circuit("local").state()).isEqualTo(CircuitState.State.CLOSED);
+      assertThat(h.clock.instant()).as("before the 30 s opening would have ended").isBefore(opened.plusSeconds(30));
+      assertThat(h.events.events(CircuitOpenedEvent.class)).as("never reopened").hasSize(1);
+    }
+  }
+
+  @Test
+  void aHealthProbeThatSaysUpWhileCallsStillFailIsNotBelievedAgainUntilTheCircuitCloses() {
+    FakeProvider liar = FakeProvider.builder("liar").otherwise(r -> Reply.failure(ErrorKind.SERVER))
+        .health(() -> Health.up(Duration.ofMillis(1), "200")).build();
+    try (Orchestrator o = h.builder().provider(liar).retryPolicy(RetryPolicy.none()).build()) {
+      for (int i = 0; i < 3; i++) {
+        o.submit("demo", one("fail" + i));
+      }
+      assertThat(o.circuit("liar").state()).isEqualTo(CircuitState.State.OPEN);
+      o.submit("demo", one("probe"));
+      h.scheduler.advance(Duration.ofSeconds(5));
+      assertThat(liar.callCount()).as("its health probe let one call through, which failed").isEqualTo(4);
+      List<CircuitOpenedEvent> opened = h.events.events(CircuitOpenedEvent.class);
+      assertThat(opened).hasSize(2);
+      assertThat(opened.get(1).openFor()).as("twice the 30 s it cut short").isEqualTo(Duration.ofMinutes(1));
+      o.submit("demo", one("waits"));
+      h.scheduler.advance(Duration.ofSeconds(59));
+      assertThat(liar.probeCount()).as("no more health probes").isEqualTo(1);
+      assertThat(liar.callCount()).isEqualTo(4);
     }
   }
 

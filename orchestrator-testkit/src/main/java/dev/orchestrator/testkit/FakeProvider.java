@@ -6,6 +6,7 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -20,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +47,8 @@ public final class FakeProvider implements Provider {
   private final @Nullable Random random;
   private final double failureRate;
   private final ErrorKind randomKind;
+  private final @Nullable Supplier<Health> health;
+  private final AtomicInteger probes = new AtomicInteger();
 
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. */
@@ -67,6 +71,7 @@ public final class FakeProvider implements Provider {
     this.random = b.failureRate > 0 ? new Random(b.seed) : null;
     this.failureRate = b.failureRate;
     this.randomKind = b.randomKind;
+    this.health = b.health;
   }
 
   /** Starts a fake provider instance with the given name. */
@@ -82,6 +87,21 @@ public final class FakeProvider implements Provider {
   @Override
   public String name() {
     return name;
+  }
+
+  /** What {@link Builder#health} answers, counted; without it, no probe (unknown), as a plugin without one. */
+  @Override
+  public CompletableFuture<Health> probe() {
+    if (health == null) {
+      return Provider.super.probe();
+    }
+    probes.incrementAndGet();
+    return CompletableFuture.completedFuture(health.get());
+  }
+
+  /** How many health probes were answered. */
+  public int probeCount() {
+    return probes.get();
   }
 
   @Override
@@ -281,6 +301,7 @@ public final class FakeProvider implements Provider {
     private double failureRate;
     private ErrorKind randomKind = ErrorKind.SERVER;
     private long seed;
+    private @Nullable Supplier<Health> health;
 
     Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -333,6 +354,12 @@ public final class FakeProvider implements Provider {
     /** What {@link FakeProvider#estimate} returns; free by default. */
     public Builder estimate(CostEstimate estimate) {
       this.estimate = estimate;
+      return this;
+    }
+
+    /** Answers health probes ({@link Provider#probe()}) with what {@code health} gives at each probe. */
+    public Builder health(Supplier<Health> health) {
+      this.health = Objects.requireNonNull(health, "health");
       return this;
     }
 

@@ -186,6 +186,15 @@ public final class ProviderGate {
     return Transition.NONE;
   }
 
+  /**
+   * A health probe found the provider answering: an open circuit half-opens at once, so the next call is its probe.
+   *
+   * @return {@link Transition.Kind#HALF_OPENED} for the one process that moved it, else {@link Transition#NONE}
+   */
+  public Transition answered(Instant now) {
+    return transition(health.answered(provider, now));
+  }
+
   /** Closes the circuit by hand: a person says the provider works again. */
   public Transition close(Instant at) {
     return transition(health.close(provider, at));

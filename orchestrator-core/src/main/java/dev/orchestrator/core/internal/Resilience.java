@@ -1,7 +1,6 @@
 package dev.orchestrator.core.internal;
 
 import dev.orchestrator.ErrorKind;
-import dev.orchestrator.run.Attempt;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.CircuitClosedEvent;
 import dev.orchestrator.event.CircuitHalfOpenedEvent;
@@ -10,6 +9,8 @@ import dev.orchestrator.event.ProviderPausedEvent;
 import dev.orchestrator.event.ProviderResumedEvent;
 import dev.orchestrator.policy.CircuitState;
 import dev.orchestrator.report.FailureReport;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.store.Pause;
 import dev.orchestrator.spi.store.ProviderHealth;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,10 @@ final class Resilience {
   static final Duration REMOTE_PROBE_RECHECK = Duration.ofSeconds(5);
   /** How often a provider whose circuit is open is asked again, to learn that somebody closed it by hand. */
   static final Duration OPEN_RECHECK = Duration.ofSeconds(30);
+  /** The first health probe of a provider whose circuit opened, after this; then twice as long each time. */
+  static final Duration HEALTH_FIRST = Duration.ofSeconds(5);
+  /** The longest wait between two health probes. */
+  static final Duration HEALTH_MAX = Duration.ofMinutes(1);
 
   /** What this engine last learned of one provider's circuit and rate window. */
   static final class Circuit {
@@ -53,6 +59,13 @@ final class Resilience {
     /** Whether this engine's probe call is out. */
     boolean probing;
     Scheduler.@Nullable Cancellable timer;
+    /** The next health probe while open, or null; its wait, doubled after each probe that found it down. */
+    Scheduler.@Nullable Cancellable healthTimer;
+    Duration healthWait = HEALTH_FIRST;
+    /** Whether a health probe, not the clock, half-opened the circuit this engine last saw open. */
+    boolean answeredProbe;
+    /** A probe call failed after a health probe said the provider answers: its probe is not believed until closed. */
+    boolean probeMisleads;
 
     Circuit(ProviderGate gate) {
       this.gate = gate;
@@ -162,7 +175,13 @@ final class Resilience {
       slot.circuit.probing = false;
     }
     Attempt call = n.record.lastAttempt();
-    moved(slot, slot.circuit.gate.ended(kind, probe, call == null ? null : call.startedAt(), now), now);
+    ProviderGate.Transition t = slot.circuit.gate.ended(kind, probe, call == null ? null : call.startedAt(), now);
+    if (probe && t.kind() == ProviderGate.Transition.Kind.OPENED && slot.circuit.answeredProbe) {
+      slot.circuit.probeMisleads = true; // it answers its probe, yet calls fail: wait out the openings instead
+      log.info("Provider answers its health probe but its calls fail; probing by calls only until it closes "
+          + "(provider={})", slot.name);
+    }
+    moved(slot, t, now);
     if (probe && !slot.circuit.open) {
       unblock(slot);
     }
@@ -188,11 +207,18 @@ final class Resilience {
       case HALF_OPENED -> {
         slot.circuit.open = false;
         ctx.emit(null, new CircuitHalfOpenedEvent(slot.name, now));
+        if (!slot.hasWork()) {
+          retries.retryNow(slot, 1); // a task waiting out its backoff makes the probe call now
+        }
       }
       case CLOSED -> {
         slot.circuit.open = false;
         slot.circuit.openUntil = null;
+        slot.circuit.answeredProbe = false;
+        slot.circuit.probeMisleads = false;
+        stopHealthChecks(slot.circuit);
         unblock(slot);
+        retries.retryNow(slot, Integer.MAX_VALUE); // the provider is back: their backoff waited for nothing
         log.info("Circuit closed (provider={})", slot.name);
         ctx.emit(null, new CircuitClosedEvent(slot.name, now));
       }
@@ -203,6 +229,8 @@ final class Resilience {
   private void opened(Slot slot, @Nullable Instant until) {
     slot.circuit.open = true;
     slot.circuit.openUntil = until;
+    slot.circuit.answeredProbe = false;
+    checkHealthLater(slot, HEALTH_FIRST);
     long millis = ctx.now().toEpochMilli();
     for (TaskNode n : slot.removeAll()) {
       Slot alternative = Providers.firstAvailable(n, slot);
@@ -249,6 +277,68 @@ final class Resilience {
         }
       }
     });
+  }
+
+  // ---------------------------------------------------------------- health probes while open
+
+  /**
+   * Probes the provider's health after {@code wait}, while its circuit stays open: a provider back from an outage is
+   * used again as soon as it answers, not when the opening ends. Not when its probe misled before, or has none.
+   */
+  private void checkHealthLater(Slot slot, Duration wait) {
+    Circuit c = slot.circuit;
+    stopHealthChecks(c);
+    if (c.probeMisleads) {
+      return;
+    }
+    c.healthWait = wait;
+    c.healthTimer = ctx.later(wait, () -> {
+      c.healthTimer = null;
+      Instant now = ctx.now();
+      if (!c.open || (c.openUntil != null && !now.isBefore(c.openUntil))) {
+        return; // closed meanwhile, or its opening is over and the next call is the probe anyway
+      }
+      CompletableFuture<Health> asked;
+      try {
+        asked = slot.provider.probe();
+      } catch (RuntimeException e) {
+        asked = CompletableFuture.failedFuture(e);
+      }
+      asked.whenComplete((h, e) -> ctx.post(() -> healthAnswered(slot, h != null ? h
+          : Health.down(null, "the probe failed: " + e))));
+    });
+  }
+
+  private void healthAnswered(Slot slot, Health health) {
+    Circuit c = slot.circuit;
+    if (!c.open) {
+      return;
+    }
+    Instant now = ctx.now();
+    switch (health.status()) {
+      case UP -> {
+        ProviderGate.Transition t = c.gate.answered(now);
+        log.info("Provider answers its health probe; letting one call through (provider={}, latency={}, moved={})",
+            slot.name, health.latency(), t.kind() == ProviderGate.Transition.Kind.HALF_OPENED);
+        c.answeredProbe = true;
+        moved(slot, t, now);
+        c.open = false; // half-open, whoever moved it: the next task asks the store and is the probe
+        unblock(slot);
+      }
+      case DOWN -> {
+        log.debug("Provider still down at its health probe (provider={}, detail={})", slot.name, health.detail());
+        Duration next = c.healthWait.multipliedBy(2);
+        checkHealthLater(slot, next.compareTo(HEALTH_MAX) > 0 ? HEALTH_MAX : next);
+      }
+      case UNKNOWN -> { } // no probe: the opening ends on the clock
+    }
+  }
+
+  private static void stopHealthChecks(Circuit c) {
+    if (c.healthTimer != null) {
+      c.healthTimer.cancel();
+      c.healthTimer = null;
+    }
   }
 
   /** The provider may be asked again now. */

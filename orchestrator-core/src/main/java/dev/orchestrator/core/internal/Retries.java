@@ -94,12 +94,38 @@ final class Retries {
     ctx.emit(n.run, new TaskRetryScheduledEvent(n.run.project, n.run.id, n.id(), now, TaskState.RUNNING, delay,
         attempt + 1, kind));
     n.timer = ctx.later(delay, () -> retryDue(n));
+    if (kind != ErrorKind.RATE_LIMITED) { // a rate limit's wait is the vendor's to end, not the circuit's
+      if (n.slot.retrying.size() >= 4096) { // tasks cancelled while they waited leave without their timer firing
+        n.slot.retrying.removeIf(t -> t.state() != TaskState.RETRY_WAIT);
+      }
+      n.slot.retrying.add(n);
+    }
   }
 
   private void retryDue(TaskNode n) {
+    n.slot.retrying.remove(n);
     if (n.state() == TaskState.RETRY_WAIT) {
       n.timer = null;
       lifecycle.enqueue(n);
+    }
+  }
+
+  /**
+   * Ends the backoff of up to {@code max} tasks waiting to call {@code slot} again, oldest failure first: the
+   * provider's circuit half-opened (one task, to be the probe call) or closed (all of them), so the outage their
+   * backoff waited out is over. Tasks no longer waiting (cancelled, moved on) are dropped.
+   */
+  void retryNow(Slot slot, int max) {
+    int released = 0;
+    for (java.util.Iterator<TaskNode> it = slot.retrying.iterator(); it.hasNext() && released < max; ) {
+      TaskNode n = it.next();
+      it.remove();
+      if (n.state() == TaskState.RETRY_WAIT && n.slot == slot && n.timer != null) {
+        n.timer.cancel();
+        n.timer = null;
+        lifecycle.enqueue(n);
+        released++;
+      }
     }
   }
 

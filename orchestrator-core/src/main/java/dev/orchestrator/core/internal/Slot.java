@@ -34,6 +34,8 @@ final class Slot {
   boolean paused;
   @Nullable String pauseReason;
   final List<TaskNode> pausedNodes = new ArrayList<>();
+  /** Tasks waiting out a retry's backoff before their next call here, in the order they failed. */
+  final java.util.LinkedHashSet<TaskNode> retrying = new java.util.LinkedHashSet<>();
   private final Map<String, Lanes> byProject = new HashMap<>();
   /** The projects with waiting tasks, in turn order. */
   private final ArrayDeque<Lanes> rotation = new ArrayDeque<>();
