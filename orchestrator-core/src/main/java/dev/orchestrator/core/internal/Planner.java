@@ -85,7 +85,8 @@ final class Planner {
         if (chosen == null) {
           step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
         } else {
-          CostEstimate e = Budgets.estimate(chosen, Prompts.planned(spec, values::get));
+          CostEstimate e = Budgets.estimate(chosen,
+              Prompts.planned(spec, workflow.context(i), Prompts.parents(workflow, i), values::get));
           unknown(project, spec, chosen, e, problems, notes);
           step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
               e.expectedDuration(), e.isKnown());
