@@ -54,7 +54,8 @@ class SharedStoreTest {
   }
 
   private static Workflow chain(int length) {
-    Workflow.Builder b = Workflow.builder("chain");
+    // Each step's prompt is its instructions alone, so the calls read as the steps they are.
+    Workflow.Builder b = Workflow.builder("chain").context(dev.orchestrator.workflow.UpstreamContext.none());
     for (int i = 0; i < length; i++) {
       String id = "t" + i;
       String prev = "t" + (i - 1);
