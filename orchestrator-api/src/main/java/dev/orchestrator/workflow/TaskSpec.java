@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param id unique within its workflow: letters, digits, {@code _} and {@code -} (numeric ids such as {@code "1"} work)
  * @param title a short name for people; defaults to the id
  * @param instructions the prompt, with {@code {{param}}}, {@code {{tasks.<id>.output}}} and {@code {{input}}}
- *     placeholders; defaults to the title
+ *     placeholders; defaults to the title. When the task runs, the outputs of the tasks it depends on that no
+ *     placeholder places follow it, unless its {@code context} is {@link UpstreamContext#none()}
  * @param system an optional system prompt
  * @param providers the provider instance names to use, in order of preference (lower case); empty means the
  *     engine's default provider
