@@ -205,7 +205,8 @@ class UpstreamContextTest {
     Workflow w = Workflow.builder("w")
         .task("research", t -> t.title("Research {{topic}}").maxOutputTokens(500))
         .task("outline", t -> t.instructions("Outline"))
-        .task("draft", t -> t.instructions("Draft").dependsOn("research", "outline"))
+        .task("draft", t -> t.instructions("Draft").dependsOn("research", "outline")
+            .review(dev.orchestrator.workflow.Review.by("chatgpt", "Is it about {{topic}}?")))
         .task("tweet", t -> t.instructions("Tweet").dependsOn("draft").noContext())
         .build();
     try (Orchestrator o = h.builder().provider(recording).build()) {
@@ -224,5 +225,8 @@ class UpstreamContextTest {
     assertThat(UpstreamContext.estimateTokens(outline.replaceAll("\n\\[\\.\\.\\. .* \\.\\.\\.]\n", "")))
         .isEqualTo(UpstreamContext.DEFAULT_MAX_TOKENS - 500);
     assertThat(estimated.stream().map(ProviderRequest::prompt)).contains("Tweet");
+    assertThat(estimated).filteredOn(r -> r.taskType().equals("review")).singleElement()
+        .satisfies(r -> assertThat(r.prompt()).as("the reviewer reads the criteria and the prompt with its context")
+            .startsWith("Is it about compost?\nDraft").contains("=== Task outline ==="));
   }
 }
