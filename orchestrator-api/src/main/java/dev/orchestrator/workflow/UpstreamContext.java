@@ -23,7 +23,7 @@ package dev.orchestrator.workflow;
  *
  * <p><b>The budget.</b> The outputs placed in the sections are at most {@link #maxTokens()} tokens together, counted
  * by {@link #estimateTokens(CharSequence)} (a conservative estimate: one token for every 3 bytes of UTF-8). The
- * budget is split fairly: an output smaller than an equal share is kept whole, and what it leaves is shared among
+ * budget is split fairly: an output no larger than an equal share is kept whole, and what it leaves is shared among
  * the larger ones, again equally. An output larger than its share loses its middle: its beginning and its end are
  * kept (half of the share each) around one line that says how much was cut, such as
  * {@code [... 1234 characters (about 412 tokens) cut to fit the context budget ...]}. An output is cut only when
