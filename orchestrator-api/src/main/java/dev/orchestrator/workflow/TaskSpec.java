@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param id unique within its workflow: letters, digits, {@code _} and {@code -} (numeric ids such as {@code "1"} work)
  * @param title a short name for people; defaults to the id
  * @param instructions the prompt, with {@code {{param}}}, {@code {{tasks.<id>.output}}} and {@code {{input}}}
- *     placeholders; defaults to the title
+ *     placeholders; defaults to the title. When the task runs, the outputs of the tasks it depends on that no
+ *     placeholder places follow it, unless its {@code context} is {@link UpstreamContext#none()}
  * @param system an optional system prompt
  * @param providers the provider instance names to use, in order of preference (lower case); empty means the
  *     engine's default provider
@@ -37,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * @param question a question put to a human before the task runs (the answer fills {@code {{input}}}), or null
  * @param retry how this task is retried, overriding the provider's and the engine's policy, or null
  * @param review peer review of the output by another provider, or null
+ * @param context whether the outputs of the tasks it depends on are appended to its prompt, and how much of them
+ *     (see {@link UpstreamContext}); null for the workflow's {@link Workflow#context() default}
  *
  * <p>The Bean Validation annotations declare the rules for applications that validate with their own validator.
  * The library checks the same rules itself, in plain Java, in {@link Workflow.Builder#build()}: it needs no
@@ -61,7 +64,8 @@ public record TaskSpec(
     @Nullable @Valid ExpectedOutput expectedOutput,
     @Nullable String question,
     @Nullable RetryPolicy retry,
-    @Nullable Review review) {
+    @Nullable Review review,
+    @Nullable UpstreamContext context) {
 
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
@@ -74,6 +78,15 @@ public record TaskSpec(
     Objects.requireNonNull(priority, "priority");
     providers = List.copyOf(providers);
     dependsOn = List.copyOf(dependsOn);
+  }
+
+  /** A task that takes its workflow's {@link Workflow#context() default context}. */
+  public TaskSpec(String id, String title, String instructions, @Nullable String system, List<String> providers,
+      String taskType, Priority priority, List<String> dependsOn, @Nullable Duration timeout, @Nullable Money maxCost,
+      @Nullable Integer maxOutputTokens, @Nullable ExpectedOutput expectedOutput, @Nullable String question,
+      @Nullable RetryPolicy retry, @Nullable Review review) {
+    this(id, title, instructions, system, providers, taskType, priority, dependsOn, timeout, maxCost, maxOutputTokens,
+        expectedOutput, question, retry, review, null);
   }
 
   /** Starts a task with the given id. */
@@ -98,6 +111,7 @@ public record TaskSpec(
     b.question = question;
     b.retry = retry;
     b.review = review;
+    b.context = context;
     return b;
   }
 
@@ -127,6 +141,7 @@ public record TaskSpec(
     private @Nullable String question;
     private @Nullable RetryPolicy retry;
     private @Nullable Review review;
+    private @Nullable UpstreamContext context;
 
     Builder(String id) {
       if (id == null || id.isBlank()) {
@@ -277,12 +292,30 @@ public record TaskSpec(
       return this;
     }
 
+    /**
+     * Whether the outputs of the tasks it depends on are appended to its prompt, and how much of them; by default
+     * the workflow's {@link Workflow.Builder#context(UpstreamContext) context}, itself
+     * {@link UpstreamContext#parents()} unless set.
+     */
+    public Builder context(UpstreamContext context) {
+      this.context = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Leaves the outputs of the tasks it depends on out of its prompt: it sees only what its
+     * {@code {{tasks.<id>.output}}} placeholders place. The same as {@code context(UpstreamContext.none())}.
+     */
+    public Builder noContext() {
+      return context(UpstreamContext.none());
+    }
+
     /** Builds the task; the graph-level checks happen in {@link Workflow.Builder#build()}. */
     public TaskSpec build() {
       String t = title != null ? title : id;
       String i = instructions != null ? instructions : t;
       return new TaskSpec(id, t, i, system, providers, taskType, priority, dependsOn, timeout, maxCost,
-          maxOutputTokens, expectedOutput, question, retry, review);
+          maxOutputTokens, expectedOutput, question, retry, review, context);
     }
 
     private String requireText(String field, @Nullable String value) {

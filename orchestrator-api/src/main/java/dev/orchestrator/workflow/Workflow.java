@@ -49,6 +49,7 @@ public final class Workflow {
   private final int[] dependencies;
   private final Map<String, String> defaults;
   private final Set<String> parameters;
+  private final UpstreamContext context;
   /**
    * Parsed once here, so every run of this workflow reuses them; null where a text has no placeholder, and the
    * whole array null when no task has one.
@@ -57,7 +58,7 @@ public final class Workflow {
   private final @Nullable PromptTemplate @Nullable [] prompts;
 
   private Workflow(String name, String description, List<TaskSpec> tasks, IdTable index, int[] dependencyStart,
-      int[] dependencies, Map<String, String> defaults, Set<String> parameters,
+      int[] dependencies, Map<String, String> defaults, Set<String> parameters, UpstreamContext context,
       @Nullable PromptTemplate @Nullable [] titles, @Nullable PromptTemplate @Nullable [] prompts) {
     this.name = name;
     this.description = description;
@@ -67,6 +68,7 @@ public final class Workflow {
     this.dependencies = dependencies;
     this.defaults = defaults;
     this.parameters = parameters;
+    this.context = context;
     this.titles = titles;
     this.prompts = prompts;
   }
@@ -148,12 +150,29 @@ public final class Workflow {
     return titles == null ? null : titles[index];
   }
 
+  /**
+   * The context of the tasks that do not choose their own ({@link TaskSpec#context()} null):
+   * {@link UpstreamContext#parents()} unless {@link Builder#context(UpstreamContext)} set another.
+   */
+  public UpstreamContext context() {
+    return context;
+  }
+
+  /** The context of the task at {@code index} in {@link #tasks()}: its own, else the workflow's. */
+  public UpstreamContext context(int index) {
+    UpstreamContext c = tasks.get(index).context();
+    return c != null ? c : context;
+  }
+
   /** Default values of parameters; a value given at submission wins. */
   public Map<String, String> defaults() {
     return defaults;
   }
 
-  /** The names of every parameter a placeholder uses (titles, instructions, system prompts, expected outputs), sorted. */
+  /**
+   * The names of every parameter a placeholder uses (titles, instructions, system prompts, expected outputs, review
+   * criteria), sorted.
+   */
   public Set<String> parameters() {
     return parameters;
   }
@@ -188,6 +207,7 @@ public final class Workflow {
     private final List<TaskSpec> tasks = new ArrayList<>();
     private final IdTable ids = new IdTable(tasks, 0);
     private final Map<String, String> defaults = new java.util.LinkedHashMap<>();
+    private UpstreamContext context = UpstreamContext.parents();
 
     Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -200,6 +220,16 @@ public final class Workflow {
     /** A description for people. */
     public Builder description(String description) {
       this.description = Objects.requireNonNull(description, "description");
+      return this;
+    }
+
+    /**
+     * The context of every task that does not choose its own with {@link TaskSpec.Builder#context(UpstreamContext)}:
+     * {@link UpstreamContext#parents()} by default, {@link UpstreamContext#none()} for workflows whose tasks pass
+     * work only through {@code {{tasks.<id>.output}}} placeholders.
+     */
+    public Builder context(UpstreamContext context) {
+      this.context = Objects.requireNonNull(context, "context");
       return this;
     }
 
@@ -340,13 +370,16 @@ public final class Workflow {
         if (t.expectedOutput() != null && t.expectedOutput().kind() == ExpectedOutput.Kind.TEXT) {
           params.addAll(PromptTemplate.of(t.expectedOutput().content()).parameters());
         }
+        if (t.review() != null) {
+          params.addAll(PromptTemplate.of(t.review().criteria()).parameters());
+        }
       }
       if (!problems.isEmpty()) {
         throw new InvalidWorkflowException(name, problems);
       }
       List<TaskSpec> list = List.of(ordered);
       return new Workflow(name, description, list, ids.reorder(list, position), dependencyStart, dependencies,
-          Map.copyOf(defaults), Collections.unmodifiableSet(params), titles, prompts);
+          Map.copyOf(defaults), Collections.unmodifiableSet(params), context, titles, prompts);
     }
 
     private String knownIds() {
@@ -415,11 +448,13 @@ public final class Workflow {
       }
       if (tail < n) {
         problems.add("dependsOn forms a cycle: " + String.join(" -> ", findCycle(pending, parentStart, parents))
-            + " (each task waits for the next): remove one of these dependencies");
+            + " (each task would have to run before the next, so none of them can start):"
+            + " remove one of these dependencies");
       }
       return order;
     }
 
+    /** A cycle's path in run order, as pipelines are written ({@code research -> draft -> research}). */
     private List<String> findCycle(int[] pending, int[] parentStart, int[] parents) {
       // Every task still pending waits for another pending task, so following dependencies must loop.
       int start = 0;
@@ -442,11 +477,12 @@ public final class Workflow {
         }
         current = next;
       }
+      // The walk went from each task to one it waits for, against the run order: write it backwards.
       List<String> cycle = new ArrayList<>();
-      for (int s = step[current] - 1; s < path.size(); s++) {
+      cycle.add(tasks.get(current).id());
+      for (int s = path.size() - 1; s >= step[current] - 1; s--) {
         cycle.add(tasks.get(path.get(s)).id());
       }
-      cycle.add(tasks.get(current).id());
       return cycle;
     }
   }

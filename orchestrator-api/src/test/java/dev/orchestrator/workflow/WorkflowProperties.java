@@ -119,7 +119,8 @@ class WorkflowProperties {
     for (int k = 0; k + 1 < ids.size(); k++) {
       int a = Integer.parseInt(ids.get(k).substring(1));
       int b = Integer.parseInt(ids.get(k + 1).substring(1));
-      assertThat(graph[a]).as("%s depends on %s", ids.get(k), ids.get(k + 1)).contains(b);
+      assertThat(graph[b]).as("%s runs before %s: %s depends on it", ids.get(k), ids.get(k + 1), ids.get(k + 1))
+          .contains(a);
     }
   }
 

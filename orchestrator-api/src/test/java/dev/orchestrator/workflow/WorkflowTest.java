@@ -38,6 +38,19 @@ class WorkflowTest {
   }
 
   @Test
+  void writesACycleInRunOrderAsPipelinesAreWritten() {
+    // 1 waits for 3, 3 for 2, 2 for 1: were it possible, 1 would run first, then 2, then 3.
+    assertThatThrownBy(() -> Workflow.builder("w")
+        .task("1", t -> t.dependsOn("3"))
+        .task("2", t -> t.dependsOn("1"))
+        .task("3", t -> t.dependsOn("2"))
+        .build())
+        .isInstanceOf(InvalidWorkflowException.class)
+        .hasMessageContaining("dependsOn forms a cycle: 1 -> 2 -> 3 -> 1 (each task would have to run before the"
+            + " next, so none of them can start): remove one of these dependencies");
+  }
+
+  @Test
   void reportsEveryUnknownDependencyAtOnce() {
     InvalidWorkflowException e = (InvalidWorkflowException) org.assertj.core.api.Assertions.catchThrowable(
         () -> Workflow.builder("w")

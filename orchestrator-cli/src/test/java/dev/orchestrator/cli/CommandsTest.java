@@ -192,7 +192,7 @@ class CommandsTest {
   void reportsAfterARunSaySimulated() {
     cli.run(BLOG);
     CliHarness.Result report = cli.run("budget", "report");
-    assertThat(report.out()).contains("Total spent: $0.01", "Claude: $0.01", "SIMULATED");
+    assertThat(report.out()).contains("Total spent: $0.0071", "Claude: $0.0051", "SIMULATED");
     CliHarness.Result providers = cli.run("providers");
     assertThat(providers.code()).isZero();
     assertThat(providers.out()).containsPattern("claude +anthropic +claude-sonnet-4-5 +simulated");

@@ -101,7 +101,10 @@ public final class Orchestrator implements AutoCloseable {
    *
    * @param project the project, such as {@code "quantum-self"}
    * @param workflow what to run
-   * @param params a value for every parameter without a default; collections are joined with ", "
+   * @param params a value for every parameter without a default, written into prompts as documented: text as
+   *     given, numbers in their shortest form ({@code 300.0} as {@code 300}, {@code 0.5} as {@code 0.5}, no
+   *     exponent), booleans as {@code true} / {@code false}, collections and arrays as their items joined with
+   *     {@code ", "}
    * @return the run's handle
    * @throws InvalidWorkflowException when a parameter is missing or a task names an unknown provider; nothing
    *     is submitted

@@ -23,7 +23,8 @@ class CancellationTest {
 
   /** a -> b -> c, plus an independent d. */
   private static Workflow chain() {
-    return Workflow.builder("chain")
+    // Each task's prompt is its instructions alone, so the calls read as the tasks they are.
+    return Workflow.builder("chain").context(dev.orchestrator.workflow.UpstreamContext.none())
         .task("a", t -> t.instructions("A"))
         .task("b", t -> t.instructions("B").dependsOn("a"))
         .task("c", t -> t.instructions("C").dependsOn("b"))

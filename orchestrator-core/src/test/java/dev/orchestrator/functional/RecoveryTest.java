@@ -84,7 +84,8 @@ class RecoveryTest {
       assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(first.requests()).extracting(r -> r.prompt()).containsExactly("A", "B from alpha");
       assertThat(second.requests()).extracting(r -> r.prompt())
-          .containsExactly("B from alpha", "C\n\nQuestion: Which tone?\nAnswer: warm");
+          .containsExactly("B from alpha", "C\n\nThe tasks this one depends on produced the following.\n\n"
+              + "=== Task b ===\np: B from alpha\n=== End of task b ===\n\nQuestion: Which tone?\nAnswer: warm");
     }
   }
 

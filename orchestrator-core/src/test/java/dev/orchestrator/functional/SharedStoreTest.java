@@ -54,7 +54,8 @@ class SharedStoreTest {
   }
 
   private static Workflow chain(int length) {
-    Workflow.Builder b = Workflow.builder("chain");
+    // Each step's prompt is its instructions alone, so the calls read as the steps they are.
+    Workflow.Builder b = Workflow.builder("chain").context(dev.orchestrator.workflow.UpstreamContext.none());
     for (int i = 0; i < length; i++) {
       String id = "t" + i;
       String prev = "t" + (i - 1);
@@ -118,6 +119,35 @@ class SharedStoreTest {
       timerA.advance(Duration.ofSeconds(20));
       assertThat(pa.requests()).extracting(r -> r.prompt()).containsExactly("first", "third", "second");
     }
+  }
+
+  @Test
+  void aQueuedRunCarriesItsContextsAndReviewsToTheEngineThatClaimsIt() {
+    FakeProvider author = FakeProvider.builder("p").otherwise(r -> FakeProvider.Reply.text(
+        "out " + r.prompt().lines().findFirst().orElse(""))).build();
+    FakeProvider reviewer = FakeProvider.builder("q").otherwise(r -> FakeProvider.Reply.text(
+        "{\"approved\": true, \"score\": 8, \"feedback\": \"fine\"}")).build();
+    Workflow w = Workflow.builder("w").context(dev.orchestrator.workflow.UpstreamContext.none())
+        .defaultValue("tone", "warm")
+        .task("a", t -> t.instructions("A").provider("p"))
+        .task("b", t -> t.instructions("B").dependsOn("a").provider("p")
+            .context(dev.orchestrator.workflow.UpstreamContext.parents(50))
+            .review(dev.orchestrator.workflow.Review.by("q", "Is it {{tone}}?")))
+        .task("c", t -> t.instructions("C").dependsOn("b").provider("p"))
+        .build();
+    try (Orchestrator client = engine("client", timerA).provider(FakeProvider.echo("p")).provider(FakeProvider.echo("q"))
+        .claimRuns(false).build();
+        Orchestrator worker = engine("worker", timerB).provider(author).provider(reviewer).build()) {
+      Run queued = client.enqueue("demo", w, java.util.Map.of());
+      timerB.advance(Duration.ofSeconds(1)); // the worker claims it, from the stored definition
+      timerB.advance(Duration.ofSeconds(10));
+      timerA.advance(Duration.ZERO);
+      assertThat(queued.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+    assertThat(author.requests()).extracting(r -> r.prompt()).containsExactly("A",
+        "B\n\nThe tasks this one depends on produced the following.\n\n=== Task a ===\nout A\n=== End of task a ===",
+        "C");
+    assertThat(reviewer.requests()).singleElement().satisfies(r -> assertThat(r.prompt()).contains("Is it warm?"));
   }
 
   @Test

@@ -164,4 +164,21 @@ class SimulatorProviderTest extends ProviderContract {
     f.cancel(true);
     assertThat(scheduler.pending()).isZero();
   }
+
+  @Test
+  void aReplyToASchemaSatisfiesIt() throws Exception {
+    Provider p = simulator("seed", "7");
+    String verdict = "{\"type\":\"object\",\"required\":[\"approved\",\"score\",\"feedback\"],\"properties\":{"
+        + "\"approved\":{\"type\":\"boolean\"},\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
+        + "\"feedback\":{\"type\":\"string\"},\"tags\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\"]}}}}";
+    CompletableFuture<ProviderResponse> f = p.complete(new ProviderRequest("Review", null, null,
+        dev.orchestrator.workflow.ExpectedOutput.jsonSchema(verdict), "review", null), CALL);
+    scheduler.advance(Duration.ofMinutes(5));
+    com.fasterxml.jackson.databind.JsonNode reply = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(f.get().text());
+    assertThat(reply.get("approved").asBoolean()).isTrue();
+    assertThat(reply.get("score").asInt()).isEqualTo(10);
+    assertThat(reply.get("feedback").asText()).contains("SIMULATED");
+    assertThat(reply.get("tags").get(0).asText()).isEqualTo("a");
+  }
 }

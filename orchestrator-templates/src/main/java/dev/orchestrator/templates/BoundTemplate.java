@@ -6,15 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A template with its values filled in: the {@link Workflow}, plus the parts of the template format that a
- * {@link dev.orchestrator.workflow.TaskSpec} cannot carry yet (reviews and schedules), keyed by task id.
- * Immutable and thread-safe.
+ * A template with its values filled in: the {@link Workflow}, which carries every task field to the engine
+ * (reviews and contexts included), plus the tasks' schedules, keyed by task id: a schedule starts runs of the whole
+ * workflow, so it belongs to a {@link dev.orchestrator.schedule.Schedule}, not to a task. Immutable and thread-safe.
  *
  * @param template the template it came from
  * @param workflow the validated workflow; its placeholders are kept and the values are its parameters' defaults,
  *     so the engine fills them at submit in one pass with upstream outputs (a value is never expanded again)
  * @param values the text each parameter was written as, defaults included, in declaration order
- * @param reviews each reviewed task's review, its instructions filled
  * @param schedules each scheduled task's cron expression, as written
  * @param triggers each scheduled task's {@code schedule} and {@code repeat} as a trigger, ready for a
  *     {@link dev.orchestrator.schedule.Schedule} of this workflow
@@ -23,14 +22,12 @@ public record BoundTemplate(
     Template template,
     Workflow workflow,
     Map<String, String> values,
-    Map<String, TaskReview> reviews,
     Map<String, String> schedules,
     Map<String, Trigger> triggers) {
   public BoundTemplate {
     Objects.requireNonNull(template, "template");
     Objects.requireNonNull(workflow, "workflow");
     values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
-    reviews = Map.copyOf(reviews);
     schedules = Map.copyOf(schedules);
     triggers = Map.copyOf(triggers);
   }

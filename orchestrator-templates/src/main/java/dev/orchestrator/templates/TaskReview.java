@@ -9,9 +9,14 @@ import org.jspecify.annotations.Nullable;
  * {@code "review": {"by": ["claude", "gemini"], "instructions": "Check the facts"}}). Immutable and thread-safe.
  *
  * @param providers the reviewing provider instances, in order of preference (lower case), never empty
- * @param instructions what the reviewer should check, with {@code {{parameter}}} placeholders, or null
+ * @param instructions what the reviewer should check, with {@code {{parameter}}} placeholders, or null for
+ *     {@link #DEFAULT_INSTRUCTIONS}
  */
 public record TaskReview(List<String> providers, @Nullable String instructions) {
+  /** What a reviewer checks when the template says nothing more. */
+  public static final String DEFAULT_INSTRUCTIONS =
+      "The answer does what the task asks, completely and correctly, and reads well.";
+
   public TaskReview {
     providers = List.copyOf(providers);
     if (providers.isEmpty()) {

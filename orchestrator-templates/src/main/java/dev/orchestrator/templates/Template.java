@@ -150,6 +150,12 @@ public record Template(
    * containing {@code {{x}}} stays literal text, also when the engine renders the prompt at run time.
    * {@code {{tasks.<id>.output}}} and {@code {{input}}} are left for the engine.
    *
+   * <p>The values, written as the template documents (numbers in their shortest form, lists joined with
+   * {@code ", "}), become the workflow's parameter defaults: submit it without parameters
+   * ({@code orchestrator.submit(project, workflow)}), or with {@link BoundTemplate#values()}. Giving the raw values
+   * to {@code submit} again would write them by the engine's rules, which know no parameter types: the text
+   * {@code ["a", "b"]} of an array parameter would stay as typed.
+   *
    * @param values parameter name to value: text, a number, a boolean, or a list or array of those
    * @throws InvalidParameterException naming each parameter, its value and the expected type, when a value is
    *     missing, mistyped, out of range, or the name is not a parameter
@@ -161,8 +167,8 @@ public record Template(
   }
 
   /**
-   * Like {@link #instantiate(Map)}, also returning the values as written and the reviews and schedules that
-   * a {@link dev.orchestrator.workflow.TaskSpec} cannot carry yet.
+   * Like {@link #instantiate(Map)}, also returning the values as written and the tasks' schedules, which start
+   * runs of the whole workflow rather than belong to a task.
    *
    * @throws InvalidParameterException as {@link #instantiate(Map)}
    */

@@ -3,6 +3,7 @@ package dev.orchestrator.templates;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
 import dev.orchestrator.workflow.ExpectedOutput;
+import dev.orchestrator.workflow.UpstreamContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param schedule a cron expression (5 or 6 fields, or {@code @daily} and the like) for scheduled runs, or null
  * @param repeat with a schedule, whether it fires at every time of the expression ({@code "repeat": true}) or only
  *     at the next one (false, the default)
+ * @param context {@code context}: whether the outputs of the tasks it depends on are appended to its prompt
+ *     ({@code "parents"}, {@code {"max_tokens": 4000}}) or not ({@code "none"}), or null for the default,
+ *     {@link UpstreamContext#parents()}
  */
 public record TemplateTask(
     String id,
@@ -46,7 +50,8 @@ public record TemplateTask(
     @Nullable ExpectedOutput expectedOutput,
     @Nullable String question,
     @Nullable String schedule,
-    boolean repeat) {
+    boolean repeat,
+    @Nullable UpstreamContext context) {
 
   public TemplateTask {
     Objects.requireNonNull(id, "id");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.workflow.Review;
 import dev.orchestrator.workflow.TaskSpec;
 import dev.orchestrator.workflow.Workflow;
 import java.io.IOException;
@@ -66,14 +67,17 @@ final class GoldenFiles {
             .put("content", Filled.text(w, t.expectedOutput().content()));
       }
       n.put("question", t.question());
-      TaskReview r = bound.reviews().get(t.id());
+      Review r = t.review();
       if (r == null) {
         n.putNull("review");
       } else {
         ObjectNode rn = n.putObject("review");
         ArrayNode by = rn.putArray("by");
-        r.providers().forEach(by::add);
-        rn.put("instructions", r.instructions());
+        r.reviewers().forEach(by::add);
+        rn.put("instructions", Filled.text(w, r.criteria()));
+      }
+      if (t.context() != null) {
+        n.putObject("context").put("included", t.context().included()).put("maxTokens", t.context().maxTokens());
       }
       n.put("schedule", bound.schedules().get(t.id()));
     }

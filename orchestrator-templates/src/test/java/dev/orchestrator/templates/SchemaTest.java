@@ -63,6 +63,7 @@ class SchemaTest {
     assertThat(names(root.at("/$defs/task/properties"))).isEqualTo(new TreeSet<>(known.get(1)));
     assertThat(names(root.at("/$defs/parameter/properties"))).isEqualTo(new TreeSet<>(known.get(2)));
     assertThat(names(root.at("/$defs/review/oneOf/1/properties"))).isEqualTo(new TreeSet<>(known.get(3)));
+    assertThat(names(root.at("/$defs/context/oneOf/1/properties"))).isEqualTo(new TreeSet<>(known.get(4)));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.budget.Plan;
+import dev.orchestrator.templates.BoundTemplate;
 import dev.orchestrator.templates.Template;
 import dev.orchestrator.workflow.Workflow;
 import java.util.LinkedHashMap;
@@ -28,8 +29,9 @@ final class DryRunCommand extends CliCommand {
     Workflow workflow;
     Plan plan;
     try {
-      workflow = t.instantiate(params);
-      plan = cli.observer().plan(cli.project(), workflow, params);
+      BoundTemplate bound = t.bind(params);
+      workflow = bound.workflow();
+      plan = cli.observer().plan(cli.project(), workflow, bound.values());
     } catch (dev.orchestrator.templates.InvalidParameterException e) {
       // Missing parameters are problems of the plan too: show what would run with the template's examples.
       throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", t.id(), e.getMessage());

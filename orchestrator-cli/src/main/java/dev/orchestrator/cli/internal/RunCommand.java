@@ -1,8 +1,8 @@
 package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.run.Run;
+import dev.orchestrator.templates.BoundTemplate;
 import dev.orchestrator.templates.Template;
-import dev.orchestrator.workflow.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -58,12 +58,12 @@ final class RunCommand extends CliCommand {
    */
   static int queue(Cli cli, String source, Map<String, String> params, boolean await) {
     Template t = Workflows.template(cli, source);
-    Workflow workflow = Workflows.instantiate(t, params);
+    BoundTemplate bound = Workflows.bind(t, params);
     noteSchedules(cli, t, source);
     Execution.checkWritable(cli, cli.project());
     Run run;
     try {
-      run = cli.observer().enqueue(cli.project(), workflow, params);
+      run = cli.observer().enqueue(cli.project(), bound.workflow(), bound.values());
     } catch (dev.orchestrator.workflow.InvalidWorkflowException e) {
       throw CliException.wrap(e, ExitCodes.USAGE, "workflow.params", t.id(), e.getMessage());
     }
@@ -87,7 +87,8 @@ final class RunCommand extends CliCommand {
       Run run;
       try {
         Template t = Workflows.template(cli, source);
-        run = Execution.submit(cli, Workflows.instantiate(t, params), params, t.id());
+        BoundTemplate bound = Workflows.bind(t, params);
+        run = Execution.submit(cli, bound.workflow(), bound.values(), t.id());
       } catch (RuntimeException e) {
         Detach.fail(cli, e);
         return Errors.exitCode(e);
@@ -96,14 +97,14 @@ final class RunCommand extends CliCommand {
       return Execution.follow(cli, run, true);
     }
     Template t = Workflows.template(cli, source);
-    Workflow workflow = Workflows.instantiate(t, params);
+    BoundTemplate bound = Workflows.bind(t, params);
     noteSchedules(cli, t, source);
     if (detach) {
       cli.config(); // a broken configuration is reported here, not in the background
       Detach.Started s = Detach.start(cli);
       return reportDetached(cli, s);
     }
-    return Execution.follow(cli, Execution.submit(cli, workflow, params, t.id()), true);
+    return Execution.follow(cli, Execution.submit(cli, bound.workflow(), bound.values(), t.id()), true);
   }
 
   /**

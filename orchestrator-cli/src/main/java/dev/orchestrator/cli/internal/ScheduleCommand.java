@@ -71,7 +71,7 @@ final class ScheduleCommand extends CliCommand {
     BoundTemplate bound = Workflows.bind(t, values);
     Trigger trigger = given == 0 ? fromTasks(t, bound) : fromOptions(cron, once, at);
     Schedule.Builder b = Schedule.builder().id(id).project(cli.project()).workflow(bound.workflow())
-        .params(values).trigger(trigger).misfire(misfire(misfire));
+        .params(bound.values()).trigger(trigger).misfire(misfire(misfire));
     if (zone != null) {
       try {
         b.zone(ZoneId.of(zone));

@@ -81,11 +81,12 @@ final class Planner {
           }
         }
         String title = PromptTemplate.of(spec.title()).render(values::get);
+        ProviderRequest planned = Prompts.planned(spec, workflow.context(i), Prompts.parents(workflow, i), values::get);
         Plan.Step step;
         if (chosen == null) {
           step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
         } else {
-          CostEstimate e = Budgets.estimate(chosen, Prompts.planned(spec, values::get));
+          CostEstimate e = Budgets.estimate(chosen, planned);
           unknown(project, spec, chosen, e, problems, notes);
           step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
               e.expectedDuration(), e.isKnown());
@@ -99,8 +100,10 @@ final class Planner {
         Slot[] reviewSlots = providers.reviewers(spec, problems);
         if (reviewSlots.length > 0) {
           Slot reviewer = reviewSlots[0];
-          CostEstimate e = Budgets.estimate(reviewer, new ProviderRequest(spec.review().criteria() + "\n"
-              + spec.instructions(), null, null, null, "review", spec.timeout()));
+          // The reviewer reads the criteria and the author's prompt, its dependencies' outputs included.
+          CostEstimate e = Budgets.estimate(reviewer, new ProviderRequest(
+              PromptTemplate.of(spec.review().criteria()).render(values::get) + "\n" + planned.prompt(), null, null,
+              null, "review", spec.timeout()));
           unknown(project, spec, reviewer, e, problems, notes);
           int rounds = spec.review().maxRounds();
           reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),

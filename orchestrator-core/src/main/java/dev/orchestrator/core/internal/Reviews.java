@@ -58,7 +58,7 @@ final class Reviews {
   ProviderRequest request(TaskNode n) {
     Review review = n.spec.review();
     String prompt = "You review another assistant's answer. Judge it only against these criteria:\n"
-        + review.criteria() + "\n\nThe task it was given:\n" + Prompts.prompt(n) + "\n\nIts answer:\n"
+        + Prompts.fill(n, review.criteria()) + "\n\nThe task it was given:\n" + Prompts.prompt(n) + "\n\nIts answer:\n"
         + n.pendingOutput() + "\n\nReply with JSON only: {\"approved\": true or false, \"score\": an integer from 0 to "
         + "10, \"feedback\": \"concrete changes that would make it acceptable\"}";
     return new ProviderRequest(prompt, null, null, ExpectedOutput.jsonSchema(VERDICT_SCHEMA), "review",

@@ -10,6 +10,7 @@ import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.workflow.PromptTemplate;
 import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.UpstreamContext;
 import dev.orchestrator.workflow.Workflow;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -146,7 +147,7 @@ final class StoredSpending {
       Workflow w = WorkflowCodec.read(definition);
       Map<String, TaskSpec> out = new HashMap<>();
       for (TaskSpec s : w.tasks()) {
-        out.put(s.id(), s);
+        out.put(s.id(), s.context() != null ? s : s.toBuilder().context(w.context()).build());
       }
       return out;
     } catch (RuntimeException e) {
@@ -183,7 +184,16 @@ final class StoredSpending {
         String ref = PromptTemplate.taskReference(name);
         return ref != null ? outputs.get(ref) : r.params().get(name);
       };
-      CostEstimate e = Budgets.estimate(slot, Prompts.planned(spec, lookup)); // one that fails is unknown
+      List<TaskSpec> parents = new ArrayList<>(spec.dependsOn().size());
+      for (String dep : spec.dependsOn()) {
+        TaskSpec p = specs.get(dep);
+        if (p != null) {
+          parents.add(p);
+        }
+      }
+      // specs(...) resolved every task's context against its workflow's default.
+      UpstreamContext context = spec.context() != null ? spec.context() : UpstreamContext.parents();
+      CostEstimate e = Budgets.estimate(slot, Prompts.planned(spec, context, parents, lookup)); // one that fails is unknown
       if (e.isKnown()) {
         sum = sum.add(e.expected().amount());
       }

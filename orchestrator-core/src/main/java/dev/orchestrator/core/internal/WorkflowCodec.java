@@ -11,6 +11,7 @@ import dev.orchestrator.Priority;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.workflow.ExpectedOutput;
 import dev.orchestrator.workflow.TaskSpec;
+import dev.orchestrator.workflow.UpstreamContext;
 import dev.orchestrator.workflow.Workflow;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -36,6 +37,9 @@ public final class WorkflowCodec {
     root.put("description", w.description());
     ObjectNode defaults = root.putObject("defaults");
     w.defaults().forEach(defaults::put);
+    if (!w.context().equals(UpstreamContext.parents())) {
+      putContext(root, w.context());
+    }
     ArrayNode tasks = root.putArray("tasks");
     for (TaskSpec t : w.tasks()) {
       ObjectNode n = tasks.addObject();
@@ -69,6 +73,9 @@ public final class WorkflowCodec {
         rv.put("criteria", t.review().criteria()).put("maxRounds", t.review().maxRounds())
             .put("minScore", t.review().minScore());
       }
+      if (t.context() != null) {
+        putContext(n, t.context());
+      }
       if (t.retry() != null) {
         RetryPolicy r = t.retry();
         ObjectNode rn = n.putObject("retry");
@@ -97,6 +104,9 @@ public final class WorkflowCodec {
       }
       Workflow.Builder b = Workflow.builder(root.get("name").asText()).description(root.path("description").asText());
       root.path("defaults").fields().forEachRemaining(e -> b.defaultValue(e.getKey(), e.getValue().asText()));
+      if (root.hasNonNull("context")) {
+        b.context(context(root.get("context")));
+      }
       for (JsonNode n : root.get("tasks")) {
         TaskSpec.Builder t = TaskSpec.builder(n.get("id").asText())
             .title(n.get("title").asText()).instructions(n.get("instructions").asText())
@@ -139,6 +149,9 @@ public final class WorkflowCodec {
           t.review(new dev.orchestrator.workflow.Review(who, rv.get("criteria").asText(), rv.get("maxRounds").asInt(),
               rv.get("minScore").asInt()));
         }
+        if (n.hasNonNull("context")) {
+          t.context(context(n.get("context")));
+        }
         if (n.hasNonNull("retry")) {
           JsonNode r = n.get("retry");
           Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
@@ -157,6 +170,14 @@ public final class WorkflowCodec {
       }
       throw new OrchestratorException("stored workflow cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  private static void putContext(ObjectNode n, UpstreamContext c) {
+    n.putObject("context").put("included", c.included()).put("maxTokens", c.maxTokens());
+  }
+
+  private static UpstreamContext context(JsonNode n) {
+    return new UpstreamContext(n.get("included").asBoolean(), n.get("maxTokens").asInt());
   }
 
   private static void putText(ObjectNode n, String field, @org.jspecify.annotations.Nullable String value) {

@@ -9,6 +9,7 @@ import dev.orchestrator.templates.TemplateParameter;
 import dev.orchestrator.templates.TemplateTask;
 import dev.orchestrator.workflow.ExpectedOutput;
 import dev.orchestrator.workflow.PromptTemplate;
+import dev.orchestrator.workflow.Review;
 import dev.orchestrator.workflow.TaskSpec;
 import dev.orchestrator.workflow.Workflow;
 import java.util.ArrayList;
@@ -105,21 +106,15 @@ public final class Instantiator {
     }
 
     Workflow workflow = workflow(template.name(), template.description(), template.tasks(), written);
-    Map<String, TaskReview> reviews = new HashMap<>();
     Map<String, String> schedules = new HashMap<>();
     Map<String, Trigger> triggers = new HashMap<>();
     for (TemplateTask t : template.tasks()) {
-      TaskReview r = t.review();
-      if (r != null) {
-        reviews.put(t.id(), new TaskReview(r.providers(),
-            r.instructions() == null ? null : fill.apply(r.instructions())));
-      }
       if (t.schedule() != null) {
         schedules.put(t.id(), t.schedule());
         triggers.put(t.id(), TemplateChecks.trigger(t.schedule(), t.repeat()));
       }
     }
-    return new BoundTemplate(template, workflow, written, reviews, schedules, triggers);
+    return new BoundTemplate(template, workflow, written, schedules, triggers);
   }
 
   private static void blank(String where, String field, String text, UnaryOperator<String> fill,
@@ -184,6 +179,15 @@ public final class Instantiator {
       }
       if (t.question() != null) {
         b.question(fill.apply(t.question()));
+      }
+      TaskReview r = t.review();
+      if (r != null) {
+        // The rounds and the passing score of Review.by; the engine fills the criteria's placeholders.
+        b.review(new Review(r.providers(), r.instructions() != null ? fill.apply(r.instructions())
+            : TaskReview.DEFAULT_INSTRUCTIONS, 3, 7));
+      }
+      if (t.context() != null) {
+        b.context(t.context());
       }
       wb.task(b.build());
     }

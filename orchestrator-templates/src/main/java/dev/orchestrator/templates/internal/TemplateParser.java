@@ -12,6 +12,7 @@ import dev.orchestrator.templates.TemplateOrigin;
 import dev.orchestrator.templates.TemplateParameter;
 import dev.orchestrator.templates.TemplateTask;
 import dev.orchestrator.workflow.ExpectedOutput;
+import dev.orchestrator.workflow.UpstreamContext;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -30,16 +31,17 @@ public final class TemplateParser {
       "author", "parameters", "tasks");
   static final Set<String> TASK = Set.of("id", "title", "assigned_to", "depends_on", "instructions", "system",
       "priority", "task_type", "review", "max_cost", "timeout", "max_output_tokens", "expected_output", "question",
-      "schedule", "repeat");
+      "schedule", "repeat", "context");
   static final Set<String> PARAMETER = Set.of("type", "required", "default", "description", "min", "max", "pattern",
       "allowed_values", "example");
   static final Set<String> REVIEW = Set.of("by", "instructions");
+  static final Set<String> CONTEXT = Set.of("max_tokens");
 
   private TemplateParser() {}
 
-  /** The field names of the format, for the schema test: top level, task, parameter, review. */
+  /** The field names of the format, for the schema test: top level, task, parameter, review, context. */
   public static List<Set<String>> fieldNames() {
-    return List.of(TOP, TASK, PARAMETER, REVIEW);
+    return List.of(TOP, TASK, PARAMETER, REVIEW, CONTEXT);
   }
 
   public static String readFile(Path file) throws IOException {
@@ -250,7 +252,8 @@ public final class TemplateParser {
           expectedOutput(t.get("expected_output"), f),
           f.text(t, "question"),
           f.text(t, "schedule"),
-          Boolean.TRUE.equals(f.bool(t, "repeat")));
+          Boolean.TRUE.equals(f.bool(t, "repeat")),
+          context(t.get("context"), f));
       out.add(task);
     }
     return out;
@@ -277,6 +280,28 @@ public final class TemplateParser {
     } catch (IllegalArgumentException e) {
       f.problem(e.getMessage());
     }
+    return null;
+  }
+
+  private static @Nullable UpstreamContext context(@Nullable JsonNode n, Fields f) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (n.isTextual()) {
+      String s = n.textValue().trim().toLowerCase(Locale.ROOT);
+      if (s.equals("none")) {
+        return UpstreamContext.none();
+      }
+      if (s.equals("parents")) {
+        return UpstreamContext.parents();
+      }
+    } else if (n.isObject()) {
+      f.known(n, CONTEXT);
+      Integer max = f.integer(n, "max_tokens", 1, 10_000_000);
+      return max == null ? UpstreamContext.parents() : UpstreamContext.parents(max);
+    }
+    f.problem("context must be \"parents\" (the default: the outputs of the tasks it depends on follow its"
+        + " instructions), \"none\", or {\"max_tokens\": 4000} (was " + Json.typeOf(n) + " " + Json.show(n) + ")");
     return null;
   }
 

@@ -146,9 +146,13 @@ public final class SimulatorProvider implements Provider {
   private String text(ProviderRequest request, SplittableRandom random) {
     String banner = "[SIMULATED reply from " + name + " (model " + model + "); no AI was called]";
     int limit = maxOutput(request);
-    if (Prompts.schema(request) != null) {
-      return atMost("{\"simulated\": true, \"provider\": \"" + name + "\", \"model\": \"" + model
-          + "\", \"note\": \"simulated output: no AI was called\"}", limit);
+    String schema = Prompts.schema(request);
+    if (schema != null) {
+      // A value of the schema, so a simulated run passes the checks a real reply passes (a review's verdict).
+      String sample = SchemaSample.of(schema, banner);
+      return sample != null && !sample.equals("{}") ? sample
+          : atMost("{\"simulated\": true, \"provider\": \"" + name + "\", \"model\": \"" + model
+              + "\", \"note\": \"simulated output: no AI was called\"}", limit);
     }
     long target = Math.max(1, Math.min(limit, 32 + random.nextInt(368)));
     String prompt = request.prompt().strip().replaceAll("\\s+", " ");
