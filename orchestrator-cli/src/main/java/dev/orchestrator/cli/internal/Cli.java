@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.core.Orchestrator;
-import dev.orchestrator.core.Reports;
 import dev.orchestrator.event.EventListener;
 import dev.orchestrator.notifiers.NotificationConfig;
 import dev.orchestrator.notifiers.NotificationListener;
@@ -424,7 +423,7 @@ public final class Cli implements AutoCloseable {
 
   /** Prints a value as JSON (for {@code --json}). */
   public void printJson(Object value) {
-    out.println(Reports.toJson(value));
+    out.println(Json.pretty(value));
     out.flush();
   }
 

@@ -117,7 +117,6 @@ final class TemplateCommand extends CliCommand {
   }
 
   static String shorten(String s, int max) {
-    String one = s.replace('\n', ' ').strip();
-    return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+    return Texts.shorten(s, max);
   }
 }

@@ -1,0 +1,32 @@
+package dev.orchestrator.cli.internal;
+
+/** Values people typed or wrote, made short enough to read in a table or a one-line message. Thread-safe. */
+final class Texts {
+  /** How much of a long value a message shows. */
+  static final int MESSAGE_LIMIT = 80;
+
+  private Texts() {}
+
+  /** One line of at most {@code max} characters: a longer one ends in an ellipsis. */
+  static String shorten(String s, int max) {
+    String one = s.replace('\n', ' ').replace('\r', ' ').strip();
+    if (one.codePointCount(0, one.length()) <= max) {
+      return one;
+    }
+    return one.substring(0, one.offsetByCodePoints(0, max - 1)) + "\u2026";
+  }
+
+  /**
+   * A value for a message: as it is when short, else its first {@value #MESSAGE_LIMIT} characters and its length
+   * ({@code aaaa… (5000 characters)}), so a pasted file never floods the terminal and the user still sees what it
+   * was.
+   */
+  static String cut(String s) {
+    int n = s.codePointCount(0, s.length());
+    String one = s.replace('\n', ' ').replace('\r', ' ');
+    if (n <= MESSAGE_LIMIT) {
+      return one;
+    }
+    return one.substring(0, one.offsetByCodePoints(0, MESSAGE_LIMIT)) + "\u2026 (" + n + " characters)";
+  }
+}
