@@ -60,7 +60,8 @@ final class ProjectCommand extends CliCommand {
         throw CliException.wrap(e, ExitCodes.NOT_FOUND, "project.noTemplate", Texts.cut(template),
             Names.suggestion(template, ids), Names.list(ids));
       } catch (IllegalArgumentException e) {
-        throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name), e.getMessage());
+        throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name),
+            Texts.cutIn(e.getMessage(), name.trim()));
       }
     }
     Map<String, String> settings = new LinkedHashMap<>();
@@ -74,7 +75,8 @@ final class ProjectCommand extends CliCommand {
     try {
       p = new Project(name.trim(), Instant.now(), false, zone, settings);
     } catch (IllegalArgumentException e) {
-      throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name), Texts.cut(e.getMessage()));
+      throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name),
+          Texts.cutIn(e.getMessage(), name.trim()));
     }
     if (cli.store().project(p.name()).isPresent()) {
       throw CliException.of(ExitCodes.REFUSED, "project.exists", p.name());

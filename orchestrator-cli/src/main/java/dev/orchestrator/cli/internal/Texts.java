@@ -29,4 +29,12 @@ final class Texts {
     }
     return one.substring(0, one.offsetByCodePoints(0, MESSAGE_LIMIT)) + "\u2026 (" + n + " characters)";
   }
+
+  /** A message from elsewhere that may quote {@code value} in full, with the value {@linkplain #cut cut}. */
+  static String cutIn(@org.jspecify.annotations.Nullable String message, String value) {
+    if (message == null) {
+      return "";
+    }
+    return value.length() <= MESSAGE_LIMIT || value.isEmpty() ? message : message.replace(value, cut(value));
+  }
 }

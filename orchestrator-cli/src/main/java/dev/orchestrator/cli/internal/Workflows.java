@@ -50,7 +50,7 @@ final class Workflows {
             describe(broken));
       }
       throw CliException.wrap(e, ExitCodes.NOT_FOUND, "template.notFound", Texts.cut(source),
-          Texts.cut(e.getMessage()));
+          Texts.cutIn(e.getMessage(), source));
     }
   }
 
