@@ -238,6 +238,13 @@ final class ScheduleCommand extends CliCommand {
   }
 
   private int change(String id, String done, java.util.function.Consumer<Scheduling> action) {
+    // A schedule of the current project, like those `schedule list` shows; in an archived one it is refused.
+    String project = cli.project();
+    if (cli.store() instanceof ScheduleStore store
+        && store.find(id).filter(x -> !x.project().equals(project)).isPresent()) {
+      throw CliException.of(ExitCodes.NOT_FOUND, "schedule.notFound", Texts.cut(id),
+          Messages.get("schedule.otherProject", project));
+    }
     try (Scheduling s = manager()) {
       action.accept(s);
     } catch (IllegalArgumentException e) {
