@@ -295,4 +295,35 @@ class CliOutputTest {
         "\"maxAttempts\": \"many\""));
     oneLineError(cli.run("providers"), 4, "policies.retry.maxAttempts: \"many\" is not a whole number");
   }
+
+  @Test
+  void priorityAndMarkFailedReachTheEngineOfAnotherInvocation() throws Exception {
+    Path f = temp.resolve("slow.json");
+    Files.writeString(f, """
+        { "name": "Slow", "tasks": [
+          {"id": "wait", "title": "Wait", "assigned_to": "slow", "instructions": "wait"},
+          {"id": "after", "title": "After", "assigned_to": "claude", "depends_on": ["wait"], "instructions": "x"} ] }
+        """);
+    CountDownLatch started = new CountDownLatch(1);
+    StringWriter out = new CommandsTest.LatchWriter("wait: started", started);
+    CompletableFuture<CliHarness.Result> run = CompletableFuture.supplyAsync(() -> cli.run(out, "run", f.toString()));
+    assertThat(started.await(30, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+
+    CliHarness.Result priority = cli.run("priority", "after", "high");
+    assertThat(priority.code()).as(priority.toString()).isZero();
+    assertThat(priority.out()).contains("Task after of run", "now has priority HIGH: engine run@");
+    assertThat(cli.run("logs", "after").out()).contains("priority changed from MEDIUM to HIGH");
+    oneLineError(cli.run("priority", "wait", "low"), 5, "task wait of run", "is RUNNING");
+
+    CliHarness.Result fail = cli.run("cancel", "wait", "--mark-failed", "--reason", "the draft is unusable");
+    assertThat(fail.code()).as(fail.toString()).isZero();
+    assertThat(fail.out()).contains("Stopped task wait of run", "and marked it failed: engine run@",
+        "Task wait is now FAILED.");
+    CliHarness.Result done = run.get(30, TimeUnit.SECONDS);
+    assertThat(done.code()).as(done.toString()).isEqualTo(1);
+    assertThat(cli.run("status").out()).containsPattern("Slow +FAILED");
+    assertThat(cli.run("logs", "wait").out()).contains("marked failed by", "the draft is unusable");
+    String runId = JSON.readTree(cli.run("status", "--json").out()).at("/runs/0/run/id").asText();
+    oneLineError(cli.run("cancel", runId, "--mark-failed"), 2, "--mark-failed applies to a task");
+  }
 }
