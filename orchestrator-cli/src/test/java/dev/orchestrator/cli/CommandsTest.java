@@ -171,6 +171,10 @@ class CommandsTest {
     CliHarness.Result r = cli.run("--project", "Quantum Self", "budget", "report");
     assertThat(r.code()).as(r.toString()).isZero();
     Golden.assertMatches("budget-report.txt", r.out(), temp);
+    Golden.assertMatches("budget-report.json", cli.run("--project", "Quantum Self", "budget", "report", "--json")
+        .out(), temp);
+    Golden.assertMatches("project-list.json", cli.run("project", "list", "--all", "--json").out(), temp);
+    Golden.assertMatches("project-list.txt", cli.run("project", "list", "--all").out(), temp);
     assertThat(cli.run("budget", "report", "--all", "--json").out()).contains("\"report\"", "\"simulated\"",
         "\"estimated\"", "\"measured\"", "\"overrun\"", "\"unpricedCalls\"");
 
