@@ -47,7 +47,7 @@ public final class Launch {
     });
     cl.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = cli.err();
-      err.println(Messages.get("error.line", ex.getMessage()));
+      err.println(Messages.get("error.line", Texts.cutQuoted(String.valueOf(ex.getMessage()))));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       if (ex instanceof CommandLine.MissingParameterException missing) {
         for (CommandLine.Model.ArgSpec a : missing.getMissing()) {

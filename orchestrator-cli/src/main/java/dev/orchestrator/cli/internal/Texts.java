@@ -37,4 +37,16 @@ final class Texts {
     }
     return value.length() <= MESSAGE_LIMIT || value.isEmpty() ? message : message.replace(value, cut(value));
   }
+
+  private static final java.util.regex.Pattern LONG_QUOTED = java.util.regex.Pattern.compile(
+      "'([^']{" + (MESSAGE_LIMIT + 1) + ",})'");
+
+  /**
+   * A one-line error with every quoted value longer than {@value #MESSAGE_LIMIT} characters {@linkplain #cut cut}:
+   * the last guard, for messages from anywhere (the engine, the store, picocli) that quote what was typed.
+   */
+  static String cutQuoted(String message) {
+    return LONG_QUOTED.matcher(message).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+        "'" + (m.group(1).matches("(?s).*\u2026 \\(\\d+ characters\\)") ? m.group(1) : cut(m.group(1))) + "'"));
+  }
 }
