@@ -39,10 +39,10 @@ final class Texts {
   }
 
   private static final java.util.regex.Pattern LONG_QUOTED = java.util.regex.Pattern.compile(
-      "'([^']{" + (MESSAGE_LIMIT + 1) + ",})'");
+      "(?<![^\\s(\\[])'([^']{" + (MESSAGE_LIMIT + 1) + ",})'(?![^\\s,.:;)\\]])");
 
   /**
-   * A one-line error with every quoted value longer than {@value #MESSAGE_LIMIT} characters {@linkplain #cut cut}:
+   * A one-line error with every quoted value (from a quote after a space or a bracket to one before a space or punctuation) longer than {@value #MESSAGE_LIMIT} characters {@linkplain #cut cut}:
    * the last guard, for messages from anywhere (the engine, the store, picocli) that quote what was typed.
    */
   static String cutQuoted(String message) {

@@ -45,6 +45,18 @@ class TablesTest {
   }
 
   @Test
+  void quotedValuesAreCutButNotTheTextBetweenTwoValues() {
+    String name = "n".repeat(5000);
+    assertThat(Texts.cutQuoted("no run '" + name + "' here")).isEqualTo("no run '" + "n".repeat(80)
+        + "\u2026 (5000 characters)' here");
+    String sentence = "--limit was '00', which looks like an amount whose $ the shell replaced ($100 arrives as 00, $5 "
+        + "as nothing): quote the $ (--limit '$100')";
+    assertThat(Texts.cutQuoted(sentence)).isEqualTo(sentence);
+    String empty = sentence.replace("'00'", "''");
+    assertThat(Texts.cutQuoted(empty)).isEqualTo(empty);
+  }
+
+  @Test
   void didYouMean() {
     assertThat(Names.closest("quantm", List.of("default", "quantum-self"))).isEqualTo("quantum-self");
     assertThat(Names.closest("defualt", List.of("default", "quantum-self"))).isEqualTo("default");
