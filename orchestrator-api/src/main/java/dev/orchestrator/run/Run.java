@@ -66,6 +66,18 @@ public interface Run {
   void cancelTask(String taskId, String by, String reason);
 
   /**
+   * Stops one task as {@link #cancelTask} does, but ends it FAILED rather than CANCELLED (the roadmap's "mark as
+   * failed"): a person judged the work failed, so the run ends FAILED, and the task can be resumed like any failed
+   * task. Its error says who marked it and why. Marking a finished task does nothing.
+   *
+   * @throws IllegalArgumentException when the workflow has no such task
+   * @throws UnsupportedOperationException when this implementation cannot mark tasks failed
+   */
+  default void failTask(String taskId, String by, String reason) {
+    throw new UnsupportedOperationException("this run cannot mark a task failed: cancel it instead");
+  }
+
+  /**
    * Puts a cancelled or failed task back in the queue (or back to waiting for its dependencies), and brings back
    * the dependants it caused to be skipped.
    *

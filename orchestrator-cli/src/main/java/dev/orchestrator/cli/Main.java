@@ -26,21 +26,15 @@ public final class Main {
   public static void main(String[] args) {
     java.util.List<String> argList = java.util.Arrays.asList(args);
     boolean verbose = argList.contains("--verbose") || argList.contains("--debug") || argList.contains("-v");
-    // The log binding reads these once, before the first logger: warnings only, unless verbose.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    // The log binding reads these once, before the first logger. Without --verbose people see what the command
+    // prints and nothing else: what they must know (a failure, a simulated provider, a budget pause) is said in a
+    // sentence, and a failure that lasts is the command's one-line error. Log lines (the pool dropping a broken
+    // connection when another process closes the shared file, a retried store call) are for --verbose.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    if (!verbose) {
-      // When the process that serves the shared store's file exits, the others' connections break: the pool warns
-      // as it drops each one, and the migration tool, if it was opening the store just then, logs that it cannot
-      // roll back, with a stack trace. The store opens a new connection and runs the work again, and a failure that
-      // lasts reaches the user as this command's one-line error anyway.
-      System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "error");
-      System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.jdbc.TransactionalExecutionTemplate",
-          "off");
-    }
-    // Libraries that log through java.util.logging (Hibernate Validator says hello at INFO): warnings only.
+    // Libraries that log through java.util.logging (Hibernate Validator says hello at INFO): the same.
     java.util.logging.Logger.getLogger("").setLevel(verbose ? java.util.logging.Level.INFO
-        : java.util.logging.Level.WARNING);
+        : java.util.logging.Level.OFF);
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     int code = execute(args, out, err, System::getenv, Stores::open, System.console() != null);

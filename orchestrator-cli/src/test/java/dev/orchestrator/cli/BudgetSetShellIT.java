@@ -42,6 +42,7 @@ class BudgetSetShellIT {
   @Test
   void anUnquotedDollarIsRefusedAndAQuotedOneIsSaved() throws Exception {
     Files.writeString(temp.resolve("config.json"), CliHarness.CONFIG);
+    assertThat(shell("project create demo").code()).isZero();
     Result mangled = shell("--project demo budget set --limit $100");
     assertThat(mangled.code()).as(mangled.toString()).isEqualTo(2);
     assertThat(mangled.err()).contains("--limit was '00'", "quote the $ (--limit '$100')");

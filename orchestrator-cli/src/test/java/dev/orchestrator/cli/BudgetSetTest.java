@@ -19,6 +19,7 @@ class BudgetSetTest {
   @BeforeEach
   void setUp() throws IOException {
     cli = new CliHarness(temp.resolve("data"));
+    assertThat(cli.run("project", "create", "demo").code()).isZero();
   }
 
   @AfterEach

@@ -77,6 +77,11 @@ class ConcurrentCommandsIT {
     launcher = new Launcher(temp.resolve("data"), temp.resolve("config.json"), temp.resolve("logs"))
         .javaOptions(Launcher.QUICK_JVM);
 
+    // The projects whose limits the rounds set (a project is created before it is used).
+    for (int round = 1; round <= ROUNDS; round++) {
+      assertThat(launcher.run(LIMIT, "project", "create", "p" + round).code()).isZero();
+    }
+
     // The run in progress: two tasks, then one that holds it until it is cancelled at the end.
     String steadyRun = Launcher.detachedRun(launcher.run(LIMIT, "run", steady.toString(), "--detach"));
     JsonNode before = launcher.poll("the steady run to reach its holding task", LIMIT, () -> {

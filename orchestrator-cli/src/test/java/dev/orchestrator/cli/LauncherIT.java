@@ -78,7 +78,7 @@ class LauncherIT {
 
     Launcher.Result report = orchestrator("budget", "report");
     assertThat(report.code()).as(report.err()).isZero();
-    assertThat(report.out()).contains("Total spent: $0.0", "Claude: $0.0", "SIMULATED");
+    assertThat(report.out()).contains("Total spent: $0.0", "claude: $0.0", "SIMULATED");
 
     Launcher.Result cancel = orchestrator("cancel", runId);
     assertThat(cancel.code()).as(cancel.err()).isZero();

@@ -65,6 +65,7 @@ class SharedBudgetIT {
     launcher = new Launcher(temp.resolve("data"), temp.resolve("config.json"), temp.resolve("logs"))
         .javaOptions(Launcher.QUICK_JVM);
 
+    assertThat(launcher.run(LIMIT, "project", "create", "shared").code()).isZero();
     Launcher.Result limit = launcher.run(LIMIT, "budget", "set", "--project", "shared", "--limit",
         PROJECT_LIMIT.toPlainString());
     assertThat(limit.code()).as(limit.toString()).isZero();

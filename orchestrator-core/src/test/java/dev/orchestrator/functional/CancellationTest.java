@@ -61,6 +61,34 @@ class CancellationTest {
   }
 
   @Test
+  void markingARunningTaskFailedStopsItsCallAndTheRunEndsFailedAndItCanBeResumed() {
+    FakeProvider p = FakeProvider.builder("p").scheduler(h.scheduler).latency(Duration.ofMinutes(1))
+        .script(Reply.hang()).build();
+    try (Orchestrator o = h.builder().provider(p, 1).build()) {
+      Run run = o.submit("demo", chain());
+      assertThat(run.task("a").state()).isEqualTo(TaskState.RUNNING);
+
+      run.failTask("a", "alice", "the draft is unusable");
+
+      assertThat(p.cancelledCount()).isEqualTo(1);
+      TaskRecord a = run.task("a");
+      assertThat(a.state()).isEqualTo(TaskState.FAILED);
+      assertThat(a.error()).isEqualTo("marked failed by alice: the draft is unusable");
+      assertThat(a.cancellation()).isNull();
+      assertThat(run.task("b").state()).isEqualTo(TaskState.SKIPPED);
+      assertThat(h.events.events(dev.orchestrator.event.TaskFailedEvent.class)).singleElement()
+          .satisfies(e -> assertThat(e.message()).contains("alice", "unusable"));
+      assertThat(h.events.events(TaskCancelledEvent.class)).isEmpty();
+      h.scheduler.advance(Duration.ofMinutes(1));
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.FAILED);
+
+      run.resume("a");
+      assertThat(run.task("a").state()).isIn(TaskState.READY, TaskState.RUNNING);
+      assertThat(run.task("b").state()).isEqualTo(TaskState.BLOCKED);
+    }
+  }
+
+  @Test
   void aLateReplyToACancelledCallIsIgnored() {
     FakeProvider p = FakeProvider.builder("p").script(Reply.hang()).build();
     try (Orchestrator o = h.builder().provider(p).build()) {

@@ -31,7 +31,9 @@ public record Command(String id, Kind kind, String project, @Nullable String run
     /** Answer a question ({@code target} is the question id). */
     ANSWER,
     /** Change a task's priority ({@code text} is HIGH, MEDIUM or LOW). */
-    PRIORITY
+    PRIORITY,
+    /** Stop a task and mark it failed ({@code text} is the reason). */
+    FAIL
   }
 
   public Command {

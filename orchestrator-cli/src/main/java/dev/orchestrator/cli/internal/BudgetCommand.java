@@ -90,7 +90,7 @@ final class BudgetCommand extends CliCommand {
       if (cli.json()) {
         cli.printJson(budget);
       } else {
-        cli.say("budget.saved", describe(scope), CostReport.format(amount));
+        cli.say("budget.saved", describe(scope), MoneyText.format(amount));
       }
       return ExitCodes.OK;
     }
@@ -129,7 +129,7 @@ final class BudgetCommand extends CliCommand {
         cli.printJson(json);
       } else {
         cli.say(all ? "budget.reportAll" : "budget.reportProject", cli.project());
-        cli.out().print(report.toText());
+        cli.out().print(ReportText.costReport(report));
         cli.out().println(cli.simulationLine());
       }
       return ExitCodes.OK;

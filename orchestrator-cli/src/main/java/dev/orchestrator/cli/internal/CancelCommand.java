@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cancel <task | run>}: cancels wherever the run executes. The engine that executes it (in another process)
+ * {@code cancel <task | run> [--mark-failed]}: cancels wherever the run executes; with {@code --mark-failed}, the
+ * task ends FAILED instead of CANCELLED (the roadmap's "option to ... mark as failed"). The engine that executes it (in another process)
  * does it within about a second; when no live engine holds the run, this process takes it over and cancels it, and
  * when that leaves the run going (a task was cancelled), follows it in the foreground until it finishes.
  */
@@ -23,6 +24,9 @@ final class CancelCommand extends CliCommand {
 
   @Option(names = "--reason", paramLabel = "<text>", descriptionKey = "opt.reason")
   @Nullable String reason;
+
+  @Option(names = "--mark-failed", descriptionKey = "opt.markFailed")
+  boolean markFailed;
 
   CancelCommand(Cli cli) {
     super(cli);
@@ -42,10 +46,14 @@ final class CancelCommand extends CliCommand {
         return report(run, taskId, "cancel.taskFinished", t.task().state().name());
       }
     }
+    if (markFailed && taskId == null) {
+      throw CliException.of(ExitCodes.USAGE, "cancel.markFailedNeedsTask", run.id());
+    }
     if (run.status().isFinished()) {
       return report(run, taskId, "cancel.runFinished", run.status().name());
     }
-    String why = reason != null ? reason : Messages.get("cancel.defaultReason");
+    String why = reason != null ? reason : Messages.get(markFailed ? "cancel.markFailedReason"
+        : "cancel.defaultReason");
     String runId = run.id();
     String target = taskId;
     Orchestrator engine = cli.executor(Cli.engineName("cancel"), false, null);
@@ -54,28 +62,34 @@ final class CancelCommand extends CliCommand {
     Steering.Outcome outcome = Steering.steer(cli, engine, project, runId, () -> {
       if (target == null) {
         handle.cancel(Steering.user(), why);
+      } else if (markFailed) {
+        handle.failTask(target, Steering.user(), why);
       } else {
         handle.cancelTask(target, Steering.user(), why);
       }
     });
     if (outcome.here()) {
       if (handle.completion().isDone()) {
-        return report(run, taskId, "cancel.done", "");
+        return report(run, taskId, done(), "");
       }
       // This process took the run over and the rest of it goes on: it executes it now, in the foreground.
       if (!cli.json()) {
-        report(run, taskId, "cancel.done", "");
+        report(run, taskId, done(), "");
       }
       return Execution.follow(cli, handle, true);
     }
     if (Steering.await(() -> cancelled(project, runId, target))) {
-      return report(run, taskId, "cancel.doneBy", Steering.name(outcome));
+      return report(run, taskId, done() + "By", Steering.name(outcome));
     }
     if (cli.json()) {
       return report(run, taskId, "cancel.queued", String.valueOf(Steering.holder(cli, project, runId)));
     }
     Steering.sayUnconfirmed(cli, project, runId, "cancel.queued", what(run, taskId));
     return ExitCodes.OK;
+  }
+
+  private String done() {
+    return markFailed ? "cancel.markedFailed" : "cancel.done";
   }
 
   private boolean cancelled(String project, String runId, @Nullable String taskId) {

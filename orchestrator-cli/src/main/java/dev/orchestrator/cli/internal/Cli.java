@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.core.Orchestrator;
-import dev.orchestrator.core.Reports;
 import dev.orchestrator.event.EventListener;
 import dev.orchestrator.notifiers.NotificationConfig;
 import dev.orchestrator.notifiers.NotificationListener;
+import dev.orchestrator.project.Project;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.store.jdbc.DataDirectory;
@@ -70,6 +70,8 @@ public final class Cli implements AutoCloseable {
   private @Nullable NotificationListener notifications;
   private boolean notificationsOpened;
   private boolean dataDirChecked;
+  private boolean writing;
+  private @Nullable String checkedProject;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   public Cli(PrintWriter out, PrintWriter err, Function<String, @Nullable String> env, Stores.Opener opener,
@@ -139,18 +141,25 @@ public final class Cli implements AutoCloseable {
   }
 
   /**
-   * The data directory, created when missing and checked once: a file, or a directory this user may not read or
-   * write, is refused with a message that names it and the fix, before anything is written in it.
+   * The data directory, created when missing (and then announced on stderr) and checked once: a file, or a
+   * directory this user may not read or write, is refused with a message that names it and the fix, before anything is written in it.
    */
   public Path usableDataDir() {
     Path d = dataDir();
     if (!dataDirChecked) {
+      boolean existed = Files.exists(d);
       try {
         DataDirectory.prepare(d);
       } catch (StoreUnavailableException e) {
         throw Stores.refusal(e);
       }
       dataDirChecked = true;
+      if (!existed && Files.isDirectory(d)) {
+        // Said once, on stderr (JSON on stdout stays clean): a mistyped --data-dir would otherwise start an empty
+        // data directory without a word, and the user would wonder where the runs went.
+        err.println(Messages.get("dataDir.created", d));
+        err.flush();
+      }
     }
     return d;
   }
@@ -213,8 +222,11 @@ public final class Cli implements AutoCloseable {
     return d;
   }
 
-  /** The project commands work in: {@code --project}, else the one {@code project switch} remembered. */
-  public String project() {
+  /**
+   * The name of the project commands work in, unchecked: {@code --project}, else the one {@code project switch}
+   * remembered, else {@value #DEFAULT_PROJECT}. Most commands want {@link #project()}.
+   */
+  public String currentProjectName() {
     if (options.project != null && !options.project.isBlank()) {
       return options.project.trim();
     }
@@ -231,6 +243,50 @@ public final class Cli implements AutoCloseable {
       }
     }
     return DEFAULT_PROJECT;
+  }
+
+  /** Whether the command being run changes its project (then an archived project is refused). */
+  void writing(boolean writing) {
+    this.writing = writing;
+  }
+
+  /**
+   * The project commands work in ({@link #currentProjectName()}), which must exist: a name nobody created is refused
+   * (exit 3, with the closest existing name), so a typo never creates a project or reads an empty one. The project
+   * {@value #DEFAULT_PROJECT} exists in every data directory: the first command that needs it creates it. When the
+   * command changes the project (a run, a limit, a schedule, a steering request), an archived project is refused
+   * (exit 5): archived projects are read-only.
+   */
+  public String project() {
+    String name = currentProjectName();
+    if (checkedProject != null && checkedProject.equals(name)) {
+      return name;
+    }
+    Project p = store().project(name).orElse(null);
+    if (p == null && name.equals(DEFAULT_PROJECT)) {
+      p = createDefaultProject();
+    }
+    if (p == null) {
+      List<String> all = store().projectList(true).stream().map(Project::name).toList();
+      throw CliException.of(ExitCodes.NOT_FOUND, "project.unknown", Texts.cut(name), Names.suggestion(name, all),
+          Names.list(all), name.length() > Texts.MESSAGE_LIMIT ? "<name>" : name);
+    }
+    if (writing && p.archived()) {
+      throw CliException.of(ExitCodes.REFUSED, "project.archivedReadOnly", p.name());
+    }
+    checkedProject = name;
+    return name;
+  }
+
+  private Project createDefaultProject() {
+    Project p = new Project(DEFAULT_PROJECT, java.time.Instant.now(), false, config().timeZone(), Map.of());
+    try {
+      store().createProject(p);
+    } catch (RuntimeException e) {
+      // Another process created it first.
+      return store().project(DEFAULT_PROJECT).orElseThrow(() -> e);
+    }
+    return p;
   }
 
   /** Remembers the current project. */
@@ -424,7 +480,7 @@ public final class Cli implements AutoCloseable {
 
   /** Prints a value as JSON (for {@code --json}). */
   public void printJson(Object value) {
-    out.println(Reports.toJson(value));
+    out.println(Json.pretty(value));
     out.flush();
   }
 

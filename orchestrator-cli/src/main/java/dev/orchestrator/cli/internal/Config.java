@@ -152,7 +152,7 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
         instances.put(name, new Instance(name, type.asText().trim().toLowerCase(Locale.ROOT), props));
       }
     }
-    boolean simulate = root.path("simulateMissingKeys").asBoolean(true);
+    boolean simulate = bool(file, root, "simulateMissingKeys", "simulateMissingKeys", true);
     Map<String, String> simulator = new LinkedHashMap<>();
     root.path("simulator").fields().forEachRemaining(e -> simulator.put(e.getKey(), e.getValue().asText()));
     String defaultProvider = root.hasNonNull("defaultProvider")
@@ -172,7 +172,7 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
       budgets.add(budget(file, b, instances.keySet()));
     }
     JsonNode policies = root.path("policies");
-    int maxCalls = policies.path("maxConcurrentCalls").asInt(8);
+    int maxCalls = whole(file, policies, "maxConcurrentCalls", "policies.maxConcurrentCalls", 8);
     if (maxCalls < 1) {
       throw CliException.of(ExitCodes.CONFIG, "config.positive", file, "policies.maxConcurrentCalls", maxCalls);
     }
@@ -183,7 +183,8 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
         throw CliException.of(ExitCodes.CONFIG, "config.unknownProvider", file, "policies.providers", name,
             String.join(", ", instances.keySet()));
       }
-      int n = e.getValue().path("maxConcurrentCalls").asInt(maxCalls);
+      int n = whole(file, e.getValue(), "maxConcurrentCalls", "policies.providers." + name + ".maxConcurrentCalls",
+          maxCalls);
       if (n < 1) {
         throw CliException.of(ExitCodes.CONFIG, "config.positive", file,
             "policies.providers." + name + ".maxConcurrentCalls", n);
@@ -196,14 +197,14 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
       RetryPolicy.Builder rb = RetryPolicy.ofDefaults().toBuilder();
       try {
         if (r.has("maxAttempts")) {
-          rb.maxAttempts(r.get("maxAttempts").asInt());
+          rb.maxAttempts(whole(file, r, "maxAttempts", "policies.retry.maxAttempts", 0));
         }
         if (r.has("delay") || r.has("maxDelay")) {
           rb.backoff(Durations.parse("policies.retry.delay", r.path("delay").asText("1m")),
               Durations.parse("policies.retry.maxDelay", r.path("maxDelay").asText("1h")));
         }
         if (r.has("failoverAfter")) {
-          rb.failoverAfter(r.get("failoverAfter").asInt());
+          rb.failoverAfter(whole(file, r, "failoverAfter", "policies.retry.failoverAfter", 0));
         }
         retry = rb.build();
       } catch (IllegalArgumentException e) {
@@ -214,12 +215,13 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
     JsonNode c = policies.path("circuitBreaker");
     if (c.isObject()) {
       try {
-        breaker = new CircuitBreakerPolicy(c.path("failures").asInt(breaker.failureThreshold()),
+        breaker = new CircuitBreakerPolicy(whole(file, c, "failures", "policies.circuitBreaker.failures",
+            breaker.failureThreshold()),
             c.has("window") ? Durations.parse("policies.circuitBreaker.window", c.get("window").asText())
                 : breaker.window(),
             c.has("openFor") ? Durations.parse("policies.circuitBreaker.openFor", c.get("openFor").asText())
                 : breaker.openFor(),
-            c.path("probes").asInt(breaker.probes()));
+            whole(file, c, "probes", "policies.circuitBreaker.probes", breaker.probes()));
       } catch (IllegalArgumentException e) {
         throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "policies.circuitBreaker",
             e.getMessage());
@@ -264,6 +266,37 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
     } catch (IllegalArgumentException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "budgets", e.getMessage());
     }
+  }
+
+  /**
+   * A whole number at {@code field} of {@code node}, or {@code otherwise} when it is absent. Anything else is refused
+   * naming the key path and the value ({@code policies.retry.maxAttempts: "many" is not a whole number}), never
+   * read as 0.
+   */
+  private static int whole(Path file, JsonNode node, String field, String path, int otherwise) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return otherwise;
+    }
+    if (v.isIntegralNumber() && v.canConvertToInt()) {
+      return v.intValue();
+    }
+    if (v.isTextual() && v.asText().strip().matches("-?\\d{1,9}")) {
+      return Integer.parseInt(v.asText().strip());
+    }
+    throw CliException.of(ExitCodes.CONFIG, "config.notWhole", file, path, Texts.cut(v.toString()));
+  }
+
+  /** {@code true} or {@code false} at {@code field}, or {@code otherwise} when absent. */
+  private static boolean bool(Path file, JsonNode node, String field, String path, boolean otherwise) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return otherwise;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    throw CliException.of(ExitCodes.CONFIG, "config.notBoolean", file, path, Texts.cut(v.toString()));
   }
 
   /** An instance's concurrency limit. */

@@ -43,7 +43,7 @@ final class DryRunCommand extends CliCommand {
       json.put("simulated", cli.simulatedNames());
       cli.printJson(json);
     } else {
-      cli.out().print(plan.toText());
+      cli.out().print(ReportText.plan(plan));
       cli.out().println(cli.simulationLine());
       if (!plan.ok()) {
         cli.say("dryRun.problems");

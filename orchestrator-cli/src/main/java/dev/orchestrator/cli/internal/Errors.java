@@ -58,6 +58,8 @@ final class Errors {
       return Messages.get("unexpected", t.getClass().getName());
     }
     // One line: a multi-line message (a list of problems) is joined.
-    return String.join(" ", m.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+    // One line, and a pasted value (quoted in the message) shown by its start and length.
+    return Texts.cutQuoted(String.join(" ", m.strip().lines().map(String::strip).filter(l -> !l.isEmpty())
+        .toList()));
   }
 }

@@ -2,7 +2,23 @@ package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.event.BudgetLimitReachedEvent;
 import dev.orchestrator.event.BudgetThresholdCrossedEvent;
+import dev.orchestrator.event.CircuitClosedEvent;
+import dev.orchestrator.event.CircuitHalfOpenedEvent;
+import dev.orchestrator.event.CircuitOpenedEvent;
 import dev.orchestrator.event.CostOverrunEvent;
+import dev.orchestrator.event.GuardTriggeredEvent;
+import dev.orchestrator.event.ProjectPausedEvent;
+import dev.orchestrator.event.ProjectResumedEvent;
+import dev.orchestrator.event.ProviderPausedEvent;
+import dev.orchestrator.event.ProviderResumedEvent;
+import dev.orchestrator.event.ReviewCompletedEvent;
+import dev.orchestrator.event.RunReopenedEvent;
+import dev.orchestrator.event.ScheduleFiredEvent;
+import dev.orchestrator.event.ScheduleMisfiredEvent;
+import dev.orchestrator.event.TaskAwaitingReviewEvent;
+import dev.orchestrator.event.TaskBlockedEvent;
+import dev.orchestrator.event.TaskPriorityBoostedEvent;
+import dev.orchestrator.event.TaskPriorityChangedEvent;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.InputRequestedEvent;
 import dev.orchestrator.event.RunFinishedEvent;
@@ -19,7 +35,7 @@ import dev.orchestrator.event.TaskStartedEvent;
 import dev.orchestrator.event.TaskSucceededEvent;
 import java.util.Set;
 
-/** One line per event, for {@code logs}. */
+/** One sentence per event, for {@code logs} and the progress lines: never a record's raw fields. */
 final class EventText {
   private EventText() {}
 
@@ -81,11 +97,47 @@ final class EventText {
     } else if (e instanceof InputRequestedEvent q) {
       return Messages.get("event.question", q.question(), q.questionId());
     } else if (e instanceof BudgetThresholdCrossedEvent b) {
-      return b.toString();
+      return Messages.get("event.threshold", BudgetCommand.describe(b.scope()), Math.round(b.threshold() * 100),
+          Tables.money(b.spent()), Tables.money(b.limit()));
     } else if (e instanceof BudgetLimitReachedEvent b) {
-      return b.toString();
+      return Messages.get("event.limit", BudgetCommand.describe(b.scope()), Tables.money(b.wanted()),
+          Tables.money(b.spent()), Tables.money(b.reserved()), Tables.money(b.limit()));
+    } else if (e instanceof CircuitOpenedEvent c) {
+      return Messages.get("event.circuitOpened", c.provider(), c.recentFailures(), Durations.format(c.openFor()));
+    } else if (e instanceof CircuitHalfOpenedEvent c) {
+      return Messages.get("event.circuitHalfOpened", c.provider());
+    } else if (e instanceof CircuitClosedEvent c) {
+      return Messages.get("event.circuitClosed", c.provider());
+    } else if (e instanceof ProviderPausedEvent p) {
+      return Messages.get("event.providerPaused", p.provider(), p.reason());
+    } else if (e instanceof ProviderResumedEvent p) {
+      return Messages.get("event.providerResumed", p.provider());
+    } else if (e instanceof ProjectPausedEvent p) {
+      return Messages.get("event.projectPaused", p.project(), p.reason());
+    } else if (e instanceof ProjectResumedEvent p) {
+      return Messages.get("event.projectResumed", p.project());
+    } else if (e instanceof GuardTriggeredEvent g) {
+      return Messages.get("event.guard", g.guard(), g.phase(), g.action(), g.reason());
+    } else if (e instanceof ReviewCompletedEvent r) {
+      return Messages.get(r.approved() ? "event.reviewApproved" : "event.reviewRejected", r.reviewer(), r.round(),
+          r.score(), Texts.shorten(r.feedback(), 120));
+    } else if (e instanceof RunReopenedEvent r) {
+      return Messages.get("event.reopened", r.taskId());
+    } else if (e instanceof ScheduleFiredEvent f) {
+      return Messages.get("event.scheduleFired", f.scheduleId(), f.workflow(), f.fireTime());
+    } else if (e instanceof ScheduleMisfiredEvent m) {
+      return Messages.get("event.scheduleMisfired", m.scheduleId(), m.fireTime(), m.reason());
+    } else if (e instanceof TaskAwaitingReviewEvent a) {
+      return Messages.get("event.awaitingReview", a.reviewer());
+    } else if (e instanceof TaskBlockedEvent) {
+      return Messages.get("event.blocked");
+    } else if (e instanceof TaskPriorityChangedEvent p) {
+      return Messages.get("event.priorityChanged", p.from(), p.to());
+    } else if (e instanceof TaskPriorityBoostedEvent p) {
+      return Messages.get("event.priorityBoosted", p.from(), p.to());
     }
-    return "";
+    // An event this release does not know yet: its kind, never the record's raw fields.
+    return Messages.get("event.other", type(e));
   }
 
   private static String name(String provider, Set<String> simulated) {

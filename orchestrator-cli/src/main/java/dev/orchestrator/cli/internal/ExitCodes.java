@@ -4,9 +4,12 @@ package dev.orchestrator.cli.internal;
 public final class ExitCodes {
   /** It worked: the run succeeded, the plan has no problems, the change was made. */
   public static final int OK = 0;
-  /** The run failed or was cancelled, or the dry run found problems. */
+  /** The run failed or was cancelled, or the dry run or {@code template validate} found problems. */
   public static final int NOT_SUCCEEDED = 1;
-  /** Bad usage: an unknown option, a missing or malformed argument or parameter value. */
+  /**
+   * Bad usage: an unknown option, a missing or malformed argument or parameter value (a cron, an {@code --at} time,
+   * a priority, a file that is not UTF-8, a template of your own that does not load).
+   */
   public static final int USAGE = 2;
   /** Something named does not exist: a run, task, question, template or project. */
   public static final int NOT_FOUND = 3;

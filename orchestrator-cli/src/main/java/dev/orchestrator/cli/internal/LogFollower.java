@@ -1,7 +1,6 @@
 package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.core.EventFeed;
-import dev.orchestrator.core.Reports;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.RunFinishedEvent;
 import dev.orchestrator.event.TaskEvent;
@@ -132,7 +131,7 @@ final class LogFollower {
       m.put("run", e.runId());
       m.put("type", EventText.type(e));
       m.put("event", e);
-      print(Reports.toJsonLine(m));
+      print(Json.line(m));
       return;
     }
     Set<String> sim = simulated.computeIfAbsent(e.runId(), id -> id.isEmpty() ? Set.of()

@@ -6,6 +6,11 @@ import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.templates.ProjectSetup;
+import dev.orchestrator.templates.ProjectTemplate;
+import dev.orchestrator.templates.Template;
+import dev.orchestrator.templates.TemplateLibrary;
+import dev.orchestrator.templates.TemplateNotFoundException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,37 +39,98 @@ final class ProjectCommand extends CliCommand {
   }
 
   private Project require(String name) {
-    return cli.store().project(name).orElseThrow(() -> CliException.of(ExitCodes.NOT_FOUND, "project.notFound",
-        name, String.join(", ", cli.store().projectList(true).stream().map(Project::name).toList())));
+    List<String> all = cli.store().projectList(true).stream().map(Project::name).toList();
+    return cli.store().project(name).orElseThrow(() -> CliException.of(ExitCodes.NOT_FOUND, "project.unknown",
+        Texts.cut(name), Names.suggestion(name, all), Names.list(all),
+        name.length() > Texts.MESSAGE_LIMIT ? "<name>" : name));
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true)
   int create(@Parameters(paramLabel = "<name>", descriptionKey = "arg.project") String name,
-      @Option(names = "--switch", descriptionKey = "opt.switch") boolean switchTo) {
+      @Option(names = "--switch", descriptionKey = "opt.switch") boolean switchTo,
+      @Option(names = "--template", paramLabel = "<project-template>", descriptionKey = "opt.projectTemplate")
+      @Nullable String template) {
+    ProjectSetup setup = null;
+    if (template != null) {
+      TemplateLibrary library = Workflows.library(cli);
+      try {
+        setup = library.setUpProject(name.trim(), template.trim());
+      } catch (TemplateNotFoundException e) {
+        List<String> ids = library.projectTemplates().stream().map(ProjectTemplate::id).toList();
+        throw CliException.wrap(e, ExitCodes.NOT_FOUND, "project.noTemplate", Texts.cut(template),
+            Names.suggestion(template, ids), Names.list(ids));
+      } catch (IllegalArgumentException e) {
+        throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name),
+            Texts.cutIn(e.getMessage(), name.trim()));
+      }
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    ZoneId zone = cli.config().timeZone();
+    if (setup != null) {
+      zone = setup.template().budgets().timeZone();
+      settings.put("template", setup.template().id());
+      settings.put("workflows", String.join(",", setup.workflows().stream().map(Template::id).toList()));
+    }
     Project p;
     try {
-      p = new Project(name.trim(), Instant.now(), false, cli.config().timeZone(), Map.of());
+      p = new Project(name.trim(), Instant.now(), false, zone, settings);
     } catch (IllegalArgumentException e) {
-      throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", name, e.getMessage());
+      throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name),
+          Texts.cutIn(e.getMessage(), name.trim()));
     }
     if (cli.store().project(p.name()).isPresent()) {
       throw CliException.of(ExitCodes.REFUSED, "project.exists", p.name());
     }
     cli.store().createProject(p);
+    Money limit = null;
+    if (setup != null) {
+      for (ProjectTemplate.BudgetLimit l : setup.template().budgets().limits()) {
+        if (l.scope() == ProjectTemplate.Scope.PROJECT && l.period() == ProjectTemplate.Period.TOTAL) {
+          limit = l.limit();
+          cli.store().saveBudget(Budget.of(BudgetScope.project(p.name()), limit));
+        }
+      }
+    }
     if (switchTo) {
       cli.switchProject(p.name());
     }
     if (cli.json()) {
-      cli.printJson(p);
-    } else {
-      cli.say(switchTo ? "project.createdSwitched" : "project.created", p.name());
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("project", p);
+      json.put("current", switchTo);
+      json.put("template", setup == null ? null : setup.template().id());
+      json.put("workflows", setup == null ? List.of() : setup.workflows().stream().map(Template::id).toList());
+      json.put("limit", limit);
+      cli.printJson(json);
+      return ExitCodes.OK;
+    }
+    cli.say(switchTo ? "project.createdSwitched" : "project.created", p.name());
+    if (setup != null) {
+      cli.say("project.fromTemplate", setup.template().id(), setup.template().name(), p.zone());
+      if (limit != null) {
+        cli.say("project.templateLimit", MoneyText.format(limit));
+      }
+      List<String> ids = setup.workflows().stream().map(Template::id).toList();
+      cli.say("project.templateWorkflows", String.join(", ", ids),
+          switchTo ? "" : "--project " + quoted(p.name()) + " ", ids.get(0));
+      cli.say("project.templateConfig");
     }
     return ExitCodes.OK;
   }
 
+  private static String quoted(String name) {
+    return name.matches("[A-Za-z0-9_.-]+") ? name : "\"" + name + "\"";
+  }
+
+  /** The current project's name, creating {@value Cli#DEFAULT_PROJECT} on first use like every command. */
+  private String current() {
+    String n = cli.currentProjectName();
+    return n.equals(Cli.DEFAULT_PROJECT) ? cli.project() : n;
+  }
+
   @Command(name = "list", mixinStandardHelpOptions = true)
   int list(@Option(names = "--all", descriptionKey = "opt.archivedToo") boolean all) {
-    String current = cli.project();
+    String current = current();
     List<Project> projects = cli.store().projectList(all);
     if (cli.json()) {
       List<Map<String, Object>> json = new ArrayList<>();
@@ -114,7 +180,7 @@ final class ProjectCommand extends CliCommand {
   @Command(name = "show", mixinStandardHelpOptions = true)
   int show(@Parameters(arity = "0..1", paramLabel = "<name>", descriptionKey = "arg.projectOptional")
       @Nullable String name) {
-    String n = name != null ? name.trim() : cli.project();
+    String n = name != null ? name.trim() : current();
     Project p = cli.store().project(n).orElse(null);
     if (p == null && name != null) {
       require(n);
@@ -135,14 +201,14 @@ final class ProjectCommand extends CliCommand {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", n);
       m.put("project", p);
-      m.put("current", n.equals(cli.project()));
+      m.put("current", n.equals(cli.currentProjectName()));
       m.put("runs", byStatus);
       m.put("spent", spent);
       m.put("limit", limit);
       cli.printJson(m);
       return ExitCodes.OK;
     }
-    cli.say("project.show.name", n, n.equals(cli.project()) ? Messages.get("project.currentMark") : "");
+    cli.say("project.show.name", n, n.equals(cli.currentProjectName()) ? Messages.get("project.currentMark") : "");
     if (p == null) {
       cli.say("project.show.notCreated");
     } else {
@@ -170,7 +236,7 @@ final class ProjectCommand extends CliCommand {
       cli.printJson(p.withArchived(true));
     } else {
       cli.say("project.archived", p.name());
-      if (p.name().equals(cli.project())) {
+      if (p.name().equals(cli.currentProjectName())) {
         cli.say("project.archivedCurrent", p.name());
       }
     }

@@ -67,17 +67,24 @@ final class ScheduleCommand extends CliCommand {
     if (given > 1) {
       throw CliException.of(ExitCodes.USAGE, "schedule.oneTrigger");
     }
-    Template t = Workflows.template(cli, source);
-    BoundTemplate bound = Workflows.bind(t, values);
-    Trigger trigger = given == 0 ? fromTasks(t, bound) : fromOptions(cron, once, at);
-    Schedule.Builder b = Schedule.builder().id(id).project(cli.project()).workflow(bound.workflow())
-        .params(bound.values()).trigger(trigger).misfire(misfire(misfire));
+    String project = cli.project();
+    ZoneId zoneId = null;
     if (zone != null) {
       try {
-        b.zone(ZoneId.of(zone));
+        zoneId = ZoneId.of(zone);
       } catch (RuntimeException e) {
-        throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badZone", zone);
+        throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badZone", Texts.cut(zone));
       }
+    }
+    Template t = Workflows.template(cli, source);
+    BoundTemplate bound = Workflows.bind(t, values);
+    ZoneId local = zoneId != null ? zoneId
+        : cli.store().project(project).map(dev.orchestrator.project.Project::zone).orElse(cli.config().timeZone());
+    Trigger trigger = given == 0 ? fromTasks(t, bound) : fromOptions(cron, once, at, local);
+    Schedule.Builder b = Schedule.builder().id(id).project(project).workflow(bound.workflow())
+        .params(bound.values()).trigger(trigger).misfire(misfire(misfire));
+    if (zoneId != null) {
+      b.zone(zoneId);
     }
     try (Scheduling s = manager()) {
       Schedule added = s.add(b.build());
@@ -86,21 +93,50 @@ final class ScheduleCommand extends CliCommand {
       if (cli.json()) {
         cli.printJson(row(status));
       } else {
-        cli.say("schedule.added", added.id(), describe(added.trigger()), added.zone(), status.nextFire());
+        cli.say("schedule.added", added.id(), describe(added.trigger()), added.zone(),
+            status.nextFire() == null ? Messages.get("schedule.never") : status.nextFire());
       }
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw CliException.wrap(e, ExitCodes.REFUSED, "schedule.refused", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // A cron that does not parse, a missing parameter: the command line was wrong.
+      throw CliException.wrap(e, ExitCodes.USAGE, "schedule.refused", Texts.cutIn(e.getMessage(), id));
+    } catch (IllegalStateException e) {
+      // The id is taken: refused in the current state.
+      throw CliException.wrap(e, ExitCodes.REFUSED, "schedule.refused", Texts.cutIn(e.getMessage(), id));
     }
     return ExitCodes.OK;
   }
 
   /** The trigger of whichever of {@code --cron}, {@code --once} and {@code --at} was given. */
-  private static Trigger fromOptions(@Nullable String cron, @Nullable String once, @Nullable String at) {
+  private static Trigger fromOptions(@Nullable String cron, @Nullable String once, @Nullable String at, ZoneId zone) {
+    if (at != null) {
+      return Trigger.at(instant(at, zone));
+    }
     try {
-      return cron != null ? Trigger.cron(cron) : once != null ? Trigger.cron(once, false)
-          : Trigger.at(Instant.parse(java.util.Objects.requireNonNull(at, "at")));
+      return cron != null ? Trigger.cron(cron) : Trigger.cron(java.util.Objects.requireNonNull(once, "once"), false);
     } catch (RuntimeException e) {
-      throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badTrigger", e.getMessage());
+      throw CliException.wrap(e, ExitCodes.USAGE, "schedule.badTrigger",
+          Texts.cutIn(e.getMessage(), cron != null ? cron : String.valueOf(once)));
+    }
+  }
+
+  /**
+   * {@code --at}: an instant ({@code 2026-12-01T09:00:00Z}, {@code 2026-12-01T10:00+01:00}), or a local date and
+   * time read in {@code zone} ({@code 2026-12-01T09:00}, {@code "2026-12-01 09:00"}).
+   */
+  static Instant instant(String text, ZoneId zone) {
+    String t = text.strip();
+    try {
+      return Instant.parse(t);
+    } catch (java.time.format.DateTimeParseException notInstant) {
+      try {
+        return java.time.OffsetDateTime.parse(t).toInstant();
+      } catch (java.time.format.DateTimeParseException notOffset) {
+        try {
+          return java.time.LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant();
+        } catch (java.time.format.DateTimeParseException notLocal) {
+          throw CliException.wrap(notLocal, ExitCodes.USAGE, "schedule.badAt", Texts.cut(text), zone);
+        }
+      }
     }
   }
 
@@ -148,13 +184,15 @@ final class ScheduleCommand extends CliCommand {
         cli.say("schedule.none", cli.project());
         return ExitCodes.OK;
       }
-      cli.out().println(String.format("%-20s %-24s %-28s %-8s %s", "SCHEDULE", "WORKFLOW", "TRIGGER", "STATE",
-          "NEXT FIRE"));
+      List<List<String>> rows = new ArrayList<>();
       for (ScheduleStatus x : all) {
-        cli.out().println(String.format("%-20s %-24s %-28s %-8s %s", x.schedule().id(), x.schedule().workflow().name(),
-            describe(x.schedule().trigger()) + " " + x.schedule().zone(), x.schedule().paused() ? "paused" : "active",
-            x.nextFire() == null ? "-" : x.nextFire()));
+        rows.add(List.of(x.schedule().id(), x.schedule().workflow().name(), describe(x.schedule().trigger()),
+            String.valueOf(x.schedule().zone()), Messages.get(x.schedule().paused() ? "schedule.statePaused"
+                : "schedule.stateActive"), x.nextFire() == null ? "-" : x.nextFire().toString()));
       }
+      cli.out().print(Tables.render(List.of(Messages.get("table.schedule"), Messages.get("table.workflow"),
+          Messages.get("table.trigger"), Messages.get("table.zone"), Messages.get("table.state"),
+          Messages.get("table.nextFire")), rows));
     }
     return ExitCodes.OK;
   }
@@ -200,6 +238,13 @@ final class ScheduleCommand extends CliCommand {
   }
 
   private int change(String id, String done, java.util.function.Consumer<Scheduling> action) {
+    // A schedule of the current project, like those `schedule list` shows; in an archived one it is refused.
+    String project = cli.project();
+    if (cli.store() instanceof ScheduleStore store
+        && store.find(id).filter(x -> !x.project().equals(project)).isPresent()) {
+      throw CliException.of(ExitCodes.NOT_FOUND, "schedule.notFound", Texts.cut(id),
+          Messages.get("schedule.otherProject", project));
+    }
     try (Scheduling s = manager()) {
       action.accept(s);
     } catch (IllegalArgumentException e) {

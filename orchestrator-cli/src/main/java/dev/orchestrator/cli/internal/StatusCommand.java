@@ -59,7 +59,11 @@ final class StatusCommand extends CliCommand {
       json.add(m);
     }
     if (cli.json()) {
-      cli.printJson(Map.of("project", cli.project(), "runs", json));
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("project", cli.project());
+      all.put("runs", json);
+      all.put("questions", questions(runs));
+      cli.printJson(all);
       return ExitCodes.OK;
     }
     if (runs.isEmpty()) {
@@ -101,6 +105,7 @@ final class StatusCommand extends CliCommand {
       m.put("executing", engine != null);
       m.put("engine", engine);
       m.put("simulated", simulated);
+      m.put("questions", questions(List.of(r)));
       cli.printJson(m);
       return ExitCodes.OK;
     }
@@ -119,6 +124,25 @@ final class StatusCommand extends CliCommand {
     }
     printQuestions(List.of(r));
     return ExitCodes.OK;
+  }
+
+  /** The open questions of these runs, for JSON: what {@link #printQuestions} says, with the ids to answer. */
+  private List<Map<String, Object>> questions(List<RunRecord> runs) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (RunRecord r : runs) {
+      for (TaskRecord t : cli.store().tasks(r.project(), r.id())) {
+        Question q = t.question();
+        if (q != null && q.isOpen()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", q.id());
+          m.put("run", r.id());
+          m.put("task", t.taskId());
+          m.put("question", q);
+          out.add(m);
+        }
+      }
+    }
+    return out;
   }
 
   private void printQuestions(List<RunRecord> runs) {

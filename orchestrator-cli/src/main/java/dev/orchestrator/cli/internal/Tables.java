@@ -2,7 +2,6 @@ package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
-import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.TaskRecord;
@@ -19,27 +18,53 @@ final class Tables {
 
   /** Left-aligned columns, two spaces apart, no trailing blanks. */
   static String render(List<String> header, List<List<String>> rows) {
-    int[] width = new int[header.size()];
+    return render(header, rows, Set.of());
+  }
+
+  /**
+   * The one table layout of the command line: columns two spaces apart, each as wide as its widest cell (header
+   * included, counted in characters, not UTF-16 units), left-aligned except the columns in {@code right} (amounts,
+   * counts), and no trailing blanks. A cell with a line break is shown on one line.
+   */
+  static String render(List<String> header, List<List<String>> rows, Set<Integer> right) {
     List<List<String>> all = new ArrayList<>();
     all.add(header);
-    all.addAll(rows);
+    for (List<String> row : rows) {
+      all.add(row.stream().map(c -> c.replace('\n', ' ').replace('\r', ' ')).toList());
+    }
+    int columns = 0;
+    for (List<String> row : all) {
+      columns = Math.max(columns, row.size());
+    }
+    int[] width = new int[columns];
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {
-        width[i] = Math.max(width[i], row.get(i).length());
+        width[i] = Math.max(width[i], length(row.get(i)));
       }
     }
     StringBuilder sb = new StringBuilder();
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.size(); i++) {
-        line.append(row.get(i));
+        String cell = row.get(i);
+        String pad = " ".repeat(width[i] - length(cell));
+        if (right.contains(i)) {
+          line.append(pad).append(cell);
+        } else {
+          line.append(cell).append(pad);
+        }
         if (i < row.size() - 1) {
-          line.append(" ".repeat(width[i] - row.get(i).length() + 2));
+          line.append("  ");
         }
       }
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     return sb.toString();
+  }
+
+  /** The width of a cell: its characters (an emoji or a CJK letter is one). */
+  static int length(String s) {
+    return s.codePointCount(0, s.length());
   }
 
   /**
@@ -59,7 +84,7 @@ final class Tables {
 
   /** Money for tables: at least two significant digits, so a cheap call is never shown as free ($0.0042). */
   static String money(Money m) {
-    return CostReport.format(m);
+    return MoneyText.format(m);
   }
 
   /**

@@ -1,5 +1,8 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.templates.InvalidTemplateException;
+import dev.orchestrator.templates.LoadProblem;
+import dev.orchestrator.templates.ProjectTemplate;
 import dev.orchestrator.templates.Template;
 import dev.orchestrator.templates.TemplateLibrary;
 import dev.orchestrator.templates.TemplateParameter;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code template list | show | run}. */
+/** {@code template list | show | validate | run}. */
 @Command(name = "template", mixinStandardHelpOptions = true)
 final class TemplateCommand extends CliCommand {
   @picocli.CommandLine.Spec
@@ -26,7 +29,7 @@ final class TemplateCommand extends CliCommand {
   @Override
   public Integer call() {
     throw new picocli.CommandLine.ParameterException(java.util.Objects.requireNonNull(spec).commandLine(),
-        Messages.get("subcommand.missing", "list, show, run"));
+        Messages.get("subcommand.missing", "list, show, validate, run"));
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true)
@@ -36,7 +39,13 @@ final class TemplateCommand extends CliCommand {
     TemplateLibrary library = Workflows.library(cli);
     List<Template> templates = search != null ? library.search(search)
         : category != null ? library.list(category) : library.list();
+    List<LoadProblem> broken = library.problems();
     if (cli.json()) {
+      // The list stays a list for scripts; what did not load goes to stderr, as in text.
+      for (LoadProblem p : broken) {
+        cli.err().println(Messages.get("template.brokenLine", p.location(), Workflows.describe(p)));
+      }
+      cli.err().flush();
       List<Map<String, Object>> json = new ArrayList<>();
       for (Template t : templates) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -58,6 +67,12 @@ final class TemplateCommand extends CliCommand {
     }
     cli.out().print(Tables.render(List.of(Messages.get("table.template"), Messages.get("table.category"),
         Messages.get("table.tasks"), Messages.get("table.description")), rows));
+    if (!broken.isEmpty()) {
+      cli.say("template.brokenHeader", broken.size());
+      for (LoadProblem p : broken) {
+        cli.say("template.brokenLine", p.location(), Workflows.describe(p));
+      }
+    }
     cli.say("template.listHint", cli.dataDir().resolve("templates"));
     return ExitCodes.OK;
   }
@@ -107,6 +122,64 @@ final class TemplateCommand extends CliCommand {
     return ExitCodes.OK;
   }
 
+  /**
+   * {@code template validate <file>}: every problem of a template file (workflow or project template), one per line
+   * with the file and where in it; exit 1 when there are any, as a dry run with problems.
+   */
+  @Command(name = "validate", mixinStandardHelpOptions = true)
+  int validate(@Parameters(paramLabel = "<file>", descriptionKey = "arg.templateFile") java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw CliException.of(ExitCodes.NOT_FOUND, "workflow.noFile", file.toAbsolutePath());
+    }
+    List<String> problems = new ArrayList<>();
+    String kind = "template";
+    String id = null;
+    if (!Workflows.isUtf8(file)) {
+      problems.add(Messages.get("file.notUtf8Short"));
+    } else {
+      try {
+        if (isProjectTemplate(file)) {
+          kind = "projectTemplate";
+          id = ProjectTemplate.read(file).id();
+        } else {
+          id = Template.read(file).id();
+        }
+      } catch (InvalidTemplateException e) {
+        problems.addAll(e.problems());
+      } catch (java.io.UncheckedIOException e) {
+        problems.add(e.getCause().getMessage());
+      }
+    }
+    if (cli.json()) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("file", file.toString());
+      json.put("kind", kind);
+      json.put("id", id);
+      json.put("ok", problems.isEmpty());
+      json.put("problems", problems);
+      cli.printJson(json);
+    } else if (problems.isEmpty()) {
+      cli.say("template.valid." + kind, file, id);
+    } else {
+      for (String p : problems) {
+        cli.out().println(file + ": " + p.replace('\n', ' ').strip());
+      }
+      cli.say("template.invalid", file, problems.size());
+    }
+    return problems.isEmpty() ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+  }
+
+  /** A project template lists the workflows it installs; a workflow template has tasks. */
+  private static boolean isProjectTemplate(java.nio.file.Path file) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+          file.toFile());
+      return n != null && n.has("workflows") && !n.has("tasks");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   @Command(name = "run", mixinStandardHelpOptions = true)
   int run(@Parameters(paramLabel = "<template>", descriptionKey = "arg.template") String id,
       @Option(names = {"-P", "--param"}, paramLabel = "<key=value>", descriptionKey = "opt.param")
@@ -117,7 +190,6 @@ final class TemplateCommand extends CliCommand {
   }
 
   static String shorten(String s, int max) {
-    String one = s.replace('\n', ' ').strip();
-    return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+    return Texts.shorten(s, max);
   }
 }

@@ -499,6 +499,10 @@ public final class Engine implements AutoCloseable {
     steering.cancelTask(h, taskId, by, reason);
   }
 
+  void failTask(RunHandle h, String taskId, String by, String reason) {
+    steering.failTask(h, taskId, by, reason);
+  }
+
   void cancelRun(RunHandle h, String by, String reason) {
     steering.cancelRun(h, by, reason);
   }

@@ -79,6 +79,11 @@ final class RunHandle implements Run {
   }
 
   @Override
+  public void failTask(String taskId, String by, String reason) {
+    engine.failTask(this, taskId, by, reason);
+  }
+
+  @Override
   public void resume(String taskId) {
     engine.resume(this, taskId);
   }

@@ -6,6 +6,7 @@ import dev.orchestrator.event.ProjectPausedEvent;
 import dev.orchestrator.event.ProjectResumedEvent;
 import dev.orchestrator.event.RunReopenedEvent;
 import dev.orchestrator.event.TaskCancelledEvent;
+import dev.orchestrator.event.TaskFailedEvent;
 import dev.orchestrator.run.Attempt.Outcome;
 import dev.orchestrator.run.Cancellation;
 import dev.orchestrator.run.Question;
@@ -120,6 +121,11 @@ final class Steering {
         case ANSWER -> {
           if (c.target() != null) {
             answerHere(c.target(), c.text());
+          }
+        }
+        case FAIL -> {
+          if (h != null && h.project().equals(c.project()) && c.target() != null) {
+            h.failTask(c.target(), c.by(), c.text());
           }
         }
         case PRIORITY -> {
@@ -280,6 +286,18 @@ final class Steering {
     lifecycle.maybeFinish(run);
   }
 
+  void failTask(RunHandle h, String taskId, String by, String reason) {
+    Checks.task(h.run(), taskId);
+    Checks.text("by", by);
+    Checks.text("reason", reason);
+    steer(h, false, run -> failTaskHere(run, taskId, by, reason), Command.Kind.FAIL, taskId, by, reason);
+  }
+
+  private void failTaskHere(RunState run, String taskId, String by, String reason) {
+    stop(Checks.node(run, taskId), new Cancellation(by, reason, ctx.now()), true, true);
+    lifecycle.maybeFinish(run);
+  }
+
   void cancelRun(RunHandle h, String by, String reason) {
     Checks.text("by", by);
     Checks.text("reason", reason);
@@ -305,6 +323,11 @@ final class Steering {
   }
 
   private void cancel(TaskNode n, Cancellation c, boolean skipDependants) {
+    stop(n, c, skipDependants, false);
+  }
+
+  /** Stops a task that has not finished: CANCELLED, or FAILED when a person marks it failed. */
+  private void stop(TaskNode n, Cancellation c, boolean skipDependants, boolean markFailed) {
     TaskState from = n.state();
     if (from.isTerminal()) {
       return;
@@ -338,9 +361,17 @@ final class Steering {
         }
       }
     }
-    ctx.update(n, n.record.moveTo(TaskState.CANCELLED, c.at()).withCancellation(c));
-    log.info("Task cancelled (project={}, run={}, task={}, by={})", n.run.project, n.run.id, n.id(), c.by());
-    ctx.emit(n.run, new TaskCancelledEvent(n.run.project, n.run.id, n.id(), c.at(), from, c.by(), c.reason()));
+    if (markFailed) {
+      String message = "marked failed by " + c.by() + ": " + c.reason();
+      ctx.update(n, n.record.moveTo(TaskState.FAILED, c.at()).withError(ErrorKind.CANCELLED, message));
+      log.info("Task marked failed (project={}, run={}, task={}, by={})", n.run.project, n.run.id, n.id(), c.by());
+      ctx.emit(n.run, new TaskFailedEvent(n.run.project, n.run.id, n.id(), c.at(), from, n.record.provider(),
+          ErrorKind.CANCELLED, message));
+    } else {
+      ctx.update(n, n.record.moveTo(TaskState.CANCELLED, c.at()).withCancellation(c));
+      log.info("Task cancelled (project={}, run={}, task={}, by={})", n.run.project, n.run.id, n.id(), c.by());
+      ctx.emit(n.run, new TaskCancelledEvent(n.run.project, n.run.id, n.id(), c.at(), from, c.by(), c.reason()));
+    }
     lifecycle.finished(n);
     if (skipDependants) {
       lifecycle.skipDependants(n);

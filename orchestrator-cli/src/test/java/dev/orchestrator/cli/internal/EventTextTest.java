@@ -1,0 +1,44 @@
+package dev.orchestrator.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.Money;
+import dev.orchestrator.Priority;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.event.BudgetLimitReachedEvent;
+import dev.orchestrator.event.BudgetThresholdCrossedEvent;
+import dev.orchestrator.event.CircuitOpenedEvent;
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.TaskPriorityChangedEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Events are sentences for people, never a record's fields. */
+class EventTextTest {
+  private static final Instant AT = Instant.parse("2026-12-01T09:00:00Z");
+
+  private static String text(Event e) {
+    return EventText.describe(e, Set.of());
+  }
+
+  @Test
+  void budgetEvents() {
+    assertThat(text(new BudgetLimitReachedEvent("p", "r", AT, BudgetScope.project("quantum-self"),
+        Money.usd("0.0042"), Money.usd("0"), Money.usd("0.005"), Money.usd("0.0013"))))
+        .isEqualTo("project quantum-self reached its limit: a call of up to $0.0013 was not made ($0.0042 spent, "
+            + "$0.00 in flight, limit $0.0050); the task waits until the limit is raised");
+    assertThat(text(new BudgetThresholdCrossedEvent("p", "r", AT, BudgetScope.providerDaily("claude"), 0.75,
+        Money.usd("15.2"), Money.usd("20"))))
+        .isEqualTo("provider claude (daily) crossed 75% of its limit: $15.20 spent of $20.00");
+  }
+
+  @Test
+  void otherEvents() {
+    assertThat(text(new CircuitOpenedEvent("gemini", AT, 3, Duration.ofHours(1))))
+        .isEqualTo("provider gemini failed 3 times: no calls to it for 1h00m");
+    assertThat(text(new TaskPriorityChangedEvent("p", "r", "t", AT, Priority.MEDIUM, Priority.HIGH)))
+        .isEqualTo("priority changed from MEDIUM to HIGH");
+  }
+}
