@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -215,13 +216,17 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
     JsonNode c = policies.path("circuitBreaker");
     if (c.isObject()) {
       try {
+        Duration openFor = c.has("openFor")
+            ? Durations.parse("policies.circuitBreaker.openFor", c.get("openFor").asText()) : breaker.openFor();
+        // Without maxOpenFor the openings grow up to the default's hour, or stay at a longer openFor.
+        Duration maxOpenFor = c.has("maxOpenFor")
+            ? Durations.parse("policies.circuitBreaker.maxOpenFor", c.get("maxOpenFor").asText())
+            : openFor.compareTo(breaker.maxOpenFor()) > 0 ? openFor : breaker.maxOpenFor();
         breaker = new CircuitBreakerPolicy(whole(file, c, "failures", "policies.circuitBreaker.failures",
             breaker.failureThreshold()),
             c.has("window") ? Durations.parse("policies.circuitBreaker.window", c.get("window").asText())
                 : breaker.window(),
-            c.has("openFor") ? Durations.parse("policies.circuitBreaker.openFor", c.get("openFor").asText())
-                : breaker.openFor(),
-            whole(file, c, "probes", "policies.circuitBreaker.probes", breaker.probes()));
+            openFor, whole(file, c, "probes", "policies.circuitBreaker.probes", breaker.probes()), maxOpenFor);
       } catch (IllegalArgumentException e) {
         throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "policies.circuitBreaker",
             e.getMessage());

@@ -97,6 +97,11 @@ final class LogsCommand extends CliCommand {
       for (Attempt a : task.attempts()) {
         cli.say("logs.attempt", a.number(), a.toString());
       }
+      Attempt sent = lastAuthorPrompt(task);
+      if (sent != null) {
+        cli.say("logs.input", sent.number());
+        cli.out().println(sent.prompt());
+      }
       if (task.error() != null) {
         cli.say("logs.error", task.errorKind(), task.error());
       }
@@ -106,5 +111,18 @@ final class LogsCommand extends CliCommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The task's own latest call that kept its prompt (a review's call asks the reviewer, not the task). */
+  private static @Nullable Attempt lastAuthorPrompt(TaskRecord task) {
+    List<Attempt> attempts = task.attempts();
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      Attempt a = attempts.get(i);
+      boolean review = a.outcome() == Attempt.Outcome.APPROVED || a.outcome() == Attempt.Outcome.REJECTED;
+      if (a.prompt() != null && !review) {
+        return a;
+      }
+    }
+    return null;
   }
 }
