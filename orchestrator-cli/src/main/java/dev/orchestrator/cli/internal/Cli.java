@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cli implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Cli.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Made on first use: a command that reads no JSON (help, version, most failures) does not load Jackson. */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
   private static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   /** The environment variable that moves the data directory. */
   public static final String HOME_ENV = "ORCHESTRATOR_HOME";
@@ -233,7 +236,7 @@ public final class Cli implements AutoCloseable {
     Path state = dataDir().resolve("state.json");
     if (Files.exists(state)) {
       try {
-        JsonNode n = JSON.readTree(state.toFile());
+        JsonNode n = Mapper.JSON.readTree(state.toFile());
         String p = n.path("project").asText("");
         if (!p.isBlank()) {
           return p;
@@ -292,7 +295,7 @@ public final class Cli implements AutoCloseable {
   /** Remembers the current project. */
   void switchProject(String name) {
     Path state = usableDataDir().resolve("state.json");
-    ObjectNode n = JSON.createObjectNode().put("project", name);
+    ObjectNode n = Mapper.JSON.createObjectNode().put("project", name);
     try {
       AtomicFiles.write(state, n.toPrettyString());
     } catch (IOException e) {
