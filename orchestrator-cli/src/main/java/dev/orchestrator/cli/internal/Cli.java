@@ -452,6 +452,18 @@ public final class Cli implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
+    out.flush();
+    err.flush();
+  }
+
+  /**
+   * Closes the engines, the notifications and the store now; a later call opens them again. The foreground half of
+   * {@code --detach} calls it before it starts the background process: the first process to open the embedded store
+   * serves its file to the others, so a parent that kept it open would serve the child's first transactions and then
+   * exit under them, breaking the child's connections while it takes the run over.
+   */
+  void release() {
     for (AutoCloseable c : closeables) {
       try {
         c.close();
@@ -460,13 +472,15 @@ public final class Cli implements AutoCloseable {
       }
     }
     closeables.clear();
+    observer = null;
     if (notifications != null && notifications.stats().left() > 0) {
       err.println(Messages.get("notifications.left", notifications.stats().left()));
     }
+    notifications = null;
+    notificationsOpened = false;
     if (store != null) {
       store.close();
+      store = null;
     }
-    out.flush();
-    err.flush();
   }
 }
