@@ -374,10 +374,11 @@ public final class Orchestrator implements AutoCloseable {
   /**
    * Stops accepting work, lets the dispatch thread finish its current messages (up to 5 seconds), and closes
    * the threads, scheduler and providers this orchestrator created. Instances passed in by the application are
-   * left open. Idempotent.
+   * left open. Idempotent; a second caller waits until the first has closed it (a shutdown hook may close it while the
+   * application does).
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
