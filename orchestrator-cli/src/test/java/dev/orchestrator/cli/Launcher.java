@@ -83,6 +83,11 @@ final class Launcher {
       this.err = err;
     }
 
+    /** The command's process (the JVM: the launcher script replaces itself with it). */
+    Process process() {
+      return process;
+    }
+
     /** Waits for the command to end, at most {@code limit}; a command still running then is killed and fails. */
     Result await(Duration limit) throws IOException, InterruptedException {
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -802,6 +802,29 @@ public final class InMemoryStore implements ClaimStore {
     return ledger;
   }
 
+  /** The agent processes of runs, by host, pid and start time. */
+  private final Map<String, dev.orchestrator.spi.store.AgentProcess> agentProcesses = new ConcurrentHashMap<>();
+
+  private static String key(dev.orchestrator.spi.store.AgentProcess p) {
+    return p.host() + "/" + p.pid() + "/" + p.processStart();
+  }
+
+  @Override
+  public void saveAgentProcess(dev.orchestrator.spi.store.AgentProcess process) {
+    agentProcesses.put(key(process), process);
+  }
+
+  @Override
+  public void deleteAgentProcess(dev.orchestrator.spi.store.AgentProcess process) {
+    agentProcesses.remove(key(process));
+  }
+
+  @Override
+  public List<dev.orchestrator.spi.store.AgentProcess> agentProcesses(String project, String runId) {
+    return agentProcesses.values().stream().filter(p -> p.project().equals(project) && p.runId().equals(runId))
+        .toList();
+  }
+
   @Override
   public void savePause(Pause pause) {
     pauses.put(List.of(pause.kind(), pause.name()), pause);

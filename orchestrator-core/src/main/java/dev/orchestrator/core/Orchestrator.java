@@ -2,6 +2,7 @@ package dev.orchestrator.core;
 
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Scheduler;
+import dev.orchestrator.core.internal.AgentRegistry;
 import dev.orchestrator.core.internal.Engine;
 import dev.orchestrator.core.internal.EngineNames;
 import dev.orchestrator.core.internal.StoreSync;
@@ -73,8 +74,12 @@ public final class Orchestrator implements AutoCloseable {
   private final List<String> pluginProblems;
   private volatile boolean closed;
 
+  /** The agent processes this engine's providers started. */
+  private final AgentRegistry agents;
+
   private Orchestrator(Engine engine, Store store, Clock clock, List<AutoCloseable> owned,
-      List<String> pluginProblems) {
+      List<String> pluginProblems, AgentRegistry agents) {
+    this.agents = agents;
     this.engine = engine;
     this.store = store;
     this.clock = clock;
@@ -359,12 +364,24 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
+   * Ends the agent processes (command-line agents) that calls of this engine started and that still run, with their
+   * whole process trees: each is asked to end, and killed when it has not after {@code grace}. For a process that is
+   * exiting without closing the engine (a shutdown hook on SIGTERM); {@link #close()} ends them too. Blocks at most
+   * about {@code grace} per process. Thread-safe.
+   */
+  public void endAgentProcesses(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    agents.endOwn(grace);
+  }
+
+  /**
    * Stops accepting work, lets the dispatch thread finish its current messages (up to 5 seconds), and closes
    * the threads, scheduler and providers this orchestrator created. Instances passed in by the application are
-   * left open. Idempotent.
+   * left open. Idempotent; a second caller waits until the first has closed it (a shutdown hook may close it while the
+   * application does).
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
@@ -673,10 +690,13 @@ public final class Orchestrator implements AutoCloseable {
         owned.add(s);
         sched = s;
       }
+      Store st = store != null ? store : InMemoryStore.create();
+      String owner = engineName != null ? engineName : EngineNames.next();
+      AgentRegistry agents = new AgentRegistry(st, owner);
       Plugins.Providers created;
       try {
         created = Plugins.providers(providers, configs, factories, classLoader,
-            new PluginContext(clock, sched, environment), owned);
+            new PluginContext(clock, sched, environment, agents), owned);
       } catch (RuntimeException e) {
         closeAll(owned);
         throw e;
@@ -715,7 +735,6 @@ public final class Orchestrator implements AutoCloseable {
         });
         exec = es;
       }
-      Store st = store != null ? store : InMemoryStore.create();
       if (!st.leasesRuns()) {
         closeAll(owned);
         throw new IllegalStateException("store " + st.getClass().getName() + " does not lease runs (leasesRuns() is "
@@ -753,12 +772,12 @@ public final class Orchestrator implements AutoCloseable {
       allGuards.addAll(guards);
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
           retryPolicy, budgetZone != null ? budgetZone : clock.getZone(), allGuards,
-          engineName != null ? engineName : EngineNames.next(), lease);
+          owner, lease, agents);
       engine.loadBudgets(initialBudgets);
       StoreSync sync = new StoreSync(engine, st, sched, clock, syncInterval, claimRuns);
       owned.add(0, sync);
       sync.start();
-      return new Orchestrator(engine, st, clock, List.copyOf(owned), problems);
+      return new Orchestrator(engine, st, clock, List.copyOf(owned), problems, agents);
     }
 
     @SafeVarargs

@@ -27,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -253,6 +254,46 @@ class CliProviderTest extends ProviderContract {
     assertThat(f.cancel(true)).isTrue();
     assertGone(parent);
     assertGone(child);
+  }
+
+  @Test
+  void aTreeThatIgnoresTheRequestToEndIsKilledAfterTheGrace() throws Exception {
+    String stubborn = script("stubborn.sh", """
+        trap '' TERM
+        sleep 300 &
+        echo $! > "$TEST_DIR/child.tmp"
+        mv "$TEST_DIR/child.tmp" "$TEST_DIR/child.pid"
+        wait
+        wait""").toString();
+    CliProvider p = cli(stubborn);
+    CompletableFuture<ProviderResponse> f = p.complete(ProviderRequest.of("x"), CALL);
+    ProcessHandle child = child();
+    ProcessHandle parent = p.running().get(0);
+    assertThat(f.cancel(true)).isTrue();
+    // Both ignore SIGTERM (an ignored signal stays ignored in children): only the kill after the grace ends them.
+    assertThat(parent.onExit().completeOnTimeout(parent, 500, TimeUnit.MILLISECONDS).get().isAlive()).isTrue();
+    scheduler.advance(CliProvider.GRACE);
+    assertGone(parent);
+    assertGone(child);
+  }
+
+  @Test
+  void theAgentRunsInASessionOfItsOwnAndIsReportedWithItsCall() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "no setsid here");
+    List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Map<String, String> props = new HashMap<>(Map.of("command", script("session.sh",
+        "cut -d' ' -f6 /proc/$$/stat").toString()));
+    CliProvider p = (CliProvider) new CliProviderFactory().create(new PluginConfig("codex", "cli", props),
+        new PluginContext(clock, scheduler, k -> null, (call, process) -> {
+          reported.add(call.taskId() + "#" + call.attempt() + " started " + process.pid());
+          return () -> reported.add("ended " + process.pid());
+        }));
+    ProviderResponse r = get(p.complete(ProviderRequest.of("x"), CALL));
+    String ours = Files.readString(Path.of("/proc/self/stat")).split(" ")[5];
+    assertThat(r.text()).isNotBlank().isNotEqualTo(ours);
+    assertThat(reported).hasSize(2);
+    assertThat(reported.get(0)).startsWith("task-1#1 started ");
+    assertThat(reported.get(1)).isEqualTo("ended " + reported.get(0).substring("task-1#1 started ".length()));
   }
 
   @Test

@@ -323,6 +323,21 @@ public interface Store extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Records a process that a provider started for a call of a run this store's engines execute (a command-line
+   * agent), with the engine that owns it. The default keeps nothing: right for a store whose contents die with its
+   * process, as its engines' processes do.
+   */
+  default void saveAgentProcess(AgentProcess process) {}
+
+  /** Forgets a recorded process (it ended, or was ended), by its host, pid and start time. The default does nothing. */
+  default void deleteAgentProcess(AgentProcess process) {}
+
+  /** The recorded processes of a run, in no particular order. The default has none. */
+  default List<AgentProcess> agentProcesses(String project, String runId) {
+    return List.of();
+  }
+
   /** Releases the store's resources. Idempotent. */
   @Override
   default void close() {}

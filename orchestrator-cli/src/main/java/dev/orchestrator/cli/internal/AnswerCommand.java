@@ -75,6 +75,30 @@ final class AnswerCommand extends CliCommand {
       }
       return Execution.follow(cli, handle, true);
     }
+    confirm(cli, outcome, project, runId, taskId, qid);
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Answers a question through {@code engine} as this command does, for a run that this process follows in the
+   * foreground (the question asked at the terminal): the engine that executes the run, here or in another process,
+   * goes on with the answer; says which.
+   *
+   * @throws IllegalStateException when it was answered meanwhile
+   */
+  static void deliver(Cli cli, Orchestrator engine, String project, String runId, String taskId, String qid,
+      String text) {
+    Steering.Outcome outcome = Steering.steer(cli, engine, project, runId, () -> engine.answer(qid, text));
+    if (outcome.here()) {
+      cli.say("answer.done", qid, taskId, runId);
+    } else {
+      confirm(cli, outcome, project, runId, taskId, qid);
+    }
+  }
+
+  /** Waits, bounded, until another engine took the answer, and says so (or that it has not confirmed yet). */
+  private static void confirm(Cli cli, Steering.Outcome outcome, String project, String runId, String taskId,
+      String qid) {
     boolean done = Steering.await(() -> cli.store().task(project, runId, taskId)
         .map(x -> x.question() == null || !x.question().isOpen()).orElse(true));
     if (done) {
@@ -82,6 +106,5 @@ final class AnswerCommand extends CliCommand {
     } else {
       Steering.sayUnconfirmed(cli, project, runId, "answer.queued", qid, taskId, runId);
     }
-    return ExitCodes.OK;
   }
 }

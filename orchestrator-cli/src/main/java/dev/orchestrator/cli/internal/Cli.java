@@ -58,6 +58,9 @@ public final class Cli implements AutoCloseable {
   /** The environment variable that sets how long a command waits for its notifications when it ends. */
   public static final String NOTIFY_WAIT_ENV = "ORCHESTRATOR_NOTIFY_WAIT";
 
+  /** How long an agent gets to end when this process exits, before it is killed. */
+  private static final Duration AGENT_GRACE = Duration.ofSeconds(3);
+
   private PrintWriter out;
   private final PrintWriter err;
   private final Function<String, @Nullable String> env;
@@ -76,6 +79,9 @@ public final class Cli implements AutoCloseable {
   private boolean writing;
   private @Nullable String checkedProject;
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  /** The engines that execute runs in this process, newest last; read by the exit hook's thread. */
+  private final List<Orchestrator> executors = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private @Nullable Thread exitHook;
 
   public Cli(PrintWriter out, PrintWriter err, Function<String, @Nullable String> env, Stores.Opener opener,
       boolean interactive, List<String> argv) {
@@ -332,7 +338,24 @@ public final class Cli implements AutoCloseable {
   public Orchestrator executor(String name, boolean claimRuns, @Nullable EventListener listener) {
     Orchestrator o = engine(name, true, claimRuns, listener);
     closeables.add(0, o);
+    executors.add(o);
+    if (exitHook == null) {
+      // On SIGTERM (or Ctrl-C where it is not handled) the process exits without closing its engines: their agents,
+      // in sessions of their own, would outlive it. Each engine is closed first, so the end of its calls is not
+      // recorded as their failure: the runs stay as they were, for `resume` or another engine to take over.
+      Thread hook = new Thread(() -> executors.forEach(e -> {
+        e.close();
+        e.endAgentProcesses(AGENT_GRACE);
+      }), "orchestrator-agents-exit");
+      Runtime.getRuntime().addShutdownHook(hook);
+      exitHook = hook;
+    }
     return o;
+  }
+
+  /** The engines that execute runs in this process, oldest first. */
+  List<Orchestrator> executors() {
+    return List.copyOf(executors);
   }
 
   /**
@@ -511,6 +534,18 @@ public final class Cli implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
+    out.flush();
+    err.flush();
+  }
+
+  /**
+   * Closes the engines, the notifications and the store now; a later call opens them again. The foreground half of
+   * {@code --detach} calls it before it starts the background process: the first process to open the embedded store
+   * serves its file to the others, so a parent that kept it open would serve the child's first transactions and then
+   * exit under them, breaking the child's connections while it takes the run over.
+   */
+  void release() {
     for (AutoCloseable c : closeables) {
       try {
         c.close();
@@ -519,13 +554,24 @@ public final class Cli implements AutoCloseable {
       }
     }
     closeables.clear();
+    executors.clear();
+    if (exitHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitHook);
+      } catch (IllegalStateException e) {
+        // the process is exiting: the hook runs, and finds no engine
+      }
+      exitHook = null;
+    }
+    observer = null;
     if (notifications != null && notifications.stats().left() > 0) {
       err.println(Messages.get("notifications.left", notifications.stats().left()));
     }
+    notifications = null;
+    notificationsOpened = false;
     if (store != null) {
       store.close();
+      store = null;
     }
-    out.flush();
-    err.flush();
   }
 }

@@ -29,6 +29,7 @@ final class Detach {
 
   /** Starts the child with this process's arguments (minus {@code --detach}) and waits for its first line. */
   static Started start(Cli cli) {
+    cli.release(); // the child opens the store itself, and no exit of this process breaks its connections
     List<String> cmd = new ArrayList<>();
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());

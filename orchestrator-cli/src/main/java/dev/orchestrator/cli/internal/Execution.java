@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.event.InputRequestedEvent;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
@@ -76,9 +77,21 @@ final class Execution {
     Set<String> simulated = new LinkedHashSet<>(here ? cli.simulatedNames() : simulatedOf(cli, run.id()));
     CompletableFuture<RunSnapshot> done = run.completion();
     AtomicBoolean interrupted = new AtomicBoolean();
+    Console console = System.console();
+    Conversation conversation = cli.interactive() && console != null ? new Conversation(console, cli.out()) : null;
+    Runnable onInterrupt = () -> cancelOnInterrupt(cli, run, interrupted, conversation);
     RunSnapshot snapshot;
     if (cli.json()) {
-      try (Interrupts i = Interrupts.install(() -> cancelOnInterrupt(cli, run, interrupted))) {
+      // Standard output is for the JSON: the questions, and how to answer them, go to standard error.
+      dev.orchestrator.event.EventListener questions = e -> {
+        if (e instanceof InputRequestedEvent q) {
+          cli.err().println(Messages.get("progress.question", q.taskId(), q.question(), q.questionId()));
+          cli.err().flush();
+        }
+      };
+      try (Run.Subscription sub = here ? run.subscribe(questions)
+              : StoreEventFeed.start(cli.store(), run.project(), run.id(), questions, POLL);
+          Interrupts i = Interrupts.install(onInterrupt)) {
         snapshot = join(done);
       }
       Map<String, Object> json = new LinkedHashMap<>();
@@ -93,11 +106,22 @@ final class Execution {
       if (here) {
         cli.out().println(cli.simulationLine());
       }
-      try (Progress p = new Progress(cli, run, simulated, Clock.systemUTC());
-          Run.Subscription sub = here ? run.subscribe(p::onEvent)
-              : StoreEventFeed.start(cli.store(), run.project(), run.id(), p::onEvent, POLL);
-          Interrupts i = Interrupts.install(() -> cancelOnInterrupt(cli, run, interrupted))) {
+      Orchestrator engine = here && conversation != null ? executorOf(cli, run) : null;
+      // At a terminal, questions are asked inline; elsewhere (or for a run another process executes) the display
+      // says how to answer them from another terminal.
+      boolean inline = engine != null;
+      try (Progress p = new Progress(cli, run, simulated, Clock.systemUTC(), inline);
+          InlineQuestions q = inline ? new InlineQuestions(cli, run, engine, conversation, p) : null;
+          Run.Subscription sub = here ? run.subscribe(e -> onEvent(p, q, e))
+              : StoreEventFeed.start(cli.store(), run.project(), run.id(), e -> onEvent(p, q, e), POLL);
+          Interrupts i = Interrupts.install(onInterrupt)) {
+        if (conversation != null) {
+          conversation.onPrompt(p::hold);
+        }
         p.start();
+        if (q != null) {
+          q.start();
+        }
         snapshot = join(done);
         if (sub instanceof StoreEventFeed feed) {
           feed.flush(); // the run's last events, written before it finished, may not have been read yet
@@ -115,6 +139,26 @@ final class Execution {
       return ExitCodes.INTERRUPTED;
     }
     return snapshot.status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+  }
+
+  private static void onEvent(Progress p, @org.jspecify.annotations.Nullable InlineQuestions q,
+      dev.orchestrator.event.Event e) {
+    p.onEvent(e);
+    if (q != null) {
+      q.onEvent(e);
+    }
+  }
+
+  /** The engine of this process that executes the run (holds its lease), else the newest; null when none. */
+  private static @org.jspecify.annotations.Nullable Orchestrator executorOf(Cli cli, Run run) {
+    List<Orchestrator> all = cli.executors();
+    String holder = Steering.holder(cli, run.project(), run.id());
+    for (Orchestrator o : all) {
+      if (o.engineName().equals(holder)) {
+        return o;
+      }
+    }
+    return all.isEmpty() ? null : all.get(all.size() - 1);
   }
 
   private static RunSnapshot snapshot(Run run) {
@@ -144,13 +188,20 @@ final class Execution {
     }
   }
 
-  private static void cancelOnInterrupt(Cli cli, Run run, AtomicBoolean interrupted) {
-    Console console = System.console();
-    if (cli.interactive() && console != null) {
-      cli.out().println();
-      cli.out().print(Messages.get("interrupt.ask", run.id()));
-      cli.out().flush();
-      String answer = console.readLine();
+  /**
+   * Ctrl-C: at a terminal, asks first (cutting in before a question being asked) and goes on after N, with nothing
+   * harmed: the agents run in sessions of their own and never saw the signal. Elsewhere, cancels.
+   */
+  private static void cancelOnInterrupt(Cli cli, Run run, AtomicBoolean interrupted,
+      @org.jspecify.annotations.Nullable Conversation conversation) {
+    if (conversation != null) {
+      String answer;
+      try {
+        answer = conversation.interject(Messages.get("interrupt.ask", run.id()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
       if (answer == null || !answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith(
           Messages.get("interrupt.yes"))) {
         cli.say("interrupt.continue");

@@ -34,15 +34,23 @@ final class Progress implements AutoCloseable {
   private final Set<String> simulated;
   private final Clock clock;
   private final boolean live;
+  private final boolean inline;
   private final ScheduledExecutorService ticker;
   /** Lines drawn by the last redraw; guarded by this. */
   private int drawn;
   /** Guarded by this. */
   private boolean finished;
+  /** Whether the live table stays as it is, because a prompt is on the terminal below it; guarded by this. */
+  private boolean held;
   /** "task#attempt" of the starts already printed; guarded by this. */
   private final java.util.Set<String> startsShown = new java.util.HashSet<>();
 
-  Progress(Cli cli, Run run, Set<String> simulated, Clock clock) {
+  /**
+   * @param inline whether the run's questions are asked inline (at a terminal); else the live table is followed by
+   *     each question and how to answer it from another terminal
+   */
+  Progress(Cli cli, Run run, Set<String> simulated, Clock clock, boolean inline) {
+    this.inline = inline;
     this.cli = cli;
     this.run = run;
     this.simulated = simulated;
@@ -74,6 +82,14 @@ final class Progress implements AutoCloseable {
 
   void onEvent(Event e) {
     if (live) {
+      if (e instanceof InputRequestedEvent && !inline) {
+        synchronized (this) {
+          if (!finished) {
+            cli.out().println(describe(e));
+            drawn = 0; // the table above stays; the next one is drawn below the question
+          }
+        }
+      }
       redraw();
       return;
     }
@@ -119,8 +135,19 @@ final class Progress implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Stops redrawing the live table while a prompt waits below it ({@code true}), or draws it again below what the
+   * prompt left ({@code false}).
+   */
+  synchronized void hold(boolean hold) {
+    held = hold;
+    if (!hold) {
+      drawn = 0; // the lines above are the prompt's now: the next tick draws afresh below them
+    }
+  }
+
   private synchronized void redraw() {
-    if (finished) {
+    if (finished || held) {
       return;
     }
     RunSnapshot s = run.snapshot();
@@ -140,7 +167,7 @@ final class Progress implements AutoCloseable {
   void finish(RunSnapshot done) {
     ticker.shutdownNow();
     synchronized (this) {
-      if (live && drawn > 0) {
+      if (live && drawn > 0 && !held) {
         cli.out().print("\033[" + drawn + "F\033[J");
       }
       finished = true;

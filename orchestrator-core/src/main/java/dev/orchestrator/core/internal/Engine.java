@@ -102,7 +102,8 @@ public final class Engine implements AutoCloseable {
    */
   public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
       @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
-      RetryPolicy retryPolicy, ZoneId budgetZone, List<Guard> guards, String owner, Duration leaseTime) {
+      RetryPolicy retryPolicy, ZoneId budgetZone, List<Guard> guards, String owner, Duration leaseTime,
+      AgentRegistry agents) {
     this.clock = clock;
     this.store = store;
     this.executor = executor;
@@ -144,7 +145,8 @@ public final class Engine implements AutoCloseable {
     Reviews reviews = new Reviews(ctx, lifecycle);
     this.pipeline = new CallPipeline(ctx, CallSteps.standard(ctx, new Guards(ctx, guards, lifecycle), budgets,
         resilience, retries, reviews, questions, lifecycle), budgets, resilience, retries);
-    this.recovery = new Recovery(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions);
+    this.recovery = new Recovery(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions,
+        agents);
     this.steering = new Steering(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions,
         recovery);
   }

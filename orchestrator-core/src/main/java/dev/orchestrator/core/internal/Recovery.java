@@ -43,9 +43,11 @@ final class Recovery {
   private final Budgets budgets;
   private final ProjectPauses projectPauses;
   private final Questions questions;
+  private final AgentRegistry agents;
 
   Recovery(EngineContext ctx, Providers providers, Lifecycle lifecycle, CallPipeline pipeline, Resilience resilience,
-      Budgets budgets, ProjectPauses projectPauses, Questions questions) {
+      Budgets budgets, ProjectPauses projectPauses, Questions questions, AgentRegistry agents) {
+    this.agents = agents;
     this.ctx = ctx;
     this.providers = providers;
     this.lifecycle = lifecycle;
@@ -196,6 +198,8 @@ final class Recovery {
    * the run is resumed and before it may finish (a steering change that made this engine take the run over).
    */
   boolean rebuild(RunRecord r, RunLease lease, @Nullable Consumer<RunState> then) {
+    // The agents that the run's previous owner left running would go on working beside the calls made again here.
+    agents.endOthers(r.project(), r.id());
     String definition = ctx.store.definition(r.project(), r.id()).orElse("");
     if (definition.isBlank()) {
       log.warn("Run not recovered: no workflow definition stored (project={}, run={})", r.project(), r.id());

@@ -164,6 +164,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private final JdbcLedger ledger;
   private final RunLeases leases;
   private final Pauses pauses;
+  private final dev.orchestrator.store.jdbc.internal.AgentProcesses agentProcesses;
   private final JdbcProviderHealth providerHealth;
 
   private record Opened(Dialect dialect, String schemaVersion, int migrationsExecuted, EventLog eventLog) {}
@@ -200,6 +201,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     this.ledger = new JdbcLedger(transactions);
     this.leases = new RunLeases(transactions, ledger);
     this.pauses = new Pauses(transactions);
+    this.agentProcesses = new dev.orchestrator.store.jdbc.internal.AgentProcesses(transactions);
     this.providerHealth = new JdbcProviderHealth(transactions);
     transactions.pruneReceipts();
     log.info("Store opened (store={}, schemaVersion={}, migrationsExecuted={})", description, schemaVersion,
@@ -1563,6 +1565,23 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public List<Pause> pauses() {
     return pauses.list();
+  }
+
+  // ------------------------------------------------------------------ agent processes
+
+  @Override
+  public void saveAgentProcess(dev.orchestrator.spi.store.AgentProcess process) {
+    agentProcesses.save(process);
+  }
+
+  @Override
+  public void deleteAgentProcess(dev.orchestrator.spi.store.AgentProcess process) {
+    agentProcesses.delete(process);
+  }
+
+  @Override
+  public List<dev.orchestrator.spi.store.AgentProcess> agentProcesses(String project, String runId) {
+    return agentProcesses.of(project, runId);
   }
 
   // ------------------------------------------------------------------ schedules

@@ -37,12 +37,12 @@ class EmbeddedStoreTest {
   @Test
   void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
     try (JdbcStore first = JdbcStore.embedded(dataDir)) {
-      assertThat(first.schemaVersion()).isEqualTo("12");
-      assertThat(first.migrationsExecuted()).isEqualTo(12);
+      assertThat(first.schemaVersion()).isEqualTo("13");
+      assertThat(first.migrationsExecuted()).isEqualTo(13);
       first.createRun(run("p", "r"), "{}", List.of());
     }
     try (JdbcStore second = JdbcStore.embedded(dataDir)) {
-      assertThat(second.schemaVersion()).isEqualTo("12");
+      assertThat(second.schemaVersion()).isEqualTo("13");
       assertThat(second.migrationsExecuted()).isZero();
       assertThat(second.run("p", "r")).isPresent();
     }
@@ -56,7 +56,7 @@ class EmbeddedStoreTest {
         rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }
       assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-          "9:true", "10:true", "11:true", "12:true");
+          "9:true", "10:true", "11:true", "12:true", "13:true");
     }
   }
 

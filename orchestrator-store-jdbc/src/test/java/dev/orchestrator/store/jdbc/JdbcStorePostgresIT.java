@@ -75,14 +75,14 @@ class JdbcStorePostgresIT extends StoreContract {
     @Test
     void theSchemaVersionIsRecordedAndASecondStartMigratesNothing() throws Exception {
       JdbcStore first = (JdbcStore) store;
-      assertThat(first.schemaVersion()).isEqualTo("12");
-      assertThat(first.migrationsExecuted()).isEqualTo(12);
+      assertThat(first.schemaVersion()).isEqualTo("13");
+      assertThat(first.migrationsExecuted()).isEqualTo(13);
       first.createRun(new RunRecord("p", "r", "wf", RunStatus.RUNNING, Map.of(), Instant.EPOCH, null, null), "{}",
           List.of());
       store = reopen(store);
       JdbcStore second = (JdbcStore) store;
       assertThat(second.migrationsExecuted()).isZero();
-      assertThat(second.schemaVersion()).isEqualTo("12");
+      assertThat(second.schemaVersion()).isEqualTo("13");
       assertThat(second.run("p", "r")).isPresent();
       try (Connection c = DriverManager.getConnection(PostgresTestServer.urlFor(schema), USER, PASSWORD);
           Statement s = c.createStatement();
@@ -93,7 +93,7 @@ class JdbcStorePostgresIT extends StoreContract {
           rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
         }
         assertThat(rows).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
-            "9:true", "10:true", "11:true", "12:true");
+            "9:true", "10:true", "11:true", "12:true", "13:true");
       }
     }
 

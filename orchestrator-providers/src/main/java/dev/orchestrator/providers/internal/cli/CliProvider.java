@@ -14,6 +14,7 @@ import dev.orchestrator.providers.internal.Prompts;
 import dev.orchestrator.providers.internal.Redactor;
 import dev.orchestrator.providers.internal.Settings;
 import dev.orchestrator.providers.internal.TokenCounter;
+import dev.orchestrator.spi.ChildProcesses;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
@@ -50,12 +51,26 @@ import org.slf4j.LoggerFactory;
  * process per call. The prompt goes on stdin (from a file, so no thread writes it) or into the arguments; stdout and
  * stderr go to files, so no thread reads them while the process runs. The call ends when the process exits
  * ({@link Process#onExit()}), when its time limit passes (through the engine's scheduler), when its output outgrows
- * the limit, or when the engine cancels it; the last three destroy the whole process tree. Thread-safe.
+ * the limit, or when the engine cancels it; the last three end the whole process tree (asked to end, then killed
+ * after {@link #GRACE}).
+ *
+ * <p>Each agent runs in a session of its own ({@code setsid}, from util-linux, where it is installed), so a Ctrl-C at
+ * the terminal of the process that started it never reaches the agent: the engine decides whether a call ends. Each
+ * process is reported to the engine ({@link dev.orchestrator.spi.ChildProcesses}), which records it in the store
+ * with its owner, so that an engine taking the run over after its owner died ends it. Thread-safe.
  */
 public final class CliProvider implements Provider {
   public static final String TYPE = "cli";
   private static final Logger log = LoggerFactory.getLogger(CliProvider.class);
   private static final String PROMPT = "{prompt}";
+  /** How long an agent's process tree gets to end after it was asked to, before it is killed. */
+  public static final Duration GRACE = Duration.ofSeconds(3);
+  /**
+   * util-linux's {@code setsid}, which starts a program in a new session (and so a new process group) where it is
+   * installed (Linux); {@code --wait} makes it wait for the program and return its exit code in the rare case where
+   * it must fork. Null elsewhere (macOS, Windows): the agent then shares the engine's process group.
+   */
+  private static final @Nullable String SETSID = findSetsid();
   private static final int DEFAULT_MAX_OUTPUT_TOKENS = 4096;
   private static final Duration LATENCY = Duration.ofSeconds(5);
   private static final Pattern RATE = Pattern.compile("(?i)(rate.?limit|too many requests|\\b429\\b|quota)");
@@ -82,6 +97,8 @@ public final class CliProvider implements Provider {
   private final @Nullable Integer maxOutputCap;
   private final Redactor redactor;
   private final Scheduler scheduler;
+  private final ChildProcesses processes;
+  private final boolean newSession;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -138,6 +155,8 @@ public final class CliProvider implements Provider {
     });
     this.redactor = Redactor.of(secrets.toArray(new String[0]));
     this.scheduler = s.context().scheduler();
+    this.processes = s.context().processes();
+    this.newSession = s.bool("newSession", true);
   }
 
   public static CliProvider create(Settings s) {
@@ -183,6 +202,10 @@ public final class CliProvider implements Provider {
     Path stderr = dir.resolve("stderr");
     try {
       List<String> argv = new ArrayList<>();
+      if (newSession && SETSID != null) {
+        argv.add(SETSID);
+        argv.add("--wait");
+      }
       for (String arg : command) {
         argv.add(arg.replace(PROMPT, prompt));
       }
@@ -211,6 +234,7 @@ public final class CliProvider implements Provider {
           e));
     }
     running.add(process);
+    ChildProcesses.Registration registration = processes.started(context, process.toHandle());
     long started = System.nanoTime();
     log.debug("Agent process started (provider={}, pid={}, command={}, project={}, run={}, task={}, attempt={})",
         name, process.pid(), command.get(0), context.project(), context.runId(), context.taskId(),
@@ -228,11 +252,12 @@ public final class CliProvider implements Provider {
     out.whenComplete((r, e) -> {
       timer.cancel();
       if (e != null) {
-        destroyTree(process); // cancelled, timed out or too much output
+        endTree(process); // cancelled, timed out or too much output
       }
     });
     process.onExit().whenCompleteAsync((p, e) -> {
       running.remove(process);
+      registration.close();
       try {
         if (!out.isDone()) {
           finish(process.exitValue(), stdout, stderr, started, out);
@@ -386,16 +411,55 @@ public final class CliProvider implements Provider {
     return new ProviderException(name, kind, message, kind.retryable(), null, null);
   }
 
-  /** Destroys the process and every descendant it has, at once. */
-  static void destroyTree(Process process) {
-    List<ProcessHandle> descendants;
+  /**
+   * Ends the process and every descendant it has: asks them all to end now (SIGTERM) and kills, after {@link #GRACE}
+   * (through the scheduler), those still alive. The descendants are listed first: once the agent is gone they are
+   * re-parented and no longer its descendants.
+   */
+  private void endTree(Process process) {
+    List<ProcessHandle> tree = tree(process);
+    tree.forEach(ProcessHandle::destroy);
+    scheduler.schedule(() -> tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly),
+        GRACE);
+  }
+
+  /** Ends the process tree as {@link #endTree} does, but waits for it (at most {@link #GRACE}) on this thread. */
+  static void endTreeNow(Process process) {
+    List<ProcessHandle> tree = tree(process);
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + GRACE.toNanos();
+    for (ProcessHandle h : tree) {
+      try {
+        h.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        break;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static List<ProcessHandle> tree(Process process) {
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(process.toHandle());
     try (Stream<ProcessHandle> d = process.descendants()) {
-      descendants = d.toList();
+      d.forEach(tree::add);
     }
-    process.destroyForcibly();
-    for (ProcessHandle h : descendants) {
-      h.destroyForcibly();
+    return tree;
+  }
+
+  private static @Nullable String findSetsid() {
+    if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+      return null;
     }
+    for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   private static long size(Path p) {
@@ -460,7 +524,7 @@ public final class CliProvider implements Provider {
   public void close() {
     closed = true;
     for (Process p : running) {
-      destroyTree(p);
+      endTreeNow(p);
     }
   }
 

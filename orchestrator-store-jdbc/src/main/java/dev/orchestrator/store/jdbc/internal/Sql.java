@@ -47,6 +47,8 @@ public final class Sql {
         ps.setBoolean(i + 1, b);
       } else if (a instanceof Long l) {
         ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
       } else if (a instanceof BigDecimal d) {
         ps.setBigDecimal(i + 1, d);
       } else {
