@@ -92,7 +92,9 @@ final class ParityWorld {
     @Override
     public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
-      String prompt = request.prompt();
+      // Markers are the task's own: the outputs of the tasks it depends on, appended after its instructions, may
+      // echo their markers.
+      String prompt = request.prompt().split("\n\nThe tasks this one depends on produced the following\\.", 2)[0];
       Duration delay = prompt.contains("[slow]") ? Duration.ofMinutes(1) : latency;
       timer.schedule(() -> {
         try {
