@@ -65,7 +65,7 @@ class ConcurrentCommandsIT {
     Path steady = Files.writeString(temp.resolve("steady.json"), """
         { "name": "Steady", "tasks": [
           {"id": "one", "title": "One", "assigned_to": "agent", "instructions": "steady-one"},
-          {"id": "two", "title": "Two", "assigned_to": "agent", "depends_on": ["one"], "instructions": "steady-two"},
+          {"id": "two", "title": "Two", "assigned_to": "agent", "depends_on": ["one"], "context": "none", "instructions": "steady-two"},
           {"id": "hold", "title": "Hold", "assigned_to": "slow", "depends_on": ["two"], "instructions": "hold"} ] }
         """);
     Path ask = Files.writeString(temp.resolve("ask.json"), """

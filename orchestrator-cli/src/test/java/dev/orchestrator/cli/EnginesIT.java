@@ -87,12 +87,13 @@ class EnginesIT {
     config = temp.resolve("config.json");
     executions = temp.resolve("executions.txt");
     Files.createFile(executions);
-    // The test configuration, plus `agent`: a command that notes each call's prompt (the task id) and takes a
-    // second. Its model prices its calls, so they reserve budget.
+    // The test configuration, plus `agent`: a command that notes each call's prompt's first line (the task id;
+    // the outputs of the tasks it depends on follow) and takes a second. Its model prices its calls, so they
+    // reserve budget.
     ObjectNode c = (ObjectNode) JSON.readTree(CliHarness.CONFIG);
     ObjectNode agent = ((ObjectNode) c.get("providers")).putObject("agent");
     agent.put("type", "cli");
-    agent.put("command", "sh -c 'echo \"$0\" >> " + executions + "; sleep 1; echo \"done $0\"' {prompt}");
+    agent.put("command", "sh -c 'echo \"$0\" | head -n 1 >> " + executions + "; sleep 1; echo \"done $0\"' {prompt}");
     agent.put("model", "claude-sonnet-4-5");
     Files.writeString(config, c.toPrettyString());
     env.put("ORCHESTRATOR_LEASE", LEASE);
@@ -361,8 +362,22 @@ class EnginesIT {
           outs[victim] = nextOutput();
           workers[victim] = start(outs[victim], "--store", storeUrl, "worker");
         }
-        await("the run finishes", Duration.ofSeconds(120),
-            () -> store.run("default", runId).orElseThrow().status() != RunStatus.RUNNING);
+        try {
+          await("the run finishes", Duration.ofSeconds(120),
+              () -> store.run("default", runId).orElseThrow().status() != RunStatus.RUNNING);
+        } catch (AssertionError e) {
+          StringBuilder why = new StringBuilder(e.getMessage()).append("; unfinished tasks:");
+          for (TaskRecord t : store.tasks("default", runId)) {
+            if (!t.state().isTerminal()) {
+              why.append("\n  ").append(t.taskId()).append(' ').append(t.state()).append(" [").append(t.history())
+                  .append("] ").append(t.error());
+            }
+          }
+          for (int i = 0; i < outs.length; i++) {
+            why.append("\n--- worker ").append(i).append(":\n").append(tail(outs[i]));
+          }
+          throw new AssertionError(why.toString(), e);
+        }
         assertThat(store.run("default", runId).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
         List<TaskRecord> tasks = store.tasks("default", runId);
         assertThat(tasks).hasSize(chains * length);
@@ -467,14 +482,25 @@ class EnginesIT {
 
   // ---------------------------------------------------------------- helpers
 
-  /** {@code chains} chains of {@code length} tasks on `agent`; a task's instructions are its id. */
+  /** The last lines a process printed, to say what it was doing when a wait ran out. */
+  private static String tail(Path output) throws IOException {
+    List<String> lines = Files.exists(output) ? Files.readAllLines(output, StandardCharsets.UTF_8) : List.of();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+  }
+
+  /**
+   * {@code chains} chains of {@code length} tasks on `agent`; a task's instructions are its id, and it does not see
+   * the output of the task before it (the agent echoes its prompt, so outputs would grow along a chain, and with
+   * them what each call costs against the run's budget).
+   */
   private static String chains(int chains, int length) {
     StringBuilder sb = new StringBuilder("{ \"name\": \"Chains\", \"tasks\": [\n");
     for (int c = 0; c < chains; c++) {
       for (int s = 0; s < length; s++) {
         String id = "c" + c + "s" + s;
         sb.append("  {\"id\": \"").append(id).append("\", \"title\": \"").append(id)
-            .append("\", \"assigned_to\": \"agent\", \"instructions\": \"").append(id).append('"');
+            .append("\", \"assigned_to\": \"agent\", \"context\": \"none\", \"instructions\": \"").append(id)
+            .append('"');
         if (s > 0) {
           sb.append(", \"depends_on\": [\"c").append(c).append('s').append(s - 1).append("\"]");
         }

@@ -11,6 +11,8 @@ import dev.orchestrator.project.Project;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.spi.provider.Health;
+import dev.orchestrator.spi.store.ProviderHealth;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -19,9 +21,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 
-/** {@code providers}: every configured instance with its mode, health, circuit and today's spend. */
+/**
+ * {@code providers}: every configured instance with its mode, its health from a free probe (with its latency), its
+ * circuit as the store shares it with every process, and today's spend.
+ */
 @Command(name = "providers", mixinStandardHelpOptions = true)
 final class ProvidersCommand extends CliCommand {
   ProvidersCommand(Cli cli) {
@@ -36,6 +42,9 @@ final class ProvidersCommand extends CliCommand {
     LocalDate today = LocalDate.now(zone);
     Map<String, Money> spentToday = spentOn(today, zone);
     Map<String, String> circuits = circuits();
+    List<dev.orchestrator.spi.PluginConfig> probed = setup.configs().stream()
+        .filter(pc -> !setup.isSimulated(pc.name()) && !setup.missingKeys().containsKey(pc.name())).toList();
+    Map<String, Health> probes = HealthChecks.probe(probed, cli.env());
     Map<String, Money> daily = new HashMap<>();
     for (Budget b : cli.store().budgets()) {
       if (b.scope().kind() == BudgetScope.Kind.PROVIDER_DAILY) {
@@ -55,7 +64,7 @@ final class ProvidersCommand extends CliCommand {
         health = Messages.get("providers.health.noKey", setup.missingKeys().get(i.name()));
       } else {
         mode = Messages.get("providers.real");
-        health = Messages.get("providers.health.ready");
+        health = describe(probes.get(i.name()));
       }
       String circuit = circuits.getOrDefault(i.name(), "CLOSED");
       Money spent = spentToday.getOrDefault(i.name(), Money.ZERO);
@@ -69,6 +78,12 @@ final class ProvidersCommand extends CliCommand {
       m.put("model", i.properties().get("model"));
       m.put("simulated", setup.isSimulated(i.name()));
       m.put("health", health);
+      Health h = probes.get(i.name());
+      if (h != null) {
+        m.put("probe", h.status());
+        m.put("probeLatencyMs", h.latency() == null ? null : h.latency().toMillis());
+        m.put("probeDetail", h.detail());
+      }
       m.put("circuit", circuit);
       m.put("spentToday", spent);
       m.put("dailyLimit", limit);
@@ -105,9 +120,40 @@ final class ProvidersCommand extends CliCommand {
     return out;
   }
 
-  /** The last circuit transition of each instance, from the engine-wide event log. */
+  /** A probe's answer for the HEALTH column: up with its latency, or down and why (cut to fit a table). */
+  static String describe(@Nullable Health h) {
+    if (h == null) {
+      return Messages.get("providers.health.unknown", "not probed");
+    }
+    return switch (h.status()) {
+      case UP -> Messages.get("providers.health.up", h.latency() == null ? 0 : h.latency().toMillis());
+      case DOWN -> Messages.get("providers.health.down", Texts.shorten(h.detail(), 70));
+      case UNKNOWN -> Messages.get("providers.health.unknown", h.detail());
+    };
+  }
+
+  /**
+   * Each instance's circuit as every process sees it: the store's shared state when it keeps one, else the last
+   * circuit event of the engine-wide log.
+   */
   private Map<String, String> circuits() {
     Map<String, String> out = new HashMap<>();
+    Instant now = Instant.now();
+    try {
+      ProviderHealth health = cli.store().providerHealth();
+      for (String name : cli.config().instances().keySet()) {
+        ProviderHealth.Circuit c = health.circuit(name, now);
+        out.put(name, switch (c.state()) {
+          case CLOSED -> "CLOSED";
+          case OPEN -> Messages.get("providers.circuitOpen", StatusCommand.WHEN.format(
+              java.util.Objects.requireNonNull(c.openUntil()).atZone(cli.config().timeZone())));
+          case HALF_OPEN -> Messages.get("providers.circuitHalfOpen");
+        });
+      }
+      return out;
+    } catch (UnsupportedOperationException e) {
+      // a store without shared provider health: what the events said last
+    }
     for (Event e : cli.store().events("", "")) {
       if (e instanceof CircuitOpenedEvent o) {
         out.put(o.provider(), Messages.get("providers.circuitOpen", o.at().plus(o.openFor())));

@@ -3,6 +3,7 @@ package dev.orchestrator.providers.internal;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.Health;
+import dev.orchestrator.spi.provider.ProviderException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,8 +29,11 @@ public final class HealthProbe {
     return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       if (failure != null) {
-        return Health.down(null, HttpErrors.fromThrowable(provider, failure, redactor, request.uri(),
-            TokenUsage.NONE, Money.ZERO).getMessage());
+        ProviderException e = HttpErrors.fromThrowable(provider, failure, redactor, request.uri(), TokenUsage.NONE,
+            Money.ZERO);
+        String said = String.valueOf(e.getMessage());
+        String prefix = provider + " " + e.kind() + ": ";
+        return Health.down(null, said.startsWith(prefix) ? said.substring(prefix.length()) : said);
       }
       int status = response.statusCode();
       if (status == 401 || status == 403) {
