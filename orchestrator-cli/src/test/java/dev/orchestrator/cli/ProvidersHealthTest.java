@@ -64,7 +64,7 @@ class ProvidersHealthTest {
   }
 
   @Test
-  void anUnreachableServerIsDownNamingItsAddress() throws Exception {
+  void anUnreachableServerIsDownNamingItsAddressAndADryRunWarnsOfIt() throws Exception {
     HttpStub gone = new HttpStub(200);
     String url = gone.url("/v1");
     gone.close();
@@ -73,5 +73,15 @@ class ProvidersHealthTest {
     JsonNode local = JSON.readTree(r.out()).get(0);
     assertThat(local.get("probe").asText()).isEqualTo("DOWN");
     assertThat(local.get("probeDetail").asText()).contains("cannot connect to " + url + "/models");
+
+    Path task = temp.resolve("one.json");
+    Files.writeString(task, """
+        { "name": "One", "tasks": [ {"id": "a", "title": "A", "instructions": "say hi"} ] }
+        """);
+    CliHarness.Result plan = cli.run("dry-run", task.toString());
+    assertThat(plan.code()).as(plan.toString()).isZero();
+    assertThat(plan.out()).contains("Warning: provider local: cannot connect to " + url + "/models");
+    JsonNode json = JSON.readTree(cli.run("dry-run", task.toString(), "--json").out());
+    assertThat(json.get("unreachable").get(0).asText()).startsWith("local: cannot connect to");
   }
 }

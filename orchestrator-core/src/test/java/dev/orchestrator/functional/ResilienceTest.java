@@ -25,6 +25,7 @@ import dev.orchestrator.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ResilienceTest {
@@ -181,6 +182,27 @@ class ResilienceTest {
       h.scheduler.advance(Duration.ofSeconds(59));
       assertThat(liar.probeCount()).as("no more health probes").isEqualTo(1);
       assertThat(liar.callCount()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aDryRunWarnsOfAnOpenCircuitAndAPausedProviderItWouldUse() {
+    FakeProvider claude = FakeProvider.builder("claude").otherwise(r -> Reply.failure(ErrorKind.SERVER)).build();
+    FakeProvider gemini = FakeProvider.echo("gemini");
+    try (Orchestrator o = h.builder().provider(claude).provider(gemini).retryPolicy(RetryPolicy.none()).build()) {
+      for (int i = 0; i < 3; i++) {
+        o.submit("demo", one("fail" + i, "claude"));
+      }
+      o.pauseProvider("gemini", "quota review");
+      Workflow w = Workflow.builder("w").task("a", t -> t.instructions("a").provider("claude"))
+          .task("b", t -> t.instructions("b").provider("gemini")).build();
+      List<String> notes = o.plan("demo", w, Map.of()).notes();
+      assertThat(notes).anySatisfy(n -> assertThat(n).contains("claude's circuit is open until",
+          "go to another of their providers or wait"));
+      assertThat(notes).anySatisfy(n -> assertThat(n).contains("gemini is paused (quota review)"));
+      o.resumeProvider("claude");
+      o.resumeProvider("gemini");
+      assertThat(o.plan("demo", w, Map.of()).notes()).noneSatisfy(n -> assertThat(n).contains("circuit"));
     }
   }
 

@@ -46,6 +46,7 @@ final class RunCommand extends CliCommand {
     if (cluster && detach) {
       throw CliException.of(ExitCodes.USAGE, "run.clusterOrDetach");
     }
+    cli.project(); // a mistyped --project is the first thing to say, before the template's parameters
     if (cluster) {
       return queue(cli, source, params, await);
     }

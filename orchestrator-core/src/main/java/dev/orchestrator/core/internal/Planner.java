@@ -5,6 +5,7 @@ import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetLine;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.Plan;
+import dev.orchestrator.policy.CircuitState;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.store.Account;
@@ -154,8 +155,29 @@ final class Planner {
               + " spent and " + Money.usd(reserved) + " reserved of " + b.limit() + "): raise it or trim the work");
         }
       }
+      warnAboutProviders(byProvider.keySet(), notes);
       return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems, notes);
     });
+  }
+
+  /**
+   * Notes of what would hold the plan's providers back, as every process sees it in the store: an open or half-open
+   * circuit, a pause.
+   */
+  private void warnAboutProviders(java.util.Set<String> used, List<String> notes) {
+    for (String name : used) {
+      CircuitState c = resilience.circuit(name);
+      if (c.paused()) {
+        notes.add("provider " + name + " is paused (" + c.pauseReason() + "): its tasks wait until it is resumed");
+      }
+      if (c.state() == CircuitState.State.OPEN) {
+        notes.add("provider " + name + "'s circuit is open until " + c.probeAt() + " after repeated failures: its "
+            + "tasks go to another of their providers or wait until it answers again (orchestrator providers shows "
+            + "its health)");
+      } else if (c.state() == CircuitState.State.HALF_OPEN) {
+        notes.add("provider " + name + "'s circuit is half-open after failures: its next call tests it");
+      }
+    }
   }
 
   /**
