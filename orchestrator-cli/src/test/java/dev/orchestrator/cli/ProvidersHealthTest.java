@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,51 @@ class ProvidersHealthTest {
       cli.run("run", task.toString());
       CliHarness.Result r = cli.run("providers");
       assertThat(r.out()).contains("DOWN: GET /v1/models answered 500").containsPattern("OPEN until \\d{4}-");
+    }
+  }
+
+  @Test
+  void statusSaysWhatEachWaitingTaskWaitsForInTextAndJson() throws Exception {
+    try (HttpStub failing = new HttpStub(500)) {
+      configure(failing.url("/v1"));
+      Path one = temp.resolve("one.json");
+      Files.writeString(one, """
+          { "name": "One", "tasks": [ {"id": "a", "title": "A", "instructions": "say hi"} ] }
+          """);
+      cli.run("run", one.toString()); // fails once: the circuit (failures 1) opens for every process
+      Path two = temp.resolve("two.json");
+      Files.writeString(two, """
+          { "name": "Two", "tasks": [ {"id": "first", "title": "First", "instructions": "x"},
+            {"id": "second", "title": "Second", "instructions": "y", "depends_on": ["first"]} ] }
+          """);
+      String run = JSON.readTree(cli.run("run", "--cluster", two.toString(), "--json").out()).get("runId").asText();
+      // Queued for a worker, which none runs: the first task waits for an engine, the second for the first.
+      CliHarness.Result text = cli.run("status", run);
+      assertThat(text.out()).contains("WAITING FOR", "it is queued as soon as an engine executes the run",
+          "waits for first (BLOCKED)");
+      JsonNode waiting = JSON.readTree(cli.run("status", run, "--json").out()).get("waiting");
+      assertThat(waiting.get("second").asText()).isEqualTo("waits for first (BLOCKED)");
+      // Executed here, its provider's circuit open: the task says so while it waits (cancelled to end the test).
+      String waitingRun = JSON.readTree(cli.run("run", "--cluster", one.toString(), "--json").out()).get("runId")
+          .asText();
+      StringWriter live = new StringWriter();
+      Thread resume = new Thread(() -> cli.run(live, "resume", waitingRun));
+      resume.start();
+      try {
+        JsonNode why = null;
+        for (long deadline = System.nanoTime() + 20_000_000_000L; System.nanoTime() < deadline; ) {
+          why = JSON.readTree(cli.run("status", waitingRun, "--json").out()).get("waiting").get("a");
+          if (why != null && why.asText().contains("circuit is open")) {
+            break;
+          }
+          Thread.onSpinWait();
+        }
+        assertThat(why).as("the reason of a, within 20 s").isNotNull();
+        assertThat(why.asText()).contains("provider local's circuit is open until");
+      } finally {
+        cli.run("cancel", waitingRun);
+        resume.join(30_000);
+      }
     }
   }
 

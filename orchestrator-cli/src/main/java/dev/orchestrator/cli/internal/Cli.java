@@ -179,6 +179,13 @@ public final class Cli implements AutoCloseable {
   }
 
   /** The configuration; the default one is written to the data directory on first use. */
+  /** The instance tasks without a provider go to: the configured default, else the first instance. */
+  public @Nullable String defaultProvider() {
+    Config c = config();
+    return c.defaultProvider() != null ? c.defaultProvider()
+        : c.instances().isEmpty() ? null : c.instances().keySet().iterator().next();
+  }
+
   public Config config() {
     if (config == null) {
       if (options.config == null) {
@@ -402,8 +409,7 @@ public final class Cli implements AutoCloseable {
       }
     }
     c.instanceLimits().forEach(b::maxConcurrentCalls);
-    String def = c.defaultProvider() != null ? c.defaultProvider()
-        : c.instances().isEmpty() ? null : c.instances().keySet().iterator().next();
+    String def = defaultProvider();
     if (def != null) {
       b.defaultProvider(def);
     }

@@ -1,5 +1,6 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.core.WaitingReasons;
 import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.InputRequestedEvent;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -152,7 +154,7 @@ final class Progress implements AutoCloseable {
     }
     RunSnapshot s = run.snapshot();
     Instant now = clock.instant();
-    String text = Tables.tasks(s, simulated, now) + Tables.overall(s, now) + "\n";
+    String text = Tables.tasks(s, simulated, now, waiting(s, now)) + Tables.overall(s, now) + "\n";
     StringBuilder sb = new StringBuilder();
     if (drawn > 0) {
       sb.append("\033[").append(drawn).append('F').append("\033[J");
@@ -161,6 +163,21 @@ final class Progress implements AutoCloseable {
     drawn = (int) text.chars().filter(c -> c == '\n').count();
     cli.out().print(sb);
     cli.out().flush();
+  }
+
+  /**
+   * Why the tasks that are not moving wait, from the store (a few reads a second); left out of very large runs,
+   * whose table is too long to read anyway.
+   */
+  private Map<String, String> waiting(RunSnapshot s, Instant now) {
+    if (s.tasks().size() > 200) {
+      return Map.of();
+    }
+    try {
+      return WaitingReasons.of(cli.store(), s, now, cli.defaultProvider());
+    } catch (RuntimeException e) {
+      return Map.of(); // the store is busy: the next tick says it
+    }
   }
 
   /** Prints the final table once the run has finished. */

@@ -1,6 +1,7 @@
 package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.Money;
+import dev.orchestrator.core.WaitingReasons;
 import dev.orchestrator.run.Question;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
@@ -96,6 +97,8 @@ final class StatusCommand extends CliCommand {
     RunSnapshot s = new RunSnapshot(r, tasks);
     Set<String> simulated = Execution.simulatedOf(cli, r.id());
     String engine = engine(r);
+    Map<String, String> waiting = r.status().isFinished() ? Map.of()
+        : WaitingReasons.of(cli.store(), s, Instant.now(), cli.defaultProvider());
     if (cli.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("run", r);
@@ -106,6 +109,7 @@ final class StatusCommand extends CliCommand {
       m.put("engine", engine);
       m.put("simulated", simulated);
       m.put("questions", questions(List.of(r)));
+      m.put("waiting", waiting);
       cli.printJson(m);
       return ExitCodes.OK;
     }
@@ -114,7 +118,7 @@ final class StatusCommand extends CliCommand {
       cli.say("status.engine", engine);
     }
     Instant now = Instant.now();
-    cli.out().print(Tables.tasks(s, simulated, now));
+    cli.out().print(Tables.tasks(s, simulated, now, waiting));
     cli.out().println(Tables.overall(s, now));
     if (!simulated.isEmpty()) {
       cli.say("status.simulated", String.join(", ", simulated));

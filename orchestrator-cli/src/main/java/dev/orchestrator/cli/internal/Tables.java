@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Plain text tables and the task table shared by {@code run} and {@code status}. */
@@ -115,15 +116,29 @@ final class Tables {
 
   /** The task table: task, state, provider (marked when simulated), elapsed, cost. */
   static String tasks(RunSnapshot s, Set<String> simulated, Instant now) {
+    return tasks(s, simulated, now, Map.of());
+  }
+
+  /** The tasks table, with a WAITING FOR column (each reason cut to fit) when any task waits for something. */
+  static String tasks(RunSnapshot s, Set<String> simulated, Instant now, Map<String, String> waiting) {
     List<List<String>> rows = new ArrayList<>();
     for (TaskRecord t : s.tasks()) {
       String provider = t.provider() == null ? "-"
           : simulated.contains(t.provider()) ? Messages.get("table.simulatedProvider", t.provider()) : t.provider();
-      rows.add(List.of(t.taskId(), t.state().name(), provider,
+      List<String> row = new ArrayList<>(List.of(t.taskId(), t.state().name(), provider,
           t.attempts().isEmpty() ? "-" : Durations.format(elapsed(t, now)), cost(t.cost(), t.costBasis())));
+      if (!waiting.isEmpty()) {
+        String why = waiting.get(t.taskId());
+        row.add(why == null ? "" : Texts.shorten(why, 90));
+      }
+      rows.add(row);
     }
-    return render(List.of(Messages.get("table.task"), Messages.get("table.state"), Messages.get("table.provider"),
-        Messages.get("table.elapsed"), Messages.get("table.cost")), rows);
+    List<String> header = new ArrayList<>(List.of(Messages.get("table.task"), Messages.get("table.state"),
+        Messages.get("table.provider"), Messages.get("table.elapsed"), Messages.get("table.cost")));
+    if (!waiting.isEmpty()) {
+      header.add(Messages.get("table.waiting"));
+    }
+    return render(header, rows);
   }
 
   /** The overall line: done of total, running, elapsed, cost. */
