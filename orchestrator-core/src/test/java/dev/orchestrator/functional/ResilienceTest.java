@@ -129,7 +129,7 @@ class ResilienceTest {
   void aProviderBackFromAnOutageIsUsedAgainAsSoonAsItAnswersItsHealthProbe() {
     java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
     FakeProvider local = FakeProvider.builder("local").scheduler(h.scheduler).latency(Duration.ofSeconds(1))
-        .otherwise(r -> down.get() ? Reply.failure(ErrorKind.NETWORK) : Reply.text("ok"))
+        .otherwise(r -> down.get() ? Reply.failure(ErrorKind.SERVER) : Reply.text("ok"))
         .health(() -> down.get() ? Health.down(null, "cannot connect") : Health.up(Duration.ofMillis(3), "200"))
         .build();
     try (Orchestrator o = h.builder().provider(local, 8).retryPolicy(RetryPolicy.builder().maxAttempts(10).build())
@@ -160,6 +160,33 @@ class ResilienceTest {
       assertThat(o.circuit("local").state()).isEqualTo(CircuitState.State.CLOSED);
       assertThat(h.clock.instant()).as("before the 30 s opening would have ended").isBefore(opened.plusSeconds(30));
       assertThat(h.events.events(CircuitOpenedEvent.class)).as("never reopened").hasSize(1);
+    }
+  }
+
+  @Test
+  void callsThatCouldNotReachTheProviderAreRetriedAsSoonAsItAnswersThoughTheCircuitStayedClosed() {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    FakeProvider local = FakeProvider.builder("local").scheduler(h.scheduler).latency(Duration.ofSeconds(1))
+        .otherwise(r -> down.get() ? Reply.failure(ErrorKind.NETWORK) : Reply.text("ok"))
+        .health(() -> down.get() ? Health.down(null, "cannot connect") : Health.up(Duration.ofMillis(2), "200"))
+        .build();
+    try (Orchestrator o = h.builder().provider(local, 8).build()) { // the default retries: from 1 minute
+      Workflow.Builder w = Workflow.builder("w");
+      for (int i = 0; i < 8; i++) {
+        w.task("t" + i, t -> t.instructions("x"));
+      }
+      Run run = o.submit("demo", w.build());
+      h.scheduler.advance(Duration.ofSeconds(1));
+      assertThat(o.circuit("local").state()).as("eight calls of one outage count once")
+          .isEqualTo(CircuitState.State.CLOSED);
+      h.scheduler.advance(Duration.ofSeconds(5));
+      assertThat(local.probeCount()).as("probed 5 s after the failure, still down").isEqualTo(1);
+      down.set(false);
+      h.scheduler.advance(Duration.ofSeconds(10));
+      assertThat(local.probeCount()).isEqualTo(2);
+      h.scheduler.advance(Duration.ofSeconds(2));
+      assertThat(run.completion()).as("every task, well before its retry's minute").isDone();
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
 

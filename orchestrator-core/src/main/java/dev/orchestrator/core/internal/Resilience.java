@@ -66,6 +66,8 @@ final class Resilience {
     boolean answeredProbe;
     /** A probe call failed after a health probe said the provider answers: its probe is not believed until closed. */
     boolean probeMisleads;
+    /** The last call could not reach the provider: its tasks' retries wait for it to answer its health probe. */
+    boolean unreachable;
 
     Circuit(ProviderGate gate) {
       this.gate = gate;
@@ -185,6 +187,15 @@ final class Resilience {
     if (probe && !slot.circuit.open) {
       unblock(slot);
     }
+    if (kind == ErrorKind.NETWORK && !slot.circuit.open) {
+      // Nothing reached the provider: while the circuit stays closed, its probe says when to try again.
+      slot.circuit.unreachable = true;
+      if (slot.circuit.healthTimer == null) {
+        checkHealthLater(slot, HEALTH_FIRST);
+      }
+    } else if (kind == null) {
+      slot.circuit.unreachable = false;
+    }
   }
 
   /** When the provider's open circuit half-opens, as this engine last learned it. */
@@ -295,8 +306,8 @@ final class Resilience {
     c.healthTimer = ctx.later(wait, () -> {
       c.healthTimer = null;
       Instant now = ctx.now();
-      if (!c.open || (c.openUntil != null && !now.isBefore(c.openUntil))) {
-        return; // closed meanwhile, or its opening is over and the next call is the probe anyway
+      if (c.open ? c.openUntil != null && !now.isBefore(c.openUntil) : !c.unreachable || slot.retrying.isEmpty()) {
+        return; // its opening is over and the next call is the probe anyway, or nothing waits for it any more
       }
       CompletableFuture<Health> asked;
       try {
@@ -311,10 +322,26 @@ final class Resilience {
 
   private void healthAnswered(Slot slot, Health health) {
     Circuit c = slot.circuit;
-    if (!c.open) {
+    if (!c.open && !c.unreachable) {
       return;
     }
     Instant now = ctx.now();
+    if (!c.open) { // closed: calls could not reach it, and their tasks wait out a retry's backoff
+      switch (health.status()) {
+        case UP -> {
+          log.info("Provider answers again; its tasks waiting to retry go now (provider={}, latency={})", slot.name,
+              health.latency());
+          c.unreachable = false;
+          retries.retryNow(slot, Integer.MAX_VALUE);
+        }
+        case DOWN -> {
+          Duration next = c.healthWait.multipliedBy(2);
+          checkHealthLater(slot, next.compareTo(HEALTH_MAX) > 0 ? HEALTH_MAX : next);
+        }
+        case UNKNOWN -> c.unreachable = false;
+      }
+      return;
+    }
     switch (health.status()) {
       case UP -> {
         ProviderGate.Transition t = c.gate.answered(now);
