@@ -92,6 +92,8 @@ class DashboardApiTest {
       assertThat(draft.get("state").asText()).isEqualTo("READY");
       assertThat(draft.get("lane").asText()).isEqualTo("LOW");
       assertThat(draft.get("actions").toString()).isEqualTo("[\"cancel\",\"priority\"]");
+      assertThat(draft.get("waiting").asText()).as("why it is not moving").startsWith("queued for ");
+      assertThat(outline.get("waiting").isNull()).as("it runs").isTrue();
 
       JsonNode one = client().getJson("api/projects/blog/runs/" + run.id());
       assertThat(one.get("tasks")).hasSize(2);

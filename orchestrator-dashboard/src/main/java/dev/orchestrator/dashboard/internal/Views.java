@@ -5,11 +5,13 @@ import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
 import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.core.WaitingReasons;
 import dev.orchestrator.dashboard.DashboardOptions;
 import dev.orchestrator.policy.CircuitState;
 import dev.orchestrator.run.Cancellation;
 import dev.orchestrator.run.Question;
 import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
@@ -53,7 +55,7 @@ final class Views {
   record TaskView(String project, String runId, String taskId, String title, TaskState state, Priority lane,
       @Nullable String provider, int attempts, Money cost, CostBasis costBasis, @Nullable ErrorKind errorKind,
       @Nullable String error, @Nullable Cancellation cancellation, @Nullable String questionId,
-      @Nullable String question, Instant updatedAt, List<String> actions) {}
+      @Nullable String question, Instant updatedAt, List<String> actions, @Nullable String waiting) {}
 
   /** A run; {@code controllable} is always true: any engine steers any run of the store (kept for old clients). */
   record RunView(String project, String id, String workflow, RunStatus status, Instant submittedAt,
@@ -164,10 +166,13 @@ final class Views {
     Map<TaskState, Integer> counts = new EnumMap<>(TaskState.class);
     Money cost = Money.ZERO;
     List<TaskView> views = new ArrayList<>(tasks.size());
+    // Why each task that is not moving waits, as every process sees it in the store.
+    Map<String, String> waiting = r.status().isFinished() ? Map.of()
+        : WaitingReasons.of(store, new RunSnapshot(r, tasks), Instant.now());
     for (TaskRecord t : tasks) {
       counts.merge(t.state(), 1, Integer::sum);
       cost = cost.plus(t.cost());
-      views.add(taskView(t));
+      views.add(taskView(t, waiting.get(t.taskId())));
     }
     return new RunView(r.project(), r.id(), r.workflow(), r.status(), r.submittedAt(), r.finishedAt(), cost, counts,
         true, views);
@@ -192,11 +197,15 @@ final class Views {
   }
 
   private static TaskView taskView(TaskRecord t) {
+    return taskView(t, null);
+  }
+
+  private static TaskView taskView(TaskRecord t, @Nullable String waiting) {
     Question q = t.question();
     boolean open = q != null && q.isOpen();
     return new TaskView(t.project(), t.runId(), t.taskId(), t.title(), t.state(), t.lane(), t.provider(),
         t.attempts().size(), t.cost(), t.costBasis(), t.errorKind(), t.error(), t.cancellation(), open ? q.id() : null,
-        open ? q.text() : null, t.updatedAt(), actions(t.state()));
+        open ? q.text() : null, t.updatedAt(), actions(t.state()), waiting);
   }
 
   /** The unfinished tasks of a project's running runs, highest lane first, oldest first within a lane. */

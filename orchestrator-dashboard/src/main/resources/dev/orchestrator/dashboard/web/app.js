@@ -113,6 +113,7 @@ function taskRow(t) {
   if (t.cancellation) notes.push(h('div', {class: 'note'}, 'Cancelled by ' + t.cancellation.by + ': '
       + t.cancellation.reason));
   if (t.question) notes.push(h('div', {class: 'note'}, 'Asks: ' + t.question));
+  else if (t.waiting) notes.push(h('div', {class: 'note waiting'}, 'Waiting: ' + t.waiting));
   return h('div', {class: 'task', 'data-run-id': t.runId, 'data-task-id': t.taskId, 'data-state': t.state},
       h('div', {class: 'task-main'},
           h('span', {class: 'title'}, t.title),
