@@ -37,7 +37,11 @@ public final class Similarity {
     return scored.size() <= limit ? scored : scored.subList(0, limit);
   }
 
-  private static int distance(String a, String b, int budget) {
+  /**
+   * The Levenshtein distance of {@code a} and {@code b}, or {@link Integer#MAX_VALUE} when their lengths alone differ
+   * by more than {@code budget} or either is over 200 characters.
+   */
+  public static int distance(String a, String b, int budget) {
     if (Math.abs(a.length() - b.length()) > budget || a.length() > 200 || b.length() > 200) {
       return Integer.MAX_VALUE;
     }
