@@ -76,20 +76,16 @@ public final class InMemoryProviderHealth implements ProviderHealth {
 
   @Override
   public Change halfOpen(String provider, Instant now) {
-    String name = ProviderHealth.checkProvider(provider);
-    Objects.requireNonNull(now, "now");
-    synchronized (lock) {
-      Entry e = providers.get(name);
-      if (e == null) {
-        return Change.none(Circuit.closed(name));
-      }
-      boolean moved = halfOpenIfDue(e, now);
-      return new Change(view(name, e, now), moved ? State.HALF_OPEN : null, 0);
-    }
+    return halfOpen(provider, now, false);
   }
 
   @Override
   public Change answered(String provider, Instant now) {
+    return halfOpen(provider, now, true);
+  }
+
+  /** Moves an open circuit to half-open when its time has come, or at once ({@code early}, a probe answered). */
+  private Change halfOpen(String provider, Instant now, boolean early) {
     String name = ProviderHealth.checkProvider(provider);
     Objects.requireNonNull(now, "now");
     synchronized (lock) {
@@ -97,13 +93,7 @@ public final class InMemoryProviderHealth implements ProviderHealth {
       if (e == null) {
         return Change.none(Circuit.closed(name));
       }
-      boolean moved = e.state == State.OPEN;
-      if (moved) {
-        e.state = State.HALF_OPEN;
-        e.probeSuccesses = 0;
-        e.probeOwner = null;
-        e.probeUntil = null;
-      }
+      boolean moved = early ? halfOpenNow(e) : halfOpenIfDue(e, now);
       return new Change(view(name, e, now), moved ? State.HALF_OPEN : null, 0);
     }
   }
@@ -242,6 +232,14 @@ public final class InMemoryProviderHealth implements ProviderHealth {
 
   private static boolean halfOpenIfDue(Entry e, Instant now) {
     if (e.state != State.OPEN || e.openUntil == null || now.isBefore(e.openUntil)) {
+      return false;
+    }
+    return halfOpenNow(e);
+  }
+
+  /** An open circuit half-opens now, keeping when it opened and until when, for the next opening's length. */
+  private static boolean halfOpenNow(Entry e) {
+    if (e.state != State.OPEN) {
       return false;
     }
     e.state = State.HALF_OPEN;
