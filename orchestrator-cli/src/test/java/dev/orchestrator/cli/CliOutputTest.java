@@ -229,6 +229,20 @@ class CliOutputTest {
   }
 
   @Test
+  void templateListProvidersAndAFinishedRunsStatusGoldens() {
+    CliHarness.Result templates = cli.run("template", "list");
+    assertThat(templates.code()).as(templates.toString()).isZero();
+    Golden.assertMatches("template-list.txt", templates.out(), temp);
+    Golden.assertMatches("providers.txt", cli.run("providers").out(), temp);
+    Golden.assertMatches("providers.json", cli.run("providers", "--json").out(), temp);
+    CliHarness.Result run = cli.run(with(args("run", "blog_post_pipeline", "--json"), PARAMS));
+    assertThat(run.code()).as(run.toString()).isZero();
+    CliHarness.Result status = cli.run("status", "--json");
+    String runId = status.out().replaceAll("(?s).*?\"id\" : \"([0-9a-f-]{36})\".*", "$1");
+    Golden.assertMatches("status-run.json", cli.run("status", runId, "--json").out(), temp);
+  }
+
+  @Test
   void dryRunJsonGolden() {
     CliHarness.Result r = cli.run(with(args("dry-run", "blog_post_pipeline", "--json"), PARAMS));
     assertThat(r.code()).as(r.toString()).isZero();
