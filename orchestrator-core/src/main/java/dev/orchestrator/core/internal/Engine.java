@@ -229,13 +229,23 @@ public final class Engine implements AutoCloseable {
   private void passInOneTransaction() {
     Transitions transitions = ctx.transitions;
     transitions.beginPass();
+    boolean[] ran = new boolean[1];
     try {
       events.atomically(() -> {
+        ran[0] = true;
         pass(MESSAGES_PER_TRANSACTION);
         return null;
       });
     } catch (RuntimeException e) {
       Set<RunState> written = transitions.endPass();
+      if (!ran[0]) {
+        // The store would not even begin a transaction (closed, unreachable): the messages still run, each write
+        // on its own, so that callers hear of the failure and the loop does not spin on a mailbox it never empties.
+        log.warn("The store could not begin the transaction of a pass; running its messages one write at a time",
+            e);
+        pass(MESSAGES_PER_TRANSACTION);
+        return;
+      }
       log.error("The writes of one pass of the engine could not be saved; {} run(s) reloaded from the store",
           written.size(), e);
       for (RunState run : written) {
