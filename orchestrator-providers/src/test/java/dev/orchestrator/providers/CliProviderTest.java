@@ -181,6 +181,22 @@ class CliProviderTest extends ProviderContract {
   }
 
   @Test
+  void theHealthProbeRunsTheConfiguredCommandAndWithoutOneSaysHowToSetIt() throws Exception {
+    assertThat(cli(echo()).probe().get(10, java.util.concurrent.TimeUnit.SECONDS).status())
+        .isEqualTo(dev.orchestrator.spi.provider.Health.Status.UNKNOWN);
+    dev.orchestrator.spi.provider.Health up = cli(echo(), "healthCommand", "true").probe()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(up.status()).isEqualTo(dev.orchestrator.spi.provider.Health.Status.UP);
+    assertThat(up.latency()).isNotNull();
+    dev.orchestrator.spi.provider.Health down = cli(echo(), "healthCommand", "sh -c 'exit 3'").probe()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(down.status()).isEqualTo(dev.orchestrator.spi.provider.Health.Status.DOWN);
+    assertThat(down.detail()).isEqualTo("healthCommand exited 3");
+    assertThat(cli(echo(), "healthCommand", "no-such-agent-binary --version").probe()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS).detail()).contains("could not start", "on the PATH");
+  }
+
+  @Test
   void thePromptGoesOnStdinAndStdoutIsTheAnswer() throws Exception {
     ProviderResponse r = get(cli(echo()).complete(
         new ProviderRequest("fix the bug", "be careful", null, null, "code", null), CALL));

@@ -18,6 +18,7 @@ import dev.orchestrator.spi.ChildProcesses;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
+import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -99,6 +100,7 @@ public final class CliProvider implements Provider {
   private final Scheduler scheduler;
   private final ChildProcesses processes;
   private final boolean newSession;
+  private final @Nullable List<String> healthCommand;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -119,6 +121,8 @@ public final class CliProvider implements Provider {
       throw s.invalid("workingDirectory", wd, "an existing directory");
     }
     this.workingDirectory = wd == null ? null : Path.of(wd);
+    String health = s.optional("healthCommand");
+    this.healthCommand = health == null || health.isBlank() ? null : CommandLine.split(health);
     this.timeout = s.duration("timeout", Duration.ofMinutes(10));
     this.maxOutputBytes = s.longValue("maxOutputBytes", 1 << 20, 1);
     this.checkInterval = s.duration("checkInterval", Duration.ofSeconds(1));
@@ -180,6 +184,12 @@ public final class CliProvider implements Provider {
       out.add(p.toHandle());
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** The instance's {@code healthCommand}, run with no prompt: exit code 0 is up (see {@link AgentHealth}). */
+  @Override
+  public CompletableFuture<Health> probe() {
+    return AgentHealth.probe(healthCommand, workingDirectory, scheduler);
   }
 
   @Override
