@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +42,6 @@ final class Resilience {
   static final Duration REMOTE_PROBE_RECHECK = Duration.ofSeconds(5);
   /** How often a provider whose circuit is open is asked again, to learn that somebody closed it by hand. */
   static final Duration OPEN_RECHECK = Duration.ofSeconds(30);
-  /** The first health probe of a provider whose circuit opened, after this; then twice as long each time. */
-  static final Duration HEALTH_FIRST = Duration.ofSeconds(5);
-  /** The longest wait between two health probes. */
-  static final Duration HEALTH_MAX = Duration.ofMinutes(1);
 
   /** What this engine last learned of one provider's circuit and rate window. */
   static final class Circuit {
@@ -61,7 +56,7 @@ final class Resilience {
     Scheduler.@Nullable Cancellable timer;
     /** The next health probe while open, or null; its wait, doubled after each probe that found it down. */
     Scheduler.@Nullable Cancellable healthTimer;
-    Duration healthWait = HEALTH_FIRST;
+    Duration healthWait = HealthProbes.FIRST;
     /** Whether a health probe, not the clock, half-opened the circuit this engine last saw open. */
     boolean answeredProbe;
     /** A probe call failed after a health probe said the provider answers: its probe is not believed until closed. */
@@ -83,12 +78,14 @@ final class Resilience {
   private final Lifecycle lifecycle;
   private final Retries retries;
   private final AttemptOutcomes outcomes = new AttemptOutcomes();
+  private final HealthProbes probes;
 
   Resilience(EngineContext ctx, Providers providers, Lifecycle lifecycle, Retries retries) {
     this.ctx = ctx;
     this.providers = providers;
     this.lifecycle = lifecycle;
     this.retries = retries;
+    this.probes = new HealthProbes(ctx, retries, this);
     ProviderHealth health = health(ctx);
     for (Slot slot : providers.all()) {
       slot.circuit = new Circuit(new ProviderGate(health, slot.name, ctx.owner, slot.breakerPolicy, slot.rate,
@@ -191,7 +188,7 @@ final class Resilience {
       // Nothing reached the provider: while the circuit stays closed, its probe says when to try again.
       slot.circuit.unreachable = true;
       if (slot.circuit.healthTimer == null) {
-        checkHealthLater(slot, HEALTH_FIRST);
+        probes.later(slot, HealthProbes.FIRST);
       }
     } else if (kind == null) {
       slot.circuit.unreachable = false;
@@ -227,7 +224,7 @@ final class Resilience {
         slot.circuit.openUntil = null;
         slot.circuit.answeredProbe = false;
         slot.circuit.probeMisleads = false;
-        stopHealthChecks(slot.circuit);
+        HealthProbes.stop(slot.circuit);
         unblock(slot);
         retries.retryNow(slot, Integer.MAX_VALUE); // the provider is back: their backoff waited for nothing
         log.info("Circuit closed (provider={})", slot.name);
@@ -241,7 +238,7 @@ final class Resilience {
     slot.circuit.open = true;
     slot.circuit.openUntil = until;
     slot.circuit.answeredProbe = false;
-    checkHealthLater(slot, HEALTH_FIRST);
+    probes.later(slot, HealthProbes.FIRST);
     long millis = ctx.now().toEpochMilli();
     for (TaskNode n : slot.removeAll()) {
       Slot alternative = Providers.firstAvailable(n, slot);
@@ -290,82 +287,19 @@ final class Resilience {
     });
   }
 
-  // ---------------------------------------------------------------- health probes while open
-
   /**
-   * Probes the provider's health after {@code wait}, while its circuit stays open: a provider back from an outage is
-   * used again as soon as it answers, not when the opening ends. Not when its probe misled before, or has none.
+   * A health probe found the provider of an open circuit answering: the circuit half-opens (whoever moved it in the
+   * store), and the next task asks the store and makes the test call.
    */
-  private void checkHealthLater(Slot slot, Duration wait) {
+  void answeredWhileOpen(Slot slot, Health health, Instant now) {
     Circuit c = slot.circuit;
-    stopHealthChecks(c);
-    if (c.probeMisleads) {
-      return;
-    }
-    c.healthWait = wait;
-    c.healthTimer = ctx.later(wait, () -> {
-      c.healthTimer = null;
-      Instant now = ctx.now();
-      if (c.open ? c.openUntil != null && !now.isBefore(c.openUntil) : !c.unreachable || slot.retrying.isEmpty()) {
-        return; // its opening is over and the next call is the probe anyway, or nothing waits for it any more
-      }
-      CompletableFuture<Health> asked;
-      try {
-        asked = slot.provider.probe();
-      } catch (RuntimeException e) {
-        asked = CompletableFuture.failedFuture(e);
-      }
-      asked.whenComplete((h, e) -> ctx.post(() -> healthAnswered(slot, h != null ? h
-          : Health.down(null, "the probe failed: " + e))));
-    });
-  }
-
-  private void healthAnswered(Slot slot, Health health) {
-    Circuit c = slot.circuit;
-    if (!c.open && !c.unreachable) {
-      return;
-    }
-    Instant now = ctx.now();
-    if (!c.open) { // closed: calls could not reach it, and their tasks wait out a retry's backoff
-      switch (health.status()) {
-        case UP -> {
-          log.info("Provider answers again; its tasks waiting to retry go now (provider={}, latency={})", slot.name,
-              health.latency());
-          c.unreachable = false;
-          retries.retryNow(slot, Integer.MAX_VALUE);
-        }
-        case DOWN -> {
-          Duration next = c.healthWait.multipliedBy(2);
-          checkHealthLater(slot, next.compareTo(HEALTH_MAX) > 0 ? HEALTH_MAX : next);
-        }
-        case UNKNOWN -> c.unreachable = false;
-      }
-      return;
-    }
-    switch (health.status()) {
-      case UP -> {
-        ProviderGate.Transition t = c.gate.answered(now);
-        log.info("Provider answers its health probe; letting one call through (provider={}, latency={}, moved={})",
-            slot.name, health.latency(), t.kind() == ProviderGate.Transition.Kind.HALF_OPENED);
-        c.answeredProbe = true;
-        moved(slot, t, now);
-        c.open = false; // half-open, whoever moved it: the next task asks the store and is the probe
-        unblock(slot);
-      }
-      case DOWN -> {
-        log.debug("Provider still down at its health probe (provider={}, detail={})", slot.name, health.detail());
-        Duration next = c.healthWait.multipliedBy(2);
-        checkHealthLater(slot, next.compareTo(HEALTH_MAX) > 0 ? HEALTH_MAX : next);
-      }
-      case UNKNOWN -> { } // no probe: the opening ends on the clock
-    }
-  }
-
-  private static void stopHealthChecks(Circuit c) {
-    if (c.healthTimer != null) {
-      c.healthTimer.cancel();
-      c.healthTimer = null;
-    }
+    ProviderGate.Transition t = c.gate.answered(now);
+    log.info("Provider answers its health probe; letting one call through (provider={}, latency={}, moved={})",
+        slot.name, health.latency(), t.kind() == ProviderGate.Transition.Kind.HALF_OPENED);
+    c.answeredProbe = true;
+    moved(slot, t, now);
+    c.open = false;
+    unblock(slot);
   }
 
   /** The provider may be asked again now. */
