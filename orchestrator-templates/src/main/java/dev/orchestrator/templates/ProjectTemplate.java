@@ -1,6 +1,7 @@
 package dev.orchestrator.templates;
 
 import dev.orchestrator.Money;
+import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.templates.internal.ProjectTemplateParser;
 import java.io.IOException;
@@ -156,7 +157,8 @@ public record ProjectTemplate(
    * @param maxBackoff the longest retry delay; 8 minutes by default
    * @param circuitFailureThreshold failures within the window that open a provider's circuit; 3 by default
    * @param circuitWindow the window failures are counted in; 10 minutes by default
-   * @param circuitOpenFor how long an open circuit stops calls before a probe; 1 hour by default
+   * @param circuitOpenFor how long an open circuit first stops calls before a test call; 30 seconds by default, as the
+   *     engine's breaker ({@link CircuitBreakerPolicy#ofDefaults()}), whose later openings double up to an hour
    * @param priorityBoostAfter how long a ready task waits before moving up a lane; 24 hours by default
    * @param allowSimulator whether a provider without a key may run on the simulator; false by default
    * @param defaultTimeout the timeout of a provider call when a task sets none, or null for none
@@ -192,7 +194,7 @@ public record ProjectTemplate(
     /** The roadmap's defaults. */
     public static Policies defaults() {
       return new Policies(4, Duration.ofMinutes(1), Duration.ofMinutes(8), 3, Duration.ofMinutes(10),
-          Duration.ofHours(1), Duration.ofHours(24), false, null);
+          CircuitBreakerPolicy.ofDefaults().openFor(), Duration.ofHours(24), false, null);
     }
   }
 

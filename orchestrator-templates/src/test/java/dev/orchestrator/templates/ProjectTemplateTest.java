@@ -57,6 +57,7 @@ class ProjectTemplateTest {
     ProjectTemplate p = ProjectTemplate.parse("{\"name\": \"Bare\"}");
     assertThat(p.policies()).isEqualTo(ProjectTemplate.Policies.defaults());
     assertThat(p.budgets().alertThresholds()).containsExactly(50, 75, 90);
-    assertThat(p.policies().circuitOpenFor()).isEqualTo(Duration.ofHours(1));
+    assertThat(p.policies().circuitOpenFor()).as("the first opening, as the engine's breaker")
+        .isEqualTo(Duration.ofSeconds(30));
   }
 }
