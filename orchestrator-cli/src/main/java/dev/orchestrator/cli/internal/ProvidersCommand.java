@@ -128,7 +128,7 @@ final class ProvidersCommand extends CliCommand {
     return switch (h.status()) {
       case UP -> Messages.get("providers.health.up", h.latency() == null ? 0 : h.latency().toMillis());
       case DOWN -> Messages.get("providers.health.down", Texts.shorten(h.detail(), 70));
-      case UNKNOWN -> Messages.get("providers.health.unknown", h.detail());
+      case UNKNOWN -> Messages.get("providers.health.unknown", Texts.shorten(h.detail(), 70));
     };
   }
 

@@ -22,8 +22,7 @@ final class AgentHealth {
   static CompletableFuture<Health> probe(@Nullable List<String> command, @Nullable Path workingDirectory,
       Scheduler scheduler) {
     if (command == null) {
-      return CompletableFuture.completedFuture(Health.unknown("no healthCommand configured: set one that exits 0 "
-          + "when the agent can work, such as: claude --version"));
+      return CompletableFuture.completedFuture(Health.unknown("no healthCommand (set one, such as: claude --version)"));
     }
     CompletableFuture<Health> out = new CompletableFuture<>();
     long started = System.nanoTime();
