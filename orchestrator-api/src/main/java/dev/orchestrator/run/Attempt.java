@@ -65,7 +65,13 @@ public record Attempt(int number, String provider, Instant startedAt, @Nullable 
 
   /** A call just made. */
   public static Attempt started(int number, String provider, Instant at) {
-    return new Attempt(number, provider, at, null, null, null, null, TokenUsage.NONE, Money.ZERO);
+    return started(number, provider, at, null);
+  }
+
+  /** A call just made with {@code prompt}. */
+  public static Attempt started(int number, String provider, Instant at, @Nullable String prompt) {
+    return new Attempt(number, provider, at, null, null, null, null, TokenUsage.NONE, Money.ZERO, CostBasis.MEASURED,
+        prompt);
   }
 
   /** This attempt, ended. */

@@ -73,10 +73,15 @@ public record TaskRecord(String project, String runId, String taskId, String tit
    * @throws IllegalTransitionException when the table does not allow the move
    */
   public TaskRecord start(String provider, Instant at) {
+    return start(provider, at, null);
+  }
+
+  /** As {@link #start(String, Instant)}, the new attempt holding the prompt its call is sent. */
+  public TaskRecord start(String provider, Instant at, @Nullable String prompt) {
     state.checkMove(taskId, TaskState.RUNNING);
     return new TaskRecord(project, runId, taskId, title, TaskState.RUNNING, lane, provider,
-        appended(attempts, Attempt.started(attempts.size() + 1, provider, at)), output, null, null, cancellation,
-        question, at);
+        appended(attempts, Attempt.started(attempts.size() + 1, provider, at, prompt)), output, null, null,
+        cancellation, question, at);
   }
 
   /**
@@ -92,9 +97,14 @@ public record TaskRecord(String project, String runId, String taskId, String tit
 
   /** This task with a new attempt started on {@code provider}. */
   public TaskRecord withAttemptStarted(String provider, Instant at) {
+    return withAttemptStarted(provider, at, null);
+  }
+
+  /** As {@link #withAttemptStarted(String, Instant)}, the new attempt holding the prompt its call is sent. */
+  public TaskRecord withAttemptStarted(String provider, Instant at, @Nullable String prompt) {
     return new TaskRecord(project, runId, taskId, title, state, lane, provider,
-        appended(attempts, Attempt.started(attempts.size() + 1, provider, at)), output, null, null, cancellation,
-        question, updatedAt);
+        appended(attempts, Attempt.started(attempts.size() + 1, provider, at, prompt)), output, null, null,
+        cancellation, question, updatedAt);
   }
 
   /** This task with its latest attempt replaced by {@code ended}. */

@@ -112,8 +112,10 @@ final class CallSteps {
       ProviderRequest request = call.request;
       Instant now = ctx.now();
       n.callSlot = slot;
-      TaskRecord started = n.reviewing ? n.record.withAttemptStarted(slot.name, now) : n.record.start(slot.name, now);
-      ctx.update(n, reserving(started, n, request.prompt()));
+      String prompt = request.prompt();
+      TaskRecord started = n.reviewing ? n.record.withAttemptStarted(slot.name, now, prompt)
+          : n.record.start(slot.name, now, prompt);
+      ctx.update(n, reserving(started, n));
       if (n.run.lost) {
         return false; // the store refused the start: another engine holds the run now, and calls it itself
       }
@@ -174,16 +176,15 @@ final class CallSteps {
 
   /**
    * The attempt just started holds what its call reserved as its cost, estimated: the store then knows what the call
-   * may spend, and an engine that takes the run over after a crash settles it at that amount. It also holds the
-   * prompt as sent, for people to read what the provider saw.
+   * may spend, and an engine that takes the run over after a crash settles it at that amount.
    */
-  static TaskRecord reserving(TaskRecord started, TaskNode n, String prompt) {
-    Attempt a = started.lastAttempt();
+  static TaskRecord reserving(TaskRecord started, TaskNode n) {
     if (n.reserved.signum() <= 0) {
-      return started.withLastAttempt(a.withPrompt(prompt));
+      return started;
     }
+    Attempt a = started.lastAttempt();
     return started.withLastAttempt(new Attempt(a.number(), a.provider(), a.startedAt(), null, null, null, null,
-        TokenUsage.NONE, Money.usd(n.reserved), CostBasis.ESTIMATED, prompt));
+        TokenUsage.NONE, Money.usd(n.reserved), CostBasis.ESTIMATED, a.prompt()));
   }
 
   /** A failed call is retried (an author's after its backoff, with failover; a review's as a review) or fails. */
