@@ -41,7 +41,10 @@ final class Terminal implements AutoCloseable {
     for (String a : command) {
       quoted.add("'" + a.replace("'", "'\\''") + "'");
     }
-    ProcessBuilder pb = new ProcessBuilder("script", "-qfec", String.join(" ", quoted), "/dev/null");
+    // `exec`: the command replaces the shell script starts it with, as at a person's shell, where the command runs
+    // in a process group of its own. A non-interactive shell left waiting would receive Ctrl-C's SIGINT too and end
+    // with 130 after the command, whatever the command did with the signal.
+    ProcessBuilder pb = new ProcessBuilder("script", "-qfec", "exec " + String.join(" ", quoted), "/dev/null");
     pb.redirectErrorStream(true);
     pb.environment().putAll(env);
     pb.environment().remove("OPENAI_API_KEY");
