@@ -1,10 +1,5 @@
 package dev.orchestrator.core.schedule.internal;
 
-import com.cronutils.model.Cron;
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.model.time.ExecutionTime;
-import com.cronutils.parser.CronParser;
 import dev.orchestrator.schedule.CronSyntax;
 import dev.orchestrator.schedule.Trigger;
 import java.time.Duration;
@@ -24,27 +19,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * The fire times of a trigger in a zone. Immutable and thread-safe.
  *
- * <p>Cron expressions are matched against local wall-clock date-times (cron-utils computes them in UTC, which has no
- * transitions), and each matching local date-time is turned into an instant the way
+ * <p>Cron expressions are matched against local wall-clock date-times ({@link UnixCron} for the 5-field syntax,
+ * Quartz's own {@code CronExpression} through {@link QuartzCron} for the 6- and 7-field one), and each matching local date-time is turned into an instant the way
  * {@link ZonedDateTime#ofLocal(LocalDateTime, ZoneId, ZoneOffset)} does with no preferred offset: a local time in a
  * spring-forward gap moves later by the length of the gap; a local time in an autumn overlap takes the earlier
  * offset, so it fires once, in its first occurrence. The fire times are the set of those instants, so two local
  * times that land on one instant (02:00 shifted to 03:00, and 03:00) fire once.
  */
 public final class FireTimes {
-  private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-  private static final CronParser QUARTZ =
-      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
-  /** Bounds the search for expressions that never match again (a past year, February 30th). */
+  /** Bounds the search through local times in a daylight-saving gap. */
   private static final int MAX_CANDIDATES = 10_000;
 
-  private final @Nullable ExecutionTime execution;
+  private final @Nullable LocalCron execution;
   private final @Nullable Instant only;
   private final boolean repeat;
   private final ZoneId zone;
   private final Instant createdAt;
 
-  private FireTimes(@Nullable ExecutionTime execution, @Nullable Instant only, boolean repeat, ZoneId zone,
+  private FireTimes(@Nullable LocalCron execution, @Nullable Instant only, boolean repeat, ZoneId zone,
       Instant createdAt) {
     this.execution = execution;
     this.only = only;
@@ -66,8 +58,7 @@ public final class FireTimes {
       return new FireTimes(null, once.at(), false, zone, createdAt);
     }
     Trigger.Cron cron = (Trigger.Cron) trigger;
-    FireTimes ft = new FireTimes(ExecutionTime.forCron(parse(cron.expression(), cron.syntax())), null, cron.repeat(),
-        zone, createdAt);
+    FireTimes ft = new FireTimes(parse(cron.expression(), cron.syntax()), null, cron.repeat(), zone, createdAt);
     if (!cron.repeat()) {
       Instant first = ft.nextCron(createdAt);
       return new FireTimes(null, first, false, zone, createdAt);
@@ -78,22 +69,10 @@ public final class FireTimes {
   /**
    * Parses and validates a cron expression.
    *
-   * @throws IllegalArgumentException naming the expression, what is wrong and the fix
+   * @throws IllegalArgumentException naming the expression, the field, what is wrong and the fix
    */
-  public static Cron parse(String expression, CronSyntax syntax) {
-    try {
-      Cron cron = (syntax == CronSyntax.UNIX ? UNIX : QUARTZ).parse(expression);
-      cron.validate();
-      return cron;
-    } catch (IllegalArgumentException e) {
-      String hint = syntax == CronSyntax.UNIX
-          ? "write minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT)"
-              + ", such as '0 9 * * 1-5'"
-          : "write second minute hour day-of-month month day-of-week [year], with '?' in day-of-month or "
-              + "day-of-week, such as '0 0 9 ? * MON-FRI'";
-      throw new IllegalArgumentException("cron expression '" + expression + "' is not valid " + syntax
-          + " cron (" + e.getMessage() + "): " + hint, e);
-    }
+  static LocalCron parse(String expression, CronSyntax syntax) {
+    return syntax == CronSyntax.UNIX ? UnixCron.parse(expression) : QuartzCron.parse(expression);
   }
 
   /** The first fire time strictly after {@code after}, or empty when there is none. */
@@ -131,7 +110,7 @@ public final class FireTimes {
   }
 
   private @Nullable Instant nextCron(Instant after) {
-    ExecutionTime exec = Objects.requireNonNull(execution);
+    LocalCron exec = Objects.requireNonNull(execution);
     ZoneRules rules = zone.getRules();
     LocalDateTime local = LocalDateTime.ofInstant(after, zone);
     LocalDateTime start = local;
@@ -148,11 +127,11 @@ public final class FireTimes {
     Instant best = null;
     LocalDateTime candidate = start;
     for (int i = 0; i < MAX_CANDIDATES; i++) {
-      Optional<ZonedDateTime> next = exec.nextExecution(candidate.atZone(ZoneOffset.UTC));
-      if (next.isEmpty()) {
+      LocalDateTime next = exec.next(candidate);
+      if (next == null) {
         break;
       }
-      candidate = next.get().toLocalDateTime();
+      candidate = next;
       boolean inGap = rules.getValidOffsets(candidate).isEmpty();
       Instant fire = ZonedDateTime.ofLocal(candidate, zone, null).toInstant();
       if (fire.isAfter(after)) {
