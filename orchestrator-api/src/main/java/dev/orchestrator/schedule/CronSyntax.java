@@ -1,9 +1,15 @@
 package dev.orchestrator.schedule;
 
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * The two cron dialects a {@link Trigger.Cron} accepts, told apart by their number of fields.
+ * The two cron dialects a {@link Trigger.Cron} accepts, told apart by their number of fields. The macros of classic
+ * cron stand for Unix expressions: {@code @hourly} {@code 0 * * * *}, {@code @daily} and {@code @midnight}
+ * {@code 0 0 * * *}, {@code @weekly} {@code 0 0 * * 0}, {@code @monthly} {@code 0 0 1 * *}, {@code @yearly} and
+ * {@code @annually} {@code 0 0 1 1 *}.
  */
 public enum CronSyntax {
   /** Five fields: {@code minute hour day-of-month month day-of-week}, such as {@code 0 9 * * 1-5}. */
@@ -14,14 +20,40 @@ public enum CronSyntax {
    */
   QUARTZ;
 
+  private static final Map<String, String> MACROS = new TreeMap<>(Map.of(
+      "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0",
+      "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *"));
+
   /**
-   * The syntax of an expression, from its number of whitespace-separated fields.
+   * The expression a macro such as {@code @daily} stands for; any other expression unchanged (trimmed).
    *
-   * @throws IllegalArgumentException when it has neither 5 nor 6 or 7 fields
+   * @throws IllegalArgumentException for {@code @reboot} (a schedule has no boot) and unknown macros
    */
-  public static CronSyntax of(String expression) {
+  public static String expand(String expression) {
     Objects.requireNonNull(expression, "expression");
     String trimmed = expression.trim();
+    if (!trimmed.startsWith("@")) {
+      return trimmed;
+    }
+    String macro = MACROS.get(trimmed.toLowerCase(Locale.ROOT));
+    if (macro != null) {
+      return macro;
+    }
+    if (trimmed.equalsIgnoreCase("@reboot")) {
+      throw new IllegalArgumentException("cron macro '@reboot' has no meaning for a schedule, which fires at times "
+          + "of day: use one of " + MACROS.keySet() + " or a cron expression");
+    }
+    throw new IllegalArgumentException("cron macro '" + trimmed + "' is not known: use one of " + MACROS.keySet()
+        + " or a cron expression such as '0 9 * * *'");
+  }
+
+  /**
+   * The syntax of an expression, from its number of whitespace-separated fields; a macro is {@link #UNIX}.
+   *
+   * @throws IllegalArgumentException when it has neither 5 nor 6 or 7 fields, or is an unknown macro
+   */
+  public static CronSyntax of(String expression) {
+    String trimmed = expand(expression);
     int fields = trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
     switch (fields) {
       case 5:

@@ -17,10 +17,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The expression is checked for its number of fields here; its fields are checked by the scheduling service
- * when the schedule is added, with a message naming the wrong field.
+ * when the schedule is added, with a message naming the wrong field and the fix, and an expression that can never
+ * fire (February 30th, a year gone by) is refused then. docs/scheduling.md has the rules of both syntaxes.
  */
 public sealed interface Trigger permits Trigger.Cron, Trigger.Once {
-  /** Fires at every time of a cron expression (Unix 5-field or Quartz 6/7-field syntax). */
+  /** Fires at every time of a cron expression (Unix 5-field or Quartz 6/7-field syntax, or a macro: @daily). */
   static Cron cron(String expression) {
     return cron(expression, true);
   }
@@ -75,7 +76,8 @@ public sealed interface Trigger permits Trigger.Cron, Trigger.Once {
   /**
    * Cron times.
    *
-   * @param expression the expression, fields separated by single spaces
+   * @param expression the expression, fields separated by single spaces; a macro such as {@code @daily} becomes the
+   *     expression it stands for
    * @param syntax its dialect, which must match its number of fields
    * @param repeat whether it fires at every time, or only at the first one after the schedule was added
    */
@@ -83,7 +85,7 @@ public sealed interface Trigger permits Trigger.Cron, Trigger.Once {
     public Cron {
       Objects.requireNonNull(expression, "expression");
       Objects.requireNonNull(syntax, "syntax");
-      expression = String.join(" ", expression.trim().split("\\s+"));
+      expression = String.join(" ", CronSyntax.expand(expression).split("\\s+"));
       CronSyntax found = CronSyntax.of(expression);
       if (found != syntax) {
         throw new IllegalArgumentException("cron expression '" + expression + "' is in " + found

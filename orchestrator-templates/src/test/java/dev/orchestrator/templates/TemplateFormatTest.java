@@ -183,8 +183,12 @@ class TemplateFormatTest {
     @Test
     void theScheduleShape() {
       assertThat(loadFails(template("", "{\"id\": 1, \"schedule\": \"every day\"}")).getMessage())
-          .contains("schedule must be a cron expression");
+          .contains("task '1': schedule: cron expression 'every day' has 2 fields", "write 5");
+      assertThat(loadFails(template("", "{\"id\": 1, \"schedule\": \"@reboot\"}")).getMessage())
+          .contains("task '1': schedule: cron macro '@reboot' has no meaning for a schedule");
       Template.parse(template("", "{\"id\": 1, \"schedule\": \"@daily\"}"));
+      // The same shapes as Trigger.cron and the command line: Quartz's 7-field form, with a year, too.
+      Template.parse(template("", "{\"id\": 1, \"schedule\": \"0 0 9 ? * MON-FRI 2030\"}"));
       assertThat(loadFails(template("", "{\"id\": 1, \"repeat\": true}")).getMessage())
           .contains("task '1': repeat is true but there is no schedule");
       assertThat(loadFails(template("", "{\"id\": 1, \"schedule\": \"0 9 * * *\", \"repeat\": \"yes\"}"))

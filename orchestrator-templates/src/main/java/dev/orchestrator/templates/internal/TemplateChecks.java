@@ -29,9 +29,6 @@ public final class TemplateChecks {
   public static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_\\-]{1,64}");
   /** Provider instance names, after lower-casing. */
   public static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9_.\\-]{0,63}");
-  private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*/,\\-?#]+");
-  private static final Set<String> CRON_MACROS =
-      Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
   /** {@code TaskSpec}'s limit on titles. */
   public static final int MAX_TITLE = 500;
 
@@ -147,9 +144,11 @@ public final class TemplateChecks {
     if (t.maxCost() != null && t.maxCost().isNegative()) {
       problems.add(where + ": max_cost must not be negative (was " + t.maxCost() + ")");
     }
-    if (t.schedule() != null && !isCron(t.schedule())) {
-      problems.add(where + ": schedule must be a cron expression of 5 or 6 fields such as \"0 9 * * MON\" or one of "
-          + new java.util.TreeSet<>(CRON_MACROS) + " (was '" + t.schedule() + "')");
+    if (t.schedule() != null) {
+      String problem = cronProblem(t.schedule());
+      if (problem != null) {
+        problems.add(where + ": schedule: " + problem);
+      }
     }
     if (t.repeat() && t.schedule() == null) {
       problems.add(where + ": repeat is true but there is no schedule: add \"schedule\": \"0 9 * * *\" or remove"
@@ -177,33 +176,20 @@ public final class TemplateChecks {
    * 5-field expression it stands for. The schedule must have passed the checks.
    */
   public static Trigger trigger(String schedule, boolean repeat) {
-    String t = schedule.trim().toLowerCase(java.util.Locale.ROOT);
-    String expression = switch (t) {
-      case "@yearly", "@annually" -> "0 0 1 1 *";
-      case "@monthly" -> "0 0 1 * *";
-      case "@weekly" -> "0 0 * * 0";
-      case "@daily", "@midnight" -> "0 0 * * *";
-      case "@hourly" -> "0 * * * *";
-      default -> schedule.trim();
-    };
-    return Trigger.cron(expression, repeat);
+    return Trigger.cron(schedule, repeat);
   }
 
-  static boolean isCron(String s) {
-    String t = s.trim();
-    if (CRON_MACROS.contains(t.toLowerCase(java.util.Locale.ROOT))) {
-      return true;
+  /**
+   * What is wrong with a task's cron schedule, or null. The same shapes as everywhere else (5-field Unix, 6- or
+   * 7-field Quartz, a macro); the fields themselves are checked when the schedule is added.
+   */
+  static @Nullable String cronProblem(String schedule) {
+    try {
+      Trigger.cron(schedule);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
-    String[] fields = t.split("\\s+");
-    if (fields.length < 5 || fields.length > 6) {
-      return false;
-    }
-    for (String f : fields) {
-      if (!CRON_FIELD.matcher(f).matches()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean uses(@Nullable String text, String placeholder) {
