@@ -42,7 +42,10 @@ public record MisfirePolicy(Kind kind, Duration window) {
     return new MisfirePolicy(Kind.SKIP, Duration.ZERO);
   }
 
-  /** Runs the most recent missed fire once and skips the others; the default. */
+  /**
+   * Catches up with one run, as Quartz's fire-once-now: when fires were missed, the latest fire due (missed, or on
+   * time just after them) runs and every earlier one is skipped; the default.
+   */
   public static MisfirePolicy runOnce() {
     return new MisfirePolicy(Kind.RUN_ONCE, Duration.ZERO);
   }

@@ -310,6 +310,53 @@ class SchedulingTest {
   }
 
   @Nested
+  class MisfiresOfAnEveryMinuteSchedule {
+    @Test
+    void runOnceStartsOneRunAfterAnOutageEvenWhenTheLatestFireIsOnTime() {
+      Scheduling first = service();
+      first.add(schedule("minutely", Trigger.cron("* * * * *")).build());
+      scheduler.advance(Duration.ofMinutes(5));
+      assertThat(runs()).hasSize(5);
+      first.close();
+      // Down from 00:05 to 00:15:30: 00:06 to 00:14 are missed, 00:15 is 30 s old (within the minute's threshold).
+      scheduler.advance(Duration.ofSeconds(10 * 60 + 30));
+      events.clear();
+      Scheduling second = service();
+      assertThat(runs()).as("one run for the whole outage, as Quartz's fire-once-now").hasSize(6);
+      assertThat(events.events(ScheduleFiredEvent.class)).singleElement()
+          .extracting(ScheduleFiredEvent::fireTime).isEqualTo(Instant.parse("2026-01-05T00:15:00Z"));
+      assertThat(second.fires("minutely").stream().filter(f -> f.outcome() == ScheduleFire.Outcome.SKIPPED))
+          .hasSize(9).allSatisfy(f -> assertThat(f.detail()).contains("only the latest fire due, at "
+              + "2026-01-05T00:15:00Z"));
+      scheduler.advance(Duration.ofSeconds(30));
+      assertThat(runs()).hasSize(7); // 00:16 on time
+    }
+  }
+
+  @Test
+  void aStoredScheduleThatCannotComputeItsTimesNeverStopsTheOthers() {
+    Scheduling scheduling = service();
+    scheduling.add(schedule("hourly", Trigger.cron("0 * * * *")).build());
+    // As an older version could have saved it: classic cron has no wrap-around ranges.
+    var hourly = scheduleStore.find("hourly").orElseThrow();
+    scheduleStore.save(new dev.orchestrator.spi.store.ScheduleStore.StoredSchedule("broken", PROJECT,
+        hourly.workflow(), hourly.definition(), hourly.params(), Trigger.cron("0 22-2 * * *"), ZoneOffset.UTC,
+        hourly.misfire(), false, hourly.createdAt()));
+    scheduling.refresh();
+    scheduler.advance(Duration.ofHours(3));
+    assertThat(scheduling.fires("hourly")).hasSize(3);
+    assertThat(scheduling.fires("broken")).isEmpty();
+    assertThat(scheduling.list()).extracting(x -> x.schedule().id()).containsExactly("broken", "hourly");
+    ScheduleStatus broken = scheduling.find("broken").orElseThrow();
+    assertThat(broken.nextFire()).isNull();
+    assertThat(broken.problem()).contains("'0 22-2 * * *' is not valid UNIX cron", "22-23,0-2",
+        "remove the schedule and add it again");
+    assertThat(scheduling.find("hourly").orElseThrow().problem()).isNull();
+    // Tried once, not again and again: nothing of it is left waiting on the scheduler beyond the hourly fire.
+    assertThat(scheduler.pending()).isLessThanOrEqualTo(2); // the hourly fire and the refresh
+  }
+
+  @Nested
   class MisfiresAfterAThreeHourOutage {
     /** Adds an hourly schedule at 00:00, runs to 10:30, closes the service, and starts another at 13:30. */
     private Scheduling outage(MisfirePolicy policy) {

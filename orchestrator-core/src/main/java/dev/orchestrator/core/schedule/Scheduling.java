@@ -94,6 +94,8 @@ public final class Scheduling implements AutoCloseable {
   private final Map<String, Armed> armed = new HashMap<>();
   /** Guarded by {@link #lock}. Parsed fire times by schedule id. */
   private final Map<String, Cached> cache = new HashMap<>();
+  /** Guarded by {@link #lock}. Schedules whose trigger does not parse, as last seen: reported once each. */
+  private final Map<String, StoredSchedule> broken = new HashMap<>();
   /** Guarded by {@link #lock}. */
   private Scheduler.@Nullable Cancellable refresher;
   /** Guarded by {@link #lock}. */
@@ -151,7 +153,10 @@ public final class Scheduling implements AutoCloseable {
         throw new IllegalArgumentException("schedule '" + schedule.id() + "' fires once at " + once.at()
             + ", which is not after now (" + now + "): pick a later instant");
       }
-      FireTimes.of(schedule.trigger(), zone, now);
+      if (FireTimes.of(schedule.trigger(), zone, now).next(now).isEmpty()) {
+        throw new IllegalArgumentException("schedule '" + schedule.id() + "' never fires: " + neverFires(
+            schedule.trigger(), zone, now));
+      }
       List<String> missing = schedule.workflow().missingParameters(schedule.params());
       if (!missing.isEmpty()) {
         throw new IllegalArgumentException("schedule '" + schedule.id() + "' gives no value for parameter"
@@ -284,7 +289,7 @@ public final class Scheduling implements AutoCloseable {
         Armed a = armed.get(s.id());
         if (s.paused()) {
           disarm(s.id());
-        } else if (a == null || !s.equals(a.schedule)) {
+        } else if ((a == null || !s.equals(a.schedule)) && !s.equals(broken.get(s.id()))) {
           // New here, resumed, or changed by another service: its work is missing or stale.
           process(s.id());
         }
@@ -367,7 +372,19 @@ public final class Scheduling implements AutoCloseable {
       s = found.get();
       Instant now = clock.instant();
       reportLost(s, now);
-      FireTimes times = times(s);
+      FireTimes times;
+      try {
+        times = times(s);
+      } catch (IllegalArgumentException e) {
+        // Stored before its expression was refused (or written by another tool): it cannot fire, and trying again
+        // will not help until it changes. Said once; `list` shows it with the reason.
+        if (!s.equals(broken.put(id, s))) {
+          log.warn("Schedule cannot fire: remove it and add it again with a valid trigger (schedule={}, project={}, "
+              + "trigger={}, reason={})", id, s.project(), s.trigger(), e.getMessage());
+        }
+        return;
+      }
+      broken.remove(id);
       Instant from = store.lastFire(id).map(ScheduleFire::fireTime).orElse(s.createdAt());
       if (from.isBefore(s.createdAt())) {
         from = s.createdAt();
@@ -402,30 +419,26 @@ public final class Scheduling implements AutoCloseable {
     }
   }
 
-  /** Runs or skips each due fire, oldest first, as the misfire policy says. */
+  /**
+   * Runs or skips each due fire, oldest first, as the misfire policy says. RUN_ONCE catches up with one run, as
+   * Quartz's fire-once-now does: when any fire due was missed, only the latest fire due runs (missed or on time), so
+   * an outage never starts two or three runs at once.
+   */
   private void handle(StoredSchedule s, List<Instant> due, Instant now) {
     if (due.isEmpty()) {
       return;
     }
-    List<Instant> missed = new ArrayList<>();
-    for (Instant f : due) {
-      if (Duration.between(f, now).compareTo(misfireThreshold) > 0) {
-        missed.add(f);
-      }
-    }
     MisfirePolicy policy = s.misfire();
-    Instant lastMissed = missed.isEmpty() ? null : missed.get(missed.size() - 1);
+    Instant latest = due.get(due.size() - 1);
+    boolean anyMissed = missed(due.get(0), now); // the oldest is the latest handled
     for (Instant f : due) {
-      boolean isMissed = !missed.isEmpty() && !f.isAfter(lastMissed);
-      if (!isMissed) {
-        fire(s, f, now);
-        continue;
-      }
+      boolean missed = missed(f, now);
       String reason = switch (policy.kind()) {
-        case SKIP -> "missed: the SKIP policy runs no missed fire";
-        case RUN_ONCE -> f.equals(lastMissed) ? null : "missed: the RUN_ONCE policy runs only the latest missed fire";
-        case RUN_ALL -> Duration.between(f, now).compareTo(policy.window()) <= 0 ? null
-            : "missed: older than the RUN_ALL window of " + policy.window();
+        case SKIP -> missed ? "missed: the SKIP policy runs no missed fire" : null;
+        case RUN_ONCE -> anyMissed && !f.equals(latest)
+            ? "missed: the RUN_ONCE policy runs only the latest fire due, at " + latest : null;
+        case RUN_ALL -> missed && Duration.between(f, now).compareTo(policy.window()) > 0
+            ? "missed: older than the RUN_ALL window of " + policy.window() : null;
       };
       if (reason == null) {
         fire(s, f, now);
@@ -433,6 +446,10 @@ public final class Scheduling implements AutoCloseable {
         skip(s, f, now, reason);
       }
     }
+  }
+
+  private boolean missed(Instant fireTime, Instant now) {
+    return Duration.between(fireTime, now).compareTo(misfireThreshold) > 0;
   }
 
   private void fire(StoredSchedule s, Instant fireTime, Instant now) {
@@ -560,9 +577,25 @@ public final class Scheduling implements AutoCloseable {
       if (last.isPresent() && last.get().fireTime().isAfter(from)) {
         from = last.get().fireTime();
       }
-      next = FireTimes.of(s.trigger(), s.zone(), s.createdAt()).next(from).orElse(null);
+      try {
+        next = FireTimes.of(s.trigger(), s.zone(), s.createdAt()).next(from).orElse(null);
+      } catch (IllegalArgumentException e) {
+        return new ScheduleStatus(toSchedule(s), null, last.orElse(null), e.getMessage()
+            + "; remove the schedule and add it again with a valid trigger");
+      }
     }
     return new ScheduleStatus(toSchedule(s), next, last.orElse(null));
+  }
+
+  /** Why a trigger has no time after {@code now}, and the fix. */
+  private static String neverFires(Trigger trigger, ZoneId zone, Instant now) {
+    if (trigger instanceof Trigger.Cron c) {
+      return "no time of cron expression '" + c.expression() + "' comes after " + now + " in " + zone
+          + ": its day-of-month, month, day-of-week" + (c.syntax() == dev.orchestrator.schedule.CronSyntax.QUARTZ
+              ? " and year" : "") + " fields never match together (such as February 30th, April 31st, '31W' in "
+          + "February or a year gone by): fix those fields";
+    }
+    return "its one time is not after now (" + now + "): pick a later instant";
   }
 
   private static Schedule toSchedule(StoredSchedule s) {
