@@ -279,6 +279,18 @@ class CliOutputTest {
     Golden.assertMatches("template-validate-bad.txt", problems.out(), temp);
     assertThat(problems.out().lines().filter(l -> l.startsWith(bad + ": ")).count()).isGreaterThanOrEqualTo(2);
     assertThat(cli.run("template", "validate", temp.resolve("none.json").toString()).code()).isEqualTo(3);
+
+    // A schedule's fields are checked as adding it would: reading the template checks only their shape.
+    Path scheduled = temp.resolve("scheduled.json");
+    Files.writeString(scheduled, """
+        {"name": "Scheduled", "tasks": [{"id": "feb", "schedule": "0 0 12 31W 2 ?"},
+          {"id": "night", "schedule": "0 22-2 * * *"}, {"id": "ok", "schedule": "0 0 22-2 * * ?"}]}""");
+    CliHarness.Result schedules = cli.run("template", "validate", scheduled.toString());
+    assertThat(schedules.code()).as(schedules.toString()).isEqualTo(1);
+    assertThat(schedules.out()).contains(
+        scheduled + ": task 'feb': schedule: cron expression '0 0 12 31W 2 ?' never fires after",
+        scheduled + ": task 'night': schedule: cron expression '0 22-2 * * *' is not valid UNIX cron: the hour range",
+        "2 problem(s)").doesNotContain("task 'ok'");
   }
 
   static Stream<Arguments> errors() {

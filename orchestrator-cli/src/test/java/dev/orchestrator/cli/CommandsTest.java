@@ -423,6 +423,61 @@ class CommandsTest {
   }
 
   @Test
+  void cronEdgeCasesAreRefusedWithTheFixAndNothingIsSaved() {
+    String[] params = {"--param", "topic=x", "--param", "seo_keywords=y"};
+    CliHarness.Result never = cli.run(concat(new String[] {"schedule", "add", "feb31w", "blog_post_pipeline",
+        "--cron", "0 0 12 31W 2 ?"}, params));
+    assertThat(never.code()).as(never.toString()).isEqualTo(2);
+    assertThat(never.err()).contains("never fires", "February");
+    CliHarness.Result wrap = cli.run(concat(new String[] {"schedule", "add", "night", "blog_post_pipeline",
+        "--cron", "0 22-2 * * *"}, params));
+    assertThat(wrap.code()).as(wrap.toString()).isEqualTo(2);
+    assertThat(wrap.err()).contains("hour range '22-2' runs backwards", "22-23,0-2");
+    CliHarness.Result sixth = cli.run(concat(new String[] {"schedule", "add", "sixth", "blog_post_pipeline",
+        "--cron", "0 0 9 ? * MON#6"}, params));
+    assertThat(sixth.code()).as(sixth.toString()).isEqualTo(2);
+    assertThat(sixth.err()).contains("'#'");
+    assertThat(cli.run("schedule", "list").out()).contains("has no schedule");
+
+    CliHarness.Result daily = cli.run(concat(new String[] {"schedule", "add", "daily", "blog_post_pipeline",
+        "--cron", "@daily"}, params));
+    assertThat(daily.code()).as(daily.toString()).isZero();
+    assertThat(daily.out()).contains("cron \"0 0 * * *\"");
+    CliHarness.Result quartzWrap = cli.run(concat(new String[] {"schedule", "add", "late", "blog_post_pipeline",
+        "--cron", "0 0 22-2 * * ?"}, params));
+    assertThat(quartzWrap.code()).as(quartzWrap.toString()).isZero();
+  }
+
+  @Test
+  void aStoredScheduleThatCannotFireIsListedWithItsReasonBesideTheOthers() {
+    assertThat(cli.run("schedule", "add", "good", "blog_post_pipeline", "--cron", "0 9 * * *", "--param", "topic=x",
+        "--param", "seo_keywords=y").code()).isZero();
+    // As an older version could have saved it: classic cron has no wrap-around ranges.
+    try (dev.orchestrator.store.jdbc.JdbcStore store =
+        dev.orchestrator.store.jdbc.JdbcStore.embedded(cli.dataDir.resolve("store"))) {
+      var good = store.find("good").orElseThrow();
+      store.save(new dev.orchestrator.spi.store.ScheduleStore.StoredSchedule("broken", good.project(),
+          good.workflow(), good.definition(), good.params(), dev.orchestrator.schedule.Trigger.cron("0 22-2 * * *"),
+          good.zone(), good.misfire(), false, good.createdAt()));
+    }
+    CliHarness.Result list = cli.run("schedule", "list");
+    assertThat(list.code()).as(list.toString()).isZero();
+    assertThat(list.out()).containsPattern("good .* active +20\\d\\d-")
+        .containsPattern("broken .* cannot fire \\(see below\\)")
+        .contains("Schedule broken cannot fire: cron expression '0 22-2 * * *' is not valid UNIX cron",
+            "remove the schedule and add it again");
+    CliHarness.Result json = cli.run("schedule", "list", "--json");
+    assertThat(json.out()).contains("\"problem\" : \"cron expression '0 22-2 * * *'", "\"problem\" : null");
+    assertThat(cli.run("schedule", "remove", "broken").code()).isZero();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void theTasksScheduleAndRepeatGiveTheTriggerWhenNoOptionDoes() throws IOException {
     Path daily = workflow("daily.json", """
         {"name": "Daily report", "tasks": [

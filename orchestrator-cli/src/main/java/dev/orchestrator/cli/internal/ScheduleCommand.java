@@ -186,13 +186,20 @@ final class ScheduleCommand extends CliCommand {
       }
       List<List<String>> rows = new ArrayList<>();
       for (ScheduleStatus x : all) {
+        String next = x.problem() != null ? Messages.get("schedule.cannotFire")
+            : x.nextFire() == null ? "-" : x.nextFire().toString();
         rows.add(List.of(x.schedule().id(), x.schedule().workflow().name(), describe(x.schedule().trigger()),
             String.valueOf(x.schedule().zone()), Messages.get(x.schedule().paused() ? "schedule.statePaused"
-                : "schedule.stateActive"), x.nextFire() == null ? "-" : x.nextFire().toString()));
+                : "schedule.stateActive"), next));
       }
       cli.out().print(Tables.render(List.of(Messages.get("table.schedule"), Messages.get("table.workflow"),
           Messages.get("table.trigger"), Messages.get("table.zone"), Messages.get("table.state"),
           Messages.get("table.nextFire")), rows));
+      for (ScheduleStatus x : all) {
+        if (x.problem() != null) {
+          cli.say("schedule.problem", x.schedule().id(), x.problem());
+        }
+      }
     }
     return ExitCodes.OK;
   }
@@ -215,6 +222,7 @@ final class ScheduleCommand extends CliCommand {
     m.put("paused", x.schedule().paused());
     m.put("nextFire", x.nextFire() == null ? null : x.nextFire().toString());
     m.put("lastFire", x.lastFire() == null ? null : x.lastFire().fireTime().toString());
+    m.put("problem", x.problem());
     return m;
   }
 

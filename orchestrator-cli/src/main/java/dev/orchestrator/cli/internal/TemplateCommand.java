@@ -142,7 +142,9 @@ final class TemplateCommand extends CliCommand {
           kind = "projectTemplate";
           id = ProjectTemplate.read(file).id();
         } else {
-          id = Template.read(file).id();
+          Template t = Template.read(file);
+          id = t.id();
+          problems.addAll(scheduleProblems(t));
         }
       } catch (InvalidTemplateException e) {
         problems.addAll(e.problems());
@@ -167,6 +169,30 @@ final class TemplateCommand extends CliCommand {
       cli.say("template.invalid", file, problems.size());
     }
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+  }
+
+  /**
+   * The fields of each task's schedule, checked as adding the schedule would check them: reading a template checks
+   * only their shape (number of fields, macros).
+   */
+  private List<String> scheduleProblems(Template t) {
+    List<String> out = new ArrayList<>();
+    java.time.Instant now = java.time.Instant.now();
+    java.time.ZoneId zone = cli.config().timeZone();
+    for (TemplateTask task : t.tasks()) {
+      if (task.schedule() == null) {
+        continue;
+      }
+      try {
+        dev.orchestrator.schedule.Trigger trigger = dev.orchestrator.schedule.Trigger.cron(task.schedule());
+        if (dev.orchestrator.core.schedule.Scheduling.fireTimes(trigger, zone, now, 1).isEmpty()) {
+          out.add(Messages.get("template.scheduleNever", task.id(), task.schedule(), now, zone));
+        }
+      } catch (IllegalArgumentException e) {
+        out.add("task '" + task.id() + "': schedule: " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** A project template lists the workflows it installs; a workflow template has tasks. */
