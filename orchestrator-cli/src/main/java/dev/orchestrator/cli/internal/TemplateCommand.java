@@ -186,7 +186,8 @@ final class TemplateCommand extends CliCommand {
       try {
         dev.orchestrator.schedule.Trigger trigger = dev.orchestrator.schedule.Trigger.cron(task.schedule());
         if (dev.orchestrator.core.schedule.Scheduling.fireTimes(trigger, zone, now, 1).isEmpty()) {
-          out.add(Messages.get("template.scheduleNever", task.id(), task.schedule(), now, zone));
+          out.add(Messages.get("template.scheduleNever", task.id(), task.schedule(),
+              now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), zone));
         }
       } catch (IllegalArgumentException e) {
         out.add("task '" + task.id() + "': schedule: " + e.getMessage());

@@ -589,13 +589,16 @@ public final class Scheduling implements AutoCloseable {
 
   /** Why a trigger has no time after {@code now}, and the fix. */
   private static String neverFires(Trigger trigger, ZoneId zone, Instant now) {
+    Instant at = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     if (trigger instanceof Trigger.Cron c) {
-      return "no time of cron expression '" + c.expression() + "' comes after " + now + " in " + zone
-          + ": its day-of-month, month, day-of-week" + (c.syntax() == dev.orchestrator.schedule.CronSyntax.QUARTZ
-              ? " and year" : "") + " fields never match together (such as February 30th, April 31st, '31W' in "
-          + "February or a year gone by): fix those fields";
+      boolean quartz = c.syntax() == dev.orchestrator.schedule.CronSyntax.QUARTZ;
+      return "no time of cron expression '" + c.expression() + "' comes after " + at + " in " + zone + ": its "
+          + (quartz ? "day-of-month, month, day-of-week and year fields never match together (such as February "
+              + "30th, '31W' in February or a year gone by)"
+              : "day-of-month, month and day-of-week fields never match together (such as February 30th or April "
+              + "31st)") + ": fix those fields";
     }
-    return "its one time is not after now (" + now + "): pick a later instant";
+    return "its one time is not after now (" + at + "): pick a later instant";
   }
 
   private static Schedule toSchedule(StoredSchedule s) {
