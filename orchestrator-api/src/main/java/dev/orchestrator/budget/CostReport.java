@@ -105,7 +105,8 @@ public record CostReport(Instant at, @Nullable String project, Money spent, Mone
     if (!reserved.isZero()) {
       sb.append("Reserved (in flight): ").append(format(reserved)).append('\n');
     }
-    sb.append("Remaining: ").append(limit == null ? "no limit set" : format(remaining())).append('\n');
+    Money left = remaining();
+    sb.append("Remaining: ").append(left == null ? "no limit set" : format(left)).append('\n');
     sb.append("Projected total: ").append(format(forecast));
     if (limit != null) {
       sb.append(forecastWithinBudget() ? " (within budget)"

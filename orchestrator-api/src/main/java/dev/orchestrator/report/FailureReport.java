@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Failure patterns over a window: for each provider and task type, how many attempts were made, how many failed
@@ -44,7 +45,7 @@ public record FailureReport(Instant from, Instant to, List<Row> rows, List<Strin
     }
 
     /** The error kind seen most often, or null without failures. */
-    public ErrorKind mostCommonKind() {
+    public @Nullable ErrorKind mostCommonKind() {
       ErrorKind best = null;
       int n = 0;
       for (Map.Entry<ErrorKind, Integer> e : byKind.entrySet()) {

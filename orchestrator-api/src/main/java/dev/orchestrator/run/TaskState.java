@@ -40,6 +40,8 @@ public enum TaskState {
   /** Never ran because an upstream task did not succeed. */
   SKIPPED;
 
+  /** Set for every state by the static initialiser below, before any state can be used. */
+  @SuppressWarnings("NullAway.Init")
   private Set<TaskState> next;
 
   static {
