@@ -67,6 +67,11 @@ final class WorkerCommand extends CliCommand {
       return ExitCodes.OK;
     }
     Scheduling schedules = schedules(engine);
+    if (schedules != null) {
+      // A schedule stored with an expression that is no longer accepted never fires: say so where it would.
+      schedules.list().stream().filter(x -> x.problem() != null)
+          .forEach(x -> cli.say("schedule.problem", x.schedule().id(), x.problem()));
+    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGTERM: the process ends once the hooks return, so the hook waits (bounded) for the engine to close.
