@@ -65,6 +65,12 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops them.
  */
 public final class Orchestrator implements AutoCloseable {
+  static {
+    // Components of core built on the engine (the scheduling service) record their events through it; the facade
+    // itself offers no way to forge one.
+    dev.orchestrator.core.internal.EngineAccess.install((o, e) -> o.engine.publish(e));
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
 
   private final Engine engine;
@@ -327,13 +333,6 @@ public final class Orchestrator implements AutoCloseable {
     return EventFeed.builder(store).from(fromSequence).start(listener);
   }
 
-  /**
-   * Records an event from a component built on the engine (such as the scheduler) in the store and delivers it to
-   * every listener and subscriber, in order with the engine's own events.
-   */
-  public void publish(dev.orchestrator.event.Event event) {
-    engine.publish(event);
-  }
 
   /** The engine's clock, for components that must agree with it on the time. */
   public Clock clock() {

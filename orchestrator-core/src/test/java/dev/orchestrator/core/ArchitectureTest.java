@@ -1,6 +1,7 @@
 package dev.orchestrator.core;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -44,6 +45,15 @@ class ArchitectureTest {
   void publicPackagesDoNotLeakInternalsToTheApi() {
     noClasses().that().resideInAPackage("dev.orchestrator.core.internal..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.orchestrator.testkit..")
+        .check(core);
+  }
+
+  @Test
+  void theFacadeOffersNoWayToForgeAnEvent() {
+    // An event handed to the engine is stored and becomes notifications: only the engine and core's own components
+    // (through the internal EngineAccess) make them.
+    noMethods().that().areDeclaredIn(Orchestrator.class).and().arePublic()
+        .should().haveRawParameterTypes(dev.orchestrator.event.Event.class)
         .check(core);
   }
 }

@@ -511,7 +511,7 @@ public final class Scheduling implements AutoCloseable {
 
   private void emit(Event event) {
     // Through the engine: stored and delivered to its listeners (notifications, dashboard) in order with its events.
-    orchestrator.publish(event);
+    dev.orchestrator.core.internal.EngineAccess.publish(orchestrator, event);
     for (EventListener l : listeners) {
       try {
         l.onEvent(event);
