@@ -2,7 +2,7 @@ package dev.orchestrator.core;
 
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.EventListener;
-import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import dev.orchestrator.spi.store.StoredEvent;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A subscription to a store's event stream ({@link Store#eventsAfter}): the events of every project, appended by any
+ * A subscription to a store's event stream ({@link StoreView#eventsAfter}): the events of every project, appended by any
  * process that shares the store, delivered to one {@link EventListener} in sequence order, each once. This is how a
  * front end follows work that other processes do ({@code orchestrator logs --follow}, a dashboard, notifications).
  *
@@ -50,7 +50,7 @@ public final class EventFeed implements AutoCloseable {
   /** How long {@link #close()} waits for a read in progress on the feed's own thread. */
   private static final long CLOSE_WAIT_SECONDS = 5;
 
-  private final Store store;
+  private final StoreView store;
   private final EventListener listener;
   private final Scheduler scheduler;
   private final @Nullable ScheduledThreadPoolExecutor ownThread;
@@ -96,7 +96,7 @@ public final class EventFeed implements AutoCloseable {
   }
 
   /** Starts configuring a feed of {@code store}'s event stream. */
-  public static Builder builder(Store store) {
+  public static Builder builder(StoreView store) {
     return new Builder(Objects.requireNonNull(store, "store"));
   }
 
@@ -210,14 +210,14 @@ public final class EventFeed implements AutoCloseable {
 
   /** Configures an {@link EventFeed}. Mutable and not thread-safe. */
   public static final class Builder {
-    private final Store store;
+    private final StoreView store;
     private @Nullable Long from;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private @Nullable Scheduler scheduler;
 
-    private Builder(Store store) {
+    private Builder(StoreView store) {
       this.store = store;
     }
 
@@ -236,7 +236,7 @@ public final class EventFeed implements AutoCloseable {
       return this;
     }
 
-    /** Delivers only the events appended after {@link #start} (the store's {@link Store#lastEventSequence()}). */
+    /** Delivers only the events appended after {@link #start} (the store's {@link StoreView#lastEventSequence()}). */
     public Builder fromNow() {
       this.from = null;
       return this;

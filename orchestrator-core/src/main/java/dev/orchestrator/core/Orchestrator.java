@@ -28,6 +28,7 @@ import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.Provider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import dev.orchestrator.workflow.InvalidWorkflowException;
 import dev.orchestrator.workflow.Workflow;
 import java.time.Clock;
@@ -357,8 +358,11 @@ public final class Orchestrator implements AutoCloseable {
     return engine.owner();
   }
 
-  /** The store. */
-  public Store store() {
+  /**
+   * What can be read of the engine's store (runs, tasks, events, budgets, balances, pauses), as every process sharing
+   * it sees them: for dashboards and reports. Changes go through this engine's methods, which check and record them.
+   */
+  public StoreView store() {
     return store;
   }
 

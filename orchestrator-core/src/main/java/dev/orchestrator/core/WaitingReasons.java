@@ -11,7 +11,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Pause;
 import dev.orchestrator.spi.store.ProviderHealth;
-import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import dev.orchestrator.workflow.TaskSpec;
 import dev.orchestrator.workflow.Workflow;
 import java.time.Instant;
@@ -42,16 +42,16 @@ public final class WaitingReasons {
   private WaitingReasons() {}
 
   /** The reason of each waiting task of {@code run}, by task id, in the run's order; empty when none waits. */
-  public static Map<String, String> of(Store store, RunSnapshot run, Instant now) {
+  public static Map<String, String> of(StoreView store, RunSnapshot run, Instant now) {
     return of(store, run, now, null);
   }
 
   /**
-   * As {@link #of(Store, RunSnapshot, Instant)}, naming {@code defaultProvider} for the tasks that name no provider.
+   * As {@link #of(StoreView, RunSnapshot, Instant)}, naming {@code defaultProvider} for the tasks that name no provider.
    *
    * @param defaultProvider the provider instance tasks without one go to (the engine's default), or null
    */
-  public static Map<String, String> of(Store store, RunSnapshot run, Instant now, @Nullable String defaultProvider) {
+  public static Map<String, String> of(StoreView store, RunSnapshot run, Instant now, @Nullable String defaultProvider) {
     List<TaskRecord> waiting = run.tasks().stream().filter(t -> WAITING.contains(t.state())).toList();
     Map<String, String> out = new LinkedHashMap<>();
     if (waiting.isEmpty()) {
@@ -144,13 +144,13 @@ public final class WaitingReasons {
 
   /** What the store says of the providers and the project, read once per provider. */
   private static final class Providers {
-    private final Store store;
+    private final StoreView store;
     private final String project;
     private final Instant now;
     private final Map<String, String> said = new HashMap<>();
     private @Nullable List<Pause> pauses;
 
-    Providers(Store store, String project, Instant now) {
+    Providers(StoreView store, String project, Instant now) {
       this.store = store;
       this.project = project;
       this.now = now;
@@ -172,10 +172,8 @@ public final class WaitingReasons {
       if (p != null) {
         return "provider " + provider + " is paused: " + p.reason();
       }
-      ProviderHealth.Circuit c;
-      try {
-        c = store.providerHealth().circuit(provider, now);
-      } catch (UnsupportedOperationException e) {
+      ProviderHealth.Circuit c = store.circuit(provider, now).orElse(null);
+      if (c == null) {
         return "queued for " + provider;
       }
       if (c.state() == CircuitState.State.OPEN) {

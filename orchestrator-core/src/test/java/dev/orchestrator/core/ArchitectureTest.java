@@ -56,4 +56,14 @@ class ArchitectureTest {
         .should().haveRawParameterTypes(dev.orchestrator.event.Event.class)
         .check(core);
   }
+
+  @Test
+  void theFacadeHandsOutNoWritableStore() {
+    // Readers get a StoreView; changes go through the engine's methods, which check and record them.
+    noMethods().that().areDeclaredIn(Orchestrator.class).and().arePublic()
+        .should().haveRawReturnType(dev.orchestrator.spi.store.Store.class)
+        .orShould().haveRawReturnType(dev.orchestrator.spi.store.Ledger.class)
+        .orShould().haveRawReturnType(dev.orchestrator.spi.store.ProviderHealth.class)
+        .check(core);
+  }
 }

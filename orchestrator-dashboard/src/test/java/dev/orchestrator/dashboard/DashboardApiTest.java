@@ -161,7 +161,7 @@ class DashboardApiTest {
     @Test
     void theCostViewKeepsMeasuredAndEstimatedSpendApartAndShowsOverruns() {
       fx = Fixture.start();
-      var store = fx.orchestrator.store();
+      var store = fx.store;
       var accounts = List.of(new dev.orchestrator.spi.store.Account(BudgetScope.global(), null),
           new dev.orchestrator.spi.store.Account(BudgetScope.project("blog"), null),
           new dev.orchestrator.spi.store.Account(BudgetScope.provider("claude"), null));

@@ -17,6 +17,8 @@ final class Fixture implements AutoCloseable {
   final FakeProvider claude;
   final FakeProvider chatgpt;
   final EventWaiter events = new EventWaiter();
+  /** The engine's store, for tests that write what other engines sharing it would (the engine offers only reads). */
+  final dev.orchestrator.core.InMemoryStore store = dev.orchestrator.core.InMemoryStore.create();
   final Orchestrator orchestrator;
   final Dashboard dashboard;
 
@@ -27,6 +29,7 @@ final class Fixture implements AutoCloseable {
     this.claude = c.build();
     this.chatgpt = FakeProvider.builder("chatgpt").otherwise(req -> Reply.hang()).build();
     Orchestrator.Builder b = Orchestrator.builder()
+        .store(store)
         .provider(claude, 1)
         .provider(chatgpt, 2)
         .defaultProvider("claude")

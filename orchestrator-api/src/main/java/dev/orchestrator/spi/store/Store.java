@@ -14,14 +14,16 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where engine state lives: projects, runs (with their workflow definition), tasks, events and budget limits.
+ * Where engine state lives: projects, runs (with their workflow definition), tasks, events and budget limits. What
+ * can be read is {@link StoreView}'s (what an {@code Orchestrator} hands out); this adds the writes and the facets
+ * the engine shares between processes.
  * Every run, task and event method is scoped by project: nothing reads or writes across projects except the admin
  * calls that say so ({@link #unfinishedRuns()}, {@link #projectList(boolean)}). Implementations must be thread-safe:
  * the engine writes from its dispatch thread while any thread reads. Every write is all or nothing.
  *
  * <p>A store passes {@code StoreContract} from {@code orchestrator-testkit}.
  */
-public interface Store extends AutoCloseable {
+public interface Store extends StoreView, AutoCloseable {
   // ------------------------------------------------------------------ runs and tasks
 
   /**
@@ -32,9 +34,6 @@ public interface Store extends AutoCloseable {
    * @throws IllegalStateException when the run exists already
    */
   void createRun(RunRecord run, String definition, List<TaskRecord> tasks);
-
-  /** The workflow definition a run was created with. */
-  Optional<String> definition(String project, String runId);
 
   /** Replaces a run's record. */
   void updateRun(RunRecord run);
@@ -50,47 +49,10 @@ public interface Store extends AutoCloseable {
     updateTask(task);
   }
 
-  /** A run, if the project has it. */
-  Optional<RunRecord> run(String project, String runId);
-
-  /** The project's runs, oldest first. */
-  List<RunRecord> runs(String project);
-
-  /** Admin: every run of every project whose status is {@code RUNNING}, oldest first; used to recover after a restart. */
-  List<RunRecord> unfinishedRuns();
-
-  /** A run's tasks, in the order they were created. */
-  List<TaskRecord> tasks(String project, String runId);
-
-  /** One task, if the project's run has it. */
-  Optional<TaskRecord> task(String project, String runId, String taskId);
-
   // ------------------------------------------------------------------ events
 
   /** Appends an event to its project's log (engine-wide events have the empty project name). */
   void append(Event event);
-
-  /** A run's events, oldest first; a store may keep only the most recent ones and says so in its documentation. */
-  List<Event> events(String project, String runId);
-
-  /**
-   * The events of every project appended after {@code sequence}, in sequence order, at most {@code max} of them: the
-   * event stream that every process reads (progress, {@code logs --follow}, the dashboard, notifications). Start
-   * from 0 for the oldest the store still has, or from {@link #lastEventSequence()} for only new ones.
-   *
-   * <p>A store whose appends commit out of sequence order (concurrent transactions) must not hand out an event
-   * while an earlier sequence number may still commit: readers never go back.
-   *
-   * @throws IllegalArgumentException when {@code sequence} is negative or {@code max} is not positive
-   */
-  default List<StoredEvent> eventsAfter(long sequence, int max) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event stream");
-  }
-
-  /** The sequence number of the newest event appended, or 0 when there is none. */
-  default long lastEventSequence() {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event stream");
-  }
 
   /**
    * The store's transactional outbox over its event stream: relays turn events into deliveries (notifications) in
@@ -113,19 +75,8 @@ public interface Store extends AutoCloseable {
    */
   void createProject(Project project);
 
-  /** A project, archived or not. */
-  Optional<Project> project(String name);
-
   /** Replaces a project's record (to archive, restore or change its settings). */
   void updateProject(Project project);
-
-  /** Admin: every project, sorted by name; archived ones only when asked. */
-  List<Project> projectList(boolean includeArchived);
-
-  /** The names of every project that is not archived, sorted. */
-  default List<String> projects() {
-    return projectList(false).stream().map(Project::name).toList();
-  }
 
   // ------------------------------------------------------------------ budgets
 
@@ -134,9 +85,6 @@ public interface Store extends AutoCloseable {
 
   /** Deletes the limit of a scope; returns whether there was one. */
   boolean deleteBudget(BudgetScope scope);
-
-  /** Every budget limit. */
-  List<Budget> budgets();
 
   // ------------------------------------------------------------------ run leases (many engines, one store)
 
@@ -240,6 +188,18 @@ public interface Store extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no budget accounts");
   }
 
+  /** What one budget account has spent and holds reserved: the {@link #ledger()}'s balance. */
+  @Override
+  default Balance balance(Account account) {
+    return ledger().balance(account);
+  }
+
+  /** What each budget account has spent and holds reserved: the {@link #ledger()}'s balances. */
+  @Override
+  default List<Balance> balances() {
+    return ledger().balances();
+  }
+
   /**
    * The providers' circuit breakers and rate windows, shared by every process that uses this store, so a provider
    * that fails in one process is left alone by all of them and a rate limit holds across them (see
@@ -252,6 +212,16 @@ public interface Store extends AutoCloseable {
         + " and rate limits cannot be shared through it; use a store that does (the in-memory or a JDBC store)");
   }
 
+  /** The {@link #providerHealth()}'s circuit of a provider, or empty when this store keeps no provider health. */
+  @Override
+  default Optional<ProviderHealth.Circuit> circuit(String provider, java.time.Instant now) {
+    try {
+      return Optional.of(providerHealth().circuit(provider, now));
+    } catch (UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+
   // ------------------------------------------------------------------ pauses (every engine honours them)
 
   /** Stores a pause, replacing one of the same kind and name. */
@@ -262,11 +232,6 @@ public interface Store extends AutoCloseable {
   /** Deletes a pause; returns whether there was one. */
   default boolean deletePause(Pause.Kind kind, String name) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pauses");
-  }
-
-  /** Every stored pause. */
-  default List<Pause> pauses() {
-    return List.of();
   }
 
   // ------------------------------------------------------------------ commands between processes
@@ -316,14 +281,6 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Whether what is written survives the process: then the engine stores each run's workflow definition and, when it
-   * starts, recovers the unfinished runs. False by default.
-   */
-  default boolean durable() {
-    return false;
-  }
-
-  /**
    * Records a process that a provider started for a call of a run this store's engines execute (a command-line
    * agent), with the engine that owns it. The default keeps nothing: right for a store whose contents die with its
    * process, as its engines' processes do.
@@ -332,11 +289,6 @@ public interface Store extends AutoCloseable {
 
   /** Forgets a recorded process (it ended, or was ended), by its host, pid and start time. The default does nothing. */
   default void deleteAgentProcess(AgentProcess process) {}
-
-  /** The recorded processes of a run, in no particular order. The default has none. */
-  default List<AgentProcess> agentProcesses(String project, String runId) {
-    return List.of();
-  }
 
   /** Releases the store's resources. Idempotent. */
   @Override

@@ -11,6 +11,7 @@ import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Balance;
 import dev.orchestrator.spi.store.Ledger;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -48,7 +49,7 @@ final class CostViews {
   record ProviderSpend(Money today, Money total) {}
 
   private final Orchestrator orchestrator;
-  private final Store store;
+  private final StoreView store;
   private final ZoneId zone;
   private final Supplier<List<String>> projects;
 
@@ -68,7 +69,7 @@ final class CostViews {
   }
 
   ProviderSpend providerSpend(String provider) {
-    Ledger ledger = store.ledger();
+    StoreView ledger = store;
     return new ProviderSpend(
         Money.usd(ledger.balance(new Account(BudgetScope.providerDaily(provider), today())).spent()),
         Money.usd(ledger.balance(new Account(BudgetScope.provider(provider), null)).spent()));
@@ -76,7 +77,7 @@ final class CostViews {
 
   /** The cost view of one project, or of everything when {@code project} is null. */
   CostView cost(@Nullable String project) {
-    Ledger ledger = store.ledger();
+    StoreView ledger = store;
     List<Budget> budgets = store.budgets();
     BudgetScope covering = project == null ? BudgetScope.global() : BudgetScope.project(project);
     Balance total = ledger.balance(new Account(covering, null));

@@ -5,6 +5,7 @@ import dev.orchestrator.core.EventFeed;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import dev.orchestrator.spi.store.StoredEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,7 @@ final class EventHub implements AutoCloseable {
   }
 
   private final Orchestrator orchestrator;
-  private final Store store;
+  private final StoreView store;
   /** Whether the dashboard shows a project: a stream on no project gets only the events of those. */
   private final Predicate<String> shown;
   private final EventRing ring;

@@ -3,6 +3,7 @@ package dev.orchestrator.dashboard.internal;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.spi.store.Pause;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +26,7 @@ final class StoreWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreWatch.class);
   static final long INTERVAL_MILLIS = 1000;
 
-  private final Store store;
+  private final StoreView store;
   private final Consumer<String> notices;
   private final ScheduledExecutorService timer;
   /** Confined to the timer thread. */
@@ -35,7 +36,7 @@ final class StoreWatch implements AutoCloseable {
   /** Confined to the timer thread. */
   private @Nullable Set<String> projects;
 
-  StoreWatch(Store store, Consumer<String> notices) {
+  StoreWatch(StoreView store, Consumer<String> notices) {
     this.store = store;
     this.notices = notices;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

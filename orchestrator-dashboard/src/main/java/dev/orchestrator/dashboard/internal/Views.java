@@ -17,6 +17,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Pause;
 import dev.orchestrator.spi.store.Store;
+import dev.orchestrator.spi.store.StoreView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Views {
   private final Orchestrator orchestrator;
-  private final Store store;
+  private final StoreView store;
   private final DashboardOptions options;
   private final CostViews costs;
 
