@@ -40,7 +40,7 @@ class LiveSmokeIT {
     try (Provider p = factory.create(new PluginConfig("smoke-" + type, type, props),
         new PluginContext(Clock.systemUTC(), REAL, System::getenv))) {
       ProviderResponse r = p.complete(ProviderRequest.of("Reply with the single word: pong"),
-          new CallContext("smoke", "run-1", "task-1", 1)).get(90, TimeUnit.SECONDS);
+          CallContext.of("smoke", "run-1", "task-1", 1)).get(90, TimeUnit.SECONDS);
       assertThat(r.text()).isNotBlank();
       if (!type.equals("cli")) {
         assertThat(r.usage().inputTokens()).isPositive();

@@ -125,7 +125,7 @@ final class CallSteps {
             attempt));
       }
       slot.inFlight++;
-      CallContext context = new CallContext(n.run.project, n.run.id, n.id(), attempt);
+      CallContext context = CallContext.of(n.run.project, n.run.id, n.id(), attempt);
       if (!ctx.events.inTransaction()) {
         n.call = invoke(slot, request, context);
         return true;
