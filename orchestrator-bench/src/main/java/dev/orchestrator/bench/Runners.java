@@ -33,7 +33,7 @@ final class Runners {
   static final int MAX_CONCURRENT_CALLS = Integer.getInteger("orchestrator.bench.maxConcurrentCalls", 1_024);
 
   /** No task has a timeout, so nothing is ever scheduled; this saves the engine its timer thread. */
-  static final Scheduler NO_TIMERS = (work, delay) -> () -> {};
+  static final Scheduler NO_TIMERS = Scheduler.none();
 
   static final Runnable NOOP = () -> {};
 

@@ -7,7 +7,6 @@ import dev.orchestrator.spi.store.StoredEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -88,10 +87,7 @@ public final class EventFeed implements AutoCloseable {
       executor.setRemoveOnCancelPolicy(true);
       executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
       this.ownThread = executor;
-      this.scheduler = (work, delay) -> {
-        ScheduledFuture<?> f = executor.schedule(work, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
-      };
+      this.scheduler = Scheduler.of(executor); // shut down by close(), which waits for a poll under way
     }
   }
 

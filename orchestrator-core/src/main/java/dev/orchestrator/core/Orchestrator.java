@@ -6,7 +6,6 @@ import dev.orchestrator.core.internal.AgentRegistry;
 import dev.orchestrator.core.internal.Engine;
 import dev.orchestrator.core.internal.EngineNames;
 import dev.orchestrator.core.internal.StoreSync;
-import dev.orchestrator.core.internal.ExecutorScheduler;
 import dev.orchestrator.core.internal.PluginDiscovery;
 import dev.orchestrator.core.internal.Plugins;
 import dev.orchestrator.budget.Budget;
@@ -441,7 +440,11 @@ public final class Orchestrator implements AutoCloseable {
       return this;
     }
 
-    /** Where delays (timeouts) are scheduled; an owned timer thread by default. */
+    /**
+     * Where delays (timeouts, retry waits, lease renewals) are scheduled. By default the orchestrator makes a
+     * {@link Scheduler#daemon(String) daemon} named {@code orchestrator-timer} and closes it when it closes; one given
+     * here stays the caller's to close ({@link Scheduler#of} adapts an executor the application already has).
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
@@ -689,7 +692,7 @@ public final class Orchestrator implements AutoCloseable {
       List<AutoCloseable> owned = new ArrayList<>();
       Scheduler sched = scheduler;
       if (sched == null) {
-        ExecutorScheduler s = new ExecutorScheduler("orchestrator-timer");
+        Scheduler.Owned s = Scheduler.daemon("orchestrator-timer");
         owned.add(s);
         sched = s;
       }

@@ -11,10 +11,6 @@ import dev.orchestrator.testkit.FakeProvider;
 import dev.orchestrator.testkit.FakeProvider.Reply;
 import dev.orchestrator.Scheduler;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -65,15 +61,7 @@ final class SharedFixture implements AutoCloseable {
   private final DashboardOptions options;
 
   /** A real timer for the worker's provider latency, when a test wants calls that end by themselves. */
-  private final ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "test-provider-latency");
-    t.setDaemon(true);
-    return t;
-  });
-  final Scheduler timer = (work, delay) -> {
-    ScheduledFuture<?> f = timerThread.schedule(work, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    return () -> f.cancel(false);
-  };
+  final Scheduler.Owned timer = Scheduler.daemon("test-provider-latency");
 
   private SharedFixture(Stores stores, DashboardOptions options,
       BiConsumer<FakeProvider.Builder, Scheduler> claudeScript, Consumer<Orchestrator.Builder> workerSetup) {
@@ -98,7 +86,7 @@ final class SharedFixture implements AutoCloseable {
         o.close();
       }
       worker.close();
-      timerThread.shutdownNow();
+      timer.close();
       throw e;
     }
     this.observer = o;
@@ -159,7 +147,7 @@ final class SharedFixture implements AutoCloseable {
     dashboard.close();
     observer.close();
     worker.close();
-    timerThread.shutdownNow();
+    timer.close();
     try {
       stores.cleanup().close();
     } catch (Exception e) {

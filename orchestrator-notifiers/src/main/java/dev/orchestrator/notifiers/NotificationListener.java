@@ -22,7 +22,6 @@ import dev.orchestrator.notifiers.internal.ProjectSettings;
 import dev.orchestrator.notifiers.internal.Redactor;
 import dev.orchestrator.notifiers.internal.RetrySettings;
 import dev.orchestrator.notifiers.internal.SerialExecutor;
-import dev.orchestrator.notifiers.internal.TimerScheduler;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.notifier.Notifier;
 import dev.orchestrator.spi.notifier.Notification;
@@ -217,7 +216,11 @@ public final class NotificationListener implements EventListener, AutoCloseable 
       return this;
     }
 
-    /** Where digest windows and retry back-offs wait; an owned timer thread by default. */
+    /**
+     * Where digest windows and retry back-offs wait. By default the listener makes a
+     * {@link Scheduler#daemon(String) daemon} named {@code orchestrator-notifications-timer} and closes it when it
+     * closes; one given here stays the caller's to close.
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
@@ -377,7 +380,7 @@ public final class NotificationListener implements EventListener, AutoCloseable 
       List<AutoCloseable> owned = new ArrayList<>();
       Scheduler sched = scheduler;
       if (sched == null) {
-        TimerScheduler timer = new TimerScheduler("orchestrator-notifications-timer");
+        Scheduler.Owned timer = Scheduler.daemon("orchestrator-notifications-timer");
         owned.add(timer);
         sched = timer;
       }

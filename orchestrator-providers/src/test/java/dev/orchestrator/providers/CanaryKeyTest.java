@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CanaryKeyTest {
   static final String CANARY = "canary-KEY-9d41f7c3b2a8e6";
-  static final CallContext CALL = new CallContext("canary", "run-1", "task-1", 1);
+  static final CallContext CALL = CallContext.of("canary", "run-1", "task-1", 1);
 
   final MutableClock clock = MutableClock.create();
   final ManualScheduler scheduler = new ManualScheduler(clock);

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code cli} provider running real child processes: small shell scripts in a temporary directory. */
 class CliProviderTest extends ProviderContract {
-  static final CallContext CALL = new CallContext("test", "run-1", "task-1", 1);
+  static final CallContext CALL = CallContext.of("test", "run-1", "task-1", 1);
   final MutableClock clock = MutableClock.create();
   final ManualScheduler scheduler = new ManualScheduler(clock);
   final Path dir;

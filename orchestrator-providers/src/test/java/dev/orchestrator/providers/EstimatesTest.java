@@ -164,7 +164,7 @@ class EstimatesTest {
     Provider sim = provider(new SimulatorProviderFactory(), "sim", "maxOutputTokens", "20");
     long in = Estimates.inputBound(TokenCounter.bytes(), big);
     assertThat(sim.estimate(big).high()).isEqualTo(price("sim-standard").cost(TokenUsage.of(in, 20)));
-    CompletableFuture<ProviderResponse> f = sim.complete(big, new CallContext("test", "run-1", "task-1", 1));
+    CompletableFuture<ProviderResponse> f = sim.complete(big, CallContext.of("test", "run-1", "task-1", 1));
     scheduler.runUntilIdle(Duration.ofDays(1));
     ProviderResponse reply = f.get(0, TimeUnit.SECONDS);
     assertThat(reply.usage().outputTokens()).as("a reply is cut at the limit").isLessThanOrEqualTo(20);
@@ -232,7 +232,7 @@ class EstimatesTest {
 
   /** The JSON body the provider sent for a request (the stub server answers with an error; only the body counts). */
   private Map<String, Object> sentBody(Provider p, ProviderRequest r) throws Exception {
-    p.complete(r, new CallContext("test", "run-1", "task-1", 1)).handle((ok, e) -> null).get(30, TimeUnit.SECONDS);
+    p.complete(r, CallContext.of("test", "run-1", "task-1", 1)).handle((ok, e) -> null).get(30, TimeUnit.SECONDS);
     @SuppressWarnings("unchecked")
     Map<String, Object> body = new ObjectMapper().readValue(server.lastRequest().body(), Map.class);
     return body;

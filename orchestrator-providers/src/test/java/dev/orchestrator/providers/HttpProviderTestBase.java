@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
  */
 abstract class HttpProviderTestBase extends ProviderContract {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final CallContext CALL = new CallContext("test", "run-1", "task-1", 1);
+  static final CallContext CALL = CallContext.of("test", "run-1", "task-1", 1);
 
   final StubServer server = new StubServer();
   final MutableClock clock = MutableClock.create();

@@ -13,7 +13,6 @@ import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,12 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code ORCHESTRATOR_SMOKE_CLI_COMMAND}, such as {@code claude -p}.
  */
 class LiveSmokeIT {
-  /** Real time for a real service: timers run on a daemon thread. */
-  static final Scheduler REAL = (work, delay) -> {
-    CompletableFuture<Void> f = CompletableFuture.runAsync(work,
-        CompletableFuture.delayedExecutor(Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS));
-    return () -> f.cancel(false);
-  };
+  /** Real time for a real service: timers run on a daemon thread, for as long as the test JVM lives. */
+  static final Scheduler REAL = Scheduler.daemon("live-smoke-timer");
 
   @ParameterizedTest
   @CsvSource({"openai, OPENAI_API_KEY, gpt-4o-mini, false", "openai, OPENAI_API_KEY, gpt-4o-mini, true",
@@ -45,7 +40,7 @@ class LiveSmokeIT {
     try (Provider p = factory.create(new PluginConfig("smoke-" + type, type, props),
         new PluginContext(Clock.systemUTC(), REAL, System::getenv))) {
       ProviderResponse r = p.complete(ProviderRequest.of("Reply with the single word: pong"),
-          new CallContext("smoke", "run-1", "task-1", 1)).get(90, TimeUnit.SECONDS);
+          CallContext.of("smoke", "run-1", "task-1", 1)).get(90, TimeUnit.SECONDS);
       assertThat(r.text()).isNotBlank();
       if (!type.equals("cli")) {
         assertThat(r.usage().inputTokens()).isPositive();

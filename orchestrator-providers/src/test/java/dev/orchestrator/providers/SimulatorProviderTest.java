@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code simulator} provider, entirely in virtual time. */
 class SimulatorProviderTest extends ProviderContract {
-  static final CallContext CALL = new CallContext("test", "run-1", "task-1", 1);
+  static final CallContext CALL = CallContext.of("test", "run-1", "task-1", 1);
   final MutableClock clock = MutableClock.create();
   final ManualScheduler scheduler = new ManualScheduler(clock);
 

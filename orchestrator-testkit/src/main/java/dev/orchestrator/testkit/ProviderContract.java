@@ -91,7 +91,7 @@ public abstract class ProviderContract {
   }
 
   private static CallContext context(int attempt) {
-    return new CallContext("contract", "run-1", "task-1", attempt);
+    return CallContext.of("contract", "run-1", "task-1", attempt);
   }
 
   @AfterEach

@@ -28,7 +28,7 @@ class FakeProviderTest extends ProviderContract {
     return FakeProvider.builder("fake").script(Reply.hang()).build();
   }
 
-  private static final CallContext CTX = new CallContext("p", "r", "t", 1);
+  private static final CallContext CTX = CallContext.of("p", "r", "t", 1);
 
   @Test
   void repliesArriveWhenVirtualTimeReachesTheLatency() {

@@ -1,19 +1,199 @@
 package dev.orchestrator.spi.provider;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Which task asks, for a provider's logs and metrics.
+ * What the engine tells a provider about a call: which task asks (for logs, metrics and the processes it starts),
+ * and whether the engine has given the call up.
  *
- * @param project the project
- * @param runId the run
- * @param taskId the task
- * @param attempt 1 for the first attempt
+ * <p><b>Cancellation.</b> The engine stops a call by cancelling the future {@link Provider#complete} returned; that
+ * remains the main path, and a provider whose work is one asynchronous exchange (an HTTP request, one process) needs
+ * nothing else. A provider doing several steps, or blocking work on a thread of its own, also reads the signal here:
+ * it checks {@link #cancelled()} between steps, or registers what stops its work with {@link #onCancel(Runnable)}.
+ * The engine sets the signal when the task is cancelled or marked failed, its timeout passes, its run is cancelled
+ * or the engine gives the run up; the signal is set before the future is cancelled. A provider cannot cancel the
+ * call itself: the signal's other side, {@link CallCancellation}, stays with whoever made the call.
+ *
+ * <pre>{@code
+ * public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
+ *   return CompletableFuture.supplyAsync(() -> {
+ *     Draft draft = firstStep(request);
+ *     if (context.cancelled()) {
+ *       throw new CancellationException("cancelled after the first step");
+ *     }
+ *     return secondStep(draft);
+ *   }, executor);
+ * }
+ * }</pre>
+ *
+ * <p>Built by {@link #of} (never cancelled: tests, tools) or by {@link #builder()}. Immutable apart from the
+ * signal; thread-safe. Two contexts are equal when they name the same project, run, task and attempt: the signal is
+ * not part of the value.
  */
-public record CallContext(String project, String runId, String taskId, int attempt) {
-  public CallContext {
-    Objects.requireNonNull(project, "project");
-    Objects.requireNonNull(runId, "runId");
-    Objects.requireNonNull(taskId, "taskId");
+public final class CallContext {
+  private final String project;
+  private final String runId;
+  private final String taskId;
+  private final int attempt;
+  private final @Nullable CallCancellation cancellation;
+
+  private CallContext(Builder b) {
+    this.project = required(b.project, "project");
+    this.runId = required(b.runId, "runId");
+    this.taskId = required(b.taskId, "taskId");
+    if (b.attempt == 0) {
+      throw new IllegalStateException("attempt is required: call attempt(n), 1 for the first attempt");
+    }
+    this.attempt = b.attempt;
+    this.cancellation = b.cancellation;
+  }
+
+  /**
+   * A context that is never cancelled, for tests and tools that call a provider themselves.
+   *
+   * @param project the project
+   * @param runId the run
+   * @param taskId the task
+   * @param attempt 1 for the first attempt
+   * @throws IllegalArgumentException when a name is blank or {@code attempt} is below 1
+   */
+  public static CallContext of(String project, String runId, String taskId, int attempt) {
+    return builder().project(project).runId(runId).taskId(taskId).attempt(attempt).build();
+  }
+
+  /** Starts a context; project, run, task and attempt are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The project. */
+  public String project() {
+    return project;
+  }
+
+  /** The run. */
+  public String runId() {
+    return runId;
+  }
+
+  /** The task. */
+  public String taskId() {
+    return taskId;
+  }
+
+  /** The attempt, 1 for the first. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** Whether the caller has given the call up; once true, stays true. Cheap enough to check in a loop. */
+  public boolean cancelled() {
+    return cancellation != null && cancellation.isCancelled();
+  }
+
+  /**
+   * Runs {@code action} once when the call is cancelled, on the thread that cancels it (the engine's dispatch
+   * thread), or at once on this thread if it is cancelled already. The action must be quick and must not block or
+   * throw: destroy a process, abort a request, complete a future; hand anything longer to an executor. On a context
+   * made by {@link #of}, which is never cancelled, the action never runs and is not kept.
+   *
+   * @param action what stops the provider's work
+   */
+  public void onCancel(Runnable action) {
+    Objects.requireNonNull(action, "action");
+    if (cancellation != null) {
+      cancellation.onCancel(action);
+    }
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof CallContext c && project.equals(c.project) && runId.equals(c.runId)
+        && taskId.equals(c.taskId) && attempt == c.attempt;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(project, runId, taskId, attempt);
+  }
+
+  @Override
+  public String toString() {
+    return "CallContext[project=" + project + ", runId=" + runId + ", taskId=" + taskId + ", attempt=" + attempt
+        + (cancelled() ? ", cancelled" : "") + "]";
+  }
+
+  private static String required(@Nullable String value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(name + " is required: call " + name + "(...)");
+    }
+    return value;
+  }
+
+  private static String named(String value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank: give the " + name + " the call is made for");
+    }
+    return value;
+  }
+
+  /**
+   * Builds a {@link CallContext}. Mutable and not thread-safe; {@link #build()} copies, so a builder can be reused.
+   */
+  public static final class Builder {
+    private @Nullable String project;
+    private @Nullable String runId;
+    private @Nullable String taskId;
+    private int attempt;
+    private @Nullable CallCancellation cancellation;
+
+    private Builder() {}
+
+    /** The project; required, not blank. */
+    public Builder project(String project) {
+      this.project = named(project, "project");
+      return this;
+    }
+
+    /** The run; required, not blank. */
+    public Builder runId(String runId) {
+      this.runId = named(runId, "runId");
+      return this;
+    }
+
+    /** The task; required, not blank. */
+    public Builder taskId(String taskId) {
+      this.taskId = named(taskId, "taskId");
+      return this;
+    }
+
+    /** The attempt; required, 1 for the first. */
+    public Builder attempt(int attempt) {
+      if (attempt < 1) {
+        throw new IllegalArgumentException("attempt must be >= 1 (was " + attempt + "): attempts count from 1");
+      }
+      this.attempt = attempt;
+      return this;
+    }
+
+    /**
+     * The signal the caller cancels when it gives the call up; none by default, and then the context is never
+     * cancelled. The caller keeps {@code cancellation} to itself.
+     */
+    public Builder cancellation(CallCancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+      return this;
+    }
+
+    /**
+     * The context.
+     *
+     * @throws IllegalStateException when project, run, task or attempt was not given
+     */
+    public CallContext build() {
+      return new CallContext(this);
+    }
   }
 }

@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * later (from an HTTP client's callback, a process's exit, a scheduled timer). It completes exceptionally with a
  * {@link ProviderException} that classifies the failure. When the engine cancels the returned future (the task
  * was cancelled or timed out), the provider stops the work: it aborts the HTTP exchange or destroys the process.
+ * Just before that, the engine sets the call's {@link CallContext#cancelled() cancellation signal}, which a provider
+ * doing several steps, or blocking work on a thread of its own, checks between steps or subscribes to
+ * ({@link CallContext#onCancel}).
  *
  * <pre>{@code
  * final class EchoProvider implements Provider {
@@ -33,7 +36,7 @@ public interface Provider extends AutoCloseable {
    * Sends one request.
    *
    * @param request what to ask
-   * @param context which task and attempt asks
+   * @param context which task and attempt asks, and whether the engine has given the call up
    * @return a future of the response; never null, never blocking the caller
    */
   CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context);

@@ -38,8 +38,8 @@ final class HealthChecks {
     for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class, HealthChecks.class.getClassLoader())) {
       factories.putIfAbsent(f.type(), f);
     }
-    Scheduler unused = (work, delay) -> () -> { }; // a probe bounds itself; no call is made here
-    PluginContext context = new PluginContext(Clock.systemUTC(), unused, env);
+    // A probe bounds itself, and no call is made here: nothing may wait on a timer.
+    PluginContext context = new PluginContext(Clock.systemUTC(), Scheduler.none(), env);
     Map<String, CompletableFuture<Health>> asked = new LinkedHashMap<>();
     List<Provider> made = new ArrayList<>();
     for (PluginConfig pc : configs) {

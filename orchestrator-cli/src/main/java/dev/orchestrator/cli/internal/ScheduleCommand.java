@@ -46,9 +46,8 @@ final class ScheduleCommand extends CliCommand {
     if (!(cli.store() instanceof ScheduleStore store)) {
       throw CliException.of(ExitCodes.USAGE, "schedule.noStore", Stores.describe(cli.storeLocation()));
     }
-    Scheduler never = (work, delay) -> () -> { };
     return Scheduling.builder().orchestrator(cli.observer()).store(store).clock(Clock.systemUTC())
-        .scheduler(never).firing(false).refreshInterval(Duration.ZERO).build();
+        .scheduler(Scheduler.none()).firing(false).refreshInterval(Duration.ZERO).build();
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true)

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +42,7 @@ final class WorkerCommand extends CliCommand {
   /** When a run last became this worker's or finished (monotonic nanoseconds), for {@code --once}. */
   private final AtomicLong lastChange = new AtomicLong(System.nanoTime());
   /** The timer of the schedules, when they are fired. */
-  private @Nullable ScheduledExecutorService scheduleTimer;
+  private Scheduler.@Nullable Owned scheduleTimer;
 
   WorkerCommand(Cli cli) {
     super(cli);
@@ -90,7 +89,7 @@ final class WorkerCommand extends CliCommand {
       cli.say("worker.stopping", finished.get(), executing.get() - finished.get());
       if (schedules != null) {
         schedules.close();
-        java.util.Objects.requireNonNull(scheduleTimer).shutdownNow();
+        java.util.Objects.requireNonNull(scheduleTimer).close();
       }
       // Gives up the runs with nothing in flight at once; the others when their leases expire.
       engine.close();
@@ -150,18 +149,10 @@ final class WorkerCommand extends CliCommand {
     if (!(cli.store() instanceof ScheduleStore store)) {
       return null;
     }
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "orchestrator-worker-schedules");
-      t.setDaemon(true);
-      return t;
-    });
+    Scheduler.Owned timer = Scheduler.daemon("orchestrator-worker-schedules");
     scheduleTimer = timer;
-    Scheduler scheduler = (work, delay) -> {
-      ScheduledFuture<?> f = timer.schedule(work, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-      return () -> f.cancel(false);
-    };
     cli.say("worker.scheduling");
-    return Scheduling.builder().orchestrator(engine).store(store).clock(Clock.systemUTC()).scheduler(scheduler)
+    return Scheduling.builder().orchestrator(engine).store(store).clock(Clock.systemUTC()).scheduler(timer)
         .build();
   }
 }

@@ -3,6 +3,7 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.Attempt.Outcome;
+import dev.orchestrator.spi.provider.CallCancellation;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.time.Duration;
@@ -145,6 +146,7 @@ final class CallPipeline {
   /** Frees the slot and the timer of the call in flight. */
   void endCall(TaskNode n) {
     n.call = null;
+    n.cancellation = null;
     n.callSlot.inFlight--;
     if (n.timer != null) {
       n.timer.cancel();
@@ -158,19 +160,37 @@ final class CallPipeline {
    */
   void stop(TaskNode n, Outcome outcome, ErrorKind kind) {
     CompletableFuture<ProviderResponse> f = n.call;
+    CallCancellation signal = n.cancellation;
     endCall(n);
     CallCost cost = CallCost.stopped(n.reserved);
     budgets.settle(n, cost, null);
     if (outcome == Outcome.CANCELLED) {
       resilience.abandoned(n);
     }
-    if (f != null) {
-      f.cancel(true);
-    }
+    cancel(n, f, signal);
     Attempt last = n.record.lastAttempt();
     if (last != null && last.outcome() == null) {
       ctx.update(n, n.record.withLastAttempt(last.ended(ctx.now(), outcome, kind, null, cost.usage(),
           cost.money(), cost.basis())));
+    }
+  }
+
+  /**
+   * Cancels a call that {@link #endCall} just freed: the signal in its context first, so that a provider reacting to
+   * its future's cancellation already reads {@code cancelled()}, then the future. A provider's cancel action that
+   * throws is logged: the call is stopped all the same.
+   */
+  static void cancel(TaskNode n, @Nullable CompletableFuture<ProviderResponse> f, @Nullable CallCancellation signal) {
+    if (signal != null) {
+      try {
+        signal.cancel();
+      } catch (RuntimeException e) {
+        log.warn("A provider's cancel action failed; the call is cancelled anyway (provider={}, project={}, run={}, "
+            + "task={})", n.callSlot.name, n.run.project, n.run.id, n.id(), e);
+      }
+    }
+    if (f != null) {
+      f.cancel(true);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.Attempt.Outcome;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.CallCancellation;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -125,13 +126,16 @@ final class CallSteps {
             attempt));
       }
       slot.inFlight++;
-      CallContext context = new CallContext(n.run.project, n.run.id, n.id(), attempt);
+      CallCancellation cancellation = CallCancellation.create();
+      n.cancellation = cancellation;
+      CallContext context = CallContext.builder().project(n.run.project).runId(n.run.id).taskId(n.id())
+          .attempt(attempt).cancellation(cancellation).build();
       if (!ctx.events.inTransaction()) {
         n.call = invoke(slot, request, context);
         return true;
       }
       // The call is made once the store holds its start (and its reservation): a crash in between must not leave a
-      // call the store does not know of. Cancelling the call cancels the provider's.
+      // call the store does not know of. Cancelling the call cancels the provider's (CallPipeline#cancel).
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
       n.call = f;
       ctx.events.afterCommit(() -> {

@@ -11,6 +11,7 @@ import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.CallCancellation;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.workflow.TaskSpec;
@@ -161,9 +162,10 @@ final class Recovery {
     for (TaskNode n : run.nodes) {
       CompletableFuture<ProviderResponse> f = n.call;
       if (f != null) {
+        CallCancellation signal = n.cancellation;
         pipeline.endCall(n);
         resilience.abandoned(n);
-        f.cancel(true);
+        CallPipeline.cancel(n, f, signal);
       }
       if (n.timer != null) {
         n.timer.cancel();

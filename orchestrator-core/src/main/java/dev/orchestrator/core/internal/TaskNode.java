@@ -3,6 +3,7 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.spi.provider.CallCancellation;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.workflow.PromptTemplate;
@@ -59,6 +60,8 @@ final class TaskNode {
   /** When it entered its current lane, in clock millis. */
   long laneSince;
   @Nullable CompletableFuture<ProviderResponse> call;
+  /** The cancellation signal in the context of {@link #call}, cancelled with it; null when no call is in flight. */
+  @Nullable CallCancellation cancellation;
   Scheduler.@Nullable Cancellable timer;
   @Nullable String output;
   private @Nullable Extras extras;

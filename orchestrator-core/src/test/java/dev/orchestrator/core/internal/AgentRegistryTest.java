@@ -38,7 +38,7 @@ class AgentRegistryTest {
   void aTakerEndsThePreviousOwnersAgentsOnThisHostAndForgetsThem() throws Exception {
     Process agent = sleeper();
     AgentRegistry dead = new AgentRegistry(store, "run@here:1:dead00");
-    dead.started(new CallContext("p", "r", "t", 1), agent.toHandle());
+    dead.started(CallContext.of("p", "r", "t", 1), agent.toHandle());
     assertThat(store.agentProcesses("p", "r")).hasSize(1);
 
     new AgentRegistry(store, "worker@here:2:alive0").endOthers("p", "r");
@@ -69,7 +69,7 @@ class AgentRegistryTest {
     Process shell = new ProcessBuilder("sh", "-c", "sleep 60 & wait").start();
     started.add(shell);
     AgentRegistry mine = new AgentRegistry(store, "run@here:1:mine00");
-    ChildProcesses.Registration r = mine.started(new CallContext("p", "r", "t", 1), shell.toHandle());
+    ChildProcesses.Registration r = mine.started(CallContext.of("p", "r", "t", 1), shell.toHandle());
     List<ProcessHandle> children = awaitChild(shell);
 
     mine.endOwn(Duration.ofSeconds(5));

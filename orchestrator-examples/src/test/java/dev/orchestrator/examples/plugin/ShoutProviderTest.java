@@ -68,7 +68,7 @@ class ShoutProviderTest extends ProviderContract {
   @Test
   void shoutsAfterItsDelay() throws Exception {
     CompletableFuture<ProviderResponse> f = shout("PT2S").complete(ProviderRequest.of("hello"),
-        new CallContext("p", "r", "t", 1));
+        CallContext.of("p", "r", "t", 1));
     scheduler.advance(Duration.ofSeconds(1));
     assertThat(f).isNotDone();
     scheduler.advance(Duration.ofSeconds(1));

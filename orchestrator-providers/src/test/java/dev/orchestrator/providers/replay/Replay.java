@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * streamed, sent one event per write.
  */
 final class Replay implements AutoCloseable {
-  static final CallContext CALL = new CallContext("replay", "run-1", "task-1", 1);
+  static final CallContext CALL = CallContext.of("replay", "run-1", "task-1", 1);
   static final String KEY = "replay-key-0123456789abcdef";
 
   final StubServer server = new StubServer();
