@@ -3,6 +3,8 @@ package dev.orchestrator;
 /**
  * How the cost of a call was found, so reports keep measured and estimated spend apart and say which calls have no
  * price.
+ *
+ * @since 0.1
  */
 public enum CostBasis {
   /** Priced from the usage the vendor reported by its published rates, or the cost the vendor itself reported. */

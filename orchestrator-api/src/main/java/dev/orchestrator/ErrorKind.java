@@ -3,6 +3,8 @@ package dev.orchestrator;
 /**
  * Why a provider call failed, in one classification shared by every provider. Only transient kinds are
  * retried by default.
+ *
+ * @since 0.1
  */
 public enum ErrorKind {
   /** Too many requests; honour the provider's {@code Retry-After}. */

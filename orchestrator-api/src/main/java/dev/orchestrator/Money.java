@@ -21,6 +21,7 @@ import java.util.Objects;
  *
  * @param amount the amount, never null; may be negative only as the result of {@link #minus}
  * @param currency always {@link #USD} in this release
+ * @since 0.1
  */
 public record Money(BigDecimal amount, Currency currency) implements Comparable<Money> {
   /** US dollars: the currency every bundled price table uses. */

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Messages name the offending value and the fix, for example
  * {@code "maxAttempts must be >= 1 (was 0)"}; subclasses carry the same facts as structured fields.
+ *
+ * @since 0.1
  */
 public class OrchestratorException extends RuntimeException {
   private static final long serialVersionUID = 1L;

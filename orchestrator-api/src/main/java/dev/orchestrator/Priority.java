@@ -5,6 +5,8 @@ package dev.orchestrator;
  *
  * <p>Ready tasks in a higher lane are always dispatched before those of a lower lane, except that a task
  * waiting in its lane longer than the engine's boost interval (24 hours by default) moves up one lane.
+ *
+ * @since 0.1
  */
 public enum Priority {
   /** Served first. */

@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *   reminder.cancel();
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface Scheduler {

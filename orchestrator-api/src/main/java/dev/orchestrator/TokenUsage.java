@@ -18,6 +18,7 @@ package dev.orchestrator;
  * @param audioOutputTokens generated tokens of audio (part of output)
  * @param imageInputTokens prompt tokens of images (part of input), where a vendor prices them apart
  * @param imageOutputTokens generated tokens of images (part of output)
+ * @since 0.1
  */
 public record TokenUsage(
     long inputTokens, long outputTokens, long cachedInputTokens, long cacheWriteTokens, long reasoningTokens,

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param limit the most that may be spent (and reserved)
  * @param thresholds shares of the limit, strictly between 0 and 1, at which a {@code BudgetThresholdCrossedEvent}
  *     fires once per period; 0.5, 0.75 and 0.9 by default
+ *
+ * @since 0.1
  */
 public record Budget(BudgetScope scope, Money limit, List<Double> thresholds) {
   /** The roadmap's alert levels: 50%, 75% and 90%. */

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param estimated the part of {@code spent} settled as an estimate (calls that may have been billed without
  *     reporting their usage, counted at their reservation)
  * @param overrun what calls cost beyond their reservations
+ * @since 0.1
  */
 public record BudgetLine(BudgetScope scope, @Nullable LocalDate day, Money spent, Money reserved,
     @Nullable Money limit, boolean paused, Money estimated, Money overrun) {

@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param kind the level
  * @param name the project, provider, run id or {@code runId/taskId}; empty for {@link Kind#GLOBAL}
+ * @since 0.1
  */
 public record BudgetScope(Kind kind, String name) {
   /** The levels a budget can apply to. */

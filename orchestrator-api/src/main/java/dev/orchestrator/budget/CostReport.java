@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param overrun what calls cost beyond their reservations (the covering account)
  * @param providers per provider: what this report's calls cost on it, with its own limit
  * @param unpricedCalls how many finished calls had no price (recorded at zero)
+ * @since 0.1
  */
 public record CostReport(Instant at, @Nullable String project, Money spent, Money reserved, @Nullable Money limit,
     Money forecast, Map<String, Money> byProvider, Map<String, Money> byTaskType, Map<String, Money> byDay,

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param problems what would stop the run or break a budget, one sentence each; empty when none
  * @param notes what the run would do that a reader should know but that stops nothing, such as calls to an unpriced
  *     model recorded at $0; empty when none
+ *
+ * @since 0.1
  */
 public record Plan(String workflow, String project, List<List<Step>> waves, Money low, Money expected, Money high,
     Duration duration, List<BudgetLine> budgets, List<String> problems, List<String> notes) {

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  *     shares
  * @param limit the provider's limited account shown beside it (its daily one when both are limited, the one that
  *     holds work back first), or null when it has no limit
+ *
+ * @since 0.1
  */
 public record ProviderCost(String provider, Money spent, Money estimated, int unpricedCalls, Money overrun,
     @Nullable BudgetLine limit) {

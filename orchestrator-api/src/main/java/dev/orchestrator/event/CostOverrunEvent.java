@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param model the model that answered, or null when the reply did not say
  * @param reserved what the call reserved before it was made (zero when its estimate said it was free)
  * @param actual what it cost
+ * @since 0.1
  */
 public record CostOverrunEvent(String project, String runId, String taskId, Instant at, String provider,
     @Nullable String model, Money reserved, Money actual) implements TaskEvent {}

@@ -4,6 +4,8 @@ import java.time.Instant;
 
 /**
  * Something that happened in a project. Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface Event
     permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent,

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param fireTime the time the fire was due; {@code at} equals it for an on-time fire, and is later for a missed
  *     fire run by its misfire policy
  * @param workflow the workflow's name
+ * @since 0.1
  */
 public record ScheduleFiredEvent(String project, String runId, Instant at, String scheduleId, Instant fireTime,
     String workflow) implements Event {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param workflow the workflow's name
  * @param policy the schedule's misfire policy
  * @param reason why it did not run, for people
+ * @since 0.1
  */
 public record ScheduleMisfiredEvent(String project, Instant at, String scheduleId, Instant fireTime,
     String workflow, MisfirePolicy.Kind policy, String reason) implements Event {

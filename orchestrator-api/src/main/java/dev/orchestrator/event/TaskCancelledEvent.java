@@ -4,7 +4,11 @@ package dev.orchestrator.event;
 import dev.orchestrator.run.TaskState;
 import java.time.Instant;
 
-/** A task was cancelled. */
+/**
+ * A task was cancelled.
+ *
+ * @since 0.1
+ */
 public record TaskCancelledEvent(String project, String runId, String taskId, Instant at, TaskState from, String by, String reason)
     implements TaskTransitionEvent {
   @Override

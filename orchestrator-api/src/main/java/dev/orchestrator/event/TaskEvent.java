@@ -1,6 +1,10 @@
 package dev.orchestrator.event;
 
-/** An event about one task. */
+/**
+ * An event about one task.
+ *
+ * @since 0.1
+ */
 public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent,
     TaskPriorityChangedEvent, GuardTriggeredEvent, ReviewCompletedEvent, CostOverrunEvent {
   /** The task's id in its workflow. */

@@ -4,7 +4,11 @@ package dev.orchestrator.event;
 import dev.orchestrator.run.TaskState;
 import java.time.Instant;
 
-/** A provider call was made for a task. */
+/**
+ * A provider call was made for a task.
+ *
+ * @since 0.1
+ */
 public record TaskStartedEvent(String project, String runId, String taskId, Instant at, TaskState from, String provider, int attempt)
     implements TaskTransitionEvent {
   @Override

@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param cost what that call cost
  * @param costBasis how that cost was found: measured, estimated at its reservation (a reply from an unpriced model
  *     under a budget), or unpriced (recorded at zero)
+ *
+ * @since 0.1
  */
 public record TaskSucceededEvent(String project, String runId, String taskId, Instant at, TaskState from,
     String provider, TokenUsage usage, Money cost, CostBasis costBasis) implements TaskTransitionEvent {

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param probeAt when an open circuit lets a probe through, or null when not open
  * @param paused whether the provider was paused by hand
  * @param pauseReason why, or null
+ * @since 0.1
  */
 public record CircuitState(String provider, State state, int recentFailures, @Nullable Instant openedAt,
     @Nullable Instant probeAt, boolean paused, @Nullable String pauseReason) {

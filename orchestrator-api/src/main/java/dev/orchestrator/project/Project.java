@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param archived whether it is archived
  * @param zone its time zone (schedules and daily budgets default to it)
  * @param settings free-form settings (providers, policies, notification rules), as strings; never secrets
+ * @since 0.1
  */
 public record Project(String name, Instant createdAt, boolean archived, ZoneId zone, Map<String, String> settings) {
   /** What a project name may look like. */

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param to the end of the window
  * @param rows one row per provider and task type with at least one attempt, sorted by provider then task type
  * @param suggestions sentences for people, most useful first
+ * @since 0.1
  */
 public record FailureReport(Instant from, Instant to, List<Row> rows, List<String> suggestions) {
   public FailureReport {

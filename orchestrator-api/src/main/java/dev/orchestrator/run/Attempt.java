@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *     that may have been billed without reporting its usage), or unpriced (recorded at zero)
  * @param prompt the prompt the provider was sent, as sent (placeholders filled, the outputs of the tasks it depends
  *     on included, prompt guards applied), or null for an attempt recorded without it
+ *
+ * @since 0.1
  */
 public record Attempt(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
     @Nullable Outcome outcome, @Nullable ErrorKind errorKind, @Nullable String message, TokenUsage usage,

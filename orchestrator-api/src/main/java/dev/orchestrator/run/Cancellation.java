@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param by a person or program, such as {@code "alice"} or {@code "cli"}
  * @param reason why, in words
  * @param at when
+ * @since 0.1
  */
 public record Cancellation(String by, String reason, Instant at) {
   public Cancellation {

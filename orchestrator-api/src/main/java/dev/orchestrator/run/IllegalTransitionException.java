@@ -2,7 +2,11 @@ package dev.orchestrator.run;
 
 import dev.orchestrator.OrchestratorException;
 
-/** A task was asked to move between two states that the transition table does not connect: a bug. */
+/**
+ * A task was asked to move between two states that the transition table does not connect: a bug.
+ *
+ * @since 0.1
+ */
 public final class IllegalTransitionException extends OrchestratorException {
   private static final long serialVersionUID = 1L;
 

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param askedAt when it was asked
  * @param answer the answer, or null while open
  * @param answeredAt when it was answered, or null while open
+ * @since 0.1
  */
 public record Question(String id, String project, String runId, String taskId, String text, Instant askedAt,
     @Nullable String answer, @Nullable Instant answeredAt) {

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * run.subscribe(e -> System.out.println(e));
  * RunSnapshot done = run.completion().join();
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface Run {
   /** The run's id. */

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param submittedAt when it was submitted
  * @param finishedAt when it last finished, or null while running
  * @param cancellation who cancelled the run and why, or null
+ * @since 0.1
  */
 public record RunRecord(String project, String id, String workflow, RunStatus status, Map<String, String> params,
     Instant submittedAt, @Nullable Instant finishedAt, @Nullable Cancellation cancellation) {

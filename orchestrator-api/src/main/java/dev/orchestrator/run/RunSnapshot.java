@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param run the run
  * @param tasks its tasks
+ * @since 0.1
  */
 public record RunSnapshot(RunRecord run, List<TaskRecord> tasks) {
   public RunSnapshot {

@@ -1,6 +1,10 @@
 package dev.orchestrator.run;
 
-/** Where a run stands as a whole. */
+/**
+ * Where a run stands as a whole.
+ *
+ * @since 0.1
+ */
 public enum RunStatus {
   /** Some task is not finished. */
   RUNNING,

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param cancellation who cancelled it and why, or null
  * @param question the question it asked a human, or null
  * @param updatedAt when it last changed
+ * @since 0.1
  */
 public record TaskRecord(String project, String runId, String taskId, String title, TaskState state, Priority lane,
     @Nullable String provider, List<Attempt> attempts, @Nullable String output, @Nullable ErrorKind errorKind,

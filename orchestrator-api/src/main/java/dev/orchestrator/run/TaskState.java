@@ -15,6 +15,8 @@ import java.util.Set;
  * READY ─▶ PAUSED (budget or provider paused) ─▶ READY;  READY ─▶ FAILED (a guard blocked the prompt)
  * FAILED | CANCELLED ─▶ READY | BLOCKED (resumed);  SKIPPED ─▶ BLOCKED | READY (upstream resumed)
  * </pre>
+ *
+ * @since 0.1
  */
 public enum TaskState {
   /** Waiting for dependencies. */

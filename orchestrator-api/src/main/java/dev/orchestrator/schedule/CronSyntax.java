@@ -10,6 +10,8 @@ import java.util.TreeMap;
  * cron stand for Unix expressions: {@code @hourly} {@code 0 * * * *}, {@code @daily} and {@code @midnight}
  * {@code 0 0 * * *}, {@code @weekly} {@code 0 0 * * 0}, {@code @monthly} {@code 0 0 1 * *}, {@code @yearly} and
  * {@code @annually} {@code 0 0 1 1 *}.
+ *
+ * @since 0.1
  */
 public enum CronSyntax {
   /** Five fields: {@code minute hour day-of-month month day-of-week}, such as {@code 0 9 * * 1-5}. */

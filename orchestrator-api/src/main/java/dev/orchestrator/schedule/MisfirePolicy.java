@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param kind what to do
  * @param window for {@link Kind#RUN_ALL}, how far back missed fires still run (older ones are skipped); zero for
  *     the other kinds
+ *
+ * @since 0.1
  */
 public record MisfirePolicy(Kind kind, Duration window) {
   /** What to do with missed fires. */

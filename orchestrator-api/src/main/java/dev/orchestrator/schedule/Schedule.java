@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * @param paused whether it is paused: a paused schedule does not fire; on resume its misfire policy handles the
  *     fires it missed
  * @param createdAt when it was added, or null until added; fires are the trigger's times strictly after it
+ * @since 0.1
  */
 public record Schedule(String id, String project, Workflow workflow, Map<String, String> params, Trigger trigger,
     @Nullable ZoneId zone, MisfirePolicy misfire, boolean paused, @Nullable Instant createdAt) {

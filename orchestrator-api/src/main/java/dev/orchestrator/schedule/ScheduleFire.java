@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param runId the run it started, or null when it started none
  * @param recordedAt when the outcome was recorded, by the service's clock (for a run, its submission instant)
  * @param detail why it was skipped or failed; empty otherwise
+ * @since 0.1
  */
 public record ScheduleFire(String scheduleId, Instant fireTime, Outcome outcome, @Nullable String runId,
     Instant recordedAt, String detail) {

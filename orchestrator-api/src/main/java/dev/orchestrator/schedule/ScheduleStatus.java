@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastFire its most recent fire, or null when it has none
  * @param problem why its fire times cannot be computed (a stored expression that is not valid, such as one saved by
  *     an older version) and the fix, or null when they can; such a schedule never fires, and never stops the others
+ *
+ * @since 0.1
  */
 public record ScheduleStatus(Schedule schedule, @Nullable Instant nextFire, @Nullable ScheduleFire lastFire,
     @Nullable String problem) {

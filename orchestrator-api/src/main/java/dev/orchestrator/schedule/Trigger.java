@@ -19,6 +19,8 @@ import java.util.Objects;
  * <p>The expression is checked for its number of fields here; its fields are checked by the scheduling service
  * when the schedule is added, with a message naming the wrong field and the fix, and an expression that can never
  * fire (February 30th, a year gone by) is refused then. docs/scheduling.md has the rules of both syntaxes.
+ *
+ * @since 0.1
  */
 public sealed interface Trigger permits Trigger.Cron, Trigger.Once {
   /** Fires at every time of a cron expression (Unix 5-field or Quartz 6/7-field syntax, or a macro: @daily). */

@@ -13,6 +13,8 @@ import dev.orchestrator.spi.provider.CallContext;
  * ChildProcesses.Registration r = context.processes().started(call, p.toHandle());
  * p.onExit().whenComplete((x, e) -> r.close());
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface ChildProcesses {
   /** Records nothing: for plugins created outside an engine (tests, tools). */

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param environment reads environment variables (API keys); tests pass a map's {@code get}
  * @param processes where a provider reports the processes it starts for calls ({@link ChildProcesses#NONE} when
  *     created outside an engine)
+ *
+ * @since 0.1
  */
 public record PluginContext(Clock clock, Scheduler scheduler, Function<String, @Nullable String> environment,
     ChildProcesses processes) {

@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param kind text or JSON schema
  * @param content the description, or the schema as JSON text
+ * @since 0.1
  */
 public record ExpectedOutput(@NotNull Kind kind, @NotBlank String content) {
   /** The two kinds of expectation. */

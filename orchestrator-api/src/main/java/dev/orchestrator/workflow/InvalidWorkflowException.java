@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * A workflow, its tasks or the values given to it at submission were rejected. Nothing was built or
  * submitted. {@link #problems()} lists every problem found, each naming the field, the value and the fix.
+ *
+ * @since 0.1
  */
 public final class InvalidWorkflowException extends OrchestratorException {
   private static final long serialVersionUID = 1L;

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Rendering is a single pass: a value put in place is never expanded again, so a value that itself
  * contains {@code {{x}}} stays literal. Names are letters, digits, {@code _}, {@code -} and dots; spaces
  * inside the braces are allowed ({@code {{ topic }}}). Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class PromptTemplate {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*}}");

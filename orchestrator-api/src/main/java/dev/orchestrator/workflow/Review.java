@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param criteria what the reviewer checks, in words
  * @param maxRounds the most reviews; after that many rejections the task fails
  * @param minScore the lowest score that counts as approval, 0 to 10
+ * @since 0.1
  */
 public record Review(List<String> reviewers, String criteria, int maxRounds, int minScore) {
   public Review {

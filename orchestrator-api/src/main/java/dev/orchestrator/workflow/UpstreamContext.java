@@ -42,6 +42,8 @@ package dev.orchestrator.workflow;
  * @param included whether the outputs of the direct dependencies are appended
  * @param maxTokens the budget of the appended outputs, estimated by {@link #estimateTokens(CharSequence)}; 0 when
  *     not included
+ *
+ * @since 0.1
  */
 public record UpstreamContext(boolean included, int maxTokens) {
   /** The budget of {@link #parents()}: 8,000 estimated tokens, about 24 KB of text. */

@@ -12,6 +12,8 @@ package dev.orchestrator.spi.guard;
  *   }
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface Guard {
   /** A short name for events and messages. */

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param providerType that provider's plugin type, such as {@code cli}
  * @param text the prompt or the output
  * @param expected what the task expects as output, or null
+ * @since 0.1
  */
 public record GuardInput(String project, String runId, String taskId, String taskType, String provider,
     String providerType, String text, @Nullable ExpectedOutput expected) {

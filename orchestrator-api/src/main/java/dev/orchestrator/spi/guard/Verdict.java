@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param reason why; empty when allowed
  * @param replacement the redacted text for {@link Action#REDACT}, the repair instructions for {@link Action#REPAIR},
  *     else null
+ *
+ * @since 0.1
  */
 public record Verdict(Action action, String reason, @Nullable String replacement) {
   /** What a guard decides. */

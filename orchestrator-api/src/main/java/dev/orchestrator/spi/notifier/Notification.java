@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  *     seen. Such as {@code 42-task_failed-slack} (event sequence, rule event, channel). Null when the sender gives
  *     none; each channel passes it on as its documentation says (an {@code Idempotency-Key} header, a field of the
  *     payload, an e-mail header)
+ *
+ * @since 0.1
  */
 public record Notification(
     String project,

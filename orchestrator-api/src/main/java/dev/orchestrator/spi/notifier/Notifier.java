@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>{@link #toString()} must not reveal a secret of the configuration (passwords, tokens, webhook URLs).
+ *
+ * @since 0.1
  */
 public interface Notifier extends AutoCloseable {
   /** The channel instance name rules refer to, such as {@code email} or {@code slack}: lower case. */

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The message names the channel and what went wrong in words safe to log: it never contains a password, a
  * token or a full webhook URL (show the host only). For the same reason, implementations attach a cause only when
  * its messages are known to be free of secrets.
+ *
+ * @since 0.1
  */
 public class NotifierException extends OrchestratorException {
   private static final long serialVersionUID = 1L;

@@ -8,6 +8,8 @@ import dev.orchestrator.spi.PluginContext;
  * {@code META-INF/services/dev.orchestrator.spi.notifier.NotifierFactory}; a factory registered explicitly wins
  * over a discovered one of the same type. Implementations need a public no-argument constructor and must be
  * thread-safe.
+ *
+ * @since 0.1
  */
 public interface NotifierFactory {
   /** The type id, such as {@code email}, {@code slack}, {@code discord}, {@code twilio}, {@code webhook}: lower case. */

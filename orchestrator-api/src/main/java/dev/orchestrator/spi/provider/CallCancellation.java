@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1
  */
 public final class CallCancellation {
   private final Object lock = new Object();

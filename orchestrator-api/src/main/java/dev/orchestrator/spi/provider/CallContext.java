@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Built by {@link #of} (never cancelled: tests, tools) or by {@link #builder()}. Immutable apart from the
  * signal; thread-safe. Two contexts are equal when they name the same project, run, task and attempt: the signal is
  * not part of the value.
+ *
+ * @since 0.1
  */
 public final class CallContext {
   private final String project;

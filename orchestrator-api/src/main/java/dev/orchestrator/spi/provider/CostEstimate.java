@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param unknown why the cost cannot be bounded before the call (a model without a price, an agent that reports its
  *     own cost and has no per-call cap), or null when {@code high} is a true upper bound. An unknown estimate has
  *     zero amounts; the engine refuses to start a budgeted task on it and the dry run lists it.
+ *
+ * @since 0.1
  */
 public record CostEstimate(TokenUsage expectedUsage, Money low, Money expected, Money high, Duration expectedDuration,
     @Nullable String unknown) {

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param status up, down, or unknown (the provider has no probe)
  * @param latency how long the probe took, or null when it was not made
  * @param detail for people: what was asked and what came back, or why it could not be asked; never a secret
+ * @since 0.1
  */
 public record Health(Status status, @Nullable Duration latency, String detail) {
   /** A probe's verdict. */

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  *   public CostEstimate estimate(ProviderRequest request) { return CostEstimate.free(); }
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface Provider extends AutoCloseable {
   /** The instance name tasks use, lower case. */

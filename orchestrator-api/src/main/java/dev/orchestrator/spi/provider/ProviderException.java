@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * usage arrived before the failure (an Anthropic stream's {@code message_start}, a refused reply's usage), priced.
  * The engine records a {@link Billing#BILLED} failure at its cost, and a {@link Billing#MAY_HAVE_BILLED} one at its
  * reservation (the worst case) or its cost, whichever is more, marked as an estimate.
+ *
+ * @since 0.1
  */
 public class ProviderException extends OrchestratorException {
   private static final long serialVersionUID = 1L;

@@ -7,6 +7,8 @@ import dev.orchestrator.spi.PluginContext;
  * Creates providers of one type. Discovered through {@link java.util.ServiceLoader}; a factory registered
  * explicitly with the engine wins over a discovered one of the same type, and two discovered factories of one type
  * are an error that names both classes. Implementations need a public no-argument constructor.
+ *
+ * @since 0.1
  */
 public interface ProviderFactory {
   /** The type id, such as {@code openai}, {@code anthropic}, {@code cli}: lower case. */

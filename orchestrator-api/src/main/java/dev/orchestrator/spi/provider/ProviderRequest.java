@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param expectedOutput the expected output (a JSON schema switches providers to JSON mode), or null
  * @param taskType the kind of work
  * @param timeout the call's time limit, or null
+ * @since 0.1
  */
 public record ProviderRequest(String prompt, @Nullable String system, @Nullable Integer maxOutputTokens,
     @Nullable ExpectedOutput expectedOutput, String taskType, @Nullable Duration timeout) {

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  *     with it, or null
  * @param costBasis how the cost was found: {@link CostBasis#UNPRICED} when the model has no price (the cost is then
  *     zero and the engine refuses budgeted tasks on it), {@link CostBasis#MEASURED} otherwise
+ *
+ * @since 0.1
  */
 public record ProviderResponse(String text, TokenUsage usage, @Nullable String model, @Nullable String responseId,
     Money cost, @Nullable String question, CostBasis costBasis) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param scope the scope
  * @param day the calendar day of a daily scope, else null
+ * @since 0.1
  */
 public record Account(BudgetScope scope, @Nullable LocalDate day) {
   public Account {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param pid its process id on that host
  * @param processStart when the operating system says it started (its identity with the pid)
  * @param owner the engine that started it (the holder of the run's lease then)
+ * @since 0.1
  */
 public record AgentProcess(String project, String runId, String taskId, int attempt, String host, long pid,
     Instant processStart, String owner) {

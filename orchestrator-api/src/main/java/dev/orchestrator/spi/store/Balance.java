@@ -14,6 +14,8 @@ import java.util.Objects;
  *     reporting their usage, recorded at their reservation), in US dollars
  * @param overrun what settlements cost beyond the reservations they released, summed over settlements (each adds
  *     {@code max(0, actual - reservation)} when its reservation was still held), in US dollars
+ *
+ * @since 0.1
  */
 public record Balance(Account account, BigDecimal spent, BigDecimal reserved, BigDecimal estimated,
     BigDecimal overrun) {

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param fence the fencing token of this claim
  * @param attempt the attempt number this claim makes (1 for the first)
  * @param leaseUntil when the lease expires, by the store's clock
+ * @since 0.1
  */
 public record Claim(String project, String runId, String taskId, long fence, int attempt, Instant leaseUntil) {
   public Claim {

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *       a finished or cancelled run), and due retries become {@code READY}.</li>
  * </ol>
  * Budget reservations are conditional updates ({@link #reserve}), so a hard limit holds across workers.
+ *
+ * @since 0.1
  */
 public interface ClaimStore extends Store {
   /**

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param by who asks
  * @param text the reason, the answer, or the new priority's name for {@link Kind#PRIORITY}
  * @param at when it was asked
+ * @since 0.1
  */
 public record Command(String id, Kind kind, String project, @Nullable String runId, @Nullable String target,
     String by, String text, Instant at) {

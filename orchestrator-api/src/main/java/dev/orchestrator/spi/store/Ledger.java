@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * never forgotten) but releases nothing.
  *
  * <p>Implementations are thread-safe.
+ *
+ * @since 0.1
  */
 public interface Ledger {
   /**

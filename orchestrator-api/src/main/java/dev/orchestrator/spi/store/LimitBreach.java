@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param reserved what it had reserved
  * @param limit its limit
  * @param wanted the amount asked for
+ * @since 0.1
  */
 public record LimitBreach(Account account, BigDecimal spent, BigDecimal reserved, BigDecimal limit,
     BigDecimal wanted) {

@@ -48,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  *   ... send d.payload() to d.destination(), then outbox.delivered(d) or outbox.retry(d, backoff, reason)
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface Outbox {
   /** Relay names, delivery keys and destinations: at most this many characters. */

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param name the project's name, or the provider instance's lower-case name
  * @param reason why, shown to users
  * @param at when it was paused
+ * @since 0.1
  */
 public record Pause(Kind kind, String name, String reason, Instant at) {
   /** What a pause stops. */

@@ -56,6 +56,8 @@ import org.jspecify.annotations.Nullable;
  *   if (change.entered() == CircuitState.State.OPEN) { ... emit "circuit opened" }
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface ProviderHealth {
   /** Provider names and probe owners: at most this many characters. */

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param owner the engine instance that holds it
  * @param fence the fencing token of this lease (grows with every claim of the run)
  * @param until when the lease expires, by the store's clock
+ * @since 0.1
  */
 public record RunLease(String project, String runId, String owner, long fence, Instant until) {
   public RunLease {

@@ -21,6 +21,8 @@ import java.util.Optional;
  * {@code schedules} (primary key {@code id}) and {@code schedule_fires} with the primary key
  * {@code (schedule_id, fire_time)} and a foreign key to {@code schedules} that cascades on delete; claiming a fire is
  * one {@code INSERT} that the unique key lets succeed once, never a lock held while the run starts.
+ *
+ * @since 0.1
  */
 public interface ScheduleStore extends AutoCloseable {
   /**

@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * the engine writes from its dispatch thread while any thread reads. Every write is all or nothing.
  *
  * <p>A store passes {@code StoreContract} from {@code orchestrator-testkit}.
+ *
+ * @since 0.1
  */
 public interface Store extends StoreView, AutoCloseable {
   // ------------------------------------------------------------------ runs and tasks

@@ -13,6 +13,8 @@ import java.util.Optional;
  * sharing the store sees them. This is what an {@code Orchestrator} hands out for dashboards and reports: nothing
  * read through it changes state, so steering goes through the engine's own methods, which check and record what
  * they do. Implementations must be thread-safe.
+ *
+ * @since 0.1
  */
 public interface StoreView {
   /** The workflow definition a run was created with. */

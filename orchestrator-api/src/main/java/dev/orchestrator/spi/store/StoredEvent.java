@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * @param sequence the event's place in the store-wide sequence (positive; later events have greater numbers)
  * @param event the event
+ * @since 0.1
  */
 public record StoredEvent(long sequence, Event event) {
   public StoredEvent {

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param threshold the share of the limit, for example 0.5
  * @param spent what the account has spent now
  * @param limit the account's limit
+ * @since 0.1
  */
 public record ThresholdCrossing(Account account, double threshold, BigDecimal spent, BigDecimal limit) {
   public ThresholdCrossing {
