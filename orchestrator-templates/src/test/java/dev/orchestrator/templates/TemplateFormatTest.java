@@ -198,7 +198,8 @@ class TemplateFormatTest {
           "task 'a': assigned_to must be a string or an array of strings (was a number 3)",
           "task 'a': priority must be one of high, medium, low (was 'urgent')",
           "task 'a': depends_on must be an array of task ids such as [1, 2] (was a string \"b\")");
-      assertThat(e.getMessage()).contains("timeout must be a duration such as 500ms", "max_cost must be an amount of US dollars",
+      assertThat(e.getMessage()).contains("timeout must be a duration such as 500ms",
+          "max_cost must be an amount of US dollars",
           "review must be a provider name", "parameter 'input': parameter name must be");
     }
 

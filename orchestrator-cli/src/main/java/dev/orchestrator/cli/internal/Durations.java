@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Durations on the command line: read in the one configuration grammar ({@link ConfigValues#parseDuration}: {@code 500ms},
- * {@code 30s}, {@code 1h30m}, {@code 2d} or ISO-8601) and written for people in tables and progress lines.
+ * Durations on the command line: read in the one configuration grammar ({@link ConfigValues#parseDuration}:
+ * {@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 2d} or ISO-8601) and written for people in tables and progress
+ * lines.
  */
 final class Durations {
   private Durations() {}

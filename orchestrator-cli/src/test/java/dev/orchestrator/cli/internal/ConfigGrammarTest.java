@@ -62,7 +62,8 @@ class ConfigGrammarTest {
 
   @Test
   void budgetsTakeDollarAmountsAndRefuseNegativeOnes() {
-    Config c = config("{\"budgets\": [{\"project\": \"p\", \"limit\": \"$12.50\"}, {\"global\": true, \"limit\": 100}]}");
+    Config c = config("{\"budgets\": [{\"project\": \"p\", \"limit\": \"$12.50\"},"
+        + " {\"global\": true, \"limit\": 100}]}");
     assertThat(c.budgets()).extracting(b -> b.limit()).containsExactly(Money.usd("12.50"), Money.usd("100"));
     CliException e = refused("{\"budgets\": [{\"project\": \"p\", \"limit\": \"-5\"}]}");
     assertThat(e.exitCode()).isEqualTo(ExitCodes.CONFIG);
