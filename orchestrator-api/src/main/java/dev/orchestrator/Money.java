@@ -54,26 +54,14 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
   }
 
   /**
-   * Parses {@code "12.50"}, {@code "$12.50"} or {@code "12.50 USD"}.
+   * Parses an amount of US dollars written as configuration writes it: {@code "0.50"}, {@code "$0.50"}, {@code "12"}
+   * or {@code "12.50 USD"}, exactly. The grammar is {@link dev.orchestrator.spi.ConfigValues#parseMoney}'s, which
+   * also names the field in its message.
    *
-   * @throws IllegalArgumentException naming the text when it is not an amount of US dollars
+   * @throws IllegalArgumentException naming the text when it is not an amount of US dollars, or is negative
    */
   public static Money parse(String text) {
-    String t = text.trim();
-    Currency currency = USD;
-    if (t.startsWith("$")) {
-      t = t.substring(1).trim();
-    } else if (t.length() > 4 && Character.isLetter(t.charAt(t.length() - 1))) {
-      String code = t.substring(t.length() - 3);
-      try {
-        currency = Currency.getInstance(code.toUpperCase(java.util.Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "money must look like 12.50, $12.50 or 12.50 USD (unknown currency '" + code + "')", e);
-      }
-      t = t.substring(0, t.length() - 3).trim();
-    }
-    return new Money(parseAmount(t), currency);
+    return dev.orchestrator.spi.ConfigValues.parseMoney("money", text);
   }
 
   private static BigDecimal parseAmount(String text) {

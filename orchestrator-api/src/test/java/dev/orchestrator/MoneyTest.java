@@ -21,8 +21,12 @@ class MoneyTest {
   @Test
   void refusesToMixCurrenciesOrParseNonsense() {
     assertThatThrownBy(() -> Money.parse("5 EUR")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("must be in US dollars").hasMessageContaining("(was 5 EUR)")
+        .hasMessageContaining("must be in US dollars").hasMessageContaining("(was '5 EUR')")
         .hasMessageContaining("give the amount in USD");
+    assertThatThrownBy(() -> Money.parse("-5")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be negative").hasMessageContaining("(was '-5')");
+    assertThatThrownBy(() -> Money.parse("1e3")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("such as 0.50, $0.50 or 12");
     assertThatThrownBy(() -> new Money(BigDecimal.ONE, java.util.Currency.getInstance("GBP")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1 GBP");
     assertThatThrownBy(() -> Money.usd("ten")).isInstanceOf(IllegalArgumentException.class)

@@ -209,5 +209,23 @@ class EmailNotifierTest extends NotifierContract {
         .hasMessageContaining("property 'to'").hasMessageNotContaining(PASSWORD);
     Map<String, String> q = props(25, "ssl-please", PASSWORD);
     assertThatThrownBy(() -> email(q)).hasMessageContaining("starttls, tls or none");
+    Map<String, String> r = props(70000, "starttls", PASSWORD);
+    assertThatThrownBy(() -> email(r)).hasMessage("plugin 'email' (type email) property 'port' must be a whole number"
+        + " from 1 to 65535 (was '70000')");
+    Map<String, String> t = props(25, "starttls", PASSWORD);
+    t.put("timeout", "soon");
+    assertThatThrownBy(() -> email(t)).hasMessageContaining("property 'timeout' must be a duration such as")
+        .hasMessageContaining("(was 'soon')");
+    t.put("timeout", "0s");
+    assertThatThrownBy(() -> email(t)).hasMessageContaining("property 'timeout' must be longer than zero");
+  }
+
+  @Test
+  void theTimeoutTakesCompoundFormsAndDays() {
+    Map<String, String> p = props(25, "starttls", PASSWORD);
+    for (String timeout : new String[] {"1m30s", "1d", "PT45S"}) {
+      p.put("timeout", timeout);
+      email(p).close();
+    }
   }
 }

@@ -48,7 +48,8 @@ class NotificationConfigTest {
             "notifications.slak_webhook is not a known field: use one of [channels, dashboard_url, digest_window,"
                 + " discord_webhook, email, locale, rules, slack_webhook, sms, webhook]",
             "notifications.locale 'it' has no messages: use one of [en, es, fr, de]",
-            "notifications.digest_window: duration 'five minutes' is not one: write 30s, 5m, 1h or PT5M",
+            "notifications.digest_window must be a duration such as 500ms, 30s, 10m, 1h30m or 2d (units ms, s, m, h,"
+                + " d) or ISO-8601 such as PT30S (was 'five minutes')",
             "notifications.rules[0].event 'task_explodes' is unknown: use one of task_failed, task_completed,"
                 + " run_completed, budget_threshold, budget_exceeded, circuit_opened, input_requested,"
                 + " schedule_misfired, or \"*\"",
@@ -75,6 +76,24 @@ class NotificationConfigTest {
     assertThat(c.locale("other")).isEqualTo(Locale.ENGLISH);
     assertThat(c.settings("quantum-self").orElseThrow().channels().get("email").properties())
         .containsEntry("host", "smtp.example.com").containsEntry("to", "ana@example.com");
+  }
+
+  @Test
+  void durationsTakeCompoundFormsAndDays() {
+    NotificationConfig c = NotificationConfig.parse("""
+        {"notifications": {"digest_window": "1h30m",
+          "channels": {"ops": {"type": "webhook", "webhook_url": "https://example.com/hook",
+            "rate_limit": {"messages": 5, "per": "2d"}}},
+          "rules": [{"event": "*", "notify": ["ops"]}]},
+         "projects": {"p": {"notifications": {"digest_window": "P1D"}}}}
+        """);
+    assertThat(c.settings("other").orElseThrow().digestWindow()).isEqualTo(java.time.Duration.ofMinutes(90));
+    assertThat(c.settings("p").orElseThrow().digestWindow()).isEqualTo(java.time.Duration.ofDays(1));
+    assertThat(c.settings("other").orElseThrow().channels().get("ops").rateLimit().per())
+        .isEqualTo(java.time.Duration.ofDays(2));
+    assertThatThrownBy(() -> NotificationConfig.parse("""
+        {"notifications": {"digest_window": "-5m", "rules": []}}
+        """)).hasMessageContaining("notifications.digest_window must not be negative");
   }
 
   @Test

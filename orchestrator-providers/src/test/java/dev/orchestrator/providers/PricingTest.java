@@ -157,8 +157,13 @@ class PricingTest {
     assertThat(Pricing.from(settings("p", Map.of()), "m").maxCostPerCall()).isNull();
     assertThatThrownBy(() -> Pricing.from(settings("p", Map.of("maxCostPerCall", "0")), "m"))
         .hasMessageContaining("'maxCostPerCall'").hasMessageContaining("such as 0.50");
-    assertThatThrownBy(() -> Pricing.from(settings("p", Map.of("maxCostPerCall", "$1")), "m"))
-        .hasMessageContaining("'maxCostPerCall'").hasMessageContaining("(was '$1')");
+    assertThat(Pricing.from(settings("p", Map.of("maxCostPerCall", "$1")), "m").maxCostPerCall())
+        .as("the dollar sign every other amount accepts").isEqualTo(Money.usd("1"));
+    assertThatThrownBy(() -> Pricing.from(settings("p", Map.of("maxCostPerCall", "a dollar")), "m"))
+        .hasMessageContaining("'maxCostPerCall'").hasMessageContaining("such as 0.50, $0.50 or 12")
+        .hasMessageContaining("(was 'a dollar')");
+    assertThatThrownBy(() -> Pricing.from(settings("p", Map.of("maxCostPerCall", "-1")), "m"))
+        .hasMessageContaining("'maxCostPerCall' must not be negative");
   }
 
   private static BigDecimal dec(String v) {

@@ -93,6 +93,37 @@ class TemplateFormatTest {
     }
 
     @Test
+    void timeoutsAndCostsReadTheConfigurationGrammar() {
+      Template t = Template.parse(template("", """
+          {"id": "a", "timeout": "2d", "max_cost": "12"}, {"id": "b", "timeout": "1H 30M", "max_cost": "0.50 usd"},
+          {"id": "c", "timeout": "1d12h", "max_cost": 1.5}, {"id": "d", "timeout": "p1d"}"""));
+      assertThat(t.task("a").timeout()).isEqualTo(Duration.ofDays(2));
+      assertThat(t.task("a").maxCost()).isEqualTo(Money.usd("12"));
+      assertThat(t.task("b").timeout()).isEqualTo(Duration.ofMinutes(90));
+      assertThat(t.task("b").maxCost()).isEqualTo(Money.usd("0.50"));
+      assertThat(t.task("c").timeout()).isEqualTo(Duration.ofHours(36));
+      assertThat(t.task("c").maxCost()).isEqualTo(Money.usd("1.5"));
+      assertThat(t.task("d").timeout()).isEqualTo(Duration.ofDays(1));
+
+      assertThat(loadFails(template("", """
+          {"id": "z", "timeout": "0s"}, {"id": "y", "timeout": "400d"}, {"id": "x", "timeout": "-5m"},
+          {"id": "w", "timeout": "30m1h"}, {"id": "v", "max_cost": -1}, {"id": "u", "max_cost": "5 EUR"},
+          {"id": "t", "max_cost": true}""")).problems()).contains(
+          "task 'z': timeout must be a positive duration up to 366 days such as \"90s\", \"5m\", \"1h30m\" or"
+              + " \"2d\" (was '0s')",
+          "task 'y': timeout must be a positive duration up to 366 days such as \"90s\", \"5m\", \"1h30m\" or"
+              + " \"2d\" (was '400d')",
+          "task 'x': timeout must not be negative: write a duration such as 30s or 1h30m (was '-5m')",
+          "task 'w': timeout must give its units from the largest to the smallest, each once, such as 1d12h or 1h30m"
+              + " (was '30m1h')",
+          "task 'v': max_cost must not be negative: write an amount of US dollars such as 0.50, $0.50 or 12"
+              + " (was '-1')",
+          "task 'u': max_cost must be in US dollars, the only currency this release accounts in: give the amount in"
+              + " USD, such as 0.50, $0.50 or 12 (was '5 EUR')",
+          "task 't': max_cost must be an amount of US dollars such as 0.50, \"$0.50\" or \"0.50 USD\" (was true)");
+    }
+
+    @Test
     void numericAndStringIdsMix() {
       Workflow w = Template.parse(template("", "{\"id\": 1}, {\"id\": \"two\", \"depends_on\": [1]},"
           + " {\"id\": 3, \"depends_on\": [\"two\", 1], \"instructions\": \"Use {{tasks.1.output}}\"}")).instantiate(Map.of());
@@ -167,7 +198,8 @@ class TemplateFormatTest {
           "task 'a': assigned_to must be a string or an array of strings (was a number 3)",
           "task 'a': priority must be one of high, medium, low (was 'urgent')",
           "task 'a': depends_on must be an array of task ids such as [1, 2] (was a string \"b\")");
-      assertThat(e.getMessage()).contains("timeout must be a positive duration", "max_cost must be an amount of US dollars",
+      assertThat(e.getMessage()).contains("timeout must be a duration such as 500ms",
+          "max_cost must be an amount of US dollars",
           "review must be a provider name", "parameter 'input': parameter name must be");
     }
 

@@ -157,16 +157,11 @@ final class BudgetCommand extends CliCommand {
       if (FOREIGN.matcher(t).matches()) {
         throw CliException.of(ExitCodes.USAGE, "budget.currency", option, text);
       }
-      Money amount;
       try {
-        amount = Money.parse(t);
+        return Money.parse(t);
       } catch (IllegalArgumentException e) {
         throw CliException.wrap(e, ExitCodes.USAGE, "budget.amount", option, text);
       }
-      if (amount.isNegative()) {
-        throw CliException.of(ExitCodes.USAGE, "budget.amount", option, text);
-      }
-      return amount;
     }
   }
 }

@@ -487,11 +487,7 @@ public final class Cli implements AutoCloseable {
       return NotificationListener.DEFAULT_EXIT_WAIT;
     }
     String field = options.notifyWait != null ? "--notify-wait" : NOTIFY_WAIT_ENV;
-    java.time.Duration d = Durations.parse(field, text);
-    if (d.isNegative()) {
-      throw CliException.of(ExitCodes.USAGE, "config.duration", field, text);
-    }
-    return d;
+    return Durations.parse(field, text);
   }
 
   /** Budgets written in the configuration become stored limits, unless a limit of that scope is stored already. */

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orchestrator.Money;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.RetryPolicy;
+import dev.orchestrator.spi.ConfigValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -201,8 +201,8 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
           rb.maxAttempts(whole(file, r, "maxAttempts", "policies.retry.maxAttempts", 0));
         }
         if (r.has("delay") || r.has("maxDelay")) {
-          rb.backoff(Durations.parse("policies.retry.delay", r.path("delay").asText("1m")),
-              Durations.parse("policies.retry.maxDelay", r.path("maxDelay").asText("1h")));
+          rb.backoff(ConfigValues.parseDuration("delay", r.path("delay").asText("1m")),
+              ConfigValues.parseDuration("maxDelay", r.path("maxDelay").asText("1h")));
         }
         if (r.has("failoverAfter")) {
           rb.failoverAfter(whole(file, r, "failoverAfter", "policies.retry.failoverAfter", 0));
@@ -217,14 +217,14 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
     if (c.isObject()) {
       try {
         Duration openFor = c.has("openFor")
-            ? Durations.parse("policies.circuitBreaker.openFor", c.get("openFor").asText()) : breaker.openFor();
+            ? ConfigValues.parseDuration("openFor", c.get("openFor").asText()) : breaker.openFor();
         // Without maxOpenFor the openings grow up to the default's hour, or stay at a longer openFor.
         Duration maxOpenFor = c.has("maxOpenFor")
-            ? Durations.parse("policies.circuitBreaker.maxOpenFor", c.get("maxOpenFor").asText())
+            ? ConfigValues.parseDuration("maxOpenFor", c.get("maxOpenFor").asText())
             : openFor.compareTo(breaker.maxOpenFor()) > 0 ? openFor : breaker.maxOpenFor();
         breaker = new CircuitBreakerPolicy(whole(file, c, "failures", "policies.circuitBreaker.failures",
             breaker.failureThreshold()),
-            c.has("window") ? Durations.parse("policies.circuitBreaker.window", c.get("window").asText())
+            c.has("window") ? ConfigValues.parseDuration("window", c.get("window").asText())
                 : breaker.window(),
             openFor, whole(file, c, "probes", "policies.circuitBreaker.probes", breaker.probes()), maxOpenFor);
       } catch (IllegalArgumentException e) {
@@ -245,6 +245,7 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
   private static Budget budget(Path file, JsonNode b, Set<String> instances) {
     try {
       String amount;
+      String field = "limit";
       BudgetScope scope;
       if (b.hasNonNull("project")) {
         scope = BudgetScope.project(b.get("project").asText());
@@ -258,6 +259,7 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
         boolean daily = b.hasNonNull("dailyLimit");
         scope = daily ? BudgetScope.providerDaily(p) : BudgetScope.provider(p);
         amount = daily ? b.get("dailyLimit").asText() : b.path("limit").asText(null);
+        field = daily ? "dailyLimit" : "limit";
       } else if (b.path("global").asBoolean(false)) {
         scope = BudgetScope.global();
         amount = b.path("limit").asText(null);
@@ -267,7 +269,7 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
       if (amount == null) {
         throw CliException.of(ExitCodes.CONFIG, "config.budgetShape", file, b.toString());
       }
-      return Budget.of(scope, Money.parse(amount));
+      return Budget.of(scope, ConfigValues.parseMoney(field, amount));
     } catch (IllegalArgumentException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "budgets", e.getMessage());
     }

@@ -1,33 +1,27 @@
 package dev.orchestrator.cli.internal;
 
+import dev.orchestrator.spi.ConfigValues;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Durations as people write them ({@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2d}) or ISO-8601. */
+/**
+ * Durations on the command line: read in the one configuration grammar ({@link ConfigValues#parseDuration}:
+ * {@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 2d} or ISO-8601) and written for people in tables and progress
+ * lines.
+ */
 final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
   private Durations() {}
 
+  /**
+   * Reads a duration given in an option, an environment variable or the configuration file.
+   *
+   * @throws CliException with the configuration exit code, naming the field, the value and the forms to write
+   */
   static Duration parse(String field, String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
     try {
-      return Duration.parse(text.trim());
-    } catch (RuntimeException e) {
-      throw CliException.of(ExitCodes.CONFIG, "config.duration", field, text);
+      return ConfigValues.parseDuration(field, text);
+    } catch (IllegalArgumentException e) {
+      throw CliException.wrap(e, ExitCodes.CONFIG, "config.duration", e.getMessage());
     }
   }
 

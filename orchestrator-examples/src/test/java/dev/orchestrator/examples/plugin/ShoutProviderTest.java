@@ -1,6 +1,7 @@
 package dev.orchestrator.examples.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.PluginConfig;
@@ -63,6 +64,23 @@ class ShoutProviderTest extends ProviderContract {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : e;
     }
+  }
+
+  @Test
+  void readsItsPropertiesInTheConfigurationGrammar() {
+    PluginContext context = new PluginContext(clock, scheduler, k -> null);
+    Provider p = new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", "1m30s",
+        "pricePerCall", "$0.002")), context);
+    assertThat(p.toString()).contains("delay=PT1M30S");
+    assertThat(new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", "0s")), context)
+        .toString()).contains("delay=PT0S");
+    assertThatThrownBy(() -> new ShoutProviderFactory().create(new PluginConfig("loud", "shout",
+        Map.of("delay", "soon")), context)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("plugin 'loud' (type shout) property 'delay' must be a duration such as 500ms")
+        .hasMessageEndingWith("(was 'soon')");
+    assertThatThrownBy(() -> new ShoutProviderFactory().create(new PluginConfig("loud", "shout",
+        Map.of("pricePerCall", "-1")), context))
+        .hasMessageContaining("plugin 'loud' (type shout) property 'pricePerCall' must not be negative");
   }
 
   @Test

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.Priority;
 import dev.orchestrator.notifiers.NotifiedEvent;
+import dev.orchestrator.spi.ConfigValues;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -373,9 +373,9 @@ public final class ConfigParser {
 
   private @Nullable Duration duration(JsonNode node, String path) {
     try {
-      return Durations.parse(node.asText());
+      return ConfigValues.parseDuration(path, node.asText());
     } catch (IllegalArgumentException e) {
-      problems.add(path + ": " + e.getMessage());
+      problems.add(e.getMessage());
       return null;
     }
   }
@@ -386,53 +386,6 @@ public final class ConfigParser {
       if (!known.contains(k)) {
         problems.add(prefix + k + " is not a known field: use one of " + new java.util.TreeSet<>(known));
       }
-    }
-  }
-
-  /** Parses durations written as ISO-8601 ({@code PT5M}) or shorthand ({@code 30s}, {@code 5m}, {@code 1h}). */
-  public static final class Durations {
-    private Durations() {}
-
-    /**
-     * Parses a duration.
-     *
-     * @throws IllegalArgumentException naming the value and the accepted forms when it is not one, or negative
-     */
-    public static Duration parse(String text) {
-      String t = text.trim().toLowerCase(Locale.ROOT);
-      Duration d;
-      try {
-        if (t.startsWith("p")) {
-          d = Duration.parse(t.toUpperCase(Locale.ROOT));
-        } else if (t.matches("\\d+(ms|s|m|h|d)")) {
-          String unit = t.replaceAll("\\d+", "");
-          long n = Long.parseLong(t.substring(0, t.length() - unit.length()));
-          switch (unit) {
-            case "ms":
-              d = Duration.ofMillis(n);
-              break;
-            case "s":
-              d = Duration.ofSeconds(n);
-              break;
-            case "m":
-              d = Duration.ofMinutes(n);
-              break;
-            case "h":
-              d = Duration.ofHours(n);
-              break;
-            default:
-              d = Duration.ofDays(n);
-          }
-        } else {
-          throw new IllegalArgumentException("duration '" + text + "' is not one: write 30s, 5m, 1h or PT5M");
-        }
-      } catch (DateTimeParseException | NumberFormatException e) {
-        throw new IllegalArgumentException("duration '" + text + "' is not one: write 30s, 5m, 1h or PT5M");
-      }
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("duration must not be negative (was '" + text + "')");
-      }
-      return d;
     }
   }
 }

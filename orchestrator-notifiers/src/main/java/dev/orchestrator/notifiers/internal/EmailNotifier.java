@@ -72,10 +72,7 @@ public final class EmailNotifier implements Notifier {
       throw new IllegalArgumentException("property 'security' must be starttls, tls or none (was '" + security
           + "')");
     }
-    this.port = Props.integer(config, "port", security.equals("tls") ? 465 : security.equals("none") ? 25 : 587);
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("property 'port' must be within 1..65535 (was " + port + ")");
-    }
+    this.port = config.integer("port", security.equals("tls") ? 465 : security.equals("none") ? 25 : 587, 1, 65535);
     this.username = blankToNull(config.get("username"));
     this.password = config.get("password");
     if (username != null && (password == null || password.isEmpty())) {
@@ -94,7 +91,7 @@ public final class EmailNotifier implements Notifier {
       throw new IllegalArgumentException("property 'to' is not a list of e-mail addresses (was '" + config.get("to")
           + "'): separate addresses with commas");
     }
-    Duration timeout = Props.duration(config, "timeout", Duration.ofSeconds(10));
+    Duration timeout = config.duration("timeout", Duration.ofSeconds(10));
     String protocol = security.equals("tls") ? "smtps" : "smtp";
     Properties p = new Properties();
     String prefix = "mail." + protocol + ".";

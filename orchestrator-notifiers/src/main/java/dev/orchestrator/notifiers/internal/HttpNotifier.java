@@ -54,7 +54,7 @@ public abstract class HttpNotifier implements Notifier {
     this.name = config.name();
     this.type = config.type();
     this.clock = context.clock();
-    this.timeout = Props.duration(config, "timeout", Duration.ofSeconds(10));
+    this.timeout = config.duration("timeout", Duration.ofSeconds(10));
     this.redactor = Redactor.forConfigs(List.of(config));
     SharedHttp.warmUp();
   }

@@ -60,16 +60,11 @@ final class PriceSettings {
     if (v == null) {
       return null;
     }
-    String expected = "an amount in USD above 0, such as 0.50";
-    try {
-      BigDecimal d = new BigDecimal(v);
-      if (d.signum() <= 0) {
-        throw s.invalid("maxCostPerCall", v, expected);
-      }
-      return Money.usd(d);
-    } catch (NumberFormatException e) {
-      throw s.invalid("maxCostPerCall", v, expected);
+    Money cap = s.config().money("maxCostPerCall", Money.ZERO);
+    if (cap.isZero()) {
+      throw s.invalid("maxCostPerCall", v, "an amount in USD above 0, such as 0.50");
     }
+    return cap;
   }
 
   private static void refuseRemoved(Settings s) {

@@ -1,16 +1,13 @@
 package dev.orchestrator.providers.internal;
 
+import dev.orchestrator.Money;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +15,6 @@ import org.jspecify.annotations.Nullable;
  * names the instance, the property, the value (never a secret's) and the fix. Immutable.
  */
 public final class Settings {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
   private final PluginConfig config;
   private final PluginContext context;
 
@@ -41,45 +36,24 @@ public final class Settings {
   }
 
   public @Nullable String optional(String key) {
-    String v = config.get(key);
-    return v == null || v.isBlank() ? null : v.trim();
+    return config.optional(key).orElse(null);
   }
 
   public String string(String key, String defaultValue) {
-    String v = optional(key);
-    return v == null ? defaultValue : v;
+    return config.optional(key).orElse(defaultValue);
   }
 
   public String require(String key) {
     return config.require(key).trim();
   }
 
+  /** {@code true} or {@code false}, in any case. */
   public boolean bool(String key, boolean defaultValue) {
-    String v = optional(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw invalid(key, v, "true or false");
-    };
+    return config.bool(key, defaultValue);
   }
 
   public int integer(String key, int defaultValue, int min, int max) {
-    String v = optional(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      int i = Integer.parseInt(v);
-      if (i < min || i > max) {
-        throw invalid(key, v, "a whole number within " + min + ".." + max);
-      }
-      return i;
-    } catch (NumberFormatException e) {
-      throw invalid(key, v, "a whole number within " + min + ".." + max);
-    }
+    return config.integer(key, defaultValue, min, max);
   }
 
   public long longValue(String key, long defaultValue, long min) {
@@ -130,57 +104,19 @@ public final class Settings {
     }
   }
 
+  /** A price in US dollars ({@code 2.50}, {@code $2.50}), or null when the property is not set. */
   public @Nullable BigDecimal money(String key) {
-    String v = optional(key);
-    if (v == null) {
-      return null;
-    }
-    try {
-      BigDecimal d = new BigDecimal(v);
-      if (d.signum() < 0) {
-        throw invalid(key, v, "a price in USD per million tokens, >= 0, such as 2.50");
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw invalid(key, v, "a price in USD per million tokens, >= 0, such as 2.50");
-    }
+    return config.optional(key).isEmpty() ? null : config.money(key, Money.ZERO).amount();
   }
 
-  /** Reads {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT30S}. */
+  /** A positive duration in the configuration grammar ({@code 30s}, {@code 1h30m}, {@code 2d}, {@code PT30S}). */
   public Duration duration(String key, Duration defaultValue) {
-    return duration(key, defaultValue, false);
+    return config.duration(key, defaultValue);
   }
 
-  /** As {@link #duration(String, Duration)}, optionally accepting zero. */
-  public Duration duration(String key, Duration defaultValue, boolean allowZero) {
-    String v = optional(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    Duration d = parseDuration(v);
-    if (d == null || d.isNegative() || (d.isZero() && !allowZero)) {
-      throw invalid(key, v, (allowZero ? "a duration >= 0" : "a positive duration")
-          + " such as 30s, 500ms, 2m or PT30S");
-    }
-    return d;
-  }
-
-  static @Nullable Duration parseDuration(String v) {
-    Matcher m = SHORT_DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
-    try {
-      return Duration.parse(v.trim().toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+  /** As {@link #duration(String, Duration)}, accepting zero. */
+  public Duration durationOrZero(String key, Duration defaultValue) {
+    return config.duration(key, defaultValue, Duration.ZERO);
   }
 
   public URI baseUrl(String defaultValue) {

@@ -2,17 +2,15 @@ package dev.orchestrator.templates.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestrator.Money;
+import dev.orchestrator.spi.ConfigValues;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,8 +18,6 @@ import org.jspecify.annotations.Nullable;
  * pass reports everything that is wrong with a document.
  */
 public final class Fields {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(?:(\\d{1,9})(ms|s|m|h|d))+");
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final Duration MAX_DURATION = Duration.ofDays(366);
 
   private final String where;
@@ -140,62 +136,47 @@ public final class Fields {
     return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0 && d.precision() - d.scale() < 40;
   }
 
+  /**
+   * A duration in the configuration grammar ({@link ConfigValues}: {@code 90s}, {@code 1h30m}, {@code 2d},
+   * {@code PT5M}), longer than zero and at most 366 days.
+   */
   public @Nullable Duration duration(JsonNode object, String field) {
     String s = text(object, field);
     if (s == null) {
       return null;
     }
-    String t = s.trim();
-    Duration d = null;
-    if (SHORT_DURATION.matcher(t).matches()) {
-      d = Duration.ZERO;
-      Matcher m = DURATION_PART.matcher(t);
-      while (m.find()) {
-        long v = Long.parseLong(m.group(1));
-        d = d.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(v);
-          case "s" -> Duration.ofSeconds(v);
-          case "m" -> Duration.ofMinutes(v);
-          case "h" -> Duration.ofHours(v);
-          default -> Duration.ofDays(v);
-        });
-      }
-    } else {
-      try {
-        d = Duration.parse(t);
-      } catch (DateTimeParseException | ArithmeticException e) {
-        d = null;
-      }
+    Duration d;
+    try {
+      d = ConfigValues.parseDuration(field, s);
+    } catch (IllegalArgumentException e) {
+      problem(e.getMessage());
+      return null;
     }
-    if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+    if (d.isZero() || d.compareTo(MAX_DURATION) > 0) {
       problem(field + " must be a positive duration up to 366 days such as \"90s\", \"5m\", \"1h30m\" or"
-          + " \"PT5M\" (was '" + s + "')");
+          + " \"2d\" (was '" + s + "')");
       return null;
     }
     return d;
   }
 
+  /** An amount of US dollars: a JSON number, or a string in the configuration grammar ({@code "$0.50"}). */
   public @Nullable Money money(JsonNode object, String field) {
     JsonNode n = object.get(field);
     if (n == null || n.isNull()) {
       return null;
     }
-    Money m = null;
-    try {
-      if (n.isNumber()) {
-        m = Money.usd(n.decimalValue());
-      } else if (n.isTextual() && n.textValue().length() < 40) {
-        m = Money.parse(n.textValue());
-      }
-    } catch (IllegalArgumentException e) {
-      m = null;
-    }
-    if (m == null || m.isNegative() || m.amount().precision() - m.amount().scale() > 12) {
+    if (!n.isNumber() && !n.isTextual()) {
       problem(field + " must be an amount of US dollars such as 0.50, \"$0.50\" or \"0.50 USD\" (was "
           + Json.show(n) + ")");
       return null;
     }
-    return m;
+    try {
+      return ConfigValues.parseMoney(field, n.isNumber() ? n.decimalValue().toPlainString() : n.textValue());
+    } catch (IllegalArgumentException e) {
+      problem(e.getMessage());
+      return null;
+    }
   }
 
   /** Every field name of an object, in order. */

@@ -63,7 +63,7 @@ public final class SimulatorProvider implements Provider {
     this.name = s.name();
     this.model = s.string("model", DEFAULT_MODEL);
     this.seed = s.longValue("seed", 42, Long.MIN_VALUE);
-    this.latency = s.duration("latency", Duration.ofSeconds(1), true);
+    this.latency = s.durationOrZero("latency", Duration.ofSeconds(1));
     this.tokensPerSecond = s.integer("tokensPerSecond", 60, 1, 1_000_000);
     this.failureRate = s.fraction("failureRate", 0);
     String kind = s.string("failureKind", "SERVER").toUpperCase(Locale.ROOT);
