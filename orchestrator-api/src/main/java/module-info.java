@@ -4,7 +4,6 @@
  * not part of it. Plugins are found by {@link java.util.ServiceLoader}, on the class path or the module path.
  */
 module dev.orchestrator.api {
-  requires transitive jakarta.validation;
   requires static transitive org.jspecify;
 
   exports dev.orchestrator;
@@ -21,7 +20,4 @@ module dev.orchestrator.api {
   exports dev.orchestrator.spi.provider;
   exports dev.orchestrator.spi.store;
   exports dev.orchestrator.workflow;
-
-  // Bean Validation reads the constraints of a workflow's tasks reflectively.
-  opens dev.orchestrator.workflow;
 }

@@ -20,9 +20,9 @@ class ArchitectureTest {
       .importPackages("dev.orchestrator");
 
   @Test
-  void importsNothingButTheJdkValidationAnnotationsAndNullness() {
+  void importsNothingButTheJdkAndNullness() {
     noClasses().should().dependOnClassesThat().resideOutsideOfPackages(
-        "java..", "dev.orchestrator..", "jakarta.validation..", "org.jspecify..")
+        "java..", "dev.orchestrator..", "org.jspecify..")
         .check(api);
   }
 

@@ -1,7 +1,5 @@
 package dev.orchestrator.workflow;
 
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import java.util.Objects;
 
 /**
@@ -12,7 +10,7 @@ import java.util.Objects;
  * @param content the description, or the schema as JSON text
  * @since 0.1
  */
-public record ExpectedOutput(@NotNull Kind kind, @NotBlank String content) {
+public record ExpectedOutput(Kind kind, String content) {
   /** The two kinds of expectation. */
   public enum Kind {
     /** A description in words, passed to the provider with the prompt. */

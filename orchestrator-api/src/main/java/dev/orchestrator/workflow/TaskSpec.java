@@ -3,93 +3,74 @@ package dev.orchestrator.workflow;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
 import dev.orchestrator.policy.RetryPolicy;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One task of a {@link Workflow}: what to ask, whom to ask, and what it waits for. Immutable and thread-safe;
- * build one with {@link #builder(String)} or inside {@link Workflow.Builder#task(String, java.util.function.Consumer)}.
+ * One task of a {@link Workflow}: what to ask, whom to ask, and what it waits for. Immutable and thread-safe; build
+ * one with {@link #builder(String)} or inside {@link Workflow.Builder#task(String, java.util.function.Consumer)}.
  *
- * @param id unique within its workflow: letters, digits, {@code _} and {@code -} (numeric ids such as {@code "1"} work)
- * @param title a short name for people; defaults to the id
- * @param instructions the prompt, with {@code {{param}}}, {@code {{tasks.<id>.output}}} and {@code {{input}}}
- *     placeholders; defaults to the title. When the task runs, the outputs of the tasks it depends on that no
- *     placeholder places follow it, unless its {@code context} is {@link UpstreamContext#none()}
- * @param system an optional system prompt
- * @param providers the provider instance names to use, in order of preference (lower case); empty means the
- *     engine's default provider
- * @param taskType the kind of work, for statistics and learning; {@code "general"} by default
- * @param priority the lane the task waits in when ready; {@link Priority#MEDIUM} by default
- * @param dependsOn ids of the tasks that must succeed before this one starts
- * @param timeout the longest one provider call may take, or null for no limit
- * @param maxCost the most this task may spend, or null for no task-level limit
- * @param maxOutputTokens the most output tokens to ask the provider for, or null for the provider's default
- * @param expectedOutput what the output should look like, or null
- * @param question a question put to a human before the task runs (the answer fills {@code {{input}}}), or null
- * @param retry how this task is retried, overriding the provider's and the engine's policy, or null
- * @param review peer review of the output by another provider, or null
- * @param context whether the outputs of the tasks it depends on are appended to its prompt, and how much of them
- *     (see {@link UpstreamContext}); null for the workflow's {@link Workflow#context() default}
+ * <p>Every task that exists follows the rules of its fields (given with each accessor): the builder's setters refuse
+ * a value that breaks one at once, with an {@link IllegalArgumentException} naming the task, the field, the value and
+ * the fix, and the task's constructor checks them again by the same code, so no validator is needed. The rules that
+ * span tasks (unknown dependencies, cycles, output placeholders) are checked by {@link Workflow.Builder#build()}.
  *
- * <p>The Bean Validation annotations declare the rules for applications that validate with their own validator.
- * The library checks the same rules itself, in plain Java, in {@link Workflow.Builder#build()}: it needs no
- * validator at run time.
+ * <pre>{@code
+ * TaskSpec draft = TaskSpec.builder("draft").instructions("Draft a post about {{topic}}")
+ *     .providers("claude", "chatgpt").dependsOn("research").timeout(Duration.ofMinutes(5)).build();
+ * }</pre>
  */
-public record TaskSpec(
-    @NotBlank(message = TaskRules.ID_BLANK) @Pattern(regexp = TaskRules.ID_REGEX, message = TaskRules.ID_FORMAT)
-    String id,
-    @NotBlank(message = TaskRules.TITLE_BLANK) @Size(max = TaskRules.TITLE_MAX, message = TaskRules.TITLE_SIZE)
-    String title,
-    @NotBlank(message = TaskRules.INSTRUCTIONS_BLANK) String instructions,
-    @Nullable String system,
-    @NotNull List<@NotBlank(message = TaskRules.PROVIDER_BLANK) String> providers,
-    @NotBlank(message = TaskRules.TASK_TYPE_BLANK)
-    @Pattern(regexp = TaskRules.TASK_TYPE_REGEX, message = TaskRules.TASK_TYPE_FORMAT)
-    String taskType,
-    @NotNull Priority priority,
-    @NotNull List<@NotBlank(message = TaskRules.DEPENDENCY_BLANK) String> dependsOn,
-    @Nullable Duration timeout,
-    @Nullable Money maxCost,
-    @Nullable @Positive(message = TaskRules.MAX_OUTPUT_TOKENS_POSITIVE) Integer maxOutputTokens,
-    @Nullable @Valid ExpectedOutput expectedOutput,
-    @Nullable String question,
-    @Nullable RetryPolicy retry,
-    @Nullable Review review,
-    @Nullable UpstreamContext context) {
+public final class TaskSpec {
 
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
 
-  public TaskSpec {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(title, "title");
-    Objects.requireNonNull(instructions, "instructions");
-    Objects.requireNonNull(taskType, "taskType");
-    Objects.requireNonNull(priority, "priority");
-    providers = List.copyOf(providers);
-    dependsOn = List.copyOf(dependsOn);
+  private final String id;
+  private final String title;
+  private final String instructions;
+  private final @Nullable String system;
+  private final List<String> providers;
+  private final String taskType;
+  private final Priority priority;
+  private final List<String> dependsOn;
+  private final @Nullable Duration timeout;
+  private final @Nullable Money maxCost;
+  private final @Nullable Integer maxOutputTokens;
+  private final @Nullable ExpectedOutput expectedOutput;
+  private final @Nullable String question;
+  private final @Nullable RetryPolicy retry;
+  private final @Nullable Review review;
+  private final @Nullable UpstreamContext context;
+
+  private TaskSpec(Builder b) {
+    String task = TaskRules.id(b.id);
+    this.id = task;
+    this.title = TaskRules.title(task, b.title != null ? b.title : task);
+    this.instructions = TaskRules.instructions(task, b.instructions != null ? b.instructions : title);
+    this.system = b.system == null ? null : TaskRules.system(task, b.system);
+    this.providers = TaskRules.providers(task, b.providers);
+    this.taskType = TaskRules.taskType(task, b.taskType);
+    this.priority = Objects.requireNonNull(b.priority, "priority");
+    this.dependsOn = TaskRules.dependsOn(task, b.dependsOn);
+    this.timeout = b.timeout == null ? null : TaskRules.timeout(task, b.timeout);
+    this.maxCost = b.maxCost == null ? null : TaskRules.maxCost(task, b.maxCost);
+    this.maxOutputTokens = b.maxOutputTokens == null ? null : TaskRules.maxOutputTokens(task, b.maxOutputTokens);
+    this.expectedOutput = b.expectedOutput;
+    this.question = b.question == null ? null : TaskRules.question(task, b.question);
+    this.retry = b.retry;
+    this.review = b.review;
+    this.context = b.context;
   }
 
-  /** A task that takes its workflow's {@link Workflow#context() default context}. */
-  public TaskSpec(String id, String title, String instructions, @Nullable String system, List<String> providers,
-      String taskType, Priority priority, List<String> dependsOn, @Nullable Duration timeout, @Nullable Money maxCost,
-      @Nullable Integer maxOutputTokens, @Nullable ExpectedOutput expectedOutput, @Nullable String question,
-      @Nullable RetryPolicy retry, @Nullable Review review) {
-    this(id, title, instructions, system, providers, taskType, priority, dependsOn, timeout, maxCost, maxOutputTokens,
-        expectedOutput, question, retry, review, null);
-  }
-
-  /** Starts a task with the given id. */
+  /**
+   * Starts a task with the given id.
+   *
+   * @throws IllegalArgumentException when the id is blank or not 1 to 100 letters, digits, {@code _} or {@code -}
+   */
   public static Builder builder(String id) {
     return new Builder(id);
   }
@@ -115,15 +96,138 @@ public record TaskSpec(
     return b;
   }
 
+  /**
+   * Unique within its workflow: 1 to 100 letters, digits, {@code _} and {@code -} (numeric ids such as {@code "1"}
+   * work).
+   */
+  public String id() {
+    return id;
+  }
+
+  /** A short name for people, not blank and at most 500 characters; the id unless set. */
+  public String title() {
+    return title;
+  }
+
+  /**
+   * The prompt, not blank, with {@code {{param}}}, {@code {{tasks.<id>.output}}} and {@code {{input}}} placeholders;
+   * the title unless set. When the task runs, the outputs of the tasks it depends on that no placeholder places
+   * follow it, unless its {@link #context()} is {@link UpstreamContext#none()}.
+   */
+  public String instructions() {
+    return instructions;
+  }
+
+  /** A system prompt (not blank), or null. */
+  public @Nullable String system() {
+    return system;
+  }
+
+  /**
+   * The provider instance names to use, in order of preference, in lower case and each once; empty means the engine's
+   * default provider.
+   */
+  public List<String> providers() {
+    return providers;
+  }
+
+  /**
+   * The kind of work, for statistics and learning: 1 to 64 lower-case letters, digits, {@code _} or {@code -};
+   * {@value #DEFAULT_TASK_TYPE} unless set.
+   */
+  public String taskType() {
+    return taskType;
+  }
+
+  /** The lane the task waits in when ready; {@link Priority#MEDIUM} unless set. */
+  public Priority priority() {
+    return priority;
+  }
+
+  /** Ids of the tasks that must succeed before this one starts, each once and never its own. */
+  public List<String> dependsOn() {
+    return dependsOn;
+  }
+
+  /** The longest one provider call may take (positive), or null for no limit. */
+  public @Nullable Duration timeout() {
+    return timeout;
+  }
+
+  /** The most this task may spend (not negative), or null for no task-level limit. */
+  public @Nullable Money maxCost() {
+    return maxCost;
+  }
+
+  /** The most output tokens to ask the provider for (at least 1), or null for the provider's default. */
+  public @Nullable Integer maxOutputTokens() {
+    return maxOutputTokens;
+  }
+
+  /** What the output should look like, or null. */
+  public @Nullable ExpectedOutput expectedOutput() {
+    return expectedOutput;
+  }
+
+  /** A question (not blank) put to a human before the task runs, the answer filling {@code {{input}}}; or null. */
+  public @Nullable String question() {
+    return question;
+  }
+
+  /** How this task is retried, overriding the provider's and the engine's policy, or null. */
+  public @Nullable RetryPolicy retry() {
+    return retry;
+  }
+
+  /** Peer review of the output by another provider, or null. */
+  public @Nullable Review review() {
+    return review;
+  }
+
+  /**
+   * Whether the outputs of the tasks it depends on are appended to its prompt, and how much of them (see
+   * {@link UpstreamContext}); null for the workflow's {@link Workflow#context() default}.
+   */
+  public @Nullable UpstreamContext context() {
+    return context;
+  }
+
   /** The instructions as a template. */
   public PromptTemplate prompt() {
     return PromptTemplate.of(instructions);
   }
 
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof TaskSpec t && id.equals(t.id) && title.equals(t.title)
+        && instructions.equals(t.instructions) && Objects.equals(system, t.system) && providers.equals(t.providers)
+        && taskType.equals(t.taskType) && priority == t.priority && dependsOn.equals(t.dependsOn)
+        && Objects.equals(timeout, t.timeout) && Objects.equals(maxCost, t.maxCost)
+        && Objects.equals(maxOutputTokens, t.maxOutputTokens) && Objects.equals(expectedOutput, t.expectedOutput)
+        && Objects.equals(question, t.question) && Objects.equals(retry, t.retry)
+        && Objects.equals(review, t.review) && Objects.equals(context, t.context);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, title, instructions, system, providers, taskType, priority, dependsOn, timeout, maxCost,
+        maxOutputTokens, expectedOutput, question, retry, review, context);
+  }
+
+  @Override
+  public String toString() {
+    return "TaskSpec[id=" + id + ", title=" + title + ", instructions=" + instructions + ", system=" + system
+        + ", providers=" + providers + ", taskType=" + taskType + ", priority=" + priority + ", dependsOn="
+        + dependsOn + ", timeout=" + timeout + ", maxCost=" + maxCost + ", maxOutputTokens=" + maxOutputTokens
+        + ", expectedOutput=" + expectedOutput + ", question=" + question + ", retry=" + retry + ", review="
+        + review + ", context=" + context + "]";
+  }
+
   /**
-   * Builds a {@link TaskSpec}. Each setter checks its value at once and throws
-   * {@link IllegalArgumentException} naming the value and the fix. Mutable and not thread-safe;
-   * {@link #build()} copies, so reusing a builder never changes a task already built.
+   * Builds a {@link TaskSpec}. Each setter checks its value at once and throws {@link IllegalArgumentException}
+   * naming the task, the field, the value and the fix ({@link NullPointerException} for a null object), so a value
+   * that was refused is never kept. Mutable and not thread-safe; {@link #build()} copies, so reusing a builder never
+   * changes a task already built.
    */
   public static final class Builder {
     private final String id;
@@ -143,14 +247,8 @@ public record TaskSpec(
     private @Nullable Review review;
     private @Nullable UpstreamContext context;
 
-    Builder(String id) {
-      if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException("task id must not be blank (was " + quote(id) + "): give every task an id");
-      }
-      if (!TaskRules.ID.matcher(id).matches()) {
-        throw new IllegalArgumentException("task id " + TaskRules.ID_FORMAT + " (was " + quote(id) + ")");
-      }
-      this.id = id;
+    Builder(@Nullable String id) {
+      this.id = TaskRules.id(id);
     }
 
     /** The task's id. */
@@ -158,58 +256,49 @@ public record TaskSpec(
       return id;
     }
 
-    /** A short name for people; defaults to the id. Placeholders are allowed. */
+    /** A short name for people, not blank and at most 500 characters; defaults to the id. Placeholders are allowed. */
     public Builder title(String title) {
-      this.title = requireText("title", title);
+      this.title = TaskRules.title(id, title);
       return this;
     }
 
-    /** The prompt text, with {@code {{placeholders}}}; defaults to the title. */
+    /** The prompt text, not blank, with {@code {{placeholders}}}; defaults to the title. */
     public Builder instructions(String instructions) {
-      this.instructions = requireText("instructions", instructions);
+      this.instructions = TaskRules.instructions(id, instructions);
       return this;
     }
 
-    /** A system prompt sent before the instructions. */
+    /** A system prompt sent before the instructions, not blank. */
     public Builder system(String system) {
-      this.system = requireText("system", system);
+      this.system = TaskRules.system(id, system);
       return this;
     }
 
     /** The single provider instance to run on (replaces earlier choices). Names are case-insensitive. */
     public Builder provider(String name) {
+      String p = TaskRules.provider(id, name);
       providers.clear();
-      providers.add(providerName(name));
+      providers.add(p);
       return this;
     }
 
     /**
-     * Candidate provider instances in order of preference (replaces earlier choices): the first available
-     * one runs the task, the next ones are for failover.
+     * Candidate provider instances in order of preference, each once (replaces earlier choices): the first available
+     * one runs the task, the next ones are for failover. Names are case-insensitive.
      */
     public Builder providers(String... names) {
-      List<String> list = new ArrayList<>(names.length);
-      for (String n : names) {
-        String p = providerName(n);
-        if (list.contains(p)) {
-          throw new IllegalArgumentException(
-              "task '" + id + "': provider '" + n + "' is listed twice: name each candidate once");
-        }
-        list.add(p);
-      }
+      List<String> list = TaskRules.providers(id, Arrays.asList(names));
       providers.clear();
       providers.addAll(list);
       return this;
     }
 
-    /** The kind of work, for statistics and learning, such as {@code code_generation}. */
+    /**
+     * The kind of work, for statistics and learning, such as {@code code_generation}: 1 to 64 letters, digits,
+     * {@code _} or {@code -}, kept in lower case.
+     */
     public Builder taskType(String taskType) {
-      String t = requireText("taskType", taskType).toLowerCase(Locale.ROOT);
-      if (!TaskRules.TASK_TYPE.matcher(t).matches()) {
-        throw new IllegalArgumentException(
-            "task '" + id + "': taskType must be 1 to 64 letters, digits, '_' or '-' (was '" + taskType + "')");
-      }
-      this.taskType = t;
+      this.taskType = TaskRules.taskType(id, taskType);
       return this;
     }
 
@@ -219,16 +308,13 @@ public record TaskSpec(
       return this;
     }
 
-    /** Adds tasks that must succeed before this one starts. */
+    /** Adds tasks that must succeed before this one starts (an id given again is kept once). */
     public Builder dependsOn(String... ids) {
+      List<String> added = new ArrayList<>(ids.length);
       for (String dep : ids) {
-        if (dep == null || dep.isBlank()) {
-          throw new IllegalArgumentException("task '" + id + "': dependsOn must not contain a blank id");
-        }
-        if (dep.equals(id)) {
-          throw new IllegalArgumentException(
-              "task '" + id + "' cannot depend on itself: remove '" + id + "' from dependsOn");
-        }
+        added.add(TaskRules.dependency(id, dep));
+      }
+      for (String dep : added) {
         if (!dependsOn.contains(dep)) {
           dependsOn.add(dep);
         }
@@ -236,35 +322,21 @@ public record TaskSpec(
       return this;
     }
 
-    /** The longest one provider call may take. */
+    /** The longest one provider call may take, positive. */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(
-            "task '" + id + "': timeout must be positive (was " + timeout + "): use for example Duration.ofMinutes(5)");
-      }
-      this.timeout = timeout;
+      this.timeout = TaskRules.timeout(id, timeout);
       return this;
     }
 
-    /** The most this task may spend. */
+    /** The most this task may spend, not negative. */
     public Builder maxCost(Money maxCost) {
-      Objects.requireNonNull(maxCost, "maxCost");
-      if (maxCost.isNegative()) {
-        throw new IllegalArgumentException(
-            "task '" + id + "': maxCost must not be negative (was " + maxCost + ")");
-      }
-      this.maxCost = maxCost;
+      this.maxCost = TaskRules.maxCost(id, maxCost);
       return this;
     }
 
-    /** The most output tokens to ask for. */
+    /** The most output tokens to ask for, at least 1. */
     public Builder maxOutputTokens(int maxOutputTokens) {
-      if (maxOutputTokens < 1) {
-        throw new IllegalArgumentException(
-            "task '" + id + "': maxOutputTokens must be >= 1 (was " + maxOutputTokens + ")");
-      }
-      this.maxOutputTokens = maxOutputTokens;
+      this.maxOutputTokens = TaskRules.maxOutputTokens(id, maxOutputTokens);
       return this;
     }
 
@@ -274,9 +346,9 @@ public record TaskSpec(
       return this;
     }
 
-    /** A question put to a human before the task runs; the answer fills {@code {{input}}}. */
+    /** A question put to a human before the task runs, not blank; the answer fills {@code {{input}}}. */
     public Builder question(String question) {
-      this.question = requireText("question", question);
+      this.question = TaskRules.question(id, question);
       return this;
     }
 
@@ -310,32 +382,9 @@ public record TaskSpec(
       return context(UpstreamContext.none());
     }
 
-    /** Builds the task; the graph-level checks happen in {@link Workflow.Builder#build()}. */
+    /** Builds the task; the rules that span tasks are checked in {@link Workflow.Builder#build()}. */
     public TaskSpec build() {
-      String t = title != null ? title : id;
-      String i = instructions != null ? instructions : t;
-      return new TaskSpec(id, t, i, system, providers, taskType, priority, dependsOn, timeout, maxCost,
-          maxOutputTokens, expectedOutput, question, retry, review, context);
+      return new TaskSpec(this);
     }
-
-    private String requireText(String field, @Nullable String value) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(
-            "task '" + id + "': " + field + " must not be blank (was " + quote(value) + ")");
-      }
-      return value;
-    }
-
-    private String providerName(@Nullable String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException(
-            "task '" + id + "': provider name must not be blank (was " + quote(name) + "): name a configured provider such as 'claude'");
-      }
-      return name.trim().toLowerCase(Locale.ROOT);
-    }
-  }
-
-  static String quote(@Nullable String s) {
-    return s == null ? "null" : "'" + s + "'";
   }
 }

@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Building costs time and memory linear in the tasks and dependencies: the rules are checked in plain Java
- * (no Bean Validation provider is needed), the order and the cycle check use Kahn's algorithm over {@code int}
- * arrays, and ids map to positions through an open-addressing table of {@code int}s.
+ * <p>Building costs time and memory linear in the tasks and dependencies: each task checked its own fields when it
+ * was built (in plain Java: no validator is needed), the order and the cycle check use Kahn's algorithm over
+ * {@code int} arrays, and ids map to positions through an open-addressing table of {@code int}s.
  *
  * <p>Thread-safe. Build one with {@link #builder(String)}; {@link Builder#build()} rejects an invalid graph
  * with an {@link InvalidWorkflowException} listing every problem.
@@ -212,7 +212,7 @@ public final class Workflow {
     Builder(String name) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException(
-            "workflow name must not be blank (was " + TaskSpec.quote(name) + "): name it after what it does");
+            "workflow name must not be blank (was " + TaskRules.describe(name) + "): name it after what it does");
       }
       this.name = name;
     }
@@ -273,9 +273,9 @@ public final class Workflow {
      * Validates the whole graph and builds the workflow, in time and memory linear in the tasks and their
      * dependencies.
      *
-     * @throws InvalidWorkflowException listing every problem: an empty graph, a rule broken by a task (each
-     *     naming the field, the value and the fix), a dependency on an unknown task or on itself, a cycle (with
-     *     its path), or a {@code {{tasks.<id>.output}}} placeholder naming a task that is not upstream
+     * @throws InvalidWorkflowException listing every problem: an empty graph, a dependency on an unknown task, a
+     *     cycle (with its path), or a {@code {{tasks.<id>.output}}} placeholder naming a task that is not upstream.
+     *     Each task's own fields were checked when it was built: a {@link TaskSpec} that breaks a rule cannot exist.
      */
     public Workflow build() {
       int n = tasks.size();
@@ -293,17 +293,11 @@ public final class Workflow {
       @Nullable String known = null;
       for (int i = 0, e = 0; i < n; i++) {
         TaskSpec t = tasks.get(i);
-        TaskRules.check(t, problems);
         parentStart[i] = e;
         for (String dep : t.dependsOn()) {
           int p = ids.find(dep);
           parents[e++] = p;
-          if (dep.isBlank()) {
-            continue; // reported by the task's rules already
-          }
-          if (dep.equals(t.id())) {
-            problems.add("task '" + t.id() + "' depends on itself: remove '" + dep + "' from its dependsOn");
-          } else if (p < 0) {
+          if (p < 0) {
             if (known == null) {
               known = knownIds();
             }

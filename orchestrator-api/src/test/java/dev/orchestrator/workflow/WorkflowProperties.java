@@ -1,31 +1,31 @@
 package dev.orchestrator.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.orchestrator.Priority;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** Invariants of building a workflow: DAGs build in order, cycles are refused by path, every problem is listed. */
+/**
+ * Invariants of building a workflow: DAGs build in order, cycles are refused by path, and each task's setters hold to
+ * the documented rules.
+ */
 class WorkflowProperties {
-  private static final Validator BEAN_VALIDATION = Validation.buildDefaultValidatorFactory().getValidator();
-
   /** {@code parents[i]} holds tasks before {@code i}; the tasks are then added in a shuffled order. */
   private static int[][] randomDag(Random random, int n) {
     int[][] parents = new int[n][];
@@ -143,75 +143,9 @@ class WorkflowProperties {
     return false;
   }
 
-  /** One task with a random choice of broken rules; {@code broken} receives the names of the fields broken. */
-  private static TaskSpec randomTask(Random random, int i, Set<String> broken) {
-    String id = "t" + i;
-    String title = "title";
-    String instructions = "do it";
-    List<String> providers = List.of("claude");
-    String taskType = "general";
-    List<String> dependsOn = List.of();
-    Integer tokens = null;
-    if (random.nextInt(4) == 0) {
-      title = random.nextBoolean() ? " " : "x".repeat(501);
-      broken.add("title");
-    }
-    if (random.nextInt(4) == 0) {
-      instructions = "";
-      broken.add("instructions");
-    }
-    if (random.nextInt(4) == 0) {
-      providers = List.of("claude", " ");
-      broken.add("providers[1]");
-    }
-    if (random.nextInt(4) == 0) {
-      taskType = random.nextBoolean() ? "Code Review" : "\t";
-      broken.add("taskType");
-    }
-    if (random.nextInt(4) == 0) {
-      dependsOn = List.of(" ");
-      broken.add("dependsOn[0]");
-    }
-    if (random.nextInt(4) == 0) {
-      tokens = -random.nextInt(100);
-      broken.add("maxOutputTokens");
-    }
-    if (random.nextInt(6) == 0) {
-      id = random.nextBoolean() ? id + " x" : " " + "\t".repeat(i);
-      broken.add("id");
-    }
-    return new TaskSpec(id, title, instructions, null, providers, taskType, Priority.MEDIUM, dependsOn, null, null,
-        tokens, null, null, null, null);
-  }
-
-  @Property
-  void validationListsEveryProblemOfEveryTaskNamingTheField(
-      @ForAll long seed, @ForAll @IntRange(min = 1, max = 20) int n) {
-    Random random = new Random(seed);
-    Workflow.Builder b = Workflow.builder("w");
-    Set<String> expected = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      Set<String> broken = new TreeSet<>();
-      TaskSpec t = randomTask(random, i, broken);
-      b.task(t);
-      broken.forEach(field -> expected.add("task '" + t.id() + "': " + field));
-    }
-
-    InvalidWorkflowException e = catchThrowableOfType(InvalidWorkflowException.class, b::build);
-
-    if (expected.isEmpty()) {
-      assertThat(e).isNull();
-      return;
-    }
-    assertThat(e).isNotNull();
-    Set<String> reported = new TreeSet<>();
-    for (String p : e.problems()) {
-      assertThat(p).contains(" (was ");
-      reported.add(p.substring(0, p.indexOf(' ', p.indexOf("': ") + 3)));
-    }
-    assertThat(reported).isEqualTo(expected);
-    assertThat(e.problems()).hasSize(expected.size());
-  }
+  /** The documented rules of ids and task types, written here apart from the code that checks them. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_\\-]{1,100}");
+  private static final Pattern TASK_TYPE = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
   @Provide
   Arbitrary<String> text() {
@@ -221,31 +155,53 @@ class WorkflowProperties {
         Arbitraries.strings().withChars("a ").ofMinLength(495).ofMaxLength(505));
   }
 
+  /**
+   * Each setter accepts exactly the values its documented rule allows and keeps them (names in lower case); it refuses
+   * the others at once, naming the task, the field and the value, and keeps nothing of them.
+   */
   @Property
-  void thePlainChecksAgreeWithTheBeanValidationDeclarations(
+  void eachSetterAcceptsExactlyWhatItsRuleAllows(
       @ForAll("text") String id, @ForAll("text") String title, @ForAll("text") String instructions,
       @ForAll("text") String provider, @ForAll("text") String taskType, @ForAll("text") String dependency,
       @ForAll @IntRange(min = -3, max = 3) int tokens) {
-    TaskSpec t = new TaskSpec(id, title, instructions, null, List.of(provider), taskType, Priority.LOW,
-        List.of(dependency), null, null, tokens, null, null, null, null);
-
-    Set<String> declared = new TreeSet<>();
-    for (ConstraintViolation<TaskSpec> v : BEAN_VALIDATION.validate(t)) {
-      declared.add(field(v.getPropertyPath().toString()));
+    if (!ID.matcher(id).matches()) {
+      assertThat(catchThrowable(() -> TaskSpec.builder(id))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("task id must ").hasMessageContaining(" (was ");
+      return;
     }
-    List<String> problems = new ArrayList<>();
-    TaskRules.check(t, problems);
-    Set<String> checked = new TreeSet<>();
-    for (String p : problems) {
-      String rest = p.substring(("task '" + id + "': ").length());
-      checked.add(field(rest.substring(0, rest.indexOf(' '))));
-    }
+    TaskSpec.Builder b = TaskSpec.builder(id);
+    String task = "task '" + id + "'";
+    boolean titleOk = !title.isBlank() && title.length() <= 500;
+    boolean instructionsOk = !instructions.isBlank();
+    boolean providerOk = !provider.isBlank();
+    boolean typeOk = TASK_TYPE.matcher(taskType).matches();
+    boolean dependencyOk = !dependency.isBlank() && !dependency.equals(id);
 
-    assertThat(checked).isEqualTo(declared);
+    setter(() -> b.title(title), titleOk, task + ": title ");
+    setter(() -> b.instructions(instructions), instructionsOk, task + ": instructions ");
+    setter(() -> b.provider(provider), providerOk, task + ": provider name ");
+    setter(() -> b.taskType(taskType), typeOk, task + ": taskType ");
+    setter(() -> b.dependsOn(dependency), dependencyOk,
+        dependency.equals(id) ? task + " cannot depend on itself" : task + ": dependsOn ");
+    setter(() -> b.maxOutputTokens(tokens), tokens >= 1, task + ": maxOutputTokens ");
+    TaskSpec t = b.build();
+
+    assertThat(t.title()).isEqualTo(titleOk ? title : id);
+    assertThat(t.instructions()).isEqualTo(instructionsOk ? instructions : t.title());
+    assertThat(t.providers()).isEqualTo(providerOk ? List.of(provider.trim().toLowerCase(Locale.ROOT)) : List.of());
+    assertThat(t.taskType()).isEqualTo(typeOk ? taskType.toLowerCase(Locale.ROOT) : TaskSpec.DEFAULT_TASK_TYPE);
+    assertThat(t.dependsOn()).isEqualTo(dependencyOk ? List.of(dependency) : List.of());
+    assertThat(t.maxOutputTokens()).isEqualTo(tokens >= 1 ? tokens : null);
+    assertThat(t.toBuilder().build()).isEqualTo(t).hasSameHashCodeAs(t);
   }
 
-  private static String field(String path) {
-    int bracket = path.indexOf('[');
-    return bracket < 0 ? path : path.substring(0, bracket);
+  private static void setter(ThrowingCallable call, boolean allowed, String refusal) {
+    Throwable thrown = catchThrowable(call);
+    if (allowed) {
+      assertThat(thrown).isNull();
+    } else {
+      assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(refusal);
+      assertThat(thrown.getMessage()).as("names the value or the fix").containsAnyOf(" (was ", ": remove ");
+    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.Money;
-import dev.orchestrator.Priority;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,16 +84,6 @@ class WorkflowTest {
         .isInstanceOf(InvalidWorkflowException.class).hasMessageContaining("it has no tasks");
     assertThatThrownBy(() -> Workflow.builder(" "))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workflow name must not be blank");
-  }
-
-  @Test
-  void beanValidationChecksRecordsBuiltWithoutTheBuilder() {
-    TaskSpec bad = new TaskSpec("ok", " ", "x", null, java.util.List.of(), "general", Priority.LOW,
-        java.util.List.of(), null, null, -5, null, null, null, null);
-    assertThatThrownBy(() -> Workflow.builder("w").task(bad).build())
-        .isInstanceOf(InvalidWorkflowException.class)
-        .hasMessageContaining("task 'ok': title must not be blank: give the task a title (was ' ')")
-        .hasMessageContaining("task 'ok': maxOutputTokens must be greater than 0 (was '-5')");
   }
 
   @Test

@@ -32,7 +32,7 @@ public final class Main {
     // connection when another process closes the shared file, a retried store call) are for --verbose.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    // Libraries that log through java.util.logging (Hibernate Validator says hello at INFO): the same.
+    // Libraries that log through java.util.logging (the notifiers' Angus Mail, for one): the same.
     java.util.logging.Logger.getLogger("").setLevel(verbose ? java.util.logging.Level.INFO
         : java.util.logging.Level.OFF);
     PrintWriter out = new PrintWriter(System.out, true);

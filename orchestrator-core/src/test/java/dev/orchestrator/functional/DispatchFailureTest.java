@@ -149,7 +149,8 @@ class DispatchFailureTest {
     FakeProvider p = FakeProvider.builder("p").script(Reply.failure(ErrorKind.SERVER)).build();
     try (Orchestrator o = h.builder().provider(p).store(failingStarts(InMemoryStore.create(h.clock), failures))
         .retryPolicy(dev.orchestrator.policy.RetryPolicy.none())
-        .circuitBreaker(new CircuitBreakerPolicy(1, Duration.ofMinutes(1), Duration.ofMinutes(1), 1)).build()) {
+        .circuitBreaker(CircuitBreakerPolicy.builder().failureThreshold(1).window(Duration.ofMinutes(1))
+            .openFor(Duration.ofMinutes(1)).maxOpenFor(Duration.ofMinutes(1)).build()).build()) {
       o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
       assertThat(o.circuit("p").state()).isEqualTo(CircuitState.State.OPEN);
 

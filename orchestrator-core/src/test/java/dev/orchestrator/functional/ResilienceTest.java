@@ -289,7 +289,8 @@ class ResilienceTest {
     FakeProvider flaky = FakeProvider.builder("flaky").otherwise(r -> Reply.failure(ErrorKind.NETWORK)).build();
     FakeProvider steady = FakeProvider.echo("steady");
     try (Orchestrator o = h.builder().provider(flaky, 1).provider(steady)
-        .circuitBreaker(new CircuitBreakerPolicy(3, Duration.ofMinutes(10), Duration.ofHours(1), 1))
+        .circuitBreaker(CircuitBreakerPolicy.builder().failureThreshold(3).window(Duration.ofMinutes(10))
+            .openFor(Duration.ofHours(1)).maxOpenFor(Duration.ofHours(1)).build())
         .retryPolicy(RetryPolicy.builder().failoverAfter(5).maxAttempts(6).build()).build()) {
       Workflow.Builder w = Workflow.builder("w");
       for (int i = 0; i < 6; i++) {

@@ -47,7 +47,8 @@ class WaitingReasonsTest {
   void aQueuedTaskNamesTheOpenCircuitOrThePauseThatHoldsIt() {
     FakeProvider down = FakeProvider.builder("down").otherwise(r -> Reply.failure(ErrorKind.NETWORK)).build();
     try (Orchestrator o = h.builder().provider(down).retryPolicy(RetryPolicy.none())
-        .circuitBreaker(new CircuitBreakerPolicy(1, Duration.ofMinutes(10), Duration.ofMinutes(5), 1)).build()) {
+        .circuitBreaker(CircuitBreakerPolicy.builder().failureThreshold(1).window(Duration.ofMinutes(10))
+            .openFor(Duration.ofMinutes(5)).maxOpenFor(Duration.ofMinutes(5)).build()).build()) {
       o.submit("demo", Workflow.builder("w").task("x", t -> t.instructions("x")).build());
       Run queued = o.submit("demo", Workflow.builder("w").task("y", t -> t.instructions("y")).build());
       assertThat(why(o, queued).get("y")).contains("provider down's circuit is open until",

@@ -59,8 +59,8 @@ public abstract class ProviderHealthContract {
   protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   protected static final String P = "claude";
   /** 3 failures within 10 minutes open the circuit for 1 hour; 1 probe closes it. */
-  protected static final CircuitBreakerPolicy POLICY = new CircuitBreakerPolicy(3, Duration.ofMinutes(10),
-      Duration.ofHours(1), 1);
+  protected static final CircuitBreakerPolicy POLICY = CircuitBreakerPolicy.builder().failureThreshold(3)
+      .window(Duration.ofMinutes(10)).openFor(Duration.ofHours(1)).maxOpenFor(Duration.ofHours(1)).build();
   protected static final Duration HOLD = Duration.ofMinutes(5);
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
@@ -321,7 +321,8 @@ public abstract class ProviderHealthContract {
 
     @Test
     void theProbesOfThePolicyCloseTheCircuitOneAtATime() {
-      CircuitBreakerPolicy twoProbes = new CircuitBreakerPolicy(3, min(10), Duration.ofHours(1), 2);
+      CircuitBreakerPolicy twoProbes = CircuitBreakerPolicy.builder().failureThreshold(3).window(min(10))
+          .openFor(Duration.ofHours(1)).maxOpenFor(Duration.ofHours(1)).probes(2).build();
       Instant due = open(P, T0);
       assertThat(h().claimProbe(P, "e1", due, HOLD).granted()).isTrue();
       Change one = h().probeEnded(P, "e1", ProbeResult.SUCCEEDED, due.plusSeconds(1), twoProbes);
@@ -345,7 +346,8 @@ public abstract class ProviderHealthContract {
     @Test
     void aHealthProbeThatFindsTheProviderAnsweringHalfOpensTheCircuitAtOnceAndTellsOneCaller() {
       assertThat(h().answered(P, T0).entered()).as("closed: nothing to do").isNull();
-      CircuitBreakerPolicy growing = new CircuitBreakerPolicy(1, min(10), min(1), 1, min(30));
+      CircuitBreakerPolicy growing = CircuitBreakerPolicy.builder().failureThreshold(1).window(min(10))
+          .openFor(min(1)).maxOpenFor(min(30)).build();
       h().recordFailure(P, T0, growing);
       Instant early = at(sec(10));
       Change moved = second().answered(P, early);
@@ -361,7 +363,8 @@ public abstract class ProviderHealthContract {
 
     @Test
     void eachFailedProbeDoublesTheTimeBeforeTheNextUpToTheCapAndAClosedCircuitStartsAgainFromOpenFor() {
-      CircuitBreakerPolicy growing = new CircuitBreakerPolicy(1, min(10), min(1), 1, min(5));
+      CircuitBreakerPolicy growing = CircuitBreakerPolicy.builder().failureThreshold(1).window(min(10))
+          .openFor(min(1)).maxOpenFor(min(5)).build();
       ProviderHealth other = second();
       Instant opened = T0;
       assertThat(h().recordFailure(P, opened, growing).circuit().openUntil()).isEqualTo(opened.plus(min(1)));
@@ -387,7 +390,8 @@ public abstract class ProviderHealthContract {
 
     @Test
     void aFailedProbeOpensTheCircuitAgainForANewOpenForAndResetsItsSuccesses() {
-      CircuitBreakerPolicy twoProbes = new CircuitBreakerPolicy(3, min(10), Duration.ofHours(1), 2);
+      CircuitBreakerPolicy twoProbes = CircuitBreakerPolicy.builder().failureThreshold(3).window(min(10))
+          .openFor(Duration.ofHours(1)).maxOpenFor(Duration.ofHours(1)).probes(2).build();
       Instant due = open(P, T0);
       h().claimProbe(P, "e1", due, HOLD);
       h().probeEnded(P, "e1", ProbeResult.SUCCEEDED, due.plusSeconds(1), twoProbes);
@@ -447,7 +451,7 @@ public abstract class ProviderHealthContract {
 
     @Test
     void tokensPerMinuteHoldOverTheSlidingMinuteAndTheNextInstantIsExact() {
-      RateLimit hundred = new RateLimit(0, 100);
+      RateLimit hundred = RateLimit.tokensPerMinute(100);
       assertThat(h().tryStart(P, T0, hundred, 30).allowed()).isTrue();
       assertThat(h().tryStart(P, at(sec(10)), hundred, 30).allowed()).isTrue();
       // 60 tokens in the window, below 100: the call starts even though it takes the window past the limit.
@@ -460,7 +464,7 @@ public abstract class ProviderHealthContract {
 
     @Test
     void aCallLargerThanTheTokenLimitStartsAloneInAQuietWindow() {
-      RateLimit hundred = new RateLimit(0, 100);
+      RateLimit hundred = RateLimit.tokensPerMinute(100);
       assertThat(h().tryStart(P, T0, hundred, 500).allowed()).isTrue();
       assertThat(h().tryStart(P, at(sec(59)), hundred, 1)).isEqualTo(new RateDecision(false, at(sec(60))));
       assertThat(h().tryStart(P, at(sec(60)), hundred, 500).allowed()).isTrue();
@@ -468,7 +472,7 @@ public abstract class ProviderHealthContract {
 
     @Test
     void bothLimitsTogetherWaitForTheLaterOfTheTwo() {
-      RateLimit both = new RateLimit(3, 100);
+      RateLimit both = RateLimit.requestsPerMinute(3).andTokensPerMinute(100);
       assertThat(h().tryStart(P, T0, both, 90).allowed()).isTrue();
       assertThat(h().tryStart(P, at(sec(10)), both, 5).allowed()).isTrue();
       assertThat(h().tryStart(P, at(sec(20)), both, 5).allowed()).isTrue();
@@ -525,7 +529,7 @@ public abstract class ProviderHealthContract {
       rejects("hold", x -> x.claimProbe(P, "e1", due, Duration.ZERO));
       rejects("hold", x -> x.claimProbe(P, "e1", due, Duration.ofSeconds(-1)));
       rejects("owner", x -> x.probeEnded(P, "", ProbeResult.FAILED, due, POLICY));
-      rejects("tokens", x -> x.tryStart(P, T0, new RateLimit(1, 10), -1));
+      rejects("tokens", x -> x.tryStart(P, T0, RateLimit.requestsPerMinute(1).andTokensPerMinute(10), -1));
       assertThat(h().circuit(P, due).probeOwner()).isNull();
       assertThat(h().claimProbe(P, "e1", due, HOLD).halfOpened()).as("nothing moved it before").isTrue();
       assertThat(h().tryStart(P, T0, RateLimit.requestsPerMinute(1), 0).allowed()).as("nothing recorded").isTrue();
@@ -533,11 +537,11 @@ public abstract class ProviderHealthContract {
 
     @Test
     void aPolicyWithANegativeThresholdOrEmptyWindowCannotBeMadeSoNeverReachesTheStore() {
-      assertThatThrownBy(() -> new CircuitBreakerPolicy(-1, min(1), min(1), 1))
+      assertThatThrownBy(() -> CircuitBreakerPolicy.builder().failureThreshold(-1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failureThreshold");
-      assertThatThrownBy(() -> new CircuitBreakerPolicy(1, Duration.ZERO, min(1), 1))
+      assertThatThrownBy(() -> CircuitBreakerPolicy.builder().window(Duration.ZERO))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
-      assertThatThrownBy(() -> new RateLimit(-1, 0))
+      assertThatThrownBy(() -> RateLimit.requestsPerMinute(-1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestsPerMinute");
     }
   }
@@ -636,7 +640,7 @@ public abstract class ProviderHealthContract {
     @Test
     void startsAtOnceNeverExceedTheTokensOfAnyMinuteByMoreThanTheLastCall() throws Exception {
       ProviderHealth[] instances = {h(), second()};
-      RateLimit thousand = new RateLimit(0, 1_000);
+      RateLimit thousand = RateLimit.tokensPerMinute(1_000);
       List<Instant> allowed = Collections.synchronizedList(new ArrayList<>());
       for (int step = 0; step < 12; step++) {
         Instant now = T0.plusSeconds(15L * step);
@@ -690,7 +694,7 @@ public abstract class ProviderHealthContract {
       @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = 600) Integer> tokens) {
     ProviderHealth health = Objects.requireNonNull(propertyStore).providerHealth();
     String provider = "prop-" + propertyTry.incrementAndGet();
-    RateLimit limit = new RateLimit(requestsPerMinute, tokensPerMinute);
+    RateLimit limit = RateLimit.requestsPerMinute(requestsPerMinute).andTokensPerMinute(tokensPerMinute);
     boolean limited = requestsPerMinute > 0 || tokensPerMinute > 0;
     List<long[]> starts = new ArrayList<>(); // {epoch millis, tokens}, recorded order
     Instant now = T0;

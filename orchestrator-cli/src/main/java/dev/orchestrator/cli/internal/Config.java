@@ -222,11 +222,12 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
         Duration maxOpenFor = c.has("maxOpenFor")
             ? ConfigValues.parseDuration("maxOpenFor", c.get("maxOpenFor").asText())
             : openFor.compareTo(breaker.maxOpenFor()) > 0 ? openFor : breaker.maxOpenFor();
-        breaker = new CircuitBreakerPolicy(whole(file, c, "failures", "policies.circuitBreaker.failures",
-            breaker.failureThreshold()),
-            c.has("window") ? ConfigValues.parseDuration("window", c.get("window").asText())
-                : breaker.window(),
-            openFor, whole(file, c, "probes", "policies.circuitBreaker.probes", breaker.probes()), maxOpenFor);
+        breaker = breaker.toBuilder().failureThreshold(whole(file, c, "failures", "policies.circuitBreaker.failures",
+            breaker.failureThreshold()))
+            .window(c.has("window") ? ConfigValues.parseDuration("window", c.get("window").asText())
+                : breaker.window())
+            .openFor(openFor).probes(whole(file, c, "probes", "policies.circuitBreaker.probes", breaker.probes()))
+            .maxOpenFor(maxOpenFor).build();
       } catch (IllegalArgumentException e) {
         throw CliException.wrap(e, ExitCodes.CONFIG, "config.policy", file, "policies.circuitBreaker",
             e.getMessage());

@@ -156,10 +156,14 @@ public final class WorkflowCodec {
           JsonNode r = n.get("retry");
           Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
           r.get("retryOn").forEach(k -> kinds.add(ErrorKind.valueOf(k.asText())));
-          t.retry(new RetryPolicy(r.get("maxAttempts").asInt(), Duration.parse(r.get("delay").asText()),
-              Duration.parse(r.get("maxDelay").asText()), r.get("factor").asDouble(), r.get("jitter").asDouble(),
-              kinds, r.hasNonNull("attemptTimeout") ? Duration.parse(r.get("attemptTimeout").asText()) : null,
-              r.get("failoverAfter").asInt()));
+          RetryPolicy.Builder retry = RetryPolicy.builder().maxAttempts(r.get("maxAttempts").asInt())
+              .backoff(Duration.parse(r.get("delay").asText()), Duration.parse(r.get("maxDelay").asText()))
+              .factor(r.get("factor").asDouble()).jitter(r.get("jitter").asDouble()).retryOn(kinds)
+              .failoverAfter(r.get("failoverAfter").asInt());
+          if (r.hasNonNull("attemptTimeout")) {
+            retry.attemptTimeout(Duration.parse(r.get("attemptTimeout").asText()));
+          }
+          t.retry(retry.build());
         }
         b.task(t.build());
       }

@@ -18,8 +18,8 @@ import net.jqwik.api.constraints.IntRange;
 /** However many calls are in flight when a provider fails, and in whatever order their failures arrive. */
 class BurstFailureProperties {
   private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
-  private static final CircuitBreakerPolicy POLICY = new CircuitBreakerPolicy(2, Duration.ofMinutes(10),
-      Duration.ofMinutes(1), 1);
+  private static final CircuitBreakerPolicy POLICY = CircuitBreakerPolicy.builder().failureThreshold(2)
+      .window(Duration.ofMinutes(10)).openFor(Duration.ofMinutes(1)).maxOpenFor(Duration.ofMinutes(1)).build();
 
   @Property
   void aBurstOfConcurrentFailuresCountsOnce(@ForAll @IntRange(min = 1, max = 64) int calls,

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProviderGateTest {
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
-  private static final CircuitBreakerPolicy BREAKER = new CircuitBreakerPolicy(3, Duration.ofMinutes(10),
-      Duration.ofMinutes(30), 1);
+  private static final CircuitBreakerPolicy BREAKER = CircuitBreakerPolicy.builder().failureThreshold(3)
+      .window(Duration.ofMinutes(10)).openFor(Duration.ofMinutes(30)).maxOpenFor(Duration.ofMinutes(30)).build();
   private static final Duration HOLD = Duration.ofMinutes(5);
   private final InMemoryProviderHealth health = new InMemoryProviderHealth();
 
@@ -161,7 +161,7 @@ class ProviderGateTest {
   void tokensCountOnlyUnderATokenLimit() {
     ProviderGate byRequests = gate("e1", BREAKER, RateLimit.requestsPerMinute(10));
     assertThat(byRequests.mayStart(T0, 1_000_000).verdict()).isEqualTo(Verdict.START);
-    ProviderGate byTokens = gate("e2", BREAKER, new RateLimit(10, 1_000));
+    ProviderGate byTokens = gate("e2", BREAKER, RateLimit.requestsPerMinute(10).andTokensPerMinute(1_000));
     assertThat(byTokens.mayStart(T0, 600).verdict()).as("the first gate recorded no tokens").isEqualTo(Verdict.START);
     assertThat(byTokens.mayStart(T0, 600).verdict()).isEqualTo(Verdict.START);
     assertThat(byTokens.mayStart(T0, 1).verdict()).isEqualTo(Verdict.WAIT);
@@ -169,7 +169,8 @@ class ProviderGateTest {
 
   @Test
   void aProbeTheRateLimitRefusesIsGivenBackAndTheHalfOpeningStillReported() {
-    CircuitBreakerPolicy quick = new CircuitBreakerPolicy(3, Duration.ofMinutes(10), Duration.ofSeconds(10), 1);
+    CircuitBreakerPolicy quick = CircuitBreakerPolicy.builder().failureThreshold(3).window(Duration.ofMinutes(10))
+        .openFor(Duration.ofSeconds(10)).maxOpenFor(Duration.ofSeconds(10)).build();
     RateLimit one = RateLimit.requestsPerMinute(1);
     ProviderGate e1 = gate("e1", quick, one);
     ProviderGate e2 = gate("e2", quick, one);
@@ -214,7 +215,8 @@ class ProviderGateTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("owner");
     assertThatThrownBy(() -> new ProviderGate(health, "claude", "e1", BREAKER, RateLimit.none(), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hold");
-    assertThatThrownBy(() -> gate("e1", BREAKER, new RateLimit(1, 100)).mayStart(T0, -1))
+    RateLimit limit = RateLimit.requestsPerMinute(1).andTokensPerMinute(100);
+    assertThatThrownBy(() -> gate("e1", BREAKER, limit).mayStart(T0, -1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokens");
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * store share them.
  */
 class ResilienceGateTest {
-  private static final CircuitBreakerPolicy BREAKER = new CircuitBreakerPolicy(2, Duration.ofMinutes(1),
-      Duration.ofSeconds(30), 1);
+  private static final CircuitBreakerPolicy BREAKER = CircuitBreakerPolicy.builder().failureThreshold(2)
+      .window(Duration.ofMinutes(1)).openFor(Duration.ofSeconds(30)).maxOpenFor(Duration.ofSeconds(30)).build();
 
   private static boolean admit(EngineParts parts, TaskNode n) {
     Call call = new Call(n, parts.slot);

@@ -2,9 +2,13 @@ package dev.orchestrator.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.workflow.Review;
 import dev.orchestrator.workflow.UpstreamContext;
 import dev.orchestrator.workflow.Workflow;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A stored workflow reads back with every task field, so every engine that claims a run runs the same thing. */
@@ -26,6 +30,25 @@ class WorkflowCodecTest {
     assertThat(read.task("a").context()).isNull();
     assertThat(read.task("b").review()).isEqualTo(Review.by("claude", "Is it {{tone}}?"));
     assertThat(read.parameters()).containsExactly("tone");
+  }
+
+  @Test
+  void retryPoliciesSurviveTheStoreWithEveryField() {
+    RetryPolicy patient = RetryPolicy.builder().maxAttempts(7).backoff(Duration.ofSeconds(5), Duration.ofMinutes(3))
+        .factor(1.5).jitter(0.25).retryOn(ErrorKind.TIMEOUT, ErrorKind.SERVER).attemptTimeout(Duration.ofMinutes(2))
+        .failoverAfter(3).build();
+    RetryPolicy none = RetryPolicy.builder().retryOn(List.of()).build();
+    Workflow w = Workflow.builder("w")
+        .task("a", t -> t.instructions("A").retry(patient))
+        .task("b", t -> t.instructions("B").retry(none))
+        .task("c", t -> t.instructions("C").retry(RetryPolicy.ofDefaults()))
+        .build();
+
+    Workflow read = WorkflowCodec.read(WorkflowCodec.write(w));
+
+    assertThat(read.task("a").retry()).isEqualTo(patient);
+    assertThat(read.task("b").retry()).isEqualTo(none);
+    assertThat(read.task("c").retry()).isEqualTo(RetryPolicy.ofDefaults());
   }
 
   @Test

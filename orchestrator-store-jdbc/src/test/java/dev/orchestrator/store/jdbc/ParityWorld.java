@@ -52,7 +52,8 @@ final class ParityWorld {
         .retryPolicy(RetryPolicy.builder().fixedDelay(Duration.ofMillis(200)).maxAttempts(3).build())
         .retryPolicy("down", RetryPolicy.builder().fixedDelay(Duration.ofMillis(200)).maxAttempts(3)
             .failoverAfter(1).build())
-        .circuitBreaker("down", new CircuitBreakerPolicy(3, Duration.ofMinutes(10), Duration.ofMinutes(10), 1))
+        .circuitBreaker("down", CircuitBreakerPolicy.builder().failureThreshold(3)
+            .window(Duration.ofMinutes(10)).openFor(Duration.ofMinutes(10)).maxOpenFor(Duration.ofMinutes(10)).build())
         .rateLimit("metered", RateLimit.requestsPerMinute(2))
         .guard(SecretGuard.blocking());
   }

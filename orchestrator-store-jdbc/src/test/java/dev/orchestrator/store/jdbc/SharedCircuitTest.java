@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * window are the store's, so what one engine learns of the provider keeps the other away too.
  */
 class SharedCircuitTest {
-  private static final CircuitBreakerPolicy BREAKER = new CircuitBreakerPolicy(2, Duration.ofMinutes(10),
-      Duration.ofHours(1), 1);
+  private static final CircuitBreakerPolicy BREAKER = CircuitBreakerPolicy.builder().failureThreshold(2)
+      .window(Duration.ofMinutes(10)).openFor(Duration.ofHours(1)).maxOpenFor(Duration.ofHours(1)).build();
 
   @TempDir
   Path dataDir;
