@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  *     .probes(2)
  *     .build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class CircuitBreakerPolicy {
   private static final int DEFAULT_FAILURE_THRESHOLD = 3;

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>0 means no limit of that kind; {@link #none()} has neither.
+ *
+ * @since 0.1
  */
 public final class RateLimit {
   private static final RateLimit NONE = new RateLimit(0, 0);

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * RetryPolicy patient = RetryPolicy.builder().maxAttempts(5).backoff(Duration.ofMinutes(1), Duration.ofMinutes(8))
  *     .jitter(0.1).failoverAfter(2).build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class RetryPolicy {
   private static final RetryPolicy DEFAULTS = new RetryPolicy(5, Duration.ofMinutes(1), Duration.ofMinutes(8), 2, 0,

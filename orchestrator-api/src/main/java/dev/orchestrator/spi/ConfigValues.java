@@ -41,6 +41,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link PluginConfig} reads its properties through this grammar with {@link PluginConfig#duration} and
  * {@link PluginConfig#money}.
+ *
+ * @since 0.1
  */
 public final class ConfigValues {
   /** What to write instead of a value that is not a duration. */

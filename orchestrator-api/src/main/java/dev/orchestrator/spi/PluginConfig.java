@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param name the instance name, lower case
  * @param type the plugin type id
  * @param properties the settings
+ * @since 0.1
  */
 public record PluginConfig(String name, String type, Map<String, String> properties) {
   public PluginConfig {

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * TaskSpec draft = TaskSpec.builder("draft").instructions("Draft a post about {{topic}}")
  *     .providers("claude", "chatgpt").dependsOn("research").timeout(Duration.ofMinutes(5)).build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class TaskSpec {
 

@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. Build one with {@link #builder(String)}; {@link Builder#build()} rejects an invalid graph
  * with an {@link InvalidWorkflowException} listing every problem.
+ *
+ * @since 0.1
  */
 public final class Workflow {
   private static final int[] NONE = new int[0];
