@@ -1,7 +1,7 @@
 package dev.orchestrator.run;
 
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,7 +48,7 @@ public interface Run {
    * keeps them), then every later one, in order and with none missed between the two, until the returned
    * subscription is closed. A listener that throws is reported and never breaks the run.
    */
-  Subscription subscribe(EventListener listener);
+  Subscription subscribe(EventSubscriber listener);
 
   /**
    * Cancels every unfinished task of the run: running provider calls are cancelled (a process is destroyed),

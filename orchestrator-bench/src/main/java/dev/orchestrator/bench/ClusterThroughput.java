@@ -13,7 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.core.Orchestrator;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.event.RunFinishedEvent;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.RunRecord;
@@ -253,7 +253,7 @@ public final class ClusterThroughput {
     List<Orchestrator> engines = new ArrayList<>();
     Set<String> succeeded = ConcurrentHashMap.newKeySet();
     CountDownLatch allSucceeded = new CountDownLatch(1);
-    EventListener listener = e -> {
+    EventSubscriber listener = e -> {
       if (e instanceof RunFinishedEvent f && f.status() == RunStatus.SUCCEEDED && succeeded.add(f.runId())
           && succeeded.size() == runs) {
         allSucceeded.countDown();

@@ -3,7 +3,7 @@ package dev.orchestrator.bench;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * engine may cancel or chain on it, so one shared future would be wrong). Async, it completes each call's future on
  * a pool thread, as an HTTP provider completes its calls on its client's threads. Thread-safe.
  */
-final class NoopProvider implements Provider {
+final class NoopProvider implements AiProvider {
   static final String NAME = "noop";
   private static final ProviderResponse RESPONSE = ProviderResponse.of("", TokenUsage.NONE);
 

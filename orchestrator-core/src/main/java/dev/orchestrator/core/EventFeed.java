@@ -1,7 +1,7 @@
 package dev.orchestrator.core;
 
 import dev.orchestrator.Scheduler;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.spi.store.StoreView;
 import dev.orchestrator.spi.store.StoredEvent;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A subscription to a store's event stream ({@link StoreView#eventsAfter}): the events of every project, appended by any
- * process that shares the store, delivered to one {@link EventListener} in sequence order, each once. This is how a
+ * process that shares the store, delivered to one {@link EventSubscriber} in sequence order, each once. This is how a
  * front end follows work that other processes do ({@code orchestrator logs --follow}, a dashboard, notifications).
  *
  * <pre>{@code
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * again while the store has more than one batch ready. A read that fails (the database is down) is logged, and the
  * next is made after a backoff that doubles from the poll interval up to {@link Builder#maxBackoff(Duration)} (10
  * seconds by default); the feed keeps its position, so it goes on where it stopped and neither skips nor repeats an
- * event. A listener that throws is logged and skipped for that event, as {@link EventListener} says.
+ * event. A listener that throws is logged and skipped for that event, as {@link EventSubscriber} says.
  *
  * <p>Thread-safe. Polls run on the {@link Builder#scheduler(Scheduler) scheduler} given (tests give a manual one),
  * else on a daemon thread of the feed's own, named {@code orchestrator-event-feed}; store reads happen there, so a
@@ -50,7 +50,7 @@ public final class EventFeed implements AutoCloseable {
   private static final long CLOSE_WAIT_SECONDS = 5;
 
   private final StoreView store;
-  private final EventListener listener;
+  private final EventSubscriber listener;
   private final Scheduler scheduler;
   private final @Nullable ScheduledThreadPoolExecutor ownThread;
   /** The thread of ownThread, once started: close() does not wait for itself. */
@@ -67,7 +67,7 @@ public final class EventFeed implements AutoCloseable {
   /** Written by polls only: reads that failed in a row. */
   private int failures;
 
-  private EventFeed(Builder b, EventListener listener, long start) {
+  private EventFeed(Builder b, EventSubscriber listener, long start) {
     this.store = b.store;
     this.listener = listener;
     this.pollInterval = b.pollInterval;
@@ -97,7 +97,7 @@ public final class EventFeed implements AutoCloseable {
   }
 
   /**
-   * The sequence number of the last event handed to the listener (inside {@link EventListener#onEvent}, the one being
+   * The sequence number of the last event handed to the listener (inside {@link EventSubscriber#onEvent}, the one being
    * delivered), or the number the feed started after. A new feed started from here misses nothing and repeats nothing.
    */
   public long position() {
@@ -292,7 +292,7 @@ public final class EventFeed implements AutoCloseable {
      * @throws UnsupportedOperationException when the feed starts from now and the store keeps no event stream (a feed
      *     started from a sequence on such a store logs that at its first read and closes)
      */
-    public EventFeed start(EventListener listener) {
+    public EventFeed start(EventSubscriber listener) {
       Objects.requireNonNull(listener, "listener");
       long start = from != null ? from : store.lastEventSequence();
       EventFeed feed = new EventFeed(this, listener, start);

@@ -12,7 +12,7 @@ import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.budget.Plan;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.CircuitState;
@@ -24,7 +24,7 @@ import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.spi.store.StoreView;
@@ -321,7 +321,7 @@ public final class Orchestrator implements AutoCloseable {
    * subscription is closed; for front ends that attach to a running orchestrator. A listener that throws is logged
    * and skipped.
    */
-  public Run.Subscription subscribe(EventListener listener) {
+  public Run.Subscription subscribe(EventSubscriber listener) {
     return engine.subscribe(listener);
   }
 
@@ -329,7 +329,7 @@ public final class Orchestrator implements AutoCloseable {
    * Delivers to {@code listener} every event appended to the store after {@code fromSequence} by any process that
    * shares it, in order and once each, until the returned feed is closed: see {@link EventFeed}.
    */
-  public EventFeed follow(long fromSequence, EventListener listener) {
+  public EventFeed follow(long fromSequence, EventSubscriber listener) {
     return EventFeed.builder(store).from(fromSequence).start(listener);
   }
 
@@ -405,7 +405,7 @@ public final class Orchestrator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable Scheduler scheduler;
     private @Nullable Store store;
-    private final Map<String, Provider> providers = new LinkedHashMap<>();
+    private final Map<String, AiProvider> providers = new LinkedHashMap<>();
     private final List<PluginConfig> configs = new ArrayList<>();
     private final Map<String, ProviderFactory> factories = new HashMap<>();
     private @Nullable String engineName;
@@ -415,7 +415,7 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, Integer> limits = new HashMap<>();
     private int defaultLimit = 8;
     private @Nullable String defaultProvider;
-    private final List<EventListener> listeners = new ArrayList<>();
+    private final List<EventSubscriber> listeners = new ArrayList<>();
     private Duration boostInterval = Duration.ofHours(24);
     private java.util.concurrent.@Nullable Executor executor;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
@@ -457,12 +457,12 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /**
-     * Registers a provider instance under its {@link Provider#name()}. An explicit instance wins over a configured
+     * Registers a provider instance under its {@link AiProvider#name()}. An explicit instance wins over a configured
      * one of the same name.
      *
      * @throws IllegalArgumentException when another explicit instance has the same name
      */
-    public Builder provider(Provider provider) {
+    public Builder provider(AiProvider provider) {
       Objects.requireNonNull(provider, "provider");
       String name = provider.name().toLowerCase(Locale.ROOT);
       if (providers.containsKey(name)) {
@@ -473,7 +473,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** Registers a provider instance and its concurrency limit. */
-    public Builder provider(Provider provider, int maxConcurrentCalls) {
+    public Builder provider(AiProvider provider, int maxConcurrentCalls) {
       provider(provider);
       return maxConcurrentCalls(provider.name(), maxConcurrentCalls);
     }
@@ -645,7 +645,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** Receives every event of every run, on the dispatch thread. */
-    public Builder listener(EventListener listener) {
+    public Builder listener(EventSubscriber listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
@@ -708,7 +708,7 @@ public final class Orchestrator implements AutoCloseable {
         throw e;
       }
       List<String> problems = created.problems();
-      Map<String, Provider> all = created.byName();
+      Map<String, AiProvider> all = created.byName();
       if (defaultProvider != null && !all.containsKey(defaultProvider)) {
         closeAll(owned);
         throw new IllegalStateException("defaultProvider '" + defaultProvider + "' is not registered (registered: "

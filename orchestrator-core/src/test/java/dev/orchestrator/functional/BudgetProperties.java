@@ -16,7 +16,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.workflow.Workflow;
@@ -33,7 +33,7 @@ import net.jqwik.api.constraints.Size;
 class BudgetProperties {
 
   /** Prompts read {@code worst actual delaySeconds}; the call costs {@code actual} after the delay. */
-  static final class PromptPriced implements Provider {
+  static final class PromptPriced implements AiProvider {
     private final Scheduler scheduler;
 
     PromptPriced(Scheduler scheduler) {

@@ -27,7 +27,7 @@ class ConcurrencyTest {
     ExecutorService replies = Executors.newFixedThreadPool(4);
     FakeProvider echo = FakeProvider.echo("p");
     // Completes every call on another thread, as an HTTP client would.
-    dev.orchestrator.spi.provider.Provider async = new dev.orchestrator.spi.provider.Provider() {
+    dev.orchestrator.spi.provider.AiProvider async = new dev.orchestrator.spi.provider.AiProvider() {
       @Override
       public String name() {
         return "p";

@@ -16,7 +16,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.workflow.Workflow;
@@ -57,7 +57,7 @@ class CostOverrunProperties {
   }
 
   /** Prompts read {@code high actual}; calls end when the test says. */
-  static final class HeldProvider implements Provider {
+  static final class HeldProvider implements AiProvider {
     private final String name;
     private final Honesty honesty;
     private final List<Held> held;

@@ -12,7 +12,7 @@ import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.testkit.FakeProvider;
@@ -28,8 +28,8 @@ class PlanTest {
   private final Harness h = new Harness();
 
   /** Estimates like a real provider and fails the test if ever called. */
-  static Provider neverCalled(String name, String low, String expected, String high, Duration time) {
-    return new Provider() {
+  static AiProvider neverCalled(String name, String low, String expected, String high, Duration time) {
+    return new AiProvider() {
       @Override
       public String name() {
         return name;

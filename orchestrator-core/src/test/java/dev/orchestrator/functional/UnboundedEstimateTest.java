@@ -15,7 +15,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.testkit.FakeProvider;
@@ -35,7 +35,7 @@ class UnboundedEstimateTest {
   }
 
   /** A provider whose estimate throws. */
-  private static final class Throwing implements Provider {
+  private static final class Throwing implements AiProvider {
     private final FakeProvider delegate = FakeProvider.echo("p");
 
     @Override

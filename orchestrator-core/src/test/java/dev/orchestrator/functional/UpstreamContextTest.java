@@ -12,7 +12,7 @@ import dev.orchestrator.workflow.UpstreamContext;
 import dev.orchestrator.workflow.Workflow;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,7 +180,7 @@ class UpstreamContextTest {
   void theDryRunPricesTheContextItWillAppend() {
     List<ProviderRequest> estimated = new ArrayList<>();
     FakeProvider fake = FakeProvider.echo("chatgpt");
-    Provider recording = new Provider() {
+    AiProvider recording = new AiProvider() {
       @Override
       public String name() {
         return "chatgpt";

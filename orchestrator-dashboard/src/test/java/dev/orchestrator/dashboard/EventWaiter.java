@@ -1,7 +1,7 @@
 package dev.orchestrator.dashboard;
 
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.event.TaskTransitionEvent;
 import dev.orchestrator.run.TaskState;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Records events and hands out futures for the first matching one, past or future: tests wait with a bound. */
-final class EventWaiter implements EventListener {
+final class EventWaiter implements EventSubscriber {
   private record Waiter(Predicate<Event> match, CompletableFuture<Event> future) {}
 
   private final Object lock = new Object();

@@ -4,7 +4,7 @@ import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.math.BigDecimal;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * tokens and prices them like a small model, so a workflow runs end to end without keys or network. Every output
  * says that it is offline. Thread-safe.
  */
-public final class OfflineProvider implements Provider {
+public final class OfflineProvider implements AiProvider {
   private static final BigDecimal INPUT_PER_TOKEN = new BigDecimal("0.00000015");
   private static final BigDecimal OUTPUT_PER_TOKEN = new BigDecimal("0.0000006");
 

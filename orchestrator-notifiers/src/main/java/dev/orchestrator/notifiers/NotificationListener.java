@@ -2,7 +2,7 @@ package dev.orchestrator.notifiers;
 
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.notifiers.internal.ChannelFactory;
 import dev.orchestrator.notifiers.internal.Channels;
 import dev.orchestrator.notifiers.internal.Failures;
@@ -87,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} (after waiting, with a store) closes the notifiers and stops the threads it owns;
  * without a store it drops pending digests.
  */
-public final class NotificationListener implements EventListener, AutoCloseable {
+public final class NotificationListener implements EventSubscriber, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
 
   /** How long {@link #close()} waits for this process's notifications by default. */

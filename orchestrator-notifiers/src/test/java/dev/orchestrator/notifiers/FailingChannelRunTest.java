@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.core.Orchestrator;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.run.RunStatus;
@@ -68,7 +68,7 @@ class FailingChannelRunTest {
           }
         }).build();
     AtomicLong slowest = new AtomicLong();
-    EventListener timed = e -> {
+    EventSubscriber timed = e -> {
       long start = System.nanoTime();
       notifications.onEvent(e);
       slowest.accumulateAndGet(System.nanoTime() - start, Math::max);

@@ -4,7 +4,7 @@ import dev.orchestrator.providers.internal.Settings;
 import dev.orchestrator.providers.internal.gemini.GeminiProvider;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 
 /**
@@ -47,7 +47,7 @@ public final class GeminiProviderFactory implements ProviderFactory {
    * @throws IllegalArgumentException naming the property and the fix when the configuration is invalid
    */
   @Override
-  public Provider create(PluginConfig config, PluginContext context) {
+  public AiProvider create(PluginConfig config, PluginContext context) {
     return GeminiProvider.create(new Settings(config, context));
   }
 }

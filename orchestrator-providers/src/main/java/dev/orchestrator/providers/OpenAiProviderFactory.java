@@ -4,7 +4,7 @@ import dev.orchestrator.providers.internal.Settings;
 import dev.orchestrator.providers.internal.openai.OpenAiProvider;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 
 /**
@@ -53,7 +53,7 @@ public final class OpenAiProviderFactory implements ProviderFactory {
    * @throws IllegalArgumentException naming the property and the fix when the configuration is invalid
    */
   @Override
-  public Provider create(PluginConfig config, PluginContext context) {
+  public AiProvider create(PluginConfig config, PluginContext context) {
     return OpenAiProvider.create(new Settings(config, context));
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -97,7 +97,7 @@ class AnthropicProviderTest extends HttpProviderTestBase {
 
   @Test
   void sendsTheExactMessagesRequest() throws Exception {
-    Provider p = provider("model", "claude-sonnet-4-5", "temperature", "0.5");
+    AiProvider p = provider("model", "claude-sonnet-4-5", "temperature", "0.5");
     ProviderResponse r = get(p.complete(
         new ProviderRequest("Write a haiku.", "You are terse.", 300, null, "writing", null), CALL));
     StubServer.Recorded sent = server.lastRequest();

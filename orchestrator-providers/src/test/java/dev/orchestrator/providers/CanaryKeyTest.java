@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -58,7 +58,7 @@ class CanaryKeyTest {
     Path leaky = dir.resolve("leaky.sh");
     Files.writeString(leaky, "#!/bin/sh\necho \"auth failed for key $AGENT_API_KEY\" >&2\nexit 1\n");
     Files.setPosixFilePermissions(leaky, PosixFilePermissions.fromString("rwx------"));
-    Provider cli = new CliProviderFactory().create(new PluginConfig("canary-cli", "cli",
+    AiProvider cli = new CliProviderFactory().create(new PluginConfig("canary-cli", "cli",
         Map.of("command", leaky.toString(), "env.AGENT_API_KEY", CANARY)), context(Map.of()));
     record(cli);
     record(cli.complete(ProviderRequest.of("hi"), CALL));
@@ -81,9 +81,9 @@ class CanaryKeyTest {
     try (StubServer server = new StubServer()) {
       Map<String, String> props = new HashMap<>(Map.of("baseUrl", server.url(basePath), "timeout", "1m"));
       PluginContext context = context(Map.of(env, CANARY));
-      Provider p = factory.create(new PluginConfig("canary-" + factory.type(), factory.type(), props), context);
+      AiProvider p = factory.create(new PluginConfig("canary-" + factory.type(), factory.type(), props), context);
       props.put("stream", "true");
-      Provider s = factory.create(new PluginConfig("canary-" + factory.type(), factory.type(), props), context);
+      AiProvider s = factory.create(new PluginConfig("canary-" + factory.type(), factory.type(), props), context);
       record(p);
       record(s);
       captured.add(p.estimate(ProviderRequest.of("hi")).toString());
@@ -104,7 +104,7 @@ class CanaryKeyTest {
         captured.add(r.path() + "?" + r.query()); // the key never travels in a URL
       }
     }
-    Provider gone = factory.create(new PluginConfig("canary-" + factory.type(), factory.type(),
+    AiProvider gone = factory.create(new PluginConfig("canary-" + factory.type(), factory.type(),
         Map.of("baseUrl", "http://127.0.0.1:9/x")), context(Map.of(env, CANARY)));
     record(gone.complete(ProviderRequest.of("hi"), CALL));
   }

@@ -11,7 +11,7 @@ import dev.orchestrator.providers.internal.cli.CliProvider;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -94,7 +94,7 @@ class CliProviderTest extends ProviderContract {
   }
 
   @Override
-  protected Provider createProvider() {
+  protected AiProvider createProvider() {
     try {
       return cli(echo());
     } catch (IOException e) {
@@ -103,7 +103,7 @@ class CliProviderTest extends ProviderContract {
   }
 
   @Override
-  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+  protected @Nullable AiProvider createFailingProvider(ErrorKind kind) {
     try {
       return switch (kind) {
         case RATE_LIMITED -> cli(script("rate.sh", "echo 'API Error: 429 rate_limit_error' >&2; exit 1").toString());
@@ -120,7 +120,7 @@ class CliProviderTest extends ProviderContract {
   }
 
   @Override
-  protected @Nullable Provider createHangingProvider() {
+  protected @Nullable AiProvider createHangingProvider() {
     try {
       return cli(hang());
     } catch (IOException e) {

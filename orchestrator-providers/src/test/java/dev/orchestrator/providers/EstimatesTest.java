@@ -17,7 +17,7 @@ import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -53,7 +53,7 @@ class EstimatesTest {
     server.close();
   }
 
-  Provider provider(ProviderFactory factory, String name, String... props) {
+  AiProvider provider(ProviderFactory factory, String name, String... props) {
     Map<String, String> p = new HashMap<>();
     if (!factory.type().equals("simulator") && !factory.type().equals("cli")) {
       p.put("baseUrl", server.url("/v1"));
@@ -130,7 +130,7 @@ class EstimatesTest {
 
   @Test
   void highIsTheBoundedInputAndEveryOutputTokenAllowed() {
-    Provider p = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o");
+    AiProvider p = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o");
     ProviderRequest r = new ProviderRequest(JAPANESE, null, 300, null, "general", null);
     CostEstimate e = p.estimate(r);
     long in = O200K.countTokensOrdinary(JAPANESE) + 4 + 8;
@@ -143,7 +143,7 @@ class EstimatesTest {
   @Test
   void theInstancesOutputCapAppliesOverALargerTaskValue() throws Exception {
     ProviderRequest big = new ProviderRequest("Hi", null, 16_000, null, "general", null);
-    Provider capped = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o", "maxOutputTokens", "100");
+    AiProvider capped = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o", "maxOutputTokens", "100");
     long in = Estimates.inputBound(Estimates.counterFor("openai", "gpt-4o"), big);
     assertThat(capped.estimate(big).high()).isEqualTo(price("gpt-4o").cost(TokenUsage.of(in, 100)));
     assertThat(sentBody(capped, big)).containsEntry("max_tokens", 100);
@@ -151,7 +151,7 @@ class EstimatesTest {
     ProviderRequest small = new ProviderRequest("Hi", null, 50, null, "general", null);
     assertThat(sentBody(capped, small)).as("a smaller task value wins").containsEntry("max_tokens", 50);
 
-    Provider uncapped = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o");
+    AiProvider uncapped = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o");
     assertThat(uncapped.estimate(big).high()).as("no configured cap: the task's value")
         .isEqualTo(price("gpt-4o").cost(TokenUsage.of(in, 16_000)));
     assertThat(sentBody(uncapped, ProviderRequest.of("Hi"))).as("the default when neither is set")
@@ -161,7 +161,7 @@ class EstimatesTest {
   @Test
   void theSimulatorAndTheCliAgentApplyTheCapToo() throws Exception {
     ProviderRequest big = new ProviderRequest("Plan a trip", null, 16_000, null, "general", null);
-    Provider sim = provider(new SimulatorProviderFactory(), "sim", "maxOutputTokens", "20");
+    AiProvider sim = provider(new SimulatorProviderFactory(), "sim", "maxOutputTokens", "20");
     long in = Estimates.inputBound(TokenCounter.bytes(), big);
     assertThat(sim.estimate(big).high()).isEqualTo(price("sim-standard").cost(TokenUsage.of(in, 20)));
     CompletableFuture<ProviderResponse> f = sim.complete(big, CallContext.of("test", "run-1", "task-1", 1));
@@ -170,7 +170,7 @@ class EstimatesTest {
     assertThat(reply.usage().outputTokens()).as("a reply is cut at the limit").isLessThanOrEqualTo(20);
     assertThat(reply.cost()).isLessThanOrEqualTo(sim.estimate(big).high());
 
-    Provider cli = provider(new CliProviderFactory(), "codex", "command", "codex exec", "model", "gpt-5",
+    AiProvider cli = provider(new CliProviderFactory(), "codex", "command", "codex exec", "model", "gpt-5",
         "maxOutputTokens", "1000");
     assertThat(cli.estimate(big).high()).as("estimated from tokens, bounded by bytes")
         .isEqualTo(price("gpt-5").cost(TokenUsage.of(in, 1000)));
@@ -178,7 +178,7 @@ class EstimatesTest {
 
   @Test
   void aPromptAboveTheLongContextThresholdIsReservedAtTheTiersRates() {
-    Provider p = provider(new AnthropicProviderFactory(), "claude", "model", "claude-sonnet-4-5");
+    AiProvider p = provider(new AnthropicProviderFactory(), "claude", "model", "claude-sonnet-4-5");
     ProviderRequest r = new ProviderRequest("x".repeat(199_990), null, 1000, null, "general", null);
     long in = Estimates.inputBound(TokenCounter.bytes(), r);
     assertThat(in).isGreaterThan(200_000);
@@ -209,7 +209,7 @@ class EstimatesTest {
   @Test
   void maxCostPerCallReservesACallNothingElseBounds() {
     ProviderRequest r = ProviderRequest.of("Hi");
-    for (Provider p : new Provider[] {
+    for (AiProvider p : new AiProvider[] {
         provider(new OpenAiProviderFactory(), "ollama", "model", "llama3.2", "maxCostPerCall", "0.50"),
         provider(new CliProviderFactory(), "codex", "command", "codex exec", "maxCostPerCall", "0.50")}) {
       CostEstimate e = p.estimate(r);
@@ -231,7 +231,7 @@ class EstimatesTest {
   }
 
   /** The JSON body the provider sent for a request (the stub server answers with an error; only the body counts). */
-  private Map<String, Object> sentBody(Provider p, ProviderRequest r) throws Exception {
+  private Map<String, Object> sentBody(AiProvider p, ProviderRequest r) throws Exception {
     p.complete(r, CallContext.of("test", "run-1", "task-1", 1)).handle((ok, e) -> null).get(30, TimeUnit.SECONDS);
     @SuppressWarnings("unchecked")
     Map<String, Object> body = new ObjectMapper().readValue(server.lastRequest().body(), Map.class);

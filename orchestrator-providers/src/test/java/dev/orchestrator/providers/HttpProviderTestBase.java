@@ -9,7 +9,7 @@ import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.Health;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -96,7 +96,7 @@ abstract class HttpProviderTestBase extends ProviderContract {
     assertThat(down.detail()).contains("cannot connect to " + url);
   }
 
-  Provider provider(String... props) {
+  AiProvider provider(String... props) {
     env.putIfAbsent(keyEnv(), secret());
     Map<String, String> p = new HashMap<>();
     p.put("baseUrl", server.url(basePath()));
@@ -108,12 +108,12 @@ abstract class HttpProviderTestBase extends ProviderContract {
   }
 
   @Override
-  protected Provider createProvider() {
+  protected AiProvider createProvider() {
     return provider();
   }
 
   @Override
-  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+  protected @Nullable AiProvider createFailingProvider(ErrorKind kind) {
     StubServer.Reply reply = errorReply(kind);
     if (reply == null) {
       return null;
@@ -123,7 +123,7 @@ abstract class HttpProviderTestBase extends ProviderContract {
   }
 
   @Override
-  protected @Nullable Provider createHangingProvider() {
+  protected @Nullable AiProvider createHangingProvider() {
     server.enqueue(new StubServer.Hang());
     return provider();
   }

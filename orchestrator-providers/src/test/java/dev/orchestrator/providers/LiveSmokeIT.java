@@ -7,7 +7,7 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -37,7 +37,7 @@ class LiveSmokeIT {
         .map(java.util.ServiceLoader.Provider::get).filter(f -> f.type().equals(type)).findFirst().orElseThrow();
     Map<String, String> props = type.equals("cli") ? Map.of("command", value, "timeout", "2m")
         : Map.of("model", model, "stream", String.valueOf(stream), "maxOutputTokens", "20", "timeout", "60s");
-    try (Provider p = factory.create(new PluginConfig("smoke-" + type, type, props),
+    try (AiProvider p = factory.create(new PluginConfig("smoke-" + type, type, props),
         new PluginContext(Clock.systemUTC(), REAL, System::getenv))) {
       ProviderResponse r = p.complete(ProviderRequest.of("Reply with the single word: pong"),
           CallContext.of("smoke", "run-1", "task-1", 1)).get(90, TimeUnit.SECONDS);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -115,7 +115,7 @@ class OpenAiProviderTest extends HttpProviderTestBase {
 
   @Test
   void sendsTheExactChatCompletionsRequest() throws Exception {
-    Provider p = provider("model", "gpt-4o", "temperature", "0.2", "maxTokensField", "max_completion_tokens",
+    AiProvider p = provider("model", "gpt-4o", "temperature", "0.2", "maxTokensField", "max_completion_tokens",
         "organization", "org-abc");
     ProviderRequest request = new ProviderRequest("Write a haiku.", "You are terse.", 200, null, "writing", null);
     ProviderResponse r = get(p.complete(request, CALL));
@@ -144,7 +144,7 @@ class OpenAiProviderTest extends HttpProviderTestBase {
   @Test
   void localServersGetMaxTokensAndNoKeyIsNeeded() throws Exception {
     env.put(keyEnv(), "");
-    Provider p = provider("model", "llama3.2");
+    AiProvider p = provider("model", "llama3.2");
     get(p.complete(ProviderRequest.of("hi"), CALL));
     StubServer.Recorded sent = server.lastRequest();
     assertThat(sent.headers()).doesNotContainKey("authorization");
@@ -155,7 +155,7 @@ class OpenAiProviderTest extends HttpProviderTestBase {
 
   @Test
   void aJsonSchemaTaskAsksForAStructuredReply() throws Exception {
-    Provider p = provider("model", "gpt-4o");
+    AiProvider p = provider("model", "gpt-4o");
     String schema = "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"}}}";
     get(p.complete(new ProviderRequest("Title it.", null, 50, ExpectedOutput.jsonSchema(schema), "general", null),
         CALL));
@@ -168,7 +168,7 @@ class OpenAiProviderTest extends HttpProviderTestBase {
   @Test
   void streamsWithUsageAndSendsStreamOptions() throws Exception {
     server.enqueue(StubServer.events(streamed()));
-    Provider p = provider("model", "gpt-4o", "stream", "true");
+    AiProvider p = provider("model", "gpt-4o", "stream", "true");
     ProviderResponse r = get(p.complete(ProviderRequest.of("hi"), CALL));
     assertThat(server.lastRequest().headers()).containsEntry("accept", "text/event-stream");
     assertThat(json(server.lastRequest().body())).isEqualTo(json("""
@@ -249,7 +249,7 @@ class OpenAiProviderTest extends HttpProviderTestBase {
     StubServer gone = new StubServer();
     String url = gone.url("/v1");
     gone.close();
-    Provider p = provider("baseUrl", url);
+    AiProvider p = provider("baseUrl", url);
     ProviderException e = failure(p.complete(ProviderRequest.of("hi"), CALL));
     assertThat(e.kind()).isEqualTo(ErrorKind.NETWORK);
     assertThat(e.getMessage()).as("names the address").contains("cannot connect to " + url + "/chat/completions")
@@ -258,7 +258,7 @@ class OpenAiProviderTest extends HttpProviderTestBase {
 
   @Test
   void anUnknownHostSaysItIsTheHostName() throws Exception {
-    Provider p = provider("baseUrl", "http://no-such-host.invalid/v1");
+    AiProvider p = provider("baseUrl", "http://no-such-host.invalid/v1");
     ProviderException e = failure(p.complete(ProviderRequest.of("hi"), CALL));
     assertThat(e.kind()).isEqualTo(ErrorKind.NETWORK);
     assertThat(e.getMessage()).contains("cannot resolve the host of http://no-such-host.invalid/v1/chat/completions");

@@ -7,7 +7,7 @@ import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -30,7 +30,7 @@ class SimulatorProviderTest extends ProviderContract {
   final MutableClock clock = MutableClock.create();
   final ManualScheduler scheduler = new ManualScheduler(clock);
 
-  Provider simulator(String... props) {
+  AiProvider simulator(String... props) {
     Map<String, String> p = new HashMap<>();
     for (int i = 0; i + 1 < props.length; i += 2) {
       p.put(props[i], props[i + 1]);
@@ -40,17 +40,17 @@ class SimulatorProviderTest extends ProviderContract {
   }
 
   @Override
-  protected Provider createProvider() {
+  protected AiProvider createProvider() {
     return simulator();
   }
 
   @Override
-  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+  protected @Nullable AiProvider createFailingProvider(ErrorKind kind) {
     return simulator("failureRate", "1", "failureKind", kind.name());
   }
 
   @Override
-  protected @Nullable Provider createHangingProvider() {
+  protected @Nullable AiProvider createHangingProvider() {
     return simulator("latency", "10h");
   }
 
@@ -89,7 +89,7 @@ class SimulatorProviderTest extends ProviderContract {
 
   @Test
   void aModelWithoutAPriceIsUnpricedNotGuessed() throws Exception {
-    Provider p = simulator("model", "sim-unlisted");
+    AiProvider p = simulator("model", "sim-unlisted");
     ProviderResponse r = await(p.complete(ProviderRequest.of("Plan a trip"), CALL));
     assertThat(r.cost().isZero()).isTrue();
     assertThat(r.costBasis()).isEqualTo(CostBasis.UNPRICED);
@@ -107,7 +107,7 @@ class SimulatorProviderTest extends ProviderContract {
     System.arraycopy(props, 0, all, 0, props.length);
     System.arraycopy(new String[] {"failureRate", "0.3"}, 0, all, props.length, 2);
     System.arraycopy(new String[] {"failureKind", "TIMEOUT"}, 0, all, props.length + 2, 2);
-    Provider p = simulator(all);
+    AiProvider p = simulator(all);
     for (int i = 0; i < 20; i++) {
       CompletableFuture<ProviderResponse> f = p.complete(ProviderRequest.of("prompt " + i), CALL);
       Duration took = scheduler.runUntilIdle(Duration.ofDays(1));
@@ -122,7 +122,7 @@ class SimulatorProviderTest extends ProviderContract {
 
   @Test
   void failuresComeInBurstsOfTheConfiguredKind() throws Exception {
-    Provider p = simulator("failureRate", "0.1", "failureBurst", "3", "failureKind", "RATE_LIMITED",
+    AiProvider p = simulator("failureRate", "0.1", "failureBurst", "3", "failureKind", "RATE_LIMITED",
         "retryAfter", "9s", "seed", "3");
     List<Boolean> failed = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
@@ -150,8 +150,8 @@ class SimulatorProviderTest extends ProviderContract {
 
   @Test
   void estimatesFromItsModelsPrice() {
-    Provider small = simulator("model", "sim-small");
-    Provider large = simulator("model", "sim-large");
+    AiProvider small = simulator("model", "sim-small");
+    AiProvider large = simulator("model", "sim-large");
     ProviderRequest r = ProviderRequest.of("x".repeat(4000));
     assertThat(large.estimate(r).high()).isGreaterThan(small.estimate(r).high());
     assertThat(small.estimate(r).expectedDuration()).isPositive();
@@ -167,7 +167,7 @@ class SimulatorProviderTest extends ProviderContract {
 
   @Test
   void aReplyToASchemaSatisfiesIt() throws Exception {
-    Provider p = simulator("seed", "7");
+    AiProvider p = simulator("seed", "7");
     String verdict = "{\"type\":\"object\",\"required\":[\"approved\",\"score\",\"feedback\"],\"properties\":{"
         + "\"approved\":{\"type\":\"boolean\"},\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
         + "\"feedback\":{\"type\":\"string\"},\"tags\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\"]}}}}";

@@ -7,7 +7,7 @@ import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.Health;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  */
-public final class FakeProvider implements Provider {
+public final class FakeProvider implements AiProvider {
   private final String name;
   private final String type;
   private final @Nullable Scheduler scheduler;
@@ -93,7 +93,7 @@ public final class FakeProvider implements Provider {
   @Override
   public CompletableFuture<Health> probe() {
     if (health == null) {
-      return Provider.super.probe();
+      return AiProvider.super.probe();
     }
     probes.incrementAndGet();
     return CompletableFuture.completedFuture(health.get());
@@ -357,7 +357,7 @@ public final class FakeProvider implements Provider {
       return this;
     }
 
-    /** Answers health probes ({@link Provider#probe()}) with what {@code health} gives at each probe. */
+    /** Answers health probes ({@link AiProvider#probe()}) with what {@code health} gives at each probe. */
     public Builder health(Supplier<Health> health) {
       this.health = Objects.requireNonNull(health, "health");
       return this;

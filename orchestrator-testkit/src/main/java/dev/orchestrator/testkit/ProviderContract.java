@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class MyProviderTest extends ProviderContract {
- *   protected Provider createProvider() { return new MyProvider(...); }
- *   protected Provider createFailingProvider(ErrorKind kind) { return ...; } // optional
+ *   protected AiProvider createProvider() { return new MyProvider(...); }
+ *   protected AiProvider createFailingProvider(ErrorKind kind) { return ...; } // optional
  * }
  * }</pre>
  *
@@ -41,21 +41,21 @@ import org.junit.jupiter.api.Test;
  * its scheduler instead of waiting.
  */
 public abstract class ProviderContract {
-  private final List<Provider> created = new ArrayList<>();
+  private final List<AiProvider> created = new ArrayList<>();
 
   /** A provider that answers ordinary prompts successfully. */
-  protected abstract Provider createProvider();
+  protected abstract AiProvider createProvider();
 
   /**
    * A provider whose next call fails with {@code kind}, or null when the test cannot arrange that kind (the
    * kind's checks are then skipped).
    */
-  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+  protected @Nullable AiProvider createFailingProvider(ErrorKind kind) {
     return null;
   }
 
   /** A provider whose next call does not end until cancelled, or null to skip the cancellation checks. */
-  protected @Nullable Provider createHangingProvider() {
+  protected @Nullable AiProvider createHangingProvider() {
     return null;
   }
 
@@ -83,7 +83,7 @@ public abstract class ProviderContract {
     return ProviderRequest.of("Say hello in one word.");
   }
 
-  private Provider track(@Nullable Provider p) {
+  private AiProvider track(@Nullable AiProvider p) {
     if (p != null) {
       created.add(p);
     }
@@ -96,7 +96,7 @@ public abstract class ProviderContract {
 
   @AfterEach
   void closeProviders() {
-    for (Provider p : created) {
+    for (AiProvider p : created) {
       p.close();
     }
     created.clear();
@@ -107,7 +107,7 @@ public abstract class ProviderContract {
   class Identity {
     @Test
     void hasALowerCaseNameAndAType() {
-      Provider p = track(createProvider());
+      AiProvider p = track(createProvider());
       assertThat(p.name()).isNotBlank().isEqualTo(p.name().toLowerCase(java.util.Locale.ROOT));
       assertThat(p.type()).isNotBlank();
     }
@@ -118,7 +118,7 @@ public abstract class ProviderContract {
   class Completion {
     @Test
     void answersWithTextAndUsage() throws Exception {
-      Provider p = track(createProvider());
+      AiProvider p = track(createProvider());
       CompletableFuture<ProviderResponse> f = p.complete(request(), context(1));
       assertThat(f).as("complete() returns a future, never null").isNotNull();
       ProviderResponse r = await(f);
@@ -130,7 +130,7 @@ public abstract class ProviderContract {
 
     @Test
     void answersCallsMadeTogether() throws Exception {
-      Provider p = track(createProvider());
+      AiProvider p = track(createProvider());
       CompletableFuture<ProviderResponse> a = p.complete(request(), context(1));
       CompletableFuture<ProviderResponse> b = p.complete(request(), context(1));
       assertThat(await(a).text()).isNotNull();
@@ -143,7 +143,7 @@ public abstract class ProviderContract {
   class Estimates {
     @Test
     void estimatesWithoutFailing() {
-      Provider p = track(createProvider());
+      AiProvider p = track(createProvider());
       CostEstimate e = p.estimate(request());
       assertThat(e.low().isNegative()).isFalse();
       assertThat(e.high()).isGreaterThanOrEqualTo(e.expected());
@@ -152,7 +152,7 @@ public abstract class ProviderContract {
 
     @Test
     void worstCaseGrowsWithTheOutputAllowance() {
-      Provider p = track(createProvider());
+      AiProvider p = track(createProvider());
       ProviderRequest base = request();
       ProviderRequest small = new ProviderRequest(base.prompt(), base.system(), 16, null, base.taskType(), null);
       ProviderRequest large = new ProviderRequest(base.prompt(), base.system(), 16_000, null, base.taskType(), null);
@@ -184,7 +184,7 @@ public abstract class ProviderContract {
     }
 
     private void checkFailure(ErrorKind kind) throws Exception {
-      Provider p = track(createFailingProvider(kind));
+      AiProvider p = track(createFailingProvider(kind));
       assumeTrue(p != null, "this provider's test cannot arrange a " + kind + " failure");
       ProviderException e = failure(p.complete(request(), context(1)));
       assertThat(e.kind()).isEqualTo(kind);
@@ -216,7 +216,7 @@ public abstract class ProviderContract {
   class Cancellation {
     @Test
     void aCancelledCallEndsAndTheProviderStaysUsable() throws Exception {
-      Provider p = track(createHangingProvider());
+      AiProvider p = track(createHangingProvider());
       assumeTrue(p != null, "this provider's test cannot arrange a call that hangs");
       CompletableFuture<ProviderResponse> f = p.complete(request(), context(1));
       assertThat(f.isDone()).as("a hanging call is still in flight").isFalse();
@@ -239,7 +239,7 @@ public abstract class ProviderContract {
     void theKeyNeverAppearsInToString() {
       String secret = secret();
       assumeTrue(secret != null, "this provider has no secret");
-      Provider p = track(createProvider());
+      AiProvider p = track(createProvider());
       assertThat(p.toString()).doesNotContain(secret);
       assertThat(p.estimate(request()).toString()).doesNotContain(secret);
     }
@@ -265,7 +265,7 @@ public abstract class ProviderContract {
   class Lifecycle {
     @Test
     void closeIsIdempotent() {
-      Provider p = createProvider();
+      AiProvider p = createProvider();
       assertThatCode(() -> {
         p.close();
         p.close();

@@ -1,7 +1,7 @@
 package dev.orchestrator.testkit;
 
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.event.TaskTransitionEvent;
 import dev.orchestrator.run.TaskState;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every event it receives, in order. Thread-safe. */
-public final class RecordingListener implements EventListener {
+public final class RecordingListener implements EventSubscriber {
   private final List<Event> events = new CopyOnWriteArrayList<>();
 
   @Override

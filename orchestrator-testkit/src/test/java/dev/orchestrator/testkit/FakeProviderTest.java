@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.testkit.FakeProvider.Reply;
@@ -14,17 +14,17 @@ import org.junit.jupiter.api.Test;
 
 class FakeProviderTest extends ProviderContract {
   @Override
-  protected Provider createProvider() {
+  protected AiProvider createProvider() {
     return FakeProvider.echo("fake");
   }
 
   @Override
-  protected Provider createFailingProvider(ErrorKind kind) {
+  protected AiProvider createFailingProvider(ErrorKind kind) {
     return FakeProvider.builder("fake").script(Reply.failure(kind)).build();
   }
 
   @Override
-  protected Provider createHangingProvider() {
+  protected AiProvider createHangingProvider() {
     return FakeProvider.builder("fake").script(Reply.hang()).build();
   }
 

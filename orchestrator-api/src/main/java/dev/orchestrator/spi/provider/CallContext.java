@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * What the engine tells a provider about a call: which task asks (for logs, metrics and the processes it starts),
  * and whether the engine has given the call up.
  *
- * <p><b>Cancellation.</b> The engine stops a call by cancelling the future {@link Provider#complete} returned; that
+ * <p><b>Cancellation.</b> The engine stops a call by cancelling the future {@link AiProvider#complete} returned; that
  * remains the main path, and a provider whose work is one asynchronous exchange (an HTTP request, one process) needs
  * nothing else. A provider doing several steps, or blocking work on a thread of its own, also reads the signal here:
  * it checks {@link #cancelled()} between steps, or registers what stops its work with {@link #onCancel(Runnable)}.

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a provider's health probe found ({@link Provider#probe()}): whether it answers, how fast, and in words why
+ * What a provider's health probe found ({@link AiProvider#probe()}): whether it answers, how fast, and in words why
  * not. Immutable.
  *
  * @param status up, down, or unknown (the provider has no probe)

@@ -21,5 +21,5 @@ public interface ProviderFactory {
    * @param context the engine's clock, scheduler and environment
    * @throws IllegalArgumentException naming the property and the fix when the configuration is invalid
    */
-  Provider create(PluginConfig config, PluginContext context);
+  AiProvider create(PluginConfig config, PluginContext context);
 }

@@ -119,7 +119,7 @@ public interface ProviderHealth {
   Change halfOpen(String provider, Instant now);
 
   /**
-   * Records that a health probe (not a call: {@link dev.orchestrator.spi.provider.Provider#probe()}) found the
+   * Records that a health probe (not a call: {@link dev.orchestrator.spi.provider.AiProvider#probe()}) found the
    * provider answering at {@code now}: an open circuit moves to half-open at once, before its {@code openUntil}, so
    * the next call is its probe; its {@code openedAt} and {@code openUntil} are kept, so a probe call that fails
    * reopens it for twice as long as before. Any other state changes nothing. The default only half-opens a circuit

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.core.Orchestrator;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.notifiers.NotificationConfig;
 import dev.orchestrator.notifiers.NotificationListener;
 import dev.orchestrator.project.Project;
@@ -342,7 +342,7 @@ public final class Cli implements AutoCloseable {
    *     submits or steers ({@code run}, {@code cancel}, {@code resume}, {@code answer})
    * @param listener receives every event of the engine from its start (before its first claim), or null
    */
-  public Orchestrator executor(String name, boolean claimRuns, @Nullable EventListener listener) {
+  public Orchestrator executor(String name, boolean claimRuns, @Nullable EventSubscriber listener) {
     Orchestrator o = engine(name, true, claimRuns, listener);
     closeables.add(0, o);
     executors.add(o);
@@ -380,7 +380,7 @@ public final class Cli implements AutoCloseable {
         + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  private Orchestrator engine(String name, boolean executing, boolean claimRuns, @Nullable EventListener listener) {
+  private Orchestrator engine(String name, boolean executing, boolean claimRuns, @Nullable EventSubscriber listener) {
     Config c = config();
     ProviderSetup s = setup();
     if (executing && !s.missingKeys().isEmpty()) {

@@ -83,7 +83,7 @@ final class Execution {
     RunSnapshot snapshot;
     if (cli.json()) {
       // Standard output is for the JSON: the questions, and how to answer them, go to standard error.
-      dev.orchestrator.event.EventListener questions = e -> {
+      dev.orchestrator.event.EventSubscriber questions = e -> {
         if (e instanceof InputRequestedEvent q) {
           cli.err().println(Messages.get("progress.question", q.taskId(), q.question(), q.questionId()));
           cli.err().flush();

@@ -4,7 +4,7 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.Health;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Probes configured provider instances, all at once, without a billed call ({@link Provider#probe()}: an HTTP
+ * Probes configured provider instances, all at once, without a billed call ({@link AiProvider#probe()}: an HTTP
  * provider lists the vendor's models), for {@code providers}' HEALTH column. Instances are made from their plugin
  * configuration as the engine makes them, and closed after.
  */
@@ -41,7 +41,7 @@ final class HealthChecks {
     // A probe bounds itself, and no call is made here: nothing may wait on a timer.
     PluginContext context = new PluginContext(Clock.systemUTC(), Scheduler.none(), env);
     Map<String, CompletableFuture<Health>> asked = new LinkedHashMap<>();
-    List<Provider> made = new ArrayList<>();
+    List<AiProvider> made = new ArrayList<>();
     for (PluginConfig pc : configs) {
       ProviderFactory factory = factories.get(pc.type());
       if (factory == null) {
@@ -49,7 +49,7 @@ final class HealthChecks {
         continue;
       }
       try {
-        Provider p = factory.create(pc, context);
+        AiProvider p = factory.create(pc, context);
         made.add(p);
         asked.put(pc.name(), p.probe());
       } catch (RuntimeException e) {
@@ -63,7 +63,7 @@ final class HealthChecks {
         out.put(e.getKey(), await(e.getValue(), deadline));
       }
     } finally {
-      for (Provider p : made) {
+      for (AiProvider p : made) {
         p.close();
       }
     }

@@ -1,7 +1,7 @@
 package dev.orchestrator.cli.internal;
 
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.spi.store.Store;
 import java.time.Duration;
@@ -23,12 +23,12 @@ final class StoreEventFeed implements Run.Subscription {
   private final Store store;
   private final String project;
   private final String runId;
-  private final EventListener listener;
+  private final EventSubscriber listener;
   private final ScheduledExecutorService timer;
   /** How many of the run's events were delivered; guarded by this. */
   private int delivered;
 
-  private StoreEventFeed(Store store, String project, String runId, EventListener listener) {
+  private StoreEventFeed(Store store, String project, String runId, EventSubscriber listener) {
     this.store = store;
     this.project = project;
     this.runId = runId;
@@ -41,7 +41,7 @@ final class StoreEventFeed implements Run.Subscription {
   }
 
   /** Starts delivering the run's events, every {@code every}, until closed. */
-  static StoreEventFeed start(Store store, String project, String runId, EventListener listener, Duration every) {
+  static StoreEventFeed start(Store store, String project, String runId, EventSubscriber listener, Duration every) {
     StoreEventFeed feed = new StoreEventFeed(store, project, runId, listener);
     feed.timer.scheduleWithFixedDelay(feed::poll, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     return feed;

@@ -7,7 +7,7 @@ import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.budget.CostReport;
 import dev.orchestrator.budget.Plan;
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.CircuitState;
 import dev.orchestrator.policy.RateLimit;
@@ -21,7 +21,7 @@ import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.guard.Guard;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.store.Command;
 import dev.orchestrator.spi.store.Pause;
 import dev.orchestrator.spi.store.RunLease;
@@ -101,7 +101,7 @@ public final class Engine implements AutoCloseable {
    * @param slots provider instances by lower-case name, with their limits
    */
   public Engine(Clock clock, Scheduler scheduler, Store store, Map<String, ProviderSlot> slots,
-      @Nullable String defaultProvider, List<EventListener> listeners, Duration boostInterval, Executor executor,
+      @Nullable String defaultProvider, List<EventSubscriber> listeners, Duration boostInterval, Executor executor,
       RetryPolicy retryPolicy, ZoneId budgetZone, List<Guard> guards, String owner, Duration leaseTime,
       AgentRegistry agents) {
     this.clock = clock;
@@ -157,7 +157,7 @@ public final class Engine implements AutoCloseable {
    * @param retry the provider's retry policy, or null for the engine's
    * @param taskTypes the task types it declares it can do (failover candidates for them)
    */
-  public record ProviderSlot(Provider provider, int limit, @Nullable RetryPolicy retry, CircuitBreakerPolicy breaker,
+  public record ProviderSlot(AiProvider provider, int limit, @Nullable RetryPolicy retry, CircuitBreakerPolicy breaker,
       RateLimit rate, Set<String> taskTypes) {}
 
   // ---------------------------------------------------------------- mailbox
@@ -523,7 +523,7 @@ public final class Engine implements AutoCloseable {
     steering.resume(h, taskId);
   }
 
-  Run.Subscription subscribe(RunHandle h, EventListener listener) {
+  Run.Subscription subscribe(RunHandle h, EventSubscriber listener) {
     return events.subscribe(h, listener);
   }
 
@@ -617,7 +617,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Delivers every later event to {@code listener} until the subscription is closed. */
-  public Run.Subscription subscribe(EventListener listener) {
+  public Run.Subscription subscribe(EventSubscriber listener) {
     return events.subscribe(listener);
   }
 

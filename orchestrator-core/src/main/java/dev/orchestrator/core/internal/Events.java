@@ -4,7 +4,7 @@ import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.core.EventFeed;
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.spi.store.Store;
@@ -33,9 +33,9 @@ final class Events {
   private final Scheduler scheduler;
   private final EngineContext.Loop loop;
   private final Runs runs;
-  private final List<EventListener> listeners;
+  private final List<EventSubscriber> listeners;
   /** Listeners added after the engine was built; read in the drain loop, written by any thread. */
-  private final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+  private final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
   /**
    * What waits for the commit of the open {@link #atomically}: deliveries, completions, calls to start, each with what
    * to do instead if the writes are rolled back (or null); drain loop only.
@@ -44,7 +44,7 @@ final class Events {
   private final List<@Nullable Runnable> instead = new ArrayList<>();
   private int depth;
 
-  Events(Store store, Scheduler scheduler, EngineContext.Loop loop, Runs runs, List<EventListener> listeners) {
+  Events(Store store, Scheduler scheduler, EngineContext.Loop loop, Runs runs, List<EventSubscriber> listeners) {
     this.store = store;
     this.scheduler = scheduler;
     this.loop = loop;
@@ -141,20 +141,20 @@ final class Events {
   }
 
   private void deliver(@Nullable RunState run, Event event) {
-    for (EventListener l : listeners) {
+    for (EventSubscriber l : listeners) {
       deliver(l, event);
     }
-    for (EventListener l : subscribers) {
+    for (EventSubscriber l : subscribers) {
       deliver(l, event);
     }
     if (run != null) {
-      for (EventListener l : run.subscribers) {
+      for (EventSubscriber l : run.subscribers) {
         deliver(l, event);
       }
     }
   }
 
-  static void deliver(EventListener listener, Event event) {
+  static void deliver(EventSubscriber listener, Event event) {
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
@@ -170,7 +170,7 @@ final class Events {
   }
 
   /** Delivers every later event to {@code listener} until the subscription is closed. */
-  Run.Subscription subscribe(EventListener listener) {
+  Run.Subscription subscribe(EventSubscriber listener) {
     Objects.requireNonNull(listener, "listener");
     subscribers.add(listener);
     return () -> subscribers.remove(listener);
@@ -180,7 +180,7 @@ final class Events {
    * Replays a run's events so far to {@code listener}, then delivers its later ones, in the drain loop so that no
    * event falls between the two.
    */
-  Run.Subscription subscribe(RunHandle h, EventListener listener) {
+  Run.Subscription subscribe(RunHandle h, EventSubscriber listener) {
     RunState local = loop.call(() -> {
       RunState run = h.run();
       if (!run.executesHere() && run.record.status() == RunStatus.RUNNING) {

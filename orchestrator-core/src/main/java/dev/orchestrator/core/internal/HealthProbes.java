@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The free health probes ({@link dev.orchestrator.spi.provider.Provider#probe()}) of a provider that work waits for:
+ * The free health probes ({@link dev.orchestrator.spi.provider.AiProvider#probe()}) of a provider that work waits for:
  * while its circuit is open, so a provider back from an outage is used again as soon as it answers rather than when
  * the opening ends; and while its circuit is closed but its last calls could not reach it, so the tasks waiting out a
  * retry's backoff go as soon as it answers. First after {@link #FIRST}, then twice as long each time, at most

@@ -3,7 +3,7 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +16,7 @@ public final class Plugins {
   private Plugins() {}
 
   /** The instances by name, and the plugins that were found broken. */
-  public record Providers(Map<String, Provider> byName, List<String> problems) {}
+  public record Providers(Map<String, AiProvider> byName, List<String> problems) {}
 
   /**
    * Creates every configured instance with the factory of its type (explicit factories first, then discovered
@@ -25,10 +25,10 @@ public final class Plugins {
    *
    * @throws OrchestratorException when a configured type has no factory, or two discovered factories share a type
    */
-  public static Providers providers(Map<String, Provider> explicit, List<PluginConfig> configs,
+  public static Providers providers(Map<String, AiProvider> explicit, List<PluginConfig> configs,
       Map<String, ProviderFactory> factories, @Nullable ClassLoader classLoader, PluginContext context,
       List<AutoCloseable> owned) {
-    Map<String, Provider> all = new LinkedHashMap<>();
+    Map<String, AiProvider> all = new LinkedHashMap<>();
     List<String> problems = List.of();
     if (!configs.isEmpty()) {
       ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
@@ -45,7 +45,7 @@ public final class Plugins {
               + "', but no factory of that type is registered or on the class path (found: "
               + found.factories().keySet() + "): add the plugin's jar or fix the type");
         }
-        Provider p = f.create(c, context);
+        AiProvider p = f.create(c, context);
         owned.add(p);
         all.put(c.name(), p);
       }

@@ -1,7 +1,7 @@
 package dev.orchestrator.core.internal;
 
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
@@ -64,7 +64,7 @@ final class RunHandle implements Run {
   }
 
   @Override
-  public Subscription subscribe(EventListener listener) {
+  public Subscription subscribe(EventSubscriber listener) {
     return engine.subscribe(this, Objects.requireNonNull(listener, "listener"));
   }
 

@@ -1,6 +1,6 @@
 package dev.orchestrator.core.internal;
 
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
 import dev.orchestrator.workflow.Workflow;
@@ -32,7 +32,7 @@ final class RunState {
   /** What the run's calls cost so far. */
   java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
   volatile CompletableFuture<RunSnapshot> completion = new CompletableFuture<>();
-  final List<EventListener> subscribers = new CopyOnWriteArrayList<>();
+  final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
   /**
    * The lease under which this engine executes the run, or null when another engine does (this one only follows it
    * through the store). Written in the drain loop, read by the timer thread that renews leases.

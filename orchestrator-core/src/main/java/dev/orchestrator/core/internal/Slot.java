@@ -3,7 +3,7 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Confined to the engine's drain loop: no field is touched from another thread.
  */
 final class Slot {
-  final Provider provider;
+  final AiProvider provider;
   final String name;
   final int limit;
   final @Nullable RetryPolicy retry;
@@ -40,7 +40,7 @@ final class Slot {
   /** The projects with waiting tasks, in turn order. */
   private final ArrayDeque<Lanes> rotation = new ArrayDeque<>();
 
-  Slot(Provider provider, String name, int limit, @Nullable RetryPolicy retry, CircuitBreakerPolicy breakerPolicy,
+  Slot(AiProvider provider, String name, int limit, @Nullable RetryPolicy retry, CircuitBreakerPolicy breakerPolicy,
       RateLimit rate, Set<String> taskTypes) {
     this.provider = provider;
     this.name = name;

@@ -5,7 +5,7 @@ import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.core.internal.WorkflowCodec;
 import dev.orchestrator.core.schedule.internal.FireTimes;
 import dev.orchestrator.event.Event;
-import dev.orchestrator.event.EventListener;
+import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.event.ScheduleFiredEvent;
 import dev.orchestrator.event.ScheduleMisfiredEvent;
 import dev.orchestrator.project.Project;
@@ -86,7 +86,7 @@ public final class Scheduling implements AutoCloseable {
   private final Duration misfireThreshold;
   private final Duration refreshInterval;
   private final Duration retryDelay;
-  private final List<EventListener> listeners;
+  private final List<EventSubscriber> listeners;
   private final boolean firing;
 
   private final Object lock = new Object();
@@ -512,7 +512,7 @@ public final class Scheduling implements AutoCloseable {
   private void emit(Event event) {
     // Through the engine: stored and delivered to its listeners (notifications, dashboard) in order with its events.
     dev.orchestrator.core.internal.EngineAccess.publish(orchestrator, event);
-    for (EventListener l : listeners) {
+    for (EventSubscriber l : listeners) {
       try {
         l.onEvent(event);
       } catch (RuntimeException e) {
@@ -633,7 +633,7 @@ public final class Scheduling implements AutoCloseable {
     private Duration misfireThreshold = Duration.ofMinutes(1);
     private Duration refreshInterval = Duration.ofSeconds(30);
     private Duration retryDelay = Duration.ofMinutes(1);
-    private final List<EventListener> listeners = new ArrayList<>();
+    private final List<EventSubscriber> listeners = new ArrayList<>();
     private boolean firing = true;
 
     Builder() {}
@@ -713,7 +713,7 @@ public final class Scheduling implements AutoCloseable {
     }
 
     /** Receives every {@link ScheduleFiredEvent} and {@link ScheduleMisfiredEvent}, on the scheduler's thread. */
-    public Builder listener(EventListener listener) {
+    public Builder listener(EventSubscriber listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }

@@ -5,7 +5,7 @@ import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -23,9 +23,9 @@ public final class Factories {
     }
 
     @Override
-    public Provider create(PluginConfig config, PluginContext context) {
+    public AiProvider create(PluginConfig config, PluginContext context) {
       String greeting = config.get("greeting", "hello");
-      return new Provider() {
+      return new AiProvider() {
         @Override
         public String name() {
           return config.name();
@@ -57,7 +57,7 @@ public final class Factories {
     }
 
     @Override
-    public Provider create(PluginConfig config, PluginContext context) {
+    public AiProvider create(PluginConfig config, PluginContext context) {
       throw new AssertionError("never created");
     }
   }
@@ -74,7 +74,7 @@ public final class Factories {
     }
 
     @Override
-    public Provider create(PluginConfig config, PluginContext context) {
+    public AiProvider create(PluginConfig config, PluginContext context) {
       throw new AssertionError();
     }
   }

@@ -7,7 +7,7 @@ import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.testkit.ManualScheduler;
 import dev.orchestrator.testkit.MutableClock;
 import dev.orchestrator.workflow.TaskSpec;
@@ -40,7 +40,7 @@ final class EngineParts {
   final Budgets budgets;
   final Retries retries;
 
-  EngineParts(Provider provider, CircuitBreakerPolicy breaker, RateLimit rate) {
+  EngineParts(AiProvider provider, CircuitBreakerPolicy breaker, RateLimit rate) {
     this(provider, breaker, rate, null);
   }
 
@@ -48,7 +48,7 @@ final class EngineParts {
    * Another engine's collaborators over the store, clock and scheduler of {@code sharing} (as a second process
    * shares them), or new ones when it is null.
    */
-  EngineParts(Provider provider, CircuitBreakerPolicy breaker, RateLimit rate,
+  EngineParts(AiProvider provider, CircuitBreakerPolicy breaker, RateLimit rate,
       @Nullable EngineParts sharing) {
     clock = sharing == null ? MutableClock.create() : sharing.clock;
     scheduler = sharing == null ? new ManualScheduler(clock) : sharing.scheduler;

@@ -6,7 +6,7 @@ import dev.orchestrator.Scheduler;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: it holds only immutable state.
  */
-public final class ShoutProvider implements Provider {
+public final class ShoutProvider implements AiProvider {
   private final String name;
   private final Duration delay;
   private final Money pricePerCall;

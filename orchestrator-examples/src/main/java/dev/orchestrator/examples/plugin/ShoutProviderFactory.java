@@ -3,7 +3,7 @@ package dev.orchestrator.examples.plugin;
 import dev.orchestrator.Money;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import java.time.Duration;
 
@@ -29,7 +29,7 @@ public final class ShoutProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public Provider create(PluginConfig config, PluginContext context) {
+  public AiProvider create(PluginConfig config, PluginContext context) {
     Duration delay = config.duration("delay", Duration.ofMillis(500), Duration.ZERO);
     Money price = config.money("pricePerCall", Money.usd("0.001"));
     String key = context.env(config.get("apiKeyEnv", "SHOUT_API_KEY"));

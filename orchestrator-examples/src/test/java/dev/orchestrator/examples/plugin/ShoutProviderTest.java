@@ -7,7 +7,7 @@ import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.testkit.ManualScheduler;
@@ -26,23 +26,23 @@ class ShoutProviderTest extends ProviderContract {
   final MutableClock clock = MutableClock.create();
   final ManualScheduler scheduler = new ManualScheduler(clock);
 
-  Provider shout(String delay) {
+  AiProvider shout(String delay) {
     return new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", delay)),
         new PluginContext(clock, scheduler, Map.of("SHOUT_API_KEY", KEY)::get));
   }
 
   @Override
-  protected Provider createProvider() {
+  protected AiProvider createProvider() {
     return shout("PT2S");
   }
 
   @Override
-  protected @Nullable Provider createFailingProvider(ErrorKind kind) {
+  protected @Nullable AiProvider createFailingProvider(ErrorKind kind) {
     return null; // only RATE_LIMITED can be arranged, by prompt; see below
   }
 
   @Override
-  protected Provider createHangingProvider() {
+  protected AiProvider createHangingProvider() {
     return shout("PT10H"); // virtual time never reaches it unless the test advances
   }
 
@@ -69,7 +69,7 @@ class ShoutProviderTest extends ProviderContract {
   @Test
   void readsItsPropertiesInTheConfigurationGrammar() {
     PluginContext context = new PluginContext(clock, scheduler, k -> null);
-    Provider p = new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", "1m30s",
+    AiProvider p = new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", "1m30s",
         "pricePerCall", "$0.002")), context);
     assertThat(p.toString()).contains("delay=PT1M30S");
     assertThat(new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", "0s")), context)

@@ -9,7 +9,7 @@ import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderException.Billing;
 import dev.orchestrator.spi.provider.ProviderRequest;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * usage that arrived before the failure, priced. A stream keeps its usage so far in its {@link StreamAssembler}, so a
  * stream cut, timed out or broken after the vendor reported usage fails with that usage.
  */
-public abstract class HttpProvider implements Provider {
+public abstract class HttpProvider implements AiProvider {
   private static final Logger log = LoggerFactory.getLogger(HttpProvider.class);
   protected static final String USER_AGENT = "orchestrator-providers/0.1";
 

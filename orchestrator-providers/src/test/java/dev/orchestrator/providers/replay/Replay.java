@@ -8,7 +8,7 @@ import dev.orchestrator.providers.StubServer;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -49,7 +49,7 @@ final class Replay implements AutoCloseable {
   }
 
   /** A provider of the configured model talking to the stub server. */
-  Provider provider(String model, boolean stream, String... props) {
+  AiProvider provider(String model, boolean stream, String... props) {
     Map<String, String> p = new HashMap<>();
     p.put("baseUrl", server.url(basePath));
     p.put("model", model);

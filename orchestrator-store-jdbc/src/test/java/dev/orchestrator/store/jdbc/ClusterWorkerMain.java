@@ -6,7 +6,7 @@ import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.io.IOException;
@@ -50,7 +50,7 @@ public final class ClusterWorkerMain {
   }
 
   /** Answers every call after a fixed latency, for exactly {@link #COST}; never fails. */
-  static final class FixedCostProvider implements Provider {
+  static final class FixedCostProvider implements AiProvider {
     static final Money COST = Money.usd("0.01");
     /** What each call reserves, and what a call cut off by a crash is recorded at. */
     static final Money WORST = Money.usd("0.02");

@@ -11,7 +11,7 @@ import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.workflow.Workflow;
@@ -42,7 +42,7 @@ class EngineGroupCommitTest {
     List<String> seenByProvider = new CopyOnWriteArrayList<>();
     List<String> seenByListener = new CopyOnWriteArrayList<>();
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
-      Provider provider = new Provider() {
+      AiProvider provider = new AiProvider() {
         @Override
         public String name() {
           return "local";

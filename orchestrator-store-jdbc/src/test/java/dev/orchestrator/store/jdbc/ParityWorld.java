@@ -10,7 +10,7 @@ import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -65,7 +65,7 @@ final class ParityWorld {
    * answer says "improved"; a prompt with a reviewer's feedback is answered "improved draft". The provider named
    * {@code down} always fails. Every answer costs {@link #COST}, which is also its worst case.
    */
-  static final class ParityProvider implements Provider {
+  static final class ParityProvider implements AiProvider {
     private static final Pattern ANSWER = Pattern.compile("Answer: (\\w+)");
     private final String name;
     private final Duration latency;

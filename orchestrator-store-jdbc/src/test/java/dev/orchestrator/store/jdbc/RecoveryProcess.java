@@ -8,7 +8,7 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import dev.orchestrator.workflow.Workflow;
@@ -25,7 +25,7 @@ public final class RecoveryProcess {
   private RecoveryProcess() {}
 
   /** Answers "done: <prompt>", or never when {@code hangOnB} and the task is b. */
-  static final class Answering implements Provider {
+  static final class Answering implements AiProvider {
     private final boolean hangOnB;
 
     Answering(boolean hangOnB) {

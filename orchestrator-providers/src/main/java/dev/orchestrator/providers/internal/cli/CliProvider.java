@@ -19,7 +19,7 @@ import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.Health;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * process is reported to the engine ({@link dev.orchestrator.spi.ChildProcesses}), which records it in the store
  * with its owner, so that an engine taking the run over after its owner died ends it. Thread-safe.
  */
-public final class CliProvider implements Provider {
+public final class CliProvider implements AiProvider {
   public static final String TYPE = "cli";
   private static final Logger log = LoggerFactory.getLogger(CliProvider.class);
   private static final String PROMPT = "{prompt}";

@@ -10,7 +10,7 @@ import dev.orchestrator.providers.internal.Settings;
 import dev.orchestrator.spi.provider.CallContext;
 import dev.orchestrator.spi.provider.CostEstimate;
 import dev.orchestrator.spi.provider.Health;
-import dev.orchestrator.spi.provider.Provider;
+import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (virtual, in tests) time; usage is priced like a real model's. Every reply says plainly that it is simulated.
  * Failures are injected at a rate, of a kind, in bursts. Thread-safe.
  */
-public final class SimulatorProvider implements Provider {
+public final class SimulatorProvider implements AiProvider {
   public static final String TYPE = "simulator";
   public static final String DEFAULT_MODEL = "sim-standard";
   private static final Logger log = LoggerFactory.getLogger(SimulatorProvider.class);

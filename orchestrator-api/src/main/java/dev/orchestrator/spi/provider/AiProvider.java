@@ -4,7 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One named AI provider instance, such as {@code claude} (an Anthropic model) or {@code codex} (a command-line
- * agent). Implementations must be thread-safe: the engine makes many calls at once.
+ * agent). Implementations must be thread-safe: the engine makes many calls at once. (Named apart from the JDK's
+ * {@code java.security.Provider} and {@code ServiceLoader.Provider}, which a plugin's imports meet too.)
  *
  * <p><b>Calls hold no thread.</b> {@link #complete} must return at once with a future that the provider completes
  * later (from an HTTP client's callback, a process's exit, a scheduled timer). It completes exceptionally with a
@@ -15,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@link CallContext#onCancel}).
  *
  * <pre>{@code
- * final class EchoProvider implements Provider {
+ * final class EchoProvider implements AiProvider {
  *   public String name() { return "echo"; }
  *   public String type() { return "echo"; }
  *   public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
@@ -27,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * @since 0.1
  */
-public interface Provider extends AutoCloseable {
+public interface AiProvider extends AutoCloseable {
   /** The instance name tasks use, lower case. */
   String name();
 
