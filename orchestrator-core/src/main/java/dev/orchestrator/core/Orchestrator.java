@@ -412,18 +412,15 @@ public final class Orchestrator implements AutoCloseable {
     private boolean claimRuns = true;
     private Duration lease = Duration.ofSeconds(30);
     private Duration syncInterval = Duration.ofSeconds(1);
-    private final Map<String, Integer> limits = new HashMap<>();
+    /** Each provider instance's options, by instance name (lower case), as given with the instance. */
+    private final Map<String, ProviderOptions> options = new HashMap<>();
     private int defaultLimit = 8;
     private @Nullable String defaultProvider;
     private final List<EventSubscriber> listeners = new ArrayList<>();
     private Duration boostInterval = Duration.ofHours(24);
     private java.util.concurrent.@Nullable Executor executor;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
-    private final Map<String, RetryPolicy> providerRetry = new HashMap<>();
     private CircuitBreakerPolicy breakerPolicy = CircuitBreakerPolicy.ofDefaults();
-    private final Map<String, CircuitBreakerPolicy> providerBreakers = new HashMap<>();
-    private final Map<String, RateLimit> rateLimits = new HashMap<>();
-    private final Map<String, java.util.Set<String>> taskTypes = new HashMap<>();
     private java.time.@Nullable ZoneId budgetZone;
     private final List<dev.orchestrator.spi.guard.Guard> guards = new ArrayList<>();
     private final List<PluginConfig> guardConfigs = new ArrayList<>();
@@ -472,10 +469,22 @@ public final class Orchestrator implements AutoCloseable {
       return this;
     }
 
-    /** Registers a provider instance and its concurrency limit. */
+    /** Registers a provider instance and its concurrency limit: {@code provider(p, options with that limit)}. */
     public Builder provider(AiProvider provider, int maxConcurrentCalls) {
+      return provider(provider, ProviderOptions.builder().maxConcurrentCalls(maxConcurrentCalls).build());
+    }
+
+    /**
+     * Registers a provider instance with how the engine treats it (concurrency, retries, circuit breaker, rate limit,
+     * task types).
+     *
+     * @throws IllegalArgumentException when another explicit instance has the same name
+     */
+    public Builder provider(AiProvider provider, ProviderOptions options) {
+      Objects.requireNonNull(options, "options");
       provider(provider);
-      return maxConcurrentCalls(provider.name(), maxConcurrentCalls);
+      this.options.put(provider.name().toLowerCase(Locale.ROOT), options);
+      return this;
     }
 
     /**
@@ -486,19 +495,18 @@ public final class Orchestrator implements AutoCloseable {
       return this;
     }
 
+    /** Configures a provider instance with how the engine treats it. */
+    public Builder provider(PluginConfig config, ProviderOptions options) {
+      Objects.requireNonNull(options, "options");
+      provider(config);
+      this.options.put(config.name().toLowerCase(Locale.ROOT), options);
+      return this;
+    }
+
     /** Registers a provider factory; it wins over a discovered factory of the same type. */
     public Builder providerFactory(ProviderFactory factory) {
       Objects.requireNonNull(factory, "factory");
       factories.put(factory.type().toLowerCase(Locale.ROOT), factory);
-      return this;
-    }
-
-    /** The most calls one provider instance may have in flight at once. */
-    public Builder maxConcurrentCalls(String provider, int limit) {
-      if (limit < 1) {
-        throw new IllegalArgumentException("maxConcurrentCalls for '" + provider + "' must be >= 1 (was " + limit + ")");
-      }
-      limits.put(provider.toLowerCase(Locale.ROOT), limit);
       return this;
     }
 
@@ -517,40 +525,9 @@ public final class Orchestrator implements AutoCloseable {
       return this;
     }
 
-    /** How tasks failing on one provider are retried, unless the task says otherwise. */
-    public Builder retryPolicy(String provider, RetryPolicy policy) {
-      providerRetry.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(policy, "policy"));
-      return this;
-    }
-
     /** The circuit breaker of every provider without its own; the roadmap's (3 in 10 min, open 1 h) by default. */
     public Builder circuitBreaker(CircuitBreakerPolicy policy) {
       this.breakerPolicy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** One provider's circuit breaker. */
-    public Builder circuitBreaker(String provider, CircuitBreakerPolicy policy) {
-      providerBreakers.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(policy, "policy"));
-      return this;
-    }
-
-    /** How fast one provider may be called; tasks over the limit wait in READY. */
-    public Builder rateLimit(String provider, RateLimit limit) {
-      rateLimits.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(limit, "limit"));
-      return this;
-    }
-
-    /**
-     * Declares the task types a provider can do: it becomes a failover candidate for tasks of those types
-     * (after the task's own providers).
-     */
-    public Builder taskTypes(String provider, String... types) {
-      java.util.Set<String> set = taskTypes.computeIfAbsent(provider.toLowerCase(Locale.ROOT),
-          k -> new java.util.LinkedHashSet<>());
-      for (String t : types) {
-        set.add(t.toLowerCase(Locale.ROOT));
-      }
       return this;
     }
 
@@ -714,18 +691,12 @@ public final class Orchestrator implements AutoCloseable {
         throw new IllegalStateException("defaultProvider '" + defaultProvider + "' is not registered (registered: "
             + all.keySet() + ")");
       }
-      for (String name : concat(providerRetry.keySet(), providerBreakers.keySet(), rateLimits.keySet(),
-          taskTypes.keySet(), limits.keySet())) {
-        if (!all.containsKey(name)) {
-          closeAll(owned);
-          throw new IllegalStateException("a policy names provider '" + name + "', which is not registered "
-              + "(registered: " + all.keySet() + "): fix the name or register the provider");
-        }
-      }
       Map<String, Engine.ProviderSlot> slots = new LinkedHashMap<>();
-      all.forEach((name, p) -> slots.put(name, new Engine.ProviderSlot(p, limits.getOrDefault(name, defaultLimit),
-          providerRetry.get(name), providerBreakers.getOrDefault(name, breakerPolicy),
-          rateLimits.getOrDefault(name, RateLimit.none()), taskTypes.getOrDefault(name, java.util.Set.of()))));
+      all.forEach((name, p) -> {
+        ProviderOptions o = options.getOrDefault(name, ProviderOptions.ofDefaults());
+        slots.put(name, new Engine.ProviderSlot(p, o.maxConcurrentCalls().orElse(defaultLimit),
+            o.retryPolicy().orElse(null), o.circuitBreaker().orElse(breakerPolicy), o.rateLimit(), o.taskTypes()));
+      });
       java.util.concurrent.Executor exec = executor;
       if (exec == null) {
         ExecutorService es = Executors.newSingleThreadExecutor(r -> {
@@ -784,15 +755,6 @@ public final class Orchestrator implements AutoCloseable {
       owned.add(0, sync);
       sync.start();
       return new Orchestrator(engine, st, clock, List.copyOf(owned), problems, agents);
-    }
-
-    @SafeVarargs
-    private static List<String> concat(java.util.Collection<String>... sets) {
-      List<String> out = new ArrayList<>();
-      for (java.util.Collection<String> c : sets) {
-        out.addAll(c);
-      }
-      return out;
     }
 
     private static void closeAll(List<AutoCloseable> owned) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.core.ProviderOptions;
 import dev.orchestrator.core.Reports;
 import dev.orchestrator.event.CircuitClosedEvent;
 import dev.orchestrator.event.CircuitHalfOpenedEvent;
@@ -352,7 +353,8 @@ class ResilienceTest {
   @Test
   void aRateLimitKeepsTasksReadyUntilTheMinuteAllowsThem() {
     FakeProvider p = FakeProvider.echo("p");
-    try (Orchestrator o = h.builder().provider(p).rateLimit("p", RateLimit.requestsPerMinute(2)).build()) {
+    try (Orchestrator o = h.builder()
+        .provider(p, ProviderOptions.builder().rateLimit(RateLimit.requestsPerMinute(2)).build()).build()) {
       Workflow.Builder w = Workflow.builder("w");
       for (int i = 0; i < 5; i++) {
         w.task("t" + i, t -> t.instructions("x"));
@@ -392,8 +394,9 @@ class ResilienceTest {
   void providersDeclaringATaskTypeAreFailoverCandidates() {
     FakeProvider openai = FakeProvider.builder("openai").otherwise(r -> Reply.failure(ErrorKind.TIMEOUT)).build();
     FakeProvider anthropic = FakeProvider.echo("anthropic");
-    try (Orchestrator o = h.builder().provider(openai).provider(anthropic).defaultProvider("openai")
-        .taskTypes("anthropic", "code_generation").build()) {
+    try (Orchestrator o = h.builder().provider(openai)
+        .provider(anthropic, ProviderOptions.builder().taskTypes("code_generation").build())
+        .defaultProvider("openai").build()) {
       Run run = o.submit("demo", Workflow.builder("w")
           .task("code", t -> t.instructions("write it").provider("openai").taskType("code_generation")).build());
       h.scheduler.advance(Duration.ofMinutes(3));

@@ -104,8 +104,10 @@ class ProcessExitTest {
     FakeProvider bad = FakeProvider.builder("bad").otherwise(r -> Reply.failure(ErrorKind.AUTH)).build();
     FakeProvider good = FakeProvider.echo("good");
     // The processes share the store, and with it the circuit of 'bad': its failures would open it for all of them.
-    try (Orchestrator engine = Orchestrator.builder().store(store).provider(bad).provider(good)
-        .circuitBreaker("bad", CircuitBreakerPolicy.disabled()).listener(listener).build()) {
+    try (Orchestrator engine = Orchestrator.builder().store(store)
+        .provider(bad, dev.orchestrator.core.ProviderOptions.builder().circuitBreaker(CircuitBreakerPolicy.disabled())
+            .build())
+        .provider(good).listener(listener).build()) {
       RunSnapshot done = engine.submit("demo", shortFailingRun(), Map.of()).completion().get(30, TimeUnit.SECONDS);
       assertThat(done.status()).isEqualTo(RunStatus.FAILED);
     } finally {

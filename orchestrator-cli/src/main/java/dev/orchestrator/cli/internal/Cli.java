@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.core.ProviderOptions;
 import dev.orchestrator.event.EventSubscriber;
 import dev.orchestrator.notifiers.NotificationConfig;
 import dev.orchestrator.notifiers.NotificationListener;
@@ -399,16 +400,18 @@ public final class Cli implements AutoCloseable {
         .retryPolicy(c.retry())
         .circuitBreaker(c.breaker());
     for (PluginConfig pc : s.configs()) {
+      Integer limit = c.instanceLimits().get(pc.name());
+      ProviderOptions options = limit == null ? ProviderOptions.ofDefaults()
+          : ProviderOptions.builder().maxConcurrentCalls(limit).build();
       if (!executing && s.missingKeys().containsKey(pc.name())) {
         // A plan or report needs no key: estimate on the simulator priced like the real model.
         Map<String, String> props = new LinkedHashMap<>();
         props.put("model", pc.properties().getOrDefault("model", "sim-standard"));
-        b.provider(new PluginConfig(pc.name(), "simulator", props));
+        b.provider(new PluginConfig(pc.name(), "simulator", props), options);
       } else {
-        b.provider(pc);
+        b.provider(pc, options);
       }
     }
-    c.instanceLimits().forEach(b::maxConcurrentCalls);
     String def = defaultProvider();
     if (def != null) {
       b.defaultProvider(def);

@@ -44,7 +44,8 @@ class SharedCircuitTest {
 
   private Orchestrator engine(JdbcStore store, FakeProvider claude, RateLimit rate) {
     return Orchestrator.builder().clock(clock).scheduler(scheduler).executor(Runnable::run).store(store)
-        .provider(claude).retryPolicy(RetryPolicy.none()).circuitBreaker(BREAKER).rateLimit("claude", rate).build();
+        .provider(claude, dev.orchestrator.core.ProviderOptions.builder().rateLimit(rate).build())
+        .retryPolicy(RetryPolicy.none()).circuitBreaker(BREAKER).build();
   }
 
   private static Workflow one(String id) {
