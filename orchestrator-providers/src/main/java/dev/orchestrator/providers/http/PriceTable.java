@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -72,7 +72,11 @@ public final class PriceTable {
     }
   }
 
-  private static PriceTable empty() {
+  /**
+   * A table with no entries, for a plugin's own prices:
+   * {@code PriceTable.empty().with("model-1", ModelPrice.of(new BigDecimal("0.40"), new BigDecimal("2.00")))}.
+   */
+  public static PriceTable empty() {
     return new PriceTable(Map.of(), Map.of());
   }
 
