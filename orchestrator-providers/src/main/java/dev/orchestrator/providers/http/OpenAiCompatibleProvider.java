@@ -1,17 +1,10 @@
-package dev.orchestrator.providers.internal.openai;
+package dev.orchestrator.providers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.providers.http.Estimates;
-import dev.orchestrator.providers.http.HttpErrors;
-import dev.orchestrator.providers.http.HealthProbe;
-import dev.orchestrator.providers.http.HttpProvider;
-import dev.orchestrator.providers.http.Json;
-import dev.orchestrator.providers.http.Prompts;
-import dev.orchestrator.providers.http.Settings;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -22,26 +15,35 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OpenAI Chat Completions API ({@code POST {baseUrl}/chat/completions}), also spoken by Ollama, vLLM,
- * llama.cpp's server, LM Studio, OpenRouter, Groq and others. Streams with {@code stream_options.include_usage} so a
- * streamed call is costed from the server's own count. Thread-safe.
+ * A provider for any server speaking OpenAI's Chat Completions API ({@code POST {baseUrl}/chat/completions},
+ * {@code Authorization: Bearer <key>}, a {@code GET {baseUrl}/models} health probe): the request, whole and streamed
+ * replies (with {@code stream_options.include_usage}, so a streamed call is costed from the server's own count),
+ * refusals, errors in the reply and the error codes OpenAI and the common compatible servers send. A vendor's plugin
+ * gives only its {@link OpenAiVendor}, usually through an {@link OpenAiCompatibleFactory}; a subclass may add headers
+ * ({@link #headers}) or read a different usage object ({@link #usage(JsonNode)}).
+ *
+ * <p>Properties, beyond those of {@link HttpProvider}: {@code apiKey} / {@code apiKeyEnv}; {@code maxTokensField}
+ * ({@code max_tokens} or {@code max_completion_tokens}, default the vendor's); {@code jsonMode}: how a task's JSON
+ * schema is sent: {@code json_schema} (default, {@code response_format}), {@code json_object}, or {@code none} (the
+ * schema goes into the system prompt).
+ *
+ * <p>Thread-safe.
  */
-public final class OpenAiProvider extends HttpProvider {
-  public static final String TYPE = "openai";
-  public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
-  public static final String DEFAULT_MODEL = "gpt-4o-mini";
-  public static final String KEY_ENV = "OPENAI_API_KEY";
+public class OpenAiCompatibleProvider extends HttpProvider {
   private static final Set<String> JSON_MODES = Set.of("json_schema", "json_object", "none");
 
   private final String maxTokensField;
   private final String jsonMode;
-  private final @Nullable String organization;
-  private final @Nullable String project;
 
-  private OpenAiProvider(Settings s, @Nullable String key) {
-    super(s, DEFAULT_MODEL, DEFAULT_BASE_URL, key);
-    boolean official = isOfficial(baseUrl.getHost());
-    this.maxTokensField = s.string("maxTokensField", official ? "max_completion_tokens" : "max_tokens");
+  /**
+   * Reads the instance's settings over the vendor's defaults.
+   *
+   * @throws IllegalArgumentException naming the instance, the property and the fix when a setting is invalid, or
+   *     when the vendor needs a key and none is configured
+   */
+  public OpenAiCompatibleProvider(Settings s, OpenAiVendor vendor) {
+    super(s, vendor.model(), vendor.baseUrl(), s.apiKey(vendor.apiKeyEnv(), vendor.keyRequired()), vendor.prices());
+    this.maxTokensField = s.string("maxTokensField", vendor.maxTokensField());
     if (!maxTokensField.equals("max_tokens") && !maxTokensField.equals("max_completion_tokens")) {
       throw s.invalid("maxTokensField", maxTokensField, "max_completion_tokens or max_tokens");
     }
@@ -49,23 +51,25 @@ public final class OpenAiProvider extends HttpProvider {
     if (!JSON_MODES.contains(jsonMode)) {
       throw s.invalid("jsonMode", jsonMode, "json_schema, json_object or none");
     }
-    this.organization = s.optional("organization");
-    this.project = s.optional("project");
   }
 
-  /** Creates an instance; the key is required only for api.openai.com (local servers need none). */
-  public static OpenAiProvider create(Settings s) {
-    String base = s.string("baseUrl", DEFAULT_BASE_URL);
-    boolean official = base.contains("api.openai.com");
-    return new OpenAiProvider(s, s.apiKey(KEY_ENV, official));
-  }
+  /**
+   * Adds the vendor's own headers to every request, the health probe's included; the bearer key is already set.
+   * Does nothing by default.
+   */
+  protected void headers(HttpRequest.Builder request) {}
 
-  private static boolean isOfficial(String host) {
-    return host.equalsIgnoreCase("api.openai.com");
+  /**
+   * Reads a reply's (or a stream's final chunk's) {@code usage} object. The default reads OpenAI's fields:
+   * {@code prompt_tokens}, {@code completion_tokens} and their {@code *_details} (cached, audio, image, reasoning).
+   * Override it for a vendor that reports cache hits in fields of its own.
+   */
+  protected TokenUsage usage(JsonNode usage) {
+    return OpenAiUsage.of(usage);
   }
 
   @Override
-  protected HttpRequest newRequest(ProviderRequest request, boolean streaming) {
+  protected final HttpRequest newRequest(ProviderRequest request, boolean streaming) {
     ObjectNode body = Json.object();
     body.put("model", model);
     ArrayNode messages = body.putArray("messages");
@@ -100,26 +104,22 @@ public final class OpenAiProvider extends HttpProvider {
     if (apiKey != null) {
       b.header("Authorization", "Bearer " + apiKey);
     }
-    if (organization != null) {
-      b.header("OpenAI-Organization", organization);
-    }
-    if (project != null) {
-      b.header("OpenAI-Project", project);
-    }
+    headers(b);
     return b.build();
   }
 
   @Override
-  protected HttpRequest probeRequest() {
+  protected final HttpRequest probeRequest() {
     HttpRequest.Builder b = HealthProbe.get(resolve("/models"));
     if (apiKey != null) {
       b.header("Authorization", "Bearer " + apiKey);
     }
+    headers(b);
     return b.build();
   }
 
   @Override
-  protected ProviderResponse parseResponse(JsonNode body) throws ProviderException {
+  protected final ProviderResponse parseResponse(JsonNode body) throws ProviderException {
     JsonNode choices = body.get("choices");
     String answeringModel = Json.text(body, "model");
     if (choices == null || !choices.isArray() || choices.isEmpty()) {
@@ -150,24 +150,24 @@ public final class OpenAiProvider extends HttpProvider {
     }
   }
 
-  private static TokenUsage usage(@Nullable JsonNode u, String text) {
+  private TokenUsage usage(@Nullable JsonNode u, String text) {
     if (!Json.present(u)) {
       // some OpenAI-compatible servers report no usage: count roughly rather than call it free
       return TokenUsage.of(0, Estimates.tokens(text));
     }
-    return OpenAiUsage.of(u);
+    return usage(u);
   }
 
-  private static TokenUsage reported(@Nullable JsonNode u) {
-    return Json.present(u) && u.isObject() ? OpenAiUsage.of(u) : TokenUsage.NONE;
+  private TokenUsage reported(@Nullable JsonNode u) {
+    return Json.present(u) && u.isObject() ? usage(u) : TokenUsage.NONE;
   }
 
-  private static @Nullable TokenUsage reportedOrNull(@Nullable JsonNode u) {
-    return Json.present(u) && u.isObject() ? OpenAiUsage.of(u) : null;
+  private @Nullable TokenUsage reportedOrNull(@Nullable JsonNode u) {
+    return Json.present(u) && u.isObject() ? usage(u) : null;
   }
 
   @Override
-  protected StreamAssembler newAssembler() {
+  protected final StreamAssembler newAssembler() {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
       private final StringBuilder refusal = new StringBuilder();
@@ -262,7 +262,7 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   @Override
-  protected ProviderException errorFrom(int status, HttpHeaders headers, String body) {
+  protected final ProviderException errorFrom(int status, HttpHeaders headers, String body) {
     ErrorKind kind = HttpErrors.kindForStatus(status);
     String message = "no error body";
     String code = "";
