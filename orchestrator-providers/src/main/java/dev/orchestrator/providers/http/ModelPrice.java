@@ -69,6 +69,18 @@ public record ModelPrice(Rates base, @Nullable LongContext longContext, BigDecim
     return new ModelPrice(Rates.of(input, output), null, BigDecimal.ONE, asOf, source);
   }
 
+  /**
+   * These prices with cache reads billed at their own rate, for a vendor that discounts them.
+   *
+   * @param cachedInput USD per million prompt tokens read from the cache
+   * @throws IllegalArgumentException when the rate is negative
+   */
+  public ModelPrice withCachedInput(BigDecimal cachedInput) {
+    Rates r = base;
+    return new ModelPrice(new Rates(r.input(), r.output(), cachedInput, r.cacheWrite(), r.cacheWrite1h(),
+        r.audioInput(), r.audioOutput(), r.imageInput(), r.imageOutput()), longContext, batch, asOf, source);
+  }
+
   /** The base input rate, USD per million tokens. */
   public BigDecimal input() {
     return base.input();
