@@ -23,6 +23,7 @@ public final class HealthProbe {
 
   private HealthProbe() {}
 
+  /** Sends a probe request; never fails: a failure is a down {@link Health} with a redacted reason. */
   public static CompletableFuture<Health> send(HttpClient client, HttpRequest request, String provider, Redactor redactor) {
     long started = System.nanoTime();
     String what = "GET " + request.uri().getPath();

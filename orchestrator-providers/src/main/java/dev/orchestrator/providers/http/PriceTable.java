@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class PriceTable {
+  /** The classpath resource of the bundled table. */
   public static final String RESOURCE = "/dev/orchestrator/providers/pricing.json";
   private static final Pattern DATED = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
   private static final Set<String> TABLE_KEYS = Set.of("currency", "unit", "asOf", "note", "sources", "models");

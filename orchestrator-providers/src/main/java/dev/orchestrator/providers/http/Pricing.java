@@ -28,6 +28,7 @@ public final class Pricing {
   private final @Nullable Money maxCostPerCall;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+  /** Pricing from a table, with an instance's own price (or null) and per-call cap (or null). */
   public Pricing(String provider, @Nullable String configuredModel, PriceTable table, @Nullable ModelPrice override,
       @Nullable Money maxCostPerCall) {
     this.provider = provider;

@@ -3,8 +3,9 @@
  * {@code openai}, {@code anthropic} and {@code gemini} providers use.
  *
  * <ul>
- * <li>{@link dev.orchestrator.providers.http.OpenAiVendor}, {@link dev.orchestrator.providers.http.OpenAiCompatibleFactory}
- *     and {@link dev.orchestrator.providers.http.OpenAiCompatibleProvider}: a vendor speaking OpenAI's Chat
+ * <li>{@link dev.orchestrator.providers.http.OpenAiVendor},
+ *     {@link dev.orchestrator.providers.http.OpenAiCompatibleFactory} and
+ *     {@link dev.orchestrator.providers.http.OpenAiCompatibleProvider}: a vendor speaking OpenAI's Chat
  *     Completions API is a vendor description and a one-constructor factory;
  * <li>{@link dev.orchestrator.providers.http.HttpProvider}: the base for any other wire format (the exchange,
  *     streaming, time limit, cancellation, error classification and costing are done; a subclass builds the request
