@@ -1,6 +1,6 @@
 package dev.orchestrator.providers;
 
-import dev.orchestrator.providers.internal.Settings;
+import dev.orchestrator.providers.http.Settings;
 import dev.orchestrator.providers.internal.cli.CliProvider;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;

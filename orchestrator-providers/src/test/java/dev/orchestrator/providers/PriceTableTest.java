@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.providers.internal.ModelPrice;
-import dev.orchestrator.providers.internal.PriceTable;
+import dev.orchestrator.providers.http.ModelPrice;
+import dev.orchestrator.providers.http.PriceTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.orchestrator.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.orchestrator.providers.internal.Settings;
-import dev.orchestrator.providers.internal.SseParser;
+import dev.orchestrator.providers.http.Settings;
+import dev.orchestrator.providers.http.SseParser;
 import dev.orchestrator.providers.internal.cli.CommandLine;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;

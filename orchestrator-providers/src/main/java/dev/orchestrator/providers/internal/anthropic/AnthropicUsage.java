@@ -2,7 +2,7 @@ package dev.orchestrator.providers.internal.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.providers.internal.Json;
+import dev.orchestrator.providers.http.Json;
 import org.jspecify.annotations.Nullable;
 
 /**

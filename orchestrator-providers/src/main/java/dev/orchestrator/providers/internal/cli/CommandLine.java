@@ -55,7 +55,7 @@ public final class CommandLine {
     }
     if (quote != 0) {
       throw new IllegalArgumentException("command has an unclosed " + quote + " quote: close it (was '"
-          + dev.orchestrator.providers.internal.Redactor.of().redact(line) + "')");
+          + dev.orchestrator.providers.http.Redactor.of().redact(line) + "')");
     }
     if (inWord) {
       out.add(cur.toString());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orchestrator.providers.internal.Json;
+import dev.orchestrator.providers.http.Json;
 import java.util.Iterator;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
-import dev.orchestrator.providers.internal.HttpProvider.StreamAssembler;
+import dev.orchestrator.providers.http.HttpProvider.StreamAssembler;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.util.concurrent.CompletableFuture;

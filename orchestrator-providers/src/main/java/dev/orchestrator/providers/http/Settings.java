@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.spi.PluginConfig;
@@ -18,31 +18,38 @@ public final class Settings {
   private final PluginConfig config;
   private final PluginContext context;
 
+  /** The settings of one instance, read from its configuration, its environment through {@code context}. */
   public Settings(PluginConfig config, PluginContext context) {
     this.config = config;
     this.context = context;
   }
 
+  /** The instance's configuration. */
   public PluginConfig config() {
     return config;
   }
 
+  /** The engine's clock, scheduler and environment. */
   public PluginContext context() {
     return context;
   }
 
+  /** The instance's name, for messages. */
   public String name() {
     return config.name();
   }
 
+  /** The property's value, or null when unset. */
   public @Nullable String optional(String key) {
     return config.optional(key).orElse(null);
   }
 
+  /** The property's value, or {@code defaultValue} when unset. */
   public String string(String key, String defaultValue) {
     return config.optional(key).orElse(defaultValue);
   }
 
+  /** The property's value; throws IllegalArgumentException naming the property when it is unset. */
   public String require(String key) {
     return config.require(key).trim();
   }
@@ -52,10 +59,12 @@ public final class Settings {
     return config.bool(key, defaultValue);
   }
 
+  /** An integer in {@code [min, max]}; throws IllegalArgumentException naming the value and the range. */
   public int integer(String key, int defaultValue, int min, int max) {
     return config.integer(key, defaultValue, min, max);
   }
 
+  /** A long of at least {@code min}; throws IllegalArgumentException naming the value and the bound. */
   public long longValue(String key, long defaultValue, long min) {
     String v = optional(key);
     if (v == null) {
@@ -72,6 +81,7 @@ public final class Settings {
     }
   }
 
+  /** A share in [0, 1]; throws IllegalArgumentException naming the value. */
   public double fraction(String key, double defaultValue) {
     String v = optional(key);
     if (v == null) {
@@ -88,6 +98,7 @@ public final class Settings {
     }
   }
 
+  /** A decimal in {@code [min, max]}, or null when unset; throws IllegalArgumentException naming the value. */
   public @Nullable Double decimalOrNull(String key, double min, double max) {
     String v = optional(key);
     if (v == null) {
@@ -119,6 +130,11 @@ public final class Settings {
     return config.duration(key, defaultValue, Duration.ZERO);
   }
 
+  /**
+   * The {@code baseUrl} property (default {@code defaultValue}) without a trailing slash.
+   *
+   * @throws IllegalArgumentException unless an http(s) URL without user info or query
+   */
   public URI baseUrl(String defaultValue) {
     String v = string("baseUrl", defaultValue);
     try {
@@ -173,6 +189,10 @@ public final class Settings {
     return out;
   }
 
+  /**
+   * The exception for a bad property: names the plugin, its type, the property, what it must be and the value
+   * ({@code ****} for a secret's).
+   */
   public IllegalArgumentException invalid(String key, String value, String expected) {
     String shown = PluginConfig.isSecret(key) ? "****" : value;
     return new IllegalArgumentException("plugin '" + config.name() + "' (type " + config.type() + ") property '"

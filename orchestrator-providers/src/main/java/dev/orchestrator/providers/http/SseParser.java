@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 public final class SseParser {
   /** Receives each dispatched event. */
   @FunctionalInterface
+  /** Receives each dispatched event. */
   public interface Listener {
     void onEvent(@Nullable String event, String data) throws Exception;
   }
@@ -18,10 +19,12 @@ public final class SseParser {
   private @Nullable String event;
   private @Nullable StringBuilder data;
 
+  /** A parser that dispatches to {@code listener}. */
   public SseParser(Listener listener) {
     this.listener = listener;
   }
 
+  /** Takes one line of the stream, without its line terminator; a blank line dispatches the event. */
   public void line(String line) throws Exception {
     if (line.isEmpty()) {
       dispatch();

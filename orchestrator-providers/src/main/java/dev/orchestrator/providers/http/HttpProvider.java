@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestrator.CostBasis;
@@ -33,10 +33,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the HTTP providers share: configuration, the asynchronous exchange (no thread is held while waiting),
+ * The base of an HTTP provider plugin: configuration, the asynchronous exchange (no thread is held while waiting),
  * streaming through server-sent events, the time limit (through the engine's scheduler), cancellation (aborts the
  * exchange, or cancels the body subscription mid-stream so the connection closes at once), error classification and
- * costing. Subclasses write the vendor's wire format. Thread-safe.
+ * costing. A subclass writes only the vendor's wire format, through five extension points:
+ * <ul>
+ * <li>{@link #newRequest}: building the HTTP request for a call (use {@link #jsonPost} and {@link #resolve});
+ * <li>{@link #parseResponse}: reading a whole reply into text and usage (finish with {@link #reply});
+ * <li>{@link #newAssembler}: reading a streamed reply one event at a time, keeping its usage so far;
+ * <li>{@link #errorFrom}: refining an HTTP error reply from the vendor's error body (optional: the default maps the
+ *     status and reads {@code error.message});
+ * <li>{@link #probeRequest}: the free request a health probe sends (the vendor's model list).
+ * </ul>
+ * Everything else is final: the engine-facing methods ({@link #complete}, {@link #probe}, {@link #estimate},
+ * {@link #close}) behave the same for every vendor.
+ *
+ * <pre>{@code
+ * final class EchoProvider extends HttpProvider {
+ *   EchoProvider(Settings s) {
+ *     super(s, "echo-1", "https://api.echo.example/v1", s.apiKey("ECHO_API_KEY", true), PriceTable.empty()
+ *         .with("echo-1", ModelPrice.of(new BigDecimal("0.50"), new BigDecimal("1.50"))));
+ *   }
+ *   protected HttpRequest newRequest(ProviderRequest r, boolean streaming) {
+ *     ObjectNode body = Json.object().put("model", model).put("prompt", Prompts.user(r));
+ *     return jsonPost(resolve("/echo"), body, streaming).header("Authorization", "Bearer " + apiKey).build();
+ *   }
+ *   protected ProviderResponse parseResponse(JsonNode body) {
+ *     return reply(body.path("text").asText(), TokenUsage.of(Json.count(body, "in"), Json.count(body, "out")),
+ *         Json.text(body, "model"), Json.text(body, "id"));
+ *   }
+ *   ...
+ * }
+ * }</pre>
  *
  * <p>A failed call is never free: every {@link ProviderException} says whether the vendor billed it and carries the
  * usage that arrived before the failure, priced. A stream keeps its usage so far in its {@link StreamAssembler}, so a
@@ -46,6 +74,7 @@ public abstract class HttpProvider implements AiProvider {
   private static final Logger log = LoggerFactory.getLogger(HttpProvider.class);
   protected static final String USER_AGENT = "orchestrator-providers/0.1";
 
+  /** The instance's properties, for a subclass's own settings. */
   protected final Settings settings;
   protected final String name;
   protected final String type;
@@ -63,7 +92,26 @@ public abstract class HttpProvider implements AiProvider {
   private final HttpClient client;
   private volatile boolean closed;
 
+  /**
+   * Reads the common settings, prices the models from the bundled table ({@link PriceTable#bundled()}).
+   *
+   * @throws IllegalArgumentException naming the instance, the property and the fix when a setting is invalid
+   */
   protected HttpProvider(Settings s, String defaultModel, String defaultBaseUrl, @Nullable String apiKey) {
+    this(s, defaultModel, defaultBaseUrl, apiKey, PriceTable.bundled());
+  }
+
+  /**
+   * Reads the common settings: {@code model}, {@code baseUrl}, {@code timeout}, {@code connectTimeout},
+   * {@code maxOutputTokens}, {@code temperature}, {@code stream} and the pricing properties ({@code price.*},
+   * {@code pricingFile}, {@code maxCostPerCall}), which are laid over {@code prices}.
+   *
+   * @param apiKey the key, redacted from every message; null when the server needs none
+   * @param prices the plugin's own price table, such as {@code PriceTable.empty().with("model", price)}
+   * @throws IllegalArgumentException naming the instance, the property and the fix when a setting is invalid
+   */
+  protected HttpProvider(Settings s, String defaultModel, String defaultBaseUrl, @Nullable String apiKey,
+      PriceTable prices) {
     this.settings = s;
     this.name = s.name();
     this.type = s.config().type();
@@ -71,7 +119,7 @@ public abstract class HttpProvider implements AiProvider {
     this.baseUrl = s.baseUrl(defaultBaseUrl);
     this.apiKey = apiKey;
     this.redactor = Redactor.of(apiKey);
-    this.pricing = Pricing.from(s, model);
+    this.pricing = Pricing.from(s, model, prices);
     this.timeout = s.duration("timeout", Duration.ofMinutes(5));
     this.maxOutputTokens = s.integer("maxOutputTokens", 4096, 1, 1_000_000);
     this.temperature = s.decimalOrNull("temperature", 0, 2);
@@ -95,8 +143,15 @@ public abstract class HttpProvider implements AiProvider {
   /** A fresh assembler for one streamed reply. */
   protected abstract StreamAssembler newAssembler();
 
-  /** Classifies an HTTP error reply from the vendor's error body. */
-  protected abstract ProviderException errorFrom(int status, HttpHeaders headers, String body);
+  /**
+   * Classifies an HTTP error reply (status 300 and above) from the vendor's error body. The default maps the status
+   * ({@link HttpErrors#kindForStatus}), honours {@code Retry-After} and reports the body's {@code error.message},
+   * {@code error} or {@code message}; override it to read the vendor's error codes, then return
+   * {@link #error(ErrorKind, int, HttpHeaders, String)}.
+   */
+  protected ProviderException errorFrom(int status, HttpHeaders headers, String body) {
+    return error(HttpErrors.kindForStatus(status), status, headers, HttpErrors.message(body));
+  }
 
   /** The vendor's free request for a health probe (its model list), with its authentication. */
   protected abstract HttpRequest probeRequest();
@@ -138,7 +193,7 @@ public abstract class HttpProvider implements AiProvider {
   }
 
   @Override
-  public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
+  public final CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");
     if (closed) {
@@ -172,7 +227,7 @@ public abstract class HttpProvider implements AiProvider {
   }
 
   @Override
-  public CompletableFuture<Health> probe() {
+  public final CompletableFuture<Health> probe() {
     if (closed) {
       return CompletableFuture.completedFuture(Health.down(null, "the provider instance is closed"));
     }
@@ -357,17 +412,17 @@ public abstract class HttpProvider implements AiProvider {
 
   /** Bounded by the model's price and the output tokens asked for; see {@link Estimates}. */
   @Override
-  public CostEstimate estimate(ProviderRequest request) {
+  public final CostEstimate estimate(ProviderRequest request) {
     return Estimates.estimate(pricing, type, model, request, maxTokens(request), 60, Duration.ofMillis(800));
   }
 
   @Override
-  public void close() {
+  public final void close() {
     closed = true;
   }
 
   @Override
-  public String toString() {
+  public final String toString() {
     return getClass().getSimpleName() + "[name=" + name + ", model=" + model + ", baseUrl="
         + Redactor.url(baseUrl.toString()) + ", stream=" + stream + ", apiKey=" + (apiKey == null ? "none" : "****")
         + "]";

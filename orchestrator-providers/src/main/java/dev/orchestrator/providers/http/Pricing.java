@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
@@ -28,6 +28,7 @@ public final class Pricing {
   private final @Nullable Money maxCostPerCall;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+  /** Pricing from a table, with an instance's own price (or null) and per-call cap (or null). */
   public Pricing(String provider, @Nullable String configuredModel, PriceTable table, @Nullable ModelPrice override,
       @Nullable Money maxCostPerCall) {
     this.provider = provider;
@@ -45,9 +46,18 @@ public final class Pricing {
    *     value out of range; the message names the property and the fix
    */
   public static Pricing from(Settings s, @Nullable String configuredModel) {
+    return from(s, configuredModel, PriceTable.bundled());
+  }
+
+  /**
+   * As {@link #from(Settings, String)}, over a plugin's own table instead of the bundled one.
+   *
+   * @throws IllegalArgumentException as {@link #from(Settings, String)}
+   */
+  public static Pricing from(Settings s, @Nullable String configuredModel, PriceTable prices) {
     ModelPrice override = PriceSettings.price(s);
     Money cap = PriceSettings.maxCostPerCall(s);
-    PriceTable table = PriceTable.bundled();
+    PriceTable table = prices;
     String file = s.optional("pricingFile");
     if (file != null) {
       table = table.overlay(Path.of(file));

@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;

@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
@@ -23,6 +23,7 @@ public final class HealthProbe {
 
   private HealthProbe() {}
 
+  /** Sends a probe request; never fails: a failure is a down {@link Health} with a redacted reason. */
   public static CompletableFuture<Health> send(HttpClient client, HttpRequest request, String provider, Redactor redactor) {
     long started = System.nanoTime();
     String what = "GET " + request.uri().getPath();

@@ -1,8 +1,7 @@
-package dev.orchestrator.providers.internal.openai;
+package dev.orchestrator.providers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestrator.TokenUsage;
-import dev.orchestrator.providers.internal.Json;
 
 /**
  * Reads a Chat Completions {@code usage} object by OpenAI's rules. {@code prompt_tokens} already holds every prompt

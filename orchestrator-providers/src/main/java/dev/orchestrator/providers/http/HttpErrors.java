@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
@@ -199,5 +199,24 @@ public final class HttpErrors {
     String detail = cause == null ? "" : " (" + redactor.redact(cause.getClass().getSimpleName()) + ")";
     return new ProviderException(provider, ErrorKind.MALFORMED_RESPONSE, what + detail, true, null, cause,
         Billing.MAY_HAVE_BILLED, usage, cost);
+  }
+
+  /**
+   * The message of a JSON error body: {@code error.message}, a textual {@code error} or {@code message}; else says
+   * the body is empty or not JSON. Never the body itself, which may echo the request.
+   */
+  public static String message(String body) {
+    if (body.isBlank()) {
+      return "empty error body";
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode json = Json.read(body);
+      com.fasterxml.jackson.databind.JsonNode error = json.get("error");
+      String m = error != null && error.isTextual() ? error.asText()
+          : error != null ? Json.text(error, "message") : Json.text(json, "message");
+      return m == null ? "no error message in the body" : m;
+    } catch (Exception e) {
+      return "error body is not JSON";
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class PriceTable {
+  /** The classpath resource of the bundled table. */
   public static final String RESOURCE = "/dev/orchestrator/providers/pricing.json";
   private static final Pattern DATED = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
   private static final Set<String> TABLE_KEYS = Set.of("currency", "unit", "asOf", "note", "sources", "models");
@@ -72,7 +73,11 @@ public final class PriceTable {
     }
   }
 
-  private static PriceTable empty() {
+  /**
+   * A table with no entries, for a plugin's own prices:
+   * {@code PriceTable.empty().with("model-1", ModelPrice.of(new BigDecimal("0.40"), new BigDecimal("2.00")))}.
+   */
+  public static PriceTable empty() {
     return new PriceTable(Map.of(), Map.of());
   }
 

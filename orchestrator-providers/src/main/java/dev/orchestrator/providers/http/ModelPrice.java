@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
@@ -54,6 +54,31 @@ public record ModelPrice(Rates base, @Nullable LongContext longContext, BigDecim
   /** Text-only prices without tiers: cache reads and writes cost as much as input. */
   public static ModelPrice of(BigDecimal input, BigDecimal output) {
     return new ModelPrice(Rates.of(input, output), null, BigDecimal.ONE, null, null);
+  }
+
+  /**
+   * Text-only prices without tiers, with where and when they were read, for a plugin's own table:
+   * {@code ModelPrice.of(new BigDecimal("0.40"), new BigDecimal("2.00"), LocalDate.of(2025, 6, 1),
+   * "https://vendor.example/pricing")}.
+   *
+   * @param input USD per million input tokens (cache reads and writes cost the same)
+   * @param output USD per million output tokens
+   * @throws IllegalArgumentException when a rate is negative
+   */
+  public static ModelPrice of(BigDecimal input, BigDecimal output, LocalDate asOf, String source) {
+    return new ModelPrice(Rates.of(input, output), null, BigDecimal.ONE, asOf, source);
+  }
+
+  /**
+   * These prices with cache reads billed at their own rate, for a vendor that discounts them.
+   *
+   * @param cachedInput USD per million prompt tokens read from the cache
+   * @throws IllegalArgumentException when the rate is negative
+   */
+  public ModelPrice withCachedInput(BigDecimal cachedInput) {
+    Rates r = base;
+    return new ModelPrice(new Rates(r.input(), r.output(), cachedInput, r.cacheWrite(), r.cacheWrite1h(),
+        r.audioInput(), r.audioOutput(), r.imageInput(), r.imageOutput()), longContext, batch, asOf, source);
   }
 
   /** The base input rate, USD per million tokens. */

@@ -1,4 +1,4 @@
-package dev.orchestrator.providers.internal;
+package dev.orchestrator.providers.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,15 +9,18 @@ import org.jspecify.annotations.Nullable;
 
 /** The one shared {@link ObjectMapper} (thread-safe once configured) and null-tolerant readers. */
 public final class Json {
+  /** The shared mapper; thread-safe once configured. */
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private Json() {}
 
+  /** A new empty JSON object, for a request body. */
   public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
+  /** The JSON text of {@code node}. */
   public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
