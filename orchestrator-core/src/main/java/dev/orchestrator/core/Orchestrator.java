@@ -6,7 +6,7 @@ import dev.orchestrator.core.internal.AgentRegistry;
 import dev.orchestrator.core.internal.Engine;
 import dev.orchestrator.core.internal.EngineNames;
 import dev.orchestrator.core.internal.StoreSync;
-import dev.orchestrator.core.internal.PluginDiscovery;
+import dev.orchestrator.spi.PluginDiscovery;
 import dev.orchestrator.core.internal.Plugins;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;

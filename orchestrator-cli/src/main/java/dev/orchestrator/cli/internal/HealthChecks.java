@@ -3,17 +3,16 @@ package dev.orchestrator.cli.internal;
 import dev.orchestrator.Scheduler;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
+import dev.orchestrator.spi.PluginDiscovery;
 import dev.orchestrator.spi.provider.Health;
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,16 +33,14 @@ final class HealthChecks {
 
   /** Each instance's health, by instance name, in the order given. */
   static Map<String, Health> probe(List<PluginConfig> configs, Function<String, @Nullable String> env) {
-    Map<String, ProviderFactory> factories = new HashMap<>();
-    for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class, HealthChecks.class.getClassLoader())) {
-      factories.putIfAbsent(f.type(), f);
-    }
+    Map<String, ProviderFactory> factories = PluginDiscovery.discover(ProviderFactory.class,
+        HealthChecks.class.getClassLoader(), Map.of(), ProviderFactory::type).factories();
     // A probe bounds itself, and no call is made here: nothing may wait on a timer.
     PluginContext context = new PluginContext(Clock.systemUTC(), Scheduler.none(), env);
     Map<String, CompletableFuture<Health>> asked = new LinkedHashMap<>();
     List<AiProvider> made = new ArrayList<>();
     for (PluginConfig pc : configs) {
-      ProviderFactory factory = factories.get(pc.type());
+      ProviderFactory factory = factories.get(pc.type().toLowerCase(java.util.Locale.ROOT));
       if (factory == null) {
         asked.put(pc.name(), CompletableFuture.completedFuture(Health.unknown("no plugin of type " + pc.type())));
         continue;

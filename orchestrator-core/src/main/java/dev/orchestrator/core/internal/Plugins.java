@@ -3,6 +3,7 @@ package dev.orchestrator.core.internal;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
+import dev.orchestrator.spi.PluginDiscovery;
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderFactory;
 import java.util.LinkedHashMap;

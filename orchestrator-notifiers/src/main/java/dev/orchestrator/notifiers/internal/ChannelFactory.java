@@ -2,6 +2,7 @@ package dev.orchestrator.notifiers.internal;
 
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
+import dev.orchestrator.spi.PluginDiscovery;
 import dev.orchestrator.spi.notifier.Notifier;
 import dev.orchestrator.spi.notifier.NotifierFactory;
 import java.util.ArrayList;
@@ -9,8 +10,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,46 +38,21 @@ public final class ChannelFactory {
    */
   public ChannelFactory(Collection<NotifierFactory> explicit, ClassLoader loader, PluginContext context) {
     this.context = context;
-    Map<String, String> discoveredBy = new TreeMap<>();
-    ServiceLoader<NotifierFactory> sl = ServiceLoader.load(NotifierFactory.class, loader);
-    for (var it = sl.stream().iterator(); ; ) {
-      ServiceLoader.Provider<NotifierFactory> p;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
-        log.warn("Notifier plugin skipped: it could not be loaded (error={})", e.getMessage());
-        continue;
-      }
-      NotifierFactory f;
-      try {
-        f = p.get();
-      } catch (ServiceConfigurationError | RuntimeException e) {
-        log.warn("Notifier plugin skipped: it could not be created (class={}, error={})", p.type().getName(),
-            e.getMessage());
-        continue;
-      }
-      String previous = discoveredBy.putIfAbsent(f.type(), f.getClass().getName());
-      if (previous != null && !previous.equals(f.getClass().getName())) {
-        problems.add("two notifier plugins have the type '" + f.type() + "': " + previous + " and "
-            + f.getClass().getName() + "; remove one from the class path or register one explicitly");
-        continue;
-      }
-      factories.put(f.type(), f);
-    }
-    for (NotifierFactory f : explicit) {
-      factories.put(f.type(), f);
-      problems.removeIf(pr -> pr.contains("type '" + f.type() + "'"));
-    }
+    // One discovery for every kind of plugin: a broken one is skipped with a problem, two with one type are an
+    // error unless one is registered explicitly, explicit ones win.
+    Map<String, NotifierFactory> given = new TreeMap<>();
+    explicit.forEach(f -> given.put(f.type().toLowerCase(java.util.Locale.ROOT), f));
+    PluginDiscovery.Result<NotifierFactory> found =
+        PluginDiscovery.discover(NotifierFactory.class, loader, given, NotifierFactory::type);
+    factories.putAll(found.factories());
+    problems.addAll(found.problems());
   }
 
   /** Creates the notifiers for these channel specs; problems are collected, see {@link #problems()}. */
   public Map<ChannelSpec, Notifier> create(Collection<ChannelSpec> specs, String where) {
     Map<ChannelSpec, Notifier> out = new LinkedHashMap<>();
     for (ChannelSpec spec : specs) {
-      NotifierFactory f = factories.get(spec.type());
+      NotifierFactory f = factories.get(spec.type().toLowerCase(java.util.Locale.ROOT));
       if (f == null) {
         problems.add(where + ".channels." + spec.name() + ": no notifier plugin has the type '" + spec.type()
             + "': use one of " + factories.keySet() + " or add the plugin to the class path");

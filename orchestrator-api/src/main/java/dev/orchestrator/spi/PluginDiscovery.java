@@ -1,4 +1,4 @@
-package dev.orchestrator.core.internal;
+package dev.orchestrator.spi;
 
 import dev.orchestrator.OrchestratorException;
 import java.util.ArrayList;
@@ -10,21 +10,39 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Finds plugin factories through {@link ServiceLoader}, defensively: a factory that cannot be loaded is reported by
- * class name and skipped; two factories with one id are an error naming both classes; explicit factories win over
- * discovered ones; the result is ordered by id.
+ * Finds plugin factories (providers, notifiers, guards) through {@link ServiceLoader}, with one rule everywhere: a
+ * factory that cannot be loaded or created is reported by class name and skipped; two discovered factories with one
+ * id are an error naming both classes, unless the application registered a factory with that id explicitly; explicit
+ * factories win over discovered ones; ids are compared in lower case and the result is ordered by id.
+ *
+ * <pre>{@code
+ * PluginDiscovery.Result<ProviderFactory> found = PluginDiscovery.discover(ProviderFactory.class,
+ *     getClass().getClassLoader(), Map.of(), ProviderFactory::type);
+ * found.problems().forEach(System.err::println);
+ * }</pre>
+ *
+ * @since 0.1
  */
 public final class PluginDiscovery {
-  private static final Logger log = LoggerFactory.getLogger(PluginDiscovery.class);
+  private static final System.Logger log = System.getLogger(PluginDiscovery.class.getName());
 
   private PluginDiscovery() {}
 
-  /** The factories found and the problems met. */
-  public record Result<F>(Map<String, F> factories, List<String> problems) {}
+  /**
+   * The factories found, by lower-case id, and the problems met (plugins skipped, with why).
+   *
+   * @param factories the factories by id
+   * @param problems what was skipped and why
+   * @param <F> the factory type
+   */
+  public record Result<F>(Map<String, F> factories, List<String> problems) {
+    public Result {
+      factories = java.util.Collections.unmodifiableMap(new TreeMap<>(factories));
+      problems = List.copyOf(problems);
+    }
+  }
 
   /**
    * Discovers factories of {@code type}.
@@ -37,6 +55,8 @@ public final class PluginDiscovery {
    */
   public static <F> Result<F> discover(Class<F> type, ClassLoader loader, Map<String, F> explicit,
       Function<F, String> id) {
+    Map<String, F> given = new TreeMap<>();
+    explicit.forEach((k, v) -> given.put(k.toLowerCase(Locale.ROOT), v));
     Map<String, F> found = new TreeMap<>();
     List<String> problems = new ArrayList<>();
     Iterator<ServiceLoader.Provider<F>> it = ServiceLoader.load(type, loader).stream().iterator();
@@ -58,10 +78,11 @@ public final class PluginDiscovery {
         factory = candidate.get();
         key = id.apply(factory).toLowerCase(Locale.ROOT);
       } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
-        report(type, problems, "plugin " + candidate.type().getName() + " is broken and was skipped: " + e, e);
+        report(type, problems, "plugin " + candidate.type().getName() + " is broken and was skipped: "
+            + rootCause(e), e);
         continue;
       }
-      if (explicit.containsKey(key)) {
+      if (given.containsKey(key)) {
         continue;
       }
       F previous = found.putIfAbsent(key, factory);
@@ -71,14 +92,22 @@ public final class PluginDiscovery {
             + "; remove one from the class path or register the one you want explicitly");
       }
     }
-    for (Map.Entry<String, F> e : explicit.entrySet()) {
-      found.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
-    }
+    found.putAll(given);
     return new Result<>(found, List.copyOf(problems));
+  }
+
+  /** The innermost cause, as its class and message: what a plugin author needs to fix. */
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + t;
   }
 
   private static void report(Class<?> type, List<String> problems, String problem, Throwable cause) {
     problems.add(problem);
-    log.warn("Plugin skipped (spi={}, problem={})", type.getSimpleName(), problem, cause);
+    log.log(System.Logger.Level.WARNING, "Plugin skipped (spi=" + type.getSimpleName() + ", problem=" + problem
+        + ")", cause);
   }
 }
