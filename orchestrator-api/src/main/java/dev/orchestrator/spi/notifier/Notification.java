@@ -3,6 +3,7 @@ package dev.orchestrator.spi.notifier;
 import dev.orchestrator.Priority;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One message for people, already rendered: what a {@link Notifier} sends. Immutable and thread-safe.
+ * One message for people, already rendered: what a {@link Notifier} sends. Create one with {@link #builder()} (or
+ * {@link #toBuilder()} to derive a changed copy); the constructor is private, so notifiers keep compiling when fields
+ * are added. Immutable and thread-safe.
  *
  * <pre>{@code
  * Notification n = Notification.builder()
@@ -20,94 +23,123 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * @param project the project the news is about
- * @param event the rule event name, such as {@code task_failed}, {@code run_completed}, {@code budget_exceeded}:
- *     lower case with underscores
- * @param priority the priority of the task concerned, or the event's own priority when no task is concerned
- * @param severity how bad the news is; for presentation
- * @param subject one line, such as an e-mail subject; not blank
- * @param body the full text, possibly several lines; not blank
- * @param link where to look or answer (the dashboard), or null
- * @param locale the language subject and body are written in
- * @param at when the news happened (for a digest: when its window closed)
- * @param count how many occurrences it reports: 1, or more for a digest of identical notifications
- * @param ids related identifiers such as {@code run}, {@code task}, {@code question}, {@code provider}; in
- *     insertion order
- * @param idempotencyKey the same on every send of this notification (retries, and a send repeated by another
- *     process after a crash) and different for every other: receivers drop a second message with a key they have
- *     seen. Such as {@code 42-task_failed-slack} (event sequence, rule event, channel). Null when the sender gives
- *     none; each channel passes it on as its documentation says (an {@code Idempotency-Key} header, a field of the
- *     payload, an e-mail header)
+ * <p>Two notifications are equal when every value is equal, the related identifiers compared as maps.
  *
  * @since 0.1
  */
-public record Notification(
-    String project,
-    String event,
-    Priority priority,
-    Severity severity,
-    String subject,
-    String body,
-    @Nullable URI link,
-    Locale locale,
-    Instant at,
-    int count,
-    Map<String, String> ids,
-    @Nullable String idempotencyKey) {
+public final class Notification {
+  private static final int MAX_IDEMPOTENCY_KEY = 200;
 
-  public Notification {
-    Objects.requireNonNull(project, "project");
-    Objects.requireNonNull(event, "event");
-    Objects.requireNonNull(priority, "priority");
-    Objects.requireNonNull(severity, "severity");
-    Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(body, "body");
-    Objects.requireNonNull(locale, "locale");
-    Objects.requireNonNull(at, "at");
-    Objects.requireNonNull(ids, "ids");
-    if (project.isBlank()) {
-      throw new IllegalArgumentException("notification project must not be blank: name the project it is about");
-    }
-    if (event.isBlank() || !event.equals(event.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException(
-          "notification event must be a lower-case name such as 'task_failed' (was '" + event + "')");
-    }
-    if (subject.isBlank()) {
-      throw new IllegalArgumentException("notification subject must not be blank: give it one line of text");
-    }
-    if (body.isBlank()) {
-      throw new IllegalArgumentException("notification body must not be blank: give it the full text");
-    }
-    if (count < 1) {
-      throw new IllegalArgumentException("notification count must be >= 1 (was " + count + ")");
-    }
-    ids = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ids));
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200
-        || !idempotencyKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
-      throw new IllegalArgumentException("notification idempotencyKey must be 1 to 200 printable ASCII characters"
-          + " without spaces (was '" + idempotencyKey + "')");
-    }
+  private final String project;
+  private final String event;
+  private final Priority priority;
+  private final Severity severity;
+  private final String subject;
+  private final String body;
+  private final @Nullable URI link;
+  private final Locale locale;
+  private final Instant at;
+  private final int count;
+  private final Map<String, String> ids;
+  private final @Nullable String idempotencyKey;
+
+  private Notification(Builder b) {
+    this.project = checkProject(required(b.project, "a project: call project(...)"));
+    this.event = checkEvent(required(b.event, "an event name: call event(...)"));
+    this.priority = Objects.requireNonNull(b.priority, "priority");
+    this.severity = Objects.requireNonNull(b.severity, "severity");
+    this.subject = checkSubject(required(b.subject, "a subject: call subject(...)"));
+    this.body = checkBody(required(b.body, "a body: call body(...)"));
+    this.link = b.link;
+    this.locale = Objects.requireNonNull(b.locale, "locale");
+    this.at = required(b.at, "a time: call at(...)");
+    this.count = checkCount(b.count);
+    Map<String, String> copy = new LinkedHashMap<>();
+    b.ids.forEach((key, value) -> copy.put(checkIdKey(key), checkIdValue(key, value)));
+    this.ids = Collections.unmodifiableMap(copy);
+    this.idempotencyKey = b.idempotencyKey == null ? null : checkIdempotencyKey(b.idempotencyKey);
   }
 
-  /** A notification without an idempotency key. */
-  public Notification(String project, String event, Priority priority, Severity severity, String subject,
-      String body, @Nullable URI link, Locale locale, Instant at, int count, Map<String, String> ids) {
-    this(project, event, priority, severity, subject, body, link, locale, at, count, ids, null);
-  }
-
-  /** Starts a notification. */
+  /** Starts a notification: project, event, subject, body and time are required. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this notification's values. */
+  /** A builder holding this notification's values, to derive a changed copy. */
   public Builder toBuilder() {
-    Builder b = new Builder().project(project).event(event).priority(priority).severity(severity).subject(subject)
-        .body(body).locale(locale).at(at).count(count);
-    b.link = link;
-    b.idempotencyKey = idempotencyKey;
-    b.ids.putAll(ids);
-    return b;
+    return new Builder(this);
+  }
+
+  /** The project the news is about; not blank. */
+  public String project() {
+    return project;
+  }
+
+  /**
+   * The rule event name, such as {@code task_failed}, {@code run_completed}, {@code budget_exceeded}: lower case
+   * with underscores.
+   */
+  public String event() {
+    return event;
+  }
+
+  /** The priority of the task concerned, or the event's own priority when no task is concerned. */
+  public Priority priority() {
+    return priority;
+  }
+
+  /** How bad the news is; for presentation. */
+  public Severity severity() {
+    return severity;
+  }
+
+  /** One line, such as an e-mail subject; not blank. */
+  public String subject() {
+    return subject;
+  }
+
+  /** The full text, possibly several lines; not blank. */
+  public String body() {
+    return body;
+  }
+
+  /** Where to look or answer (the dashboard), or null. */
+  public @Nullable URI link() {
+    return link;
+  }
+
+  /** The language subject and body are written in. */
+  public Locale locale() {
+    return locale;
+  }
+
+  /** When the news happened (for a digest: when its window closed). */
+  public Instant at() {
+    return at;
+  }
+
+  /** How many occurrences it reports: 1, or more for a digest of identical notifications. */
+  public int count() {
+    return count;
+  }
+
+  /**
+   * Related identifiers such as {@code run}, {@code task}, {@code question}, {@code provider}; in insertion order,
+   * unmodifiable.
+   */
+  public Map<String, String> ids() {
+    return ids;
+  }
+
+  /**
+   * The same on every send of this notification (retries, and a send repeated by another process after a crash)
+   * and different for every other: receivers drop a second message with a key they have seen. Such as
+   * {@code 42-task_failed-slack} (event sequence, rule event, channel). Null when the sender gives none; each channel
+   * passes it on as its documentation says (an {@code Idempotency-Key} header, a field of the payload, an e-mail
+   * header).
+   */
+  public @Nullable String idempotencyKey() {
+    return idempotencyKey;
   }
 
   /** Whether it reports more than one occurrence. */
@@ -120,7 +152,105 @@ public record Notification(
     return ids.get(key);
   }
 
-  /** Builds a {@link Notification}. Mutable and not thread-safe; {@link #build()} copies. */
+  private static <T> T required(@Nullable T value, String what) {
+    if (value == null) {
+      throw new IllegalStateException("notification needs " + what);
+    }
+    return value;
+  }
+
+  private static String checkProject(String project) {
+    Objects.requireNonNull(project, "project");
+    if (project.isBlank()) {
+      throw new IllegalArgumentException(
+          "project must not be blank (was '" + project + "'): name the project the notification is about");
+    }
+    return project;
+  }
+
+  private static String checkEvent(String event) {
+    Objects.requireNonNull(event, "event");
+    if (event.isBlank() || !event.equals(event.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "event must be a lower-case name such as 'task_failed' (was '" + event + "')");
+    }
+    return event;
+  }
+
+  private static String checkSubject(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    if (subject.isBlank()) {
+      throw new IllegalArgumentException("subject must not be blank (was '" + subject + "'): give it one line of text");
+    }
+    return subject;
+  }
+
+  private static String checkBody(String body) {
+    Objects.requireNonNull(body, "body");
+    if (body.isBlank()) {
+      throw new IllegalArgumentException("body must not be blank (was '" + body + "'): give it the full text");
+    }
+    return body;
+  }
+
+  private static int checkCount(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1 (was " + count
+          + "): 1 for one occurrence, more for a digest of identical notifications");
+    }
+    return count;
+  }
+
+  private static String checkIdKey(String key) {
+    Objects.requireNonNull(key, "id key");
+    if (key.isBlank()) {
+      throw new IllegalArgumentException("id key must not be blank (was '" + key + "'): name what the id is of,"
+          + " such as 'task'");
+    }
+    return key;
+  }
+
+  private static String checkIdValue(String key, String value) {
+    return Objects.requireNonNull(value, () -> "id '" + key + "' value");
+  }
+
+  private static String checkIdempotencyKey(String key) {
+    Objects.requireNonNull(key, "idempotencyKey");
+    if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException("idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY
+          + " printable ASCII characters without spaces (was '" + key + "')");
+    }
+    return key;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof Notification n && project.equals(n.project) && event.equals(n.event)
+        && priority == n.priority && severity == n.severity && subject.equals(n.subject) && body.equals(n.body)
+        && Objects.equals(link, n.link) && locale.equals(n.locale) && at.equals(n.at) && count == n.count
+        && ids.equals(n.ids) && Objects.equals(idempotencyKey, n.idempotencyKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(project, event, priority, severity, subject, body, link, locale, at, count, ids,
+        idempotencyKey);
+  }
+
+  @Override
+  public String toString() {
+    return "Notification[project=" + project + ", event=" + event + ", priority=" + priority + ", severity="
+        + severity + ", subject=" + subject + ", body=" + body + ", link=" + link + ", locale=" + locale + ", at="
+        + at + ", count=" + count + ", ids=" + ids + ", idempotencyKey=" + idempotencyKey + "]";
+  }
+
+  /**
+   * Builds a {@link Notification}. Each setter checks its value at once: a null where a value is required throws
+   * {@link NullPointerException} naming the setting, a bad value {@link IllegalArgumentException} naming the setting
+   * and the value, and a refused value is never kept. {@link #build()} then throws {@link IllegalStateException}
+   * naming the first required value that was never given. Mutable and not thread-safe; {@link #build()} copies, so
+   * reusing a builder never changes a notification already built.
+   */
   public static final class Builder {
     private @Nullable String project;
     private @Nullable String event;
@@ -135,17 +265,40 @@ public record Notification(
     private final Map<String, String> ids = new LinkedHashMap<>();
     private @Nullable String idempotencyKey;
 
-    Builder() {}
+    private Builder() {}
 
-    /** The project; required. */
+    private Builder(Notification from) {
+      this.project = from.project;
+      this.event = from.event;
+      this.priority = from.priority;
+      this.severity = from.severity;
+      this.subject = from.subject;
+      this.body = from.body;
+      this.link = from.link;
+      this.locale = from.locale;
+      this.at = from.at;
+      this.count = from.count;
+      this.ids.putAll(from.ids);
+      this.idempotencyKey = from.idempotencyKey;
+    }
+
+    /**
+     * The project; required.
+     *
+     * @throws IllegalArgumentException when blank
+     */
     public Builder project(String project) {
-      this.project = Objects.requireNonNull(project, "project");
+      this.project = checkProject(project);
       return this;
     }
 
-    /** The rule event name, such as {@code task_failed}; required. */
+    /**
+     * The rule event name, such as {@code task_failed}; required.
+     *
+     * @throws IllegalArgumentException when blank or not lower case
+     */
     public Builder event(String event) {
-      this.event = Objects.requireNonNull(event, "event");
+      this.event = checkEvent(event);
       return this;
     }
 
@@ -161,19 +314,27 @@ public record Notification(
       return this;
     }
 
-    /** One line of text; required. */
+    /**
+     * One line of text; required.
+     *
+     * @throws IllegalArgumentException when blank
+     */
     public Builder subject(String subject) {
-      this.subject = Objects.requireNonNull(subject, "subject");
+      this.subject = checkSubject(subject);
       return this;
     }
 
-    /** The full text; required. */
+    /**
+     * The full text; required.
+     *
+     * @throws IllegalArgumentException when blank
+     */
     public Builder body(String body) {
-      this.body = Objects.requireNonNull(body, "body");
+      this.body = checkBody(body);
       return this;
     }
 
-    /** Where to look or answer; none by default. */
+    /** Where to look or answer; none by default, and null clears it. */
     public Builder link(@Nullable URI link) {
       this.link = link;
       return this;
@@ -197,49 +358,38 @@ public record Notification(
      * @throws IllegalArgumentException when below 1
      */
     public Builder count(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("notification count must be >= 1 (was " + count + ")");
-      }
-      this.count = count;
-      return this;
-    }
-
-    /** Adds a related identifier, such as {@code id("task", "draft")}. */
-    public Builder id(String key, String value) {
-      ids.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-      return this;
-    }
-
-    /** The key receivers drop duplicates by (see {@link Notification#idempotencyKey()}); none by default. */
-    public Builder idempotencyKey(@Nullable String key) {
-      this.idempotencyKey = key;
+      this.count = checkCount(count);
       return this;
     }
 
     /**
-     * Builds the notification.
+     * Adds a related identifier, such as {@code id("task", "draft")}; a second value for a key replaces the first.
      *
-     * @throws IllegalStateException naming the first required value that is missing
-     * @throws IllegalArgumentException when a value is invalid
+     * @throws IllegalArgumentException when the key is blank
+     */
+    public Builder id(String key, String value) {
+      ids.put(checkIdKey(key), checkIdValue(key, value));
+      return this;
+    }
+
+    /**
+     * The key receivers drop duplicates by (see {@link Notification#idempotencyKey()}); none by default, and null
+     * clears it.
+     *
+     * @throws IllegalArgumentException when not 1 to 200 printable ASCII characters without spaces
+     */
+    public Builder idempotencyKey(@Nullable String key) {
+      this.idempotencyKey = key == null ? null : checkIdempotencyKey(key);
+      return this;
+    }
+
+    /**
+     * Builds the notification; every value was checked when it was set.
+     *
+     * @throws IllegalStateException naming the first required value that was never given
      */
     public Notification build() {
-      if (project == null) {
-        throw new IllegalStateException("notification needs a project: call project(...)");
-      }
-      if (event == null) {
-        throw new IllegalStateException("notification needs an event name: call event(...)");
-      }
-      if (subject == null) {
-        throw new IllegalStateException("notification needs a subject: call subject(...)");
-      }
-      if (body == null) {
-        throw new IllegalStateException("notification needs a body: call body(...)");
-      }
-      if (at == null) {
-        throw new IllegalStateException("notification needs a time: call at(...)");
-      }
-      return new Notification(project, event, priority, severity, subject, body, link, locale, at, count, ids,
-          idempotencyKey);
+      return new Notification(this);
     }
   }
 }
