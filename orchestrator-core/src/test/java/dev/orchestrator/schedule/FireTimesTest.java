@@ -124,6 +124,11 @@ class FireTimesTest {
         .hasMessageContaining("the minute field has 61, out of its range 0-59");
     assertThatThrownBy(() -> times("0 0 9 * * *", PARIS, "2026-01-01T00:00:00Z", 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("with '?' in day-of-month");
+    // Quartz reads an empty list item and then fails when it computes a time: refused when it is read.
+    assertThatThrownBy(() -> times(", * * ? * *", PARIS, "2026-01-01T00:00:00Z", 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 1 ',' has an empty list item");
+    assertThatThrownBy(() -> times("0 0 12 1,,2 * ?", PARIS, "2026-01-01T00:00:00Z", 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 4 '1,,2' has an empty list item");
     assertThatThrownBy(() -> Trigger.parse("2026-05-01T07:00:00Z", true))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot repeat");
     assertThatThrownBy(() -> MisfirePolicy.runAll(java.time.Duration.ZERO))

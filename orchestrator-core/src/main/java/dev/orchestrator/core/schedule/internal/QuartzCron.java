@@ -32,6 +32,14 @@ final class QuartzCron implements LocalCron {
    * @throws IllegalArgumentException with Quartz's reason and the shape to write
    */
   static QuartzCron parse(String expression) {
+    String[] fields = expression.trim().split("\\s+");
+    for (int i = 0; i < fields.length; i++) {
+      // Quartz reads "1,,2" or ",5" without a word and then fails when it computes a time: refuse it here.
+      if (fields[i].startsWith(",") || fields[i].endsWith(",") || fields[i].contains(",,")) {
+        throw invalid(expression, "field " + (i + 1) + " '" + fields[i] + "' has an empty list item; separate "
+            + "values with single commas, such as '1,15'", null);
+      }
+    }
     CronExpression cron;
     try {
       cron = new CronExpression(expression);
@@ -42,10 +50,13 @@ final class QuartzCron implements LocalCron {
       throw invalid(expression, "a field could not be read (" + e.getClass().getSimpleName() + ")", e);
     }
     cron.setTimeZone(UTC);
-    return new QuartzCron(cron);
+    QuartzCron parsed = new QuartzCron(cron);
+    parsed.next(LocalDateTime.of(2000, 1, 1, 0, 0)); // a field Quartz accepted but cannot compute fails here
+    return parsed;
   }
 
-  private static IllegalArgumentException invalid(String expression, @Nullable String reason, Exception cause) {
+  private static IllegalArgumentException invalid(String expression, @Nullable String reason,
+      @Nullable Exception cause) {
     return new IllegalArgumentException("cron expression '" + expression + "' is not valid QUARTZ cron ("
         + reason + "): write second minute hour day-of-month month day-of-week [year], with '?' in day-of-month or "
         + "day-of-week, such as '0 0 9 ? * MON-FRI'", cause);
@@ -53,7 +64,13 @@ final class QuartzCron implements LocalCron {
 
   @Override
   public @Nullable LocalDateTime next(LocalDateTime after) {
-    Date next = cron.getNextValidTimeAfter(Date.from(after.toInstant(ZoneOffset.UTC)));
+    Date next;
+    try {
+      next = cron.getNextValidTimeAfter(Date.from(after.toInstant(ZoneOffset.UTC)));
+    } catch (RuntimeException e) {
+      throw invalid(cron.getCronExpression(), "its times cannot be computed (" + e.getClass().getSimpleName() + ")",
+          e);
+    }
     return next == null ? null : LocalDateTime.ofInstant(next.toInstant(), ZoneOffset.UTC);
   }
 }
