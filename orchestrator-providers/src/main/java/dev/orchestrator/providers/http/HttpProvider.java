@@ -75,19 +75,19 @@ public abstract class HttpProvider implements AiProvider {
   protected static final String USER_AGENT = "orchestrator-providers/0.1";
 
   /** The instance's properties, for a subclass's own settings. */
-  protected final Settings settings;
-  protected final String name;
-  protected final String type;
-  protected final String model;
-  protected final URI baseUrl;
-  protected final @Nullable String apiKey;
-  protected final Redactor redactor;
-  protected final Pricing pricing;
-  protected final Duration timeout;
-  protected final int maxOutputTokens;
-  protected final @Nullable Double temperature;
-  protected final boolean stream;
-  protected final Clock clock;
+  private final Settings settings;
+  private final String name;
+  private final String type;
+  private final String model;
+  private final URI baseUrl;
+  private final @Nullable String apiKey;
+  private final Redactor redactor;
+  private final Pricing pricing;
+  private final Duration timeout;
+  private final int maxOutputTokens;
+  private final @Nullable Double temperature;
+  private final boolean stream;
+  private final Clock clock;
   private final Scheduler scheduler;
   private final HttpClient client;
   private volatile boolean closed;
@@ -431,5 +431,57 @@ public abstract class HttpProvider implements AiProvider {
   /** Lower-case text or empty, for matching vendor error codes. */
   protected static String lower(@Nullable String s) {
     return s == null ? "" : s.toLowerCase(Locale.ROOT);
+  }
+
+  // ------------------------------------------------------------------ what subclasses read
+
+  /** The instance's settings, for vendor-specific properties. */
+  protected final Settings settings() {
+    return settings;
+  }
+
+  /** The vendor's base URL (the {@code baseUrl} property, or the vendor's default). */
+  protected final URI baseUrl() {
+    return baseUrl;
+  }
+
+  /** The API key, or null for a server that needs none. Never put it in a message: see {@link #redactor()}. */
+  protected final @Nullable String apiKey() {
+    return apiKey;
+  }
+
+  /** Removes the key (and other secrets) from text that may reach a message or a log. */
+  protected final Redactor redactor() {
+    return redactor;
+  }
+
+  /** Prices calls of this instance. */
+  protected final Pricing pricing() {
+    return pricing;
+  }
+
+  /** The longest one call may take (the {@code timeout} property; 5 minutes by default). */
+  protected final Duration timeout() {
+    return timeout;
+  }
+
+  /** The most output tokens asked for when a task sets none (the {@code maxOutputTokens} property; 4096). */
+  protected final int maxOutputTokens() {
+    return maxOutputTokens;
+  }
+
+  /** The sampling temperature (the {@code temperature} property), or null for the vendor's default. */
+  protected final @Nullable Double temperature() {
+    return temperature;
+  }
+
+  /** Whether replies are streamed (the {@code stream} property; false by default). */
+  protected final boolean stream() {
+    return stream;
+  }
+
+  /** The engine's clock. */
+  protected final Clock clock() {
+    return clock;
   }
 }

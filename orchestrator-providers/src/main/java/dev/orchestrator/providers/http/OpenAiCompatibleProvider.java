@@ -71,7 +71,7 @@ public class OpenAiCompatibleProvider extends HttpProvider {
   @Override
   protected final HttpRequest newRequest(ProviderRequest request, boolean streaming) {
     ObjectNode body = Json.object();
-    body.put("model", model);
+    body.put("model", model());
     ArrayNode messages = body.putArray("messages");
     String schema = Prompts.schema(request);
     String system = Prompts.system(request, schema != null && !jsonMode.equals("json_schema"));
@@ -80,8 +80,8 @@ public class OpenAiCompatibleProvider extends HttpProvider {
     }
     messages.addObject().put("role", "user").put("content", Prompts.user(request));
     body.put(maxTokensField, maxTokens(request));
-    if (temperature != null) {
-      body.put("temperature", temperature);
+    if (temperature() != null) {
+      body.put("temperature", temperature());
     }
     if (schema != null && jsonMode.equals("json_schema")) {
       ObjectNode format = body.putObject("response_format");
@@ -101,8 +101,8 @@ public class OpenAiCompatibleProvider extends HttpProvider {
       body.putObject("stream_options").put("include_usage", true);
     }
     HttpRequest.Builder b = jsonPost(resolve("/chat/completions"), body, streaming);
-    if (apiKey != null) {
-      b.header("Authorization", "Bearer " + apiKey);
+    if (apiKey() != null) {
+      b.header("Authorization", "Bearer " + apiKey());
     }
     headers(b);
     return b.build();
@@ -111,8 +111,8 @@ public class OpenAiCompatibleProvider extends HttpProvider {
   @Override
   protected final HttpRequest probeRequest() {
     HttpRequest.Builder b = HealthProbe.get(resolve("/models"));
-    if (apiKey != null) {
-      b.header("Authorization", "Bearer " + apiKey);
+    if (apiKey() != null) {
+      b.header("Authorization", "Bearer " + apiKey());
     }
     headers(b);
     return b.build();

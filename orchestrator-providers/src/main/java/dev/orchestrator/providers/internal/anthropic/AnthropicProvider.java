@@ -45,21 +45,21 @@ public final class AnthropicProvider extends HttpProvider {
   @Override
   protected HttpRequest newRequest(ProviderRequest request, boolean streaming) {
     ObjectNode body = Json.object();
-    body.put("model", model);
+    body.put("model", model());
     body.put("max_tokens", maxTokens(request));
     String system = Prompts.system(request, true);
     if (system != null) {
       body.put("system", system);
     }
     body.putArray("messages").addObject().put("role", "user").put("content", Prompts.user(request));
-    if (temperature != null) {
-      body.put("temperature", Math.min(1.0, temperature));
+    if (temperature() != null) {
+      body.put("temperature", Math.min(1.0, temperature()));
     }
     if (streaming) {
       body.put("stream", true);
     }
     HttpRequest.Builder b = jsonPost(resolve("/v1/messages"), body, streaming)
-        .header("x-api-key", java.util.Objects.requireNonNull(apiKey))
+        .header("x-api-key", java.util.Objects.requireNonNull(apiKey()))
         .header("anthropic-version", version);
     if (beta != null) {
       b.header("anthropic-beta", beta);
@@ -69,7 +69,7 @@ public final class AnthropicProvider extends HttpProvider {
 
   @Override
   protected HttpRequest probeRequest() {
-    return HealthProbe.get(resolve("/v1/models")).header("x-api-key", java.util.Objects.requireNonNull(apiKey))
+    return HealthProbe.get(resolve("/v1/models")).header("x-api-key", java.util.Objects.requireNonNull(apiKey()))
         .header("anthropic-version", version).build();
   }
 

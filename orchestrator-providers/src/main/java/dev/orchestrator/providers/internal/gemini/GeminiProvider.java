@@ -64,8 +64,8 @@ public final class GeminiProvider extends HttpProvider {
       // -1 asks for dynamic thinking; a fixed budget never goes beyond what the call may generate
       config.putObject("thinkingConfig").put("thinkingBudget", thinkingBudget < 0 ? -1 : Math.min(thinkingBudget, max));
     }
-    if (temperature != null) {
-      config.put("temperature", temperature);
+    if (temperature() != null) {
+      config.put("temperature", temperature());
     }
     String schema = Prompts.schema(request);
     if (schema != null) {
@@ -76,16 +76,16 @@ public final class GeminiProvider extends HttpProvider {
         throw new IllegalArgumentException("the expected output schema is not valid JSON: fix the task's schema", e);
       }
     }
-    String m = URLEncoder.encode(model, StandardCharsets.UTF_8);
+    String m = URLEncoder.encode(model(), StandardCharsets.UTF_8);
     String path = streaming ? "/models/" + m + ":streamGenerateContent?alt=sse" : "/models/" + m + ":generateContent";
     return jsonPost(resolve(path), body, streaming)
-        .header("x-goog-api-key", Objects.requireNonNull(apiKey))
+        .header("x-goog-api-key", Objects.requireNonNull(apiKey()))
         .build();
   }
 
   @Override
   protected HttpRequest probeRequest() {
-    return HealthProbe.get(resolve("/models")).header("x-goog-api-key", Objects.requireNonNull(apiKey)).build();
+    return HealthProbe.get(resolve("/models")).header("x-goog-api-key", Objects.requireNonNull(apiKey())).build();
   }
 
   @Override
@@ -240,7 +240,7 @@ public final class GeminiProvider extends HttpProvider {
     if (headers == null) {
       return errorInReply(kind, "error in the stream: " + grpc + ": " + message, retryDelay);
     }
-    Duration fromHeader = HttpErrors.retryAfter(headers, clock);
+    Duration fromHeader = HttpErrors.retryAfter(headers, clock());
     return error(kind, code, kind.retryable(), fromHeader != null ? fromHeader : retryDelay, grpc + ": " + message);
   }
 }
