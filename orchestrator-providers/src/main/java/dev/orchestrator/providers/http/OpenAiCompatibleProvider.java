@@ -151,7 +151,7 @@ public class OpenAiCompatibleProvider extends HttpProvider {
   }
 
   private TokenUsage usage(@Nullable JsonNode u, String text) {
-    if (!Json.present(u)) {
+    if (u == null || !Json.present(u)) {
       // some OpenAI-compatible servers report no usage: count roughly rather than call it free
       return TokenUsage.of(0, Estimates.tokens(text));
     }
@@ -159,11 +159,11 @@ public class OpenAiCompatibleProvider extends HttpProvider {
   }
 
   private TokenUsage reported(@Nullable JsonNode u) {
-    return Json.present(u) && u.isObject() ? usage(u) : TokenUsage.NONE;
+    return u != null && Json.present(u) && u.isObject() ? usage(u) : TokenUsage.NONE;
   }
 
   private @Nullable TokenUsage reportedOrNull(@Nullable JsonNode u) {
-    return Json.present(u) && u.isObject() ? usage(u) : null;
+    return u != null && Json.present(u) && u.isObject() ? usage(u) : null;
   }
 
   @Override

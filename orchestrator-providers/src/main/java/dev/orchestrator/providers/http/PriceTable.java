@@ -113,7 +113,7 @@ public final class PriceTable {
   /** The price of a model: its own entry, an entry naming it as an alias, or its undated snapshot's entry. */
   public Optional<ModelPrice> find(String model) {
     String entry = entryOf(model);
-    return entry == null ? Optional.empty() : Optional.of(prices.get(entry));
+    return entry == null ? Optional.empty() : Optional.ofNullable(prices.get(entry));
   }
 
   /** The name of the entry that prices a model, or null when none does. */

@@ -178,6 +178,15 @@ public final class Settings {
     return null;
   }
 
+  /**
+   * The API key a vendor cannot be called without: as {@link #apiKey(String, boolean)} with {@code required}.
+   *
+   * @throws IllegalArgumentException naming the plugin and the variable to set, when there is none
+   */
+  public String requireApiKey(String defaultEnv) {
+    return java.util.Objects.requireNonNull(apiKey(defaultEnv, true), "apiKey");
+  }
+
   /** Every property whose name starts with {@code prefix}, with the prefix removed, sorted. */
   public Map<String, String> withPrefix(String prefix) {
     Map<String, String> out = new TreeMap<>();

@@ -39,7 +39,7 @@ public final class AnthropicProvider extends HttpProvider {
   }
 
   public static AnthropicProvider create(Settings s) {
-    return new AnthropicProvider(s, s.apiKey(KEY_ENV, true));
+    return new AnthropicProvider(s, s.requireApiKey(KEY_ENV));
   }
 
   @Override

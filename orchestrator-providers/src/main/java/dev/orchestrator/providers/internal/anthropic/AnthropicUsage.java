@@ -36,7 +36,7 @@ final class AnthropicUsage {
 
   /** Takes the counts a {@code usage} object reports, each replacing the last one seen. */
   void take(@Nullable JsonNode u) {
-    if (!Json.present(u) || !u.isObject()) {
+    if (u == null || !Json.present(u) || !u.isObject()) {
       return;
     }
     reported = true;

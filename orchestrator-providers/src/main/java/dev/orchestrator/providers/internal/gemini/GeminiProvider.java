@@ -45,7 +45,7 @@ public final class GeminiProvider extends HttpProvider {
   }
 
   public static GeminiProvider create(Settings s) {
-    return new GeminiProvider(s, s.apiKey(KEY_ENV, true));
+    return new GeminiProvider(s, s.requireApiKey(KEY_ENV));
   }
 
   @Override

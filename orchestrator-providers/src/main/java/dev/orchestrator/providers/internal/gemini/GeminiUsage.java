@@ -20,7 +20,7 @@ final class GeminiUsage {
 
   /** The normalised usage of a {@code usageMetadata} object; NONE when absent. */
   static TokenUsage of(@Nullable JsonNode u) {
-    if (!Json.present(u) || !u.isObject()) {
+    if (u == null || !Json.present(u) || !u.isObject()) {
       return TokenUsage.NONE;
     }
     long in = Json.count(u, "promptTokenCount") + Json.count(u, "toolUsePromptTokenCount");
