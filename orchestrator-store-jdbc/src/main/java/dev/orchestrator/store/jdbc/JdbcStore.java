@@ -420,8 +420,9 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public void createRun(RunRecord run, String definition, List<TaskRecord> tasks) {
     checkTasks(run, tasks);
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
     write("create run " + run.project() + "/" + run.id(), false, c -> {
-      insertRun(c, run, definition, tasks);
+      insertRun(c, run, definition, tasks, attempts.getAndIncrement() > 0);
       return null;
     });
   }
@@ -439,9 +440,21 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     }
   }
 
-  private static void insertRun(Connection c, RunRecord run, String definition, List<TaskRecord> tasks)
-      throws SQLException {
+  /**
+   * Inserts a run and its tasks.
+   *
+   * @param retried whether an earlier attempt of this same call failed with an error that leaves its commit unknown
+   *     (a connection that broke during the commit): a run found with this call's workflow and definition is then that
+   *     attempt's, saved after all, and the call succeeds instead of calling its own run a duplicate
+   */
+  private static void insertRun(Connection c, RunRecord run, String definition, List<TaskRecord> tasks,
+      boolean retried) throws SQLException {
     if (exists(c, "SELECT 1 FROM runs WHERE project = ? AND run_id = ?", run.project(), run.id())) {
+      if (retried && sameRun(c, run, definition)) {
+        log.info("Run saved by an attempt whose commit broke; not created twice (run={}/{})", run.project(),
+            run.id());
+        return;
+      }
       throw runExists(run);
     }
     ensureProject(c, run);
@@ -471,6 +484,18 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       }
       update(c, "UPDATE tasks SET enqueued_at = CURRENT_TIMESTAMP WHERE project = ? AND run_id = ? AND state = ?",
           run.project(), run.id(), TaskState.READY.name());
+    }
+  }
+
+  /** Whether the stored run has this run's workflow and definition (compared here: H2 cannot compare large text). */
+  private static boolean sameRun(Connection c, RunRecord run, String definition) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT workflow, definition FROM runs WHERE project = ? AND run_id = ?")) {
+      ps.setString(1, run.project());
+      ps.setString(2, run.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && run.workflow().equals(rs.getString(1)) && definition.equals(rs.getString(2));
+      }
     }
   }
 
@@ -1449,8 +1474,9 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     }
     checkTasks(run, tasks);
     checkLease(lease);
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
     return write("create run " + run.project() + "/" + run.id(), false, c -> {
-      insertRun(c, run, definition, tasks);
+      insertRun(c, run, definition, tasks, attempts.getAndIncrement() > 0);
       return owner == null ? null : leases.hold(c, run.project(), run.id(), owner, lease);
     });
   }
