@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Golden files: what a command prints, kept in {@code src/test/resources/golden/cli/}. A test compares a command's
- * output to its file; the parts that change from one run to the next (run and question ids and times, as zeros of
- * the same width; engine names; temporary paths) are replaced by placeholders first.
+ * output to its file; the parts that change from one run to the next (run and question ids, times and days, as zeros
+ * of the same width; engine names; temporary paths) are replaced by placeholders first.
  *
  * <p>JSON files are compared as JSON: the same fields and values, in any order within an object.
  *
@@ -25,6 +25,8 @@ final class Golden {
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern INSTANT = Pattern.compile(
       "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z?");
+  /** A day alone (a daily budget's day, a report's {@code byDay} key): the test's date, which the calendar moves. */
+  private static final Pattern DAY = Pattern.compile("\\b\\d{4}-\\d{2}-\\d{2}\\b");
   private static final Pattern ENGINE = Pattern.compile("\\b(run|cli|worker|cancel|priority)@[^\\s\"]+:\\d+:[0-9a-f]{6}");
 
   private Golden() {}
@@ -36,6 +38,7 @@ final class Golden {
     s = UUID.matcher(s).replaceAll("00000000-0000-0000-0000-000000000000");
     // A fraction of a second has 3, 6 or 9 digits depending on the clock: it becomes ".0" (only in JSON).
     s = INSTANT.matcher(s).replaceAll(m -> m.group().replaceAll("\\.\\d+", ".0").replaceAll("\\d", "0"));
+    s = DAY.matcher(s).replaceAll("0000-00-00");
     s = ENGINE.matcher(s).replaceAll("<engine>");
     return s;
   }
