@@ -11,6 +11,7 @@ import dev.orchestrator.OrchestratorException;
 public final class Reports {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .addModule(new ApiJsonModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .enable(SerializationFeature.INDENT_OUTPUT)

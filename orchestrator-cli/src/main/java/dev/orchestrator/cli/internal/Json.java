@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.orchestrator.core.ApiJsonModule;
 import dev.orchestrator.Money;
 
 /**
@@ -16,6 +17,7 @@ import dev.orchestrator.Money;
 final class Json {
   private static final ObjectMapper PRETTY = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .addModule(new ApiJsonModule())
       .addMixIn(Money.class, MoneyFields.class)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)

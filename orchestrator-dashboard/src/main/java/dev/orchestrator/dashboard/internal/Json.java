@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.orchestrator.core.ApiJsonModule;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.TaskTransitionEvent;
@@ -15,6 +16,7 @@ import dev.orchestrator.event.TaskTransitionEvent;
 public final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .addModule(new ApiJsonModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .build();
