@@ -23,20 +23,20 @@ public final class DeepSeekProviderFactory extends OpenAiCompatibleFactory {
   /** The type id, {@value}. */
   public static final String TYPE = "deepseek";
 
-  // USD per million tokens from https://api-docs.deepseek.com/quick_start/pricing-details-usd, as published from
-  // 2025-02-08 (the end of the launch discount): input on a cache miss, input on a cache hit, output. Prices change:
-  // an instance's price.* properties override these.
-  private static final String SOURCE = "https://api-docs.deepseek.com/quick_start/pricing-details-usd";
-  private static final LocalDate AS_OF = LocalDate.of(2025, 2, 8);
+  // USD per million tokens from https://api-docs.deepseek.com/quick_start/pricing, the prices of DeepSeek-V3.2 (both
+  // names serve it) from 2025-09-29, still listed in 2026: input on a cache miss, output, input on a cache hit.
+  // Prices change: an instance's price.* properties override these.
+  private static final String SOURCE = "https://api-docs.deepseek.com/quick_start/pricing";
+  private static final LocalDate AS_OF = LocalDate.of(2025, 9, 29);
 
   static final OpenAiVendor DEEPSEEK = OpenAiVendor.builder(TYPE)
       .baseUrl("https://api.deepseek.com")
       .apiKeyEnv("DEEPSEEK_API_KEY")
       .model("deepseek-chat")
-      .price("deepseek-chat", ModelPrice.of(new BigDecimal("0.27"), new BigDecimal("1.10"), AS_OF, SOURCE)
-          .withCachedInput(new BigDecimal("0.07")))
-      .price("deepseek-reasoner", ModelPrice.of(new BigDecimal("0.55"), new BigDecimal("2.19"), AS_OF, SOURCE)
-          .withCachedInput(new BigDecimal("0.14")))
+      .price("deepseek-chat", ModelPrice.of(new BigDecimal("0.28"), new BigDecimal("0.42"), AS_OF, SOURCE)
+          .withCachedInput(new BigDecimal("0.028")))
+      .price("deepseek-reasoner", ModelPrice.of(new BigDecimal("0.28"), new BigDecimal("0.42"), AS_OF, SOURCE)
+          .withCachedInput(new BigDecimal("0.028")))
       .build();
 
   /** For {@link java.util.ServiceLoader}. */

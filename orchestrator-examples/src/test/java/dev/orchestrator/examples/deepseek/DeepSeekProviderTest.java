@@ -91,7 +91,7 @@ class DeepSeekProviderTest extends ProviderContract {
     assertThat(seen).containsEntry("path", "/chat/completions").containsEntry("auth", "Bearer " + KEY);
     assertThat(seen.get("body")).contains("\"model\":\"deepseek-chat\"", "\"max_tokens\":");
     assertThat(r.text()).isEqualTo("Hello");
-    // 600,000 x $0.27 + 400,000 x $0.07 (cache hits) + 100,000 x $1.10, per million
-    assertThat(r.cost()).isEqualTo(Money.usd("0.30"));
+    // 600,000 x $0.28 + 400,000 x $0.028 (cache hits) + 100,000 x $0.42, per million
+    assertThat(r.cost()).isEqualTo(Money.usd("0.2212"));
   }
 }
