@@ -1,6 +1,7 @@
 package dev.orchestrator.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.Money;
 import java.time.Instant;
@@ -48,5 +49,16 @@ class CostReportTest {
         .build();
     assertThat(r.toText()).contains("Total spent: $0.0042\n", "Estimated: $0.0042 of it",
         "Overruns: $0.0011 above reservations (Gemini)\n", "Gemini: $0.0042 of which $0.0042 estimated\n");
+  }
+
+  @Test
+  void aReportNeedsItsInstantAndNoNegativeCount() {
+    assertThatThrownBy(() -> CostReport.builder().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("call at(clock.instant())");
+    assertThatThrownBy(() -> CostReport.builder().unpricedCalls(-2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unpricedCalls must be >= 0 (was -2)");
+    CostReport r = CostReport.builder().at(Instant.EPOCH).spent(Money.usd("1")).build();
+    assertThat(r.remaining()).isNull();
+    assertThat(r.toBuilder().limit(Money.usd("3")).build().remaining()).isEqualTo(Money.usd("2"));
   }
 }
