@@ -5,6 +5,10 @@ import java.util.Objects;
 
 /**
  * What a budget limits: everything, one project, one provider (in total or per calendar day), one run or one task.
+ * Create one with its factories ({@link #project}, {@link #providerDaily}, ...). Immutable and thread-safe.
+ *
+ * <p>A record: its shape is final. A scope is a level and a name, and a new level is a new {@link Kind}, never a
+ * new component; stores and events keep scopes as exactly these two values.
  *
  * @param kind the level
  * @param name the project, provider, run id or {@code runId/taskId}; empty for {@link Kind#GLOBAL}

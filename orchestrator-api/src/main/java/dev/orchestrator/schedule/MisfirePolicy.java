@@ -7,7 +7,12 @@ import java.util.Objects;
  * What a schedule does with fires it missed, because no scheduling service was running at their time or because
  * the schedule was paused. A fire handled later than the service's misfire threshold (one minute by default)
  * counts as missed too. Every missed fire that does not run is recorded as skipped and reported with a
- * {@link dev.orchestrator.event.ScheduleMisfiredEvent}. Immutable and thread-safe.
+ * {@link dev.orchestrator.event.ScheduleMisfiredEvent}. Create one with {@link #skip()}, {@link #runOnce()} or
+ * {@link #runAll(Duration)}. Immutable and thread-safe.
+ *
+ * <p>A record: its shape is final. A policy is a kind and, for {@link Kind#RUN_ALL}, a window; a new way of handling
+ * missed fires is a new {@link Kind} with its own factory. Stores keep it as its JSON form ({@code kind} and
+ * {@code window}).
  *
  * @param kind what to do
  * @param window for {@link Kind#RUN_ALL}, how far back missed fires still run (older ones are skipped); zero for

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs of a workflow, with parameter values, in a project, at the times of a {@link Trigger}, read in a time zone.
+ * Create one with {@link #builder()}; the constructor is private, so callers keep compiling when settings are added.
  * Immutable and thread-safe.
  *
  * <pre>{@code
@@ -29,54 +30,45 @@ import org.jspecify.annotations.Nullable;
  * scheduling.add(daily);
  * }</pre>
  *
- * @param id its id, unique among all schedules (letters, digits, '_', '.', '-'); a random UUID when not given
- * @param project the project its runs go to
- * @param workflow what each fire runs
- * @param params the parameter values each run is submitted with
- * @param trigger when it fires
- * @param zone the time zone its cron times are read in, or null until added: the scheduling service then fills
- *     in the project's zone (the service clock's zone when the project does not exist yet)
- * @param misfire what to do with missed fires
- * @param paused whether it is paused: a paused schedule does not fire; on resume its misfire policy handles the
- *     fires it missed
- * @param createdAt when it was added, or null until added; fires are the trigger's times strictly after it
  * @since 0.1
  */
-public record Schedule(String id, String project, Workflow workflow, Map<String, String> params, Trigger trigger,
-    @Nullable ZoneId zone, MisfirePolicy misfire, boolean paused, @Nullable Instant createdAt) {
+public final class Schedule {
   /** What a schedule id may look like. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,99}");
 
-  public Schedule {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(project, "project");
-    Objects.requireNonNull(workflow, "workflow");
-    Objects.requireNonNull(params, "params");
-    Objects.requireNonNull(trigger, "trigger");
-    Objects.requireNonNull(misfire, "misfire");
-    if (!ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("schedule id must be 1 to 100 letters, digits, '_', '.' or '-', starting "
-          + "with a letter or digit (was '" + id + "')");
+  private final String id;
+  private final String project;
+  private final Workflow workflow;
+  private final Map<String, String> params;
+  private final Trigger trigger;
+  private final @Nullable ZoneId zone;
+  private final MisfirePolicy misfire;
+  private final boolean paused;
+  private final @Nullable Instant createdAt;
+
+  private Schedule(Builder b) {
+    if (b.project == null) {
+      throw new IllegalStateException("a schedule needs a project: call project(...)");
     }
-    if (!Project.NAME.matcher(project).matches()) {
-      throw new IllegalArgumentException("project must be 1 to 100 letters, digits, spaces, '_', '.' or '-', "
-          + "starting with a letter or digit (was '" + project + "')");
+    if (b.workflow == null) {
+      throw new IllegalStateException("a schedule needs a workflow: call workflow(...)");
     }
-    Map<String, String> copy = new LinkedHashMap<>();
-    params.forEach((k, v) -> {
-      if (k == null || k.isBlank()) {
-        throw new IllegalArgumentException("parameter names of schedule '" + id + "' must not be blank");
-      }
-      if (v == null) {
-        throw new IllegalArgumentException("parameter '" + k + "' of schedule '" + id
-            + "' is null: pass a value or leave it out to use the workflow's default");
-      }
-      copy.put(k, v);
-    });
-    params = Collections.unmodifiableMap(copy);
+    if (b.trigger == null) {
+      throw new IllegalStateException("a schedule needs a trigger: call trigger(Trigger.cron(\"0 9 * * *\")) "
+          + "or trigger(Trigger.at(instant))");
+    }
+    this.id = b.id != null ? b.id : UUID.randomUUID().toString();
+    this.project = b.project;
+    this.workflow = b.workflow;
+    this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
+    this.trigger = b.trigger;
+    this.zone = b.zone;
+    this.misfire = b.misfire;
+    this.paused = b.paused;
+    this.createdAt = b.createdAt;
   }
 
-  /** Starts a schedule. */
+  /** Starts a schedule: project, workflow and trigger are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -96,14 +88,83 @@ public record Schedule(String id, String project, Workflow workflow, Map<String,
     return b;
   }
 
-  /** This schedule, paused or resumed. */
-  public Schedule withPaused(boolean paused) {
-    return new Schedule(id, project, workflow, params, trigger, zone, misfire, paused, createdAt);
+  /** Its id, unique among all schedules (letters, digits, '_', '.', '-'); a random UUID when not given. */
+  public String id() {
+    return id;
+  }
+
+  /** The project its runs go to. */
+  public String project() {
+    return project;
+  }
+
+  /** What each fire runs. */
+  public Workflow workflow() {
+    return workflow;
+  }
+
+  /** The parameter values each run is submitted with, in the order given; unmodifiable. */
+  public Map<String, String> params() {
+    return params;
+  }
+
+  /** When it fires. */
+  public Trigger trigger() {
+    return trigger;
   }
 
   /**
-   * Builds a {@link Schedule}. Mutable and not thread-safe; {@link #build()} copies, so reusing a builder never
-   * changes a schedule already built.
+   * The time zone its cron times are read in, or null until added: the scheduling service then fills in the
+   * project's zone (the service clock's zone when the project does not exist yet).
+   */
+  public @Nullable ZoneId zone() {
+    return zone;
+  }
+
+  /** What to do with missed fires. */
+  public MisfirePolicy misfire() {
+    return misfire;
+  }
+
+  /**
+   * Whether it is paused: a paused schedule does not fire; on resume its misfire policy handles the fires it missed.
+   */
+  public boolean paused() {
+    return paused;
+  }
+
+  /** When it was added, or null until added; fires are the trigger's times strictly after it. */
+  public @Nullable Instant createdAt() {
+    return createdAt;
+  }
+
+  /** This schedule, paused or resumed. */
+  public Schedule withPaused(boolean paused) {
+    return toBuilder().paused(paused).build();
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof Schedule s && id.equals(s.id) && project.equals(s.project) && workflow.equals(s.workflow)
+        && params.equals(s.params) && trigger.equals(s.trigger) && Objects.equals(zone, s.zone)
+        && misfire.equals(s.misfire) && paused == s.paused && Objects.equals(createdAt, s.createdAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, project, workflow, params, trigger, zone, misfire, paused, createdAt);
+  }
+
+  @Override
+  public String toString() {
+    return "Schedule[id=" + id + ", project=" + project + ", workflow=" + workflow + ", params=" + params
+        + ", trigger=" + trigger + ", zone=" + zone + ", misfire=" + misfire + ", paused=" + paused + ", createdAt="
+        + createdAt + "]";
+  }
+
+  /**
+   * Builds a {@link Schedule}. Each setter checks its value at once. Mutable and not thread-safe; {@link #build()}
+   * copies, so reusing a builder never changes a schedule already built.
    */
   public static final class Builder {
     private @Nullable String id;
@@ -116,7 +177,7 @@ public record Schedule(String id, String project, Workflow workflow, Map<String,
     private boolean paused;
     private @Nullable Instant createdAt;
 
-    Builder() {}
+    private Builder() {}
 
     /**
      * Its id; a random UUID when not given.
@@ -133,9 +194,18 @@ public record Schedule(String id, String project, Workflow workflow, Map<String,
       return this;
     }
 
-    /** The project its runs go to. Required. */
+    /**
+     * The project its runs go to. Required.
+     *
+     * @throws IllegalArgumentException when it is not a project name ({@link Project#NAME})
+     */
     public Builder project(String project) {
-      this.project = Objects.requireNonNull(project, "project");
+      Objects.requireNonNull(project, "project");
+      if (!Project.NAME.matcher(project).matches()) {
+        throw new IllegalArgumentException("project must be 1 to 100 letters, digits, spaces, '_', '.' or '-', "
+            + "starting with a letter or digit (was '" + project + "')");
+      }
+      this.project = project;
       return this;
     }
 
@@ -152,12 +222,21 @@ public record Schedule(String id, String project, Workflow workflow, Map<String,
       return this;
     }
 
-    /** One parameter value. */
+    /**
+     * One parameter value.
+     *
+     * @throws IllegalArgumentException when the name is blank or the value null
+     */
     public Builder param(String name, String value) {
       if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("parameter name must not be blank");
+        throw new IllegalArgumentException("schedule parameter names must not be blank (was '" + name
+            + "'): name the workflow parameter the value is for");
       }
-      params.put(name, Objects.requireNonNull(value, () -> "value of parameter '" + name + "'"));
+      if (value == null) {
+        throw new IllegalArgumentException("parameter '" + name
+            + "' of a schedule is null: pass a value or leave it out to use the workflow's default");
+      }
+      params.put(name, value);
       return this;
     }
 
@@ -197,18 +276,7 @@ public record Schedule(String id, String project, Workflow workflow, Map<String,
      * @throws IllegalStateException when the project, workflow or trigger is missing
      */
     public Schedule build() {
-      if (project == null) {
-        throw new IllegalStateException("a schedule needs a project: call project(...)");
-      }
-      if (workflow == null) {
-        throw new IllegalStateException("a schedule needs a workflow: call workflow(...)");
-      }
-      if (trigger == null) {
-        throw new IllegalStateException("a schedule needs a trigger: call trigger(Trigger.cron(\"0 9 * * *\")) "
-            + "or trigger(Trigger.at(instant))");
-      }
-      return new Schedule(id != null ? id : UUID.randomUUID().toString(), project, workflow, params, trigger, zone,
-          misfire, paused, createdAt);
+      return new Schedule(this);
     }
   }
 }

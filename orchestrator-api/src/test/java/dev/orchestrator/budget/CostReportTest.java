@@ -1,12 +1,12 @@
 package dev.orchestrator.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.Money;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CostReportTest {
@@ -26,11 +26,12 @@ class CostReportTest {
 
   @Test
   void theTextIsTheRoadmapsWithoutEstimatedOrOverrunLinesWhenThereAreNone() {
-    BudgetLine daily = new BudgetLine(BudgetScope.providerDaily("claude"), LocalDate.of(2026, 1, 1),
-        Money.usd("23.40"), Money.ZERO, Money.usd("20"), true);
-    CostReport r = new CostReport(Instant.EPOCH, "p", Money.usd("45.23"), Money.ZERO, Money.usd("100"),
-        Money.usd("87.50"), Map.of(), Map.of(), Map.of(), List.of(daily), Money.ZERO, Money.ZERO,
-        List.of(new ProviderCost("claude", Money.usd("23.40"), Money.ZERO, 0, Money.ZERO, daily)), 0);
+    BudgetLine daily = BudgetLine.builder().scope(BudgetScope.providerDaily("claude")).day(LocalDate.of(2026, 1, 1))
+        .spent(Money.usd("23.40")).limit(Money.usd("20")).paused(true).build();
+    CostReport r = CostReport.builder().at(Instant.EPOCH).project("p").spent(Money.usd("45.23"))
+        .limit(Money.usd("100")).forecast(Money.usd("87.50")).lines(List.of(daily))
+        .providers(List.of(ProviderCost.builder().provider("claude").spent(Money.usd("23.40")).limit(daily).build()))
+        .build();
     assertThat(r.toText()).isEqualTo("""
         Total spent: $45.23
         Remaining: $54.77
@@ -41,11 +42,23 @@ class CostReportTest {
 
   @Test
   void smallCostsAreNeverShownAsZero() {
-    CostReport r = new CostReport(Instant.EPOCH, null, Money.usd("0.0042"), Money.ZERO, null, Money.usd("0.0042"),
-        Map.of(), Map.of(), Map.of(), List.of(), Money.usd("0.0042"), Money.usd("0.0011"),
-        List.of(new ProviderCost("gemini", Money.usd("0.0042"), Money.usd("0.0042"), 0, Money.usd("0.0011"), null)),
-        0);
+    CostReport r = CostReport.builder().at(Instant.EPOCH).spent(Money.usd("0.0042")).forecast(Money.usd("0.0042"))
+        .estimated(Money.usd("0.0042")).overrun(Money.usd("0.0011"))
+        .providers(List.of(ProviderCost.builder().provider("gemini").spent(Money.usd("0.0042"))
+            .estimated(Money.usd("0.0042")).overrun(Money.usd("0.0011")).build()))
+        .build();
     assertThat(r.toText()).contains("Total spent: $0.0042\n", "Estimated: $0.0042 of it",
         "Overruns: $0.0011 above reservations (Gemini)\n", "Gemini: $0.0042 of which $0.0042 estimated\n");
+  }
+
+  @Test
+  void aReportNeedsItsInstantAndNoNegativeCount() {
+    assertThatThrownBy(() -> CostReport.builder().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("call at(clock.instant())");
+    assertThatThrownBy(() -> CostReport.builder().unpricedCalls(-2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unpricedCalls must be >= 0 (was -2)");
+    CostReport r = CostReport.builder().at(Instant.EPOCH).spent(Money.usd("1")).build();
+    assertThat(r.remaining()).isNull();
+    assertThat(r.toBuilder().limit(Money.usd("3")).build().remaining()).isEqualTo(Money.usd("2"));
   }
 }

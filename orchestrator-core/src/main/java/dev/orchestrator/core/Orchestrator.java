@@ -217,7 +217,7 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Creates a project with its time zone and settings. */
   public Project createProject(String name, java.time.ZoneId zone, Map<String, String> settings) {
-    Project p = new Project(name, clock.instant(), false, zone, settings);
+    Project p = Project.builder().name(name).createdAt(clock.instant()).zone(zone).settings(settings).build();
     store.createProject(p);
     return p;
   }
@@ -679,7 +679,7 @@ public final class Orchestrator implements AutoCloseable {
       Plugins.Providers created;
       try {
         created = Plugins.providers(providers, configs, factories, classLoader,
-            new PluginContext(clock, sched, environment, agents), owned);
+            PluginContext.builder().clock(clock).scheduler(sched).environment(environment).processes(agents).build(), owned);
       } catch (RuntimeException e) {
         closeAll(owned);
         throw e;
@@ -735,7 +735,7 @@ public final class Orchestrator implements AutoCloseable {
         ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
         PluginDiscovery.Result<dev.orchestrator.spi.guard.GuardFactory> found = PluginDiscovery.discover(
             dev.orchestrator.spi.guard.GuardFactory.class, cl, Map.of(), dev.orchestrator.spi.guard.GuardFactory::type);
-        PluginContext context = new PluginContext(clock, sched, environment);
+        PluginContext context = PluginContext.of(clock, sched, environment);
         for (PluginConfig c : guardConfigs) {
           dev.orchestrator.spi.guard.GuardFactory f = found.factories().get(c.type().toLowerCase(Locale.ROOT));
           if (f == null) {

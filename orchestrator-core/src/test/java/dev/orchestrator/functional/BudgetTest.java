@@ -203,7 +203,7 @@ class BudgetTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("provider 'claud'");
       assertThatThrownBy(() -> Budget.of(BudgetScope.global(), Money.usd("-1")))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
-      assertThatThrownBy(() -> new Budget(BudgetScope.global(), Money.usd("1"), java.util.List.of(75.0)))
+      assertThatThrownBy(() -> Budget.builder().thresholds(java.util.List.of(75.0)))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("such as 0.75 for 75%");
     }
   }

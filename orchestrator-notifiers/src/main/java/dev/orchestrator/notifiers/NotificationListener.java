@@ -386,7 +386,7 @@ public final class NotificationListener implements EventSubscriber, AutoCloseabl
       }
       ChannelFactory channelFactory = new ChannelFactory(factories,
           classLoader != null ? classLoader : NotificationListener.class.getClassLoader(),
-          new PluginContext(clock, sched, environment));
+          PluginContext.of(clock, sched, environment));
       Map<ChannelSpec, Notifier> notifiers = new LinkedHashMap<>();
       ProjectSettings defaults = cfg.defaults();
       if (defaults != null) {

@@ -25,7 +25,7 @@ class DiscordNotifierTest extends NotifierContract {
   static final String TOKEN = "123456789/canaryDiscordTokenAbCdEf";
   private final LocalHttpServer server;
   private final MutableClock clock = MutableClock.create();
-  private final PluginContext context = new PluginContext(clock, new ManualScheduler(clock), k -> null);
+  private final PluginContext context = PluginContext.of(clock, new ManualScheduler(clock), k -> null);
 
   DiscordNotifierTest() throws Exception {
     server = new LocalHttpServer(r -> r.path().contains("/broken/")

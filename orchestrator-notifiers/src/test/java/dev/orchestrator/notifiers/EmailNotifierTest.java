@@ -39,7 +39,7 @@ class EmailNotifierTest extends NotifierContract {
   static final String PASSWORD = "canary-smtp-password-7f3a";
   static GreenMail greenMail;
   private final MutableClock clock = MutableClock.create();
-  private final PluginContext context = new PluginContext(clock, new ManualScheduler(clock), k -> null);
+  private final PluginContext context = PluginContext.of(clock, new ManualScheduler(clock), k -> null);
 
   @BeforeAll
   static void startSmtp() {

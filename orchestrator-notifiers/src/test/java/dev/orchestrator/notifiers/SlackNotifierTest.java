@@ -26,7 +26,7 @@ class SlackNotifierTest extends NotifierContract {
   static final String TOKEN = "T00000000/B00000000/XXXXcanarySlackTokenXXXX";
   private final LocalHttpServer server;
   private final MutableClock clock = MutableClock.create();
-  private final PluginContext context = new PluginContext(clock, new ManualScheduler(clock), k -> null);
+  private final PluginContext context = PluginContext.of(clock, new ManualScheduler(clock), k -> null);
 
   SlackNotifierTest() throws Exception {
     server = new LocalHttpServer(r -> r.path().contains("/broken/") ? LocalHttpServer.Response.of(404, "no_service")

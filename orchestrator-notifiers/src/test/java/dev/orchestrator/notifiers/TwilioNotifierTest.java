@@ -28,7 +28,7 @@ class TwilioNotifierTest extends NotifierContract {
   static final String TOKEN = "canaryTwilioAuthToken0123456789";
   private final LocalHttpServer server;
   private final MutableClock clock = MutableClock.create();
-  private final PluginContext context = new PluginContext(clock, new ManualScheduler(clock), k -> null);
+  private final PluginContext context = PluginContext.of(clock, new ManualScheduler(clock), k -> null);
 
   TwilioNotifierTest() throws Exception {
     server = new LocalHttpServer(r -> {

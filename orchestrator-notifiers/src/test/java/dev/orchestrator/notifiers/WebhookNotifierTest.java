@@ -33,7 +33,7 @@ class WebhookNotifierTest extends NotifierContract {
   static final String PATH_TOKEN = "/hooks/canaryPathToken42";
   private final LocalHttpServer server;
   private final MutableClock clock = MutableClock.create();
-  private final PluginContext context = new PluginContext(clock, new ManualScheduler(clock), k -> null);
+  private final PluginContext context = PluginContext.of(clock, new ManualScheduler(clock), k -> null);
 
   WebhookNotifierTest() throws Exception {
     server = new LocalHttpServer(r -> r.path().startsWith("/down")

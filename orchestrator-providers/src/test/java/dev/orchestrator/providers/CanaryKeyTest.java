@@ -110,7 +110,7 @@ class CanaryKeyTest {
   }
 
   private PluginContext context(Map<String, String> env) {
-    return new PluginContext(clock, scheduler, env::get);
+    return PluginContext.of(clock, scheduler, env::get);
   }
 
   private void record(Object o) {

@@ -78,7 +78,7 @@ class CliProviderTest extends ProviderContract {
       p.put(props[i], props[i + 1]);
     }
     return (CliProvider) new CliProviderFactory().create(new PluginConfig("codex", "cli", p),
-        new PluginContext(clock, scheduler, k -> null));
+        PluginContext.of(clock, scheduler, k -> null));
   }
 
   String echo() throws IOException {
@@ -300,10 +300,11 @@ class CliProviderTest extends ProviderContract {
     Map<String, String> props = new HashMap<>(Map.of("command", script("session.sh",
         "cut -d' ' -f6 /proc/$$/stat").toString()));
     CliProvider p = (CliProvider) new CliProviderFactory().create(new PluginConfig("codex", "cli", props),
-        new PluginContext(clock, scheduler, k -> null, (call, process) -> {
-          reported.add(call.taskId() + "#" + call.attempt() + " started " + process.pid());
-          return () -> reported.add("ended " + process.pid());
-        }));
+        PluginContext.builder().clock(clock).scheduler(scheduler).environment(k -> null)
+            .processes((call, process) -> {
+              reported.add(call.taskId() + "#" + call.attempt() + " started " + process.pid());
+              return () -> reported.add("ended " + process.pid());
+            }).build());
     ProviderResponse r = get(p.complete(ProviderRequest.of("x"), CALL));
     String ours = Files.readString(Path.of("/proc/self/stat")).split(" ")[5];
     assertThat(r.text()).isNotBlank().isNotEqualTo(ours);

@@ -62,7 +62,7 @@ class EstimatesTest {
     for (int i = 0; i + 1 < props.length; i += 2) {
       p.put(props[i], props[i + 1]);
     }
-    return factory.create(new PluginConfig(name, factory.type(), p), new PluginContext(clock, scheduler, k -> null));
+    return factory.create(new PluginConfig(name, factory.type(), p), PluginContext.of(clock, scheduler, k -> null));
   }
 
   static ModelPrice price(String model) {

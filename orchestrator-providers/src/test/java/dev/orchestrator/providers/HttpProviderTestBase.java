@@ -104,7 +104,7 @@ abstract class HttpProviderTestBase extends ProviderContract {
       p.put(props[i], props[i + 1]);
     }
     return factory().create(new PluginConfig("Test-" + factory().type(), factory().type(), p),
-        new PluginContext(clock, scheduler, env::get));
+        PluginContext.of(clock, scheduler, env::get));
   }
 
   @Override

@@ -38,7 +38,7 @@ class LiveSmokeIT {
     Map<String, String> props = type.equals("cli") ? Map.of("command", value, "timeout", "2m")
         : Map.of("model", model, "stream", String.valueOf(stream), "maxOutputTokens", "20", "timeout", "60s");
     try (AiProvider p = factory.create(new PluginConfig("smoke-" + type, type, props),
-        new PluginContext(Clock.systemUTC(), REAL, System::getenv))) {
+        PluginContext.of(Clock.systemUTC(), REAL, System::getenv))) {
       ProviderResponse r = p.complete(ProviderRequest.of("Reply with the single word: pong"),
           CallContext.of("smoke", "run-1", "task-1", 1)).get(90, TimeUnit.SECONDS);
       assertThat(r.text()).isNotBlank();

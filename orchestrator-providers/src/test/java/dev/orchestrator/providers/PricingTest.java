@@ -29,7 +29,7 @@ class PricingTest {
   static Settings settings(String name, Map<String, String> props) {
     MutableClock clock = MutableClock.create();
     return new Settings(new PluginConfig(name, "openai", props),
-        new PluginContext(clock, new ManualScheduler(clock), k -> null));
+        PluginContext.of(clock, new ManualScheduler(clock), k -> null));
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Configuration errors name the property and the fix; event streams and command lines split correctly. */
 class SettingsAndSseTest {
   final MutableClock clock = MutableClock.create();
-  final PluginContext context = new PluginContext(clock, new ManualScheduler(clock), k -> null);
+  final PluginContext context = PluginContext.of(clock, new ManualScheduler(clock), k -> null);
 
   @Test
   void aMissingKeyNamesTheVariableToSet() {

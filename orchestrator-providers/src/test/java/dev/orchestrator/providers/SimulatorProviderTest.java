@@ -36,7 +36,7 @@ class SimulatorProviderTest extends ProviderContract {
       p.put(props[i], props[i + 1]);
     }
     return new SimulatorProviderFactory().create(new PluginConfig("sim", "simulator", p),
-        new PluginContext(clock, scheduler, k -> null));
+        PluginContext.of(clock, scheduler, k -> null));
   }
 
   @Override

@@ -664,8 +664,8 @@ public abstract class StoreContract {
   class Projects {
     @Test
     void aProjectRoundTrips() {
-      Project p = new Project("quantum-self", T0, false, ZoneId.of("Europe/Paris"),
-          Map.of("providers", "claude,openai", "note", "l'été 🌞 \"q\""));
+      Project p = Project.of("quantum-self", T0, ZoneId.of("Europe/Paris"))
+          .withSettings(Map.of("providers", "claude,openai", "note", "l'été 🌞 \"q\""));
       store.createProject(p);
       assertThat(store.project("quantum-self")).contains(p);
       assertThat(store.project("nope")).isEmpty();
@@ -729,9 +729,11 @@ public abstract class StoreContract {
     void everyScopeRoundTripsExactly() {
       List<Budget> all = List.of(
           Budget.of(BudgetScope.global(), Money.usd("100")),
-          new Budget(BudgetScope.project("quantum-self"), Money.usd("0.000000015"), List.of(0.1, 0.333, 0.99)),
+          Budget.builder().scope(BudgetScope.project("quantum-self")).limit(Money.usd("0.000000015"))
+              .thresholds(List.of(0.1, 0.333, 0.99)).build(),
           Budget.of(BudgetScope.provider("claude"), Money.usd("1234567890.123456789012345678")),
-          new Budget(BudgetScope.providerDaily("openai"), Money.usd("20.50"), List.of()),
+          Budget.builder().scope(BudgetScope.providerDaily("openai")).limit(Money.usd("20.50")).thresholds(List.of())
+              .build(),
           Budget.of(BudgetScope.run("run-1"), new Money(new BigDecimal("3.10"), Currency.getInstance("USD"))),
           Budget.of(BudgetScope.task("run-1", "draft"), Money.usd("0")));
       all.forEach(store::saveBudget);
@@ -744,10 +746,10 @@ public abstract class StoreContract {
     @Test
     void savingTheSameScopeReplaces() {
       store.saveBudget(Budget.of(BudgetScope.project("p"), Money.usd("10")));
-      store.saveBudget(new Budget(BudgetScope.project("p"), Money.usd("12.5"), List.of(0.8)));
+      store.saveBudget(Budget.of(BudgetScope.project("p"), Money.usd("12.5")).toBuilder().thresholds(List.of(0.8)).build());
       store.saveBudget(Budget.of(BudgetScope.project("q"), Money.usd("1")));
       assertThat(store.budgets()).containsExactlyInAnyOrder(
-          new Budget(BudgetScope.project("p"), Money.usd("12.5"), List.of(0.8)),
+          Budget.of(BudgetScope.project("p"), Money.usd("12.5")).toBuilder().thresholds(List.of(0.8)).build(),
           Budget.of(BudgetScope.project("q"), Money.usd("1")));
     }
 
@@ -838,7 +840,7 @@ public abstract class StoreContract {
     @Test
     void everythingSurvivesAReopen() {
       assumeTrue(store.durable(), "the store is not durable");
-      Project project = new Project("kept", T0, false, ZoneId.of("America/New_York"), Map.of("k", "v"));
+      Project project = Project.of("kept", T0, ZoneId.of("America/New_York")).withSettings(Map.of("k", "v"));
       store.createProject(project);
       store.createProject(Project.of("archived", T0, ZoneOffset.UTC).withArchived(true));
       RunRecord run = fullRun("kept", "run-1");

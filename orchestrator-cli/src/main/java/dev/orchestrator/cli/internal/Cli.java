@@ -296,7 +296,7 @@ public final class Cli implements AutoCloseable {
   }
 
   private Project createDefaultProject() {
-    Project p = new Project(DEFAULT_PROJECT, java.time.Instant.now(), false, config().timeZone(), Map.of());
+    Project p = Project.of(DEFAULT_PROJECT, java.time.Instant.now(), config().timeZone());
     try {
       store().createProject(p);
     } catch (RuntimeException e) {

@@ -36,7 +36,7 @@ final class HealthChecks {
     Map<String, ProviderFactory> factories = PluginDiscovery.discover(ProviderFactory.class,
         HealthChecks.class.getClassLoader(), Map.of(), ProviderFactory::type).factories();
     // A probe bounds itself, and no call is made here: nothing may wait on a timer.
-    PluginContext context = new PluginContext(Clock.systemUTC(), Scheduler.none(), env);
+    PluginContext context = PluginContext.of(Clock.systemUTC(), Scheduler.none(), env);
     Map<String, CompletableFuture<Health>> asked = new LinkedHashMap<>();
     List<AiProvider> made = new ArrayList<>();
     for (PluginConfig pc : configs) {

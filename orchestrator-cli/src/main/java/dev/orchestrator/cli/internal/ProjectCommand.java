@@ -73,7 +73,7 @@ final class ProjectCommand extends CliCommand {
     }
     Project p;
     try {
-      p = new Project(name.trim(), Instant.now(), false, zone, settings);
+      p = Project.builder().name(name.trim()).createdAt(Instant.now()).zone(zone).settings(settings).build();
     } catch (IllegalArgumentException e) {
       throw CliException.wrap(e, ExitCodes.USAGE, "project.badName", Texts.cut(name),
           Texts.cutIn(e.getMessage(), name.trim()));

@@ -200,8 +200,9 @@ public final class BudgetLedger {
           continue;
         }
         Budget b = limits.get(k.scope());
-        out.add(new BudgetLine(k.scope(), k.day(), Money.usd(e.getValue().spent), Money.usd(e.getValue().reserved),
-            b == null ? null : b.limit(), paused.contains(k)));
+        out.add(BudgetLine.builder().scope(k.scope()).day(k.day()).spent(Money.usd(e.getValue().spent))
+            .reserved(Money.usd(e.getValue().reserved)).limit(b == null ? null : b.limit())
+            .paused(paused.contains(k)).build());
       }
     }
     out.sort(java.util.Comparator.comparing((BudgetLine l) -> l.scope().kind())

@@ -84,9 +84,11 @@ final class CostReports {
     List<ProviderCost> providerCosts = providerCosts(ledger, perProvider, lines);
     Money spent = Money.usd(total.spent());
     Money reserved = Money.usd(total.reserved());
-    return new CostReport(now, project, spent, reserved, limit == null ? null : limit.limit(),
-        spent.plus(reserved).plus(Money.usd(totals.remainingWork())), byProvider, byType, byDay, lines,
-        Money.usd(total.estimated()), Money.usd(total.overrun()), providerCosts, unpriced);
+    return CostReport.builder().at(now).project(project).spent(spent).reserved(reserved)
+        .limit(limit == null ? null : limit.limit())
+        .forecast(spent.plus(reserved).plus(Money.usd(totals.remainingWork()))).byProvider(byProvider)
+        .byTaskType(byType).byDay(byDay).lines(lines).estimated(Money.usd(total.estimated()))
+        .overrun(Money.usd(total.overrun())).providers(providerCosts).unpricedCalls(unpriced).build();
   }
 
   /**
@@ -113,8 +115,9 @@ final class CostReports {
       Budget limit = budgets.limit(k.scope());
       boolean paused = limit != null && (stopping.contains(k)
           || b.spent().add(b.reserved()).compareTo(limit.limit().amount()) >= 0);
-      out.add(new BudgetLine(k.scope(), k.day(), Money.usd(b.spent()), Money.usd(b.reserved()),
-          limit == null ? null : limit.limit(), paused, Money.usd(b.estimated()), Money.usd(b.overrun())));
+      out.add(BudgetLine.builder().scope(k.scope()).day(k.day()).spent(Money.usd(b.spent()))
+          .reserved(Money.usd(b.reserved())).limit(limit == null ? null : limit.limit()).paused(paused)
+          .estimated(Money.usd(b.estimated())).overrun(Money.usd(b.overrun())).build());
     }
     out.sort(Comparator.comparing((BudgetLine l) -> l.scope().kind())
         .thenComparing(l -> l.scope().name()).thenComparing(l -> String.valueOf(l.day())));
@@ -140,8 +143,8 @@ final class CostReports {
     for (String name : names) {
       StoredSpending.Sum s = perProvider.getOrDefault(name, StoredSpending.Sum.ZERO);
       Balance account = ledger.balance(new Account(BudgetScope.provider(name), null));
-      out.add(new ProviderCost(name, Money.usd(s.spent()), Money.usd(s.estimated()), s.unpriced(),
-          Money.usd(account.overrun()), limited.get(name)));
+      out.add(ProviderCost.builder().provider(name).spent(Money.usd(s.spent())).estimated(Money.usd(s.estimated()))
+          .unpricedCalls(s.unpriced()).overrun(Money.usd(account.overrun())).limit(limited.get(name)).build());
     }
     return out;
   }

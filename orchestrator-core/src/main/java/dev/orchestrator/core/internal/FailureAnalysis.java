@@ -36,9 +36,11 @@ final class FailureAnalysis {
       }
     }
     List<FailureReport.Row> rows = new ArrayList<>();
-    counts.forEach((provider, byType) -> byType.forEach((type, c) -> rows.add(new FailureReport.Row(provider, type,
-        c[0], c[1], kinds.getOrDefault(provider, Map.of()).getOrDefault(type, Map.of())))));
-    return new FailureReport(from, to, rows, suggestions(rows, Duration.between(from, to)));
+    counts.forEach((provider, byType) -> byType.forEach((type, c) -> rows.add(FailureReport.Row.builder()
+        .provider(provider).taskType(type).attempts(c[0]).failures(c[1])
+        .byKind(kinds.getOrDefault(provider, Map.of()).getOrDefault(type, Map.of())).build())));
+    return FailureReport.builder().from(from).to(to).rows(rows)
+        .suggestions(suggestions(rows, Duration.between(from, to))).build();
   }
 
   private static List<String> suggestions(List<FailureReport.Row> rows, Duration window) {

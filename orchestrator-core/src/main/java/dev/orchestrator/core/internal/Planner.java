@@ -85,12 +85,12 @@ final class Planner {
         ProviderRequest planned = Prompts.planned(spec, workflow.context(i), Prompts.parents(workflow, i), values::get);
         Plan.Step step;
         if (chosen == null) {
-          step = new Plan.Step(spec.id(), title, null, "task", Money.ZERO, Money.ZERO, Money.ZERO, Duration.ZERO);
+          step = Plan.Step.builder().taskId(spec.id()).title(title).build();
         } else {
           CostEstimate e = Budgets.estimate(chosen, planned);
           unknown(project, spec, chosen, e, problems, notes);
-          step = new Plan.Step(spec.id(), title, chosen.name, "task", e.low(), e.expected(), e.high(),
-              e.expectedDuration(), e.isKnown());
+          step = Plan.Step.builder().taskId(spec.id()).title(title).provider(chosen.name).low(e.low())
+              .expected(e.expected()).high(e.high()).duration(e.expectedDuration()).bounded(e.isKnown()).build();
           if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
             problems.add("task '" + spec.id() + "' can never run: even its cheapest reply (" + e.low()
                 + ") costs more than its maxCost (" + spec.maxCost() + "); raise maxCost or shorten the prompt");
@@ -107,8 +107,9 @@ final class Planner {
               null, "review", spec.timeout()));
           unknown(project, spec, reviewer, e, problems, notes);
           int rounds = spec.review().maxRounds();
-          reviewStep = new Plan.Step(spec.id(), "review of " + spec.id(), reviewer.name, "review", e.low(),
-              e.expected(), e.high().times(BigDecimal.valueOf(rounds)), e.expectedDuration(), e.isKnown());
+          reviewStep = Plan.Step.builder().taskId(spec.id()).title("review of " + spec.id()).provider(reviewer.name)
+              .kind("review").low(e.low()).expected(e.expected()).high(e.high().times(BigDecimal.valueOf(rounds)))
+              .duration(e.expectedDuration()).bounded(e.isKnown()).build();
           byProvider.merge(reviewer.name, e.expected(), Money::plus);
         }
         finish[i] = start.plus(step.duration()).plus(reviewStep == null ? Duration.ZERO : reviewStep.duration());
@@ -148,15 +149,16 @@ final class Planner {
           case PROVIDER, PROVIDER_DAILY -> byProvider.get(k.scope().name());
           default -> expected;
         };
-        lines.add(new BudgetLine(k.scope(), k.day(), Money.usd(spent), Money.usd(reserved), b.limit(),
-            budgets.stopsWork(k)));
+        lines.add(BudgetLine.builder().scope(k.scope()).day(k.day()).spent(Money.usd(spent))
+            .reserved(Money.usd(reserved)).limit(b.limit()).paused(budgets.stopsWork(k)).build());
         if (spent.add(reserved).add(wanted.amount()).compareTo(b.limit().amount()) > 0) {
           problems.add("the expected cost " + wanted + " would break the budget " + k.scope() + " (" + Money.usd(spent)
               + " spent and " + Money.usd(reserved) + " reserved of " + b.limit() + "): raise it or trim the work");
         }
       }
       warnAboutProviders(byProvider.keySet(), notes);
-      return new Plan(workflow.name(), project, waves, low, expected, high, longest, lines, problems, notes);
+      return Plan.builder().workflow(workflow.name()).project(project).waves(waves).low(low).expected(expected)
+          .high(high).duration(longest).budgets(lines).problems(problems).notes(notes).build();
     });
   }
 

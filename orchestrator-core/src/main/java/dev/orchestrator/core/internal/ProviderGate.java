@@ -227,8 +227,9 @@ public final class ProviderGate {
   public CircuitState circuit(Instant now, @Nullable String pauseReason) {
     Circuit c = health.circuit(provider, now);
     Instant probeAt = c.state() == CircuitState.State.OPEN ? c.openUntil() : null;
-    return new CircuitState(provider, c.state(), c.failuresWithin(breaker.window(), now), c.openedAt(), probeAt,
-        pauseReason != null, pauseReason);
+    return CircuitState.builder().provider(provider).state(c.state())
+        .recentFailures(c.failuresWithin(breaker.window(), now)).openedAt(c.openedAt()).probeAt(probeAt)
+        .paused(pauseReason != null).pauseReason(pauseReason).build();
   }
 
   private static Transition transition(Change change) {

@@ -580,11 +580,11 @@ public final class Scheduling implements AutoCloseable {
       try {
         next = FireTimes.of(s.trigger(), s.zone(), s.createdAt()).next(from).orElse(null);
       } catch (IllegalArgumentException e) {
-        return new ScheduleStatus(toSchedule(s), null, last.orElse(null), e.getMessage()
-            + "; remove the schedule and add it again with a valid trigger");
+        return ScheduleStatus.builder().schedule(toSchedule(s)).lastFire(last.orElse(null))
+            .problem(e.getMessage() + "; remove the schedule and add it again with a valid trigger").build();
       }
     }
-    return new ScheduleStatus(toSchedule(s), next, last.orElse(null));
+    return ScheduleStatus.of(toSchedule(s), next, last.orElse(null));
   }
 
   /** Why a trigger has no time after {@code now}, and the fix. */

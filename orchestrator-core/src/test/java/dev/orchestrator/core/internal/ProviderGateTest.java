@@ -203,8 +203,8 @@ class ProviderGateTest {
     g.ended(ErrorKind.SERVER, false, T0);
     g.ended(ErrorKind.SERVER, false, T0.plus(Duration.ofMinutes(8)));
     CircuitState state = g.circuit(T0.plus(Duration.ofMinutes(12)), "maintenance");
-    assertThat(state).isEqualTo(new CircuitState("claude", CircuitState.State.CLOSED, 1, null, null, true,
-        "maintenance"));
+    assertThat(state).isEqualTo(CircuitState.builder().provider("claude").state(CircuitState.State.CLOSED)
+        .recentFailures(1).paused(true).pauseReason("maintenance").build());
   }
 
   @Test

@@ -102,7 +102,8 @@ final class CostViews {
       }
       LocalDate day = s.kind() == BudgetScope.Kind.PROVIDER_DAILY ? today : null;
       Balance bal = ledger.balance(new Account(s, day));
-      BudgetLine line = new BudgetLine(s, day, Money.usd(bal.spent()), Money.usd(bal.reserved()), b.limit(), false);
+      BudgetLine line = BudgetLine.builder().scope(s).day(day).spent(Money.usd(bal.spent()))
+          .reserved(Money.usd(bal.reserved())).limit(b.limit()).build();
       boolean reached = line.spent().plus(line.reserved()).compareTo(b.limit()) >= 0;
       gauges.add(new Gauge(s.toString(), s.kind().name(), s.name(), day, line.spent(), line.reserved(), b.limit(),
           line.usedShare(), b.thresholds(), reached));
@@ -126,8 +127,9 @@ final class CostViews {
         r.byDay().forEach((k, v) -> byDay.merge(k, v, Money::plus));
         unpriced += r.unpricedCalls();
         for (ProviderCost c : r.providers()) {
-          merged.merge(c.provider(), c, (a, b) -> new ProviderCost(a.provider(), a.spent().plus(b.spent()),
-              a.estimated().plus(b.estimated()), a.unpricedCalls() + b.unpricedCalls(), a.overrun(), a.limit()));
+          merged.merge(c.provider(), c, (a, b) -> a.toBuilder().spent(a.spent().plus(b.spent()))
+              .estimated(a.estimated().plus(b.estimated())).unpricedCalls(a.unpricedCalls() + b.unpricedCalls())
+              .build());
         }
       }
       providers = new ArrayList<>(merged.values());

@@ -261,8 +261,7 @@ final class Views {
     for (String name : orchestrator.providers()) {
       CircuitState local = orchestrator.circuit(name);
       String reason = paused.get(name.toLowerCase(Locale.ROOT));
-      CircuitState c = new CircuitState(local.provider(), local.state(), local.recentFailures(), local.openedAt(),
-          local.probeAt(), reason != null, reason);
+      CircuitState c = local.toBuilder().paused(reason != null).pauseReason(reason).build();
       int[] l = load.getOrDefault(name, new int[2]);
       String state = l[0] > 0 ? "working"
           : c.paused() || c.state() != CircuitState.State.CLOSED || l[1] > 0 ? "waiting" : "idle";

@@ -63,7 +63,7 @@ class DeepSeekProviderTest extends ProviderContract {
   @Override
   protected AiProvider createProvider() {
     return new DeepSeekProviderFactory().create(new PluginConfig("ds", "deepseek", Map.of("baseUrl",
-        "http://127.0.0.1:" + server.getAddress().getPort())), new PluginContext(clock, scheduler,
+        "http://127.0.0.1:" + server.getAddress().getPort())), PluginContext.of(clock, scheduler,
         Map.of("DEEPSEEK_API_KEY", KEY)::get));
   }
 

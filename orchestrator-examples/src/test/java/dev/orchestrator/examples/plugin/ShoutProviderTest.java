@@ -28,7 +28,7 @@ class ShoutProviderTest extends ProviderContract {
 
   AiProvider shout(String delay) {
     return new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", delay)),
-        new PluginContext(clock, scheduler, Map.of("SHOUT_API_KEY", KEY)::get));
+        PluginContext.of(clock, scheduler, Map.of("SHOUT_API_KEY", KEY)::get));
   }
 
   @Override
@@ -68,7 +68,7 @@ class ShoutProviderTest extends ProviderContract {
 
   @Test
   void readsItsPropertiesInTheConfigurationGrammar() {
-    PluginContext context = new PluginContext(clock, scheduler, k -> null);
+    PluginContext context = PluginContext.of(clock, scheduler, k -> null);
     AiProvider p = new ShoutProviderFactory().create(new PluginConfig("loud", "shout", Map.of("delay", "1m30s",
         "pricePerCall", "$0.002")), context);
     assertThat(p.toString()).contains("delay=PT1M30S");

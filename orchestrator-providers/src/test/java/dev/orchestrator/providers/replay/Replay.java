@@ -58,7 +58,7 @@ final class Replay implements AutoCloseable {
       p.put(props[i], props[i + 1]);
     }
     return factory.create(new PluginConfig("replay-" + vendor, factory.type(), p),
-        new PluginContext(clock, scheduler, Map.of(keyEnv, KEY)::get));
+        PluginContext.of(clock, scheduler, Map.of(keyEnv, KEY)::get));
   }
 
   /** Replays the whole reply {@code <name>.json}. */

@@ -940,7 +940,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
         while (rs.next()) {
           BudgetScope scope = new BudgetScope(BudgetScope.Kind.valueOf(rs.getString(1)), rs.getString(2));
           Money limit = new Money(plain(rs.getBigDecimal(3)), Currency.getInstance(rs.getString(4).trim()));
-          out.add(new Budget(scope, limit, Json.readDoubles(rs.getString(5))));
+          out.add(Budget.builder().scope(scope).limit(limit).thresholds(Json.readDoubles(rs.getString(5))).build());
         }
       }
       return out;
@@ -1798,8 +1798,9 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ScheduleFire(rs.getString(1), instant(rs, 2), ScheduleFire.Outcome.valueOf(rs.getString(3)),
-              rs.getString(4), instant(rs, 5), rs.getString(6)));
+          out.add(ScheduleFire.builder().scheduleId(rs.getString(1)).fireTime(instant(rs, 2))
+              .outcome(ScheduleFire.Outcome.valueOf(rs.getString(3))).runId(rs.getString(4))
+              .recordedAt(instant(rs, 5)).detail(rs.getString(6)).build());
         }
       }
     }
@@ -1892,8 +1893,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Project(rs.getString(1), instant(rs, 2), rs.getBoolean(3), ZoneId.of(rs.getString(4)),
-              Json.readStrings(rs.getString(5))));
+          out.add(Project.builder().name(rs.getString(1)).createdAt(instant(rs, 2)).archived(rs.getBoolean(3))
+              .zone(ZoneId.of(rs.getString(4))).settings(Json.readStrings(rs.getString(5))).build());
         }
       }
     }
