@@ -1,5 +1,7 @@
 package dev.orchestrator.workflow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Whether a task sees the outputs of the tasks it depends on, and how much of them. Immutable and thread-safe.
  *
@@ -39,33 +41,25 @@ package dev.orchestrator.workflow;
  *     .build();
  * }</pre>
  *
- * @param included whether the outputs of the direct dependencies are appended
- * @param maxTokens the budget of the appended outputs, estimated by {@link #estimateTokens(CharSequence)}; 0 when
- *     not included
+ * <p>Create one with {@link #parents()}, {@link #parents(int)} or {@link #none()}; the constructor is private, so
+ * the context can learn more (how far up the graph it reaches, say) without breaking callers. Two contexts are equal
+ * when they are both included with the same budget, or both left out.
  *
  * @since 0.1
  */
-public record UpstreamContext(boolean included, int maxTokens) {
+public final class UpstreamContext {
   /** The budget of {@link #parents()}: 8,000 estimated tokens, about 24 KB of text. */
   public static final int DEFAULT_MAX_TOKENS = 8_000;
 
   private static final UpstreamContext PARENTS = new UpstreamContext(true, DEFAULT_MAX_TOKENS);
   private static final UpstreamContext NONE = new UpstreamContext(false, 0);
 
-  /**
-   * Checks the values.
-   *
-   * @throws IllegalArgumentException when an included context has a budget below 1, or an excluded one has a budget
-   */
-  public UpstreamContext {
-    if (included && maxTokens < 1) {
-      throw new IllegalArgumentException("context maxTokens must be >= 1 (was " + maxTokens
-          + "): use UpstreamContext.none() to leave the dependencies' outputs out");
-    }
-    if (!included && maxTokens != 0) {
-      throw new IllegalArgumentException("a context that is not included has no budget (maxTokens was " + maxTokens
-          + "): use UpstreamContext.none()");
-    }
+  private final boolean included;
+  private final int maxTokens;
+
+  private UpstreamContext(boolean included, int maxTokens) {
+    this.included = included;
+    this.maxTokens = maxTokens;
   }
 
   /** The default: the outputs of the direct dependencies, up to {@link #DEFAULT_MAX_TOKENS} tokens. */
@@ -79,12 +73,43 @@ public record UpstreamContext(boolean included, int maxTokens) {
    * @throws IllegalArgumentException when {@code maxTokens < 1}
    */
   public static UpstreamContext parents(int maxTokens) {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("context maxTokens must be >= 1 (was " + maxTokens
+          + "): use UpstreamContext.none() to leave the dependencies' outputs out");
+    }
     return maxTokens == DEFAULT_MAX_TOKENS ? PARENTS : new UpstreamContext(true, maxTokens);
   }
 
   /** No outputs appended: the task sees only what its placeholders place. */
   public static UpstreamContext none() {
     return NONE;
+  }
+
+  /** Whether the outputs of the direct dependencies are appended. */
+  public boolean included() {
+    return included;
+  }
+
+  /**
+   * The budget of the appended outputs, estimated by {@link #estimateTokens(CharSequence)}; 0 when not included.
+   */
+  public int maxTokens() {
+    return maxTokens;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof UpstreamContext c && included == c.included && maxTokens == c.maxTokens;
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Boolean.hashCode(included) + maxTokens;
+  }
+
+  @Override
+  public String toString() {
+    return "UpstreamContext[included=" + included + ", maxTokens=" + maxTokens + "]";
   }
 
   /**

@@ -62,7 +62,7 @@ class BudgetProperties {
     @Override
     public CostEstimate estimate(ProviderRequest request) {
       Money worst = Money.usd(request.prompt().split(" ")[0]);
-      return new CostEstimate(TokenUsage.NONE, Money.ZERO, worst, worst, Duration.ZERO);
+      return CostEstimate.of(TokenUsage.NONE, Money.ZERO, worst, worst, Duration.ZERO);
     }
   }
 

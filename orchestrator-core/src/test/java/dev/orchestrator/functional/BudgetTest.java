@@ -35,7 +35,7 @@ class BudgetTest {
   /** A provider whose worst case is {@code worst} and whose calls really cost {@code actual}. */
   private static FakeProvider priced(String name, String worst, String actual) {
     return FakeProvider.builder(name).costPerCall(Money.usd(actual))
-        .estimate(new CostEstimate(TokenUsage.of(10, 10), Money.usd("0"), Money.usd(worst), Money.usd(worst),
+        .estimate(CostEstimate.of(TokenUsage.of(10, 10), Money.usd("0"), Money.usd(worst), Money.usd(worst),
             Duration.ofSeconds(5)))
         .build();
   }
@@ -103,7 +103,7 @@ class BudgetTest {
   void failedTimedOutAndCancelledCallsReleaseTheirReservations() {
     FakeProvider p = FakeProvider.builder("p").scheduler(h.scheduler).latency(Duration.ofMinutes(5))
         .script(Reply.failure(ErrorKind.AUTH), Reply.hang(), Reply.hang())
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.usd("0.1"), Money.usd("0.2"), Money.usd("0.4"),
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.usd("0.1"), Money.usd("0.2"), Money.usd("0.4"),
             Duration.ZERO)).build();
     try (Orchestrator o = h.builder().provider(p).retryPolicy(RetryPolicy.none()).build()) {
       Run run = o.submit("demo", Workflow.builder("w")
@@ -170,7 +170,7 @@ class BudgetTest {
   void theReportReadsLikeTheRoadmapsBudgetReport() {
     FakeProvider chatgpt = priced("chatgpt", "0.01", "21.83");
     FakeProvider claude = FakeProvider.builder("claude").costPerCall(Money.usd("23.40"))
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.usd("0.01"), Money.usd("0.01"), Money.usd("0.01"),
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.usd("0.01"), Money.usd("0.01"), Money.usd("0.01"),
             Duration.ZERO)).build();
     try (Orchestrator o = h.builder().provider(chatgpt).provider(claude).defaultProvider("chatgpt")
         .budget(Budget.of(BudgetScope.project("Quantum Self"), Money.usd("100"))).build()) {

@@ -92,7 +92,7 @@ class CostOverrunProperties {
         case ZERO -> Money.ZERO;
         case THROWING -> throw new IllegalStateException("no tokenizer for this model");
       };
-      return new CostEstimate(TokenUsage.NONE, Money.ZERO, high, high, Duration.ZERO);
+      return CostEstimate.of(TokenUsage.NONE, Money.ZERO, high, high, Duration.ZERO);
     }
   }
 

@@ -36,7 +36,7 @@ class CostReportFromStoreTest {
 
   private static FakeProvider priced(String name, String worst, String actual) {
     return FakeProvider.builder(name).costPerCall(Money.usd(actual))
-        .estimate(new CostEstimate(TokenUsage.of(10, 10), Money.usd("0"), Money.usd(worst), Money.usd(worst),
+        .estimate(CostEstimate.of(TokenUsage.of(10, 10), Money.usd("0"), Money.usd(worst), Money.usd(worst),
             Duration.ofSeconds(5)))
         .build();
   }

@@ -80,7 +80,7 @@ class DispatchFailureTest {
     AtomicInteger failures = new AtomicInteger();
     InMemoryStore memory = InMemoryStore.create(h.clock);
     FakeProvider p = FakeProvider.builder("p").costPerCall(Money.usd("0.40"))
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
         .build();
     try (Orchestrator o = h.builder().provider(p).store(failingStarts(memory, failures)).build()) {
       o.setBudget(Budget.of(BudgetScope.project("demo"), Money.usd("1.00")));
@@ -125,7 +125,7 @@ class DispatchFailureTest {
       return PASS;
     });
     FakeProvider p = FakeProvider.builder("p").costPerCall(Money.usd("0.40"))
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
         .build();
     try (Orchestrator o = h.builder().provider(p).store(failingEnds).build()) {
       o.setBudget(Budget.of(BudgetScope.project("demo"), Money.usd("5.00")));

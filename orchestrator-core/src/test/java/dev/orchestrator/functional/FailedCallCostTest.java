@@ -35,7 +35,7 @@ class FailedCallCostTest {
   }
 
   private static CostEstimate worstCase(String high) {
-    return new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd(high), Money.usd(high), Duration.ofSeconds(5));
+    return CostEstimate.of(TokenUsage.NONE, Money.ZERO, Money.usd(high), Money.usd(high), Duration.ofSeconds(5));
   }
 
   private static Workflow one() {

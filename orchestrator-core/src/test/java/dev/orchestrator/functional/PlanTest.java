@@ -47,7 +47,7 @@ class PlanTest {
 
       @Override
       public CostEstimate estimate(ProviderRequest request) {
-        return new CostEstimate(TokenUsage.of(100, 200), Money.usd(low), Money.usd(expected), Money.usd(high), time);
+        return CostEstimate.of(TokenUsage.of(100, 200), Money.usd(low), Money.usd(expected), Money.usd(high), time);
       }
     };
   }
@@ -82,7 +82,7 @@ class PlanTest {
   @Test
   void findsEveryKindOfProblem() {
     FakeProvider flaky = FakeProvider.builder("flaky").otherwise(r -> Reply.failure(ErrorKind.SERVER))
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.usd("0.01"), Money.usd("0.01"), Money.usd("0.01"),
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.usd("0.01"), Money.usd("0.01"), Money.usd("0.01"),
             Duration.ZERO)).build();
     try (Orchestrator o = h.builder()
         .provider(neverCalled("chatgpt", "0.50", "0.60", "0.70", Duration.ofSeconds(20)))

@@ -36,7 +36,8 @@ class QualityGatesTest {
 
   private static Workflow reviewed(int rounds) {
     return Workflow.builder("w").task("post", t -> t.instructions("Write a post").provider("chatgpt")
-        .review(new Review(List.of("claude"), "Is the tone friendly?", rounds, 7))).build();
+        .review(Review.builder().reviewers("claude").criteria("Is the tone friendly?").maxRounds(rounds).minScore(7)
+            .build())).build();
   }
 
   private static Reply verdict(boolean approved, int score, String feedback) {
@@ -64,7 +65,8 @@ class QualityGatesTest {
     FakeProvider chatgpt = FakeProvider.builder("chatgpt").script(Reply.text("draft 1")).build();
     FakeProvider claude = FakeProvider.builder("claude").script(verdict(true, 9, "lovely")).build();
     Workflow w = Workflow.builder("w").task("post", t -> t.instructions("Write to ann@example.com").provider("chatgpt")
-        .review(new Review(List.of("claude"), "Is the tone friendly?", 1, 7))).build();
+        .review(Review.builder().reviewers("claude").criteria("Is the tone friendly?").maxRounds(1).minScore(7)
+            .build())).build();
     try (Orchestrator o = h.builder().provider(chatgpt).provider(claude).guard(PiiGuard.of(PiiGuard.Action.REDACT))
         .build()) {
       List<Attempt> attempts = o.submit("demo", w).completion().join().task("post").attempts();
@@ -109,7 +111,7 @@ class QualityGatesTest {
   void aHighScoreBelowTheMinimumIsARejectionAndReviewsCostMoney() {
     FakeProvider chatgpt = FakeProvider.builder("chatgpt").costPerCall(Money.usd("0.01")).build();
     FakeProvider claude = FakeProvider.builder("claude").costPerCall(Money.usd("0.02"))
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd("0.02"), Money.usd("0.02"), Duration.ZERO))
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.ZERO, Money.usd("0.02"), Money.usd("0.02"), Duration.ZERO))
         .script(verdict(true, 5, "meh"), verdict(true, 7, "ok")).build();
     try (Orchestrator o = h.builder().provider(chatgpt).provider(claude).build()) {
       RunSnapshot done = o.submit("demo", reviewed(3)).completion().join();

@@ -93,7 +93,7 @@ class RecoveryTest {
   void budgetsAndWhatWasSpentSurviveARestart() {
     Store store = durable(InMemoryStore.create());
     FakeProvider p = FakeProvider.builder("p").costPerCall(Money.usd("0.40"))
-        .estimate(new CostEstimate(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
+        .estimate(CostEstimate.of(TokenUsage.NONE, Money.ZERO, Money.usd("0.40"), Money.usd("0.40"), Duration.ZERO))
         .build();
     try (Orchestrator o = h.builder().provider(p).store(store).build()) {
       o.setBudget(Budget.of(BudgetScope.project("demo"), Money.usd("1.00")));

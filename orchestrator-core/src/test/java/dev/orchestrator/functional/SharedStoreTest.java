@@ -49,7 +49,7 @@ class SharedStoreTest {
 
   private FakeProvider slow(ManualScheduler timer) {
     return FakeProvider.builder("p").scheduler(timer).latency(Duration.ofSeconds(5))
-        .costPerCall(Money.usd("0.10")).estimate(new CostEstimate(TokenUsage.of(1, 1), Money.usd("0.10"),
+        .costPerCall(Money.usd("0.10")).estimate(CostEstimate.of(TokenUsage.of(1, 1), Money.usd("0.10"),
             Money.usd("0.10"), Money.usd("0.10"), Duration.ofSeconds(5))).build();
   }
 

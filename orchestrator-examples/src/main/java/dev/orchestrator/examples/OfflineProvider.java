@@ -8,7 +8,6 @@ import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -63,8 +62,8 @@ public final class OfflineProvider implements AiProvider {
   public CostEstimate estimate(ProviderRequest request) {
     long in = words(request.prompt());
     long maxOut = request.maxOutputTokens() != null ? request.maxOutputTokens() : 1024;
-    return new CostEstimate(TokenUsage.of(in, 40), cost(TokenUsage.of(in, 0)), cost(TokenUsage.of(in, 40)),
-        cost(TokenUsage.of(in, maxOut)), Duration.ZERO);
+    return CostEstimate.builder().expectedUsage(TokenUsage.of(in, 40)).low(cost(TokenUsage.of(in, 0)))
+        .expected(cost(TokenUsage.of(in, 40))).high(cost(TokenUsage.of(in, maxOut))).build();
   }
 
   @Override

@@ -99,7 +99,8 @@ class AnthropicProviderTest extends HttpProviderTestBase {
   void sendsTheExactMessagesRequest() throws Exception {
     AiProvider p = provider("model", "claude-sonnet-4-5", "temperature", "0.5");
     ProviderResponse r = get(p.complete(
-        new ProviderRequest("Write a haiku.", "You are terse.", 300, null, "writing", null), CALL));
+        ProviderRequest.builder().prompt("Write a haiku.").system("You are terse.").maxOutputTokens(300)
+            .taskType("writing").build(), CALL));
     StubServer.Recorded sent = server.lastRequest();
     assertThat(sent.path()).isEqualTo("/v1/messages");
     assertThat(sent.headers()).containsEntry("x-api-key", secret()).containsEntry("anthropic-version", "2023-06-01")
@@ -109,15 +110,16 @@ class AnthropicProviderTest extends HttpProviderTestBase {
          "messages": [{"role": "user", "content": "Write a haiku."}], "temperature": 0.5}
         """));
     assertThat(r.text()).isEqualTo("Hello there!");
-    assertThat(r.usage()).isEqualTo(new TokenUsage(3050, 503, 2000, 1000, 0));
+    assertThat(r.usage()).isEqualTo(TokenUsage.builder().input(3050).output(503).cachedInput(2000).cacheWrite(1000)
+        .build());
     // 50 x 3.00 + 1000 cache writes x 3.75 + 2000 cache reads x 0.30 + 503 x 15.00, per million
     assertThat(r.cost()).isEqualTo(Money.usd("0.012045"));
   }
 
   @Test
   void aJsonSchemaTaskPutsTheSchemaInTheSystemPrompt() throws Exception {
-    get(provider().complete(new ProviderRequest("List two colours.", null, null,
-        ExpectedOutput.jsonSchema("{\"type\":\"array\"}"), "general", null), CALL));
+    get(provider().complete(ProviderRequest.builder().prompt("List two colours.")
+        .expectedOutput(ExpectedOutput.jsonSchema("{\"type\":\"array\"}")).build(), CALL));
     assertThat(json(server.lastRequest().body()).get("system").asText())
         .contains("single JSON value").contains("{\"type\":\"array\"}");
   }

@@ -199,7 +199,7 @@ class CliProviderTest extends ProviderContract {
   @Test
   void thePromptGoesOnStdinAndStdoutIsTheAnswer() throws Exception {
     ProviderResponse r = get(cli(echo()).complete(
-        new ProviderRequest("fix the bug", "be careful", null, null, "code", null), CALL));
+        ProviderRequest.builder().prompt("fix the bug").system("be careful").taskType("code").build(), CALL));
     assertThat(r.text()).isEqualTo("agent says: be careful\n\nfix the bug");
     assertThat(r.usage()).isEqualTo(TokenUsage.NONE);
   }
@@ -228,7 +228,8 @@ class CliProviderTest extends ProviderContract {
         + "\"cache_read_input_tokens\":200,\"output_tokens\":50}}'").toString();
     ProviderResponse r = get(cli(json, "outputFormat", "json").complete(ProviderRequest.of("x"), CALL));
     assertThat(r.text()).isEqualTo("Done.");
-    assertThat(r.usage()).isEqualTo(new TokenUsage(310, 50, 200, 100, 0));
+    assertThat(r.usage()).isEqualTo(TokenUsage.builder().input(310).output(50).cachedInput(200).cacheWrite(100)
+        .build());
     assertThat(r.cost()).isEqualTo(Money.usd("0.0123"));
     assertThat(r.costBasis()).isEqualTo(CostBasis.MEASURED);
     assertThat(r.responseId()).isEqualTo("4f1c");

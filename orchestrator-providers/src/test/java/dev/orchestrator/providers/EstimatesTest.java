@@ -93,15 +93,16 @@ class EstimatesTest {
 
   @Test
   void theInputBoundAddsEveryMessagesFramingAndTheReplyPriming() {
-    ProviderRequest r = new ProviderRequest("The quick brown fox jumps over the lazy dog.", "You are terse.", null,
-        null, "general", null);
+    ProviderRequest r = ProviderRequest.builder().prompt("The quick brown fox jumps over the lazy dog.")
+        .system("You are terse.").build();
     // 10 + 4 text tokens, 4 per message, 8 for the request
     assertThat(Estimates.inputBound(Estimates.counterFor("openai", "gpt-4o"), r)).isEqualTo(10 + 4 + 2 * 4 + 8);
     // 44 + 14 bytes, 16 per message, 16 for the request
     assertThat(Estimates.inputBound(TokenCounter.bytes(), r)).isEqualTo(44 + 14 + 2 * 16 + 16);
 
     String schema = "{\"type\":\"object\"}";
-    ProviderRequest json = new ProviderRequest("Hi", null, null, ExpectedOutput.jsonSchema(schema), "general", null);
+    ProviderRequest json = ProviderRequest.builder().prompt("Hi").expectedOutput(ExpectedOutput.jsonSchema(schema))
+        .build();
     long withSchema = Estimates.inputBound(TokenCounter.bytes(), json);
     assertThat(withSchema).as("the instruction with the schema, and the schema again for native forms")
         .isGreaterThan(Estimates.inputBound(TokenCounter.bytes(), ProviderRequest.of("Hi"))
@@ -131,7 +132,7 @@ class EstimatesTest {
   @Test
   void highIsTheBoundedInputAndEveryOutputTokenAllowed() {
     AiProvider p = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o");
-    ProviderRequest r = new ProviderRequest(JAPANESE, null, 300, null, "general", null);
+    ProviderRequest r = ProviderRequest.builder().prompt(JAPANESE).maxOutputTokens(300).build();
     CostEstimate e = p.estimate(r);
     long in = O200K.countTokensOrdinary(JAPANESE) + 4 + 8;
     assertThat(e.isKnown()).isTrue();
@@ -142,13 +143,13 @@ class EstimatesTest {
 
   @Test
   void theInstancesOutputCapAppliesOverALargerTaskValue() throws Exception {
-    ProviderRequest big = new ProviderRequest("Hi", null, 16_000, null, "general", null);
+    ProviderRequest big = ProviderRequest.builder().prompt("Hi").maxOutputTokens(16_000).build();
     AiProvider capped = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o", "maxOutputTokens", "100");
     long in = Estimates.inputBound(Estimates.counterFor("openai", "gpt-4o"), big);
     assertThat(capped.estimate(big).high()).isEqualTo(price("gpt-4o").cost(TokenUsage.of(in, 100)));
     assertThat(sentBody(capped, big)).containsEntry("max_tokens", 100);
 
-    ProviderRequest small = new ProviderRequest("Hi", null, 50, null, "general", null);
+    ProviderRequest small = ProviderRequest.builder().prompt("Hi").maxOutputTokens(50).build();
     assertThat(sentBody(capped, small)).as("a smaller task value wins").containsEntry("max_tokens", 50);
 
     AiProvider uncapped = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-4o");
@@ -160,7 +161,7 @@ class EstimatesTest {
 
   @Test
   void theSimulatorAndTheCliAgentApplyTheCapToo() throws Exception {
-    ProviderRequest big = new ProviderRequest("Plan a trip", null, 16_000, null, "general", null);
+    ProviderRequest big = ProviderRequest.builder().prompt("Plan a trip").maxOutputTokens(16_000).build();
     AiProvider sim = provider(new SimulatorProviderFactory(), "sim", "maxOutputTokens", "20");
     long in = Estimates.inputBound(TokenCounter.bytes(), big);
     assertThat(sim.estimate(big).high()).isEqualTo(price("sim-standard").cost(TokenUsage.of(in, 20)));
@@ -179,7 +180,7 @@ class EstimatesTest {
   @Test
   void aPromptAboveTheLongContextThresholdIsReservedAtTheTiersRates() {
     AiProvider p = provider(new AnthropicProviderFactory(), "claude", "model", "claude-sonnet-4-5");
-    ProviderRequest r = new ProviderRequest("x".repeat(199_990), null, 1000, null, "general", null);
+    ProviderRequest r = ProviderRequest.builder().prompt("x".repeat(199_990)).maxOutputTokens(1000).build();
     long in = Estimates.inputBound(TokenCounter.bytes(), r);
     assertThat(in).isGreaterThan(200_000);
     // every token at the tier's rates: input 6.00 and output 22.50 per million, not 3.00 and 15.00
@@ -222,7 +223,7 @@ class EstimatesTest {
 
   @Test
   void maxCostPerCallDoesNotLowerABoundTheModelsPriceGives() {
-    ProviderRequest r = new ProviderRequest("Hi", null, 100_000, null, "general", null);
+    ProviderRequest r = ProviderRequest.builder().prompt("Hi").maxOutputTokens(100_000).build();
     CostEstimate e = provider(new OpenAiProviderFactory(), "oa", "model", "gpt-5-pro", "maxCostPerCall", "0.01")
         .estimate(r);
     long in = Estimates.inputBound(Estimates.counterFor("openai", "gpt-5-pro"), r);

@@ -82,7 +82,8 @@ class GeminiProviderTest extends HttpProviderTestBase {
   @Test
   void sendsTheExactGenerateContentRequest() throws Exception {
     ProviderResponse r = get(provider("model", "gemini-2.5-flash", "temperature", "0.7").complete(
-        new ProviderRequest("Write a haiku.", "You are terse.", 256, null, "writing", null), CALL));
+        ProviderRequest.builder().prompt("Write a haiku.").system("You are terse.").maxOutputTokens(256)
+            .taskType("writing").build(), CALL));
     StubServer.Recorded sent = server.lastRequest();
     assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
     assertThat(sent.query()).as("the key never goes in the URL").isEmpty();
@@ -95,7 +96,8 @@ class GeminiProviderTest extends HttpProviderTestBase {
         """));
     assertThat(r.text()).isEqualTo("Hello there!");
     assertThat(r.responseId()).isEqualTo("mOi9aN2kJ9ao1e8Pk5_sgQM");
-    assertThat(r.usage()).isEqualTo(new TokenUsage(1200, 200, 1024, 0, 120));
+    assertThat(r.usage()).isEqualTo(TokenUsage.builder().input(1200).output(200).cachedInput(1024).reasoning(120)
+        .build());
     // 176 x 0.30 + 1024 cached x 0.03 + (80 + 120 thoughts) x 2.50, per million
     assertThat(r.cost()).isEqualTo(Money.usd("0.00058352"));
   }
@@ -103,7 +105,7 @@ class GeminiProviderTest extends HttpProviderTestBase {
   @Test
   void aConfiguredThinkingBudgetIsSentAndNeverAboveTheOutputAllowance() throws Exception {
     get(provider("thinkingBudget", "8192").complete(
-        new ProviderRequest("hi", null, 1000, null, "general", null), CALL));
+        ProviderRequest.builder().prompt("hi").maxOutputTokens(1000).build(), CALL));
     assertThat(json(server.lastRequest().body()).get("generationConfig")).isEqualTo(json("""
         {"maxOutputTokens": 1000, "thinkingConfig": {"thinkingBudget": 1000}}
         """));
@@ -114,8 +116,9 @@ class GeminiProviderTest extends HttpProviderTestBase {
 
   @Test
   void aJsonSchemaTaskUsesJsonMode() throws Exception {
-    get(provider().complete(new ProviderRequest("Colours?", null, null,
-        ExpectedOutput.jsonSchema("{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"), "general", null), CALL));
+    get(provider().complete(ProviderRequest.builder().prompt("Colours?")
+        .expectedOutput(ExpectedOutput.jsonSchema("{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"))
+        .build(), CALL));
     assertThat(json(server.lastRequest().body()).get("generationConfig")).isEqualTo(json("""
         {"maxOutputTokens": 4096, "responseMimeType": "application/json",
          "responseJsonSchema": {"type": "array", "items": {"type": "string"}}}

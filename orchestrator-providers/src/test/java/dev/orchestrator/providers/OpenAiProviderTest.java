@@ -117,7 +117,8 @@ class OpenAiProviderTest extends HttpProviderTestBase {
   void sendsTheExactChatCompletionsRequest() throws Exception {
     AiProvider p = provider("model", "gpt-4o", "temperature", "0.2", "maxTokensField", "max_completion_tokens",
         "organization", "org-abc");
-    ProviderRequest request = new ProviderRequest("Write a haiku.", "You are terse.", 200, null, "writing", null);
+    ProviderRequest request = ProviderRequest.builder().prompt("Write a haiku.").system("You are terse.")
+        .maxOutputTokens(200).taskType("writing").build();
     ProviderResponse r = get(p.complete(request, CALL));
 
     StubServer.Recorded sent = server.lastRequest();
@@ -136,7 +137,8 @@ class OpenAiProviderTest extends HttpProviderTestBase {
     assertThat(r.text()).isEqualTo("Hello there!");
     assertThat(r.model()).isEqualTo("gpt-4o-2024-08-06");
     assertThat(r.responseId()).isEqualTo("chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG");
-    assertThat(r.usage()).isEqualTo(new TokenUsage(1117, 46, 1024, 0, 12));
+    assertThat(r.usage()).isEqualTo(TokenUsage.builder().input(1117).output(46).cachedInput(1024).reasoning(12)
+        .build());
     // gpt-4o: 93 uncached x 2.50 + 1024 cached x 1.25 + 46 out x 10.00, per million
     assertThat(r.cost()).isEqualTo(Money.usd("0.0019725"));
   }
@@ -157,7 +159,8 @@ class OpenAiProviderTest extends HttpProviderTestBase {
   void aJsonSchemaTaskAsksForAStructuredReply() throws Exception {
     AiProvider p = provider("model", "gpt-4o");
     String schema = "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"}}}";
-    get(p.complete(new ProviderRequest("Title it.", null, 50, ExpectedOutput.jsonSchema(schema), "general", null),
+    get(p.complete(ProviderRequest.builder().prompt("Title it.").maxOutputTokens(50)
+        .expectedOutput(ExpectedOutput.jsonSchema(schema)).build(),
         CALL));
     assertThat(json(server.lastRequest().body()).get("response_format")).isEqualTo(json("""
         {"type": "json_schema", "json_schema": {"name": "task_output",

@@ -171,8 +171,8 @@ class SimulatorProviderTest extends ProviderContract {
     String verdict = "{\"type\":\"object\",\"required\":[\"approved\",\"score\",\"feedback\"],\"properties\":{"
         + "\"approved\":{\"type\":\"boolean\"},\"score\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
         + "\"feedback\":{\"type\":\"string\"},\"tags\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\"]}}}}";
-    CompletableFuture<ProviderResponse> f = p.complete(new ProviderRequest("Review", null, null,
-        dev.orchestrator.workflow.ExpectedOutput.jsonSchema(verdict), "review", null), CALL);
+    CompletableFuture<ProviderResponse> f = p.complete(ProviderRequest.builder().prompt("Review")
+        .expectedOutput(dev.orchestrator.workflow.ExpectedOutput.jsonSchema(verdict)).taskType("review").build(), CALL);
     scheduler.advance(Duration.ofMinutes(5));
     com.fasterxml.jackson.databind.JsonNode reply = new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(f.get().text());

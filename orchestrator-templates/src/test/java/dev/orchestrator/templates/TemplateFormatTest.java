@@ -86,7 +86,7 @@ class TemplateFormatTest {
       assertThat(w.task("7").instructions()).isEqualTo("Summarise {{tasks.collect.output}}; stress {{input}}");
       assertThat(w.task("7").question()).isEqualTo("Anything to stress?");
       assertThat(w.task("7").review()).as("the review reaches the engine on the task")
-          .isEqualTo(new dev.orchestrator.workflow.Review(List.of("gemini"), "Check {{topic}}", 3, 7));
+          .isEqualTo(dev.orchestrator.workflow.Review.by("gemini", "Check {{topic}}"));
       assertThat(Filled.text(w, w.task("7").review().criteria())).isEqualTo("Check AI");
       assertThat(b.schedules()).containsEntry("collect", "0 9 * * MON");
       assertThat(b.values()).containsEntry("sources", "a, b").containsEntry("ratio", "").containsEntry("formal", "false");

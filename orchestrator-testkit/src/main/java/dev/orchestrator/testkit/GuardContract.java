@@ -50,7 +50,8 @@ public abstract class GuardContract {
   }
 
   protected GuardInput input(String text) {
-    return new GuardInput("contract", "run-1", "task-1", "general", "provider", providerType(), text, null);
+    return GuardInput.builder().project("contract").runId("run-1").taskId("task-1").taskType("general")
+        .provider("provider").providerType(providerType()).text(text).build();
   }
 
   /** Behaviour. */

@@ -154,8 +154,10 @@ public abstract class ProviderContract {
     void worstCaseGrowsWithTheOutputAllowance() {
       AiProvider p = track(createProvider());
       ProviderRequest base = request();
-      ProviderRequest small = new ProviderRequest(base.prompt(), base.system(), 16, null, base.taskType(), null);
-      ProviderRequest large = new ProviderRequest(base.prompt(), base.system(), 16_000, null, base.taskType(), null);
+      ProviderRequest small = ProviderRequest.builder().prompt(base.prompt()).system(base.system()).maxOutputTokens(16)
+          .taskType(base.taskType()).build();
+      ProviderRequest large = ProviderRequest.builder().prompt(base.prompt()).system(base.system())
+          .maxOutputTokens(16_000).taskType(base.taskType()).build();
       assertThat(p.estimate(large).high()).isGreaterThanOrEqualTo(p.estimate(small).high());
     }
   }

@@ -141,9 +141,11 @@ public abstract class StoreContract {
    */
   protected static TaskRecord fullTask(String project, String runId, String taskId) {
     Attempt failed = new Attempt(1, "openai", at(1), at(2), Attempt.Outcome.FAILED, ErrorKind.RATE_LIMITED,
-        "429 slow down", new TokenUsage(1200, 0, 1000, 200, 0), Money.usd("0.000000015"));
+        "429 slow down", TokenUsage.builder().input(1200).cachedInput(1000).cacheWrite(200).build(),
+        Money.usd("0.000000015"));
     Attempt succeeded = new Attempt(2, "anthropic", at(3), at(7), Attempt.Outcome.SUCCEEDED, null, null,
-        new TokenUsage(1500, 800, 300, 0, 120), Money.usd("0.012345678901234567"))
+        TokenUsage.builder().input(1500).output(800).cachedInput(300).reasoning(120).build(),
+        Money.usd("0.012345678901234567"))
         .withPrompt("Draft it.\n\n## Output of « research »\nfacts… \"quoted\" 🌞");
     return new TaskRecord(project, runId, taskId, "Draft « " + taskId + " »", TaskState.SUCCEEDED, Priority.HIGH,
         "anthropic", List.of(failed, succeeded), "Once upon a time…\nline two\t\"quoted\" 🌞", ErrorKind.TIMEOUT,
@@ -180,7 +182,8 @@ public abstract class StoreContract {
       TaskRecord read = store.task("alpha", "run-1", "draft").orElseThrow();
       assertThat(read.attempts().get(0).cost().amount()).isEqualByComparingTo("0.000000015");
       assertThat(read.cost()).isEqualTo(Money.usd("0.012345678901234567").plus(Money.usd("0.000000015")));
-      assertThat(read.usage()).isEqualTo(new TokenUsage(2700, 800, 1300, 200, 120));
+      assertThat(read.usage()).isEqualTo(TokenUsage.builder().input(2700).output(800).cachedInput(1300).cacheWrite(200)
+          .reasoning(120).build());
     }
 
     @Test
@@ -1007,7 +1010,9 @@ public abstract class StoreContract {
       return Money.USD;
     }
     if (type == TokenUsage.class) {
-      return new TokenUsage(100 + index, 200, 30, 4, 5);
+      // Every count set, so a store that drops one fails the round trip.
+      return TokenUsage.builder().input(100 + index).output(200).cachedInput(30).cacheWrite(4).reasoning(5)
+          .cacheWrite1h(2).audioInput(6).audioOutput(7).imageInput(8).imageOutput(9).build();
     }
     if (type == BudgetScope.class) {
       return BudgetScope.task(runId, "task-1");

@@ -30,8 +30,8 @@ final class Guards {
   }
 
   private static GuardInput input(TaskNode n, Slot slot, String text) {
-    return new GuardInput(n.run.project, n.run.id, n.id(), n.spec.taskType(), slot.name, slot.provider.type(), text,
-        n.spec.expectedOutput());
+    return GuardInput.builder().project(n.run.project).runId(n.run.id).taskId(n.id()).taskType(n.spec.taskType())
+        .provider(slot.name).providerType(slot.provider.type()).text(text).expected(n.spec.expectedOutput()).build();
   }
 
   private static Verdict check(Guard g, TaskNode n, GuardInput in, boolean prompt) {

@@ -102,9 +102,9 @@ final class Planner {
         if (reviewSlots.length > 0) {
           Slot reviewer = reviewSlots[0];
           // The reviewer reads the criteria and the author's prompt, its dependencies' outputs included.
-          CostEstimate e = Budgets.estimate(reviewer, new ProviderRequest(
-              PromptTemplate.of(spec.review().criteria()).render(values::get) + "\n" + planned.prompt(), null, null,
-              null, "review", spec.timeout()));
+          CostEstimate e = Budgets.estimate(reviewer, ProviderRequest.builder()
+              .prompt(PromptTemplate.of(spec.review().criteria()).render(values::get) + "\n" + planned.prompt())
+              .taskType("review").timeout(spec.timeout()).build());
           unknown(project, spec, reviewer, e, problems, notes);
           int rounds = spec.review().maxRounds();
           reviewStep = Plan.Step.builder().taskId(spec.id()).title("review of " + spec.id()).provider(reviewer.name)

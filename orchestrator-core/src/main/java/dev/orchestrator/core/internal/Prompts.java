@@ -35,9 +35,10 @@ final class Prompts {
     if (context.included() && !parents.isEmpty()) {
       prompt = plannedContext(spec, context, parents, values, prompt);
     }
-    return new ProviderRequest(prompt,
-        spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values), spec.maxOutputTokens(),
-        spec.expectedOutput(), spec.taskType(), spec.timeout());
+    return ProviderRequest.builder().prompt(prompt)
+        .system(spec.system() == null ? null : PromptTemplate.of(spec.system()).render(values))
+        .maxOutputTokens(spec.maxOutputTokens()).expectedOutput(spec.expectedOutput()).taskType(spec.taskType())
+        .timeout(spec.timeout()).build();
   }
 
   /** The specs of the tasks the task at {@code index} depends on, in its dependsOn order. */
@@ -91,8 +92,9 @@ final class Prompts {
 
   static ProviderRequest request(TaskNode n) {
     TaskSpec spec = n.spec;
-    return new ProviderRequest(prompt(n), fill(n, spec.system()), spec.maxOutputTokens(), expected(n),
-        spec.taskType(), spec.timeout());
+    return ProviderRequest.builder().prompt(prompt(n)).system(fill(n, spec.system()))
+        .maxOutputTokens(spec.maxOutputTokens()).expectedOutput(expected(n)).taskType(spec.taskType())
+        .timeout(spec.timeout()).build();
   }
 
   /** A text with its placeholders filled in one pass, like the prompt. */

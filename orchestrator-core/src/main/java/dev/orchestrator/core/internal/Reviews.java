@@ -61,8 +61,8 @@ final class Reviews {
         + Prompts.fill(n, review.criteria()) + "\n\nThe task it was given:\n" + Prompts.prompt(n) + "\n\nIts answer:\n"
         + n.pendingOutput() + "\n\nReply with JSON only: {\"approved\": true or false, \"score\": an integer from 0 to "
         + "10, \"feedback\": \"concrete changes that would make it acceptable\"}";
-    return new ProviderRequest(prompt, null, null, ExpectedOutput.jsonSchema(VERDICT_SCHEMA), "review",
-        n.spec.timeout());
+    return ProviderRequest.builder().prompt(prompt).expectedOutput(ExpectedOutput.jsonSchema(VERDICT_SCHEMA))
+        .taskType("review").timeout(n.spec.timeout()).build();
   }
 
   /**

@@ -136,8 +136,9 @@ public final class WorkflowCodec {
         }
         if (n.hasNonNull("expectedOutput")) {
           JsonNode e = n.get("expectedOutput");
-          t.expectedOutput(new ExpectedOutput(ExpectedOutput.Kind.valueOf(e.get("kind").asText()),
-              e.get("content").asText()));
+          String content = e.get("content").asText();
+          t.expectedOutput(ExpectedOutput.Kind.valueOf(e.get("kind").asText()) == ExpectedOutput.Kind.JSON_SCHEMA
+              ? ExpectedOutput.jsonSchema(content) : ExpectedOutput.text(content));
         }
         if (n.hasNonNull("question")) {
           t.question(n.get("question").asText());
@@ -146,8 +147,8 @@ public final class WorkflowCodec {
           JsonNode rv = n.get("review");
           java.util.List<String> who = new java.util.ArrayList<>();
           rv.get("reviewers").forEach(x -> who.add(x.asText()));
-          t.review(new dev.orchestrator.workflow.Review(who, rv.get("criteria").asText(), rv.get("maxRounds").asInt(),
-              rv.get("minScore").asInt()));
+          t.review(dev.orchestrator.workflow.Review.builder().reviewers(who).criteria(rv.get("criteria").asText())
+              .maxRounds(rv.get("maxRounds").asInt()).minScore(rv.get("minScore").asInt()).build());
         }
         if (n.hasNonNull("context")) {
           t.context(context(n.get("context")));
@@ -181,7 +182,8 @@ public final class WorkflowCodec {
   }
 
   private static UpstreamContext context(JsonNode n) {
-    return new UpstreamContext(n.get("included").asBoolean(), n.get("maxTokens").asInt());
+    return n.get("included").asBoolean() ? UpstreamContext.parents(n.get("maxTokens").asInt())
+        : UpstreamContext.none();
   }
 
   private static void putText(ObjectNode n, String field, @org.jspecify.annotations.Nullable String value) {

@@ -16,8 +16,9 @@ class JsonSchemaGuardTest extends GuardContract {
 
   @Override
   protected GuardInput input(String text) {
-    return new GuardInput("contract", "run-1", "task-1", "general", "provider", "openai", text,
-        text.startsWith("{") || text.startsWith("[") ? SCHEMA : null);
+    return GuardInput.builder().project("contract").runId("run-1").taskId("task-1").taskType("general")
+        .provider("provider").providerType("openai").text(text)
+        .expected(text.startsWith("{") || text.startsWith("[") ? SCHEMA : null).build();
   }
 
   @Override

@@ -94,7 +94,8 @@ public final class ShoutProvider implements AiProvider {
   public CostEstimate estimate(ProviderRequest request) {
     long in = tokens(request);
     long out = request.maxOutputTokens() != null ? request.maxOutputTokens() : in;
-    return new CostEstimate(TokenUsage.of(in, Math.min(in, out)), pricePerCall, pricePerCall, pricePerCall, delay);
+    return CostEstimate.builder().expectedUsage(TokenUsage.of(in, Math.min(in, out))).low(pricePerCall)
+        .expected(pricePerCall).high(pricePerCall).expectedDuration(delay).build();
   }
 
   @Override

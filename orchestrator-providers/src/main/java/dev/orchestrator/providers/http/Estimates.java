@@ -121,8 +121,8 @@ public final class Estimates {
     Money high = price.cost(TokenUsage.of(inputBound(counter, request), maxOut));
     Money expected = min(price.cost(expectedUsage), high);
     Money low = min(price.cost(TokenUsage.of(expectedUsage.inputTokens(), 0)), expected);
-    return new CostEstimate(expectedUsage, low, expected, high,
-        duration(maxOut, outputTokensPerSecond, firstTokenLatency));
+    return CostEstimate.builder().expectedUsage(expectedUsage).low(low).expected(expected).high(high)
+        .expectedDuration(duration(maxOut, outputTokensPerSecond, firstTokenLatency)).build();
   }
 
   /**
@@ -134,7 +134,8 @@ public final class Estimates {
     if (maxCostPerCall == null) {
       return CostEstimate.unknown(why, expectedDuration);
     }
-    return new CostEstimate(expectedUsage, Money.ZERO, maxCostPerCall.times(HALF), maxCostPerCall, expectedDuration);
+    return CostEstimate.builder().expectedUsage(expectedUsage).expected(maxCostPerCall.times(HALF))
+        .high(maxCostPerCall).expectedDuration(expectedDuration).build();
   }
 
   /** The likely usage: the likely input and a typical reply. */

@@ -83,13 +83,13 @@ public final class ClusterWorkerMain {
     public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
       timer.schedule(() -> f.complete(ProviderResponse.builder().text("done: " + request.prompt())
-          .usage(new TokenUsage(10, 5, 0, 0, 0)).cost(COST).build()), latencyMillis, TimeUnit.MILLISECONDS);
+          .usage(TokenUsage.of(10, 5)).cost(COST).build()), latencyMillis, TimeUnit.MILLISECONDS);
       return f;
     }
 
     @Override
     public CostEstimate estimate(ProviderRequest request) {
-      return new CostEstimate(new TokenUsage(10, 5, 0, 0, 0), COST, COST, WORST, Duration.ofMillis(20));
+      return CostEstimate.of(TokenUsage.of(10, 5), COST, COST, WORST, Duration.ofMillis(20));
     }
 
     @Override

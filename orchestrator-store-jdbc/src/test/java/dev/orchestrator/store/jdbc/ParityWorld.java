@@ -115,7 +115,7 @@ final class ParityWorld {
       if (prompt.contains("[fail-first]") && context.attempt() == 1) {
         throw new ProviderException(name, ErrorKind.INVALID_REQUEST, "refused on the first attempt");
       }
-      ProviderResponse.Builder reply = ProviderResponse.builder().usage(new TokenUsage(10, 5, 0, 0, 0)).cost(COST);
+      ProviderResponse.Builder reply = ProviderResponse.builder().usage(TokenUsage.of(10, 5)).cost(COST);
       if (prompt.startsWith("You review another assistant's answer")) {
         String answer = prompt.substring(prompt.lastIndexOf("Its answer:"));
         return reply.text(answer.contains("improved")
@@ -141,7 +141,7 @@ final class ParityWorld {
 
     @Override
     public CostEstimate estimate(ProviderRequest request) {
-      return new CostEstimate(new TokenUsage(10, 5, 0, 0, 0), COST, COST, COST, latency);
+      return CostEstimate.of(TokenUsage.of(10, 5), COST, COST, COST, latency);
     }
 
     @Override

@@ -61,7 +61,7 @@ class RefusedCallEndTest {
     AtomicBoolean refuse = new AtomicBoolean(true);
     try (JdbcStore store = JdbcStore.embedded(dataDir)) {
       FakeProvider claude = FakeProvider.builder("claude").scheduler(scheduler).latency(Duration.ofSeconds(1))
-          .costPerCall(Money.usd("0.01")).estimate(new CostEstimate(TokenUsage.of(1, 1), Money.usd("0.01"),
+          .costPerCall(Money.usd("0.01")).estimate(CostEstimate.of(TokenUsage.of(1, 1), Money.usd("0.01"),
               Money.usd("0.01"), Money.usd("0.02"), Duration.ofSeconds(1))).build();
       try (Orchestrator orchestrator = Orchestrator.builder().clock(clock).scheduler(scheduler)
           .executor(Runnable::run).provider(claude).store(refusingSuccesses(store, refuse)).build()) {

@@ -182,9 +182,10 @@ public final class Instantiator {
       }
       TaskReview r = t.review();
       if (r != null) {
-        // The rounds and the passing score of Review.by; the engine fills the criteria's placeholders.
-        b.review(new Review(r.providers(), r.instructions() != null ? fill.apply(r.instructions())
-            : TaskReview.DEFAULT_INSTRUCTIONS, 3, 7));
+        // The default rounds and passing score; the engine fills the criteria's placeholders.
+        b.review(Review.builder().reviewers(r.providers())
+            .criteria(r.instructions() != null ? fill.apply(r.instructions()) : TaskReview.DEFAULT_INSTRUCTIONS)
+            .build());
       }
       if (t.context() != null) {
         b.context(t.context());

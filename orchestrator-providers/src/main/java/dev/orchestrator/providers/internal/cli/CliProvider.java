@@ -360,7 +360,7 @@ public final class CliProvider implements AiProvider {
       long write = Json.count(u, "cache_creation_input_tokens");
       long in = Json.count(u, "input_tokens") + Json.count(u, "prompt_tokens") + read + write;
       long outTokens = Json.count(u, "output_tokens") + Json.count(u, "completion_tokens");
-      usage = new TokenUsage(in, outTokens, read, write, 0);
+      usage = TokenUsage.builder().input(in).output(outTokens).cachedInput(read).cacheWrite(write).build();
     }
     String answering = firstText(json, "model");
     Money reported = dollars(firstText(json, "total_cost_usd", "cost_usd"));

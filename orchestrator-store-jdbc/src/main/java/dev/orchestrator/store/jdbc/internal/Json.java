@@ -25,13 +25,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON forms of the values the store keeps as text: records through their components (the canonical constructor
- * reads them back, so its checks run), instants and durations as ISO-8601 strings to the nanosecond, amounts as plain
+ * reads them back, so its checks run), the API's value classes through a reader of their own that uses their builder
+ * ({@link TokenUsageJson}), instants and durations as ISO-8601 strings to the nanosecond, amounts as plain
  * decimals with every digit. Unknown properties are ignored, so a row written by a newer version still reads.
  * Thread-safe.
  */
 public final class Json {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .addModule(TokenUsageJson.MODULE)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
