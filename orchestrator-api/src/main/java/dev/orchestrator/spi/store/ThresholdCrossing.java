@@ -94,16 +94,8 @@ public final class ThresholdCrossing {
       this.account = Objects.requireNonNull(account, "account");
     }
 
-    /**
-     * The share of the limit that was crossed, for example 0.5; required.
-     *
-     * @throws IllegalArgumentException when the share is not a finite number above 0
-     */
+    /** The share of the limit that was crossed, one of the budget's thresholds, for example 0.5; required. */
     public Builder threshold(double threshold) {
-      if (!(threshold > 0) || Double.isInfinite(threshold)) {
-        throw new IllegalArgumentException("threshold must be a finite share above 0 (was " + threshold
-            + "): give the share of the limit that was crossed, such as 0.8");
-      }
       this.threshold = threshold;
       return this;
     }
