@@ -1,6 +1,7 @@
 package dev.orchestrator.cli.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.orchestrator.core.ApiJsonModule;
 import dev.orchestrator.Money;
+import dev.orchestrator.run.Question;
 
 /**
  * The JSON of {@code --json}: instants and durations in ISO-8601, and values as their fields only. A record's
@@ -19,6 +21,7 @@ final class Json {
       .addModule(new JavaTimeModule())
       .addModule(new ApiJsonModule())
       .addMixIn(Money.class, MoneyFields.class)
+      .addMixIn(Question.class, QuestionOpen.class)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -28,6 +31,12 @@ final class Json {
   /** Money as {@code {"amount": 0.013, "currency": "USD"}}. */
   @JsonIgnoreProperties({"zero", "negative"})
   private abstract static class MoneyFields {}
+
+  /** A question with {@code "open"} after its fields, as scripts have read it since it was a record. */
+  private abstract static class QuestionOpen {
+    @JsonProperty("open")
+    abstract boolean isOpen();
+  }
 
   private Json() {}
 

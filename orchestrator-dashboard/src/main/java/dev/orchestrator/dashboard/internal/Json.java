@@ -1,5 +1,6 @@
 package dev.orchestrator.dashboard.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import dev.orchestrator.core.ApiJsonModule;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.TaskTransitionEvent;
+import dev.orchestrator.run.Question;
 
 /** The dashboard's JSON: records as objects, instants and durations in ISO-8601, money as {amount, currency}. */
 public final class Json {
@@ -19,7 +21,14 @@ public final class Json {
       .addModule(new ApiJsonModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .addMixIn(Question.class, QuestionOpen.class)
       .build();
+
+  /** A question with {@code "open"} after its fields, as the API has written it since it was a record. */
+  private abstract static class QuestionOpen {
+    @JsonProperty("open")
+    abstract boolean isOpen();
+  }
 
   private Json() {}
 
