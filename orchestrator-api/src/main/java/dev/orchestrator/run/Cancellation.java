@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Who cancelled a task or run, why and when.
  *
+ * <p>A record: its shape is final.
+ *
  * @param by a person or program, such as {@code "alice"} or {@code "cli"}
  * @param reason why, in words
  * @param at when

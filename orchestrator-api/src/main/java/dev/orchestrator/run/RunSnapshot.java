@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A run and all its tasks at one moment, in the workflow's topological order. Immutable.
  *
+ * <p>A record: its shape is final (a run and its tasks; what grows, grows in {@link RunRecord} and
+ * {@link TaskRecord}).
+ *
  * @param run the run
  * @param tasks its tasks
  * @since 0.1

@@ -11,44 +11,142 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state of one task of a run at one moment: immutable, so it can be handed to any thread.
+ * The state of one task of a run at one moment: immutable, so it can be handed to any thread. A new task is
+ * {@link #created}; the engine derives each next state with the methods that change one thing
+ * ({@link #moveTo}, {@link #start}, {@link #withError}, ...), and a store reading its rows back uses
+ * {@link #builder()}. The constructor is private, so stores keep compiling when fields are added.
  *
- * @param project the project
- * @param runId the run
- * @param taskId the task's id in its workflow
- * @param title the title with parameters filled in
- * @param state its state
- * @param lane the lane it waits in (its priority, raised by aging)
- * @param provider the provider instance chosen for it, or null before it first runs
- * @param attempts every provider call made for it, oldest first
- * @param output its output, once succeeded
- * @param errorKind why it failed, or null
- * @param error the failure's message, or null
- * @param cancellation who cancelled it and why, or null
- * @param question the question it asked a human, or null
- * @param updatedAt when it last changed
+ * <pre>{@code
+ * TaskRecord task = TaskRecord.builder()
+ *     .project("default").runId(runId).taskId("draft").title("Draft the post")
+ *     .state(TaskState.READY).lane(Priority.HIGH).updatedAt(now)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Two records are equal when every value is equal.
+ *
  * @since 0.1
  */
-public record TaskRecord(String project, String runId, String taskId, String title, TaskState state, Priority lane,
-    @Nullable String provider, List<Attempt> attempts, @Nullable String output, @Nullable ErrorKind errorKind,
-    @Nullable String error, @Nullable Cancellation cancellation, @Nullable Question question, Instant updatedAt) {
+public final class TaskRecord {
+  private final String project;
+  private final String runId;
+  private final String taskId;
+  private final String title;
+  private final TaskState state;
+  private final Priority lane;
+  private final @Nullable String provider;
+  private final List<Attempt> attempts;
+  private final @Nullable String output;
+  private final @Nullable ErrorKind errorKind;
+  private final @Nullable String error;
+  private final @Nullable Cancellation cancellation;
+  private final @Nullable Question question;
+  private final Instant updatedAt;
 
-  public TaskRecord {
-    Objects.requireNonNull(project, "project");
-    Objects.requireNonNull(runId, "runId");
-    Objects.requireNonNull(taskId, "taskId");
-    Objects.requireNonNull(title, "title");
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(lane, "lane");
-    attempts = List.copyOf(attempts);
-    Objects.requireNonNull(updatedAt, "updatedAt");
+  private TaskRecord(Builder b) {
+    this.project = required(b.project, "project");
+    this.runId = required(b.runId, "runId");
+    this.taskId = required(b.taskId, "taskId");
+    this.title = required(b.title, "title");
+    this.state = b.state;
+    this.lane = b.lane;
+    this.provider = b.provider;
+    this.attempts = b.attempts;
+    this.output = b.output;
+    this.errorKind = b.errorKind;
+    this.error = b.error;
+    this.cancellation = b.cancellation;
+    this.question = b.question;
+    this.updatedAt = required(b.updatedAt, "updatedAt");
   }
 
   /** A new task, blocked on its dependencies. */
   public static TaskRecord created(String project, String runId, String taskId, String title, Priority lane,
       Instant at) {
-    return new TaskRecord(project, runId, taskId, title, TaskState.BLOCKED, lane, null, List.of(), null, null, null,
-        null, null, at);
+    return builder().project(project).runId(runId).taskId(taskId).title(title).lane(lane).updatedAt(at).build();
+  }
+
+  /**
+   * Starts a task record: {@link TaskState#BLOCKED} in the {@link Priority#MEDIUM} lane, with no provider, attempt,
+   * output, failure, cancellation or question. Project, run, task, title and {@code updatedAt} are required.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this task's values, to derive a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The project. */
+  public String project() {
+    return project;
+  }
+
+  /** The run. */
+  public String runId() {
+    return runId;
+  }
+
+  /** The task's id in its workflow. */
+  public String taskId() {
+    return taskId;
+  }
+
+  /** The title with parameters filled in. */
+  public String title() {
+    return title;
+  }
+
+  /** Its state. */
+  public TaskState state() {
+    return state;
+  }
+
+  /** The lane it waits in (its priority, raised by aging). */
+  public Priority lane() {
+    return lane;
+  }
+
+  /** The provider instance chosen for it, or null before it first runs. */
+  public @Nullable String provider() {
+    return provider;
+  }
+
+  /** Every provider call made for it, oldest first; an unmodifiable list. */
+  public List<Attempt> attempts() {
+    return attempts;
+  }
+
+  /** Its output, once succeeded, or null. */
+  public @Nullable String output() {
+    return output;
+  }
+
+  /** Why it failed, or null. */
+  public @Nullable ErrorKind errorKind() {
+    return errorKind;
+  }
+
+  /** The failure's message, or null. */
+  public @Nullable String error() {
+    return error;
+  }
+
+  /** Who cancelled it and why, or null. */
+  public @Nullable Cancellation cancellation() {
+    return cancellation;
+  }
+
+  /** The question it asked a human, or null. */
+  public @Nullable Question question() {
+    return question;
+  }
+
+  /** When it last changed. */
+  public Instant updatedAt() {
+    return updatedAt;
   }
 
   /**
@@ -58,14 +156,12 @@ public record TaskRecord(String project, String runId, String taskId, String tit
    */
   public TaskRecord moveTo(TaskState to, Instant at) {
     state.checkMove(taskId, to);
-    return new TaskRecord(project, runId, taskId, title, to, lane, provider, attempts, output, errorKind, error,
-        cancellation, question, at);
+    return toBuilder().state(to).updatedAt(at).build();
   }
 
   /** This task waiting in another lane. */
   public TaskRecord withLane(Priority lane) {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
-        cancellation, question, updatedAt);
+    return toBuilder().lane(lane).build();
   }
 
   /**
@@ -80,9 +176,7 @@ public record TaskRecord(String project, String runId, String taskId, String tit
   /** As {@link #start(String, Instant)}, the new attempt holding the prompt its call is sent. */
   public TaskRecord start(String provider, Instant at, @Nullable String prompt) {
     state.checkMove(taskId, TaskState.RUNNING);
-    return new TaskRecord(project, runId, taskId, title, TaskState.RUNNING, lane, provider,
-        appended(attempts, Attempt.started(attempts.size() + 1, provider, at, prompt)), output, null, null,
-        cancellation, question, at);
+    return attemptStarted(provider, at, prompt).state(TaskState.RUNNING).updatedAt(at).build();
   }
 
   /**
@@ -92,8 +186,7 @@ public record TaskRecord(String project, String runId, String taskId, String tit
    */
   public TaskRecord succeed(String output, Instant at) {
     state.checkMove(taskId, TaskState.SUCCEEDED);
-    return new TaskRecord(project, runId, taskId, title, TaskState.SUCCEEDED, lane, provider, attempts, output, null,
-        null, cancellation, question, at);
+    return toBuilder().state(TaskState.SUCCEEDED).output(output).errorKind(null).error(null).updatedAt(at).build();
   }
 
   /** This task with a new attempt started on {@code provider}. */
@@ -103,9 +196,13 @@ public record TaskRecord(String project, String runId, String taskId, String tit
 
   /** As {@link #withAttemptStarted(String, Instant)}, the new attempt holding the prompt its call is sent. */
   public TaskRecord withAttemptStarted(String provider, Instant at, @Nullable String prompt) {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider,
-        appended(attempts, Attempt.started(attempts.size() + 1, provider, at, prompt)), output, null, null,
-        cancellation, question, updatedAt);
+    return attemptStarted(provider, at, prompt).build();
+  }
+
+  private Builder attemptStarted(String provider, Instant at, @Nullable String prompt) {
+    return toBuilder().provider(provider)
+        .attempts(appended(attempts, Attempt.started(attempts.size() + 1, provider, at, prompt)))
+        .errorKind(null).error(null);
   }
 
   /** This task with its latest attempt replaced by {@code ended}. */
@@ -115,13 +212,12 @@ public record TaskRecord(String project, String runId, String taskId, String tit
     }
     Attempt[] list = attempts.toArray(new Attempt[0]);
     list[list.length - 1] = ended;
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, List.of(list), output, errorKind,
-        error, cancellation, question, updatedAt);
+    return toBuilder().attempts(List.of(list)).build();
   }
 
   /**
-   * {@code attempts} and then {@code next}, as the unmodifiable list the constructor keeps as it is (a copy through an
-   * ArrayList would cost a task two lists per attempt).
+   * {@code attempts} and then {@code next}, as an unmodifiable list that {@link List#copyOf} keeps as it is (a copy
+   * through an ArrayList would cost a task two lists per attempt).
    */
   private static List<Attempt> appended(List<Attempt> attempts, Attempt next) {
     if (attempts.isEmpty()) {
@@ -134,32 +230,27 @@ public record TaskRecord(String project, String runId, String taskId, String tit
 
   /** This task with its output. */
   public TaskRecord withOutput(String output) {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, null, null,
-        cancellation, question, updatedAt);
+    return toBuilder().output(output).errorKind(null).error(null).build();
   }
 
   /** This task with a failure. */
   public TaskRecord withError(ErrorKind kind, String message) {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, kind, message,
-        cancellation, question, updatedAt);
+    return toBuilder().errorKind(kind).error(message).build();
   }
 
   /** This task with its cancellation recorded, or cleared with null. */
   public TaskRecord withCancellation(@Nullable Cancellation cancellation) {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
-        cancellation, question, updatedAt);
+    return toBuilder().cancellation(cancellation).build();
   }
 
   /** This task with a question. */
   public TaskRecord withQuestion(@Nullable Question question) {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
-        cancellation, question, updatedAt);
+    return toBuilder().question(question).build();
   }
 
   /** This task with its failure cleared, to run again. */
   public TaskRecord cleared() {
-    return new TaskRecord(project, runId, taskId, title, state, lane, provider, attempts, null, null, null, null,
-        question, updatedAt);
+    return toBuilder().output(null).errorKind(null).error(null).cancellation(null).build();
   }
 
   /** The latest attempt, or null before the first. */
@@ -216,5 +307,174 @@ public record TaskRecord(String project, String runId, String taskId, String tit
       }
     }
     return b;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof TaskRecord t && project.equals(t.project) && runId.equals(t.runId)
+        && taskId.equals(t.taskId) && title.equals(t.title) && state == t.state && lane == t.lane
+        && Objects.equals(provider, t.provider) && attempts.equals(t.attempts) && Objects.equals(output, t.output)
+        && errorKind == t.errorKind && Objects.equals(error, t.error)
+        && Objects.equals(cancellation, t.cancellation) && Objects.equals(question, t.question)
+        && updatedAt.equals(t.updatedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(project, runId, taskId, title, state, lane, provider, attempts, output, errorKind, error,
+        cancellation, question, updatedAt);
+  }
+
+  @Override
+  public String toString() {
+    return "TaskRecord[project=" + project + ", runId=" + runId + ", taskId=" + taskId + ", title=" + title
+        + ", state=" + state + ", lane=" + lane + ", provider=" + provider + ", attempts=" + attempts + ", output="
+        + output + ", errorKind=" + errorKind + ", error=" + error + ", cancellation=" + cancellation
+        + ", question=" + question + ", updatedAt=" + updatedAt + "]";
+  }
+
+  private static <T> T required(@Nullable T value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(name + " is required: call " + name + "(...) before build()");
+    }
+    return value;
+  }
+
+  /**
+   * Builds a {@link TaskRecord}. Each setter checks its value at once: a null where a value is required throws
+   * {@link NullPointerException} naming the setting, and a refused value is never kept. Mutable and not thread-safe;
+   * reusing a builder never changes a record already built.
+   */
+  public static final class Builder {
+    private @Nullable String project;
+    private @Nullable String runId;
+    private @Nullable String taskId;
+    private @Nullable String title;
+    private TaskState state = TaskState.BLOCKED;
+    private Priority lane = Priority.MEDIUM;
+    private @Nullable String provider;
+    private List<Attempt> attempts = List.of();
+    private @Nullable String output;
+    private @Nullable ErrorKind errorKind;
+    private @Nullable String error;
+    private @Nullable Cancellation cancellation;
+    private @Nullable Question question;
+    private @Nullable Instant updatedAt;
+
+    private Builder() {}
+
+    private Builder(TaskRecord from) {
+      this.project = from.project;
+      this.runId = from.runId;
+      this.taskId = from.taskId;
+      this.title = from.title;
+      this.state = from.state;
+      this.lane = from.lane;
+      this.provider = from.provider;
+      this.attempts = from.attempts;
+      this.output = from.output;
+      this.errorKind = from.errorKind;
+      this.error = from.error;
+      this.cancellation = from.cancellation;
+      this.question = from.question;
+      this.updatedAt = from.updatedAt;
+    }
+
+    /** The project; required. */
+    public Builder project(String project) {
+      this.project = Objects.requireNonNull(project, "project");
+      return this;
+    }
+
+    /** The run; required. */
+    public Builder runId(String runId) {
+      this.runId = Objects.requireNonNull(runId, "runId");
+      return this;
+    }
+
+    /** The task's id in its workflow; required. */
+    public Builder taskId(String taskId) {
+      this.taskId = Objects.requireNonNull(taskId, "taskId");
+      return this;
+    }
+
+    /** The title with parameters filled in; required. */
+    public Builder title(String title) {
+      this.title = Objects.requireNonNull(title, "title");
+      return this;
+    }
+
+    /** Its state; {@link TaskState#BLOCKED} by default. Not checked against the transition table. */
+    public Builder state(TaskState state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /** The lane it waits in; {@link Priority#MEDIUM} by default. */
+    public Builder lane(Priority lane) {
+      this.lane = Objects.requireNonNull(lane, "lane");
+      return this;
+    }
+
+    /** The provider instance chosen for it; none by default, and null clears it. */
+    public Builder provider(@Nullable String provider) {
+      this.provider = provider;
+      return this;
+    }
+
+    /**
+     * Every provider call made for it, oldest first; none by default. The list is copied.
+     *
+     * @throws NullPointerException when the list or one of its attempts is null
+     */
+    public Builder attempts(List<Attempt> attempts) {
+      this.attempts = List.copyOf(Objects.requireNonNull(attempts, "attempts"));
+      return this;
+    }
+
+    /** Its output; none by default, and null clears it. */
+    public Builder output(@Nullable String output) {
+      this.output = output;
+      return this;
+    }
+
+    /** Why it failed; none by default, and null clears it. */
+    public Builder errorKind(@Nullable ErrorKind errorKind) {
+      this.errorKind = errorKind;
+      return this;
+    }
+
+    /** The failure's message; none by default, and null clears it. */
+    public Builder error(@Nullable String error) {
+      this.error = error;
+      return this;
+    }
+
+    /** Who cancelled it and why; none by default, and null clears it. */
+    public Builder cancellation(@Nullable Cancellation cancellation) {
+      this.cancellation = cancellation;
+      return this;
+    }
+
+    /** The question it asked a human; none by default, and null clears it. */
+    public Builder question(@Nullable Question question) {
+      this.question = question;
+      return this;
+    }
+
+    /** When it last changed; required. */
+    public Builder updatedAt(Instant updatedAt) {
+      this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
+      return this;
+    }
+
+    /**
+     * Builds the record.
+     *
+     * @throws IllegalStateException when project, run, task, title or {@code updatedAt} was not given
+     */
+    public TaskRecord build() {
+      return new TaskRecord(this);
+    }
   }
 }

@@ -403,8 +403,8 @@ public final class ClusterThroughput {
       records.add(TaskRecord.created(PROJECT, runId, spec.id(), spec.title(), spec.priority(), now));
       dependsOn.put(spec.id(), spec.dependsOn());
     }
-    store.createRun(new dev.orchestrator.run.RunRecord(PROJECT, runId, workflow.name(),
-        dev.orchestrator.run.RunStatus.RUNNING, Map.of(), now, null, null), "", records);
+    store.createRun(dev.orchestrator.run.RunRecord.submitted(PROJECT, runId, workflow.name(),
+        Map.of(), now), "", records);
     store.enqueue(PROJECT, runId, dependsOn);
     return runId;
   }

@@ -14,9 +14,9 @@ import java.util.Objects;
  * A Jackson module that writes the API's value classes as their state, the way records are written. The API's values
  * that may grow are final classes with private fields and accessors named after them ({@code run.status()}), which
  * Jackson does not see as properties: with this module, a final class of the API module is written as its fields, in
- * the order they are declared, so its JSON is what it was as a record (the command line's {@code --json}, the
- * dashboard's pages and the stored rows depend on that). Records, enums and everything outside the API module keep
- * Jackson's usual rules.
+ * the order they are declared, then its public {@code isX()} methods, so its JSON is what it was as a record (the
+ * command line's {@code --json}, the dashboard's pages and {@link Reports} depend on that). Records, enums and
+ * everything outside the API module keep Jackson's usual rules.
  *
  * <pre>{@code
  * ObjectMapper json = JsonMapper.builder().addModule(new ApiJsonModule()).build();
@@ -61,8 +61,8 @@ public final class ApiJsonModule extends SimpleModule {
       if (!isApiValueClass(ac.getRawType())) {
         return checker;
       }
-      return checker.withFieldVisibility(Visibility.ANY).withGetterVisibility(Visibility.NONE)
-          .withIsGetterVisibility(Visibility.NONE);
+      // Public is-getters ({@code Question.isOpen()}) stay properties, after the fields, as they were on records.
+      return checker.withFieldVisibility(Visibility.ANY).withGetterVisibility(Visibility.NONE);
     }
   }
 }

@@ -473,7 +473,8 @@ public final class InMemoryStore implements ClaimStore {
         cs.leaseUntil[i] = now.plus(lease);
         cs.enqueuedAt[i] = null;
         TaskRecord t = d.tasks[i];
-        out.add(new Claim(t.project(), t.runId(), t.taskId(), cs.fence[i], cs.attempts[i], cs.leaseUntil[i]));
+        out.add(Claim.builder().project(t.project()).runId(t.runId()).taskId(t.taskId()).fence(cs.fence[i])
+            .attempt(cs.attempts[i]).leaseUntil(cs.leaseUntil[i]).build());
       }
       return out;
     }

@@ -23,6 +23,14 @@ class ApiJsonModuleTest {
   }
 
   @Test
+  void publicIsGettersFollowTheFieldsAsOnRecords() throws Exception {
+    String written = json.writeValueAsString(dev.orchestrator.run.Question.asked("q-1", "p", "r", "t", "Which tone?",
+        java.time.Instant.EPOCH));
+
+    assertThat(written).contains("\"question\":\"Which tone?\"").endsWith(",\"open\":true}");
+  }
+
+  @Test
   void recordsAndClassesOutsideTheApiKeepJacksonsRules() throws Exception {
     assertThat(json.writeValueAsString(Money.usd("1.5"))).contains("\"amount\":1.5", "\"zero\":false");
     assertThat(json.writeValueAsString(new Bean())).isEqualTo("{\"visible\":1}");

@@ -28,8 +28,8 @@ class InMemoryStoreTest extends StoreContract {
   /** A run's definition is written only when it is read; its tasks are found by id through a compact index. */
   @Nested
   class DeferredDefinitions {
-    private final dev.orchestrator.run.RunRecord run = new dev.orchestrator.run.RunRecord("p", "run-1", "wf",
-        dev.orchestrator.run.RunStatus.RUNNING, java.util.Map.of(), at(0), null, null);
+    private final dev.orchestrator.run.RunRecord run = dev.orchestrator.run.RunRecord.submitted("p", "run-1",
+        "wf", java.util.Map.of(), at(0));
 
     private java.util.List<dev.orchestrator.run.TaskRecord> tasks(int n) {
       java.util.List<dev.orchestrator.run.TaskRecord> out = new java.util.ArrayList<>();

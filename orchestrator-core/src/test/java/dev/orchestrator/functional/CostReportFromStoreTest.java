@@ -73,18 +73,18 @@ class CostReportFromStoreTest {
       TaskRecord a = store.task("demo", run.id(), "a").orElseThrow();
       List<Attempt> attempts = new ArrayList<>(a.attempts());
       var at = h.clock.instant();
-      attempts.add(new Attempt(2, "claude", at, at, Attempt.Outcome.FAILED, null, "stream cut", TokenUsage.NONE,
-          Money.usd("0.30"), CostBasis.ESTIMATED));
-      attempts.add(new Attempt(3, "claude", at, at, Attempt.Outcome.SUCCEEDED, null, null, TokenUsage.of(5, 5),
-          Money.ZERO, CostBasis.UNPRICED));
-      attempts.add(new Attempt(4, "claude", at, null, null, null, null, TokenUsage.NONE, Money.usd("0.30"),
-          CostBasis.ESTIMATED));
-      store.updateTask(new TaskRecord(a.project(), a.runId(), a.taskId(), a.title(), a.state(), a.lane(),
-          a.provider(), attempts, a.output(), a.errorKind(), a.error(), a.cancellation(), a.question(), at));
+      attempts.add(Attempt.builder().number(2).provider("claude").startedAt(at).finishedAt(at)
+          .outcome(Attempt.Outcome.FAILED).message("stream cut").cost(Money.usd("0.30"))
+          .costBasis(CostBasis.ESTIMATED).build());
+      attempts.add(Attempt.builder().number(3).provider("claude").startedAt(at).finishedAt(at)
+          .outcome(Attempt.Outcome.SUCCEEDED).usage(TokenUsage.of(5, 5)).costBasis(CostBasis.UNPRICED).build());
+      attempts.add(Attempt.builder().number(4).provider("claude").startedAt(at).cost(Money.usd("0.30"))
+          .costBasis(CostBasis.ESTIMATED).build());
+      store.updateTask(a.toBuilder().attempts(attempts).updatedAt(at).build());
       List<Account> accounts = List.of(new Account(BudgetScope.global(), null),
           new Account(BudgetScope.project("demo"), null), new Account(BudgetScope.provider("claude"), null));
       store.ledger().settle(null, accounts, new BigDecimal("0.30"), true);
-      RunLease lease = store.createRun(new RunRecord("other", "r", "w", RunStatus.RUNNING, Map.of(), at, null, null),
+      RunLease lease = store.createRun(RunRecord.submitted("other", "r", "w", Map.of(), at),
           "{}", List.of(), "elsewhere", Duration.ofMinutes(1));
       assertThat(store.ledger().reserve("x", lease, accounts, new BigDecimal("0.20"), null)).isNull();
       store.ledger().settle("x", accounts, new BigDecimal("0.26"));

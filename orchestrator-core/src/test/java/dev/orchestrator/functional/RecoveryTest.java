@@ -114,9 +114,9 @@ class RecoveryTest {
     FakeProvider p = FakeProvider.builder("p").script(Reply.hang()).build();
     try (Orchestrator o = h.builder().provider(p).store(store).build()) {
       Run run = o.submit("demo", chain());
-      store.submitCommand(new dev.orchestrator.spi.store.Command("c1",
-          dev.orchestrator.spi.store.Command.Kind.CANCEL, "demo", run.id(), null, "cli", "stop it",
-          h.clock.instant()));
+      store.submitCommand(dev.orchestrator.spi.store.Command.builder().id("c1")
+          .kind(dev.orchestrator.spi.store.Command.Kind.CANCEL).project("demo").runId(run.id()).by("cli")
+          .text("stop it").at(h.clock.instant()).build());
       assertThat(run.task("a").state()).isEqualTo(TaskState.RUNNING);
       h.scheduler.advance(Duration.ofSeconds(1));
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.CANCELLED);

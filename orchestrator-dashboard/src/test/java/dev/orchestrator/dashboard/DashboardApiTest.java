@@ -168,8 +168,8 @@ class DashboardApiTest {
       // What engines sharing the store settled: a call counted at its reservation, and one that cost more than it.
       store.ledger().settle(null, accounts, new java.math.BigDecimal("0.30"), true);
       var at = fx.orchestrator.clock().instant();
-      var lease = store.createRun(new dev.orchestrator.run.RunRecord("elsewhere", "r", "w",
-          dev.orchestrator.run.RunStatus.RUNNING, java.util.Map.of(), at, null, null), "{}", List.of(), "other",
+      var lease = store.createRun(dev.orchestrator.run.RunRecord.submitted("elsewhere", "r", "w",
+          java.util.Map.of(), at), "{}", List.of(), "other",
           java.time.Duration.ofMinutes(1));
       assertThat(store.ledger().reserve("x", lease, accounts, new java.math.BigDecimal("0.10"), null)).isNull();
       store.ledger().settle("x", accounts, new java.math.BigDecimal("0.15"));

@@ -307,8 +307,8 @@ class OutboxNotificationsTest {
   @Test
   void aTaskQueuedBeforeThisProcessGetsItsPriorityFromTheStore() {
     Process a = new Process(CHAT, Runnable::run, Duration.ZERO); // relays the queued event, then exits
-    store.createRun(new dev.orchestrator.run.RunRecord("p", "run-1", "wf", dev.orchestrator.run.RunStatus.RUNNING,
-        java.util.Map.of(), clock.instant(), null, null), "{}", List.of(dev.orchestrator.run.TaskRecord.created("p",
+    store.createRun(dev.orchestrator.run.RunRecord.submitted("p", "run-1", "wf",
+        java.util.Map.of(), clock.instant()), "{}", List.of(dev.orchestrator.run.TaskRecord.created("p",
         "run-1", "urgent", "Urgent", Priority.HIGH, clock.instant())));
     a.emit(ready("urgent", Priority.HIGH));
     a.listener.close();

@@ -88,7 +88,7 @@ public abstract class ClaimStoreContract {
     for (String id : edges.keySet()) {
       tasks.add(TaskRecord.created(P, runId, id, "Task " + id, lane, T0));
     }
-    s().createRun(new RunRecord(P, runId, "wf", RunStatus.RUNNING, Map.of(), T0, null, null), "{}", tasks);
+    s().createRun(RunRecord.submitted(P, runId, "wf", Map.of(), T0), "{}", tasks);
     s().enqueue(P, runId, edges);
   }
 

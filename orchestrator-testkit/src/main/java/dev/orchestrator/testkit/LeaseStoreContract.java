@@ -134,7 +134,7 @@ public abstract class LeaseStoreContract {
 
   /** A RUNNING run submitted {@code second} seconds after {@link #T0}. */
   protected static RunRecord running(String runId, long second) {
-    return new RunRecord(P, runId, "wf", RunStatus.RUNNING, Map.of(), T0.plusSeconds(second), null, null);
+    return RunRecord.submitted(P, runId, "wf", Map.of(), T0.plusSeconds(second));
   }
 
   private static List<TaskRecord> tasks(String runId) {
@@ -162,8 +162,9 @@ public abstract class LeaseStoreContract {
   }
 
   private static Command command(String id, String runId, Command.Kind kind, long second) {
-    return new Command(id, kind, P, runId, kind == Command.Kind.CANCEL ? null : "a", "alice",
-        kind == Command.Kind.PRIORITY ? "HIGH" : "because", T0.plusSeconds(second));
+    return Command.builder().id(id).kind(kind).project(P).runId(runId)
+        .target(kind == Command.Kind.CANCEL ? null : "a").by("alice")
+        .text(kind == Command.Kind.PRIORITY ? "HIGH" : "because").at(T0.plusSeconds(second)).build();
   }
 
   private static BigDecimal usd(String amount) {
@@ -241,8 +242,8 @@ public abstract class LeaseStoreContract {
       RunLease lease = held("done", 1, "e1", SHORT);
       RunRecord run = s().run(P, "done").orElseThrow();
       assertThat(s().updateRun(lease, run.withStatus(RunStatus.SUCCEEDED, T0.plusSeconds(5)))).isTrue();
-      s().createRun(new RunRecord(P, "failed", "wf", RunStatus.FAILED, Map.of(), T0.plusSeconds(2),
-          T0.plusSeconds(3), null), "{}", tasks("failed"));
+      s().createRun(RunRecord.builder().project(P).id("failed").workflow("wf").status(RunStatus.FAILED)
+          .submittedAt(T0.plusSeconds(2)).finishedAt(T0.plusSeconds(3)).build(), "{}", tasks("failed"));
       RunLease cancelled = held("cancelled", 3, "e1", LONG);
       s().updateRun(s().run(P, "cancelled").orElseThrow().withStatus(RunStatus.CANCELLED, T0.plusSeconds(6)));
       s().releaseRun(cancelled);
@@ -667,9 +668,9 @@ public abstract class LeaseStoreContract {
   class Pauses {
     @Test
     void pausesAreStoredReplacedAndDeleted() {
-      Pause blog = new Pause(Pause.Kind.PROJECT, "Blog", "over budget", T0);
-      Pause lower = new Pause(Pause.Kind.PROJECT, "blog", "maintenance", T0.plusSeconds(1));
-      Pause claude = new Pause(Pause.Kind.PROVIDER, "Claude", "outage", T0.plusSeconds(2));
+      Pause blog = Pause.project("Blog", "over budget", T0);
+      Pause lower = Pause.project("blog", "maintenance", T0.plusSeconds(1));
+      Pause claude = Pause.provider("Claude", "outage", T0.plusSeconds(2));
       assertThat(s().pauses()).isEmpty();
       s().savePause(blog);
       s().savePause(lower);
@@ -677,7 +678,7 @@ public abstract class LeaseStoreContract {
       assertThat(claude.name()).isEqualTo("claude");
       assertThat(s().pauses()).containsExactlyInAnyOrder(blog, lower, claude);
 
-      Pause again = new Pause(Pause.Kind.PROJECT, "Blog", "still over budget", T0.plusSeconds(3));
+      Pause again = Pause.project("Blog", "still over budget", T0.plusSeconds(3));
       s().savePause(again);
       assertThat(s().pauses()).containsExactlyInAnyOrder(again, lower, claude);
 
@@ -691,7 +692,7 @@ public abstract class LeaseStoreContract {
     @Test
     void everyInstanceSeesThePauses() {
       Store other = other();
-      Pause p = new Pause(Pause.Kind.PROVIDER, "gemini", "rate limited", T0);
+      Pause p = Pause.provider("gemini", "rate limited", T0);
       s().savePause(p);
       assertThat(other.pauses()).containsExactly(p);
       assertThat(other.deletePause(Pause.Kind.PROVIDER, "gemini")).isTrue();

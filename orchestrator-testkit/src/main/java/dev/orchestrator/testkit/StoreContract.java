@@ -125,14 +125,14 @@ public abstract class StoreContract {
 
   /** A run with every field set. */
   protected static RunRecord fullRun(String project, String runId) {
-    return new RunRecord(project, runId, "write-chapter", RunStatus.CANCELLED,
-        Map.of("topic", "quantum self", "lang", "fr", "quote", "l'\"été\" 🌞"), at(0), at(90),
-        new Cancellation("alice", "wrong topic", at(80)));
+    return RunRecord.builder().project(project).id(runId).workflow("write-chapter").status(RunStatus.CANCELLED)
+        .params(Map.of("topic", "quantum self", "lang", "fr", "quote", "l'\"été\" 🌞")).submittedAt(at(0))
+        .finishedAt(at(90)).cancellation(new Cancellation("alice", "wrong topic", at(80))).build();
   }
 
   /** A run that is going, with no optional field set. */
   protected static RunRecord runningRun(String project, String runId, Instant submittedAt) {
-    return new RunRecord(project, runId, "wf", RunStatus.RUNNING, Map.of(), submittedAt, null, null);
+    return RunRecord.submitted(project, runId, "wf", Map.of(), submittedAt);
   }
 
   /**
@@ -140,17 +140,20 @@ public abstract class StoreContract {
    * answered question.
    */
   protected static TaskRecord fullTask(String project, String runId, String taskId) {
-    Attempt failed = new Attempt(1, "openai", at(1), at(2), Attempt.Outcome.FAILED, ErrorKind.RATE_LIMITED,
-        "429 slow down", TokenUsage.builder().input(1200).cachedInput(1000).cacheWrite(200).build(),
-        Money.usd("0.000000015"));
-    Attempt succeeded = new Attempt(2, "anthropic", at(3), at(7), Attempt.Outcome.SUCCEEDED, null, null,
-        TokenUsage.builder().input(1500).output(800).cachedInput(300).reasoning(120).build(),
-        Money.usd("0.012345678901234567"))
-        .withPrompt("Draft it.\n\n## Output of « research »\nfacts… \"quoted\" 🌞");
-    return new TaskRecord(project, runId, taskId, "Draft « " + taskId + " »", TaskState.SUCCEEDED, Priority.HIGH,
-        "anthropic", List.of(failed, succeeded), "Once upon a time…\nline two\t\"quoted\" 🌞", ErrorKind.TIMEOUT,
-        "timed out once", new Cancellation("bob", "changed mind", at(8)),
-        new Question("q-" + taskId, project, runId, taskId, "Which tone?", at(4), "warm", at(5)), at(9));
+    Attempt failed = Attempt.builder().number(1).provider("openai").startedAt(at(1)).finishedAt(at(2))
+        .outcome(Attempt.Outcome.FAILED).errorKind(ErrorKind.RATE_LIMITED).message("429 slow down")
+        .usage(TokenUsage.builder().input(1200).cachedInput(1000).cacheWrite(200).build()).cost(Money.usd("0.000000015")).build();
+    Attempt succeeded = Attempt.builder().number(2).provider("anthropic").startedAt(at(3)).finishedAt(at(7))
+        .outcome(Attempt.Outcome.SUCCEEDED)
+        .usage(TokenUsage.builder().input(1500).output(800).cachedInput(300).reasoning(120).build())
+        .cost(Money.usd("0.012345678901234567"))
+        .prompt("Draft it.\n\n## Output of « research »\nfacts… \"quoted\" 🌞").build();
+    return TaskRecord.builder().project(project).runId(runId).taskId(taskId).title("Draft « " + taskId + " »")
+        .state(TaskState.SUCCEEDED).lane(Priority.HIGH).provider("anthropic").attempts(List.of(failed, succeeded))
+        .output("Once upon a time…\nline two\t\"quoted\" 🌞").errorKind(ErrorKind.TIMEOUT).error("timed out once")
+        .cancellation(new Cancellation("bob", "changed mind", at(8)))
+        .question(Question.asked("q-" + taskId, project, runId, taskId, "Which tone?", at(4)).answered("warm", at(5)))
+        .updatedAt(at(9)).build();
   }
 
   /** A task just created, in {@code lane}. */
@@ -202,8 +205,8 @@ public abstract class StoreContract {
       store.updateTask(full);
       assertThat(store.task("alpha", "run-1", "draft")).contains(full);
 
-      TaskRecord cleared = new TaskRecord("alpha", "run-1", "draft", "Renamed", TaskState.READY, Priority.LOW, null,
-          List.of(), null, null, null, null, null, at(20));
+      TaskRecord cleared = TaskRecord.builder().project("alpha").runId("run-1").taskId("draft").title("Renamed")
+          .state(TaskState.READY).lane(Priority.LOW).updatedAt(at(20)).build();
       store.updateTask(cleared);
       assertThat(store.task("alpha", "run-1", "draft")).contains(cleared);
       assertThat(store.task("alpha", "run-1", "other")).contains(newTask("alpha", "run-1", "other"));
@@ -625,11 +628,12 @@ public abstract class StoreContract {
       store.createRun(run, "{}", List.of(task));
       createRun("a", "run-a", newTask("a", "run-a", "draft"));
 
-      TaskRecord forged = new TaskRecord("a", "run-b", "draft", "forged", TaskState.SUCCEEDED, Priority.HIGH,
-          "x", List.of(), "forged output", null, null, null, null, at(5));
+      TaskRecord forged = TaskRecord.builder().project("a").runId("run-b").taskId("draft").title("forged")
+          .state(TaskState.SUCCEEDED).lane(Priority.HIGH).provider("x").output("forged output").updatedAt(at(5))
+          .build();
       assertThatThrownBy(() -> store.updateTask(forged)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> store.updateRun(new RunRecord("a", "run-b", "wf", RunStatus.CANCELLED, Map.of(),
-          at(0), at(1), null))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.updateRun(RunRecord.builder().project("a").id("run-b").workflow("wf")
+          .status(RunStatus.CANCELLED).submittedAt(at(0)).finishedAt(at(1)).build())).isInstanceOf(IllegalArgumentException.class);
 
       assertThat(store.task("b", "run-b", "draft")).contains(task);
       assertThat(store.run("b", "run-b")).contains(run);
@@ -890,8 +894,8 @@ public abstract class StoreContract {
   @Nested
   class Commands {
     private dev.orchestrator.spi.store.Command command(String id, String project) {
-      return new dev.orchestrator.spi.store.Command(id, dev.orchestrator.spi.store.Command.Kind.CANCEL, project,
-          "run-1", "task-1", "alice", "stop, l'\"été\"", at(5));
+      return dev.orchestrator.spi.store.Command.builder().id(id).kind(dev.orchestrator.spi.store.Command.Kind.CANCEL)
+          .project(project).runId("run-1").target("task-1").by("alice").text("stop, l'\"été\"").at(at(5)).build();
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.Objects;
  * any engine may {@link Store#claimRuns claim} the run: the fencing token grows with each claim, so writes of a holder
  * that lost its lease are refused ({@link Store#updateTask(RunLease, dev.orchestrator.run.TaskRecord, int)}).
  *
+ * <p>A record: its shape is final (a lease is its run, its holder, its fencing token and its end).
+ *
  * @param project the run's project
  * @param runId the run
  * @param owner the engine instance that holds it

@@ -98,7 +98,7 @@ public interface StoreView {
 
   /** What one budget account has spent and holds reserved; nothing by default. */
   default Balance balance(Account account) {
-    return new Balance(account, java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO);
+    return Balance.builder(account).build();
   }
 
   /**

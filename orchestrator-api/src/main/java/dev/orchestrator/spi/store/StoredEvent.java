@@ -7,6 +7,8 @@ import java.util.Objects;
  * An event as the store keeps it: with its place in the store-wide sequence, which grows with every event appended
  * by any process. Readers remember the last sequence they saw and ask for what came after it.
  *
+ * <p>A record: its shape is final (an event and its place in the sequence).
+ *
  * @param sequence the event's place in the store-wide sequence (positive; later events have greater numbers)
  * @param event the event
  * @since 0.1

@@ -54,8 +54,9 @@ public final class AgentRegistry implements ChildProcesses {
       log.debug("Agent process not recorded: its start time is unknown (pid={})", process.pid());
       return () -> { };
     }
-    AgentProcess record = new AgentProcess(call.project(), call.runId(), call.taskId(), call.attempt(), HOST,
-        process.pid(), start.get(), owner);
+    AgentProcess record = AgentProcess.builder().project(call.project()).runId(call.runId())
+        .taskId(call.taskId()).attempt(call.attempt()).host(HOST).pid(process.pid()).processStart(start.get())
+        .owner(owner).build();
     live.put(process, record);
     try {
       store.saveAgentProcess(record);

@@ -187,8 +187,8 @@ final class CallSteps {
       return started;
     }
     Attempt a = started.lastAttempt();
-    return started.withLastAttempt(new Attempt(a.number(), a.provider(), a.startedAt(), null, null, null, null,
-        TokenUsage.NONE, Money.usd(n.reserved), CostBasis.ESTIMATED, a.prompt()));
+    return started.withLastAttempt(a.toBuilder().finishedAt(null).outcome(null).errorKind(null).message(null)
+        .usage(TokenUsage.NONE).cost(Money.usd(n.reserved)).costBasis(CostBasis.ESTIMATED).build());
   }
 
   /** A failed call is retried (an author's after its backoff, with failover; a review's as a review) or fails. */

@@ -10,7 +10,6 @@ import dev.orchestrator.project.Project;
 import dev.orchestrator.spi.store.Account;
 import dev.orchestrator.spi.store.Balance;
 import dev.orchestrator.spi.store.Ledger;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -104,7 +103,7 @@ final class CostReports {
     for (Budget b : budgets.budgets()) {
       BudgetScope s = b.scope();
       Account a = new Account(s, s.kind() == BudgetScope.Kind.PROVIDER_DAILY ? today : null);
-      balances.computeIfAbsent(a, k -> new Balance(k, BigDecimal.ZERO, BigDecimal.ZERO));
+      balances.computeIfAbsent(a, k -> Balance.builder(k).build());
     }
     List<BudgetLine> out = new ArrayList<>();
     for (Balance b : balances.values()) {

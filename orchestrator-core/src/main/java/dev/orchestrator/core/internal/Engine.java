@@ -17,7 +17,6 @@ import dev.orchestrator.run.Question;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunSnapshot;
-import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.guard.Guard;
@@ -404,7 +403,7 @@ public final class Engine implements AutoCloseable {
 
     String runId = UUID.randomUUID().toString();
     Instant now = ctx.now();
-    RunRecord runRecord = new RunRecord(project, runId, workflow.name(), RunStatus.RUNNING, values, now, null, null);
+    RunRecord runRecord = RunRecord.submitted(project, runId, workflow.name(), values, now);
     RunState run = new RunState(runId, project, workflow, Map.copyOf(values), runRecord);
     run.plan = plan;
     run.candidates = candidates;

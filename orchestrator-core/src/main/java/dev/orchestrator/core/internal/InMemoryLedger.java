@@ -34,7 +34,7 @@ public final class InMemoryLedger implements Ledger {
     final Set<Double> crossed = new HashSet<>();
 
     Balance balance(Account a) {
-      return new Balance(a, spent, reserved, estimated, overrun);
+      return Balance.builder(a).spent(spent).reserved(reserved).estimated(estimated).overrun(overrun).build();
     }
   }
 
@@ -104,7 +104,7 @@ public final class InMemoryLedger implements Ledger {
       BigDecimal spent = s == null ? BigDecimal.ZERO : s.spent;
       BigDecimal reserved = s == null ? BigDecimal.ZERO : s.reserved;
       if (spent.add(reserved).add(amount).compareTo(limit) > 0) {
-        return new LimitBreach(a, spent, reserved, limit, amount);
+        return LimitBreach.builder(a).spent(spent).reserved(reserved).limit(limit).wanted(amount).build();
       }
     }
     return null;
@@ -137,7 +137,8 @@ public final class InMemoryLedger implements Ledger {
           double share = s.spent.divide(b.limit().amount(), MathContext.DECIMAL64).doubleValue();
           for (double t : b.thresholds()) {
             if (share >= t && s.crossed.add(t)) {
-              crossings.add(new ThresholdCrossing(a, t, s.spent, b.limit().amount()));
+              crossings.add(ThresholdCrossing.builder(a).threshold(t).spent(s.spent)
+                  .limit(b.limit().amount()).build());
             }
           }
         }
@@ -188,7 +189,7 @@ public final class InMemoryLedger implements Ledger {
   public Balance balance(Account account) {
     synchronized (lock) {
       AccountState s = accounts.get(account);
-      return s == null ? new Balance(account, BigDecimal.ZERO, BigDecimal.ZERO) : s.balance(account);
+      return s == null ? Balance.builder(account).build() : s.balance(account);
     }
   }
 

@@ -40,7 +40,7 @@ final class Questions {
     TaskState from = n.state();
     Instant now = ctx.now();
     String id = "q-" + UUID.randomUUID();
-    Question q = new Question(id, n.run.project, n.run.id, n.id(), question, now, null, null);
+    Question q = Question.asked(id, n.run.project, n.run.id, n.id(), question, now);
     ctx.update(n, n.record.moveTo(TaskState.AWAITING_INPUT, now).withQuestion(q));
     reopened(n, q);
     ctx.emit(n.run, new InputRequestedEvent(n.run.project, n.run.id, n.id(), now, from, id, question));

@@ -349,7 +349,7 @@ final class Resilience {
   void pauseProvider(String name, String reason) {
     Slot slot = providers.slot(name);
     Checks.text("reason", reason);
-    ctx.store.savePause(new Pause(Pause.Kind.PROVIDER, slot.name, reason, ctx.now()));
+    ctx.store.savePause(Pause.provider(slot.name, reason, ctx.now()));
     ctx.call(() -> {
       if (!slot.paused) {
         pauseNow(slot, reason);

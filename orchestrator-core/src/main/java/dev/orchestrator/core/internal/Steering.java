@@ -148,7 +148,7 @@ final class Steering {
   void pauseProject(String project, String reason) {
     Submissions.checkName(project);
     Checks.text("reason", reason);
-    ctx.store.savePause(new Pause(Pause.Kind.PROJECT, project, reason, ctx.now()));
+    ctx.store.savePause(Pause.project(project, reason, ctx.now()));
     ctx.call(() -> {
       if (pauseProjectNow(project, reason)) {
         ctx.emit(null, new ProjectPausedEvent(project, ctx.now(), reason));
@@ -233,8 +233,8 @@ final class Steering {
     RunLease lease = ctx.store.acquireRun(run.project, run.id, ctx.owner, ctx.leaseTime).orElse(null);
     if (lease == null) {
       String holder = ctx.store.lease(run.project, run.id).map(RunLease::owner).orElse("another engine");
-      ctx.store.submitCommand(new Command(UUID.randomUUID().toString(), kind, run.project, run.id, target, by, text,
-          ctx.now()));
+      ctx.store.submitCommand(Command.builder().id(UUID.randomUUID().toString()).kind(kind).project(run.project)
+          .runId(run.id).target(target).by(by).text(text).at(ctx.now()).build());
       log.info("Command stored for the engine that executes the run (kind={}, project={}, run={}, engine={})", kind,
           run.project, run.id, holder);
       return;

@@ -51,10 +51,11 @@ class AgentRegistryTest {
   void aReusedPidIsNeverHitAndAnotherHostsAgentIsKept() throws Exception {
     Process bystander = sleeper();
     Instant start = bystander.toHandle().info().startInstant().orElseThrow();
-    AgentProcess reused = new AgentProcess("p", "r", "t", 1, AgentRegistry.host(), bystander.pid(),
-        start.minusSeconds(3600), "run@here:1:dead00");
-    AgentProcess elsewhere = new AgentProcess("p", "r", "t", 2, AgentRegistry.host() + "-other", bystander.pid(),
-        start, "run@there:1:dead00");
+    AgentProcess reused = AgentProcess.builder().project("p").runId("r").taskId("t").attempt(1)
+        .host(AgentRegistry.host()).pid(bystander.pid()).processStart(start.minusSeconds(3600))
+        .owner("run@here:1:dead00").build();
+    AgentProcess elsewhere = reused.toBuilder().attempt(2).host(AgentRegistry.host() + "-other").processStart(start)
+        .owner("run@there:1:dead00").build();
     store.saveAgentProcess(reused);
     store.saveAgentProcess(elsewhere);
 

@@ -5,7 +5,6 @@ import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.RateLimit;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.run.RunRecord;
-import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.testkit.ManualScheduler;
@@ -108,7 +107,7 @@ final class EngineParts {
   TaskNode task(String id, java.util.function.Consumer<TaskSpec.Builder> spec) {
     Workflow workflow = Workflow.builder("w").task(id, t -> spec.accept(t.instructions("do " + id))).build();
     TaskSpec taskSpec = workflow.tasks().get(0);
-    RunRecord record = new RunRecord("p", "r-" + id, "w", RunStatus.RUNNING, Map.of(), ctx.now(), null, null);
+    RunRecord record = RunRecord.submitted("p", "r-" + id, "w", Map.of(), ctx.now());
     RunState run = new RunState(record.id(), "p", workflow, Map.of(), record);
     TaskNode n = new TaskNode(run, taskSpec, 0, TaskNode.EMPTY, new Slot[] {slot},
         TaskRecord.created("p", run.id, id, id, taskSpec.priority(), ctx.now()));

@@ -11,7 +11,6 @@ import dev.orchestrator.event.Event;
 import dev.orchestrator.event.TaskEvent;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.run.Cancellation;
-import dev.orchestrator.run.Question;
 import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
@@ -889,7 +888,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           taken.add(rs.getLong(1));
-          out.add(Json.read(rs.getString(2), dev.orchestrator.spi.store.Command.class));
+          out.add(Json.readCommand(rs.getString(2)));
         }
       }
       for (long seq : taken) {
@@ -1076,8 +1075,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
         ps.setInt(4, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Claim(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5),
-                instant(rs, 6)));
+            out.add(Claim.builder().project(rs.getString(1)).runId(rs.getString(2)).taskId(rs.getString(3))
+                .fence(rs.getLong(4)).attempt(rs.getInt(5)).leaseUntil(instant(rs, 6)).build());
           }
         }
       }
@@ -1120,8 +1119,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
               bind(read, k[0], k[1], k[2]);
               try (ResultSet rs = read.executeQuery()) {
                 rs.next();
-                out.add(new Claim((String) k[0], (String) k[1], (String) k[2], rs.getLong(1), rs.getInt(2),
-                    instant(rs, 3)));
+                out.add(Claim.builder().project((String) k[0]).runId((String) k[1]).taskId((String) k[2])
+                    .fence(rs.getLong(1)).attempt(rs.getInt(2)).leaseUntil(instant(rs, 3)).build());
               }
             }
           }
@@ -1859,9 +1858,10 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new RunRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-              RunStatus.valueOf(rs.getString(4)), Json.readStrings(rs.getString(5)), instant(rs, 6),
-              nullableInstant(rs, 7), Json.readNullable(rs.getString(8), Cancellation.class)));
+          out.add(RunRecord.builder().project(rs.getString(1)).id(rs.getString(2)).workflow(rs.getString(3))
+              .status(RunStatus.valueOf(rs.getString(4))).params(Json.readStrings(rs.getString(5)))
+              .submittedAt(instant(rs, 6)).finishedAt(nullableInstant(rs, 7))
+              .cancellation(Json.readNullable(rs.getString(8), Cancellation.class)).build());
         }
       }
     }
@@ -1875,12 +1875,13 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String errorKind = rs.getString(10);
-          out.add(new TaskRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              TaskState.valueOf(rs.getString(5)), Priority.valueOf(rs.getString(6)), rs.getString(7),
-              Json.readAttempts(rs.getString(8)), rs.getString(9),
-              errorKind == null ? null : dev.orchestrator.ErrorKind.valueOf(errorKind), rs.getString(11),
-              Json.readNullable(rs.getString(12), Cancellation.class),
-              Json.readNullable(rs.getString(13), Question.class), instant(rs, 14)));
+          out.add(TaskRecord.builder().project(rs.getString(1)).runId(rs.getString(2)).taskId(rs.getString(3))
+              .title(rs.getString(4)).state(TaskState.valueOf(rs.getString(5)))
+              .lane(Priority.valueOf(rs.getString(6))).provider(rs.getString(7))
+              .attempts(Json.readAttempts(rs.getString(8))).output(rs.getString(9))
+              .errorKind(errorKind == null ? null : dev.orchestrator.ErrorKind.valueOf(errorKind))
+              .error(rs.getString(11)).cancellation(Json.readNullable(rs.getString(12), Cancellation.class))
+              .question(Json.readQuestion(rs.getString(13))).updatedAt(instant(rs, 14)).build());
         }
       }
     }

@@ -39,9 +39,10 @@ class AgentProcessesTest {
 
   private static void keptUntilForgotten(Supplier<JdbcStore> open) {
     Instant start = Instant.parse("2026-12-05T00:39:12.345678Z");
-    AgentProcess first = new AgentProcess("p", "run-1", "draft", 1, "build-7", 4242, start, "run@build-7:1:aaaaaa");
-    AgentProcess second = new AgentProcess("p", "run-1", "edit", 2, "build-8", 4243, start, "run@build-7:1:aaaaaa");
-    AgentProcess other = new AgentProcess("p", "run-2", "draft", 1, "build-7", 4244, start, "worker@build-7:2:bbbbbb");
+    AgentProcess first = AgentProcess.builder().project("p").runId("run-1").taskId("draft").attempt(1)
+        .host("build-7").pid(4242).processStart(start).owner("run@build-7:1:aaaaaa").build();
+    AgentProcess second = first.toBuilder().taskId("edit").attempt(2).host("build-8").pid(4243).build();
+    AgentProcess other = first.toBuilder().runId("run-2").pid(4244).owner("worker@build-7:2:bbbbbb").build();
     try (JdbcStore store = open.get()) {
       store.saveAgentProcess(first);
       store.saveAgentProcess(second);

@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +29,8 @@ class CreateRunRetryTest {
   private final AtomicBoolean breakNextCommit = new AtomicBoolean();
 
   private RunRecord run(String id) {
-    return new RunRecord("p", id, "w", RunStatus.SUCCEEDED, Map.of(), Instant.parse("2026-12-05T10:00:00Z"), null,
-        null);
+    return RunRecord.builder().project("p").id(id).workflow("w").status(RunStatus.SUCCEEDED)
+        .submittedAt(Instant.parse("2026-12-05T10:00:00Z")).build();
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.orchestrator.store.jdbc;
 
 import dev.orchestrator.run.RunRecord;
-import dev.orchestrator.run.RunStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -23,8 +22,8 @@ final class EmbeddedStoreProcess {
         System.out.println("child: run " + expected + " not found; runs=" + store.runs("shared"));
         System.exit(2);
       }
-      store.createRun(new RunRecord("shared", written, "wf", RunStatus.RUNNING, Map.of(),
-          Instant.parse("2025-03-01T10:16:00Z"), null, null), "{}", List.of());
+      store.createRun(RunRecord.submitted("shared", written, "wf", Map.of(),
+          Instant.parse("2025-03-01T10:16:00Z")), "{}", List.of());
       System.out.println("child: wrote " + written);
     }
   }

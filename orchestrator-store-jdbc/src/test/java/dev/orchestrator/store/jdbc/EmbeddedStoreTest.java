@@ -31,7 +31,7 @@ class EmbeddedStoreTest {
   Path dataDir;
 
   static RunRecord run(String project, String id) {
-    return new RunRecord(project, id, "wf", RunStatus.RUNNING, Map.of(), T0, null, null);
+    return RunRecord.submitted(project, id, "wf", Map.of(), T0);
   }
 
   @Test

@@ -8,7 +8,6 @@ import dev.orchestrator.budget.BudgetScope;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.TaskReadyEvent;
 import dev.orchestrator.run.RunRecord;
-import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Account;
@@ -44,8 +43,7 @@ class GroupCommitTest {
     store = JdbcStore.embedded(dataDir);
     a = TaskRecord.created("p", "r", "a", "A", Priority.MEDIUM, T0);
     b = TaskRecord.created("p", "r", "b", "B", Priority.MEDIUM, T0);
-    lease = Objects.requireNonNull(store.createRun(new RunRecord("p", "r", "w", RunStatus.RUNNING, Map.of(), T0, null,
-        null), "{}", List.of(a, b), "engine", Duration.ofMinutes(1)));
+    lease = Objects.requireNonNull(store.createRun(RunRecord.submitted("p", "r", "w", Map.of(), T0), "{}", List.of(a, b), "engine", Duration.ofMinutes(1)));
   }
 
   @AfterEach

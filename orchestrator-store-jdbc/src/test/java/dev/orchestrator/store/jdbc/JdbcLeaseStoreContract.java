@@ -17,7 +17,6 @@ import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.testkit.LeaseStoreContract;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,8 @@ abstract class JdbcLeaseStoreContract extends LeaseStoreContract {
 
     @Test
     void aRunCreatedUnderALeaseMustBeRunningAndNothingIsStoredOtherwise() {
-      RunRecord done = new RunRecord(P, "done", "wf", RunStatus.SUCCEEDED, Map.of(), T0, T0, null);
+      RunRecord done = RunRecord.builder().project(P).id("done").workflow("wf").status(RunStatus.SUCCEEDED)
+          .submittedAt(T0).finishedAt(T0).build();
       assertThatThrownBy(() -> jdbc().createRun(done, "{}", List.of(), "e1", LONG))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RUNNING");
       assertThat(jdbc().run(P, "done")).isEmpty();
@@ -82,7 +82,8 @@ abstract class JdbcLeaseStoreContract extends LeaseStoreContract {
     @Test
     void aCommandThatNamesNoRunIsTakenOnlyByTheEngineWideCall() {
       jdbc().createRun(running("r", 1), "{}", List.of(), "e1", LONG);
-      Command old = new Command("c1", Command.Kind.ANSWER, P, null, "q-1", "alice", "yes", T0);
+      Command old = Command.builder().id("c1").kind(Command.Kind.ANSWER).project(P).target("q-1").by("alice")
+          .text("yes").at(T0).build();
       jdbc().submitCommand(old);
       assertThat(jdbc().takeCommands("e1")).isEmpty();
       assertThat(jdbc().takeCommands()).containsExactly(old);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchestrator.run.RunRecord;
-import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.testkit.StoreContract;
 
@@ -77,7 +76,7 @@ class JdbcStorePostgresIT extends StoreContract {
       JdbcStore first = (JdbcStore) store;
       assertThat(first.schemaVersion()).isEqualTo("13");
       assertThat(first.migrationsExecuted()).isEqualTo(13);
-      first.createRun(new RunRecord("p", "r", "wf", RunStatus.RUNNING, Map.of(), Instant.EPOCH, null, null), "{}",
+      first.createRun(RunRecord.submitted("p", "r", "wf", Map.of(), Instant.EPOCH), "{}",
           List.of());
       store = reopen(store);
       JdbcStore second = (JdbcStore) store;

@@ -39,8 +39,8 @@ final class SharingProcess {
       System.out.println("OPENED " + name);
       System.out.flush();
       for (int i = 0; i < ops; i++) {
-        RunRecord run = new RunRecord(name, name + "-" + i, "wf", RunStatus.RUNNING, Map.of(),
-            Instant.parse("2025-03-01T10:00:00Z").plusSeconds(i), null, null);
+        RunRecord run = RunRecord.submitted(name, name + "-" + i, "wf", Map.of(),
+            Instant.parse("2025-03-01T10:00:00Z").plusSeconds(i));
         store.createRun(run, "{}", List.of());
         System.out.println("WROTE " + i);
         System.out.flush();

@@ -49,8 +49,9 @@ public final class AgentProcesses {
         ps.setString(2, runId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            found.add(new AgentProcess(project, runId, rs.getString(4), rs.getInt(5), rs.getString(1), rs.getLong(2),
-                Sql.instant(rs, 3), rs.getString(6)));
+            found.add(AgentProcess.builder().project(project).runId(runId).taskId(rs.getString(4))
+                .attempt(rs.getInt(5)).host(rs.getString(1)).pid(rs.getLong(2)).processStart(Sql.instant(rs, 3))
+                .owner(rs.getString(6)).build());
           }
         }
       }

@@ -84,12 +84,13 @@ public final class JdbcLedger implements Ledger {
             BigDecimal limit = limit(c, a, implicitTaskLimit);
             if (limit != null && b.spent().add(b.reserved()).add(amount).compareTo(limit) > 0) {
               c.rollback();
-              return new LimitBreach(a, Sql.plain(b.spent()), Sql.plain(b.reserved()), Sql.plain(limit), amount);
+              return LimitBreach.builder(a).spent(Sql.plain(b.spent())).reserved(Sql.plain(b.reserved()))
+                  .limit(Sql.plain(limit)).wanted(amount).build();
             }
           }
           for (Account a : locked.keySet()) {
             Balance b = locked.get(a);
-            write(c, new Balance(a, b.spent(), b.reserved().add(amount), b.estimated(), b.overrun()));
+            write(c, b.toBuilder().reserved(b.reserved().add(amount)).build());
           }
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_reservations (id, project, run_id, fence, "
               + "amount, accounts) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -115,7 +116,8 @@ public final class JdbcLedger implements Ledger {
         }
         Balance b = read(c, a);
         if (b.spent().add(b.reserved()).add(amount).compareTo(limit) > 0) {
-          return new LimitBreach(a, b.spent(), b.reserved(), Sql.plain(limit), amount);
+          return LimitBreach.builder(a).spent(b.spent()).reserved(b.reserved()).limit(Sql.plain(limit))
+              .wanted(amount).build();
         }
       }
       return null;
@@ -173,10 +175,10 @@ public final class JdbcLedger implements Ledger {
       for (Account a : touched) {
         Balance b = locked.get(a);
         boolean charge = charged.contains(a) && actual.signum() > 0;
-        Balance next = new Balance(a, charge ? b.spent().add(actual) : b.spent(),
-            freed.contains(a) ? b.reserved().subtract(released).max(BigDecimal.ZERO) : b.reserved(),
-            charge && estimated ? b.estimated().add(actual) : b.estimated(),
-            charge ? b.overrun().add(overrun) : b.overrun());
+        Balance next = Balance.builder(a).spent(charge ? b.spent().add(actual) : b.spent())
+            .reserved(freed.contains(a) ? b.reserved().subtract(released).max(BigDecimal.ZERO) : b.reserved())
+            .estimated(charge && estimated ? b.estimated().add(actual) : b.estimated())
+            .overrun(charge ? b.overrun().add(overrun) : b.overrun()).build();
         write(c, next);
         BigDecimal spent = next.spent();
         if (charged.contains(a) && actual.signum() > 0) {
@@ -243,8 +245,7 @@ public final class JdbcLedger implements Ledger {
     Map<Account, Balance> locked = lockAll(c, free.keySet(), false);
     for (Map.Entry<Account, Balance> e : locked.entrySet()) {
       Balance b = e.getValue();
-      write(c, new Balance(b.account(), b.spent(), b.reserved().subtract(free.get(e.getKey())).max(BigDecimal.ZERO),
-          b.estimated(), b.overrun()));
+      write(c, b.toBuilder().reserved(b.reserved().subtract(free.get(e.getKey())).max(BigDecimal.ZERO)).build());
     }
   }
 
@@ -330,7 +331,7 @@ public final class JdbcLedger implements Ledger {
   /** An account's balance, zero when it has no row. */
   private static Balance read(Connection c, Account a) throws SQLException {
     Balance b = row(c, a, false);
-    return b != null ? b : new Balance(a, BigDecimal.ZERO, BigDecimal.ZERO);
+    return b != null ? b : Balance.builder(a).build();
   }
 
   /** An account's row, or null; with {@code lock}, the row is locked until the transaction ends. */
@@ -346,8 +347,9 @@ public final class JdbcLedger implements Ledger {
 
   /** The balance in the row's spent, reserved, estimated and overrun columns, from column {@code first} on. */
   private static Balance balance(Account a, ResultSet rs, int first) throws SQLException {
-    return new Balance(a, Sql.plain(rs.getBigDecimal(first)), Sql.plain(rs.getBigDecimal(first + 1)),
-        Sql.plain(rs.getBigDecimal(first + 2)), Sql.plain(rs.getBigDecimal(first + 3)));
+    return Balance.builder(a).spent(Sql.plain(rs.getBigDecimal(first)))
+        .reserved(Sql.plain(rs.getBigDecimal(first + 1))).estimated(Sql.plain(rs.getBigDecimal(first + 2)))
+        .overrun(Sql.plain(rs.getBigDecimal(first + 3))).build();
   }
 
   private static void write(Connection c, Balance b) throws SQLException {
@@ -422,7 +424,8 @@ public final class JdbcLedger implements Ledger {
           Sql.bind(insert, a.scope().kind().name(), a.scope().name(), Sql.period(a));
           insert.setDouble(4, t);
           insert.executeUpdate();
-          out.add(new ThresholdCrossing(a, t, Sql.plain(spent), Sql.plain(limit)));
+          out.add(ThresholdCrossing.builder(a).threshold(t).spent(Sql.plain(spent)).limit(Sql.plain(limit))
+              .build());
         }
       }
     }

@@ -48,8 +48,8 @@ public final class Pauses {
       try (PreparedStatement ps = c.prepareStatement("SELECT kind, name, reason, paused_at FROM pauses");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          found.add(new Pause(Pause.Kind.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3),
-              Sql.instant(rs, 4)));
+          found.add(Pause.builder().kind(Pause.Kind.valueOf(rs.getString(1))).name(rs.getString(2))
+              .reason(rs.getString(3)).at(Sql.instant(rs, 4)).build());
         }
       }
       return found;

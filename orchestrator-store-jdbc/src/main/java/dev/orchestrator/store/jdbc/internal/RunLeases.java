@@ -336,7 +336,7 @@ public final class RunLeases {
         for (Object[] f : found) {
           delete.setLong(1, (Long) f[0]);
           if (delete.executeUpdate() == 1) {
-            out.add(Json.read((String) f[1], Command.class));
+            out.add(Json.readCommand((String) f[1]));
           }
         }
       }
