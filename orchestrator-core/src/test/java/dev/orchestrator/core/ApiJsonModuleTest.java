@@ -10,7 +10,8 @@ import dev.orchestrator.spi.provider.ProviderResponse;
 import org.junit.jupiter.api.Test;
 
 class ApiJsonModuleTest {
-  private final ObjectMapper json = JsonMapper.builder().addModule(new ApiJsonModule()).build();
+  private final ObjectMapper json = JsonMapper.builder().addModule(new ApiJsonModule())
+      .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).build();
 
   @Test
   void aFinalValueClassOfTheApiIsWrittenAsItsFieldsInTheirOrder() throws Exception {
