@@ -28,7 +28,7 @@ class ApiJsonModuleTest {
     String written = json.writeValueAsString(dev.orchestrator.run.Question.asked("q-1", "p", "r", "t", "Which tone?",
         java.time.Instant.EPOCH));
 
-    assertThat(written).contains("\"question\":\"Which tone?\"").endsWith(",\"open\":true}");
+    assertThat(written).contains("\"text\":\"Which tone?\"").endsWith(",\"open\":true}");
   }
 
   @Test
