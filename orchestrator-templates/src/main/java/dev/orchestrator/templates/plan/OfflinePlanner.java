@@ -276,9 +276,8 @@ public final class OfflinePlanner implements WorkflowPlanner {
     ObjectNode root = f.objectNode();
     String goal = subject != null ? subject : steps.get(0).kind == Kind.WRITE && !steps.get(0).pronoun
         ? steps.get(0).clause : null;
-    String name = cut(capitalise(goal != null ? goal : steps.get(0).rest.isBlank() ? steps.get(0).clause
-        : steps.get(0).clause), 120);
-    root.put("name", name);
+    // The name is the goal, else the first task's title (set below, in the same place).
+    root.put("name", goal != null ? cut(capitalise(goal), 120) : "");
     root.put("description", cut("Planned from the request: " + request.strip().replaceAll("\\s+", " "), 1000));
     ArrayNode tasks = root.putArray("tasks");
     int writing = -1;
@@ -400,6 +399,9 @@ public final class OfflinePlanner implements WorkflowPlanner {
         instructions.append(" Also from the request: ").append(String.join("; ", unknown)).append(".");
       }
       t.put("title", cut(title, 500));
+      if (i == 0 && goal == null) {
+        root.put("name", cut(title, 120));
+      }
       t.put("assigned_to", provider);
       if (i > 0) {
         t.putArray("depends_on").add(i);

@@ -147,6 +147,14 @@ class OfflinePlannerTest {
   }
 
   @Test
+  void theNameIsTheGoalElseTheFirstTasksTitle() {
+    assertThat(OfflinePlanner.create().plan(ROADMAP, defaults()).template().name())
+        .isEqualTo("Write a blog post about AI orchestration");
+    assertThat(OfflinePlanner.create().plan("have codex run the tests", agentAllowed()).template().name())
+        .isEqualTo("Run the tests");
+  }
+
+  @Test
   void schedulesAreSuggestionsOnTheFirstTask() {
     Map<String, String> crons = Map.of(
         "Research AI news every Monday at 9, then summarise it", "0 9 * * 1",
