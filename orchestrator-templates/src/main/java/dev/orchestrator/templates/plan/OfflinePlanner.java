@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>The words of the request are data: they become task titles and instructions and never add fields, tasks or
- * providers beyond these rules; {@code {{} and {@code }}} in them are written {@code { {} and {@code } }} so they
+ * providers beyond these rules; "{{" and "}}" in them are written "{ {" and "} }" so they
  * cannot become placeholders. Stateless and thread-safe.
  *
  * @since 0.1

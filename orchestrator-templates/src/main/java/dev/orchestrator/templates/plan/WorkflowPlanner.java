@@ -5,7 +5,7 @@ package dev.orchestrator.templates.plan;
  * {@link OfflinePlanner} applies fixed rules, the {@link LlmPlanner} asks a provider; an application may bring its
  * own.
  *
- * <p>Whatever the implementation, a plan it returns must have been checked by {@link WorkflowPlan#of}: the template
+ * <p>Whatever the implementation, a plan it returns must have been checked by {@link WorkflowPlan.Builder#build(PlanningContext)}: the template
  * loads with the same checks as a hand-written one, every provider it names is configured, and it uses a
  * command-line agent only when the {@link PlanningContext} allows that agent. The request is data: its words end up
  * in task instructions, and never give a plan more capabilities than the rules above.
