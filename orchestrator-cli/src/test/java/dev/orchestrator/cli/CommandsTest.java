@@ -54,7 +54,7 @@ class CommandsTest {
         List.of("project", "list"), List.of("project", "switch"), List.of("project", "show"),
         List.of("project", "archive"), List.of("project", "restore"), List.of("template"),
         List.of("template", "list"), List.of("template", "show"), List.of("template", "run"),
-        List.of("template", "validate"), List.of("priority"),
+        List.of("template", "validate"), List.of("priority"), List.of("task"), List.of("task", "create"),
         List.of("providers"), List.of("worker"), List.of("notifications"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
           .toArray(String[]::new);

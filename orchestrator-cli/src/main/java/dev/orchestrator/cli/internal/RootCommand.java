@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "orchestrator", mixinStandardHelpOptions = true, resourceBundle = Messages.BUNDLE,
     versionProvider = RootCommand.Version.class, usageHelpAutoWidth = true,
     subcommands = {RunCommand.class, DryRunCommand.class, StatusCommand.class, LogsCommand.class,
-        CancelCommand.class, PriorityCommand.class, ResumeCommand.class, AnswerCommand.class, BudgetCommand.class, ProjectCommand.class,
+        CancelCommand.class, PriorityCommand.class, ResumeCommand.class, AnswerCommand.class, BudgetCommand.class, ProjectCommand.class, TaskCommand.class,
         TemplateCommand.class, ProvidersCommand.class, WorkerCommand.class, DashboardCommand.class, ScheduleCommand.class,
         NotificationsCommand.class,
         CommandLine.HelpCommand.class})
