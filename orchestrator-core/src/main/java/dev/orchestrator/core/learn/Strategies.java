@@ -25,7 +25,7 @@ import java.util.Random;
  *       within a margin of the best;
  *   <li>{@link #adaptive(long, int, double, double)}: Thompson sampling, which keeps learning: it draws each
  *       candidate's success rate and review score from what is known of them, then takes the cheapest success among
- *       the draws within the margin of the best draw.
+ *       the candidates whose drawn quality is within the margin of the best known.
  * </ul>
  *
  * <p>All are thread-safe.
@@ -109,10 +109,11 @@ public final class Strategies {
   /**
    * Thompson sampling over success and review score per dollar. A candidate with fewer than {@code minSamples}
    * outcomes on the type is tried first (in the workflow's order), so every candidate is measured; after that,
-   * each decision draws every candidate's success rate from {@code Beta(1 + successes, 1 + failures)} and its review
-   * score from {@code Beta(1 + score/10 sum, 1 + the rest)}, and chooses the cheapest success among draws within
-   * {@code margin} of the best draw. Exploration is bounded: a candidate whose mean quality is more than
-   * {@code explorationMargin} below the best mean is not drawn at all. Demoted candidates come last.
+   * each decision draws every candidate's success rate from {@code Beta(1 + successes, 1 + failures)} and its mean
+   * review score from a normal distribution around the observed mean (with the observed scores' standard error), and
+   * chooses the cheapest success (price of a call over the drawn success rate) among candidates whose drawn quality
+   * is within {@code margin} of the best mean quality. Exploration is bounded: a candidate whose mean quality is more
+   * than {@code explorationMargin} below the best mean is not drawn at all. Demoted candidates come last.
    *
    * @param seed the seed of the random draws: the same seed and the same assignments give the same choices
    * @throws IllegalArgumentException when {@code minSamples} is below 1 or a margin is not 0 to 1
@@ -154,42 +155,61 @@ public final class Strategies {
       }
       List<String> known = byQuality(a, s.known);
       double bestMean = a.stats(known.get(0)).quality();
-      List<String> drawn = new ArrayList<>();
-      List<Double> quality = new ArrayList<>();
-      List<Double> price = new ArrayList<>();
+      double floor = bestMean - margin;
+      String pick = null;
+      double pickQuality = 0;
+      double pickPrice = 0;
       synchronized (random) {
         for (String c : known) {
           ProviderStats st = a.stats(c);
           if (st.quality() < bestMean - explorationMargin) {
-            continue;
+            continue; // bounded exploration: clearly worse on what is known, not drawn
           }
           double p = Beta.sample(random, 1 + st.successes(), 1 + st.failures());
-          double q = 1.0;
-          if (st.reviews() > 0) {
-            double good = st.reviewScoreMean().orElse(0) / 10.0 * st.reviews();
-            q = Beta.sample(random, 1 + good, 1 + Math.max(0, st.reviews() - good));
+          double q = reviewDraw(random, st);
+          double quality = p * q;
+          double price = callPrice(st) / Math.max(p, 1e-9);
+          if (quality >= floor && (pick == null || price < pickPrice)) {
+            pick = c;
+            pickQuality = quality;
+            pickPrice = price;
           }
-          drawn.add(c);
-          quality.add(p * q);
-          price.add(callPrice(st) / Math.max(p, 1e-9));
         }
       }
-      double top = quality.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      int pick = -1;
-      for (int i = 0; i < drawn.size(); i++) {
-        if (quality.get(i) >= top - margin && (pick < 0 || price.get(i) < price.get(pick))) {
-          pick = i;
-        }
+      String reason;
+      if (pick == null) {
+        pick = known.get(0);
+        reason = String.format(Locale.ROOT, "adaptive: no draw reached %.2f on %s, so the best known: %s (%s)",
+            floor, a.taskType(), pick, describe(a.stats(pick)));
+      } else {
+        reason = String.format(Locale.ROOT, "adaptive: %s drew quality %.2f (needed %.2f, within %s of the best "
+            + "mean) at $%.4f per success, the cheapest such draw on %s (%s)", pick, pickQuality, floor, fmt(margin),
+            pickPrice, a.taskType(), describe(a.stats(pick)));
       }
-      String chosen = drawn.get(pick);
       List<String> rest = new ArrayList<>(known);
-      rest.remove(chosen);
-      rest.add(0, chosen);
-      ProviderStats st = a.stats(chosen);
-      return Choice.of(concat(rest, List.of(), s.demoted), String.format(Locale.ROOT,
-          "adaptive: %s drew quality %.2f at $%.4f per success on %s, the cheapest within %s of the best draw "
-              + "%.2f (%s)%s", chosen, quality.get(pick), price.get(pick), a.taskType(), fmt(margin), top,
-          describe(st), demotedNote(a, s)));
+      rest.remove(pick);
+      rest.add(0, pick);
+      return Choice.of(concat(rest, List.of(), s.demoted), reason + demotedNote(a, s));
+    }
+
+    /**
+     * A draw of the mean review score over 10: normal around the observed mean with the standard error of the
+     * observed scores (at least half a point), or 1 when nothing was reviewed.
+     */
+    private static double reviewDraw(Random random, ProviderStats st) {
+      double n = st.reviews();
+      if (n <= 0) {
+        return 1.0;
+      }
+      double mean = st.reviewScoreMean().orElse(0);
+      double var = 0;
+      List<Double> buckets = st.reviewScores();
+      for (int score = 0; score < buckets.size(); score++) {
+        var += buckets.get(score) * (score - mean) * (score - mean);
+      }
+      double sd = Math.max(0.5, Math.sqrt(var / n));
+      double draw = mean + random.nextGaussian() * sd / Math.sqrt(Math.max(1.0, n));
+      return Math.max(0, Math.min(10, draw)) / 10.0;
     }
   }
 
