@@ -317,7 +317,9 @@ public final class OutcomeProjection {
       acc.window.removeFirst();
     }
     Demotion current = scope.demotions.get(k);
-    if (!failure || acc.window.size() < minSamples || (current != null && current.activeAt(at))) {
+    // Judged after every outcome, a success included: a provider back from a demotion whose first outcomes are
+    // mostly failures is set aside again rather than kept on a few lucky ones.
+    if (acc.window.size() < minSamples || (current != null && current.activeAt(at))) {
       return;
     }
     int failures = 0;

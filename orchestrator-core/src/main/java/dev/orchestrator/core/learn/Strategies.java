@@ -25,7 +25,7 @@ import java.util.Random;
  *       within a margin of the best;
  *   <li>{@link #adaptive(long, int, double, double)}: Thompson sampling, which keeps learning: it draws each
  *       candidate's success rate and review score from what is known of them, then takes the cheapest success among
- *       the candidates whose drawn quality is within the margin of the best known.
+ *       the candidates whose drawn quality is within the margin of the best draw.
  * </ul>
  *
  * <p>All are thread-safe.
@@ -39,6 +39,9 @@ public final class Strategies {
   public static final double DEFAULT_MARGIN = 0.05;
   /** How far below the best mean quality a candidate may be and still be explored, unless configured: 0.25. */
   public static final double DEFAULT_EXPLORATION_MARGIN = 0.25;
+
+  /** Samples, in multiples of the minimum, after which a clearly worse candidate is no longer explored. */
+  private static final int WELL_MEASURED = 4;
 
   private Strategies() {}
 
@@ -112,8 +115,10 @@ public final class Strategies {
    * each decision draws every candidate's success rate from {@code Beta(1 + successes, 1 + failures)} and its mean
    * review score from a normal distribution around the observed mean (with the observed scores' standard error), and
    * chooses the cheapest success (price of a call over the drawn success rate) among candidates whose drawn quality
-   * is within {@code margin} of the best mean quality. Exploration is bounded: a candidate whose mean quality is more
-   * than {@code explorationMargin} below the best mean is not drawn at all. Demoted candidates come last.
+   * is within {@code margin} of the best draw. Exploration is bounded: a candidate with at least four times
+   * {@code minSamples} outcomes whose mean quality is more than {@code explorationMargin} below the best mean is not
+   * drawn at all (one with fewer still is, so a provider back from a demotion can win its place again). Demoted
+   * candidates come last.
    *
    * @param seed the seed of the random draws: the same seed and the same assignments give the same choices
    * @throws IllegalArgumentException when {@code minSamples} is below 1 or a margin is not 0 to 1
@@ -153,43 +158,49 @@ public final class Strategies {
             "adaptive: exploring " + first + " on " + a.taskType() + " (" + a.stats(first).samples() + " of "
                 + minSamples + " outcomes needed)" + demotedNote(a, s));
       }
-      List<String> known = byQuality(a, s.known);
-      double bestMean = a.stats(known.get(0)).quality();
-      double floor = bestMean - margin;
-      String pick = null;
-      double pickQuality = 0;
-      double pickPrice = 0;
+      List<String> known = new ArrayList<>(s.known);
+      known.sort(Comparator.comparingDouble((String c) -> expectedQuality(a.stats(c))).reversed());
+      double bestMean = expectedQuality(a.stats(known.get(0)));
+      List<String> drawn = new ArrayList<>();
+      List<Double> quality = new ArrayList<>();
+      List<Double> price = new ArrayList<>();
       synchronized (random) {
         for (String c : known) {
           ProviderStats st = a.stats(c);
-          if (st.quality() < bestMean - explorationMargin) {
-            continue; // bounded exploration: clearly worse on what is known, not drawn
+          if (st.samples() >= WELL_MEASURED * minSamples && expectedQuality(st) < bestMean - explorationMargin) {
+            continue; // bounded exploration: measured well and clearly worse, not drawn
           }
           double p = Beta.sample(random, 1 + st.successes(), 1 + st.failures());
-          double q = reviewDraw(random, st);
-          double quality = p * q;
-          double price = callPrice(st) / Math.max(p, 1e-9);
-          if (quality >= floor && (pick == null || price < pickPrice)) {
-            pick = c;
-            pickQuality = quality;
-            pickPrice = price;
-          }
+          drawn.add(c);
+          quality.add(p * reviewDraw(random, st));
+          price.add(callPrice(st) / Math.max(p, 1e-9));
         }
       }
-      String reason;
-      if (pick == null) {
-        pick = known.get(0);
-        reason = String.format(Locale.ROOT, "adaptive: no draw reached %.2f on %s, so the best known: %s (%s)",
-            floor, a.taskType(), pick, describe(a.stats(pick)));
-      } else {
-        reason = String.format(Locale.ROOT, "adaptive: %s drew quality %.2f (needed %.2f, within %s of the best "
-            + "mean) at $%.4f per success, the cheapest such draw on %s (%s)", pick, pickQuality, floor, fmt(margin),
-            pickPrice, a.taskType(), describe(a.stats(pick)));
+      double top = quality.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+      double floor = top - margin;
+      int i = -1;
+      for (int k = 0; k < drawn.size(); k++) {
+        if (quality.get(k) >= floor && (i < 0 || price.get(k) < price.get(i))) {
+          i = k;
+        }
       }
+      String pick = drawn.get(i);
+      String reason = String.format(Locale.ROOT, "adaptive: %s drew quality %.2f at $%.4f per success, the "
+          + "cheapest draw within %s of the best draw %.2f on %s (%s)", pick, quality.get(i), price.get(i),
+          fmt(margin), top, a.taskType(), describe(a.stats(pick)));
       List<String> rest = new ArrayList<>(known);
       rest.remove(pick);
       rest.add(0, pick);
       return Choice.of(concat(rest, List.of(), s.demoted), reason + demotedNote(a, s));
+    }
+
+    /**
+     * The posterior mean quality: the success rate as {@code (1 + successes) / (2 + outcomes)}, so a candidate with
+     * few outcomes is not taken at its lucky streak's word, times the mean review score over 10.
+     */
+    private static double expectedQuality(ProviderStats st) {
+      double p = (1 + st.successes()) / (2 + st.outcomes());
+      return p * (st.reviews() > 0 ? st.reviewScoreMean().orElse(0) / 10.0 : 1.0);
     }
 
     /**
