@@ -19,6 +19,7 @@ import dev.orchestrator.learn.ProviderStats;
 import dev.orchestrator.spi.store.StoreView;
 import dev.orchestrator.spi.store.StoredEvent;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -266,6 +267,7 @@ public final class OutcomeProjection {
       a.dollars += w * dollars;
     });
     outcome(s.project(), provider, t.type, s.at(), false);
+    tasks.remove(k); // done: a reopened run starts a new track
   }
 
   private void failed(String project, String runId, String taskId, Instant at, @Nullable String named, ErrorKind kind,
@@ -284,6 +286,9 @@ public final class OutcomeProjection {
     t.lastFailed = terminal ? null : provider;
     each(project, provider, t.type, at, (a, w) -> a.failures += w);
     outcome(project, provider, t.type, at, true);
+    if (terminal) {
+      tasks.remove(k);
+    }
   }
 
   private void latency(String project, TaskTrack t, Instant at) {
@@ -443,7 +448,7 @@ public final class OutcomeProjection {
       ProviderStats.Builder b = ProviderStats.builder(provider, type).samples(samples).attempts(attempts * f)
           .firstTrySuccesses(firstTry * f).retrySuccesses(retried * f).failures(failures * f)
           .failovers(failovers * f).guardViolations(guardViolations * f).tokens(tokens * f)
-          .cost(Money.usd(BigDecimal.valueOf(dollars * f))).asOf(asOf == null ? ref : asOf);
+          .cost(dollars(dollars * f)).asOf(asOf == null ? ref : asOf);
       for (int i = 0; i < scores.length; i++) {
         b.reviewScore(i, scores[i] * f);
       }
@@ -458,6 +463,11 @@ public final class OutcomeProjection {
       }
       return b.build();
     }
+  }
+
+  /** Dollars summed as doubles, to 10 decimal places: far below a cent, without the binary noise. */
+  private static Money dollars(double amount) {
+    return Money.usd(BigDecimal.valueOf(amount).setScale(10, RoundingMode.HALF_UP).stripTrailingZeros());
   }
 
   /** The nearest-rank percentile. */
