@@ -439,10 +439,6 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- the store sync's side
 
   /**
-   * Saves the limits given to the builder (they win over stored ones) and loads every stored limit. Runs before the
-   * engine takes any work.
-   */
-  /**
    * Lets {@code strategy} choose the provider of every task with more than one candidate when it is first
    * dispatched; call before the first run is submitted.
    */
@@ -450,7 +446,11 @@ public final class Engine implements AutoCloseable {
     lifecycle.learning = new Learning(name, strategy, ctx);
   }
 
-    public void loadBudgets(List<Budget> initial) {
+  /**
+   * Saves the limits given to the builder (they win over stored ones) and loads every stored limit. Runs before the
+   * engine takes any work.
+   */
+  public void loadBudgets(List<Budget> initial) {
     budgets.load(initial);
   }
 
