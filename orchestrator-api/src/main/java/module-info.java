@@ -9,6 +9,7 @@ module dev.orchestrator.api {
   exports dev.orchestrator;
   exports dev.orchestrator.budget;
   exports dev.orchestrator.event;
+  exports dev.orchestrator.learn;
   exports dev.orchestrator.policy;
   exports dev.orchestrator.project;
   exports dev.orchestrator.report;

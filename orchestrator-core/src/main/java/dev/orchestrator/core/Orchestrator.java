@@ -416,6 +416,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, ProviderOptions> options = new HashMap<>();
     private int defaultLimit = 8;
     private @Nullable String defaultProvider;
+    private @Nullable String learningName;
+    private dev.orchestrator.learn.@Nullable LearningStrategy learningStrategy;
     private final List<EventSubscriber> listeners = new ArrayList<>();
     private Duration boostInterval = Duration.ofHours(24);
     private java.util.concurrent.@Nullable Executor executor;
@@ -563,6 +565,20 @@ public final class Orchestrator implements AutoCloseable {
     /** A spending limit from the start (more can be set at run time with {@link Orchestrator#setBudget}). */
     public Builder budget(Budget budget) {
       initialBudgets.add(Objects.requireNonNull(budget, "budget"));
+      return this;
+    }
+
+    /**
+     * The learning strategy that chooses the provider of each task with more than one candidate (its listed
+     * providers, and those declaring its task type) when it is first dispatched, and orders its failover; each choice
+     * is recorded as a {@link dev.orchestrator.event.ProviderChosenEvent} with its reason. None by default: tasks
+     * run on their providers in the workflow's order. See {@code docs/learning.md}.
+     *
+     * @param name the name recorded with each choice, such as {@code adaptive}
+     */
+    public Builder learningStrategy(String name, dev.orchestrator.learn.LearningStrategy strategy) {
+      this.learningName = Objects.requireNonNull(name, "name");
+      this.learningStrategy = Objects.requireNonNull(strategy, "strategy");
       return this;
     }
 
@@ -750,6 +766,9 @@ public final class Orchestrator implements AutoCloseable {
       Engine engine = new Engine(clock, sched, st, slots, defaultProvider, listeners, boostInterval, exec,
           retryPolicy, budgetZone != null ? budgetZone : clock.getZone(), allGuards,
           owner, lease, agents);
+      if (learningStrategy != null && learningName != null) {
+        engine.learning(learningName, learningStrategy);
+      }
       engine.loadBudgets(initialBudgets);
       StoreSync sync = new StoreSync(engine, st, sched, clock, syncInterval, claimRuns);
       owned.add(0, sync);

@@ -438,6 +438,14 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- the store sync's side
 
   /**
+   * Lets {@code strategy} choose the provider of every task with more than one candidate when it is first
+   * dispatched; call before the first run is submitted.
+   */
+  public void learning(String name, dev.orchestrator.learn.LearningStrategy strategy) {
+    lifecycle.learning = new Learning(name, strategy, ctx);
+  }
+
+  /**
    * Saves the limits given to the builder (they win over stored ones) and loads every stored limit. Runs before the
    * engine takes any work.
    */

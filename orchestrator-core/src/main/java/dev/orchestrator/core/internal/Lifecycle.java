@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ final class Lifecycle {
   private final EngineContext ctx;
   private final ProjectPauses projectPauses;
   private final Questions questions;
+  /** Chooses the provider of a task on its first dispatch, or null to keep the workflow's order. */
+  @Nullable Learning learning;
 
   Lifecycle(EngineContext ctx, ProjectPauses projectPauses, Questions questions) {
     this.ctx = ctx;
@@ -69,6 +72,9 @@ final class Lifecycle {
     TaskState from = n.state();
     Instant now = ctx.now();
     n.lane = n.priority.ordinal();
+    if (learning != null) {
+      learning.assign(n, now);
+    }
     if (!n.slot.available()) {
       Slot alternative = Providers.firstAvailable(n, null);
       if (alternative != null) {

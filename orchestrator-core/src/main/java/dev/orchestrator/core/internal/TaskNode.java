@@ -88,6 +88,8 @@ final class TaskNode {
     /** Questions and answers so far, in pairs. */
     @Nullable List<String> dialogue;
     @Nullable String openQuestionId;
+    /** The candidates in the order a learning strategy chose for this task, or null for the shared order. */
+    Slot @Nullable [] order;
   }
 
   /** A node of a run without a {@link RunState#plan}: it brings its dependencies and candidates. */
@@ -121,6 +123,10 @@ final class TaskNode {
 
   /** The providers it may run on, in order of preference; the first is its assigned one. Shared: never write it. */
   Slot[] candidates() {
+    Extras e = extras;
+    if (e != null && e.order != null) {
+      return e.order;
+    }
     WorkflowPlan p = run.plan;
     return run.candidates[p != null ? p.group(index) : index];
   }
