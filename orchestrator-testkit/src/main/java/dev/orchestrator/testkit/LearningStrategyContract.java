@@ -176,7 +176,7 @@ public abstract class LearningStrategyContract {
         }
       }
       assertThat(found).as("a LearningStrategyFactory named '%s' in META-INF/services", name).isNotNull();
-      PluginContext context = new PluginContext(MutableClock.at(NOW, ZoneOffset.UTC), Scheduler.none(),
+      PluginContext context = PluginContext.of(MutableClock.at(NOW, ZoneOffset.UTC), Scheduler.none(),
           k -> null);
       LearningStrategy s = found.create(new PluginConfig("learning", name, Map.of("seed", "5")), context);
       Assignment a = Assignment.builder("t1", "general").candidates(List.of("claude", "chatgpt")).at(NOW).build();
