@@ -1,7 +1,10 @@
 package dev.orchestrator.dashboard;
 
+import dev.orchestrator.templates.plan.PlanningContext;
+import dev.orchestrator.templates.plan.WorkflowPlanner;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,8 +42,14 @@ public final class DashboardOptions {
   private final List<String> projects;
   private final @Nullable String defaultProject;
   private final boolean loopback;
+  private final @Nullable PlanningContext planningContext;
+  private final @Nullable WorkflowPlanner llmPlanner;
+  private final @Nullable Path templateDirectory;
 
   private DashboardOptions(Builder b, boolean loopback) {
+    this.planningContext = b.planningContext;
+    this.llmPlanner = b.llmPlanner;
+    this.templateDirectory = b.templateDirectory;
     this.host = b.host;
     this.port = b.port;
     this.accessToken = b.accessToken;
@@ -89,6 +98,23 @@ public final class DashboardOptions {
     return loopback;
   }
 
+  /**
+   * The provider instances the "Describe a workflow" box may plan with, or empty when the box is off (the default).
+   */
+  public Optional<PlanningContext> planningContext() {
+    return Optional.ofNullable(planningContext);
+  }
+
+  /** The planner used when the page asks for the LLM planner, or empty when only the offline planner is offered. */
+  public Optional<WorkflowPlanner> llmPlanner() {
+    return Optional.ofNullable(llmPlanner);
+  }
+
+  /** Where "Save as template" writes {@code <name>.json}, or empty when saving is not offered. */
+  public Optional<Path> templateDirectory() {
+    return Optional.ofNullable(templateDirectory);
+  }
+
   /** A builder holding these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -97,13 +123,17 @@ public final class DashboardOptions {
     b.accessToken = accessToken;
     b.projects.addAll(projects);
     b.defaultProject = defaultProject;
+    b.planningContext = planningContext;
+    b.llmPlanner = llmPlanner;
+    b.templateDirectory = templateDirectory;
     return b;
   }
 
   @Override
   public String toString() {
     return "DashboardOptions[host=" + host + ", port=" + port + ", accessToken=" + (accessToken == null ? "none" : "***")
-        + ", projects=" + projects + ", defaultProject=" + defaultProject + "]";
+        + ", projects=" + projects + ", defaultProject=" + defaultProject + ", planning="
+        + (planningContext == null ? "off" : "on") + "]";
   }
 
   /**
@@ -116,6 +146,9 @@ public final class DashboardOptions {
     private @Nullable String accessToken;
     private final List<String> projects = new ArrayList<>();
     private @Nullable String defaultProject;
+    private @Nullable PlanningContext planningContext;
+    private @Nullable WorkflowPlanner llmPlanner;
+    private @Nullable Path templateDirectory;
 
     Builder() {}
 
@@ -198,6 +231,43 @@ public final class DashboardOptions {
     }
 
     /**
+     * Turns on the "Describe a workflow" box: a request in words is planned (by the {@link
+     * dev.orchestrator.templates.plan.OfflinePlanner} unless the page asks for the {@link #llmPlanner}), dry-run in
+     * the selected project, and then run or saved. Plans use only the instances of this context, and command-line
+     * agents only when it allows them. Name the orchestrator's own instances with their types: the planner reads
+     * provider words such as "ChatGPT" through the types. Off by default, because the dashboard cannot tell a
+     * command-line agent from an AI provider by its name.
+     *
+     * <pre>{@code
+     * .planningContext(PlanningContext.builder().provider("claude", "anthropic").provider("chatgpt", "openai").build())
+     * }</pre>
+     */
+    public Builder planningContext(PlanningContext context) {
+      this.planningContext = Objects.requireNonNull(context, "planningContext");
+      return this;
+    }
+
+    /**
+     * The planner used when the page asks for the LLM planner, such as a {@link
+     * dev.orchestrator.templates.plan.LlmPlanner} that submits its planning call to this orchestrator. None by
+     * default: the box then offers only the offline planner.
+     */
+    public Builder llmPlanner(WorkflowPlanner planner) {
+      this.llmPlanner = Objects.requireNonNull(planner, "llmPlanner");
+      return this;
+    }
+
+    /**
+     * Where "Save as template" writes a plan as {@code <name>.json} (a template library's user directory). It never
+     * overwrites: a name already used there or by a built-in template is refused. None by default: saving is then
+     * not offered.
+     */
+    public Builder templateDirectory(Path directory) {
+      this.templateDirectory = Objects.requireNonNull(directory, "templateDirectory");
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @throws IllegalArgumentException when the host cannot be resolved
@@ -214,6 +284,10 @@ public final class DashboardOptions {
       if (defaultProject != null && !projects.isEmpty() && !projects.contains(defaultProject)) {
         throw new IllegalStateException("defaultProject '" + defaultProject + "' is not among projects " + projects
             + ": add it to projects(...) or pick one of them");
+      }
+      if ((llmPlanner != null || templateDirectory != null) && planningContext == null) {
+        throw new IllegalStateException("llmPlanner and templateDirectory belong to the \"Describe a workflow\" box,"
+            + " which is off without planningContext(...): set it, naming the instances plans may use");
       }
       return new DashboardOptions(this, loopback);
     }

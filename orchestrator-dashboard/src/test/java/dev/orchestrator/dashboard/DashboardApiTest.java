@@ -489,4 +489,138 @@ class DashboardApiTest {
       }
     }
   }
+
+  @Nested
+  class Describing {
+    static final String ROADMAP = "Write a blog post about AI orchestration, have ChatGPT draft it, then Claude review"
+        + " for tone, target 1500 words, publish to /blog/";
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path templates;
+
+    private Fixture planning() {
+      return Fixture.start(DashboardOptions.builder()
+          .planningContext(dev.orchestrator.templates.plan.PlanningContext.builder()
+              .provider("claude", "anthropic").provider("chatgpt", "openai").defaultProvider("claude").build())
+          .templateDirectory(templates)
+          .build());
+    }
+
+    private JsonNode plan(Http http) {
+      HttpResponse<String> r = http.post("api/projects/blog/plan", body("request", ROADMAP));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      return Http.json(r);
+    }
+
+    private String body(String field, String value) {
+      return Http.JSON.createObjectNode().put(field, value).toString();
+    }
+
+    @Test
+    void theRoadmapSentenceGivesThreeTasksInAChainWithACostRange() {
+      fx = planning();
+      Http http = client();
+      assertThat(http.session().get("planning").get("enabled").asBoolean()).isTrue();
+      JsonNode plan = plan(http);
+
+      assertThat(plan.get("planner").asText()).isEqualTo("offline");
+      JsonNode tasks = plan.get("tasks");
+      assertThat(tasks).hasSize(3);
+      assertThat(tasks.get(0).get("providers").toString()).isEqualTo("[\"chatgpt\"]");
+      assertThat(tasks.get(1).get("providers").toString()).isEqualTo("[\"claude\"]");
+      assertThat(tasks.get(0).get("dependsOn")).isEmpty();
+      assertThat(tasks.get(1).get("dependsOn").toString()).isEqualTo("[\"" + tasks.get(0).get("id").asText() + "\"]");
+      assertThat(tasks.get(2).get("dependsOn").toString()).isEqualTo("[\"" + tasks.get(1).get("id").asText() + "\"]");
+      assertThat(plan.get("layers")).hasSize(3);
+      assertThat(plan.get("dryRun").get("waves")).hasSize(3);
+      JsonNode dry = plan.get("dryRun");
+      double low = dry.get("low").get("amount").asDouble();
+      double expected = dry.get("expected").get("amount").asDouble();
+      double high = dry.get("high").get("amount").asDouble();
+      assertThat(low).isLessThanOrEqualTo(expected);
+      assertThat(expected).isLessThanOrEqualTo(high);
+      assertThat(plan.get("assumptions")).isNotEmpty();
+      assertThat(fx.orchestrator.runs("blog")).as("planning runs nothing").isEmpty();
+    }
+
+    @Test
+    void emptyOrMissingRequestsAndUnknownPlannersAreRefusedNamingTheField() {
+      fx = planning();
+      Http http = client();
+      HttpResponse<String> blank = http.post("api/projects/blog/plan", body("request", "   "));
+      assertThat(blank.statusCode()).isEqualTo(400);
+      assertThat(Http.json(blank).get("error").asText()).contains("'request'").contains("describe the workflow");
+      HttpResponse<String> missing = http.post("api/projects/blog/plan", "{}");
+      assertThat(missing.statusCode()).isEqualTo(400);
+      assertThat(Http.json(missing).get("error").asText()).contains("'request'").contains("send {");
+      HttpResponse<String> planner = http.post("api/projects/blog/plan",
+          "{\"request\": \"have Claude write a haiku\", \"planner\": \"magic\"}");
+      assertThat(planner.statusCode()).isEqualTo(400);
+      assertThat(Http.json(planner).get("error").asText()).contains("'planner'").contains("offline or llm");
+      HttpResponse<String> llm = http.post("api/projects/blog/plan",
+          "{\"request\": \"have Claude write a haiku\", \"planner\": \"llm\"}");
+      assertThat(llm.statusCode()).isEqualTo(409);
+      assertThat(Http.json(llm).get("error").asText()).contains("llmPlanner");
+      HttpResponse<String> forged = http.post("api/projects/blog/plan/run", body("template", "{\"tasks\": 3}"));
+      assertThat(forged.statusCode()).isEqualTo(400);
+      assertThat(Http.json(forged).get("error").asText()).contains("'template'");
+    }
+
+    @Test
+    void withoutAPlanningContextTheBoxIsOffAndSaysHowToTurnItOn() {
+      fx = Fixture.start();
+      Http http = client();
+      assertThat(http.session().get("planning").get("enabled").asBoolean()).isFalse();
+      HttpResponse<String> r = http.post("api/projects/blog/plan", body("request", ROADMAP));
+      assertThat(r.statusCode()).isEqualTo(409);
+      assertThat(Http.json(r).get("error").asText()).contains("planningContext(");
+    }
+
+    @Test
+    void aPlanRunFromTheBoxAppearsInTheRunsList() {
+      fx = planning();
+      Http http = client();
+      JsonNode plan = plan(http);
+      HttpResponse<String> started = http.post("api/projects/blog/plan/run", body("template",
+          plan.get("json").asText()));
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+      String runId = Http.json(started).get("runId").asText();
+
+      JsonNode runs = http.getJson("api/projects/blog/runs");
+      assertThat(runs).anySatisfy(r -> assertThat(r.get("id").asText()).isEqualTo(runId));
+    }
+
+    @Test
+    void aPlanRunNeedsTheCsrfToken() {
+      fx = planning();
+      Http http = client();
+      JsonNode plan = plan(http);
+      HttpResponse<String> r = http.postWithout("api/projects/blog/plan/run", body("template",
+          plan.get("json").asText()));
+      assertThat(r.statusCode()).isEqualTo(403);
+      assertThat(fx.orchestrator.runs("blog")).isEmpty();
+    }
+
+    @Test
+    void saveWritesATemplateAndRefusesANameAlreadyUsed() throws Exception {
+      fx = planning();
+      Http http = client();
+      String json = plan(http).get("json").asText();
+      String body = Http.JSON.createObjectNode().put("name", "blog-review").put("template", json).toString();
+      HttpResponse<String> first = http.post("api/templates", body);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      java.nio.file.Path file = templates.resolve("blog-review.json");
+      assertThat(java.nio.file.Files.readString(file)).isEqualTo(json + "\n");
+
+      HttpResponse<String> again = http.post("api/templates", body);
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(Http.json(again).get("error").asText()).contains("'blog-review' exists already");
+      assertThat(java.nio.file.Files.readString(file)).isEqualTo(json + "\n");
+
+      HttpResponse<String> bad = http.post("api/templates",
+          Http.JSON.createObjectNode().put("name", "Blog Review!").put("template", json).toString());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(Http.json(bad).get("error").asText()).contains("'name'").contains("such as");
+    }
+  }
 }

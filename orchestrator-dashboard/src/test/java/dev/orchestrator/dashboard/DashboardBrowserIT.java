@@ -312,6 +312,47 @@ class DashboardBrowserIT {
     run.cancel("test", "done");
   }
 
+  @Test
+  void aWorkflowDescribedInWordsIsPlannedShownAndRunOnAPhoneSizedPage() {
+    fx = Fixture.start(DashboardOptions.builder().projects("blog")
+        .planningContext(dev.orchestrator.templates.plan.PlanningContext.builder()
+            .provider("claude", "anthropic").provider("chatgpt", "openai").defaultProvider("claude").build())
+        .build());
+    driver.manage().window().setSize(new Dimension(390, 844));
+    open(fx.dashboard.url().toString());
+    wait(WAIT).until(d -> "true".equals(js("return document.body.dataset.ready || '';")));
+    WebElement box = wait(WAIT).until(d -> d.findElement(By.id("plan-request")));
+    box.sendKeys(DashboardApiTest.Describing.ROADMAP);
+    click("#plan-button");
+
+    wait(WAIT).until(d -> d.findElements(By.cssSelector(".plan-tasks li")).size() == 3);
+    List<WebElement> tasks = driver.findElements(By.cssSelector(".plan-tasks li"));
+    assertThat(tasks.get(0).getText()).contains("chatgpt");
+    assertThat(tasks.get(1).getText()).contains("claude");
+    assertThat(driver.findElements(By.cssSelector(".plan-graph .node"))).hasSize(3);
+    List<WebElement> edges = driver.findElements(By.cssSelector(".plan-graph line.edge"));
+    String first = tasks.get(0).getAttribute("data-task");
+    String second = tasks.get(1).getAttribute("data-task");
+    String third = tasks.get(2).getAttribute("data-task");
+    assertThat(edges).extracting(e -> e.getAttribute("data-from") + "->" + e.getAttribute("data-to"))
+        .containsExactlyInAnyOrder(first + "->" + second, second + "->" + third);
+    assertThat(text("[data-cost='low']")).startsWith("$");
+    assertThat(text("[data-cost='expected']")).startsWith("$");
+    assertThat(text("[data-cost='high']")).startsWith("$");
+    assertThat(driver.findElements(By.cssSelector(".plan-order li"))).hasSize(3);
+    screenshot(scenario + "-planned");
+    Object overflow = js("return document.documentElement.scrollWidth > window.innerWidth + 1;");
+    assertThat(overflow).as("nothing is wider than a phone's screen").isEqualTo(Boolean.FALSE);
+    assertThat(fx.orchestrator.runs("blog")).as("planning runs nothing").isEmpty();
+
+    click("#plan-run");
+    wait(WAIT).until(d -> !fx.orchestrator.runs("blog").isEmpty());
+    String runId = fx.orchestrator.runs("blog").get(0).id();
+    wait(WAIT).until(d -> !d.findElements(By.cssSelector(".run[data-run-id='" + runId + "']")).isEmpty());
+    assertThat(driver.findElements(By.id("plan-run"))).as("the plan is put away once it runs").isEmpty();
+    fx.orchestrator.run("blog", runId).orElseThrow().cancel("test", "done");
+  }
+
   // --- Beside a run that another engine executes: a second Orchestrator on the same store plays the process that
   // --- runs the work (as `orchestrator run --detach` would); the dashboard's engine only observes and steers.
 

@@ -3,6 +3,10 @@ package dev.orchestrator.cli.internal;
 import dev.orchestrator.core.Orchestrator;
 import dev.orchestrator.dashboard.Dashboard;
 import dev.orchestrator.dashboard.DashboardOptions;
+import dev.orchestrator.templates.plan.LlmPlanner;
+import dev.orchestrator.templates.plan.PlanningContext;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -38,6 +42,19 @@ final class DashboardCommand extends CliCommand {
     if (access != null && !access.isBlank()) {
       options.accessToken(access);
     }
+    // The "Describe a workflow" box: the configured instances (no command-line agent), the offline planner, and
+    // the LLM planner on the default provider when it is a real one; plans are saved among your own templates.
+    Orchestrator[] engine = new Orchestrator[1];
+    if (!cli.config().instances().isEmpty()) {
+      PlanningContext context = TaskCommand.context(cli, List.of());
+      options.planningContext(context).templateDirectory(cli.dataDir().resolve("templates"));
+      String p = context.defaultProvider();
+      if (!cli.setup().isSimulated(p)) {
+        String project = cli.project();
+        options.llmPlanner(LlmPlanner.builder().provider(p)
+            .runner(w -> Objects.requireNonNull(engine[0]).submit(project, w)).build());
+      }
+    }
     DashboardOptions built;
     try {
       built = options.build();
@@ -46,6 +63,7 @@ final class DashboardCommand extends CliCommand {
     }
     // Built once the options are known good: from its start it claims the runs no live engine holds.
     Orchestrator orchestrator = cli.executor(Cli.engineName("dashboard"), true, null);
+    engine[0] = orchestrator;
     CountDownLatch stop = new CountDownLatch(1);
     try (Dashboard dashboard = Dashboard.start(orchestrator, built);
         Interrupts i = Interrupts.install(stop::countDown)) {

@@ -119,6 +119,11 @@ final class TaskCommand extends CliCommand {
 
   /** The configured instances, the default, and the command-line agents allowed on this command line. */
   private PlanningContext context(List<String> agents) {
+    return context(cli, agents);
+  }
+
+  /** The planning context of this configuration; the dashboard's box uses it too, allowing no agent. */
+  static PlanningContext context(Cli cli, List<String> agents) {
     Config c = cli.config();
     PlanningContext.Builder b = PlanningContext.builder();
     c.instances().values().forEach(i -> b.provider(i.name(), i.type()));

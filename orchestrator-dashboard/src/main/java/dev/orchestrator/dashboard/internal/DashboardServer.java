@@ -34,6 +34,7 @@ public final class DashboardServer implements AutoCloseable {
   private final Orchestrator orchestrator;
   private final Views views;
   private final Steering steering;
+  private final Planning planning;
   private final Security security;
   private final EventHub hub;
   private final StoreWatch watch;
@@ -45,6 +46,7 @@ public final class DashboardServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.views = new Views(orchestrator, options);
     this.steering = new Steering(orchestrator, options, views);
+    this.planning = new Planning(orchestrator, options, views);
     this.security = new Security(options);
     this.hub = new EventHub(orchestrator, views::shows);
     this.watch = new StoreWatch(orchestrator.store(), hub::notice);
@@ -109,7 +111,7 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/session", ctx -> {
       Security.Session s = security.current(ctx);
       json(ctx, new Views.SessionView(s == null ? "" : s.csrf(), views.projects(), views.defaultProject(),
-          security.tokenRequired()));
+          security.tokenRequired(), planning.status()));
     });
     r.get("/api/projects", ctx -> view(ctx, views::projectViews));
     r.get("/api/projects/{project}/runs", ctx -> view(ctx, () -> views.runs(ctx.pathParam("project"), limit(ctx))));
@@ -172,6 +174,12 @@ public final class DashboardServer implements AutoCloseable {
       steering.resumeProvider(ctx.pathParam("provider"));
       ok(ctx);
     });
+    r.post("/api/projects/{project}/plan", ctx -> json(ctx, planning.plan(ctx.pathParam("project"),
+        Objects.requireNonNull(text(ctx, "request", true)), text(ctx, "planner", false))));
+    r.post("/api/projects/{project}/plan/run", ctx -> json(ctx, planning.run(ctx.pathParam("project"),
+        Objects.requireNonNull(text(ctx, "template", true)))));
+    r.post("/api/templates", ctx -> json(ctx, planning.save(Objects.requireNonNull(text(ctx, "name", true)),
+        Objects.requireNonNull(text(ctx, "template", true)))));
     r.post("/api/questions/{question}/answer", ctx -> {
       steering.answer(ctx.pathParam("question"), Objects.requireNonNull(text(ctx, "answer", true)));
       ok(ctx);

@@ -49,7 +49,8 @@ final class Views {
   }
 
   /** The session page: what the script needs to start. */
-  record SessionView(String csrf, List<String> projects, @Nullable String defaultProject, boolean tokenRequired) {}
+  record SessionView(String csrf, List<String> projects, @Nullable String defaultProject, boolean tokenRequired,
+      Planning.Status planning) {}
 
   record ProjectView(String name, boolean paused, @Nullable String pauseReason, int runs, int running) {}
 

@@ -4,6 +4,7 @@ import {h, money, amount, time, badge} from './dom.js';
 import {gauge, bars, dayChart, tiles, providerNotes} from './cost.js';
 import {session, read, post, seg} from './api.js';
 import {Model, RESOURCES, SETTLE_MS} from './live.js';
+import {setUpPlanning} from './plan.js';
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
 /** How long to gather stale views before reading them again. */
@@ -484,6 +485,8 @@ async function start() {
     stale(RESOURCES);
   }
   $('project').addEventListener('change', (e) => selectProject(e.target.value, null));
+  const planning = setUpPlanning(s.planning, () => state.project || 'default', toast, () => stale(RESOURCES));
+  if (planning) $('project').addEventListener('change', planning.discard);
   setInterval(() => stale(RESOURCES), FALLBACK_MS);
   // Ready once the first views are drawn.
   await new Promise((resolve) => {
