@@ -196,6 +196,23 @@ public final class LearningRegret {
       }
       System.out.println(row);
     }
+
+    if (tasks >= 900) {
+      System.out.println();
+      System.out.println("Seeds whose tasks 501 to 900 meet LearningSimulationTest's criterion (at least 90% of each type"
+          + " to the oracle's provider, cost per success within 10% of the oracle's):");
+      for (Map.Entry<String, Curve[]> e : curves.entrySet()) {
+        List<Long> failing = new ArrayList<>();
+        Curve[] runs = e.getValue();
+        for (int s = 0; s < runs.length; s++) {
+          if (!runs[s].meetsTestCriterion) {
+            failing.add(firstSeed + s);
+          }
+        }
+        System.out.printf(Locale.ROOT, "  %-20s %d of %d%s%n", e.getKey(), runs.length - failing.size(), runs.length,
+            failing.isEmpty() || failing.size() == runs.length ? "" : " (not: seeds " + failing + ")");
+      }
+    }
   }
 
   private static Map<String, LongFunction<LearningStrategy>> policies(Map<String, Map<String, Hidden>> world) {
@@ -237,6 +254,8 @@ public final class LearningRegret {
     final double[] quality;
     final double[] bestShare;
     final double[] lateShare = new double[TYPES.size()];
+    /** Whether tasks 501 to 900 meet the core test's criterion; null with fewer than 900 tasks. */
+    Boolean meetsTestCriterion;
 
     Curve(int points) {
       costPerSuccess = new double[points];
@@ -265,6 +284,12 @@ public final class LearningRegret {
     double quality = 0;
     int best = 0;
     int point = 0;
+    int[] judged = new int[TYPES.size()];
+    int[] judgedBest = new int[TYPES.size()];
+    double judgedCost = 0;
+    double judgedSuccesses = 0;
+    double oracleCost = 0;
+    double oracleSuccesses = 0;
     Instant now = START;
     for (int i = 0; i < tasks; i++) {
       int t = i % TYPES.size();
@@ -294,6 +319,15 @@ public final class LearningRegret {
       successes += h.success();
       quality += h.quality();
       best += isBest ? 1 : 0;
+      if (i >= 500 && i < 900) {
+        String o = oracle(world.get(type));
+        judged[t]++;
+        judgedBest[t] += isBest ? 1 : 0;
+        judgedCost += PRICE.get(provider);
+        judgedSuccesses += h.success();
+        oracleCost += PRICE.get(o);
+        oracleSuccesses += world.get(type).get(o).success();
+      }
       if (i >= lateFrom) {
         late[t]++;
         lateBest[t] += isBest ? 1 : 0;
@@ -307,6 +341,13 @@ public final class LearningRegret {
     }
     for (int t = 0; t < TYPES.size(); t++) {
       curve.lateShare[t] = late[t] == 0 ? Double.NaN : lateBest[t] / (double) late[t];
+    }
+    if (tasks >= 900) {
+      boolean ok = judgedCost / judgedSuccesses <= oracleCost / oracleSuccesses * 1.10;
+      for (int t = 0; t < TYPES.size(); t++) {
+        ok &= judgedBest[t] >= 0.9 * judged[t];
+      }
+      curve.meetsTestCriterion = ok;
     }
     return curve;
   }
