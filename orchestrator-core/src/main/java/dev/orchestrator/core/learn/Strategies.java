@@ -51,8 +51,8 @@ public final class Strategies {
   }
 
   /**
-   * The highest quality first among candidates with at least {@code minSamples} outcomes on the type; candidates
-   * with fewer follow in the workflow's order, demoted ones last.
+   * The highest quality first among candidates with at least {@code minSamples} outcomes on the type, demoted ones
+   * last; until every candidate has them, a candidate with fewer goes first, so each is measured (cold start).
    *
    * @throws IllegalArgumentException when {@code minSamples} is below 1
    */
@@ -60,12 +60,11 @@ public final class Strategies {
     checkMinSamples(minSamples);
     return a -> {
       Split s = split(a, minSamples);
-      List<String> known = byQuality(a, s.known);
-      List<String> order = concat(known, s.unknown, s.demoted);
-      if (known.isEmpty()) {
-        return Choice.of(order, "best-quality: no candidate has " + minSamples + " outcomes on " + a.taskType()
-            + " yet, so the workflow's order" + demotedNote(a, s));
+      if (!s.unknown.isEmpty()) {
+        return measuring("best-quality", a, s, minSamples);
       }
+      List<String> known = byQuality(a, s.known);
+      List<String> order = concat(known, List.of(), s.demoted);
       return Choice.of(order, "best-quality: " + known.get(0) + " has the best quality on " + a.taskType() + " ("
           + describe(a.stats(known.get(0))) + ")" + runnerUp(a, known) + demotedNote(a, s));
     };
@@ -74,7 +73,8 @@ public final class Strategies {
   /**
    * The lowest price of a success ({@link ProviderStats#costPerSuccess()} over the success rate) among candidates
    * whose quality is within {@code margin} of the best, of those with at least {@code minSamples} outcomes; the
-   * others follow by quality, then candidates with fewer outcomes, then demoted ones.
+   * others follow by quality, then demoted ones. Until every candidate has {@code minSamples} outcomes, a candidate
+   * with fewer goes first, so each is measured (cold start).
    *
    * @throws IllegalArgumentException when {@code minSamples} is below 1 or {@code margin} is not 0 to 1
    */
@@ -83,11 +83,10 @@ public final class Strategies {
     checkShare("margin", margin);
     return a -> {
       Split s = split(a, minSamples);
-      List<String> known = byQuality(a, s.known);
-      if (known.isEmpty()) {
-        return Choice.of(concat(known, s.unknown, s.demoted), "cheapest-acceptable: no candidate has " + minSamples
-            + " outcomes on " + a.taskType() + " yet, so the workflow's order" + demotedNote(a, s));
+      if (!s.unknown.isEmpty()) {
+        return measuring("cheapest-acceptable", a, s, minSamples);
       }
+      List<String> known = byQuality(a, s.known);
       String best = known.get(0);
       double floor = a.stats(best).quality() - margin;
       String cheapest = best;
@@ -105,7 +104,7 @@ public final class Strategies {
               + " of it is cheaper (" + describe(a.stats(cheapest)) + ")"
           : cheapest + " is the cheapest on " + a.taskType() + " within " + fmt(margin) + " of the best quality ("
               + describe(a.stats(cheapest)) + "; best " + best + " " + describe(a.stats(best)) + ")";
-      return Choice.of(concat(rest, s.unknown, s.demoted), "cheapest-acceptable: " + why + demotedNote(a, s));
+      return Choice.of(concat(rest, List.of(), s.demoted), "cheapest-acceptable: " + why + demotedNote(a, s));
     };
   }
 
@@ -152,11 +151,7 @@ public final class Strategies {
     public Choice choose(Assignment a) {
       Split s = split(a, minSamples);
       if (!s.unknown.isEmpty()) {
-        String first = s.unknown.get(0);
-        List<String> rest = new ArrayList<>(s.unknown.subList(1, s.unknown.size()));
-        return Choice.of(concat(List.of(first), concat(byQuality(a, s.known), rest, List.of()), s.demoted),
-            "adaptive: exploring " + first + " on " + a.taskType() + " (" + a.stats(first).samples() + " of "
-                + minSamples + " outcomes needed)" + demotedNote(a, s));
+        return measuring("adaptive", a, s, minSamples);
       }
       List<String> known = new ArrayList<>(s.known);
       known.sort(Comparator.comparingDouble((String c) -> expectedQuality(a.stats(c))).reversed());
@@ -231,6 +226,21 @@ public final class Strategies {
     final List<String> known = new ArrayList<>();
     final List<String> unknown = new ArrayList<>();
     final List<String> demoted = new ArrayList<>();
+  }
+
+  /**
+   * The cold start every learning built-in shares: a candidate with fewer than {@code minSamples} outcomes on the
+   * type goes first (the first such in the workflow's order), then the measured ones by quality, then the other
+   * unmeasured ones, then demoted ones. Without it a strategy that trusts only figures would give every task to the
+   * first candidate it measured and never learn what the others do; with it, learning costs at most
+   * {@code minSamples} calls per candidate and type (and again after a demotion).
+   */
+  private static Choice measuring(String strategy, Assignment a, Split s, int minSamples) {
+    String first = s.unknown.get(0);
+    List<String> rest = new ArrayList<>(s.unknown.subList(1, s.unknown.size()));
+    return Choice.of(concat(List.of(first), concat(byQuality(a, s.known), rest, List.of()), s.demoted),
+        strategy + ": measuring " + first + " on " + a.taskType() + " (" + a.stats(first).samples() + " of "
+            + minSamples + " outcomes needed before its figures count)" + demotedNote(a, s));
   }
 
   private static Split split(Assignment a, int minSamples) {
