@@ -65,7 +65,8 @@ class LearnValuesTest {
 
   @Test
   void aDemotionHoldsUntilItsRetryTime() {
-    Demotion d = new Demotion("claude", "code_generation", NOW, NOW.plus(Duration.ofHours(1)), 6, 10, "6 of 10");
+    Demotion d = Demotion.builder("claude", "code_generation").since(NOW).retryAt(NOW.plus(Duration.ofHours(1)))
+        .failures(6).sample(10).evidence("6 of 10").build();
     OutcomeStatistics s = OutcomeStatistics.builder().demotion(d).build();
     Assignment a = Assignment.builder("t1", "code_generation").candidates(List.of("claude", "chatgpt"))
         .statistics(s).at(NOW.plus(Duration.ofMinutes(59))).build();
@@ -74,5 +75,20 @@ class LearnValuesTest {
     assertThat(a.toBuilder().at(NOW.plus(Duration.ofHours(1))).build().demoted("claude")).isFalse();
     assertThat(d.failureRate()).isEqualTo(0.6);
     assertThat(s.demotions()).containsExactly(d);
+  }
+
+  @Test
+  void aDemotionRefusesFiguresThatCannotBe() {
+    assertThatThrownBy(() -> Demotion.builder("claude", "code").sample(0)).hasMessageContaining("sample must be >= 1");
+    assertThatThrownBy(() -> Demotion.builder("claude", "code").failures(-1))
+        .hasMessageContaining("failures must be >= 0");
+    assertThatThrownBy(() -> Demotion.builder("claude", "code").since(NOW).retryAt(NOW.minusSeconds(1)).failures(1)
+        .sample(2).evidence("x").build()).hasMessageContaining("retryAt must not be before since");
+    assertThatThrownBy(() -> Demotion.builder("claude", "code").since(NOW).retryAt(NOW).failures(3).sample(2)
+        .evidence("x").build()).hasMessageContaining("failures must not exceed sample");
+    assertThatThrownBy(() -> Demotion.builder("claude", "code").since(NOW).build())
+        .hasMessageContaining("a demotion needs");
+    assertThatThrownBy(() -> Choice.of("claude", List.of("chatgpt", "claude"), "why"))
+        .hasMessageContaining("failover must not repeat a provider");
   }
 }

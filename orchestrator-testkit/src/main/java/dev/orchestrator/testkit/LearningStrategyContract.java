@@ -62,8 +62,9 @@ public abstract class LearningStrategyContract {
         }
         b.add(s.build());
         if (r.nextInt(6) == 0) {
-          b.demotion(new Demotion(p, t, NOW.minus(Duration.ofMinutes(5)), NOW.plus(Duration.ofMinutes(
-              r.nextBoolean() ? 30 : -2)), 7, 10, p + " failed 7 of its last 10 " + t + " attempts"));
+          b.demotion(Demotion.builder(p, t).since(NOW.minus(Duration.ofMinutes(5)))
+              .retryAt(NOW.plus(Duration.ofMinutes(r.nextBoolean() ? 30 : -2))).failures(7).sample(10)
+              .evidence(p + " failed 7 of its last 10 " + t + " attempts").build());
         }
       }
     }
@@ -126,7 +127,8 @@ public abstract class LearningStrategyContract {
       OutcomeStatistics.Builder b = OutcomeStatistics.builder();
       for (String p : List.of("claude", "chatgpt")) {
         b.add(ProviderStats.builder(p, "general").samples(20).attempts(20).failures(18).firstTrySuccesses(2).build());
-        b.demotion(new Demotion(p, "general", NOW, NOW.plus(Duration.ofHours(1)), 9, 10, p + " failed 9 of 10"));
+        b.demotion(Demotion.builder(p, "general").since(NOW).retryAt(NOW.plus(Duration.ofHours(1))).failures(9)
+            .sample(10).evidence(p + " failed 9 of 10").build());
       }
       Assignment a = Assignment.builder("t1", "general").candidates(List.of("claude", "chatgpt"))
           .statistics(b.build()).at(NOW).build();

@@ -339,7 +339,8 @@ public final class OutcomeProjection {
     String evidence = String.format(Locale.ROOT, "%s failed %d of its last %d %s attempts (%.0f%% >= %.0f%%); "
         + "offered last until %s", provider, failures, sample, type, 100.0 * failures / sample,
         100.0 * failureThreshold, retryAt);
-    scope.demotions.put(k, new Demotion(provider, type, at, retryAt, failures, sample, evidence));
+    scope.demotions.put(k, Demotion.builder(provider, type).since(at).retryAt(retryAt).failures(failures)
+        .sample(sample).evidence(evidence).build());
     scope.stats.put(k, new Acc(provider, type)); // it starts over for this type when it is offered again
   }
 
