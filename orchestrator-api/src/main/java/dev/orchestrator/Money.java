@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * <p>Every vendor bills in US dollars and every price table is in them, so this release carries no other currency:
  * an amount in another one is refused where it enters (a limit, a price, a per-call cap), with an error that says to
- * give it in dollars, rather than accepted and mixed with dollars later. Immutable and thread-safe.
+ * give it in dollars, rather than accepted and mixed with dollars later. Immutable and thread-safe. A record: its
+ * shape (an amount and its currency) is final.
  *
  * <pre>{@code
  * Money cap = Money.usd("2.50");

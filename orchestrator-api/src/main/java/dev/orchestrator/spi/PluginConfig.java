@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #toString()} and every message hide the value of a property whose name suggests a secret (key, secret,
  * token, password, webhook URL, credential), so a configuration and its errors can be logged safely. Immutable and
- * thread-safe.
+ * thread-safe. A record: its shape is final (a new setting is a new property, never a new component).
  *
  * @param name the instance name, lower case
  * @param type the plugin type id

@@ -31,7 +31,8 @@ public final class PluginDiscovery {
   private PluginDiscovery() {}
 
   /**
-   * The factories found, by lower-case id, and the problems met (plugins skipped, with why).
+   * The factories found, by lower-case id, and the problems met (plugins skipped, with why). A record: its shape is
+   * final.
    *
    * @param factories the factories by id
    * @param problems what was skipped and why
