@@ -78,12 +78,15 @@ final class Budgets {
 
   /**
    * The least left under the limits of the accounts every call of the task touches (global, project, run and task;
-   * provider limits depend on the candidate), never below zero; null when none of them has a limit.
+   * provider limits depend on the candidate; global and project alone for an empty run id, as in a dry run), never
+   * below zero; null when none of them has a limit.
    */
   @Nullable Money remaining(String project, String runId, String taskId) {
     BigDecimal least = null;
-    for (BudgetScope scope : List.of(BudgetScope.global(), BudgetScope.project(project), BudgetScope.run(runId),
-        BudgetScope.task(runId, taskId))) {
+    List<BudgetScope> scopes = runId.isEmpty() ? List.of(BudgetScope.global(), BudgetScope.project(project))
+        : List.of(BudgetScope.global(), BudgetScope.project(project), BudgetScope.run(runId),
+            BudgetScope.task(runId, taskId));
+    for (BudgetScope scope : scopes) {
       Budget limit = limits.get(scope);
       if (limit == null) {
         continue;
