@@ -171,4 +171,28 @@ class LearningAutoTest {
       assertThat(d.evidence()).startsWith("claude failed 10 of its last 10 code_generation attempts");
     });
   }
+
+  @Test
+  void aRecoveredTaskKeepsTheChosenOrder() {
+    dev.orchestrator.spi.store.Store store = RecoveryTest.durable(dev.orchestrator.core.InMemoryStore.create());
+    FakeProvider hanging = FakeProvider.builder("gemini")
+        .script(dev.orchestrator.testkit.FakeProvider.Reply.hang()).build();
+    String runId;
+    try (Orchestrator o = h.builder().provider(claude, 2).provider(chatgpt, 2).provider(hanging, 2).store(store)
+        .learningStrategy("last", lastFirst()).build()) {
+      runId = o.submit("p", auto("t1", "claude", "chatgpt", "gemini")).id();
+      h.scheduler.runUntilIdle(Duration.ofMinutes(1));
+    } // the process "dies" with t1 in flight on gemini, the strategy's pick
+
+    FakeProvider claude2 = FakeProvider.echo("claude");
+    FakeProvider gemini2 = FakeProvider.echo("gemini");
+    try (Orchestrator o = h.builder().provider(claude2, 2).provider(FakeProvider.echo("chatgpt"), 2)
+        .provider(gemini2, 2).store(store).build()) {
+      h.scheduler.runUntilIdle(Duration.ofMinutes(5));
+      assertThat(o.run("p", runId).orElseThrow().task("t1").state()).isEqualTo(dev.orchestrator.run.TaskState.SUCCEEDED);
+    }
+    assertThat(gemini2.callCount()).isEqualTo(1);
+    assertThat(claude2.callCount()).isZero();
+    assertThat(h.events.events(ProviderChosenEvent.class)).hasSize(1);
+  }
 }
