@@ -132,6 +132,7 @@ public final class Plan {
     private final Money high;
     private final Duration duration;
     private final boolean bounded;
+    private final @Nullable String choice;
 
     private Step(Builder b) {
       if (b.taskId == null) {
@@ -146,6 +147,7 @@ public final class Plan {
       this.high = b.high;
       this.duration = b.duration;
       this.bounded = b.bounded;
+      this.choice = b.choice;
     }
 
     /**
@@ -209,24 +211,32 @@ public final class Plan {
       return bounded;
     }
 
+    /**
+     * For a task with more than one candidate, how its provider is chosen in words: what the project's learning
+     * strategy would pick and why, or that it runs as assigned; null otherwise.
+     */
+    public @Nullable String choice() {
+      return choice;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
       return o instanceof Step s && taskId.equals(s.taskId) && title.equals(s.title)
           && Objects.equals(provider, s.provider) && kind.equals(s.kind) && low.equals(s.low)
           && expected.equals(s.expected) && high.equals(s.high) && duration.equals(s.duration)
-          && bounded == s.bounded;
+          && bounded == s.bounded && Objects.equals(choice, s.choice);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(taskId, title, provider, kind, low, expected, high, duration, bounded);
+      return Objects.hash(taskId, title, provider, kind, low, expected, high, duration, bounded, choice);
     }
 
     @Override
     public String toString() {
       return "Step[taskId=" + taskId + ", title=" + title + ", provider=" + provider + ", kind=" + kind + ", low="
           + low + ", expected=" + expected + ", high=" + high + ", duration=" + duration + ", bounded=" + bounded
-          + "]";
+          + ", choice=" + choice + "]";
     }
 
     /**
@@ -243,6 +253,7 @@ public final class Plan {
       private Money high = Money.ZERO;
       private Duration duration = Duration.ZERO;
       private boolean bounded = true;
+      private @Nullable String choice;
 
       private Builder() {}
 
@@ -256,6 +267,7 @@ public final class Plan {
         this.high = from.high;
         this.duration = from.duration;
         this.bounded = from.bounded;
+        this.choice = from.choice;
       }
 
       /** The task. Required. */
@@ -316,6 +328,12 @@ public final class Plan {
         return this;
       }
 
+      /** How its provider is chosen, in words; none by default, and null clears it. */
+      public Builder choice(@Nullable String choice) {
+        this.choice = choice;
+        return this;
+      }
+
       /**
        * Builds the step.
        *
@@ -352,6 +370,18 @@ public final class Plan {
     for (BudgetLine b : budgets) {
       sb.append("  Budget ").append(b.scope()).append(": ").append(b.spent()).append(" spent of ")
           .append(b.limit()).append('\n');
+    }
+    boolean chosen = false;
+    for (List<Step> w : waves) {
+      for (Step s : w) {
+        if (s.choice() != null) {
+          if (!chosen) {
+            sb.append("Provider choices:\n");
+            chosen = true;
+          }
+          sb.append("  - ").append(s.taskId()).append(": ").append(s.choice()).append('\n');
+        }
+      }
     }
     if (!notes.isEmpty()) {
       sb.append("Notes:\n");

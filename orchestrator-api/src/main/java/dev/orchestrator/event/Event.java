@@ -9,7 +9,8 @@ import java.time.Instant;
  */
 public sealed interface Event
     permits RunSubmittedEvent, RunFinishedEvent, RunReopenedEvent, TaskEvent, ProviderEvent, BudgetEvent,
-        ProjectPausedEvent, ProjectResumedEvent, RunRecoveredEvent, ScheduleFiredEvent, ScheduleMisfiredEvent {
+        ProjectPausedEvent, ProjectResumedEvent, RunRecoveredEvent, ScheduleFiredEvent, ScheduleMisfiredEvent,
+        ProviderDemotedEvent {
   /** The project it happened in. */
   String project();
 

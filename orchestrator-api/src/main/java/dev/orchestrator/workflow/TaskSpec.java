@@ -31,11 +31,18 @@ public final class TaskSpec {
   /** The task type used when none is given. */
   public static final String DEFAULT_TASK_TYPE = "general";
 
+  /**
+   * The provider name that lets the project's learning strategy choose: {@code provider("auto")} is
+   * {@link Builder#autoProvider()}, and no provider instance may be named so.
+   */
+  public static final String AUTO_PROVIDER = "auto";
+
   private final String id;
   private final String title;
   private final String instructions;
   private final @Nullable String system;
   private final List<String> providers;
+  private final boolean autoProvider;
   private final String taskType;
   private final Priority priority;
   private final List<String> dependsOn;
@@ -55,6 +62,7 @@ public final class TaskSpec {
     this.instructions = TaskRules.instructions(task, b.instructions != null ? b.instructions : title);
     this.system = b.system == null ? null : TaskRules.system(task, b.system);
     this.providers = TaskRules.providers(task, b.providers);
+    this.autoProvider = b.autoProvider;
     this.taskType = TaskRules.taskType(task, b.taskType);
     this.priority = Objects.requireNonNull(b.priority, "priority");
     this.dependsOn = TaskRules.dependsOn(task, b.dependsOn);
@@ -84,6 +92,7 @@ public final class TaskSpec {
     b.instructions = instructions;
     b.system = system;
     b.providers.addAll(providers);
+    b.autoProvider = autoProvider;
     b.taskType = taskType;
     b.priority = priority;
     b.dependsOn.addAll(dependsOn);
@@ -131,6 +140,15 @@ public final class TaskSpec {
    */
   public List<String> providers() {
     return providers;
+  }
+
+  /**
+   * Whether the project's learning strategy chooses the provider ({@code "assigned_to": "auto"}): among
+   * {@link #providers()} when it lists any, else among every configured provider instance, the default one first.
+   * Without a strategy the task runs on the first of those candidates and fails over in their order.
+   */
+  public boolean autoProvider() {
+    return autoProvider;
   }
 
   /**
@@ -203,7 +221,7 @@ public final class TaskSpec {
   public boolean equals(@Nullable Object o) {
     return o instanceof TaskSpec t && id.equals(t.id) && title.equals(t.title)
         && instructions.equals(t.instructions) && Objects.equals(system, t.system) && providers.equals(t.providers)
-        && taskType.equals(t.taskType) && priority == t.priority && dependsOn.equals(t.dependsOn)
+        && autoProvider == t.autoProvider && taskType.equals(t.taskType) && priority == t.priority && dependsOn.equals(t.dependsOn)
         && Objects.equals(timeout, t.timeout) && Objects.equals(maxCost, t.maxCost)
         && Objects.equals(maxOutputTokens, t.maxOutputTokens) && Objects.equals(expectedOutput, t.expectedOutput)
         && Objects.equals(question, t.question) && Objects.equals(retry, t.retry)
@@ -212,14 +230,14 @@ public final class TaskSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, title, instructions, system, providers, taskType, priority, dependsOn, timeout, maxCost,
+    return Objects.hash(id, title, instructions, system, providers, autoProvider, taskType, priority, dependsOn, timeout, maxCost,
         maxOutputTokens, expectedOutput, question, retry, review, context);
   }
 
   @Override
   public String toString() {
     return "TaskSpec[id=" + id + ", title=" + title + ", instructions=" + instructions + ", system=" + system
-        + ", providers=" + providers + ", taskType=" + taskType + ", priority=" + priority + ", dependsOn="
+        + ", providers=" + providers + ", autoProvider=" + autoProvider + ", taskType=" + taskType + ", priority=" + priority + ", dependsOn="
         + dependsOn + ", timeout=" + timeout + ", maxCost=" + maxCost + ", maxOutputTokens=" + maxOutputTokens
         + ", expectedOutput=" + expectedOutput + ", question=" + question + ", retry=" + retry + ", review="
         + review + ", context=" + context + "]";
@@ -237,6 +255,7 @@ public final class TaskSpec {
     private @Nullable String instructions;
     private @Nullable String system;
     private final List<String> providers = new ArrayList<>(2);
+    private boolean autoProvider;
     private String taskType = DEFAULT_TASK_TYPE;
     private Priority priority = Priority.MEDIUM;
     private final List<String> dependsOn = new ArrayList<>(2);
@@ -276,22 +295,40 @@ public final class TaskSpec {
       return this;
     }
 
-    /** The single provider instance to run on (replaces earlier choices). Names are case-insensitive. */
+    /**
+     * The single provider instance to run on (replaces earlier choices). Names are case-insensitive;
+     * {@value #AUTO_PROVIDER} is {@link #autoProvider()} among every configured instance.
+     */
     public Builder provider(String name) {
       String p = TaskRules.provider(id, name);
       providers.clear();
-      providers.add(p);
+      autoProvider = p.equals(AUTO_PROVIDER);
+      if (!autoProvider) {
+        providers.add(p);
+      }
       return this;
     }
 
     /**
      * Candidate provider instances in order of preference, each once (replaces earlier choices): the first available
-     * one runs the task, the next ones are for failover. Names are case-insensitive.
+     * one runs the task, the next ones are for failover. Names are case-insensitive; {@value #AUTO_PROVIDER} among
+     * them makes the task {@link #autoProvider() auto} among the others.
      */
     public Builder providers(String... names) {
-      List<String> list = TaskRules.providers(id, Arrays.asList(names));
+      List<String> list = new ArrayList<>(TaskRules.providers(id, Arrays.asList(names)));
       providers.clear();
+      autoProvider = list.remove(AUTO_PROVIDER);
       providers.addAll(list);
+      return this;
+    }
+
+    /**
+     * Lets the project's learning strategy choose the provider: among the candidates given with
+     * {@link #providers(String...)} (before or after), or among every configured provider instance when none is
+     * given. The same as {@code "assigned_to": "auto"} in a template.
+     */
+    public Builder autoProvider() {
+      autoProvider = true;
       return this;
     }
 

@@ -418,6 +418,8 @@ public final class Orchestrator implements AutoCloseable {
     private @Nullable String defaultProvider;
     private @Nullable String learningName;
     private dev.orchestrator.learn.@Nullable LearningStrategy learningStrategy;
+    private final Map<String, Map.Entry<String, dev.orchestrator.learn.LearningStrategy>> projectStrategies =
+        new LinkedHashMap<>();
     private final List<EventSubscriber> listeners = new ArrayList<>();
     private Duration boostInterval = Duration.ofHours(24);
     private java.util.concurrent.@Nullable Executor executor;
@@ -464,6 +466,7 @@ public final class Orchestrator implements AutoCloseable {
     public Builder provider(AiProvider provider) {
       Objects.requireNonNull(provider, "provider");
       String name = provider.name().toLowerCase(Locale.ROOT);
+      refuseAutoName(name);
       if (providers.containsKey(name)) {
         throw new IllegalArgumentException("two providers are named '" + name + "': give each instance its own name");
       }
@@ -493,8 +496,18 @@ public final class Orchestrator implements AutoCloseable {
      * Configures a provider instance to be created by the factory of its type (discovered or registered).
      */
     public Builder provider(PluginConfig config) {
-      configs.add(Objects.requireNonNull(config, "config"));
+      Objects.requireNonNull(config, "config");
+      refuseAutoName(config.name().toLowerCase(Locale.ROOT));
+      configs.add(config);
       return this;
+    }
+
+    private static void refuseAutoName(String name) {
+      if (name.equals(dev.orchestrator.workflow.TaskSpec.AUTO_PROVIDER)) {
+        throw new IllegalArgumentException("provider instance name '" + name + "' is reserved: \"assigned_to\": \""
+            + name + "\" lets the learning strategy choose among the instances; give the instance another name,"
+            + " such as 'auto-1'");
+      }
     }
 
     /** Configures a provider instance with how the engine treats it. */
@@ -579,6 +592,21 @@ public final class Orchestrator implements AutoCloseable {
     public Builder learningStrategy(String name, dev.orchestrator.learn.LearningStrategy strategy) {
       this.learningName = Objects.requireNonNull(name, "name");
       this.learningStrategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * The learning strategy of one project's tasks: it wins there over {@link #learningStrategy(String,
+     * dev.orchestrator.learn.LearningStrategy) the engine-wide one}. Given again for a project, it replaces the
+     * earlier one.
+     *
+     * @param project the project's name
+     * @param name the name recorded with each choice, such as {@code adaptive}
+     */
+    public Builder learningStrategy(String project, String name, dev.orchestrator.learn.LearningStrategy strategy) {
+      Objects.requireNonNull(project, "project");
+      projectStrategies.put(project, Map.entry(Objects.requireNonNull(name, "name"),
+          Objects.requireNonNull(strategy, "strategy")));
       return this;
     }
 
@@ -767,8 +795,9 @@ public final class Orchestrator implements AutoCloseable {
           retryPolicy, budgetZone != null ? budgetZone : clock.getZone(), allGuards,
           owner, lease, agents);
       if (learningStrategy != null && learningName != null) {
-        engine.learning(learningName, learningStrategy);
+        engine.learning(null, learningName, learningStrategy);
       }
+      projectStrategies.forEach((project, named) -> engine.learning(project, named.getKey(), named.getValue()));
       engine.loadBudgets(initialBudgets);
       StoreSync sync = new StoreSync(engine, st, sched, clock, syncInterval, claimRuns);
       owned.add(0, sync);

@@ -20,6 +20,8 @@ import java.util.Optional;
  *   <li>{@code budget_threshold}: {@link dev.orchestrator.event.BudgetThresholdCrossedEvent}</li>
  *   <li>{@code circuit_opened}: {@link dev.orchestrator.event.CircuitOpenedEvent}</li>
  *   <li>{@code schedule_misfired}: {@link dev.orchestrator.event.ScheduleMisfiredEvent}</li>
+ *   <li>{@code provider_demoted}: {@link dev.orchestrator.event.ProviderDemotedEvent} (a provider failed too often
+ *       on a task type; the details hold the evidence)</li>
  * </ul>
  */
 public enum NotifiedEvent {
@@ -38,7 +40,9 @@ public enum NotifiedEvent {
   /** A task asks a human a question and waits for the answer. */
   INPUT_REQUESTED(Severity.WARNING, Priority.HIGH),
   /** A scheduled run did not start on time. */
-  SCHEDULE_MISFIRED(Severity.WARNING, Priority.MEDIUM);
+  SCHEDULE_MISFIRED(Severity.WARNING, Priority.MEDIUM),
+  /** A provider failed too often on a task type and is offered last for it for a while. */
+  PROVIDER_DEMOTED(Severity.WARNING, Priority.MEDIUM);
 
   private final Severity severity;
   private final Priority priority;

@@ -52,7 +52,7 @@ class NotificationConfigTest {
                 + " d) or ISO-8601 such as PT30S (was 'five minutes')",
             "notifications.rules[0].event 'task_explodes' is unknown: use one of task_failed, task_completed,"
                 + " run_completed, budget_threshold, budget_exceeded, circuit_opened, input_requested,"
-                + " schedule_misfired, or \"*\"",
+                + " schedule_misfired, provider_demoted, or \"*\"",
             "notifications.rules[1].notify[1] names channel 'sms', which is not configured: configure it"
                 + " (\"sms\": \"+15551234567\" plus channels.sms with the account) or use one of [email]",
             "notifications.rules[2].priority: priority must be one of high, medium, low (was 'urgent')",

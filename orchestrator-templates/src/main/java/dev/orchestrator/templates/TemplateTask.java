@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param title a short name with placeholders, or null for the id
  * @param instructions the prompt with placeholders, or null for the title (the roadmap's "Edit and refine" task has none)
  * @param system a system prompt with placeholders, or null
- * @param providers {@code assigned_to}: provider instances in order of preference, lower case; empty for the default
+ * @param providers {@code assigned_to}: provider instances in order of preference, lower case; empty for the default;
+ *     {@code "auto"} among them lets the project's learning strategy choose (among the others when there are any,
+ *     else among every configured instance)
  * @param dependsOn {@code depends_on}: ids of the tasks this one waits for
  * @param priority the priority, or null for medium
  * @param taskType the kind of work, or null for {@code general}

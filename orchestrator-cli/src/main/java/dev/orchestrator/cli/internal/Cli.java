@@ -416,6 +416,7 @@ public final class Cli implements AutoCloseable {
     if (def != null) {
       b.defaultProvider(def);
     }
+    LearningStrategies.configure(c, b, env);
     if (listener != null) {
       b.listener(listener);
     }

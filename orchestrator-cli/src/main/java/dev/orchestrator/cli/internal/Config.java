@@ -42,15 +42,18 @@ import org.jspecify.annotations.Nullable;
  * @param retry the retry policy
  * @param breaker the circuit breaker policy
  * @param notifications the {@code notifications} object as JSON text, or null
+ * @param learning the learning strategy of every project without its own ({@code "learning"}), or null
+ * @param projectLearning the learning strategies of single projects ({@code "projects": {"<name>": {"learning":
+ *     ...}}}), by project name
  */
 public record Config(Path file, Map<String, Instance> instances, boolean simulateMissingKeys,
     Map<String, String> simulator, @Nullable String defaultProvider, ZoneId timeZone, List<Budget> budgets,
     int maxConcurrentCalls, Map<String, Integer> instanceLimits, RetryPolicy retry, CircuitBreakerPolicy breaker,
-    @Nullable String notifications) {
+    @Nullable String notifications, @Nullable Learning learning, Map<String, Learning> projectLearning) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP = Set.of("$schema", "description", "providers", "simulateMissingKeys",
-      "simulator", "defaultProvider", "timeZone", "budgets", "policies", "notifications");
+      "simulator", "defaultProvider", "timeZone", "budgets", "policies", "notifications", "learning", "projects");
 
   /**
    * A provider instance.
@@ -65,7 +68,20 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
     }
   }
 
+  /**
+   * A learning strategy named in the configuration: {@code {"strategy": "adaptive", "seed": "42", ...}}.
+   *
+   * @param strategy the factory's name, in lower case
+   * @param properties the other fields, as strings
+   */
+  public record Learning(String strategy, Map<String, String> properties) {
+    public Learning {
+      properties = Map.copyOf(properties);
+    }
+  }
+
   public Config {
+    projectLearning = Map.copyOf(projectLearning);
     instances = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(instances));
     simulator = Map.copyOf(simulator);
     budgets = List.copyOf(budgets);
@@ -239,8 +255,61 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
       wrapper.set("notifications", root.get("notifications"));
       notifications = wrapper.toString();
     }
+    Learning learning = root.hasNonNull("learning") ? learning(file, root.get("learning"), "learning") : null;
+    Map<String, Learning> projectLearning = new LinkedHashMap<>();
+    JsonNode projects = root.path("projects");
+    if (!projects.isMissingNode() && !projects.isNull()) {
+      if (!projects.isObject()) {
+        throw CliException.of(ExitCodes.CONFIG, "config.policy", file, "projects",
+            "must be an object of project names, such as {\"marketing\": {\"learning\": {\"strategy\":"
+            + " \"adaptive\"}}} (was " + projects + ")");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = projects.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String where = "projects." + e.getKey();
+        if (!e.getValue().isObject()) {
+          throw CliException.of(ExitCodes.CONFIG, "config.policy", file, where,
+              "must be an object such as {\"learning\": {\"strategy\": \"adaptive\"}} (was " + e.getValue() + ")");
+        }
+        for (Iterator<String> f = e.getValue().fieldNames(); f.hasNext(); ) {
+          String field = f.next();
+          if (!field.equals("learning") && !field.startsWith("x-")) {
+            throw CliException.of(ExitCodes.CONFIG, "config.policy", file, where + "." + field,
+                "unknown field: a project's section holds \"learning\" (your own fields start with x-)");
+          }
+        }
+        if (e.getValue().hasNonNull("learning")) {
+          projectLearning.put(e.getKey(), learning(file, e.getValue().get("learning"), where + ".learning"));
+        }
+      }
+    }
     return new Config(file, instances, simulate, simulator, defaultProvider, zone, budgets, maxCalls, limits, retry,
-        breaker, notifications);
+        breaker, notifications, learning, projectLearning);
+  }
+
+  private static Learning learning(Path file, JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw CliException.of(ExitCodes.CONFIG, "config.policy", file, where, "must be an object such as"
+          + " {\"strategy\": \"adaptive\", \"seed\": \"42\"} (was " + node + ")");
+    }
+    JsonNode strategy = node.get("strategy");
+    if (strategy == null || !strategy.isTextual() || strategy.asText().isBlank()) {
+      throw CliException.of(ExitCodes.CONFIG, "config.policy", file, where + ".strategy", "must name a learning"
+          + " strategy such as \"adaptive\", \"best-quality\", \"cheapest-acceptable\" or \"as-assigned\" (was "
+          + strategy + ")");
+    }
+    Map<String, String> props = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getKey().equals("strategy") && !e.getKey().startsWith("x-")) {
+        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+          throw CliException.of(ExitCodes.CONFIG, "config.policy", file, where + "." + e.getKey(),
+              "must be a string or a number such as \"42\" (was " + e.getValue() + ")");
+        }
+        props.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return new Learning(strategy.asText().trim().toLowerCase(Locale.ROOT), props);
   }
 
   private static Budget budget(Path file, JsonNode b, Set<String> instances) {

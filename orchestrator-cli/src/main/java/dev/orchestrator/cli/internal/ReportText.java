@@ -84,6 +84,18 @@ final class ReportText {
       line(sb, "plan.budget", BudgetCommand.describe(b.scope()), money(b.spent()),
           b.limit() == null ? Messages.get("report.noLimit") : money(b.limit()));
     }
+    boolean chosen = false;
+    for (List<Plan.Step> steps : plan.waves()) {
+      for (Plan.Step step : steps) {
+        if (step.choice() != null) {
+          if (!chosen) {
+            line(sb, "plan.choices");
+            chosen = true;
+          }
+          sb.append("  - ").append(step.taskId()).append(": ").append(step.choice()).append('\n');
+        }
+      }
+    }
     if (!plan.notes().isEmpty()) {
       line(sb, "plan.notes");
       plan.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));

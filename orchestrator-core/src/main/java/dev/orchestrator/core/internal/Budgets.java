@@ -76,6 +76,28 @@ final class Budgets {
     return Set.copyOf(limitReached);
   }
 
+  /**
+   * The least left under the limits of the accounts every call of the task touches (global, project, run and task;
+   * provider limits depend on the candidate; global and project alone for an empty run id, as in a dry run), never
+   * below zero; null when none of them has a limit.
+   */
+  @Nullable Money remaining(String project, String runId, String taskId) {
+    BigDecimal least = null;
+    List<BudgetScope> scopes = runId.isEmpty() ? List.of(BudgetScope.global(), BudgetScope.project(project))
+        : List.of(BudgetScope.global(), BudgetScope.project(project), BudgetScope.run(runId),
+            BudgetScope.task(runId, taskId));
+    for (BudgetScope scope : scopes) {
+      Budget limit = limits.get(scope);
+      if (limit == null) {
+        continue;
+      }
+      Balance b = ledger.balance(new Account(scope, null));
+      BigDecimal left = limit.limit().amount().subtract(b.spent()).subtract(b.reserved());
+      least = least == null || left.compareTo(least) < 0 ? left : least;
+    }
+    return least == null ? null : Money.usd(least.max(BigDecimal.ZERO));
+  }
+
   /** Whether the account's limit stops work now. */
   boolean stopsWork(Account account) {
     return limitReached.contains(account);

@@ -139,7 +139,8 @@ public final class Engine implements AutoCloseable {
     Retries retries = new Retries(ctx, lifecycle, retryPolicy);
     this.resilience = new Resilience(ctx, providers, lifecycle, retries);
     this.budgets = new Budgets(ctx, budgetZone, providers, lifecycle);
-    this.planner = new Planner(ctx, providers, budgets, resilience);
+    this.lifecycle.learning = new Learning(ctx, budgets);
+    this.planner = new Planner(ctx, providers, budgets, resilience, lifecycle.learning);
     this.costReports = new CostReports(ctx, budgets, providers);
     Reviews reviews = new Reviews(ctx, lifecycle);
     this.pipeline = new CallPipeline(ctx, CallSteps.standard(ctx, new Guards(ctx, guards, lifecycle), budgets,
@@ -438,11 +439,14 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- the store sync's side
 
   /**
-   * Lets {@code strategy} choose the provider of every task with more than one candidate when it is first
-   * dispatched; call before the first run is submitted.
+   * Lets {@code strategy} choose the provider of every task of {@code project} (of every project without its own
+   * when null) with more than one candidate when it is first dispatched; call before the first run is submitted.
    */
-  public void learning(String name, dev.orchestrator.learn.LearningStrategy strategy) {
-    lifecycle.learning = new Learning(name, strategy, ctx);
+  public void learning(@Nullable String project, String name, dev.orchestrator.learn.LearningStrategy strategy) {
+    Learning l = lifecycle.learning;
+    if (l != null) {
+      l.use(project, name, strategy);
+    }
   }
 
   /**

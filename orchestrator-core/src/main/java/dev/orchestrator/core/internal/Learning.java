@@ -1,36 +1,50 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.Money;
 import dev.orchestrator.core.learn.OutcomeProjection;
 import dev.orchestrator.core.learn.TaskTypes;
 import dev.orchestrator.event.ProviderChosenEvent;
+import dev.orchestrator.event.ProviderDemotedEvent;
 import dev.orchestrator.learn.Assignment;
 import dev.orchestrator.learn.Choice;
+import dev.orchestrator.learn.Demotion;
 import dev.orchestrator.learn.LearningStrategy;
 import dev.orchestrator.learn.OutcomeStatistics;
 import dev.orchestrator.workflow.TaskSpec;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Asks the project's learning strategy which candidate a task runs on, the first time it is dispatched, from the
- * statistics projected from the store's event stream. Confined to the drain loop.
+ * statistics projected from the store's event stream; announces the demotions those statistics show. A project's own
+ * strategy wins over the engine-wide one; without either, tasks run as assigned. Confined to the drain loop.
  */
 final class Learning {
   private static final Logger log = LoggerFactory.getLogger(Learning.class);
 
-  private final String name;
-  private final LearningStrategy strategy;
+  /** A strategy and the name recorded with its choices. */
+  record Named(String name, LearningStrategy strategy) {}
+
   private final EngineContext ctx;
+  private final Budgets budgets;
   private final OutcomeProjection statistics;
+  private @Nullable Named fallback;
+  private final Map<String, Named> byProject = new HashMap<>();
+  /** Demotions this engine announced. */
+  private final Set<String> announced = new HashSet<>();
   private boolean streamless;
 
-  Learning(String name, LearningStrategy strategy, EngineContext ctx) {
-    this.name = name;
-    this.strategy = strategy;
+  Learning(EngineContext ctx, Budgets budgets) {
     this.ctx = ctx;
+    this.budgets = budgets;
     TaskTypes stored = TaskTypes.fromStore(ctx.store);
     // The runs this engine holds first: a store that is not durable keeps no workflow definitions.
     TaskTypes types = (project, runId, taskId) -> {
@@ -39,6 +53,22 @@ final class Learning {
       return spec != null ? spec.taskType() : stored.taskType(project, runId, taskId);
     };
     this.statistics = OutcomeProjection.builder().taskTypes(types).build();
+  }
+
+  /** Uses {@code strategy} for the project's tasks, or for every project without its own when project is null. */
+  void use(@Nullable String project, String name, LearningStrategy strategy) {
+    Named named = new Named(name, strategy);
+    if (project == null) {
+      fallback = named;
+    } else {
+      byProject.put(project, named);
+    }
+  }
+
+  /** The strategy of a project, or null when its tasks run as assigned. */
+  @Nullable Named strategy(String project) {
+    Named own = byProject.get(project);
+    return own != null ? own : fallback;
   }
 
   /**
@@ -50,29 +80,18 @@ final class Learning {
     if (candidates.length < 2 || !n.record.attempts().isEmpty() || n.extras().order != null) {
       return;
     }
-    List<String> names = new ArrayList<>(candidates.length);
-    for (Slot s : candidates) {
-      names.add(s.name);
-    }
-    Assignment a = Assignment.builder(n.id(), n.spec.taskType()).project(n.run.project).candidates(names)
-        .statistics(statistics(n.run.project)).at(now).build();
-    Choice choice;
-    try {
-      choice = strategy.choose(a);
-    } catch (RuntimeException e) {
-      log.warn("Learning strategy failed; the workflow's order is kept (strategy={}, run={}, task={})", name,
-          n.run.id, n.id(), e);
+    Named named = strategy(n.run.project);
+    if (named == null) {
       return;
     }
-    List<String> ordered = choice.ordered();
-    if (!names.containsAll(ordered)) {
-      log.warn("Learning strategy chose a provider the task may not use; the workflow's order is kept (strategy={},"
-          + " run={}, task={}, candidates={}, choice={})", name, n.run.id, n.id(), names, ordered);
+    List<String> names = names(candidates);
+    Choice choice = choose(named, n.run.project, n.run.id, n.spec, names, now, true);
+    if (choice == null) {
       return;
     }
-    Slot[] order = new Slot[ordered.size()];
+    Slot[] order = new Slot[choice.ordered().size()];
     for (int i = 0; i < order.length; i++) {
-      order[i] = candidates[names.indexOf(ordered.get(i))];
+      order[i] = candidates[names.indexOf(choice.ordered().get(i))];
     }
     n.extras().order = order;
     if (n.slot != order[0]) {
@@ -80,20 +99,104 @@ final class Learning {
       n.resetFailuresOnSlot();
     }
     ctx.emit(n.run, new ProviderChosenEvent(n.run.project, n.run.id, n.id(), now, n.spec.taskType(),
-        choice.provider(), choice.failover(), name, choice.reason()));
-    log.debug("Provider chosen (strategy={}, run={}, task={}, provider={}, reason={})", name, n.run.id, n.id(),
-        choice.provider(), choice.reason());
+        choice.provider(), choice.failover(), named.name(), choice.reason()));
+    log.debug("Provider chosen (strategy={}, run={}, task={}, provider={}, reason={})", named.name(), n.run.id,
+        n.id(), choice.provider(), choice.reason());
   }
 
-  private OutcomeStatistics statistics(String project) {
+  /** What a dry run shows of a task's provider choice: the candidates in the order it would try them, and why. */
+  record Preview(Slot[] order, String note) {}
+
+  /**
+   * What a dry run says of a task with more than one candidate: what the project's strategy would pick and why, or
+   * that it runs as assigned; null for a task with one candidate. Records nothing.
+   */
+  @Nullable Preview preview(String project, TaskSpec spec, Slot[] candidates, Instant now) {
+    if (candidates.length < 2) {
+      return null;
+    }
+    List<String> names = names(candidates);
+    String assigned = "runs as assigned on " + names.get(0) + ", failover " + String.join(", ",
+        names.subList(1, names.size()));
+    Named named = strategy(project);
+    if (named == null) {
+      return new Preview(candidates, "no learning strategy: " + assigned);
+    }
+    Choice choice = choose(named, project, "", spec, names, now, false);
+    if (choice == null) {
+      return new Preview(candidates, named.name() + " gave no usable choice: " + assigned);
+    }
+    Slot[] order = new Slot[choice.ordered().size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = candidates[names.indexOf(choice.ordered().get(i))];
+    }
+    return new Preview(order, named.name() + " would pick " + choice.provider() + ": " + choice.reason());
+  }
+
+  /** The strategy's choice among {@code names}, or null (logged) when it failed or chose outside them. */
+  private @Nullable Choice choose(Named named, String project, String runId, TaskSpec spec, List<String> names,
+      Instant now, boolean announce) {
+    OutcomeStatistics stats = statistics(project, now, announce);
+    Money remaining = budgets.remaining(project, runId, spec.id());
+    Assignment.Builder b = Assignment.builder(spec.id(), spec.taskType()).project(project).candidates(names)
+        .statistics(stats).at(now);
+    if (remaining != null) {
+      b.remainingBudget(remaining);
+    }
+    Choice choice;
+    try {
+      choice = named.strategy().choose(b.build());
+    } catch (RuntimeException e) {
+      log.warn("Learning strategy failed; the workflow's order is kept (strategy={}, run={}, task={})", named.name(),
+          runId, spec.id(), e);
+      return null;
+    }
+    if (!names.containsAll(choice.ordered())) {
+      log.warn("Learning strategy chose a provider the task may not use; the workflow's order is kept (strategy={},"
+          + " run={}, task={}, candidates={}, choice={})", named.name(), runId, spec.id(), names, choice.ordered());
+      return null;
+    }
+    return choice;
+  }
+
+  private static List<String> names(Slot[] candidates) {
+    List<String> names = new ArrayList<>(candidates.length);
+    for (Slot s : candidates) {
+      names.add(s.name);
+    }
+    return names;
+  }
+
+  /** The project's figures, caught up with the store; announces the project's demotions not announced yet. */
+  private OutcomeStatistics statistics(String project, Instant now, boolean announce) {
     if (!streamless) {
       try {
         statistics.catchUp(ctx.store);
       } catch (UnsupportedOperationException e) {
         streamless = true; // a store without an event stream: strategies decide without figures
-        log.warn("The store keeps no event stream: learning strategy {} decides without statistics", name);
+        log.warn("The store keeps no event stream: learning strategies decide without statistics");
       }
     }
-    return statistics.project(project);
+    OutcomeStatistics stats = statistics.project(project);
+    for (Demotion d : announce ? stats.demotions() : List.<Demotion>of()) {
+      if (d.activeAt(now) && !announced.contains(key(project, d)) && !statistics.announced(project, d)) {
+        announce(project, d, now);
+      }
+    }
+    return stats;
+  }
+
+  private static String key(String project, Demotion d) {
+    return project + '\u0000' + d.provider() + '\u0000' + d.taskType() + '\u0000' + d.since();
+  }
+
+  private void announce(String project, Demotion d, Instant now) {
+    ProviderDemotedEvent e = new ProviderDemotedEvent(project, now, d.provider(), d.taskType(), d.since(),
+        d.retryAt(), d.failures(), d.sample(), d.evidence());
+    // Remembered here until the catch-up reads it back from the stream (other processes learn it from there).
+    announced.add(key(project, d));
+    ctx.emit(null, e);
+    log.warn("Provider demoted (project={}, provider={}, type={}): {}", project, d.provider(), d.taskType(),
+        d.evidence());
   }
 }

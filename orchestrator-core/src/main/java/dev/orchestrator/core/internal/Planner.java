@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Dry runs: the waves, providers, estimates and budget lines of a workflow, without calling or changing anything. */
 final class Planner {
@@ -28,8 +29,11 @@ final class Planner {
   private final Providers providers;
   private final Budgets budgets;
   private final Resilience resilience;
+  private final @Nullable Learning learning;
 
-  Planner(EngineContext ctx, Providers providers, Budgets budgets, Resilience resilience) {
+  Planner(EngineContext ctx, Providers providers, Budgets budgets, Resilience resilience,
+      @Nullable Learning learning) {
+    this.learning = learning;
     this.ctx = ctx;
     this.providers = providers;
     this.budgets = budgets;
@@ -66,6 +70,14 @@ final class Planner {
         }
         Slot[] candidates = providers.candidates(spec, problems);
         Slot chosen = null;
+        String choice = null;
+        if (candidates != null && learning != null) {
+          Learning.Preview preview = learning.preview(project, spec, candidates, ctx.now());
+          if (preview != null) {
+            candidates = preview.order();
+            choice = preview.note();
+          }
+        }
         if (candidates != null) {
           for (Slot c : candidates) {
             if (c.available()) {
@@ -90,7 +102,8 @@ final class Planner {
           CostEstimate e = Budgets.estimate(chosen, planned);
           unknown(project, spec, chosen, e, problems, notes);
           step = Plan.Step.builder().taskId(spec.id()).title(title).provider(chosen.name).low(e.low())
-              .expected(e.expected()).high(e.high()).duration(e.expectedDuration()).bounded(e.isKnown()).build();
+              .expected(e.expected()).high(e.high()).duration(e.expectedDuration()).bounded(e.isKnown())
+              .choice(choice).build();
           if (spec.maxCost() != null && e.low().compareTo(spec.maxCost()) > 0) {
             problems.add("task '" + spec.id() + "' can never run: even its cheapest reply (" + e.low()
                 + ") costs more than its maxCost (" + spec.maxCost() + "); raise maxCost or shorten the prompt");

@@ -73,9 +73,24 @@ final class Providers {
     return out.toArray(new Slot[0]);
   }
 
-  /** The task's candidates: its providers in order, then those declaring its task type; null with a problem. */
+  /**
+   * The task's candidates: its providers in order, then those declaring its task type; for an
+   * {@link TaskSpec#autoProvider() auto} task its providers alone, or every instance (the default one first) when it
+   * lists none. Null with a problem.
+   */
   Slot @Nullable [] candidates(TaskSpec spec, List<String> problems) {
     List<Slot> out = new ArrayList<>(2);
+    if (spec.autoProvider() && spec.providers().isEmpty()) {
+      if (defaultProvider != null) {
+        out.add(slots.get(defaultProvider));
+      }
+      for (Slot s : slotArray) {
+        if (!out.contains(s)) {
+          out.add(s);
+        }
+      }
+      return out.isEmpty() ? null : out.toArray(new Slot[0]);
+    }
     if (spec.providers().isEmpty()) {
       if (defaultProvider != null) {
         out.add(slots.get(defaultProvider));
@@ -98,6 +113,9 @@ final class Providers {
     }
     if (out.isEmpty()) {
       return null;
+    }
+    if (spec.autoProvider()) {
+      return out.toArray(new Slot[0]);
     }
     for (Slot s : slotArray) {
       if (!out.contains(s) && s.taskTypes.contains(spec.taskType())) {

@@ -1,5 +1,7 @@
 package dev.orchestrator.core.internal;
 
+import dev.orchestrator.event.ProviderChosenEvent;
+
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.event.RunRecoveredEvent;
@@ -246,6 +248,7 @@ final class Recovery {
         nodes[i].addDialogue(q.text(), q.answer());
       }
     }
+    keepChoices(r.project(), r.id(), nodes);
     int[] counts = new int[nodes.length];
     for (TaskNode n : nodes) {
       for (int d : n.dependencies) {
@@ -401,6 +404,56 @@ final class Recovery {
       forget(run);
       ctx.store.releaseRun(lease);
       log.info("Run released for other engines (project={}, run={}, engine={})", run.project, run.id, ctx.owner);
+    }
+  }
+
+  /**
+   * Gives each task with more than one candidate the provider order of its last {@link ProviderChosenEvent}, so a
+   * recovered task keeps what the learning strategy chose rather than falling back to the workflow's order (or being
+   * asked again). Candidates the choice does not name follow in their order; names this engine lacks are skipped.
+   */
+  private void keepChoices(String project, String runId, TaskNode[] nodes) {
+    boolean any = false;
+    for (TaskNode n : nodes) {
+      any |= n.candidates().length > 1;
+    }
+    if (!any) {
+      return;
+    }
+    Map<String, ProviderChosenEvent> last = new HashMap<>();
+    try {
+      for (dev.orchestrator.event.Event e : ctx.store.events(project, runId)) {
+        if (e instanceof ProviderChosenEvent c) {
+          last.put(c.taskId(), c);
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      return; // a store that keeps no events: the workflow's order
+    }
+    for (TaskNode n : nodes) {
+      ProviderChosenEvent c = last.get(n.id());
+      Slot[] candidates = n.candidates();
+      if (c == null || candidates.length < 2) {
+        continue;
+      }
+      List<String> chosen = new ArrayList<>();
+      chosen.add(c.provider());
+      chosen.addAll(c.failover());
+      List<Slot> order = new ArrayList<>(candidates.length);
+      for (String name : chosen) {
+        for (Slot s : candidates) {
+          if (s.name.equals(name) && !order.contains(s)) {
+            order.add(s);
+          }
+        }
+      }
+      for (Slot s : candidates) {
+        if (!order.contains(s)) {
+          order.add(s);
+        }
+      }
+      n.extras().order = order.toArray(new Slot[0]);
+      n.slot = order.get(0);
     }
   }
 }

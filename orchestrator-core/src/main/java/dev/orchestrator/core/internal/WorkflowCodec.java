@@ -49,6 +49,9 @@ public final class WorkflowCodec {
       putText(n, "system", t.system());
       ArrayNode providers = n.putArray("providers");
       t.providers().forEach(providers::add);
+      if (t.autoProvider()) {
+        n.put("autoProvider", true);
+      }
       n.put("taskType", t.taskType());
       n.put("priority", t.priority().name());
       ArrayNode deps = n.putArray("dependsOn");
@@ -120,6 +123,9 @@ public final class WorkflowCodec {
         }
         if (providers.length > 0) {
           t.providers(providers);
+        }
+        if (n.path("autoProvider").asBoolean(false)) {
+          t.autoProvider();
         }
         for (JsonNode d : n.get("dependsOn")) {
           t.dependsOn(d.asText());

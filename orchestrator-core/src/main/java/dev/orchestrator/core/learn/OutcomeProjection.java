@@ -90,6 +90,8 @@ public final class OutcomeProjection {
   /** Guarded by {@link #lock}. */
   private final Scope global = new Scope();
   /** Guarded by {@link #lock}. */
+  /** Demotions a {@code ProviderDemotedEvent} announced: project, type, provider and since. */
+  private final java.util.Set<String> announced = new java.util.HashSet<>();
   private final Map<String, Scope> projects = new TreeMap<>();
   /** Tasks with a call under way or a recent output, by project, run and task. Guarded by {@link #lock}. */
   private final Map<String, TaskTrack> tasks = new HashMap<>();
@@ -160,6 +162,17 @@ public final class OutcomeProjection {
     }
   }
 
+  /**
+   * Whether a {@link dev.orchestrator.event.ProviderDemotedEvent} for this demotion of the project was folded in, so
+   * that each demotion is announced once by every process reading the store.
+   */
+  public boolean announced(String project, Demotion demotion) {
+    synchronized (lock) {
+      return announced.contains(project + '\u0000' + statKey(demotion.provider(), demotion.taskType()) + '\u0000'
+          + demotion.since());
+    }
+  }
+
   /** The statistics over every project. */
   public OutcomeStatistics global() {
     synchronized (lock) {
@@ -211,6 +224,8 @@ public final class OutcomeProjection {
       if (g.phase() == GuardTriggeredEvent.Phase.OUTPUT && t != null && t.provider != null) {
         each(g.project(), t.provider, t.type, g.at(), (a, w) -> a.guardViolations += w);
       }
+    } else if (e instanceof dev.orchestrator.event.ProviderDemotedEvent d) {
+      announced.add(d.project() + '\u0000' + statKey(d.provider(), d.taskType()) + '\u0000' + d.since());
     } else if (e instanceof TaskCancelledEvent c) {
       tasks.remove(key(c.project(), c.runId(), c.taskId()));
     } else if (e instanceof TaskSkippedEvent s) {

@@ -57,4 +57,20 @@ class WorkflowCodecTest {
     assertThat(WorkflowCodec.write(w)).doesNotContain("context");
     assertThat(WorkflowCodec.read(WorkflowCodec.write(w)).context()).isEqualTo(UpstreamContext.parents());
   }
+
+  @Test
+  void anAutoTaskKeepsItsFlagAndItsCandidates() {
+    Workflow w = Workflow.builder("w").task("a", t -> t.instructions("A").provider("auto"))
+        .task("b", t -> t.instructions("B").providers("auto", "claude", "gemini"))
+        .task("c", t -> t.instructions("C").providers("claude")).build();
+
+    Workflow read = WorkflowCodec.read(WorkflowCodec.write(w));
+
+    assertThat(read.tasks()).containsExactlyElementsOf(w.tasks());
+    assertThat(read.task("a").autoProvider()).isTrue();
+    assertThat(read.task("a").providers()).isEmpty();
+    assertThat(read.task("b").autoProvider()).isTrue();
+    assertThat(read.task("b").providers()).containsExactly("claude", "gemini");
+    assertThat(read.task("c").autoProvider()).isFalse();
+  }
 }

@@ -61,7 +61,7 @@ public final class EventMapper {
     return e instanceof TaskReadyEvent || e instanceof TaskFailedEvent || e instanceof TaskSucceededEvent
         || e instanceof RunFinishedEvent || e instanceof InputRequestedEvent || e instanceof BudgetLimitReachedEvent
         || e instanceof BudgetThresholdCrossedEvent || e instanceof CircuitOpenedEvent
-        || e instanceof ScheduleMisfiredEvent;
+        || e instanceof ScheduleMisfiredEvent || e instanceof dev.orchestrator.event.ProviderDemotedEvent;
   }
 
   /** The rule event for an engine event, if it has one. */
@@ -103,6 +103,14 @@ public final class EventMapper {
       return Optional.of(new Occurrence(NotifiedEvent.SCHEDULE_MISFIRED, m.project(), "", null,
           NotifiedEvent.SCHEDULE_MISFIRED.defaultPriority(), m.at(), null, List.of(what, ""), ids,
           "/projects/" + enc(m.project()) + "/schedules"));
+    }
+    if (e instanceof dev.orchestrator.event.ProviderDemotedEvent d) {
+      Map<String, String> ids = new LinkedHashMap<>();
+      ids.put("provider", d.provider());
+      ids.put("task_type", d.taskType());
+      return Optional.of(new Occurrence(NotifiedEvent.PROVIDER_DEMOTED, d.project(), "", null,
+          NotifiedEvent.PROVIDER_DEMOTED.defaultPriority(), d.at(), d.provider(), List.of(d.evidence(), ""),
+          ids, "/providers"));
     }
     if (e instanceof CircuitOpenedEvent c) {
       Map<String, String> ids = new LinkedHashMap<>();

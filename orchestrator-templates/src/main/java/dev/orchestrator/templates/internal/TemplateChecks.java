@@ -113,6 +113,10 @@ public final class TemplateChecks {
       text(where, "review instructions", t.review().instructions(), declared, false, problems);
       for (String p : t.review().providers()) {
         provider(where, "review 'by'", p, problems);
+        if (p.equals(dev.orchestrator.workflow.TaskSpec.AUTO_PROVIDER)) {
+          problems.add(where + ": review 'by' has 'auto', which only \"assigned_to\" accepts: name the reviewing"
+              + " provider instance, such as \"claude\"");
+        }
       }
     }
     ExpectedOutput out = t.expectedOutput();

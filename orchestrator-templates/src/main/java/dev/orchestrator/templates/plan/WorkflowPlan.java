@@ -73,6 +73,9 @@ public final class WorkflowPlan {
     for (TemplateTask task : t.tasks()) {
       List<String> names = task.providers().isEmpty() ? List.of(context.defaultProvider()) : task.providers();
       for (String p : names) {
+        if (p.equals(dev.orchestrator.workflow.TaskSpec.AUTO_PROVIDER)) {
+          continue; // the learning strategy chooses among the configured instances
+        }
         check(problems, "task '" + task.id() + "' is assigned to", p, context);
       }
       if (task.review() != null) {
