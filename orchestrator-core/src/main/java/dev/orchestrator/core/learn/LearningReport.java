@@ -187,8 +187,8 @@ public final class LearningReport {
     }
     if (usable.size() == 1) {
       Figures only = usable.get(0);
-      out.add("Not enough data yet: only " + only.provider() + " has run " + type + " (" + attempts(only.samples())
-          + "); a comparison needs a second provider with at least " + minSamples + " attempts");
+      out.add("Not enough data yet on " + type + ": only " + only.provider() + " (" + attempts(only.samples())
+          + ") can be compared; a comparison needs a second provider with at least " + minSamples + " attempts");
       return;
     }
     List<Figures> enough = usable.stream().filter(f -> f.samples() >= minSamples).collect(Collectors.toList());

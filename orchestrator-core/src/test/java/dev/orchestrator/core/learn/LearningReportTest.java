@@ -86,8 +86,8 @@ class LearningReportTest {
     assertThat(LearningReport.of(s, "p", NOW).recommendations()).containsExactly(
         "Not enough data yet on summarization: a comparison needs at least 5 attempts on two providers"
             + " (chatgpt 3, gemini 7)",
-        "Not enough data yet: only claude has run translation (4 attempts); a comparison needs a second provider"
-            + " with at least 5 attempts");
+        "Not enough data yet on translation: only claude (4 attempts) can be compared; a comparison needs a"
+            + " second provider with at least 5 attempts");
   }
 
   @Test
@@ -101,8 +101,8 @@ class LearningReportTest {
     assertThat(r.recommendations()).containsExactly(
         "Stop assigning code_generation to claude: 12 of 20 recent attempts failed (tried again after "
             + "2026-05-01T10:50:00Z)",
-        "Not enough data yet: only chatgpt has run code_generation (20 attempts); a comparison needs a second"
-            + " provider with at least 5 attempts");
+        "Not enough data yet on code_generation: only chatgpt (20 attempts) can be compared; a comparison needs"
+            + " a second provider with at least 5 attempts");
     assertThat(r.figures()).extracting(LearningReport.Figures::provider).containsExactly("chatgpt", "claude");
     assertThat(r.figures().get(1).demotion()).isEqualTo(d);
     // after the cool-down it is no longer reported as demoted
