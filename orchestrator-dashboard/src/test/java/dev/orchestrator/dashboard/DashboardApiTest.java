@@ -186,7 +186,7 @@ class DashboardApiTest {
 
     @Test
     void learningShowsEachProvidersFiguresAndSaysWhenThereIsTooLittleData() {
-      fx = Fixture.start(DashboardOptions.ofDefaults(),
+      fx = Fixture.start(DashboardOptions.builder().projects("blog").build(),
           c -> c.otherwise(req -> dev.orchestrator.testkit.FakeProvider.Reply.text("a summary")), b -> { });
       JsonNode empty = client().getJson("api/projects/blog/learning");
       assertThat(empty.get("figures")).isEmpty();
