@@ -55,7 +55,8 @@ class CommandsTest {
         List.of("project", "archive"), List.of("project", "restore"), List.of("template"),
         List.of("template", "list"), List.of("template", "show"), List.of("template", "run"),
         List.of("template", "validate"), List.of("priority"), List.of("task"), List.of("task", "create"),
-        List.of("providers"), List.of("worker"), List.of("notifications"))) {
+        List.of("providers"), List.of("worker"), List.of("notifications"), List.of("learn"),
+        List.of("learn", "report"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
           .toArray(String[]::new);
       CliHarness.Result r = cli.run(args);

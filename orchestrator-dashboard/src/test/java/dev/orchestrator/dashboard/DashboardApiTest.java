@@ -185,6 +185,37 @@ class DashboardApiTest {
     }
 
     @Test
+    void learningShowsEachProvidersFiguresAndSaysWhenThereIsTooLittleData() {
+      fx = Fixture.start(DashboardOptions.builder().projects("blog").build(),
+          c -> c.otherwise(req -> dev.orchestrator.testkit.FakeProvider.Reply.text("a summary")), b -> { });
+      JsonNode empty = client().getJson("api/projects/blog/learning");
+      assertThat(empty.get("figures")).isEmpty();
+      assertThat(empty.get("recommendations")).isEmpty();
+
+      Workflow.Builder w = Workflow.builder("summaries");
+      for (int i = 1; i <= 5; i++) {
+        w.task("sum" + i, t -> t.title("Summary").instructions("Summarise the tides").taskType("summarization")
+            .provider("claude"));
+      }
+      fx.orchestrator.submit("blog", w.build());
+      for (int i = 1; i <= 5; i++) {
+        fx.events.awaitState("sum" + i, TaskState.SUCCEEDED);
+      }
+      JsonNode learning = client().getJson("api/projects/blog/learning");
+      assertThat(learning.get("project").asText()).isEqualTo("blog");
+      assertThat(learning.get("minSamples").asInt()).isEqualTo(5);
+      JsonNode claude = learning.get("figures").get(0);
+      assertThat(claude.get("provider").asText()).isEqualTo("claude");
+      assertThat(claude.get("taskType").asText()).isEqualTo("summarization");
+      assertThat(claude.get("samples").asInt()).isEqualTo(5);
+      assertThat(claude.get("successRate").asDouble()).isEqualTo(1.0);
+      assertThat(claude.get("demotion").isNull()).as("not demoted").isTrue();
+      assertThat(learning.get("recommendations").get(0).asText()).isEqualTo("Not enough data yet on summarization:"
+          + " only claude (5 attempts) can be compared; a comparison needs a second provider with at least 5 attempts");
+      assertThat(client().get("api/projects/secret/learning").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void unknownRunsAndHiddenProjectsAreNotFound() {
       fx = Fixture.start(DashboardOptions.builder().projects("blog").build());
       HttpResponse<String> run = client().get("api/projects/blog/runs/nope");

@@ -120,6 +120,7 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/projects/{project}/queue", ctx -> view(ctx, () -> views.queue(ctx.pathParam("project"))));
     r.get("/api/projects/{project}/questions", ctx -> view(ctx, () -> views.questions(ctx.pathParam("project"))));
     r.get("/api/projects/{project}/cost", ctx -> view(ctx, () -> views.cost(ctx.pathParam("project"))));
+    r.get("/api/projects/{project}/learning", ctx -> view(ctx, () -> views.learning(ctx.pathParam("project"))));
     r.get("/api/cost", ctx -> view(ctx, () -> views.cost(null)));
     r.get("/api/budgets", ctx -> view(ctx, orchestrator::budgets));
     r.get("/api/providers", ctx -> view(ctx, views::providers));

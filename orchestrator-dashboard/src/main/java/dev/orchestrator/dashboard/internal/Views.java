@@ -40,17 +40,28 @@ final class Views {
   private final StoreView store;
   private final DashboardOptions options;
   private final CostViews costs;
+  /** The statistics of the store's event stream, caught up on each request for the learning view. */
+  private final dev.orchestrator.core.learn.OutcomeProjection outcomes;
 
   Views(Orchestrator orchestrator, DashboardOptions options) {
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     this.options = options;
     this.costs = new CostViews(orchestrator, this::projects);
+    this.outcomes = dev.orchestrator.core.learn.OutcomeProjection.builder()
+        .taskTypes(dev.orchestrator.core.learn.TaskTypes.fromStore(store)).build();
   }
 
   /** The session page: what the script needs to start. */
   record SessionView(String csrf, List<String> projects, @Nullable String defaultProject, boolean tokenRequired,
       Planning.Status planning) {}
+
+  /**
+   * The learning view: each provider's figures on each task type and the recommendations in words, as
+   * {@code orchestrator learn report} shows them.
+   */
+  record LearningView(String project, Instant at, int minSamples,
+      List<dev.orchestrator.core.learn.LearningReport.Figures> figures, List<String> recommendations) {}
 
   record ProjectView(String name, boolean paused, @Nullable String pauseReason, int runs, int running) {}
 
@@ -273,6 +284,14 @@ final class Views {
   }
 
   /** The cost view of a project (or of every project shown), with one gauge per stored limit. */
+  /** One project's learning report, from the events the store has now. */
+  LearningView learning(String project) {
+    String p = checkProject(project);
+    outcomes.catchUp(store);
+    var report = dev.orchestrator.core.learn.LearningReport.of(outcomes.project(p), p, Instant.now());
+    return new LearningView(p, report.at(), report.minSamples(), report.figures(), report.recommendations());
+  }
+
   CostViews.CostView cost(@Nullable String project) {
     return costs.cost(project == null ? null : checkProject(project));
   }

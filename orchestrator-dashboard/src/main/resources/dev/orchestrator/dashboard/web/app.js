@@ -5,6 +5,7 @@ import {gauge, bars, dayChart, tiles, providerNotes} from './cost.js';
 import {session, read, post, seg} from './api.js';
 import {Model, RESOURCES, SETTLE_MS} from './live.js';
 import {setUpPlanning} from './plan.js';
+import {learningView} from './learning.js';
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
 /** How long to gather stale views before reading them again. */
@@ -295,6 +296,20 @@ function renderCost() {
   $('by-day').replaceChildren(dayChart(c.byDay));
 }
 
+/** The learning section is read when shown (project, tab or the fallback timer): no event carries its figures. */
+async function readLearning() {
+  if (state.tab !== 'learning' || !state.project) return;
+  const project = state.project;
+  try {
+    const {body} = await read('api/projects/' + seg(project) + '/learning');
+    if (project !== state.project) return;
+    $('learning').replaceChildren(...learningView(body));
+    document.body.dataset.learning = project;
+  } catch (e) {
+    toast(e.message, true);
+  }
+}
+
 function renderProjects() {
   const names = state.projects;
   const select = $('project');
@@ -452,17 +467,19 @@ function selectProject(name, after) {
   if (after !== null && after !== undefined) state.model.seq = after;
   connect(after);
   stale(RESOURCES);
+  readLearning();
 }
 
 function showTab() {
   const tab = (location.hash || '#runs').slice(1);
-  state.tab = ['runs', 'queue', 'providers', 'questions', 'cost'].includes(tab) ? tab : 'runs';
+  state.tab = ['runs', 'queue', 'providers', 'questions', 'cost', 'learning'].includes(tab) ? tab : 'runs';
   for (const section of document.querySelectorAll('[data-section]')) {
     section.hidden = section.dataset.section !== state.tab;
   }
   for (const a of document.querySelectorAll('[data-tab]')) {
     a.classList.toggle('active', a.dataset.tab === state.tab);
   }
+  readLearning();
 }
 
 async function start() {
@@ -487,7 +504,10 @@ async function start() {
   $('project').addEventListener('change', (e) => selectProject(e.target.value, null));
   const planning = setUpPlanning(s.planning, () => state.project || 'default', toast, () => stale(RESOURCES));
   if (planning) $('project').addEventListener('change', planning.discard);
-  setInterval(() => stale(RESOURCES), FALLBACK_MS);
+  setInterval(() => {
+    stale(RESOURCES);
+    readLearning();
+  }, FALLBACK_MS);
   // Ready once the first views are drawn.
   await new Promise((resolve) => {
     const check = () => (state.readTimer || state.reading ? setTimeout(check, 20) : resolve());

@@ -1,0 +1,104 @@
+package dev.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code learn report} after workflows ran on several providers and task types. */
+class LearnReportTest {
+  /** Two summaries (gemini, chatgpt) and two code tasks (claude, and an agent whose command always fails). */
+  private static final String WORKFLOW = """
+      { "name": "Mixed work", "tasks": [
+        {"id": "sum-gemini", "title": "Summary", "task_type": "summarization", "assigned_to": "gemini",
+         "instructions": "Summarise the tides."},
+        {"id": "sum-chatgpt", "title": "Summary", "task_type": "summarization", "assigned_to": "chatgpt",
+         "instructions": "Summarise the tides."},
+        {"id": "code-claude", "title": "Code", "task_type": "code_generation", "assigned_to": "claude",
+         "instructions": "Write a tide table parser."},
+        {"id": "code-broken", "title": "Code", "task_type": "code_generation", "assigned_to": "broken",
+         "instructions": "Write a tide table parser."}
+      ] }
+      """;
+
+  @TempDir
+  Path temp;
+
+  CliHarness cli;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    cli = new CliHarness(temp.resolve("data"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    cli.close();
+  }
+
+  /** Call times depend on the machine: they become {@code <t>}, and the table's padding one blank per gap. */
+  private static String stable(String out) {
+    return out.replaceAll("\\b\\d+(\\.\\d+)?(ms|s)\\b|\\b\\d+m\\d\\ds\\b", "<t>").replaceAll(" {2,}", "  ");
+  }
+
+  private static String stableJson(String out) {
+    return out.replaceAll("\"(avg_time|latency_p50|latency_p95)\" : \"[^\"]*\"", "\"$1\" : \"<t>\"");
+  }
+
+  @Test
+  void anEmptyStoreSaysHowFiguresAppear() throws IOException {
+    CliHarness.Result r = cli.run("learn", "report");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("Nothing to learn from yet in project default: figures appear here once tasks"
+        + " have run (each provider's attempts, successes, reviews, time and cost per task type, from the store's"
+        + " events).\n");
+    JsonNode json = new ObjectMapper().readTree(cli.run("learn", "report", "--all", "--json").out());
+    assertThat(json.get("ai_performance").size()).isZero();
+    assertThat(json.get("recommendations").size()).isZero();
+  }
+
+  @Test
+  void reportsEachProviderOnEachTypeWithRecommendations() throws IOException {
+    Path f = temp.resolve("mixed.json");
+    Files.writeString(f, WORKFLOW);
+    for (int i = 0; i < 3; i++) {
+      CliHarness.Result run = cli.run("run", f.toString());
+      assertThat(run.code()).as(run.toString()).isEqualTo(1); // the broken agent fails its task
+    }
+    CliHarness.Result early = cli.run("learn", "report");
+    assertThat(early.out()).contains(
+        "- Not enough data yet on code_generation: a comparison needs at least 5 attempts on two providers"
+            + " (broken 3, claude 3)");
+    for (int i = 0; i < 7; i++) {
+      assertThat(cli.run("run", f.toString()).code()).isEqualTo(1);
+    }
+    CliHarness.Result r = cli.run("learn", "report");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Demoted:\n- broken failed 10 of its last 10 code_generation attempts",
+        "- Stop assigning code_generation to broken: 10 of 10 recent attempts failed",
+        "- No clear winner on summarization: ");
+    Golden.assertMatches("learn-report.txt", stable(r.out()), temp);
+
+    CliHarness.Result json = cli.run("learn", "report", "--json");
+    assertThat(json.code()).as(json.toString()).isZero();
+    Golden.assertMatches("learn-report.json", stableJson(json.out()), temp);
+    JsonNode claude = new ObjectMapper().readTree(json.out()).get("ai_performance").get("claude")
+        .get("code_generation");
+    assertThat(claude.get("success_rate").asDouble()).isEqualTo(1.0);
+    assertThat(claude.get("cost").asText()).startsWith("$");
+    assertThat(claude.get("samples").asLong()).isEqualTo(10);
+
+    // the runs were in the default project: another project has nothing, --all has everything
+    assertThat(cli.run("project", "create", "Other").code()).isZero();
+    assertThat(cli.run("--project", "Other", "learn", "report").out()).startsWith("Nothing to learn from yet");
+    assertThat(cli.run("--project", "Other", "learn", "report", "--all").out())
+        .startsWith("Learning report for all projects:");
+  }
+}
