@@ -92,8 +92,9 @@ class LearningReportTest {
 
   @Test
   void aDemotionSaysStopWithItsEvidenceAndLeavesTheComparison() {
-    Demotion d = new Demotion("claude", "code_generation", NOW.minusSeconds(600), NOW.plusSeconds(3000), 12, 20,
-        "claude failed 12 of its last 20 code_generation attempts (60% >= 60%)");
+    Demotion d = Demotion.builder("claude", "code_generation").since(NOW.minusSeconds(600))
+        .retryAt(NOW.plusSeconds(3000)).failures(12).sample(20)
+        .evidence("claude failed 12 of its last 20 code_generation attempts (60% >= 60%)").build();
     OutcomeStatistics s = OutcomeStatistics.builder()
         .add(stats("chatgpt", "code_generation", 20, 18, 0, "2.16"))
         .demotion(d).build();
