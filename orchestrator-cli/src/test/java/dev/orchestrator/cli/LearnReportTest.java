@@ -48,8 +48,14 @@ class LearnReportTest {
     return out.replaceAll("\\b\\d+(\\.\\d+)?(ms|s)\\b|\\b\\d+m\\d\\ds\\b", "<t>").replaceAll(" {2,}", "  ");
   }
 
+  /**
+   * Call times become {@code <t>}; decimals keep 3 significant digits. Recent outcomes weigh more (by their age
+   * against the newest event), so weighted counts and totals move in their sixth digit with how long the runs took.
+   */
   private static String stableJson(String out) {
-    return out.replaceAll("\"(avg_time|latency_p50|latency_p95)\" : \"[^\"]*\"", "\"$1\" : \"<t>\"");
+    String timed = out.replaceAll("\"(avg_time|latency_p50|latency_p95)\" : \"[^\"]*\"", "\"$1\" : \"<t>\"");
+    return java.util.regex.Pattern.compile("(?<![\\w.$])(\\d+\\.\\d{4,})(?![\\w.])").matcher(timed)
+        .replaceAll(m -> new java.math.BigDecimal(m.group(1)).round(new java.math.MathContext(3)).toPlainString());
   }
 
   @Test
