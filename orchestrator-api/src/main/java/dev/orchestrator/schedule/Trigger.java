@@ -76,7 +76,9 @@ public sealed interface Trigger permits Trigger.Cron, Trigger.Once {
   }
 
   /**
-   * Cron times.
+   * Cron times, made by {@link Trigger#cron}.
+   *
+   * <p>A record: its shape is final (an expression, its dialect, and whether it repeats).
    *
    * @param expression the expression, fields separated by single spaces; a macro such as {@code @daily} becomes the
    *     expression it stands for
@@ -97,7 +99,9 @@ public sealed interface Trigger permits Trigger.Cron, Trigger.Once {
   }
 
   /**
-   * One instant.
+   * One instant, made by {@link Trigger#at}.
+   *
+   * <p>A record: its shape is final.
    *
    * @param at when it fires
    */

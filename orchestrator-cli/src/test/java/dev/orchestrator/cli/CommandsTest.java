@@ -457,9 +457,8 @@ class CommandsTest {
     try (dev.orchestrator.store.jdbc.JdbcStore store =
         dev.orchestrator.store.jdbc.JdbcStore.embedded(cli.dataDir.resolve("store"))) {
       var good = store.find("good").orElseThrow();
-      store.save(new dev.orchestrator.spi.store.ScheduleStore.StoredSchedule("broken", good.project(),
-          good.workflow(), good.definition(), good.params(), dev.orchestrator.schedule.Trigger.cron("0 22-2 * * *"),
-          good.zone(), good.misfire(), false, good.createdAt()));
+      store.save(good.toBuilder().id("broken").trigger(dev.orchestrator.schedule.Trigger.cron("0 22-2 * * *"))
+          .paused(false).build());
     }
     CliHarness.Result list = cli.run("schedule", "list");
     assertThat(list.code()).as(list.toString()).isZero();

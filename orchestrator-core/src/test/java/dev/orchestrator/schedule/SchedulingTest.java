@@ -339,9 +339,8 @@ class SchedulingTest {
     scheduling.add(schedule("hourly", Trigger.cron("0 * * * *")).build());
     // As an older version could have saved it: classic cron has no wrap-around ranges.
     var hourly = scheduleStore.find("hourly").orElseThrow();
-    scheduleStore.save(new dev.orchestrator.spi.store.ScheduleStore.StoredSchedule("broken", PROJECT,
-        hourly.workflow(), hourly.definition(), hourly.params(), Trigger.cron("0 22-2 * * *"), ZoneOffset.UTC,
-        hourly.misfire(), false, hourly.createdAt()));
+    scheduleStore.save(hourly.toBuilder().id("broken").project(PROJECT).trigger(Trigger.cron("0 22-2 * * *"))
+        .zone(ZoneOffset.UTC).paused(false).build());
     scheduling.refresh();
     scheduler.advance(Duration.ofHours(3));
     assertThat(scheduling.fires("hourly")).hasSize(3);

@@ -94,7 +94,8 @@ public abstract class OutboxContract {
   }
 
   private static Entry entry(String key, long sequence) {
-    return new Entry(key, sequence, "p", "slack", "{\"text\":\"" + key + "\"}");
+    return Entry.builder().key(key).eventSequence(sequence).project("p").destination("slack")
+        .payload("{\"text\":\"" + key + "\"}").build();
   }
 
   /** Relays positions up to {@code position} with one entry each, keyed {@code k<position>}. */
@@ -182,7 +183,8 @@ public abstract class OutboxContract {
       relayTo(5);
       Cursor c = o().cursor(RELAY);
       assertThat(o().advance(c, 5, "digest sent", List.of(entry("5-task_failed-slack-digest", 5)))).isTrue();
-      assertThat(o().cursor(RELAY)).isEqualTo(new Cursor(RELAY, 5, c.version() + 1, "digest sent"));
+      assertThat(o().cursor(RELAY)).isEqualTo(
+          Cursor.builder().relay(RELAY).position(5).version(c.version() + 1).state("digest sent").build());
     }
 
     @Test
@@ -198,7 +200,7 @@ public abstract class OutboxContract {
       assertThat(o().cursor(RELAY)).isEqualTo(c);
       assertThat(o().list(RELAY, Status.PENDING, 10)).extracting(Delivery::key)
           .containsExactlyInAnyOrder("k1", "k2", "k3", "k4");
-      assertThatThrownBy(() -> new Entry(" ", 1, "p", "slack", "x")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> Entry.builder().key(" ")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> o().cursor("")).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -162,28 +162,63 @@ public interface Outbox {
   }
 
   /**
-   * A relay's cursor over the event stream.
+   * A relay's cursor over the event stream: its {@code relay}, the {@code position} (the sequence of the last event
+   * relayed, 0 before the first), the {@code version} (grows by one with every advance, 0 before the first; what
+   * {@link #advance} compares) and the relay's own {@code state}, opaque to the store (empty for none).
    *
-   * @param relay the relay's name
-   * @param position the sequence of the last event relayed (0 before the first)
-   * @param version grows by one with every advance (0 before the first); what {@link #advance} compares
-   * @param state the relay's own state, opaque to the store; empty for none
+   * <p>Made by {@link #start} or {@link #builder()}; the constructor is private, so stores keep compiling when fields
+   * are added. Immutable and thread-safe; two cursors are equal when every value is equal.
+   *
+   * <pre>{@code
+   * Outbox.Cursor next = from.toBuilder().position(to).version(from.version() + 1).state(newState).build();
+   * }</pre>
    */
-  record Cursor(String relay, long position, long version, String state) {
-    public Cursor {
-      checkName("relay", relay);
-      if (position < 0) {
-        throw new IllegalArgumentException("cursor position must be >= 0 (was " + position + ")");
-      }
-      if (version < 0) {
-        throw new IllegalArgumentException("cursor version must be >= 0 (was " + version + ")");
-      }
-      Objects.requireNonNull(state, "state");
+  final class Cursor {
+    private final String relay;
+    private final long position;
+    private final long version;
+    private final String state;
+
+    private Cursor(Builder b) {
+      this.relay = required(b.relay, "relay");
+      this.position = b.position;
+      this.version = b.version;
+      this.state = b.state;
     }
 
-    /** The cursor of a relay that never advanced. */
+    /** The cursor of a relay that never advanced: position 0, version 0, empty state. */
     public static Cursor start(String relay) {
-      return new Cursor(relay, 0, 0, "");
+      return builder().relay(relay).build();
+    }
+
+    /** Starts a cursor: the relay is required; position and version are 0 and the state empty unless given. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding this cursor's values, to derive a changed copy. */
+    public Builder toBuilder() {
+      return new Builder(this);
+    }
+
+    /** The relay's name. */
+    public String relay() {
+      return relay;
+    }
+
+    /** The sequence of the last event relayed (0 before the first). */
+    public long position() {
+      return position;
+    }
+
+    /** Grows by one with every advance (0 before the first); what {@link Outbox#advance} compares. */
+    public long version() {
+      return version;
+    }
+
+    /** The relay's own state, opaque to the store; empty for none. */
+    public String state() {
+      return state;
     }
 
     /**
@@ -207,61 +242,581 @@ public interface Outbox {
         }
       }
     }
-  }
 
-  /**
-   * A delivery a relay asks for.
-   *
-   * @param key unique per relay, the receivers' idempotency key, such as {@code 42-task_failed-slack}
-   * @param eventSequence the event it was made for (for a digest: its last event)
-   * @param project the project it is about
-   * @param destination where it goes, in the relay's terms (such as a channel name)
-   * @param payload what to send, opaque to the store
-   */
-  record Entry(String key, long eventSequence, String project, String destination, String payload) {
-    public Entry {
-      checkName("key", key);
-      if (eventSequence < 0) {
-        throw new IllegalArgumentException("eventSequence must be >= 0 (was " + eventSequence + ") for key " + key);
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Cursor c && relay.equals(c.relay) && position == c.position && version == c.version
+          && state.equals(c.state);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(relay, position, version, state);
+    }
+
+    @Override
+    public String toString() {
+      return "Cursor[relay=" + relay + ", position=" + position + ", version=" + version + ", state=" + state + "]";
+    }
+
+    /**
+     * Builds a {@link Cursor}. Each setter checks its value at once, and a refused value is never kept. Mutable and
+     * not thread-safe; reusing a builder never changes a cursor already built.
+     */
+    public static final class Builder {
+      private @Nullable String relay;
+      private long position;
+      private long version;
+      private String state = "";
+
+      private Builder() {}
+
+      private Builder(Cursor from) {
+        this.relay = from.relay;
+        this.position = from.position;
+        this.version = from.version;
+        this.state = from.state;
       }
-      Objects.requireNonNull(project, "project");
-      checkName("destination", destination);
-      Objects.requireNonNull(payload, "payload");
+
+      /**
+       * The relay's name; required, not blank, at most {@link Outbox#MAX_NAME_LENGTH} characters.
+       *
+       * @throws IllegalArgumentException when it is blank or too long
+       */
+      public Builder relay(String relay) {
+        checkName("relay", relay);
+        this.relay = relay;
+        return this;
+      }
+
+      /**
+       * The sequence of the last event relayed; 0 (none) by default.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder position(long position) {
+        this.position = atLeastZero("position", position, "event sequences start at 1, 0 is before the first");
+        return this;
+      }
+
+      /**
+       * The cursor's version; 0 (never advanced) by default.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder version(long version) {
+        this.version = atLeastZero("version", version, "a cursor that never advanced has version 0");
+        return this;
+      }
+
+      /** The relay's own state, opaque to the store; empty (none) by default. */
+      public Builder state(String state) {
+        this.state = Objects.requireNonNull(state, "state");
+        return this;
+      }
+
+      /**
+       * Builds the cursor.
+       *
+       * @throws IllegalStateException when the relay was not given
+       */
+      public Cursor build() {
+        return new Cursor(this);
+      }
     }
   }
 
   /**
-   * A delivery as stored.
+   * A delivery a relay asks for: its {@code key} (unique per relay, the receivers' idempotency key, such as
+   * {@code 42-task_failed-slack}), the {@code eventSequence} it was made for (for a digest: its last event), the
+   * {@code project} it is about, its {@code destination} in the relay's terms (such as a channel name) and the
+   * {@code payload} to send, opaque to the store.
    *
-   * @param relay the relay that made it
-   * @param key its key, unique per relay
-   * @param eventSequence the event it was made for
-   * @param project the project it is about
-   * @param destination where it goes
-   * @param payload what to send
-   * @param status where it is
-   * @param attempts how many times it was claimed to be sent
-   * @param dueAt when it may be claimed next, by the store's clock
-   * @param lastError why the last attempt failed, or null
-   * @param claimToken grows with every claim; the claim holding it has this token
-   * @param owner who claimed it last, or null
-   * @param leaseUntil until when the last claim holds it, or null when no claim does
-   * @param createdAt when the relay inserted it
-   * @param finishedAt when it was delivered or given up on, or null while pending
+   * <p>Made by {@link #builder()}; the constructor is private, so relays keep compiling when fields are added.
+   * Immutable and thread-safe; two entries are equal when every value is equal.
+   *
+   * <pre>{@code
+   * Outbox.Entry entry = Outbox.Entry.builder()
+   *     .key("42-task_failed-slack").eventSequence(42).project("blog").destination("#alerts").payload(json)
+   *     .build();
+   * }</pre>
    */
-  record Delivery(String relay, String key, long eventSequence, String project, String destination, String payload,
-      Status status, int attempts, Instant dueAt, @Nullable String lastError, long claimToken,
-      @Nullable String owner, @Nullable Instant leaseUntil, Instant createdAt, @Nullable Instant finishedAt) {
-    public Delivery {
-      Objects.requireNonNull(relay, "relay");
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(project, "project");
-      Objects.requireNonNull(destination, "destination");
-      Objects.requireNonNull(payload, "payload");
-      Objects.requireNonNull(status, "status");
-      Objects.requireNonNull(dueAt, "dueAt");
-      Objects.requireNonNull(createdAt, "createdAt");
+  final class Entry {
+    private final String key;
+    private final long eventSequence;
+    private final String project;
+    private final String destination;
+    private final String payload;
+
+    private Entry(Builder b) {
+      this.key = required(b.key, "key");
+      if (b.eventSequence < 0) {
+        throw new IllegalStateException("eventSequence is required: call eventSequence(...) before build()");
+      }
+      this.eventSequence = b.eventSequence;
+      this.project = required(b.project, "project");
+      this.destination = required(b.destination, "destination");
+      this.payload = required(b.payload, "payload");
     }
+
+    /** Starts an entry; key, event sequence, project, destination and payload are required. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Unique per relay, the receivers' idempotency key. */
+    public String key() {
+      return key;
+    }
+
+    /** The event it was made for (for a digest: its last event). */
+    public long eventSequence() {
+      return eventSequence;
+    }
+
+    /** The project it is about. */
+    public String project() {
+      return project;
+    }
+
+    /** Where it goes, in the relay's terms. */
+    public String destination() {
+      return destination;
+    }
+
+    /** What to send, opaque to the store. */
+    public String payload() {
+      return payload;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Entry e && key.equals(e.key) && eventSequence == e.eventSequence
+          && project.equals(e.project) && destination.equals(e.destination) && payload.equals(e.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(key, eventSequence, project, destination, payload);
+    }
+
+    @Override
+    public String toString() {
+      return "Entry[key=" + key + ", eventSequence=" + eventSequence + ", project=" + project + ", destination="
+          + destination + ", payload=" + payload + "]";
+    }
+
+    /**
+     * Builds an {@link Entry}. Each setter checks its value at once, and a refused value is never kept. Mutable and
+     * not thread-safe; reusing a builder never changes an entry already built.
+     */
+    public static final class Builder {
+      private @Nullable String key;
+      private long eventSequence = -1;
+      private @Nullable String project;
+      private @Nullable String destination;
+      private @Nullable String payload;
+
+      private Builder() {}
+
+      /**
+       * The key, unique per relay; required, not blank, at most {@link Outbox#MAX_NAME_LENGTH} characters.
+       *
+       * @throws IllegalArgumentException when it is blank or too long
+       */
+      public Builder key(String key) {
+        checkName("key", key);
+        this.key = key;
+        return this;
+      }
+
+      /**
+       * The event it was made for; required.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder eventSequence(long eventSequence) {
+        this.eventSequence = atLeastZero("eventSequence", eventSequence, "give the sequence of the event the "
+            + "delivery is made for");
+        return this;
+      }
+
+      /** The project it is about; required. */
+      public Builder project(String project) {
+        this.project = Objects.requireNonNull(project, "project");
+        return this;
+      }
+
+      /**
+       * Where it goes; required, not blank, at most {@link Outbox#MAX_NAME_LENGTH} characters.
+       *
+       * @throws IllegalArgumentException when it is blank or too long
+       */
+      public Builder destination(String destination) {
+        checkName("destination", destination);
+        this.destination = destination;
+        return this;
+      }
+
+      /** What to send; required. */
+      public Builder payload(String payload) {
+        this.payload = Objects.requireNonNull(payload, "payload");
+        return this;
+      }
+
+      /**
+       * Builds the entry.
+       *
+       * @throws IllegalStateException when a required value was not given
+       */
+      public Entry build() {
+        return new Entry(this);
+      }
+    }
+  }
+
+  /**
+   * A delivery as stored: what its {@link Entry} said ({@code key}, {@code eventSequence}, {@code project},
+   * {@code destination}, {@code payload}) with the {@code relay} that made it, and where it is: its {@code status},
+   * how many times it was claimed ({@code attempts}), when it may be claimed next ({@code dueAt}, by the store's
+   * clock), why the last attempt failed ({@code lastError}, or null), the {@code claimToken} that grows with every
+   * claim, who claimed it last ({@code owner}, or null) and until when ({@code leaseUntil}, null when no claim holds
+   * it), when the relay inserted it ({@code createdAt}) and when it was delivered or given up on ({@code finishedAt},
+   * null while pending).
+   *
+   * <p>Made by stores, through {@link #builder()} or {@link #toBuilder()}; the constructor is private, so stores keep
+   * compiling when fields are added. Immutable and thread-safe; two deliveries are equal when every value is equal.
+   *
+   * <pre>{@code
+   * Outbox.Delivery sent = claimed.toBuilder()
+   *     .status(Outbox.Status.DELIVERED).leaseUntil(null).finishedAt(now)
+   *     .build();
+   * }</pre>
+   */
+  final class Delivery {
+    private final String relay;
+    private final String key;
+    private final long eventSequence;
+    private final String project;
+    private final String destination;
+    private final String payload;
+    private final Status status;
+    private final int attempts;
+    private final Instant dueAt;
+    private final @Nullable String lastError;
+    private final long claimToken;
+    private final @Nullable String owner;
+    private final @Nullable Instant leaseUntil;
+    private final Instant createdAt;
+    private final @Nullable Instant finishedAt;
+
+    private Delivery(Builder b) {
+      this.relay = required(b.relay, "relay");
+      this.key = required(b.key, "key");
+      this.eventSequence = b.eventSequence;
+      this.project = required(b.project, "project");
+      this.destination = required(b.destination, "destination");
+      this.payload = required(b.payload, "payload");
+      this.status = required(b.status, "status");
+      this.attempts = b.attempts;
+      this.dueAt = required(b.dueAt, "dueAt");
+      this.lastError = b.lastError;
+      this.claimToken = b.claimToken;
+      this.owner = b.owner;
+      this.leaseUntil = b.leaseUntil;
+      this.createdAt = required(b.createdAt, "createdAt");
+      this.finishedAt = b.finishedAt;
+    }
+
+    /**
+     * Starts a delivery: relay, key, project, destination, payload, status, due time and creation time are
+     * required; the event sequence, attempts and claim token are 0, and the nullable values null, unless given.
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding this delivery's values, to derive a changed copy. */
+    public Builder toBuilder() {
+      return new Builder(this);
+    }
+
+    /** The relay that made it. */
+    public String relay() {
+      return relay;
+    }
+
+    /** Its key, unique per relay. */
+    public String key() {
+      return key;
+    }
+
+    /** The event it was made for. */
+    public long eventSequence() {
+      return eventSequence;
+    }
+
+    /** The project it is about. */
+    public String project() {
+      return project;
+    }
+
+    /** Where it goes. */
+    public String destination() {
+      return destination;
+    }
+
+    /** What to send. */
+    public String payload() {
+      return payload;
+    }
+
+    /** Where it is. */
+    public Status status() {
+      return status;
+    }
+
+    /** How many times it was claimed to be sent. */
+    public int attempts() {
+      return attempts;
+    }
+
+    /** When it may be claimed next, by the store's clock. */
+    public Instant dueAt() {
+      return dueAt;
+    }
+
+    /** Why the last attempt failed, or null. */
+    public @Nullable String lastError() {
+      return lastError;
+    }
+
+    /** Grows with every claim; the claim holding it has this token. */
+    public long claimToken() {
+      return claimToken;
+    }
+
+    /** Who claimed it last, or null. */
+    public @Nullable String owner() {
+      return owner;
+    }
+
+    /** Until when the last claim holds it, or null when no claim does. */
+    public @Nullable Instant leaseUntil() {
+      return leaseUntil;
+    }
+
+    /** When the relay inserted it. */
+    public Instant createdAt() {
+      return createdAt;
+    }
+
+    /** When it was delivered or given up on, or null while pending. */
+    public @Nullable Instant finishedAt() {
+      return finishedAt;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Delivery d && relay.equals(d.relay) && key.equals(d.key)
+          && eventSequence == d.eventSequence && project.equals(d.project) && destination.equals(d.destination)
+          && payload.equals(d.payload) && status == d.status && attempts == d.attempts && dueAt.equals(d.dueAt)
+          && Objects.equals(lastError, d.lastError) && claimToken == d.claimToken && Objects.equals(owner, d.owner)
+          && Objects.equals(leaseUntil, d.leaseUntil) && createdAt.equals(d.createdAt)
+          && Objects.equals(finishedAt, d.finishedAt);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(relay, key, eventSequence, project, destination, payload, status, attempts, dueAt,
+          lastError, claimToken, owner, leaseUntil, createdAt, finishedAt);
+    }
+
+    @Override
+    public String toString() {
+      return "Delivery[relay=" + relay + ", key=" + key + ", eventSequence=" + eventSequence + ", project="
+          + project + ", destination=" + destination + ", payload=" + payload + ", status=" + status
+          + ", attempts=" + attempts + ", dueAt=" + dueAt + ", lastError=" + lastError + ", claimToken="
+          + claimToken + ", owner=" + owner + ", leaseUntil=" + leaseUntil + ", createdAt=" + createdAt
+          + ", finishedAt=" + finishedAt + "]";
+    }
+
+    /**
+     * Builds a {@link Delivery}. Each setter checks its value at once, and a refused value is never kept. Mutable
+     * and not thread-safe; reusing a builder never changes a delivery already built.
+     */
+    public static final class Builder {
+      private @Nullable String relay;
+      private @Nullable String key;
+      private long eventSequence;
+      private @Nullable String project;
+      private @Nullable String destination;
+      private @Nullable String payload;
+      private @Nullable Status status;
+      private int attempts;
+      private @Nullable Instant dueAt;
+      private @Nullable String lastError;
+      private long claimToken;
+      private @Nullable String owner;
+      private @Nullable Instant leaseUntil;
+      private @Nullable Instant createdAt;
+      private @Nullable Instant finishedAt;
+
+      private Builder() {}
+
+      private Builder(Delivery from) {
+        this.relay = from.relay;
+        this.key = from.key;
+        this.eventSequence = from.eventSequence;
+        this.project = from.project;
+        this.destination = from.destination;
+        this.payload = from.payload;
+        this.status = from.status;
+        this.attempts = from.attempts;
+        this.dueAt = from.dueAt;
+        this.lastError = from.lastError;
+        this.claimToken = from.claimToken;
+        this.owner = from.owner;
+        this.leaseUntil = from.leaseUntil;
+        this.createdAt = from.createdAt;
+        this.finishedAt = from.finishedAt;
+      }
+
+      /** The relay that made it; required. */
+      public Builder relay(String relay) {
+        this.relay = Objects.requireNonNull(relay, "relay");
+        return this;
+      }
+
+      /** Its key; required. */
+      public Builder key(String key) {
+        this.key = Objects.requireNonNull(key, "key");
+        return this;
+      }
+
+      /**
+       * The event it was made for; 0 by default.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder eventSequence(long eventSequence) {
+        this.eventSequence = atLeastZero("eventSequence", eventSequence, "give the sequence of the event the "
+            + "delivery is made for");
+        return this;
+      }
+
+      /** The project it is about; required. */
+      public Builder project(String project) {
+        this.project = Objects.requireNonNull(project, "project");
+        return this;
+      }
+
+      /** Where it goes; required. */
+      public Builder destination(String destination) {
+        this.destination = Objects.requireNonNull(destination, "destination");
+        return this;
+      }
+
+      /** What to send; required. */
+      public Builder payload(String payload) {
+        this.payload = Objects.requireNonNull(payload, "payload");
+        return this;
+      }
+
+      /** The key, event sequence, project, destination and payload of the entry it was made from. */
+      public Builder entry(Entry entry) {
+        Objects.requireNonNull(entry, "entry");
+        return key(entry.key()).eventSequence(entry.eventSequence()).project(entry.project())
+            .destination(entry.destination()).payload(entry.payload());
+      }
+
+      /** Where it is; required. */
+      public Builder status(Status status) {
+        this.status = Objects.requireNonNull(status, "status");
+        return this;
+      }
+
+      /**
+       * How many times it was claimed; 0 by default.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder attempts(int attempts) {
+        this.attempts = (int) atLeastZero("attempts", attempts, "a delivery never claimed has 0 attempts");
+        return this;
+      }
+
+      /** When it may be claimed next, by the store's clock; required. */
+      public Builder dueAt(Instant dueAt) {
+        this.dueAt = Objects.requireNonNull(dueAt, "dueAt");
+        return this;
+      }
+
+      /** Why the last attempt failed; null (none) by default. */
+      public Builder lastError(@Nullable String lastError) {
+        this.lastError = lastError;
+        return this;
+      }
+
+      /**
+       * The token of the last claim; 0 (never claimed) by default.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder claimToken(long claimToken) {
+        this.claimToken = atLeastZero("claimToken", claimToken, "a delivery never claimed has token 0");
+        return this;
+      }
+
+      /** Who claimed it last; null (nobody) by default. */
+      public Builder owner(@Nullable String owner) {
+        this.owner = owner;
+        return this;
+      }
+
+      /** Until when the last claim holds it; null (no claim holds it) by default. */
+      public Builder leaseUntil(@Nullable Instant leaseUntil) {
+        this.leaseUntil = leaseUntil;
+        return this;
+      }
+
+      /** When the relay inserted it; required. */
+      public Builder createdAt(Instant createdAt) {
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        return this;
+      }
+
+      /** When it was delivered or given up on; null (pending) by default. */
+      public Builder finishedAt(@Nullable Instant finishedAt) {
+        this.finishedAt = finishedAt;
+        return this;
+      }
+
+      /**
+       * Builds the delivery.
+       *
+       * @throws IllegalStateException when a required value was not given
+       */
+      public Delivery build() {
+        return new Delivery(this);
+      }
+    }
+  }
+
+  /** A value that cannot be negative, or an error naming the field, the value and the fix. */
+  private static long atLeastZero(String field, long value, String fix) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0 (was " + value + "): " + fix);
+    }
+    return value;
+  }
+
+  /** A required value of a builder, or an error naming the setter to call. */
+  private static <T> T required(@Nullable T value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(name + " is required: call " + name + "(...) before build()");
+    }
+    return value;
   }
 
   /**

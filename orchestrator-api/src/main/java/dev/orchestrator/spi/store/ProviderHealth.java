@@ -198,34 +198,103 @@ public interface ProviderHealth {
   }
 
   /**
-   * A provider's circuit as stored, read at one instant.
+   * A provider's circuit as stored, read at one instant: the {@code provider}'s lower-case name; its {@code state}
+   * (closed, open, or half-open: an open circuit whose {@code openUntil} has come reads as half-open); the counted
+   * {@code failures} kept while closed, oldest first (empty while open or half-open; see {@link #failuresWithin});
+   * when it last opened ({@code openedAt}) and until when an open circuit keeps calls out ({@code openUntil}), both
+   * null when closed; the {@code probeSuccesses} since it last half-opened; and who holds the probe claim
+   * ({@code probeOwner}) until when ({@code probeHeldUntil}), null when none does (a claim whose hold ran out is
+   * still shown until it is taken over or ended; see {@link #probeHeld}).
    *
-   * @param provider the provider's lower-case name
-   * @param state closed, open, or half-open (an open circuit whose {@code openUntil} has come reads as half-open)
-   * @param failures the counted failures kept while closed, oldest first (empty while open or half-open); see
-   *     {@link #failuresWithin}
-   * @param openedAt when it last opened, or null when closed
-   * @param openUntil when an open circuit lets a probe through, or null when closed
-   * @param probeSuccesses successful probes since it last half-opened
-   * @param probeOwner who holds the probe claim, or null when none does (a claim whose hold ran out is still shown
-   *     until it is taken over or ended; see {@link #probeHeld})
-   * @param probeHeldUntil until when that claim holds, or null
+   * <p>Made by {@link #closed} or, in stores, by {@link #builder()}; the constructor is private, so stores keep
+   * compiling when fields are added. Immutable and thread-safe; two circuits are equal when every value is equal.
+   *
+   * <pre>{@code
+   * Circuit open = Circuit.builder()
+   *     .provider("claude").state(CircuitState.State.OPEN).openedAt(now).openUntil(now.plus(openFor))
+   *     .build();
+   * }</pre>
    */
-  record Circuit(String provider, CircuitState.State state, List<Instant> failures, @Nullable Instant openedAt,
-      @Nullable Instant openUntil, int probeSuccesses, @Nullable String probeOwner,
-      @Nullable Instant probeHeldUntil) {
-    public Circuit {
-      Objects.requireNonNull(provider, "provider");
-      Objects.requireNonNull(state, "state");
-      failures = List.copyOf(failures);
-      if (probeSuccesses < 0) {
-        throw new IllegalArgumentException("probeSuccesses must be >= 0 (was " + probeSuccesses + ")");
+  final class Circuit {
+    private final String provider;
+    private final CircuitState.State state;
+    private final List<Instant> failures;
+    private final @Nullable Instant openedAt;
+    private final @Nullable Instant openUntil;
+    private final int probeSuccesses;
+    private final @Nullable String probeOwner;
+    private final @Nullable Instant probeHeldUntil;
+
+    private Circuit(Builder b) {
+      if (b.provider == null) {
+        throw new IllegalStateException("provider is required: call provider(...) before build()");
       }
+      this.provider = b.provider;
+      this.state = b.state;
+      this.failures = b.failures;
+      this.openedAt = b.openedAt;
+      this.openUntil = b.openUntil;
+      this.probeSuccesses = b.probeSuccesses;
+      this.probeOwner = b.probeOwner;
+      this.probeHeldUntil = b.probeHeldUntil;
     }
 
     /** The circuit of a provider never seen: closed, no failure. */
     public static Circuit closed(String provider) {
-      return new Circuit(provider, CircuitState.State.CLOSED, List.of(), null, null, 0, null, null);
+      return builder().provider(provider).build();
+    }
+
+    /**
+     * Starts a circuit: the provider is required; it is closed, with no failure, no probe success and no claim
+     * unless told.
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding this circuit's values, to derive a changed copy. */
+    public Builder toBuilder() {
+      return new Builder(this);
+    }
+
+    /** The provider's lower-case name. */
+    public String provider() {
+      return provider;
+    }
+
+    /** Closed, open, or half-open (an open circuit whose {@code openUntil} has come reads as half-open). */
+    public CircuitState.State state() {
+      return state;
+    }
+
+    /** The counted failures kept while closed, oldest first (empty while open or half-open); unmodifiable. */
+    public List<Instant> failures() {
+      return failures;
+    }
+
+    /** When it last opened, or null when closed. */
+    public @Nullable Instant openedAt() {
+      return openedAt;
+    }
+
+    /** When an open circuit lets a probe through, or null when closed. */
+    public @Nullable Instant openUntil() {
+      return openUntil;
+    }
+
+    /** Successful probes since it last half-opened. */
+    public int probeSuccesses() {
+      return probeSuccesses;
+    }
+
+    /** Who holds the probe claim, or null when none does (see {@link #probeHeld}). */
+    public @Nullable String probeOwner() {
+      return probeOwner;
+    }
+
+    /** Until when that claim holds, or null. */
+    public @Nullable Instant probeHeldUntil() {
+      return probeHeldUntil;
     }
 
     /** How many of the kept failures fall within {@code window} before {@code now} (after {@code now - window}). */
@@ -238,10 +307,130 @@ public interface ProviderHealth {
     public boolean probeHeld(Instant now) {
       return probeOwner != null && probeHeldUntil != null && probeHeldUntil.isAfter(now);
     }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Circuit c && provider.equals(c.provider) && state == c.state
+          && failures.equals(c.failures) && Objects.equals(openedAt, c.openedAt)
+          && Objects.equals(openUntil, c.openUntil) && probeSuccesses == c.probeSuccesses
+          && Objects.equals(probeOwner, c.probeOwner) && Objects.equals(probeHeldUntil, c.probeHeldUntil);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(provider, state, failures, openedAt, openUntil, probeSuccesses, probeOwner,
+          probeHeldUntil);
+    }
+
+    @Override
+    public String toString() {
+      return "Circuit[provider=" + provider + ", state=" + state + ", failures=" + failures + ", openedAt="
+          + openedAt + ", openUntil=" + openUntil + ", probeSuccesses=" + probeSuccesses + ", probeOwner="
+          + probeOwner + ", probeHeldUntil=" + probeHeldUntil + "]";
+    }
+
+    /**
+     * Builds a {@link Circuit}. Each setter checks its value at once, and a refused value is never kept. Mutable and
+     * not thread-safe; {@link #failures} copies its list, so reusing a builder never changes a circuit already built.
+     */
+    public static final class Builder {
+      private @Nullable String provider;
+      private CircuitState.State state = CircuitState.State.CLOSED;
+      private List<Instant> failures = List.of();
+      private @Nullable Instant openedAt;
+      private @Nullable Instant openUntil;
+      private int probeSuccesses;
+      private @Nullable String probeOwner;
+      private @Nullable Instant probeHeldUntil;
+
+      private Builder() {}
+
+      private Builder(Circuit from) {
+        this.provider = from.provider;
+        this.state = from.state;
+        this.failures = from.failures;
+        this.openedAt = from.openedAt;
+        this.openUntil = from.openUntil;
+        this.probeSuccesses = from.probeSuccesses;
+        this.probeOwner = from.probeOwner;
+        this.probeHeldUntil = from.probeHeldUntil;
+      }
+
+      /** The provider's name as stored (lower-case); required. */
+      public Builder provider(String provider) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        return this;
+      }
+
+      /** Its state; closed by default. */
+      public Builder state(CircuitState.State state) {
+        this.state = Objects.requireNonNull(state, "state");
+        return this;
+      }
+
+      /**
+       * The counted failures kept, oldest first; none by default.
+       *
+       * @throws NullPointerException when the list or one of its instants is null
+       */
+      public Builder failures(List<Instant> failures) {
+        this.failures = List.copyOf(Objects.requireNonNull(failures, "failures"));
+        return this;
+      }
+
+      /** When it last opened; null (closed) by default. */
+      public Builder openedAt(@Nullable Instant openedAt) {
+        this.openedAt = openedAt;
+        return this;
+      }
+
+      /** When an open circuit lets a probe through; null (closed) by default. */
+      public Builder openUntil(@Nullable Instant openUntil) {
+        this.openUntil = openUntil;
+        return this;
+      }
+
+      /**
+       * Successful probes since it last half-opened; 0 by default.
+       *
+       * @throws IllegalArgumentException when it is negative
+       */
+      public Builder probeSuccesses(int probeSuccesses) {
+        if (probeSuccesses < 0) {
+          throw new IllegalArgumentException("probeSuccesses must be >= 0 (was " + probeSuccesses + "): a circuit "
+              + "that never half-opened has 0");
+        }
+        this.probeSuccesses = probeSuccesses;
+        return this;
+      }
+
+      /** Who holds the probe claim; null (none) by default. */
+      public Builder probeOwner(@Nullable String probeOwner) {
+        this.probeOwner = probeOwner;
+        return this;
+      }
+
+      /** Until when the probe claim holds; null by default. */
+      public Builder probeHeldUntil(@Nullable Instant probeHeldUntil) {
+        this.probeHeldUntil = probeHeldUntil;
+        return this;
+      }
+
+      /**
+       * Builds the circuit.
+       *
+       * @throws IllegalStateException when the provider was not given
+       */
+      public Circuit build() {
+        return new Circuit(this);
+      }
+    }
   }
 
   /**
    * A circuit after a call that may have moved it.
+   *
+   * <p>A record: its shape is final (a circuit, the move a call made, and how many failures made it).
    *
    * @param circuit the circuit after the call
    * @param entered the state this call moved the circuit into, or null when it did not move it; exactly one caller
@@ -262,6 +451,9 @@ public interface ProviderHealth {
   /**
    * The answer to {@link #claimProbe}.
    *
+   * <p>A record: its shape is final (whether the probe is the caller's, whether the call half-opened the circuit,
+   * and the circuit after it).
+   *
    * @param granted whether the caller holds the probe now
    * @param halfOpened whether this call moved an open circuit to half-open (report it, as {@link #halfOpen} would)
    * @param circuit the circuit after the call
@@ -274,6 +466,8 @@ public interface ProviderHealth {
 
   /**
    * The answer to {@link #tryStart}.
+   *
+   * <p>A record: its shape is final (yes or no, and an instant).
    *
    * @param allowed whether the start was recorded
    * @param at when allowed, the instant the start was recorded at; when refused, the earliest instant a start could

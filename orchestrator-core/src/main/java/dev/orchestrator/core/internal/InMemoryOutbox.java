@@ -66,10 +66,10 @@ public final class InMemoryOutbox implements Outbox {
       }
       Instant at = clock.instant();
       for (Entry e : entries) {
-        rows.put(e.key(), new Delivery(from.relay(), e.key(), e.eventSequence(), e.project(), e.destination(),
-            e.payload(), Status.PENDING, 0, at, null, 0, null, null, at, null));
+        rows.put(e.key(), Delivery.builder().relay(from.relay()).entry(e).status(Status.PENDING).dueAt(at)
+            .createdAt(at).build());
       }
-      cursors.put(from.relay(), new Cursor(from.relay(), position, version + 1, state));
+      cursors.put(from.relay(), from.toBuilder().position(position).version(version + 1).state(state).build());
       return true;
     }
   }
@@ -94,9 +94,8 @@ public final class InMemoryOutbox implements Outbox {
       due.sort(DUE_ORDER);
       List<Delivery> out = new ArrayList<>();
       for (Delivery d : due.subList(0, Math.min(max, due.size()))) {
-        Delivery claimed = new Delivery(d.relay(), d.key(), d.eventSequence(), d.project(), d.destination(),
-            d.payload(), Status.PENDING, d.attempts() + 1, d.dueAt(), d.lastError(), d.claimToken() + 1, owner,
-            now.plus(lease), d.createdAt(), null);
+        Delivery claimed = d.toBuilder().status(Status.PENDING).attempts(d.attempts() + 1)
+            .claimToken(d.claimToken() + 1).owner(owner).leaseUntil(now.plus(lease)).finishedAt(null).build();
         rows(relay).put(d.key(), claimed);
         out.add(claimed);
       }
@@ -111,9 +110,7 @@ public final class InMemoryOutbox implements Outbox {
       if (d == null || d.status() != Status.PENDING) {
         return false;
       }
-      store(new Delivery(d.relay(), d.key(), d.eventSequence(), d.project(), d.destination(), d.payload(),
-          Status.DELIVERED, d.attempts(), d.dueAt(), d.lastError(), d.claimToken(), d.owner(), null,
-          d.createdAt(), clock.instant()));
+      store(d.toBuilder().status(Status.DELIVERED).leaseUntil(null).finishedAt(clock.instant()).build());
       return true;
     }
   }
@@ -127,9 +124,8 @@ public final class InMemoryOutbox implements Outbox {
       if (d == null) {
         return false;
       }
-      store(new Delivery(d.relay(), d.key(), d.eventSequence(), d.project(), d.destination(), d.payload(),
-          Status.PENDING, d.attempts(), clock.instant().plus(delay), reason, d.claimToken(), d.owner(), null,
-          d.createdAt(), null));
+      store(d.toBuilder().status(Status.PENDING).dueAt(clock.instant().plus(delay)).lastError(reason)
+          .leaseUntil(null).finishedAt(null).build());
       return true;
     }
   }
@@ -142,9 +138,8 @@ public final class InMemoryOutbox implements Outbox {
       if (d == null) {
         return false;
       }
-      store(new Delivery(d.relay(), d.key(), d.eventSequence(), d.project(), d.destination(), d.payload(),
-          Status.FAILED, d.attempts(), d.dueAt(), reason, d.claimToken(), d.owner(), null, d.createdAt(),
-          clock.instant()));
+      store(d.toBuilder().status(Status.FAILED).lastError(reason).leaseUntil(null).finishedAt(clock.instant())
+          .build());
       return true;
     }
   }
@@ -156,9 +151,8 @@ public final class InMemoryOutbox implements Outbox {
       if (d == null) {
         return false;
       }
-      store(new Delivery(d.relay(), d.key(), d.eventSequence(), d.project(), d.destination(), d.payload(),
-          Status.PENDING, Math.max(0, d.attempts() - 1), d.dueAt(), d.lastError(), d.claimToken(), d.owner(), null,
-          d.createdAt(), null));
+      store(d.toBuilder().status(Status.PENDING).attempts(Math.max(0, d.attempts() - 1)).leaseUntil(null)
+          .finishedAt(null).build());
       return true;
     }
   }

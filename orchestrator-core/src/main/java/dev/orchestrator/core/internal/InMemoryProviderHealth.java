@@ -274,6 +274,8 @@ public final class InMemoryProviderHealth implements ProviderHealth {
         : e.state;
     List<Instant> failures = new ArrayList<>(e.failures);
     failures.sort(null);
-    return new Circuit(name, state, failures, e.openedAt, e.openUntil, e.probeSuccesses, e.probeOwner, e.probeUntil);
+    return Circuit.builder().provider(name).state(state).failures(failures).openedAt(e.openedAt)
+        .openUntil(e.openUntil).probeSuccesses(e.probeSuccesses).probeOwner(e.probeOwner)
+        .probeHeldUntil(e.probeUntil).build();
   }
 }

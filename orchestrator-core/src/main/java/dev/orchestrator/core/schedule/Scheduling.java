@@ -168,9 +168,9 @@ public final class Scheduling implements AutoCloseable {
             + "pick another id");
       }
       Schedule added = schedule.toBuilder().zone(zone).createdAt(now).build();
-      store.save(new StoredSchedule(added.id(), added.project(), added.workflow().name(),
-          WorkflowCodec.write(added.workflow()), added.params(), added.trigger(), zone, added.misfire(),
-          added.paused(), now));
+      store.save(StoredSchedule.builder().id(added.id()).project(added.project()).workflow(added.workflow().name())
+          .definition(WorkflowCodec.write(added.workflow())).params(added.params()).trigger(added.trigger())
+          .zone(zone).misfire(added.misfire()).paused(added.paused()).createdAt(now).build());
       log.info("Schedule added (schedule={}, project={}, workflow={}, trigger={}, zone={}, paused={})", added.id(),
           added.project(), added.workflow().name(), added.trigger(), zone, added.paused());
       if (!added.paused()) {

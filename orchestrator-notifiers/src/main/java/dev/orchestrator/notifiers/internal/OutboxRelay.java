@@ -100,8 +100,8 @@ public final class OutboxRelay {
     }
     List<Outbox.Entry> entries = new ArrayList<>(out.size());
     for (Routing.Outgoing o : out) {
-      entries.add(new Outbox.Entry(o.notification().idempotencyKey(), o.sequence(), o.project(), o.channel(),
-          NotificationCodec.write(o.notification())));
+      entries.add(Outbox.Entry.builder().key(o.notification().idempotencyKey()).eventSequence(o.sequence())
+          .project(o.project()).destination(o.channel()).payload(NotificationCodec.write(o.notification())).build());
     }
     if (!outbox.advance(at, to, written, entries)) {
       log.debug("Notification relay lost a race; reading again (position={})", at.position());

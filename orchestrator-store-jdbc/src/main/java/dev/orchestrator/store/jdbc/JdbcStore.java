@@ -1782,9 +1782,11 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
             default -> throw new OrchestratorException("stored schedule " + rs.getString(1) + " has the trigger "
                 + "kind '" + kind + "', which this version does not know: upgrade Orchestrator");
           };
-          out.add(new ScheduleStore.StoredSchedule(rs.getString(1), rs.getString(2), rs.getString(3),
-              rs.getString(4), Json.readStrings(rs.getString(5)), trigger, ZoneId.of(rs.getString(11)),
-              Json.read(rs.getString(12), MisfirePolicy.class), rs.getBoolean(13), instant(rs, 14)));
+          out.add(ScheduleStore.StoredSchedule.builder().id(rs.getString(1)).project(rs.getString(2))
+              .workflow(rs.getString(3)).definition(rs.getString(4)).params(Json.readStrings(rs.getString(5)))
+              .trigger(trigger).zone(ZoneId.of(rs.getString(11)))
+              .misfire(Json.read(rs.getString(12), MisfirePolicy.class)).paused(rs.getBoolean(13))
+              .createdAt(instant(rs, 14)).build());
         }
       }
     }

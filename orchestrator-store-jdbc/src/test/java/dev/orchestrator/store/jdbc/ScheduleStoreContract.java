@@ -59,8 +59,9 @@ abstract class ScheduleStoreContract {
     params.put("topic", "tides");
     params.put("audience", "sailors");
     params.put("a", "first key last");
-    return new StoredSchedule(id, "reports", "daily-report", "{\"name\":\"daily-report\",\"tasks\":[]}", params,
-        Trigger.cron("0 * * * *"), ZoneId.of("Europe/Paris"), MisfirePolicy.runOnce(), false, CREATED);
+    return StoredSchedule.builder().id(id).project("reports").workflow("daily-report")
+        .definition("{\"name\":\"daily-report\",\"tasks\":[]}").params(params).trigger(Trigger.cron("0 * * * *"))
+        .zone(ZoneId.of("Europe/Paris")).misfire(MisfirePolicy.runOnce()).createdAt(CREATED).build();
   }
 
   @Test
@@ -68,12 +69,12 @@ abstract class ScheduleStoreContract {
     assertThat(store.find("hourly")).isEmpty();
     assertThat(store.list()).isEmpty();
     StoredSchedule cron = hourly("hourly");
-    StoredSchedule once = new StoredSchedule("once", "blog", "post", "{}", Map.of(),
-        Trigger.at(Instant.parse("2026-05-01T07:00:00.654321Z")), ZoneId.of("UTC"),
-        MisfirePolicy.runAll(Duration.ofHours(6).plusMillis(250)), true, CREATED);
-    StoredSchedule quartz = new StoredSchedule("B-quartz", "reports", "daily-report", "{}", Map.of("x", "y"),
-        Trigger.cron("0 0 9 ? * MON-FRI", false), ZoneId.of("America/New_York"), MisfirePolicy.skip(), false,
-        CREATED);
+    StoredSchedule once = StoredSchedule.builder().id("once").project("blog").workflow("post").definition("{}")
+        .trigger(Trigger.at(Instant.parse("2026-05-01T07:00:00.654321Z"))).zone(ZoneId.of("UTC"))
+        .misfire(MisfirePolicy.runAll(Duration.ofHours(6).plusMillis(250))).paused(true).createdAt(CREATED).build();
+    StoredSchedule quartz = StoredSchedule.builder().id("B-quartz").project("reports").workflow("daily-report")
+        .definition("{}").params(Map.of("x", "y")).trigger(Trigger.cron("0 0 9 ? * MON-FRI", false))
+        .zone(ZoneId.of("America/New_York")).misfire(MisfirePolicy.skip()).createdAt(CREATED).build();
     store.save(cron);
     store.save(once);
     store.save(quartz);

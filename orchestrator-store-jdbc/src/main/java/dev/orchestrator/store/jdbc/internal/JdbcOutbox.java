@@ -56,7 +56,10 @@ public final class JdbcOutbox implements Outbox {
           "SELECT event_position, cursor_version, state FROM outbox_cursors WHERE relay = ?")) {
         ps.setString(1, relay);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new Cursor(relay, rs.getLong(1), rs.getLong(2), rs.getString(3)) : Cursor.start(relay);
+          return rs.next()
+              ? Cursor.builder().relay(relay).position(rs.getLong(1)).version(rs.getLong(2)).state(rs.getString(3))
+                  .build()
+              : Cursor.start(relay);
         }
       }
     });
@@ -338,9 +341,11 @@ public final class JdbcOutbox implements Outbox {
     List<Delivery> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-            rs.getString(6), Status.valueOf(rs.getString(7)), rs.getInt(8), instant(rs, 9), rs.getString(10),
-            rs.getLong(11), rs.getString(12), instant(rs, 13), instant(rs, 14), instant(rs, 15)));
+        out.add(Delivery.builder().relay(rs.getString(1)).key(rs.getString(2)).eventSequence(rs.getLong(3))
+            .project(rs.getString(4)).destination(rs.getString(5)).payload(rs.getString(6))
+            .status(Status.valueOf(rs.getString(7))).attempts(rs.getInt(8)).dueAt(instant(rs, 9))
+            .lastError(rs.getString(10)).claimToken(rs.getLong(11)).owner(rs.getString(12))
+            .leaseUntil(instant(rs, 13)).createdAt(instant(rs, 14)).finishedAt(instant(rs, 15)).build());
       }
     }
     return out;

@@ -437,8 +437,9 @@ public final class JdbcProviderHealth implements ProviderHealth {
   private static Circuit view(String name, Row r, List<Instant> failures, Instant now) {
     State state = r.state == State.OPEN && r.openUntil != null && !now.isBefore(r.openUntil) ? State.HALF_OPEN
         : r.state;
-    return new Circuit(name, state, failures, r.openedAt, r.openUntil, r.probeSuccesses, r.probeOwner,
-        r.probeUntil);
+    return Circuit.builder().provider(name).state(state).failures(failures).openedAt(r.openedAt)
+        .openUntil(r.openUntil).probeSuccesses(r.probeSuccesses).probeOwner(r.probeOwner)
+        .probeHeldUntil(r.probeUntil).build();
   }
 
   private static @Nullable Instant nullableInstant(ResultSet rs, int index) throws SQLException {
