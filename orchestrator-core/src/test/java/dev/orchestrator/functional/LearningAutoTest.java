@@ -103,6 +103,12 @@ class LearningAutoTest {
       assertThat(step.provider()).isEqualTo("gemini");
       assertThat(step.choice()).isEqualTo("last would pick gemini: the last candidate first");
     }
+    try (Orchestrator o = three().learningStrategy("adaptive", dev.orchestrator.core.learn.Strategies.adaptive(1))
+        .build()) {
+      // A built-in's reason starts with its name: the preview says it once.
+      assertThat(o.plan("p", auto("t1"), Map.of()).waves().get(0).get(0).choice())
+          .startsWith("adaptive would pick chatgpt: measuring chatgpt on ");
+    }
     assertThat(h.events.events(ProviderChosenEvent.class)).isEmpty();
   }
 

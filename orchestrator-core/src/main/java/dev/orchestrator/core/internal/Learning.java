@@ -130,7 +130,10 @@ final class Learning {
     for (int i = 0; i < order.length; i++) {
       order[i] = candidates[names.indexOf(choice.ordered().get(i))];
     }
-    return new Preview(order, named.name() + " would pick " + choice.provider() + ": " + choice.reason());
+    // The built-ins start their reason with their own name; the preview names the strategy once.
+    String reason = choice.reason().startsWith(named.name() + ": ")
+        ? choice.reason().substring(named.name().length() + 2) : choice.reason();
+    return new Preview(order, named.name() + " would pick " + choice.provider() + ": " + reason);
   }
 
   /** The strategy's choice among {@code names}, or null (logged) when it failed or chose outside them. */
