@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the project's learning strategy which candidate a task runs on, the first time it is dispatched, from the
  * statistics projected from the store's event stream; announces the demotions those statistics show. A project's own
- * strategy wins over the engine-wide one; without either, tasks run as assigned. Confined to the drain loop.
+ * strategy wins over the engine-wide one; without either, tasks run as assigned. Confined to the drain loop, but
+ * for {@link #preview}, which dry runs call on their own threads: it reads the strategies (set before the engine
+ * starts) and the thread-safe projection, and announces nothing.
  */
 final class Learning {
   private static final Logger log = LoggerFactory.getLogger(Learning.class);
@@ -40,7 +42,7 @@ final class Learning {
   private final Map<String, Named> byProject = new HashMap<>();
   /** Demotions this engine announced. */
   private final Set<String> announced = new HashSet<>();
-  private boolean streamless;
+  private volatile boolean streamless; // read by dry runs on callers' threads too
 
   Learning(EngineContext ctx, Budgets budgets) {
     this.ctx = ctx;
