@@ -1,6 +1,7 @@
 package dev.orchestrator.core;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.introspect.AnnotatedClass;
 import com.fasterxml.jackson.databind.introspect.NopAnnotationIntrospector;
 import com.fasterxml.jackson.databind.introspect.VisibilityChecker;
@@ -15,8 +16,8 @@ import java.util.Objects;
  * that may grow are final classes with private fields and accessors named after them ({@code run.status()}), which
  * Jackson does not see as properties: with this module, a final class of the API module is written as its fields, in
  * the order they are declared, then its public {@code isX()} methods, so its JSON is what it was as a record (the
- * command line's {@code --json}, the dashboard's pages and {@link Reports} depend on that). Records, enums and
- * everything outside the API module keep Jackson's usual rules.
+ * command line's {@code --json}, the dashboard's pages and {@link Reports} depend on that). {@code Money} is written
+ * as its amount and currency only. Records, enums and everything outside the API module keep Jackson's usual rules.
  *
  * <pre>{@code
  * ObjectMapper json = JsonMapper.builder().addModule(new ApiJsonModule()).build();
@@ -38,7 +39,12 @@ public final class ApiJsonModule extends SimpleModule {
   public void setupModule(SetupContext context) {
     super.setupModule(context);
     context.insertAnnotationIntrospector(new FieldsOfApiValues());
+    context.setMixInAnnotations(Money.class, MoneyFields.class);
   }
+
+  /** Money as {@code {"amount": 0.013, "currency": "USD"}}: {@code isZero()} and {@code isNegative()} are derived. */
+  @JsonIgnoreProperties({"zero", "negative"})
+  private abstract static class MoneyFields {}
 
   /** Whether {@code type} is a value class of the API module: final, neither record nor enum. */
   static boolean isApiValueClass(Class<?> type) {

@@ -1,33 +1,26 @@
 package dev.orchestrator.cli.internal;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.orchestrator.core.ApiJsonModule;
-import dev.orchestrator.Money;
 
 /**
- * The JSON of {@code --json}: instants and durations in ISO-8601, and values as their fields only. A record's
- * helper methods that look like getters ({@code Money.isZero()}) would otherwise be written as fields
- * ({@code "zero": false}) that scripts could come to rely on. Thread-safe.
+ * The JSON of {@code --json}: instants and durations in ISO-8601, and values as their fields only
+ * ({@link ApiJsonModule}: money as its amount and currency, never a derived {@code "zero": false} that scripts could
+ * come to rely on). Thread-safe.
  */
 final class Json {
   private static final ObjectMapper PRETTY = JsonMapper.builder()
       .addModule(new JavaTimeModule())
       .addModule(new ApiJsonModule())
-      .addMixIn(Money.class, MoneyFields.class)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
   private static final ObjectMapper LINE = PRETTY.copy().disable(SerializationFeature.INDENT_OUTPUT);
-
-  /** Money as {@code {"amount": 0.013, "currency": "USD"}}. */
-  @JsonIgnoreProperties({"zero", "negative"})
-  private abstract static class MoneyFields {}
 
   private Json() {}
 
