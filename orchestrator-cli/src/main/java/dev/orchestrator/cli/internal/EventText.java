@@ -8,6 +8,8 @@ import dev.orchestrator.event.CircuitOpenedEvent;
 import dev.orchestrator.event.CostOverrunEvent;
 import dev.orchestrator.event.GuardTriggeredEvent;
 import dev.orchestrator.event.ProjectPausedEvent;
+import dev.orchestrator.event.ProviderChosenEvent;
+import dev.orchestrator.event.ProviderDemotedEvent;
 import dev.orchestrator.event.ProjectResumedEvent;
 import dev.orchestrator.event.ProviderPausedEvent;
 import dev.orchestrator.event.ProviderResumedEvent;
@@ -15,6 +17,7 @@ import dev.orchestrator.event.ReviewCompletedEvent;
 import dev.orchestrator.event.RunReopenedEvent;
 import dev.orchestrator.event.ScheduleFiredEvent;
 import dev.orchestrator.event.ScheduleMisfiredEvent;
+import dev.orchestrator.event.ShadowComparedEvent;
 import dev.orchestrator.event.TaskAwaitingReviewEvent;
 import dev.orchestrator.event.TaskBlockedEvent;
 import dev.orchestrator.event.TaskPriorityBoostedEvent;
@@ -135,6 +138,13 @@ final class EventText {
       return Messages.get("event.priorityChanged", p.from(), p.to());
     } else if (e instanceof TaskPriorityBoostedEvent p) {
       return Messages.get("event.priorityBoosted", p.from(), p.to());
+    } else if (e instanceof ProviderChosenEvent c) {
+      return Messages.get("event.providerChosen", c.provider(), c.strategy(), Texts.shorten(c.reason(), 160));
+    } else if (e instanceof ProviderDemotedEvent d) {
+      return Messages.get("event.providerDemoted", d.provider(), d.taskType(), d.evidence());
+    } else if (e instanceof ShadowComparedEvent c) {
+      return Messages.get("event.shadowCompared", c.winner(), c.incumbent(), c.challenger(), c.taskType(), c.judge(),
+          Tables.money(c.cost()), Texts.shorten(c.reason(), 120));
     }
     // An event this release does not know yet: its kind, never the record's raw fields.
     return Messages.get("event.other", type(e));
