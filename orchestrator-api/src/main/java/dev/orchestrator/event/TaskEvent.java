@@ -6,8 +6,7 @@ package dev.orchestrator.event;
  * @since 0.1
  */
 public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent,
-    TaskPriorityChangedEvent, GuardTriggeredEvent, ReviewCompletedEvent, CostOverrunEvent, ProviderChosenEvent,
-    ShadowComparedEvent {
+    TaskPriorityChangedEvent, GuardTriggeredEvent, ReviewCompletedEvent, CostOverrunEvent, ProviderChosenEvent {
   /** The task's id in its workflow. */
   String taskId();
 }

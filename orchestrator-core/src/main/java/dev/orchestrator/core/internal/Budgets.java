@@ -240,25 +240,6 @@ final class Budgets {
     return false;
   }
 
-  /**
-   * Reserves {@code worst} for a call of {@code n}'s on {@code slot} made outside its attempts (a shadow
-   * comparison), on the accounts such a call touches; returns the reservation's id, or null when a limit would
-   * break (nothing is paused: the call is simply not made).
-   */
-  @Nullable String reserveAside(TaskNode n, Slot slot, BigDecimal worst) {
-    if (n.run.lease == null) {
-      return null;
-    }
-    String id = UUID.randomUUID().toString();
-    LimitBreach breach = ledger.reserve(id, n.run.lease, keys(n, slot), worst, maxCost(n));
-    return breach == null ? id : null;
-  }
-
-  /** Settles a call reserved with {@link #reserveAside}, at what it cost. */
-  void settleAside(TaskNode n, Slot slot, @Nullable String reservation, CallCost cost) {
-    charge(n, slot.name, reservation, keys(n, slot), cost);
-  }
-
   /** Releases the reservation of a call that was not made, if it holds one. */
   void release(TaskNode n) {
     if (n.reservationId() != null) {

@@ -39,8 +39,6 @@ final class Lifecycle {
   private final Questions questions;
   /** Chooses the provider of a task on its first dispatch, or null to keep the workflow's order. */
   @Nullable Learning learning;
-  /** Shadow evaluation of tasks that succeed, or null when off. */
-  @Nullable Shadows shadows;
 
   Lifecycle(EngineContext ctx, ProjectPauses projectPauses, Questions questions) {
     this.ctx = ctx;
