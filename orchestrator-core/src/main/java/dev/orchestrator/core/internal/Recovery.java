@@ -48,6 +48,9 @@ final class Recovery {
   private final Questions questions;
   private final AgentRegistry agents;
 
+  /** Attempts in a row that may end interrupted before the task fails instead of running again. */
+  static final int MAX_INTERRUPTIONS = 3;
+
   Recovery(EngineContext ctx, Providers providers, Lifecycle lifecycle, CallPipeline pipeline, Resilience resilience,
       Budgets budgets, ProjectPauses projectPauses, Questions questions, AgentRegistry agents) {
     this.agents = agents;
@@ -150,7 +153,7 @@ final class Recovery {
       ctx.store.releaseRun(lease);
       RunLease fresh = ctx.store.acquireRun(run.project, run.id, ctx.owner, ctx.leaseTime).orElse(null);
       if (fresh != null) {
-        rebuild(ctx.store.run(run.project, run.id).orElse(r), fresh);
+        rebuild(ctx.store.run(run.project, run.id).orElse(r), fresh, null, Interruption.WRITE_FAILED);
       }
     } catch (RuntimeException e) {
       log.error("Run not reloaded; its lease runs out for an engine to take it over (project={}, run={}, engine={})",
@@ -184,7 +187,7 @@ final class Recovery {
   }
 
   private void rebuild(RunRecord r, RunLease lease) {
-    rebuild(r, lease, null);
+    rebuild(r, lease, null, Interruption.PROCESS_STOPPED);
   }
 
   /** Why the last {@link #rebuild} on this thread gave its run up, for the caller that wanted to steer it. */
@@ -202,6 +205,10 @@ final class Recovery {
    * the run is resumed and before it may finish (a steering change that made this engine take the run over).
    */
   boolean rebuild(RunRecord r, RunLease lease, @Nullable Consumer<RunState> then) {
+    return rebuild(r, lease, then, Interruption.PROCESS_STOPPED);
+  }
+
+  private boolean rebuild(RunRecord r, RunLease lease, @Nullable Consumer<RunState> then, Interruption why) {
     // The agents that the run's previous owner left running would go on working beside the calls made again here.
     agents.endOthers(r.project(), r.id());
     String definition = ctx.store.definition(r.project(), r.id()).orElse("");
@@ -288,7 +295,7 @@ final class Recovery {
     if (!problems.isEmpty()) {
       log.warn("Run recovered with problems (project={}, run={}, problems={})", r.project(), r.id(), problems);
     }
-    ctx.post(() -> resumeRecovered(run, then));
+    ctx.post(() -> resumeRecovered(run, then, why));
     return true;
   }
 
@@ -321,6 +328,61 @@ final class Recovery {
     });
   }
 
+  /**
+   * Queues an interrupted task to run again, unless its last {@value #MAX_INTERRUPTIONS} attempts were all
+   * interrupted: a call whose end can never be recorded (a write that fails the same way each time) or that stops its
+   * process each time would otherwise be made, and paid for, forever. Each {@code resume} of the task by a person
+   * allows as many interruptions again.
+   */
+  private void againOrFail(TaskNode n, String why) {
+    if (n.run.lost) {
+      return;
+    }
+    int inARow = interruptionsInARow(n.record);
+    if (inARow == 0 || inARow % MAX_INTERRUPTIONS != 0) {
+      lifecycle.enqueue(n);
+      return;
+    }
+    log.error("Task failed after its call was interrupted {} times in a row (project={}, run={}, task={}, last={})",
+        MAX_INTERRUPTIONS, n.run.project, n.run.id, n.id(), why);
+    lifecycle.fail(n, ErrorKind.UNKNOWN, "its call was interrupted " + MAX_INTERRUPTIONS + " times in a row, its end "
+        + "never recorded (last: " + why.substring(Interruption.PREFIX.length()) + "); it is failed rather than paid "
+        + "for again. Find the cause in the engine's log, then run it again with `orchestrator resume " + n.id()
+        + "`");
+  }
+
+  /** How many of the task's last attempts in a row ended interrupted. */
+  static int interruptionsInARow(TaskRecord record) {
+    List<Attempt> attempts = record.attempts();
+    int count = 0;
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      Attempt a = attempts.get(i);
+      String message = a.message();
+      if (a.outcome() != Outcome.FAILED || message == null || !message.startsWith(Interruption.PREFIX)) {
+        break;
+      }
+      count++;
+    }
+    return count;
+  }
+
+  /** Why a rebuilt run's calls in flight were interrupted, as their attempts say. */
+  private enum Interruption {
+    PROCESS_STOPPED("the process stopped before the call ended", "the process stopped before the review ended"),
+    WRITE_FAILED("a write of its run failed and the run was reloaded from the store (see the engine's log)",
+        "a write of its run failed and the run was reloaded from the store (see the engine's log)");
+
+    static final String PREFIX = "interrupted: ";
+
+    final String call;
+    final String review;
+
+    Interruption(String call, String review) {
+      this.call = PREFIX + call;
+      this.review = PREFIX + review;
+    }
+  }
+
   private static int countPendingOf(TaskNode[] nodes, TaskNode n) {
     int pending = 0;
     for (int d : n.dependencies) {
@@ -331,15 +393,15 @@ final class Recovery {
     return pending;
   }
 
-  private void resumeRecovered(RunState run, @Nullable Consumer<RunState> then) {
+  private void resumeRecovered(RunState run, @Nullable Consumer<RunState> then, Interruption why) {
     Instant now = ctx.now();
     List<String> interrupted = new ArrayList<>();
     for (TaskNode n : run.nodes) {
       switch (n.state()) {
         case RUNNING -> {
           interrupted.add(n.id());
-          endInterrupted(n, now, "interrupted: the process stopped before the call ended");
-          lifecycle.enqueue(n);
+          endInterrupted(n, now, why.call);
+          againOrFail(n, why.call);
         }
         case READY -> {
           n.lane = n.priority.ordinal();
@@ -348,8 +410,8 @@ final class Recovery {
         case PAUSED, RETRY_WAIT -> lifecycle.enqueue(n);
         case AWAITING_REVIEW -> {
           // The verdict was lost with the process: the author's output is not stored until approved, so redo it.
-          endInterrupted(n, now, "interrupted: the process stopped before the review ended");
-          lifecycle.enqueue(n);
+          endInterrupted(n, now, why.review);
+          againOrFail(n, why.review);
         }
         case AWAITING_INPUT -> {
           Question q = n.record.question();
