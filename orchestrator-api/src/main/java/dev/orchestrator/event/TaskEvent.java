@@ -6,7 +6,8 @@ package dev.orchestrator.event;
  * @since 0.1
  */
 public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent,
-    TaskPriorityChangedEvent, GuardTriggeredEvent, ReviewCompletedEvent, CostOverrunEvent, ProviderChosenEvent {
+    TaskPriorityChangedEvent, GuardTriggeredEvent, ReviewCompletedEvent, CostOverrunEvent, ProviderChosenEvent,
+    ShadowComparedEvent {
   /** The task's id in its workflow. */
   String taskId();
 }

@@ -27,11 +27,13 @@ public final class OutcomeStatistics {
 
   private final Map<String, ProviderStats> stats;
   private final Map<String, Demotion> demotions;
+  private final Map<String, String> promotions;
   private final long lastSequence;
 
   private OutcomeStatistics(Builder b) {
     this.stats = java.util.Collections.unmodifiableMap(new TreeMap<>(b.stats));
     this.demotions = java.util.Collections.unmodifiableMap(new TreeMap<>(b.demotions));
+    this.promotions = java.util.Collections.unmodifiableMap(new TreeMap<>(b.promotions));
     this.lastSequence = b.lastSequence;
   }
 
@@ -92,6 +94,14 @@ public final class OutcomeStatistics {
     return d != null && d.activeAt(at) ? Optional.of(d) : Optional.empty();
   }
 
+  /**
+   * Why a provider instance is promoted for a task type (it won enough shadow comparisons against the providers
+   * tasks of that type ran on, see {@code docs/learning.md}), in words; empty when it is not.
+   */
+  public Optional<String> promotion(String provider, String taskType) {
+    return Optional.ofNullable(promotions.get(key(provider, taskType)));
+  }
+
   /** The sequence of the newest stored event folded in; 0 when none was. */
   public long lastSequence() {
     return lastSequence;
@@ -100,12 +110,12 @@ public final class OutcomeStatistics {
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object o) {
     return o instanceof OutcomeStatistics s && stats.equals(s.stats) && demotions.equals(s.demotions)
-        && lastSequence == s.lastSequence;
+        && promotions.equals(s.promotions) && lastSequence == s.lastSequence;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(stats, demotions, lastSequence);
+    return Objects.hash(stats, demotions, promotions, lastSequence);
   }
 
   @Override
@@ -121,6 +131,7 @@ public final class OutcomeStatistics {
   public static final class Builder {
     private final Map<String, ProviderStats> stats = new TreeMap<>();
     private final Map<String, Demotion> demotions = new TreeMap<>();
+    private final Map<String, String> promotions = new TreeMap<>();
     private long lastSequence;
 
     private Builder() {}
@@ -136,6 +147,15 @@ public final class OutcomeStatistics {
     public Builder demotion(Demotion d) {
       Objects.requireNonNull(d, "demotion");
       demotions.put(key(d.provider(), d.taskType()), d);
+      return this;
+    }
+
+    /** Promotes a provider instance for a task type, with the evidence in words. */
+    public Builder promotion(String provider, String taskType, String evidence) {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(taskType, "taskType");
+      Objects.requireNonNull(evidence, "evidence");
+      promotions.put(key(provider, taskType), evidence);
       return this;
     }
 

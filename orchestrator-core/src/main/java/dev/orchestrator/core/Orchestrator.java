@@ -417,6 +417,7 @@ public final class Orchestrator implements AutoCloseable {
     private int defaultLimit = 8;
     private @Nullable String defaultProvider;
     private @Nullable String learningName;
+    private dev.orchestrator.core.learn.@Nullable ShadowPolicy shadowPolicy;
     private dev.orchestrator.learn.@Nullable LearningStrategy learningStrategy;
     private final Map<String, Map.Entry<String, dev.orchestrator.learn.LearningStrategy>> projectStrategies =
         new LinkedHashMap<>();
@@ -578,6 +579,16 @@ public final class Orchestrator implements AutoCloseable {
     /** A spending limit from the start (more can be set at run time with {@link Orchestrator#setBudget}). */
     public Builder budget(Budget budget) {
       initialBudgets.add(Objects.requireNonNull(budget, "budget"));
+      return this;
+    }
+
+    /**
+     * Turns shadow evaluation on: on a sample of the tasks that succeed, a cheaper candidate also answers and a
+     * judge compares the two answers (the task keeps its own); a challenger that wins often enough on a task type is
+     * promoted for it, and the built-in strategies put it first. Off by default. See {@code docs/learning.md}.
+     */
+    public Builder shadowEvaluation(dev.orchestrator.core.learn.ShadowPolicy policy) {
+      this.shadowPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -798,6 +809,9 @@ public final class Orchestrator implements AutoCloseable {
         engine.learning(null, learningName, learningStrategy);
       }
       projectStrategies.forEach((project, named) -> engine.learning(project, named.getKey(), named.getValue()));
+      if (shadowPolicy != null) {
+        engine.shadows(shadowPolicy);
+      }
       engine.loadBudgets(initialBudgets);
       StoreSync sync = new StoreSync(engine, st, sched, clock, syncInterval, claimRuns);
       owned.add(0, sync);

@@ -417,6 +417,9 @@ public final class Cli implements AutoCloseable {
       b.defaultProvider(def);
     }
     LearningStrategies.configure(c, b, env);
+    if (c.shadow() != null) {
+      b.shadowEvaluation(c.shadow());
+    }
     if (listener != null) {
       b.listener(listener);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.budget.Budget;
 import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.core.learn.ShadowPolicy;
 import dev.orchestrator.policy.CircuitBreakerPolicy;
 import dev.orchestrator.policy.RetryPolicy;
 import dev.orchestrator.spi.ConfigValues;
@@ -45,15 +46,18 @@ import org.jspecify.annotations.Nullable;
  * @param learning the learning strategy of every project without its own ({@code "learning"}), or null
  * @param projectLearning the learning strategies of single projects ({@code "projects": {"<name>": {"learning":
  *     ...}}}), by project name
+ * @param shadow shadow evaluation ({@code "shadow"}: a cheaper candidate compared on a sample of tasks), or null
  */
 public record Config(Path file, Map<String, Instance> instances, boolean simulateMissingKeys,
     Map<String, String> simulator, @Nullable String defaultProvider, ZoneId timeZone, List<Budget> budgets,
     int maxConcurrentCalls, Map<String, Integer> instanceLimits, RetryPolicy retry, CircuitBreakerPolicy breaker,
-    @Nullable String notifications, @Nullable Learning learning, Map<String, Learning> projectLearning) {
+    @Nullable String notifications, @Nullable Learning learning, Map<String, Learning> projectLearning,
+    @Nullable ShadowPolicy shadow) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP = Set.of("$schema", "description", "providers", "simulateMissingKeys",
-      "simulator", "defaultProvider", "timeZone", "budgets", "policies", "notifications", "learning", "projects");
+      "simulator", "defaultProvider", "timeZone", "budgets", "policies", "notifications", "learning", "projects",
+      "shadow");
 
   /**
    * A provider instance.
@@ -283,8 +287,60 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
         }
       }
     }
+    ShadowPolicy shadow = root.hasNonNull("shadow") ? shadow(file, root.get("shadow"), instances.keySet()) : null;
     return new Config(file, instances, simulate, simulator, defaultProvider, zone, budgets, maxCalls, limits, retry,
-        breaker, notifications, learning, projectLearning);
+        breaker, notifications, learning, projectLearning, shadow);
+  }
+
+  /**
+   * {@code "shadow": {"sampleRate": 0.1, "seed": 7, "promoteAfter": "3 of 5", "maxCostPerComparison": "$0.05",
+   * "judge": "claude"}}: every field optional but the object itself.
+   */
+  private static ShadowPolicy shadow(Path file, JsonNode node, Set<String> instances) {
+    if (!node.isObject()) {
+      throw CliException.of(ExitCodes.CONFIG, "config.policy", file, "shadow", "must be an object such as"
+          + " {\"sampleRate\": 0.1, \"promoteAfter\": \"3 of 5\", \"judge\": \"claude\"} (was " + node + ")");
+    }
+    ShadowPolicy.Builder b = ShadowPolicy.builder();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String where = "shadow." + e.getKey();
+      String text = e.getValue().asText().trim();
+      try {
+        switch (e.getKey()) {
+          case "sampleRate" -> b.sampleRate(Double.parseDouble(text));
+          case "seed" -> b.seed(Long.parseLong(text));
+          case "promoteAfter" -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s+of\\s+(\\d+)").matcher(text);
+            if (!m.matches()) {
+              throw new IllegalArgumentException("must read 'N of M', such as \"3 of 5\" (was '" + text + "')");
+            }
+            b.promoteAfter(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+          }
+          case "maxCostPerComparison" -> b.maxCostPerComparison(ConfigValues.parseMoney(where, text));
+          case "judge" -> {
+            String judge = text.toLowerCase(Locale.ROOT);
+            if (!instances.contains(judge)) {
+              throw new IllegalArgumentException("names no configured provider instance (was '" + text + "';"
+                  + " configured: " + instances + ")");
+            }
+            b.judge(judge);
+          }
+          default -> {
+            if (!e.getKey().startsWith("x-")) {
+              throw new IllegalArgumentException("unknown field: shadow holds sampleRate, seed, promoteAfter,"
+                  + " maxCostPerComparison and judge (your own fields start with x-)");
+            }
+          }
+        }
+      } catch (NumberFormatException ex) {
+        throw CliException.wrap(ex, ExitCodes.CONFIG, "config.policy", file, where, "must be a number (was '"
+            + text + "')");
+      } catch (IllegalArgumentException ex) {
+        throw CliException.wrap(ex, ExitCodes.CONFIG, "config.policy", file, where, ex.getMessage());
+      }
+    }
+    return b.build();
   }
 
   private static Learning learning(Path file, JsonNode node, String where) {

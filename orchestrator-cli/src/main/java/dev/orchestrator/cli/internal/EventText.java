@@ -17,6 +17,7 @@ import dev.orchestrator.event.ReviewCompletedEvent;
 import dev.orchestrator.event.RunReopenedEvent;
 import dev.orchestrator.event.ScheduleFiredEvent;
 import dev.orchestrator.event.ScheduleMisfiredEvent;
+import dev.orchestrator.event.ShadowComparedEvent;
 import dev.orchestrator.event.TaskAwaitingReviewEvent;
 import dev.orchestrator.event.TaskBlockedEvent;
 import dev.orchestrator.event.TaskPriorityBoostedEvent;
@@ -141,6 +142,9 @@ final class EventText {
       return Messages.get("event.providerChosen", c.provider(), c.strategy(), Texts.shorten(c.reason(), 160));
     } else if (e instanceof ProviderDemotedEvent d) {
       return Messages.get("event.providerDemoted", d.provider(), d.taskType(), d.evidence());
+    } else if (e instanceof ShadowComparedEvent c) {
+      return Messages.get("event.shadowCompared", c.winner(), c.incumbent(), c.challenger(), c.taskType(), c.judge(),
+          Tables.money(c.cost()), Texts.shorten(c.reason(), 120));
     }
     // An event this release does not know yet: its kind, never the record's raw fields.
     return Messages.get("event.other", type(e));

@@ -49,4 +49,28 @@ class LearningConfigTest {
     assertThat(e.exitCode()).isEqualTo(ExitCodes.CONFIG);
     assertThat(e.getMessage()).contains("learning.strategy", "must name a learning strategy");
   }
+
+  @Test
+  void shadowEvaluationIsReadWithItsPromotionRule() {
+    Config c = config("{\"providers\": {\"claude\": {\"type\": \"anthropic\"}}, \"shadow\": {\"sampleRate\": 0.2,"
+        + " \"seed\": 7, \"promoteAfter\": \"3 of 5\", \"maxCostPerComparison\": \"$0.05\", \"judge\": \"Claude\"}}");
+    assertThat(c.shadow()).isNotNull();
+    assertThat(c.shadow().sampleRate()).isEqualTo(0.2);
+    assertThat(c.shadow().wins()).isEqualTo(3);
+    assertThat(c.shadow().comparisons()).isEqualTo(5);
+    assertThat(c.shadow().judge()).isEqualTo("claude");
+    assertThat(config("{}").shadow()).isNull();
+  }
+
+  @Test
+  void aBadShadowSettingNamesItsPlaceAndTheFix() {
+    assertThat(catchThrowableOfType(CliException.class, () -> config("{\"shadow\": {\"promoteAfter\": \"3/5\"}}"))
+        .getMessage()).contains("shadow.promoteAfter", "3 of 5");
+    assertThat(catchThrowableOfType(CliException.class, () -> config("{\"shadow\": {\"sampleRate\": 2}}"))
+        .getMessage()).contains("shadow.sampleRate", "from 0 to 1");
+    assertThat(catchThrowableOfType(CliException.class, () -> config("{\"shadow\": {\"judge\": \"nobody\"}}"))
+        .getMessage()).contains("shadow.judge", "'nobody'");
+    assertThat(catchThrowableOfType(CliException.class, () -> config("{\"shadow\": {\"rate\": 1}}"))
+        .getMessage()).contains("shadow.rate", "unknown field");
+  }
 }

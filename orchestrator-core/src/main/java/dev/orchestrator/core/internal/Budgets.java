@@ -240,6 +240,31 @@ final class Budgets {
     return false;
   }
 
+  /**
+   * Whether two calls of a run yet to start in {@code project}, on {@code a} and {@code b} at these worst cases,
+   * would break a limit now (the run's own accounts are new and empty): the limit's account, or null when they fit.
+   * Nothing is reserved; the run's calls reserve for themselves when they are made.
+   */
+  @Nullable String wouldBreak(String project, Slot a, BigDecimal worstA, Slot b, BigDecimal worstB) {
+    // a and b are two providers: a comparison's challenger is never its judge
+    LocalDate today = LocalDate.ofInstant(ctx.now(), zone);
+    LimitBreach shared = ledger.check(List.of(new Account(BudgetScope.global(), null),
+        new Account(BudgetScope.project(project), null)), worstA.add(worstB), null);
+    if (shared != null) {
+      return shared.account().scope().toString();
+    }
+    LimitBreach own = providerBreach(a, worstA, today);
+    if (own == null) {
+      own = providerBreach(b, worstB, today);
+    }
+    return own == null ? null : own.account().scope().toString();
+  }
+
+  private @Nullable LimitBreach providerBreach(Slot s, BigDecimal worst, LocalDate today) {
+    return ledger.check(List.of(new Account(BudgetScope.provider(s.name), null),
+        new Account(BudgetScope.providerDaily(s.name), today)), worst, null);
+  }
+
   /** Releases the reservation of a call that was not made, if it holds one. */
   void release(TaskNode n) {
     if (n.reservationId() != null) {

@@ -254,6 +254,9 @@ final class CallSteps {
         return false;
       }
       if (n.spec.review() != null && n.reviewers.length > 0) {
+        if (reviews.shadowsOn()) {
+          n.extras().shadowRequest = call.request;
+        }
         reviews.await(n, call.text);
         return false;
       }
@@ -266,6 +269,9 @@ final class CallSteps {
     @Override
     public boolean after(Call call) {
       lifecycle.succeed(call.node, call.text, TaskState.RUNNING, call.cost);
+      if (lifecycle.shadows != null) {
+        lifecycle.shadows.succeeded(call.node, call.text, call.request);
+      }
       return false;
     }
   }

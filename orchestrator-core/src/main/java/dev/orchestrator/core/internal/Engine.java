@@ -439,6 +439,19 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- the store sync's side
 
   /**
+   * Turns shadow evaluation on with {@code policy} (see {@code docs/learning.md}); call before the first run is
+   * submitted.
+   */
+  public void shadows(dev.orchestrator.core.learn.ShadowPolicy policy) {
+    Learning l = lifecycle.learning;
+    if (l != null) {
+      l.promoteAfter(policy.wins(), policy.comparisons());
+      lifecycle.shadows = new Shadows(ctx, budgets, providers, l, policy,
+          (project, workflow, params) -> submit(project, workflow, params).id());
+    }
+  }
+
+  /**
    * Lets {@code strategy} choose the provider of every task of {@code project} (of every project without its own
    * when null) with more than one candidate when it is first dispatched; call before the first run is submitted.
    */

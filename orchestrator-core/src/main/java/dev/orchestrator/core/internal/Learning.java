@@ -37,7 +37,8 @@ final class Learning {
 
   private final EngineContext ctx;
   private final Budgets budgets;
-  private final OutcomeProjection statistics;
+  private final TaskTypes types;
+  private OutcomeProjection statistics;
   private @Nullable Named fallback;
   private final Map<String, Named> byProject = new HashMap<>();
   /** Demotions this engine announced. */
@@ -54,7 +55,18 @@ final class Learning {
       TaskSpec spec = run != null && run.project.equals(project) ? run.workflow.task(taskId) : null;
       return spec != null ? spec.taskType() : stored.taskType(project, runId, taskId);
     };
+    this.types = types;
     this.statistics = OutcomeProjection.builder().taskTypes(types).build();
+  }
+
+  /** Promotes a shadow challenger after {@code wins} of its last {@code comparisons}; before the engine starts. */
+  void promoteAfter(int wins, int comparisons) {
+    statistics = OutcomeProjection.builder().taskTypes(types).promoteAfter(wins, comparisons).build();
+  }
+
+  /** The project's figures, caught up with the store; announces nothing. */
+  OutcomeStatistics statistics(String project, Instant now) {
+    return statistics(project, now, false);
   }
 
   /** Uses {@code strategy} for the project's tasks, or for every project without its own when project is null. */

@@ -39,6 +39,8 @@ final class Lifecycle {
   private final Questions questions;
   /** Chooses the provider of a task on its first dispatch, or null to keep the workflow's order. */
   @Nullable Learning learning;
+  /** Shadow evaluation of tasks that succeed, or null when off. */
+  @Nullable Shadows shadows;
 
   Lifecycle(EngineContext ctx, ProjectPauses projectPauses, Questions questions) {
     this.ctx = ctx;
@@ -137,6 +139,7 @@ final class Lifecycle {
     ctx.update(n, n.record.succeed(text, now));
     ctx.emit(n.run, new TaskSucceededEvent(n.run.project, n.run.id, n.id(), now, from, n.slot.name, cost.usage(),
         cost.money(), cost.basis()));
+    ShadowRuns.judged(ctx, n, text);
     finished(n);
     TaskNode[] nodes = n.run.nodes;
     for (int k = 0, count = n.dependentCount(); k < count; k++) {

@@ -54,6 +54,11 @@ final class Reviews {
     reviewer.enqueue(n, now.toEpochMilli());
   }
 
+  /** Whether shadow evaluation is on, so an author's request is kept while its answer is reviewed. */
+  boolean shadowsOn() {
+    return lifecycle.shadows != null;
+  }
+
   /** What the reviewer is asked. */
   ProviderRequest request(TaskNode n) {
     Review review = n.spec.review();
@@ -83,7 +88,13 @@ final class Reviews {
     n.reviewing = false;
     if (approved) {
       n.extras().feedback = null;
-      lifecycle.succeed(n, n.pendingOutput(), TaskState.AWAITING_REVIEW, cost);
+      String output = n.pendingOutput();
+      lifecycle.succeed(n, output, TaskState.AWAITING_REVIEW, cost);
+      if (lifecycle.shadows != null) {
+        dev.orchestrator.spi.provider.ProviderRequest request = n.extras().shadowRequest;
+        n.extras().shadowRequest = null;
+        lifecycle.shadows.succeeded(n, output, request);
+      }
     } else if (n.reviewRound() < review.maxRounds()) {
       n.extras().feedback = verdict.feedback();
       lifecycle.enqueue(n);

@@ -74,6 +74,8 @@ final class TaskNode {
     /** The author's output waiting for the review's verdict, and the feedback of the last rejection. */
     @Nullable String pendingOutput;
     @Nullable String feedback;
+    /** The author's request (as its guards let it go) while its answer is reviewed, for shadow evaluation. */
+    dev.orchestrator.spi.provider.@Nullable ProviderRequest shadowRequest;
     /** Repair instructions from an output guard, used once. */
     @Nullable String repair;
     boolean repairUsed;

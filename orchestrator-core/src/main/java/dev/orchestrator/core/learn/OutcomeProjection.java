@@ -81,6 +81,8 @@ public final class OutcomeProjection {
   private final Duration coolDown;
   private final int latencySamples;
   private final TaskTypes taskTypes;
+  private final int promotionWins;
+  private final int promotionWindow;
 
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. */
@@ -104,6 +106,8 @@ public final class OutcomeProjection {
     this.coolDown = b.coolDown;
     this.latencySamples = b.latencySamples;
     this.taskTypes = b.taskTypes;
+    this.promotionWins = b.promotionWins;
+    this.promotionWindow = b.promotionWindow;
   }
 
   /** Starts a projection: half-life 7 days, demotion at 60% failures over 10 of the last 20 outcomes, 1 hour off. */
@@ -224,6 +228,9 @@ public final class OutcomeProjection {
       if (g.phase() == GuardTriggeredEvent.Phase.OUTPUT && t != null && t.provider != null) {
         each(g.project(), t.provider, t.type, g.at(), (a, w) -> a.guardViolations += w);
       }
+    } else if (e instanceof dev.orchestrator.event.ShadowComparedEvent c) {
+      compared(global, c);
+      compared(scope(c.project()), c);
     } else if (e instanceof dev.orchestrator.event.ProviderDemotedEvent d) {
       announced.add(d.project() + '\u0000' + statKey(d.provider(), d.taskType()) + '\u0000' + d.since());
     } else if (e instanceof TaskCancelledEvent c) {
@@ -359,6 +366,30 @@ public final class OutcomeProjection {
     scope.stats.put(k, new Acc(provider, type)); // it starts over for this type when it is offered again
   }
 
+  /**
+   * A shadow comparison: the challenger's window of wins moves on, and it is promoted for the type while it holds
+   * at least {@code promotionWins} wins among its last {@code promotionWindow} comparisons.
+   */
+  private void compared(Scope scope, dev.orchestrator.event.ShadowComparedEvent c) {
+    String k = statKey(c.challenger(), c.taskType());
+    ArrayDeque<Boolean> window = scope.shadows.computeIfAbsent(k, x -> new ArrayDeque<>());
+    window.addLast(c.challengerWon());
+    if (window.size() > promotionWindow) {
+      window.removeFirst();
+    }
+    int wins = 0;
+    for (boolean w : window) {
+      wins += w ? 1 : 0;
+    }
+    if (window.size() >= promotionWins && wins >= promotionWins) {
+      scope.promotions.put(k, new String[] {c.challenger(), c.taskType(), String.format(Locale.ROOT,
+          "%s won %d of its last %d shadow comparisons on %s (latest against %s, judged by %s)", c.challenger(),
+          wins, window.size(), c.taskType(), c.incumbent(), c.judge())});
+    } else {
+      scope.promotions.remove(k);
+    }
+  }
+
   private interface Update {
     void apply(Acc acc, double weight);
   }
@@ -394,6 +425,10 @@ public final class OutcomeProjection {
   private final class Scope {
     final Map<String, Acc> stats = new TreeMap<>();
     final Map<String, Demotion> demotions = new TreeMap<>();
+    /** Whether the challenger won each of its latest shadow comparisons, by type and provider. */
+    final Map<String, ArrayDeque<Boolean>> shadows = new TreeMap<>();
+    /** Provider, type and evidence of each promotion in force, by type and provider. */
+    final Map<String, String[]> promotions = new TreeMap<>();
 
     OutcomeStatistics snapshot() {
       OutcomeStatistics.Builder b = OutcomeStatistics.builder().lastSequence(lastSequence);
@@ -401,6 +436,7 @@ public final class OutcomeProjection {
         b.add(a.snapshot(newest));
       }
       demotions.values().forEach(b::demotion);
+      promotions.values().forEach(p -> b.promotion(p[0], p[1], p[2]));
       return b.build();
     }
   }
@@ -518,8 +554,26 @@ public final class OutcomeProjection {
     private Duration coolDown = Duration.ofHours(1);
     private int latencySamples = 200;
     private TaskTypes taskTypes = TaskTypes.GENERAL;
+    private int promotionWins = 3;
+    private int promotionWindow = 5;
 
     private Builder() {}
+
+    /**
+     * A challenger of shadow evaluation that wins {@code wins} of its last {@code comparisons} comparisons on a
+     * type is promoted for it; 3 of 5 by default ({@link ShadowPolicy#promoteAfter}).
+     *
+     * @throws IllegalArgumentException when {@code wins} is below 1 or above {@code comparisons}
+     */
+    public Builder promoteAfter(int wins, int comparisons) {
+      if (wins < 1 || wins > comparisons) {
+        throw new IllegalArgumentException("promoteAfter needs 1 <= wins <= comparisons (was " + wins + " of "
+            + comparisons + "): give, say, 3 of 5");
+      }
+      this.promotionWins = wins;
+      this.promotionWindow = comparisons;
+      return this;
+    }
 
     /**
      * How fast old outcomes fade: one half-life ago counts half; {@link Duration#ZERO} weighs every outcome alike.

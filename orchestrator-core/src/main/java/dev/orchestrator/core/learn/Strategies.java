@@ -58,7 +58,7 @@ public final class Strategies {
    */
   public static LearningStrategy bestQuality(int minSamples) {
     checkMinSamples(minSamples);
-    return a -> {
+    return promoting("best-quality", a -> {
       Split s = split(a, minSamples);
       if (!s.unknown.isEmpty()) {
         return measuring("best-quality", a, s, minSamples);
@@ -67,7 +67,7 @@ public final class Strategies {
       List<String> order = concat(known, List.of(), s.demoted);
       return Choice.of(order, "best-quality: " + known.get(0) + " has the best quality on " + a.taskType() + " ("
           + describe(a.stats(known.get(0))) + ")" + runnerUp(a, known) + demotedNote(a, s));
-    };
+    });
   }
 
   /**
@@ -81,7 +81,7 @@ public final class Strategies {
   public static LearningStrategy cheapestAcceptable(int minSamples, double margin) {
     checkMinSamples(minSamples);
     checkShare("margin", margin);
-    return a -> {
+    return promoting("cheapest-acceptable", a -> {
       Split s = split(a, minSamples);
       if (!s.unknown.isEmpty()) {
         return measuring("cheapest-acceptable", a, s, minSamples);
@@ -105,7 +105,7 @@ public final class Strategies {
           : cheapest + " is the cheapest on " + a.taskType() + " within " + fmt(margin) + " of the best quality ("
               + describe(a.stats(cheapest)) + "; best " + best + " " + describe(a.stats(best)) + ")";
       return Choice.of(concat(rest, List.of(), s.demoted), "cheapest-acceptable: " + why + demotedNote(a, s));
-    };
+    });
   }
 
   /**
@@ -126,7 +126,7 @@ public final class Strategies {
     checkMinSamples(minSamples);
     checkShare("margin", margin);
     checkShare("explorationMargin", explorationMargin);
-    return new Adaptive(new Random(seed), minSamples, margin, explorationMargin);
+    return promoting("adaptive", new Adaptive(new Random(seed), minSamples, margin, explorationMargin));
   }
 
   /** {@link #adaptive(long, int, double, double)} with the default samples and margins. */
@@ -220,6 +220,26 @@ public final class Strategies {
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
+
+  /**
+   * Puts first the first candidate (in the inner choice's order) promoted by shadow evaluation for the task's type
+   * and not demoted for it, with the evidence in the reason; otherwise the inner choice stands.
+   */
+  private static LearningStrategy promoting(String name, LearningStrategy inner) {
+    return a -> {
+      Choice c = inner.choose(a);
+      for (String p : c.ordered()) {
+        java.util.Optional<String> evidence = a.statistics().promotion(p, a.taskType());
+        if (evidence.isPresent() && !a.demoted(p)) {
+          List<String> order = new ArrayList<>(c.ordered());
+          order.remove(p);
+          order.add(0, p);
+          return Choice.of(order, name + ": " + p + " is promoted on " + a.taskType() + ": " + evidence.get());
+        }
+      }
+      return c;
+    };
+  }
 
   /** The candidates split into: enough outcomes, too few, demoted (each in the workflow's order). */
   private static final class Split {
