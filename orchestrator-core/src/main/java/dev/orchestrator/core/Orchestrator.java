@@ -326,6 +326,18 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
+   * The shadow comparisons (runs of workflow {@code shadow-comparison}, see {@code docs/learning.md}) this
+   * orchestrator started and that have not finished. A comparison starts a moment after the success it compares is
+   * committed: those sampled but not started yet are waited for, at most {@code wait}. A process about to end waits
+   * for the comparisons' completion, or leaves them in the store for an engine that claims runs (a worker).
+   *
+   * @throws InterruptedException when the thread is interrupted while it waits
+   */
+  public List<Run> shadowComparisons(Duration wait) throws InterruptedException {
+    return engine.comparisons(Objects.requireNonNull(wait, "wait"));
+  }
+
+  /**
    * Delivers to {@code listener} every event appended to the store after {@code fromSequence} by any process that
    * shares it, in order and once each, until the returned feed is closed: see {@link EventFeed}.
    */

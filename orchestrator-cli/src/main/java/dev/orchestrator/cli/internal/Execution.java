@@ -73,6 +73,9 @@ final class Execution {
    * @param here whether an engine of this process executes the run: then its events arrive as they happen and the
    *     simulated instances are this process's; else they are read from the store as another engine writes them
    */
+  /** How long a comparison sampled as the run ended may take to start. */
+  private static final java.time.Duration COMPARISONS_STARTING = java.time.Duration.ofSeconds(5);
+
   static int follow(Cli cli, Run run, boolean here) {
     Set<String> simulated = new LinkedHashSet<>(here ? cli.simulatedNames() : simulatedOf(cli, run.id()));
     CompletableFuture<RunSnapshot> done = run.completion();
@@ -138,7 +141,30 @@ final class Execution {
     if (interrupted.get()) {
       return ExitCodes.INTERRUPTED;
     }
+    if (here) {
+      awaitComparisons(cli);
+    }
     return snapshot.status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+  }
+
+  /**
+   * Waits for the shadow comparisons this process's engines started (docs/learning.md), which would otherwise stay
+   * in the store unfinished until a worker takes them; Ctrl-C leaves them to a worker. Says so on standard error.
+   */
+  private static void awaitComparisons(Cli cli) {
+    try {
+      for (Orchestrator o : cli.executors()) {
+        for (Run c : o.shadowComparisons(COMPARISONS_STARTING)) {
+          cli.err().println(Messages.get("run.awaitComparison", c.id()));
+          cli.err().flush();
+          RunSnapshot s = join(c.completion());
+          cli.err().println(Messages.get("run.comparisonFinished", c.id(), s.status(),
+              Tables.cost(s.cost(), s.costBasis())));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void onEvent(Progress p, @org.jspecify.annotations.Nullable InlineQuestions q,

@@ -93,6 +93,10 @@ public final class Engine implements AutoCloseable {
   /** The thread draining the mailbox, or null. */
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
+  /** The shadow comparisons this engine started that have not finished. */
+  private final java.util.Set<Run> comparisons = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Comparisons sampled and not started yet (or given up); guarded by {@link #comparisons}. */
+  private int startingComparisons;
   /** Whether the loop groups each pass's writes into one transaction: on a store that keeps them (durable). */
   private final boolean grouped;
 
@@ -436,6 +440,20 @@ public final class Engine implements AutoCloseable {
   }
 
 
+  /**
+   * The shadow comparisons this engine started that have not finished, once those sampled a moment ago have started
+   * (waiting at most {@code wait} for them).
+   */
+  public List<Run> comparisons(Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (comparisons) {
+      for (long left = wait.toNanos(); startingComparisons > 0 && left > 0; left = deadline - System.nanoTime()) {
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(comparisons, left);
+      }
+      return List.copyOf(comparisons);
+    }
+  }
+
   // ---------------------------------------------------------------- the store sync's side
 
   /**
@@ -446,8 +464,30 @@ public final class Engine implements AutoCloseable {
     Learning l = lifecycle.learning;
     if (l != null) {
       l.promoteAfter(policy.wins(), policy.comparisons());
-      lifecycle.shadows = new Shadows(ctx, budgets, providers, l, policy,
-          (project, workflow, params) -> submit(project, workflow, params).id());
+      lifecycle.shadows = new Shadows(ctx, budgets, providers, l, policy, new Shadows.Starter() {
+        @Override
+        public void sampled() {
+          synchronized (comparisons) {
+            startingComparisons++;
+          }
+        }
+
+        @Override
+        public String start(String project, Workflow workflow, Map<String, String> params) {
+          Run run = submit(project, workflow, params);
+          comparisons.add(run);
+          run.completion().whenComplete((done, error) -> comparisons.remove(run));
+          return run.id();
+        }
+
+        @Override
+        public void settled() {
+          synchronized (comparisons) {
+            startingComparisons--;
+            comparisons.notifyAll();
+          }
+        }
+      });
     }
   }
 

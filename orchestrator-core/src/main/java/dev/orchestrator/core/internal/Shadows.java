@@ -28,9 +28,16 @@ import org.slf4j.LoggerFactory;
 final class Shadows {
   private static final Logger log = LoggerFactory.getLogger(Shadows.class);
 
-  /** Starts a comparison run in a project; called off the drain loop. */
+  /** Starts comparison runs, and counts those sampled and not started yet. */
   interface Starter {
+    /** A comparison was sampled: {@link #settled} follows, whether it starts or not. */
+    void sampled();
+
+    /** Starts a comparison run in a project and returns its id; called off the drain loop. */
     String start(String project, Workflow workflow, Map<String, String> params);
+
+    /** A sampled comparison started, or will not. */
+    void settled();
   }
 
   private final EngineContext ctx;
@@ -82,7 +89,21 @@ final class Shadows {
     String criteria = n.spec.review() != null ? Prompts.fill(n, n.spec.review().criteria()) : null;
     Sample sample = new Sample(n.run.project, n.run.id, n.id(), n.spec.taskType(), request, output, incumbent,
         judge, List.copyOf(challengers), random.nextBoolean(), criteria);
-    ctx.events.afterCommit(() -> ctx.later(Duration.ZERO, () -> start(sample)));
+    starter.sampled();
+    ctx.events.afterCommit(() -> {
+      try {
+        ctx.later(Duration.ZERO, () -> {
+          try {
+            start(sample);
+          } finally {
+            starter.settled();
+          }
+        });
+      } catch (RuntimeException e) {
+        starter.settled();
+        log.debug("No shadow comparison: the engine is closing (run={}, task={})", sample.runId(), sample.taskId());
+      }
+    }, starter::settled);
   }
 
   /** A sampled success, as the loop saw it. */
@@ -161,34 +182,45 @@ final class Shadows {
   }
 
   /**
-   * The cheapest of the sampled candidates not demoted for the type that is cheaper than the incumbent: by the price
-   * of a success when both have one in the statistics, else by the providers' estimates of the request.
+   * The cheapest of the sampled candidates not demoted for the type that is cheaper than the incumbent, prices
+   * compared like with like: the price of a success (cost per success over success rate) when both have one in the
+   * statistics, else the providers' expected costs of the request.
    */
   private @Nullable Slot challenger(Sample s) {
     Instant now = ctx.now();
     OutcomeStatistics stats = learning.statistics(s.project(), now);
-    double own = price(stats, s.incumbent(), s.taskType(), s.request());
+    double ownMeasured = measured(stats, s.incumbent(), s.taskType());
+    double ownExpected = expected(s.incumbent(), s.request());
     Slot best = null;
-    double bestPrice = own;
+    double bestShare = 1;
     for (Slot c : s.challengers()) {
       if (stats.demotion(c.name, s.taskType(), now).isPresent()) {
         continue;
       }
-      double p = price(stats, c, s.taskType(), s.request());
-      if (p < bestPrice) {
+      double theirs = measured(stats, c, s.taskType());
+      double share = !Double.isNaN(ownMeasured) && !Double.isNaN(theirs) ? theirs / ownMeasured
+          : expected(c, s.request()) / ownExpected;
+      if (share < bestShare) {
         best = c;
-        bestPrice = p;
+        bestShare = share;
       }
     }
     return best;
   }
 
-  private static double price(OutcomeStatistics stats, Slot s, String type, ProviderRequest request) {
+  /** The price of a success on {@code s} for the type, or NaN without one in the statistics. */
+  private static double measured(OutcomeStatistics stats, Slot s, String type) {
     ProviderStats st = stats.stats(s.name, type).orElse(null);
     if (st != null && st.successRate() > 0 && st.costPerSuccess() != null) {
       return st.costPerSuccess().amount().doubleValue() / st.successRate();
     }
-    CostEstimate e = Budgets.estimate(s, request);
-    return e.isKnown() ? e.high().amount().doubleValue() : Double.MAX_VALUE;
+    return Double.NaN;
   }
+
+  /** The provider's expected cost of the request; one that cannot be known is dearest of all. */
+  private static double expected(Slot s, ProviderRequest request) {
+    CostEstimate e = Budgets.estimate(s, request);
+    return e.isKnown() ? e.expected().amount().doubleValue() : Double.MAX_VALUE;
+  }
+
 }
