@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenTelemetry traces of an {@link Orchestrator}: a span per run, a child span per task, and a child of the task per
@@ -36,9 +37,10 @@ import java.util.Objects;
  * <p>Runs submitted before tracing started have no run span: their task spans are roots, carrying
  * {@code orchestrator.run.id}. Attempts that started before tracing did get no span.
  *
- * <p>Not done: the trace context is not propagated into providers' HTTP calls, since attempt spans are made from
- * events after the fact, and providers have no hook to add headers to their requests (see the tracing page of the
- * docs for what that needs).
+ * <p>Provider calls run inside their attempt spans when the providers are wrapped by a {@link ProviderCallTracing}
+ * given to {@link Builder#providerCalls}; an instrumented HTTP client then carries the context to the vendor. The
+ * bundled HTTP providers have no hook to add headers yet: their requests carry it only under the OpenTelemetry Java
+ * agent (see the tracing page of the docs).
  *
  * <p>Thread-safe. {@link #close()} stops recording (spans still open are not ended) and is idempotent.
  *
@@ -60,6 +62,7 @@ public final class OrchestratorTracing implements AutoCloseable {
   }
 
   private final AutoCloseable subscription;
+  private final @Nullable ProviderCallTracing calls;
   private final Object lock = new Object();
   /** Guarded by lock. */
   private boolean closed;
@@ -68,6 +71,10 @@ public final class OrchestratorTracing implements AutoCloseable {
     Tracer tracer = b.openTelemetry.getTracer(INSTRUMENTATION_NAME);
     SpanRecorder recorder = new SpanRecorder(tracer, new Providers(b.systems, b.models),
         b.captureContent ? new ContentReader(b.orchestrator.store()) : null);
+    this.calls = b.calls;
+    if (calls != null) {
+      calls.attach(c -> recorder.openAttempt(c.project(), c.runId(), c.taskId()));
+    }
     this.subscription = b.source == EventSource.STORE
         ? b.orchestrator.follow(b.orchestrator.store().lastEventSequence(), recorder)
         : b.orchestrator.subscribe(recorder);
@@ -93,6 +100,9 @@ public final class OrchestratorTracing implements AutoCloseable {
       }
       closed = true;
     }
+    if (calls != null) {
+      calls.detach();
+    }
     try {
       subscription.close();
     } catch (Exception e) {
@@ -108,6 +118,7 @@ public final class OrchestratorTracing implements AutoCloseable {
     private EventSource source = EventSource.THIS_PROCESS;
     private final Map<String, String> systems = new HashMap<>();
     private final Map<String, String> models = new HashMap<>();
+    private @Nullable ProviderCallTracing calls;
 
     private Builder(Orchestrator orchestrator, OpenTelemetry openTelemetry) {
       this.orchestrator = orchestrator;
@@ -152,8 +163,26 @@ public final class OrchestratorTracing implements AutoCloseable {
       return this;
     }
 
-    /** Starts recording: the subscription begins here. */
+    /**
+     * Runs the calls of the providers {@code calls} wrapped inside their attempt spans (see {@link
+     * ProviderCallTracing}); only with {@link EventSource#THIS_PROCESS}.
+     */
+    public Builder providerCalls(ProviderCallTracing calls) {
+      this.calls = Objects.requireNonNull(calls, "calls");
+      return this;
+    }
+
+    /**
+     * Starts recording: the subscription begins here.
+     *
+     * @throws IllegalStateException when {@link #providerCalls} is combined with {@link EventSource#STORE}, or its
+     *     calls are traced by another tracing already
+     */
     public OrchestratorTracing build() {
+      if (calls != null && source == EventSource.STORE) {
+        throw new IllegalStateException("providerCalls needs events(THIS_PROCESS): the store's stream delivers an "
+            + "attempt's start after its call has begun");
+      }
       return new OrchestratorTracing(this);
     }
 

@@ -65,6 +65,11 @@ public final class SpanRecorder implements EventSubscriber {
     this.content = content;
   }
 
+  /** The span of a task's attempt under way, or null. */
+  public synchronized @Nullable Span openAttempt(String project, String runId, String taskId) {
+    return attempts.get(key(project, runId, taskId));
+  }
+
   private static <K> Map<K, Span> bounded() {
     return new LinkedHashMap<>(16, 0.75f, false) {
       @Override
