@@ -91,6 +91,7 @@ public final class ProviderCallTracing {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is held for the call, not read
     public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
       Function<CallContext, @Nullable Span> lookup = spans;
       Span span = lookup == null ? null : lookup.apply(context);
