@@ -209,17 +209,18 @@ public final class OrchestratorMetrics implements MeterBinder, AutoCloseable {
       closed = true;
       s = subscription;
       subscription = null;
-      registries.clear();
     }
-    if (s != null) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("the event subscription did not close: " + e, e);
+    try {
+      if (s != null) {
+        s.close(); // first, so that no event arrives to register a meter after they are removed
       }
+    } catch (Exception e) {
+      throw new IllegalStateException("the event subscription did not close: " + e, e);
+    } finally {
+      registries.clear();
+      meters.forEach((registry, set) -> set.forEach(registry::remove));
+      meters.clear();
     }
-    meters.forEach((registry, set) -> set.forEach(registry::remove));
-    meters.clear();
   }
 
   private static String lower(Enum<?> e) {
