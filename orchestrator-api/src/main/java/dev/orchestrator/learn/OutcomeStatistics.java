@@ -28,12 +28,14 @@ public final class OutcomeStatistics {
   private final Map<String, ProviderStats> stats;
   private final Map<String, Demotion> demotions;
   private final Map<String, String> promotions;
+  private final Map<String, ShadowTally> shadows;
   private final long lastSequence;
 
   private OutcomeStatistics(Builder b) {
     this.stats = java.util.Collections.unmodifiableMap(new TreeMap<>(b.stats));
     this.demotions = java.util.Collections.unmodifiableMap(new TreeMap<>(b.demotions));
     this.promotions = java.util.Collections.unmodifiableMap(new TreeMap<>(b.promotions));
+    this.shadows = java.util.Collections.unmodifiableMap(new TreeMap<>(b.shadows));
     this.lastSequence = b.lastSequence;
   }
 
@@ -102,6 +104,11 @@ public final class OutcomeStatistics {
     return Optional.ofNullable(promotions.get(key(provider, taskType)));
   }
 
+  /** What shadow evaluation found of each challenger on each task type, by provider then type. */
+  public List<ShadowTally> shadowTallies() {
+    return List.copyOf(shadows.values());
+  }
+
   /** The sequence of the newest stored event folded in; 0 when none was. */
   public long lastSequence() {
     return lastSequence;
@@ -110,12 +117,12 @@ public final class OutcomeStatistics {
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object o) {
     return o instanceof OutcomeStatistics s && stats.equals(s.stats) && demotions.equals(s.demotions)
-        && promotions.equals(s.promotions) && lastSequence == s.lastSequence;
+        && promotions.equals(s.promotions) && shadows.equals(s.shadows) && lastSequence == s.lastSequence;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(stats, demotions, promotions, lastSequence);
+    return Objects.hash(stats, demotions, promotions, shadows, lastSequence);
   }
 
   @Override
@@ -132,6 +139,7 @@ public final class OutcomeStatistics {
     private final Map<String, ProviderStats> stats = new TreeMap<>();
     private final Map<String, Demotion> demotions = new TreeMap<>();
     private final Map<String, String> promotions = new TreeMap<>();
+    private final Map<String, ShadowTally> shadows = new TreeMap<>();
     private long lastSequence;
 
     private Builder() {}
@@ -147,6 +155,13 @@ public final class OutcomeStatistics {
     public Builder demotion(Demotion d) {
       Objects.requireNonNull(d, "demotion");
       demotions.put(key(d.provider(), d.taskType()), d);
+      return this;
+    }
+
+    /** What shadow evaluation found of a challenger on a task type (replaces an earlier tally of the same pair). */
+    public Builder shadowTally(ShadowTally tally) {
+      Objects.requireNonNull(tally, "tally");
+      shadows.put(key(tally.challenger(), tally.taskType()), tally);
       return this;
     }
 

@@ -49,11 +49,13 @@ class LearnReportTest {
   }
 
   /**
-   * Call times become {@code <t>}; decimals keep 3 significant digits. Recent outcomes weigh more (by their age
+   * Call times become {@code <t>}, weighted totals {@code <weighted>}; decimals keep 3 significant digits. Recent outcomes weigh more (by their age
    * against the newest event), so weighted counts and totals move in their sixth digit with how long the runs took.
    */
   private static String stableJson(String out) {
-    String timed = out.replaceAll("\"(avg_time|latency_p50|latency_p95)\" : \"[^\"]*\"", "\"$1\" : \"<t>\"");
+    String timed = out.replaceAll("\"(avg_time|latency_p50|latency_p95)\" : \"[^\"]*\"", "\"$1\" : \"<t>\"")
+        // a sum weighted by age with more successes in it than a cost per success: it sits near a rounding edge
+        .replaceAll("\"total_cost_usd\" : \"[^\"]*\"", "\"total_cost_usd\" : \"<weighted>\"");
     return java.util.regex.Pattern.compile("(?<![\\w.$])(\\d+\\.\\d{4,})(?![\\w.])").matcher(timed)
         .replaceAll(m -> new java.math.BigDecimal(m.group(1)).round(new java.math.MathContext(3)).toPlainString());
   }
@@ -106,5 +108,34 @@ class LearnReportTest {
     assertThat(cli.run("--project", "Other", "learn", "report").out()).startsWith("Nothing to learn from yet");
     assertThat(cli.run("--project", "Other", "learn", "report", "--all").out())
         .startsWith("Learning report for all projects:");
+  }
+
+  @Test
+  void aRunWaitsForItsShadowComparisonAndTheReportShowsIt() throws IOException {
+    Files.writeString(cli.dataDir.resolve("config.json"), CliHarness.CONFIG.replace("\"timeZone\": \"UTC\",",
+        "\"timeZone\": \"UTC\", \"shadow\": {\"sampleRate\": 1, \"seed\": 3, \"promoteAfter\": \"1 of 1\","
+            + " \"judge\": \"chatgpt\"},"));
+    Path f = temp.resolve("summary.json");
+    Files.writeString(f, """
+        { "name": "Summary", "tasks": [
+          {"id": "sum", "title": "Summary", "task_type": "summarization", "assigned_to": ["claude", "gemini"],
+           "instructions": "Summarise the tides."} ] }
+        """);
+    CliHarness.Result run = cli.run("run", f.toString());
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.err()).as(run.toString()).contains("Waiting for shadow comparison ")
+        .containsPattern("Shadow comparison \\S+ SUCCEEDED, cost \\$");
+
+    CliHarness.Result status = cli.run("status");
+    assertThat(status.out()).as(status.toString()).containsPattern("shadow-comparison +SUCCEEDED +2/2");
+
+    CliHarness.Result report = cli.run("learn", "report");
+    assertThat(report.out()).as(report.toString()).contains("Shadow comparisons (")
+        .containsPattern("gemini +summarization +1 +[01] +\\$");
+    JsonNode json = new ObjectMapper().readTree(cli.run("learn", "report", "--json").out());
+    JsonNode tally = json.get("shadow_evaluation").get(0);
+    assertThat(tally.get("challenger").asText()).isEqualTo("gemini");
+    assertThat(tally.get("comparisons").asLong()).isEqualTo(1);
+    assertThat(tally.get("promoted").asBoolean()).isEqualTo(tally.get("challenger_wins").asLong() == 1);
   }
 }

@@ -37,13 +37,19 @@ class ShadowEvaluationTest {
     }).build();
   }
 
+  /** Estimates a call at exactly what it costs, as a provider with a price table does. */
+  static dev.orchestrator.spi.provider.CostEstimate costs(String amount) {
+    Money m = Money.usd(amount);
+    return dev.orchestrator.spi.provider.CostEstimate.of(dev.orchestrator.TokenUsage.NONE, m, m, m, Duration.ZERO);
+  }
+
   private static FakeProvider claude() {
-    return FakeProvider.builder("claude").costPerCall(Money.usd("0.10"))
+    return FakeProvider.builder("claude").costPerCall(Money.usd("0.10")).estimate(costs("0.10"))
         .otherwise(r -> FakeProvider.Reply.text("dear answer")).build();
   }
 
   private static FakeProvider gemini() {
-    return FakeProvider.builder("gemini").costPerCall(Money.usd("0.01"))
+    return FakeProvider.builder("gemini").costPerCall(Money.usd("0.01")).estimate(costs("0.01"))
         .otherwise(r -> FakeProvider.Reply.text("cheap answer")).build();
   }
 
@@ -97,7 +103,7 @@ class ShadowEvaluationTest {
   @Test
   void aFailingChallengerNeverTouchesTheTask() {
     FakeProvider claude = claude();
-    FakeProvider gemini = FakeProvider.builder("gemini").costPerCall(Money.usd("0.01"))
+    FakeProvider gemini = FakeProvider.builder("gemini").costPerCall(Money.usd("0.01")).estimate(costs("0.01"))
         .otherwise(r -> FakeProvider.Reply.failure(dev.orchestrator.ErrorKind.AUTH)).build();
     FakeProvider judge = judge();
     RunSnapshot done;
@@ -140,9 +146,7 @@ class ShadowEvaluationTest {
   void aBudgetTooSmallForTheShadowSkipsItQuietly() {
     FakeProvider claude = claude();
     Money cent = Money.usd("0.01");
-    FakeProvider gemini = FakeProvider.builder("gemini").costPerCall(cent)
-        .estimate(dev.orchestrator.spi.provider.CostEstimate.of(dev.orchestrator.TokenUsage.NONE, cent, cent, cent,
-            Duration.ZERO))
+    FakeProvider gemini = FakeProvider.builder("gemini").costPerCall(cent).estimate(costs("0.01"))
         .otherwise(r -> FakeProvider.Reply.text("cheap answer")).build();
     RunSnapshot done;
     try (Orchestrator o = h.builder().provider(claude, 2).provider(gemini, 2).provider(judge(), 2)

@@ -191,6 +191,7 @@ class DashboardApiTest {
       JsonNode empty = client().getJson("api/projects/blog/learning");
       assertThat(empty.get("figures")).isEmpty();
       assertThat(empty.get("recommendations")).isEmpty();
+      assertThat(empty.get("shadows")).as("no shadow comparison yet").isEmpty();
 
       Workflow.Builder w = Workflow.builder("summaries");
       for (int i = 1; i <= 5; i++) {

@@ -65,6 +65,11 @@ final class LearnCommand extends CliCommand {
           cli.out().println("- " + java.util.Objects.requireNonNull(f.demotion()).evidence());
         }
       }
+      if (!report.shadows().isEmpty()) {
+        cli.out().println();
+        cli.say("learn.shadows");
+        cli.out().print(shadowTable(report));
+      }
       cli.out().println();
       cli.say("learn.recommendations");
       for (String r : report.recommendations()) {
@@ -90,6 +95,17 @@ final class LearnCommand extends CliCommand {
     List<String> header = List.of("PROVIDER", "TYPE", "ATTEMPTS", "FIRST TRY", "SUCCESS", "FAILOVERS", "REVIEW",
         "GUARDS", "P50", "P95", "TOKENS", "COST/SUCCESS", "DEMOTED");
     return Tables.render(header, rows, Set.of(2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+  }
+
+  /** Shadow evaluation's table: one row per challenger and task type. */
+  static String shadowTable(LearningReport report) {
+    List<List<String>> rows = new ArrayList<>();
+    for (LearningReport.Shadow sh : report.shadows()) {
+      rows.add(List.of(sh.challenger(), sh.taskType(), Long.toString(sh.comparisons()), Long.toString(sh.wins()),
+          MoneyText.format(sh.cost()), sh.promotion() == null ? "-" : Messages.get("learn.yes")));
+    }
+    return Tables.render(List.of("CHALLENGER", "TYPE", "COMPARED", "WON", "COST", "PROMOTED"), rows,
+        Set.of(2, 3, 4));
   }
 
   /**
@@ -135,6 +151,19 @@ final class LearnCommand extends CliCommand {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("ai_performance", performance);
     json.put("recommendations", report.recommendations());
+    List<Map<String, Object>> shadows = new ArrayList<>();
+    for (LearningReport.Shadow sh : report.shadows()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("challenger", sh.challenger());
+      e.put("task_type", sh.taskType());
+      e.put("comparisons", sh.comparisons());
+      e.put("challenger_wins", sh.wins());
+      e.put("cost_usd", sh.cost().amount().stripTrailingZeros().toPlainString());
+      e.put("promoted", sh.promotion() != null);
+      e.put("promotion", sh.promotion());
+      shadows.add(e);
+    }
+    json.put("shadow_evaluation", shadows);
     json.put("project", report.project());
     json.put("min_samples", report.minSamples());
     json.put("simulated", simulated);

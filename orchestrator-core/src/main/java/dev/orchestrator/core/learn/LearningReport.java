@@ -4,6 +4,7 @@ import dev.orchestrator.Money;
 import dev.orchestrator.learn.Demotion;
 import dev.orchestrator.learn.OutcomeStatistics;
 import dev.orchestrator.learn.ProviderStats;
+import dev.orchestrator.learn.ShadowTally;
 import dev.orchestrator.spi.store.StoreView;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -98,19 +99,41 @@ public final class LearningReport {
     }
   }
 
+  /**
+   * What shadow evaluation found of one challenger on one task type.
+   *
+   * @param challenger the provider instance that answered beside the incumbents
+   * @param taskType the task type
+   * @param comparisons comparisons that reached a verdict
+   * @param wins those the judge gave the challenger
+   * @param cost what the comparisons' calls cost together
+   * @param promotion why the challenger is promoted for the type, or null when it is not
+   * @since 0.1
+   */
+  public record Shadow(String challenger, String taskType, long comparisons, long wins, Money cost,
+      @Nullable String promotion) {
+    public Shadow {
+      Objects.requireNonNull(challenger, "challenger");
+      Objects.requireNonNull(taskType, "taskType");
+      Objects.requireNonNull(cost, "cost");
+    }
+  }
+
   private final @Nullable String project;
   private final Instant at;
   private final int minSamples;
   private final List<Figures> figures;
   private final List<String> recommendations;
+  private final List<Shadow> shadows;
 
   private LearningReport(@Nullable String project, Instant at, int minSamples, List<Figures> figures,
-      List<String> recommendations) {
+      List<String> recommendations, List<Shadow> shadows) {
     this.project = project;
     this.at = at;
     this.minSamples = minSamples;
     this.figures = List.copyOf(figures);
     this.recommendations = List.copyOf(recommendations);
+    this.shadows = List.copyOf(shadows);
   }
 
   /**
@@ -168,7 +191,16 @@ public final class LearningReport {
       recommend(type, ofType, minSamples, margin, recommendations);
     }
     figures.sort(Comparator.comparing(Figures::provider).thenComparing(Figures::taskType));
-    return new LearningReport(project, at, minSamples, figures, recommendations);
+    List<Shadow> shadows = new ArrayList<>();
+    for (ShadowTally t : statistics.shadowTallies()) {
+      String promotion = statistics.promotion(t.challenger(), t.taskType()).orElse(null);
+      shadows.add(new Shadow(t.challenger(), t.taskType(), t.comparisons(), t.wins(), t.cost(), promotion));
+      if (promotion != null) {
+        recommendations.add("Assign " + t.taskType() + " to " + t.challenger() + " (promoted by shadow evaluation: "
+            + promotion + "); the learning strategies already put it first");
+      }
+    }
+    return new LearningReport(project, at, minSamples, figures, recommendations, shadows);
   }
 
   private static void recommend(String type, List<Figures> ofType, int minSamples, double margin, List<String> out) {
@@ -299,6 +331,11 @@ public final class LearningReport {
     return recommendations;
   }
 
+  /** What shadow evaluation found, by challenger and then type; empty when it never compared. */
+  public List<Shadow> shadows() {
+    return shadows;
+  }
+
   /** Whether there is nothing to learn from yet: no outcome and no demotion. */
   public boolean isEmpty() {
     return figures.isEmpty();
@@ -307,6 +344,6 @@ public final class LearningReport {
   @Override
   public String toString() {
     return "LearningReport[project=" + project + ", at=" + at + ", figures=" + figures + ", recommendations="
-        + recommendations + "]";
+        + recommendations + ", shadows=" + shadows + "]";
   }
 }

@@ -372,6 +372,8 @@ public final class OutcomeProjection {
    */
   private void compared(Scope scope, dev.orchestrator.event.ShadowComparedEvent c) {
     String k = statKey(c.challenger(), c.taskType());
+    scope.tallies.merge(k, dev.orchestrator.learn.ShadowTally.of(c.challenger(), c.taskType(), 1,
+        c.challengerWon() ? 1 : 0, c.cost()), (was, one) -> was.plus(c.challengerWon(), c.cost()));
     ArrayDeque<Boolean> window = scope.shadows.computeIfAbsent(k, x -> new ArrayDeque<>());
     window.addLast(c.challengerWon());
     if (window.size() > promotionWindow) {
@@ -429,6 +431,8 @@ public final class OutcomeProjection {
     final Map<String, ArrayDeque<Boolean>> shadows = new TreeMap<>();
     /** Provider, type and evidence of each promotion in force, by type and provider. */
     final Map<String, String[]> promotions = new TreeMap<>();
+    /** What every comparison of each challenger found, by type and provider. */
+    final Map<String, dev.orchestrator.learn.ShadowTally> tallies = new TreeMap<>();
 
     OutcomeStatistics snapshot() {
       OutcomeStatistics.Builder b = OutcomeStatistics.builder().lastSequence(lastSequence);
@@ -437,6 +441,7 @@ public final class OutcomeProjection {
       }
       demotions.values().forEach(b::demotion);
       promotions.values().forEach(p -> b.promotion(p[0], p[1], p[2]));
+      tallies.values().forEach(b::shadowTally);
       return b.build();
     }
   }

@@ -33,6 +33,25 @@ class LearningReportTest {
   }
 
   @Test
+  void showsWhatShadowEvaluationFoundAndRecommendsAPromotedChallenger() {
+    OutcomeStatistics s = OutcomeStatistics.builder()
+        .shadowTally(dev.orchestrator.learn.ShadowTally.of("gemini", "summarization", 5, 4, Money.usd("0.0125")))
+        .shadowTally(dev.orchestrator.learn.ShadowTally.of("chatgpt", "summarization", 2, 0, Money.usd("0.004")))
+        .promotion("gemini", "summarization", "gemini won 4 of its last 5 shadow comparisons on summarization")
+        .build();
+    LearningReport r = LearningReport.of(s, "p", NOW);
+    assertThat(r.shadows()).containsExactly(
+        new LearningReport.Shadow("chatgpt", "summarization", 2, 0, Money.usd("0.004"), null),
+        new LearningReport.Shadow("gemini", "summarization", 5, 4, Money.usd("0.0125"),
+            "gemini won 4 of its last 5 shadow comparisons on summarization"));
+    assertThat(r.recommendations()).containsExactly("Assign summarization to gemini (promoted by shadow evaluation:"
+        + " gemini won 4 of its last 5 shadow comparisons on summarization); the learning strategies already put it"
+        + " first");
+    assertThatThrownBy(() -> dev.orchestrator.learn.ShadowTally.of("gemini", "t", 1, 2, Money.usd("0")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 <= wins <= comparisons (was 2 of 1)");
+  }
+
+  @Test
   void recommendsTheBetterSuccessRate() {
     OutcomeStatistics s = OutcomeStatistics.builder()
         .add(stats("claude", "code_generation", 20, 12, 0, "1.80"))

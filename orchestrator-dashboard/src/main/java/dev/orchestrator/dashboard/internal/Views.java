@@ -61,7 +61,8 @@ final class Views {
    * {@code orchestrator learn report} shows them.
    */
   record LearningView(String project, Instant at, int minSamples,
-      List<dev.orchestrator.core.learn.LearningReport.Figures> figures, List<String> recommendations) {}
+      List<dev.orchestrator.core.learn.LearningReport.Figures> figures, List<String> recommendations,
+      List<dev.orchestrator.core.learn.LearningReport.Shadow> shadows) {}
 
   record ProjectView(String name, boolean paused, @Nullable String pauseReason, int runs, int running) {}
 
@@ -289,7 +290,8 @@ final class Views {
     String p = checkProject(project);
     outcomes.catchUp(store);
     var report = dev.orchestrator.core.learn.LearningReport.of(outcomes.project(p), p, Instant.now());
-    return new LearningView(p, report.at(), report.minSamples(), report.figures(), report.recommendations());
+    return new LearningView(p, report.at(), report.minSamples(), report.figures(), report.recommendations(),
+        report.shadows());
   }
 
   CostViews.CostView cost(@Nullable String project) {

@@ -38,6 +38,27 @@ function row(f) {
         title: i === 12 && f.demotion ? f.demotion.evidence : null}, c)));
 }
 
+const SHADOW_COLUMNS = ['Challenger', 'Type', 'Compared', 'Won', 'Cost', 'Promoted'];
+
+function shadowRow(s) {
+  const cells = [s.challenger, s.taskType, String(s.comparisons), String(s.wins), money(s.cost),
+    s.promotion ? 'yes' : '-'];
+  return h('tr', {'data-challenger': s.challenger, 'data-type': s.taskType},
+      cells.map((c, i) => h('td', {class: i >= 2 && i <= 4 ? 'num' : null,
+        title: i === 5 && s.promotion ? s.promotion : null}, c)));
+}
+
+/** Shadow evaluation's table, or nothing when it never compared. */
+function shadowTable(view) {
+  const shadows = view.shadows || [];
+  if (!shadows.length) return [];
+  return [h('h3', {}, 'Shadow comparisons'),
+    h('p', {class: 'meta'}, 'A cheaper challenger answered beside the provider a task succeeded on; a judge chose.'),
+    h('div', {class: 'table-box'}, h('table', {class: 'shadow-table'},
+        h('thead', {}, h('tr', {}, SHADOW_COLUMNS.map((c) => h('th', {}, c)))),
+        h('tbody', {}, shadows.map(shadowRow))))];
+}
+
 /** The section's elements for a learning view. */
 export function learningView(view) {
   if (!view.figures.length) {
@@ -52,6 +73,7 @@ export function learningView(view) {
   return [table,
     demoted.length ? h('h3', {}, 'Demoted') : null,
     demoted.length ? h('ul', {class: 'demotions'}, demoted.map((f) => h('li', {}, f.demotion.evidence))) : null,
+    ...shadowTable(view),
     h('h3', {}, 'Recommendations'),
     h('ul', {class: 'recommendations'}, view.recommendations.map((r) => h('li', {}, r))),
     h('p', {class: 'meta'}, 'A comparison needs at least ' + view.minSamples + ' attempts on each provider;'

@@ -41,6 +41,12 @@ abstract class ShadowEvaluationStoreTest {
         .providers("claude", "gemini")).build();
   }
 
+  /** Estimates a call at exactly what it costs, as a provider with a price table does. */
+  private static dev.orchestrator.spi.provider.CostEstimate costs(String amount) {
+    Money m = Money.usd(amount);
+    return dev.orchestrator.spi.provider.CostEstimate.of(dev.orchestrator.TokenUsage.NONE, m, m, m, Duration.ZERO);
+  }
+
   /** A judge that prefers the answer saying "cheap", wherever the comparison put it. */
   private static FakeProvider judge() {
     return FakeProvider.builder("judge").otherwise(r -> {
@@ -52,9 +58,9 @@ abstract class ShadowEvaluationStoreTest {
 
   @Test
   void theTaskSucceedsOnceAndTheComparisonIsARunOfItsOwn() {
-    FakeProvider claude = FakeProvider.builder("claude").costPerCall(Money.usd("0.10"))
+    FakeProvider claude = FakeProvider.builder("claude").costPerCall(Money.usd("0.10")).estimate(costs("0.10"))
         .otherwise(r -> FakeProvider.Reply.text("dear answer")).build();
-    FakeProvider gemini = FakeProvider.builder("gemini").costPerCall(Money.usd("0.01"))
+    FakeProvider gemini = FakeProvider.builder("gemini").costPerCall(Money.usd("0.01")).estimate(costs("0.01"))
         .otherwise(r -> FakeProvider.Reply.text("cheap answer")).build();
     FakeProvider judge = judge();
     try (JdbcStore store = store();
