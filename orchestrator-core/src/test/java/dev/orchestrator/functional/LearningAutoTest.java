@@ -179,6 +179,25 @@ class LearningAutoTest {
   }
 
   @Test
+  void aDemotionIsAnnouncedAsSoonAsTheFailureThatBringsItIsRecorded() {
+    claude.failNext(1000, ErrorKind.SERVER);
+    LearningStrategy inOrder = a -> Choice.of(a.candidates(), "in order");
+    try (Orchestrator o = h.builder().provider(claude, 2).provider(chatgpt, 2)
+        .retryPolicy(RetryPolicy.builder().maxAttempts(2).failoverAfter(1).build())
+        .circuitBreaker(dev.orchestrator.policy.CircuitBreakerPolicy.builder().failureThreshold(1000).build())
+        .learningStrategy("in-order", inOrder).build()) {
+      for (int i = 0; i < 10; i++) {
+        o.submit("p", Workflow.builder("w" + i).task("t" + i, t -> t.instructions("code").taskType("code_generation")
+            .providers("claude", "chatgpt")).build());
+        h.scheduler.runUntilIdle(Duration.ofMinutes(2));
+        assertThat(h.events.events(ProviderDemotedEvent.class)).as("after failure %d", i + 1).hasSize(i < 9 ? 0 : 1);
+      }
+    }
+    // Announced with the tenth failure, not at the project's next decision (there was none).
+    assertThat(h.events.events(ProviderChosenEvent.class)).hasSize(10);
+  }
+
+  @Test
   void aRecoveredTaskKeepsTheChosenOrder() {
     dev.orchestrator.spi.store.Store store = RecoveryTest.durable(dev.orchestrator.core.InMemoryStore.create());
     FakeProvider hanging = FakeProvider.builder("gemini")

@@ -64,6 +64,18 @@ final class Learning {
     statistics = OutcomeProjection.builder().taskTypes(types).promoteAfter(wins, comparisons).build();
   }
 
+  /**
+   * A call of the project failed: announces a demotion its outcome brought now, rather than at the project's next
+   * decision (which may be hours away). Run in the loop after the failure is committed.
+   */
+  void announceDemotions(String project) {
+    try {
+      statistics(project, ctx.now(), true);
+    } catch (RuntimeException e) {
+      log.warn("Demotions not checked after a failure (project={}); the project's next decision does it", project, e);
+    }
+  }
+
   /** The project's figures, caught up with the store; announces nothing. */
   OutcomeStatistics statistics(String project, Instant now) {
     return statistics(project, now, false);

@@ -132,6 +132,15 @@ final class Lifecycle {
     ctx.emit(n.run, new TaskPriorityBoostedEvent(n.run.project, n.run.id, n.id(), ctx.now(), from, to));
   }
 
+  /** A call failed: once that is committed, a demotion it brings is announced (see {@link Learning}). */
+  void callFailed(TaskNode n) {
+    Learning l = learning;
+    if (l != null && !n.run.lost) {
+      String project = n.run.project;
+      ctx.events.afterCommit(() -> ctx.post(() -> l.announceDemotions(project)));
+    }
+  }
+
   /** A task succeeded with {@code text}; {@code cost} is that of the call that ended it. */
   void succeed(TaskNode n, String text, TaskState from, CallCost cost) {
     Instant now = ctx.now();

@@ -65,6 +65,7 @@ final class Retries {
    */
   void afterFailure(TaskNode n, ErrorKind kind, String message, @Nullable Duration retryAfter,
       @Nullable Boolean retryable) {
+    lifecycle.callFailed(n);
     RetryPolicy p = policy(n);
     int attempt = n.record.attempts().size();
     if (!retries(p, kind, retryable, attempt)) {
