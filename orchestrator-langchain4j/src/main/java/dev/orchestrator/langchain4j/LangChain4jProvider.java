@@ -85,8 +85,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@code ChatModel.chat} blocks, so each call runs on the instance's executor, never on the
  * engine's thread: its own cached pool of daemon threads (shut down by {@link #close()}), or the one given to
- * {@link Builder#executor}. Cancelling a call interrupts its thread, which LangChain4j's HTTP clients answer by
- * dropping the request. Thread-safe.
+ * {@link Builder#executor}. Cancelling a call interrupts its thread, which LangChain4j's default JDK HTTP client
+ * answers by giving the exchange up, so the thread is free for the next call. Thread-safe.
  *
  * <p>No health probe: every request to a ChatModel may be billed. {@link #probe()} answers
  * {@link dev.orchestrator.spi.provider.Health.Status#UNKNOWN}.

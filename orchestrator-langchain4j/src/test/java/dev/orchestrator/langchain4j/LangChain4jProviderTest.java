@@ -187,6 +187,25 @@ class LangChain4jProviderTest {
   }
 
   @Test
+  void aCancelledCallFreesItsThreadForTheNextCall() throws Exception {
+    stub.enqueue(new OpenAiStub.Hang());
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (LangChain4jProvider p = LangChain4jProvider.builder().name("gpt-mini").chatModel(Models.openAi(stub))
+        .executor(one).build()) {
+      CompletableFuture<ProviderResponse> hanging = p.complete(ProviderRequest.of("hang"), CALL);
+      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          stub.requests().isEmpty() && System.nanoTime() < deadline; ) {
+        Thread.onSpinWait(); // until the hanging request reached the server
+      }
+      assertThat(hanging.cancel(true)).isTrue();
+      // the executor's only thread was interrupted out of the hanging call, so the next call can run
+      assertThat(await(p.complete(ProviderRequest.of("hi"), CALL)).text()).isEqualTo("Hello");
+    } finally {
+      one.shutdownNow();
+    }
+  }
+
+  @Test
   void aClosedProviderRefusesCalls() {
     LangChain4jProvider p = Models.provider("gpt-mini", stub);
     p.close();

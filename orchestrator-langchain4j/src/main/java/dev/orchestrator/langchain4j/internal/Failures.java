@@ -115,6 +115,8 @@ public final class Failures {
       kind = ErrorKind.CONTEXT_TOO_LONG;
     } else if (kind == ErrorKind.UNKNOWN && t instanceof RateLimitException) {
       kind = ErrorKind.RATE_LIMITED;
+    } else if (kind == ErrorKind.UNKNOWN && t instanceof InvalidRequestException) {
+      kind = ErrorKind.INVALID_REQUEST; // a 4xx the status table does not name
     }
     return new ProviderException(provider, kind, "HTTP " + status + ": " + redactor.redact(message),
         kind.retryable(), null, null, HttpErrors.billingForStatus(status), TokenUsage.NONE, Money.ZERO);
