@@ -1,25 +1,19 @@
 package dev.orchestrator.langchain4j;
 
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.FinishReason;
 import dev.orchestrator.CostBasis;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
+import dev.orchestrator.langchain4j.internal.CallThread;
+import dev.orchestrator.langchain4j.internal.Chats;
 import dev.orchestrator.langchain4j.internal.Failures;
-import dev.orchestrator.langchain4j.internal.Usages;
 import dev.orchestrator.providers.http.Estimates;
 import dev.orchestrator.providers.http.ModelPrice;
 import dev.orchestrator.providers.http.PriceTable;
 import dev.orchestrator.providers.http.Pricing;
-import dev.orchestrator.providers.http.Prompts;
 import dev.orchestrator.providers.http.Redactor;
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.CallContext;
@@ -34,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -172,14 +167,14 @@ public final class LangChain4jProvider implements AiProvider {
     int maxOut = maxTokens(request);
     ChatRequest chat;
     try {
-      chat = chatRequest(request, maxOut);
+      chat = Chats.request(request, maxOut, temperature);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.INVALID_REQUEST,
           "the ChatModel refused the request before sending it (" + redactor.redact(e.getMessage()) + ")", false,
           null, e));
     }
     CompletableFuture<ProviderResponse> out = new CompletableFuture<>();
-    Worker worker = new Worker();
+    CallThread worker = new CallThread();
     out.whenComplete((r, e) -> {
       if (out.isCancelled()) {
         worker.interrupt();
@@ -189,18 +184,23 @@ public final class LangChain4jProvider implements AiProvider {
     log.debug("Provider call started (provider={}, type={}, model={}, project={}, run={}, task={}, attempt={})",
         name, TYPE, model, context.project(), context.runId(), context.taskId(), context.attempt());
     try {
-      executor.execute(() -> worker.run(() -> {
-        if (out.isDone()) {
-          return;
+      executor.execute(() -> {
+        boolean ran = worker.run(() -> {
+          if (out.isDone()) {
+            return;
+          }
+          try {
+            out.complete(Chats.reply(name, TYPE, model, pricing, chatModel.chat(chat), request, maxOut));
+          } catch (ProviderException e) {
+            out.completeExceptionally(e);
+          } catch (RuntimeException | Error e) {
+            out.completeExceptionally(Failures.classify(name, e, redactor));
+          }
+        });
+        if (!ran) {
+          out.completeExceptionally(Failures.classify(name, new CancellationException(), redactor));
         }
-        try {
-          out.complete(reply(chatModel.chat(chat), request, maxOut));
-        } catch (ProviderException e) {
-          out.completeExceptionally(e);
-        } catch (RuntimeException | Error e) {
-          out.completeExceptionally(Failures.classify(name, e, redactor));
-        }
-      }));
+      });
     } catch (RejectedExecutionException e) {
       out.completeExceptionally(new ProviderException(name, ErrorKind.UNKNOWN,
           "the executor refused the call: it is shut down or full", false, null, e, Billing.NOT_BILLED,
@@ -217,62 +217,6 @@ public final class LangChain4jProvider implements AiProvider {
       }
     });
     return out;
-  }
-
-  private ChatRequest chatRequest(ProviderRequest request, int maxOut) {
-    List<ChatMessage> messages = new ArrayList<>(2);
-    String system = Prompts.system(request, true);
-    if (system != null && !system.isBlank()) {
-      messages.add(SystemMessage.from(system));
-    }
-    messages.add(UserMessage.from(Prompts.user(request)));
-    ChatRequest.Builder chat = ChatRequest.builder().messages(messages).maxOutputTokens(maxOut);
-    if (temperature != null) {
-      chat.temperature(temperature);
-    }
-    return chat.build();
-  }
-
-  private ProviderResponse reply(@Nullable ChatResponse response, ProviderRequest request, int maxOut) {
-    if (response == null) {
-      throw new ProviderException(name, ErrorKind.MALFORMED_RESPONSE, "the ChatModel returned no response", true,
-          null, null, Billing.MAY_HAVE_BILLED, TokenUsage.NONE, Money.ZERO);
-    }
-    String answering = response.modelName() == null || response.modelName().isBlank() ? model
-        : response.modelName();
-    TokenUsage usage = Usages.of(response.tokenUsage());
-    Money cost;
-    CostBasis basis;
-    if (usage != null) {
-      cost = pricing.cost(answering, usage);
-      basis = pricing.basis(answering);
-    } else {
-      // no usage: the call may have cost up to its worst case, which is what is recorded, marked as an estimate
-      usage = TokenUsage.of(Estimates.inputBound(Estimates.counterFor(TYPE, answering), request), maxOut);
-      Optional<ModelPrice> price = pricing.priceOf(answering);
-      if (price.isPresent()) {
-        cost = price.get().cost(usage);
-        basis = CostBasis.ESTIMATED;
-      } else if (pricing.maxCostPerCall() != null) {
-        cost = pricing.maxCostPerCall();
-        basis = CostBasis.ESTIMATED;
-      } else {
-        cost = Money.ZERO;
-        basis = CostBasis.UNPRICED;
-      }
-    }
-    AiMessage message = response.aiMessage();
-    String text = message == null ? null : message.text();
-    if (response.finishReason() == FinishReason.CONTENT_FILTER) {
-      throw new ProviderException(name, ErrorKind.CONTENT_REFUSED, "the model's content filter stopped the reply",
-          false, null, null, Billing.BILLED, usage, cost);
-    }
-    if (text == null) {
-      throw new ProviderException(name, ErrorKind.MALFORMED_RESPONSE, "the reply has no text (finish reason "
-          + response.finishReason() + ")", true, null, null, Billing.BILLED, usage, cost);
-    }
-    return ProviderResponse.builder().text(text).usage(usage).model(answering).responseId(response.id())
-        .cost(cost).costBasis(basis).build();
   }
 
   /** The output tokens a call asks for: the task's value capped by {@link Builder#maxOutputTokens}, else the default. */
@@ -307,44 +251,6 @@ public final class LangChain4jProvider implements AiProvider {
       return Optional.ofNullable(chatModel.defaultRequestParameters());
     } catch (RuntimeException e) {
       return Optional.empty();
-    }
-  }
-
-  /**
-   * The thread running one call, so a cancellation interrupts it and nothing else: the interrupt and the release
-   * after the call take the same lock, and the release clears any interrupt that came late.
-   */
-  private static final class Worker {
-    private final Object lock = new Object();
-    /** Guarded by {@link #lock}. */
-    private @Nullable Thread thread;
-    /** Guarded by {@link #lock}. */
-    private boolean interrupted;
-
-    void run(Runnable call) {
-      synchronized (lock) {
-        if (interrupted) {
-          return;
-        }
-        thread = Thread.currentThread();
-      }
-      try {
-        call.run();
-      } finally {
-        synchronized (lock) {
-          thread = null;
-          Thread.interrupted(); // a late interrupt must not reach the pool's next task
-        }
-      }
-    }
-
-    void interrupt() {
-      synchronized (lock) {
-        interrupted = true;
-        if (thread != null) {
-          thread.interrupt();
-        }
-      }
     }
   }
 

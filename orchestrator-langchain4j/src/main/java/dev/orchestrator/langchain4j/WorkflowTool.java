@@ -243,11 +243,11 @@ public final class WorkflowTool implements ToolExecutor {
           + json.getNodeType().name().toLowerCase(Locale.ROOT) + ").");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    json.fields().forEachRemaining(e -> {
+    for (Map.Entry<String, JsonNode> e : json.properties()) {
       if (!e.getValue().isNull()) {
         out.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
       }
-    });
+    }
     return out;
   }
 
