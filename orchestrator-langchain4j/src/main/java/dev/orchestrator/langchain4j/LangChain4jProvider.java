@@ -219,7 +219,7 @@ public final class LangChain4jProvider implements AiProvider {
     return out;
   }
 
-  /** The output tokens a call asks for: the task's value capped by {@link Builder#maxOutputTokens}, else the default. */
+  /** The output tokens a call asks for: the task's value capped by {@link Builder#maxOutputTokens}, else default. */
   private int maxTokens(ProviderRequest request) {
     return Estimates.maxOutput(request.maxOutputTokens(), maxOutputTokensCap, defaultMaxOutputTokens);
   }
