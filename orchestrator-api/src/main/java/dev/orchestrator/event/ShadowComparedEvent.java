@@ -19,12 +19,20 @@ import java.util.Objects;
  * @param reason the judge's reason, in words
  * @param cost what the challenger's calls and the judge's calls cost together
  * @param comparisonRunId the run that made the comparison's calls
+ * @param promoteWins with {@code promoteWindow}: the promotion rule of the engine that compared (a challenger that
+ *     won {@code promoteWins} of its last {@code promoteWindow} comparisons on the type is promoted), carried so that
+ *     every reader of the stream promotes alike
+ * @param promoteWindow see {@code promoteWins}
  * @since 0.1
  */
 public record ShadowComparedEvent(String project, String runId, String taskId, Instant at, String taskType,
     String incumbent, String challenger, String winner, String judge, String reason, Money cost,
-    String comparisonRunId) implements TaskEvent {
+    String comparisonRunId, int promoteWins, int promoteWindow) implements TaskEvent {
   public ShadowComparedEvent {
+    if (promoteWins < 1 || promoteWins > promoteWindow) {
+      throw new IllegalArgumentException("promotion needs 1 <= promoteWins <= promoteWindow (was " + promoteWins
+          + " of " + promoteWindow + ")");
+    }
     Objects.requireNonNull(comparisonRunId, "comparisonRunId");
     Objects.requireNonNull(taskType, "taskType");
     Objects.requireNonNull(incumbent, "incumbent");

@@ -563,6 +563,44 @@ class DashboardBrowserIT {
     }
   }
 
+  @Test
+  void theLearningSectionShowsTheFiguresAndWhatShadowComparisonsFound() throws Exception {
+    dev.orchestrator.spi.provider.CostEstimate cent = dev.orchestrator.spi.provider.CostEstimate.of(
+        dev.orchestrator.TokenUsage.NONE, Money.usd("0.01"), Money.usd("0.01"), Money.usd("0.01"), Duration.ZERO);
+    dev.orchestrator.spi.provider.CostEstimate dime = dev.orchestrator.spi.provider.CostEstimate.of(
+        dev.orchestrator.TokenUsage.NONE, Money.usd("0.10"), Money.usd("0.10"), Money.usd("0.10"), Duration.ZERO);
+    dev.orchestrator.testkit.FakeProvider gemini = dev.orchestrator.testkit.FakeProvider.builder("gemini")
+        .costPerCall(Money.usd("0.01")).estimate(cent).otherwise(r -> Reply.text("cheap answer")).build();
+    // The judge prefers the answer saying "cheap", wherever the comparison put it.
+    dev.orchestrator.testkit.FakeProvider judge = dev.orchestrator.testkit.FakeProvider.builder("judge").otherwise(r -> {
+      String p = r.prompt();
+      boolean aCheap = p.substring(p.indexOf("Answer A:"), p.indexOf("Answer B:")).contains("cheap");
+      return Reply.text("{\"winner\":\"" + (aCheap ? "a" : "b") + "\",\"reason\":\"as good, cheaper\"}");
+    }).build();
+    fx = Fixture.start(DashboardOptions.builder().projects("blog").build(),
+        c -> c.costPerCall(Money.usd("0.10")).estimate(dime).otherwise(r -> Reply.text("dear answer")),
+        b -> b.provider(gemini, 2).provider(judge, 2).shadowEvaluation(
+            dev.orchestrator.core.learn.ShadowPolicy.builder().sampleRate(1).promoteAfter(1, 1).judge("judge").build()));
+    Run run = fx.orchestrator.submit("blog", Workflow.builder("summary").task("sum", t -> t.title("Summary")
+        .instructions("Summarise the tides").taskType("summarization").providers("claude", "gemini")).build());
+    assertThat(run.completion().get(10, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.SUCCEEDED);
+    List<Run> comparisons = fx.orchestrator.shadowComparisons(WAIT);
+    assertThat(comparisons).hasSize(1);
+    assertThat(comparisons.get(0).completion().get(10, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+    open(fx.dashboard.url() + "#learning");
+    String row = "table.shadow-table tr[data-challenger='gemini'][data-type='summarization']";
+    wait(WAIT).until(d -> !d.findElements(By.cssSelector(row)).isEmpty());
+    assertThat(text(row)).isEqualTo("gemini summarization 1 1 $0.01 yes");
+    assertThat(driver.findElement(By.cssSelector(row + " td:last-child")).getAttribute("title"))
+        .startsWith("gemini won 1 of its last 1 shadow comparisons on summarization");
+    assertThat(text("table.learning-table tr[data-provider='claude'][data-type='summarization']"))
+        .startsWith("claude summarization 1 100% 100%");
+    assertThat(text("ul.recommendations")).contains("Assign summarization to gemini (promoted by shadow evaluation");
+    assertThat(text("#learning")).as("no missing part shows as text").doesNotContain("null");
+    screenshot(scenario + "-learning");
+  }
+
   // --- helpers ---
 
   private static void copyToDocs(Path shot) {

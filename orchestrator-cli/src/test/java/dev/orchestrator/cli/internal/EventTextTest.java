@@ -51,7 +51,7 @@ class EventTextTest {
         AT.plusSeconds(3600), 7, 10, "claude failed 7 of its last 10 code_generation attempts")))
         .isEqualTo("claude demoted for code_generation: claude failed 7 of its last 10 code_generation attempts");
     assertThat(text(new dev.orchestrator.event.ShadowComparedEvent("p", "r", "t", AT, "summarization", "claude",
-        "gemini", "gemini", "chatgpt", "shorter and as accurate", Money.usd("0.0021"), "c")))
+        "gemini", "gemini", "chatgpt", "shorter and as accurate", Money.usd("0.0021"), "c", 3, 5)))
         .isEqualTo("shadow comparison on summarization: gemini won (claude against gemini, judged by chatgpt,"
             + " $0.0021): shorter and as accurate");
   }

@@ -463,7 +463,6 @@ public final class Engine implements AutoCloseable {
   public void shadows(dev.orchestrator.core.learn.ShadowPolicy policy) {
     Learning l = lifecycle.learning;
     if (l != null) {
-      l.promoteAfter(policy.wins(), policy.comparisons());
       lifecycle.shadows = new Shadows(ctx, budgets, providers, l, policy, new Shadows.Starter() {
         @Override
         public void sampled() {

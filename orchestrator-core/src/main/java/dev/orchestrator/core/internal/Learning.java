@@ -37,8 +37,7 @@ final class Learning {
 
   private final EngineContext ctx;
   private final Budgets budgets;
-  private final TaskTypes types;
-  private OutcomeProjection statistics;
+  private final OutcomeProjection statistics;
   private @Nullable Named fallback;
   private final Map<String, Named> byProject = new HashMap<>();
   /** Demotions this engine announced. */
@@ -55,13 +54,7 @@ final class Learning {
       TaskSpec spec = run != null && run.project.equals(project) ? run.workflow.task(taskId) : null;
       return spec != null ? spec.taskType() : stored.taskType(project, runId, taskId);
     };
-    this.types = types;
     this.statistics = OutcomeProjection.builder().taskTypes(types).build();
-  }
-
-  /** Promotes a shadow challenger after {@code wins} of its last {@code comparisons}; before the engine starts. */
-  void promoteAfter(int wins, int comparisons) {
-    statistics = OutcomeProjection.builder().taskTypes(types).promoteAfter(wins, comparisons).build();
   }
 
   /**

@@ -47,7 +47,7 @@ final class ShadowRuns {
   /** What a comparison of a task compares, and who answers and judges. */
   record Plan(String ofRun, String ofTask, String taskType, ProviderRequest request, String incumbentOutput,
       String incumbent, String challenger, String judge, boolean challengerFirst, @Nullable String criteria,
-      @Nullable Money challengerCap, @Nullable Money judgeCap) {}
+      @Nullable Money challengerCap, @Nullable Money judgeCap, int promoteWins, int promoteWindow) {}
 
   /** The comparison's workflow. */
   static Workflow workflow(Plan p) {
@@ -114,6 +114,7 @@ final class ShadowRuns {
     params.put("challenger", p.challenger());
     params.put("judge", p.judge());
     params.put("order", p.challengerFirst() ? "challenger-first" : "incumbent-first");
+    params.put("promote_after", p.promoteWins() + " of " + p.promoteWindow());
     return params;
   }
 
@@ -149,12 +150,28 @@ final class ShadowRuns {
     for (TaskNode t : n.run.nodes) {
       cost = cost.add(t.record.cost().amount());
     }
+    int[] rule = promoteAfter(p.get("promote_after"));
     ShadowComparedEvent e = new ShadowComparedEvent(n.run.project, p.get("of_run"), p.get("of_task"), ctx.now(),
         p.get("task_type"), p.get("incumbent"), p.get("challenger"), winner, p.get("judge"), verdict[1],
-        Money.usd(cost), n.run.id);
+        Money.usd(cost), n.run.id, rule[0], rule[1]);
     log.info("Shadow compared (project={}, task={}/{}, incumbent={}, challenger={}, winner={}, cost={})",
         n.run.project, e.runId(), e.taskId(), e.incumbent(), e.challenger(), winner, e.cost());
     ctx.emit(n.run, e);
+  }
+
+  /** The promotion rule a comparison was started with ("3 of 5"); the default, 3 of 5, when it is unreadable. */
+  static int[] promoteAfter(@Nullable String rule) {
+    if (rule != null) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6}) of (\\d{1,6})").matcher(rule);
+      if (m.matches()) {
+        int wins = Integer.parseInt(m.group(1));
+        int window = Integer.parseInt(m.group(2));
+        if (wins >= 1 && wins <= window) {
+          return new int[] {wins, window};
+        }
+      }
+    }
+    return new int[] {3, 5};
   }
 
   /** The winner ("a" or "b") and the reason of a judge's reply, or null when it holds no verdict. */

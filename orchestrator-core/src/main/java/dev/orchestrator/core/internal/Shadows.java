@@ -143,7 +143,8 @@ final class Shadows {
       return null;
     }
     ShadowRuns.Plan draft = new ShadowRuns.Plan(s.runId(), s.taskId(), s.taskType(), s.request(), s.output(),
-        s.incumbent().name, challenger.name, s.judge().name, s.challengerFirst(), s.criteria(), null, null);
+        s.incumbent().name, challenger.name, s.judge().name, s.challengerFirst(), s.criteria(), null, null,
+        policy.wins(), policy.comparisons());
     CostEstimate challengerEstimate = Budgets.estimate(challenger, s.request());
     // The judge's request is not known before the challenger answers: it is estimated with the incumbent's answer
     // in both places, which is of the same order.
@@ -169,7 +170,8 @@ final class Shadows {
     }
     Money[] caps = cap == null ? new Money[2] : ShadowRuns.split(cap, challengerWorst, judgeWorst);
     return new ShadowRuns.Plan(s.runId(), s.taskId(), s.taskType(), s.request(), s.output(), s.incumbent().name,
-        challenger.name, s.judge().name, s.challengerFirst(), s.criteria(), caps[0], caps[1]);
+        challenger.name, s.judge().name, s.challengerFirst(), s.criteria(), caps[0], caps[1], policy.wins(),
+        policy.comparisons());
   }
 
   /** What the judge will be asked, with {@code challengerAnswer} standing for the challenger's. */

@@ -81,8 +81,6 @@ public final class OutcomeProjection {
   private final Duration coolDown;
   private final int latencySamples;
   private final TaskTypes taskTypes;
-  private final int promotionWins;
-  private final int promotionWindow;
 
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. */
@@ -106,8 +104,6 @@ public final class OutcomeProjection {
     this.coolDown = b.coolDown;
     this.latencySamples = b.latencySamples;
     this.taskTypes = b.taskTypes;
-    this.promotionWins = b.promotionWins;
-    this.promotionWindow = b.promotionWindow;
   }
 
   /** Starts a projection: half-life 7 days, demotion at 60% failures over 10 of the last 20 outcomes, 1 hour off. */
@@ -368,7 +364,8 @@ public final class OutcomeProjection {
 
   /**
    * A shadow comparison: the challenger's window of wins moves on, and it is promoted for the type while it holds
-   * at least {@code promotionWins} wins among its last {@code promotionWindow} comparisons.
+   * at least {@code promoteWins} wins among its last {@code promoteWindow} comparisons (the rule the comparing engine
+   * wrote into the event, so that every reader promotes alike).
    */
   private void compared(Scope scope, dev.orchestrator.event.ShadowComparedEvent c) {
     String k = statKey(c.challenger(), c.taskType());
@@ -376,14 +373,14 @@ public final class OutcomeProjection {
         c.challengerWon() ? 1 : 0, c.cost()), (was, one) -> was.plus(c.challengerWon(), c.cost()));
     ArrayDeque<Boolean> window = scope.shadows.computeIfAbsent(k, x -> new ArrayDeque<>());
     window.addLast(c.challengerWon());
-    if (window.size() > promotionWindow) {
+    while (window.size() > c.promoteWindow()) {
       window.removeFirst();
     }
     int wins = 0;
     for (boolean w : window) {
       wins += w ? 1 : 0;
     }
-    if (window.size() >= promotionWins && wins >= promotionWins) {
+    if (wins >= c.promoteWins()) {
       scope.promotions.put(k, new String[] {c.challenger(), c.taskType(), String.format(Locale.ROOT,
           "%s won %d of its last %d shadow comparisons on %s (latest against %s, judged by %s)", c.challenger(),
           wins, window.size(), c.taskType(), c.incumbent(), c.judge())});
@@ -559,26 +556,8 @@ public final class OutcomeProjection {
     private Duration coolDown = Duration.ofHours(1);
     private int latencySamples = 200;
     private TaskTypes taskTypes = TaskTypes.GENERAL;
-    private int promotionWins = 3;
-    private int promotionWindow = 5;
 
     private Builder() {}
-
-    /**
-     * A challenger of shadow evaluation that wins {@code wins} of its last {@code comparisons} comparisons on a
-     * type is promoted for it; 3 of 5 by default ({@link ShadowPolicy#promoteAfter}).
-     *
-     * @throws IllegalArgumentException when {@code wins} is below 1 or above {@code comparisons}
-     */
-    public Builder promoteAfter(int wins, int comparisons) {
-      if (wins < 1 || wins > comparisons) {
-        throw new IllegalArgumentException("promoteAfter needs 1 <= wins <= comparisons (was " + wins + " of "
-            + comparisons + "): give, say, 3 of 5");
-      }
-      this.promotionWins = wins;
-      this.promotionWindow = comparisons;
-      return this;
-    }
 
     /**
      * How fast old outcomes fade: one half-life ago counts half; {@link Duration#ZERO} weighs every outcome alike.

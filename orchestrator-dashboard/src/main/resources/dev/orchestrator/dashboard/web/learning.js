@@ -54,7 +54,7 @@ function shadowTable(view) {
   if (!shadows.length) return [];
   return [h('h3', {}, 'Shadow comparisons'),
     h('p', {class: 'meta'}, 'A cheaper challenger answered beside the provider a task succeeded on; a judge chose.'),
-    h('div', {class: 'table-box'}, h('table', {class: 'shadow-table'},
+    h('div', {class: 'table-box'}, h('table', {class: 'learning-table shadow-table'},
         h('thead', {}, h('tr', {}, SHADOW_COLUMNS.map((c) => h('th', {}, c)))),
         h('tbody', {}, shadows.map(shadowRow))))];
 }
@@ -70,7 +70,7 @@ export function learningView(view) {
       h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', {}, c)))),
       h('tbody', {}, view.figures.map(row))));
   const demoted = view.figures.filter((f) => f.demotion);
-  return [table,
+  const parts = [table,
     demoted.length ? h('h3', {}, 'Demoted') : null,
     demoted.length ? h('ul', {class: 'demotions'}, demoted.map((f) => h('li', {}, f.demotion.evidence))) : null,
     ...shadowTable(view),
@@ -78,4 +78,6 @@ export function learningView(view) {
     h('ul', {class: 'recommendations'}, view.recommendations.map((r) => h('li', {}, r))),
     h('p', {class: 'meta'}, 'A comparison needs at least ' + view.minSamples + ' attempts on each provider;'
         + ' recent outcomes count more.')];
+  // replaceChildren would show a missing part as the text "null".
+  return parts.filter((p) => p !== null);
 }
