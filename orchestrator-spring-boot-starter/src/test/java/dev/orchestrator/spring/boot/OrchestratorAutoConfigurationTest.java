@@ -20,7 +20,10 @@ import dev.orchestrator.workflow.Workflow;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -149,6 +152,26 @@ class OrchestratorAutoConfigurationTest {
           assertThat(context).hasNotFailed().hasSingleBean(dev.orchestrator.dashboard.Dashboard.class);
           assertThat(context.getBean(dev.orchestrator.dashboard.Dashboard.class).url().getHost())
               .isEqualTo("127.0.0.1");
+        });
+  }
+
+  @Test
+  void anEnabledDashboardWithoutItsModuleStopsStartupWithTheDependencyToAdd() {
+    RUNNER.withPropertyValues(SIMULATORS).withPropertyValues("orchestrator.dashboard.enabled=true")
+        .withClassLoader(new FilteredClassLoader(dev.orchestrator.dashboard.Dashboard.class))
+        .run(context -> assertThat(PropertyErrorsTest.failure(context)).contains("orchestrator.dashboard.enabled is"
+            + " true, but the dashboard is not on the class path: add the dependency"
+            + " dev.orchestrator:orchestrator-dashboard"));
+  }
+
+  @Test
+  void keepsTheEmbeddedStoreInItsDirectory(@TempDir Path dir) {
+    RUNNER.withPropertyValues(SIMULATORS)
+        .withPropertyValues("orchestrator.store.type=embedded", "orchestrator.store.path=" + dir.resolve("store"))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(Store.class)).isInstanceOf(JdbcStore.class);
+          assertThat(dir.resolve("store").resolve(JdbcStore.EMBEDDED_DATABASE_NAME + ".mv.db")).exists();
         });
   }
 
