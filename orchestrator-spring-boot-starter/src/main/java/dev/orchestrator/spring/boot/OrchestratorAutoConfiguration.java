@@ -47,7 +47,8 @@ public class OrchestratorAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Store.class)
   public Store orchestratorStore(OrchestratorProperties properties, ObjectProvider<DataSource> dataSources) {
-    return StoreChoice.open(properties.getStore(), dataSources.getIfUnique());
+    DataSource one = dataSources.getIfUnique();
+    return StoreChoice.open(properties.getStore(), one, one != null ? 1 : dataSources.stream().limit(2).count());
   }
 
   /** The orchestrator, started; closed when the context closes. */

@@ -87,7 +87,21 @@ class PropertyErrorsTest {
   void aDataSourceStoreNeedsADataSource() {
     runner.withPropertyValues("orchestrator.store.type=datasource").run(context ->
         assertThat(failure(context)).contains("orchestrator.store.type is datasource, but the application has no"
-            + " single DataSource bean"));
+            + " DataSource bean"));
+  }
+
+  @Test
+  void twoDataSourcesWithoutAPrimaryOneAreNotGuessedBetween() {
+    runner.withBean("first", javax.sql.DataSource.class, () -> h2("first"))
+        .withBean("second", javax.sql.DataSource.class, () -> h2("second"))
+        .run(context -> assertThat(failure(context)).contains("orchestrator.store.type is auto, and the application"
+            + " has 2 DataSource beans and none is @Primary: mark the one for the orchestrator @Primary"));
+  }
+
+  private static javax.sql.DataSource h2(String name) {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + name + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    return ds;
   }
 
   @Test
