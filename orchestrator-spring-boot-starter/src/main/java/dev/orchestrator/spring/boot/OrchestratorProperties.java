@@ -69,6 +69,13 @@ public class OrchestratorProperties implements Validator {
    */
   private boolean defaultGuards = true;
 
+  /**
+   * Whether an instance of type openai, anthropic or gemini whose API key is not set runs on the offline simulator
+   * (priced like its model, every reply marked as simulated) instead of failing its calls: for development without
+   * keys. A warning names each such instance and the variable to set.
+   */
+  private boolean simulateMissingKeys;
+
   /** Provider instances by name: what tasks, budgets and the default provider call them. */
   private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -170,6 +177,14 @@ public class OrchestratorProperties implements Validator {
 
   public void setDefaultGuards(boolean defaultGuards) {
     this.defaultGuards = defaultGuards;
+  }
+
+  public boolean isSimulateMissingKeys() {
+    return simulateMissingKeys;
+  }
+
+  public void setSimulateMissingKeys(boolean simulateMissingKeys) {
+    this.simulateMissingKeys = simulateMissingKeys;
   }
 
   public Map<String, Provider> getProviders() {

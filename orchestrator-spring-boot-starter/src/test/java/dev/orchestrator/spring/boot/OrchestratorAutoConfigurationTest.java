@@ -175,6 +175,22 @@ class OrchestratorAutoConfigurationTest {
         });
   }
 
+  @Test
+  void aVendorInstanceWithoutItsKeyRunsOnTheSimulatorWhenAllowed() {
+    RUNNER.withPropertyValues("orchestrator.simulate-missing-keys=true",
+            "orchestrator.providers.chatgpt.type=openai", "orchestrator.providers.chatgpt.model=gpt-4o-mini",
+            "orchestrator.providers.chatgpt.api-key-env=ORCHESTRATOR_TEST_KEY_THAT_IS_NOT_SET",
+            "orchestrator.providers.chatgpt.properties.latency=0ms")
+        .run(context -> {
+          Orchestrator o = context.getBean(Orchestrator.class);
+          RunSnapshot done = o.submit("spring", Workflow.builder("hello")
+              .task("greet", t -> t.title("Greet").instructions("Say hello")).build())
+              .completion().get(30, TimeUnit.SECONDS);
+          assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
+          assertThat(done.tasks().get(0).output()).startsWith("[SIMULATED reply from chatgpt (model gpt-4o-mini)");
+        });
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class UserBeans {
     @Bean

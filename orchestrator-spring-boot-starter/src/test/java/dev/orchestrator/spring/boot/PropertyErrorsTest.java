@@ -70,6 +70,14 @@ class PropertyErrorsTest {
   }
 
   @Test
+  void aVendorInstanceWithoutItsKeyNamesTheVariableToSet() {
+    runner.withPropertyValues("orchestrator.providers.chatgpt.type=openai",
+        "orchestrator.providers.chatgpt.api-key-env=ORCHESTRATOR_TEST_KEY_THAT_IS_NOT_SET").run(context ->
+        assertThat(failure(context)).contains("plugin 'chatgpt' (type openai) has no API key: set the environment"
+            + " variable ORCHESTRATOR_TEST_KEY_THAT_IS_NOT_SET"));
+  }
+
+  @Test
   void anInstanceWithoutTypeNeedsABeanOfItsName() {
     runner.withPropertyValues("orchestrator.providers.mine.max-concurrent-calls=2").run(context ->
         assertThat(failure(context)).contains("orchestrator.providers.mine has no type and there is no AiProvider"

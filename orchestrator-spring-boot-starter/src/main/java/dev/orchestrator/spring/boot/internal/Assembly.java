@@ -109,7 +109,8 @@ public record Assembly(OrchestratorProperties properties, Store store, List<AiPr
     }
     for (Settings.Instance i : instances) {
       if (i.config() != null) {
-        b.provider(i.config(), i.options());
+        b.provider(properties.isSimulateMissingKeys() ? MissingKeys.standIn(i.config(), environment) : i.config(),
+            i.options());
       } else if (!beans.containsKey(i.name())) {
         throw new IllegalStateException("orchestrator.providers." + i.name() + " has no type and there is no "
             + "AiProvider bean named '" + i.name() + "': set orchestrator.providers." + i.name() + ".type (such as "
