@@ -429,6 +429,7 @@ public final class Orchestrator implements AutoCloseable {
     private int defaultLimit = 8;
     private @Nullable String defaultProvider;
     private @Nullable String learningName;
+    private java.util.function.UnaryOperator<AiProvider> providerDecorator = p -> p;
     private dev.orchestrator.core.learn.@Nullable ShadowPolicy shadowPolicy;
     private dev.orchestrator.learn.@Nullable LearningStrategy learningStrategy;
     private final Map<String, Map.Entry<String, dev.orchestrator.learn.LearningStrategy>> projectStrategies =
@@ -528,6 +529,19 @@ public final class Orchestrator implements AutoCloseable {
       Objects.requireNonNull(options, "options");
       provider(config);
       this.options.put(config.name().toLowerCase(Locale.ROOT), options);
+      return this;
+    }
+
+    /**
+     * Wraps every provider instance, those given as objects and those created from a {@link PluginConfig} alike, in
+     * what {@code decorator} returns (which keeps the instance's name): tracing each call, for instance
+     * ({@code ProviderCallTracing::wrap} in {@code orchestrator-opentelemetry}). Decorators given in turn apply in
+     * that order, the last one outermost.
+     */
+    public Builder decorateProviders(java.util.function.UnaryOperator<AiProvider> decorator) {
+      Objects.requireNonNull(decorator, "decorator");
+      java.util.function.UnaryOperator<AiProvider> before = providerDecorator;
+      this.providerDecorator = p -> decorator.apply(before.apply(p));
       return this;
     }
 
@@ -759,6 +773,16 @@ public final class Orchestrator implements AutoCloseable {
             + all.keySet() + ")");
       }
       Map<String, Engine.ProviderSlot> slots = new LinkedHashMap<>();
+      for (Map.Entry<String, AiProvider> e : all.entrySet()) {
+        AiProvider decorated = providerDecorator.apply(e.getValue());
+        if (decorated == null || !decorated.name().equalsIgnoreCase(e.getKey())) {
+          closeAll(owned);
+          throw new IllegalStateException("a provider decorator returned " + (decorated == null ? "null"
+              : "an instance named '" + decorated.name() + "'") + " for provider '" + e.getKey()
+              + "': return a wrapper that keeps the instance's name");
+        }
+        e.setValue(decorated);
+      }
       all.forEach((name, p) -> {
         ProviderOptions o = options.getOrDefault(name, ProviderOptions.ofDefaults());
         slots.put(name, new Engine.ProviderSlot(p, o.maxConcurrentCalls().orElse(defaultLimit),

@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The wrapped provider also records the model that answered ({@code gen_ai.response.model}) on the attempt span.
  * It works with {@link OrchestratorTracing.EventSource#THIS_PROCESS} (the default): the engine delivers an attempt's
  * start to its listeners before it calls the provider, so the span exists when the call begins. A call whose span is
- * not known (tracing not started yet, or closed) runs as it would unwrapped. The bundled HTTP providers send their
- * requests with {@code java.net.http}, which carries the context only under the OpenTelemetry Java agent (it
- * instruments that client); they have no hook of their own to add headers yet.
+ * not known (tracing not started yet, or closed) runs as it would unwrapped. The bundled HTTP providers add the
+ * current span's {@code traceparent} to their requests through this module's
+ * {@code dev.orchestrator.providers.http.RequestHeaders} plugin. Providers configured from a {@code PluginConfig} are
+ * wrapped with {@code Orchestrator.Builder.decorateProviders(calls::wrap)}.
  *
  * <p>Thread-safe. A wrapped provider delegates everything else ({@code name}, {@code type}, estimates, probes,
  * {@code close}) unchanged, and cancelling its call's future cancels the provider's.

@@ -16,8 +16,15 @@ class ArchitectureTest {
   @Test
   void usesTheEnginesPublicApiOnly() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.orchestrator.core.internal..",
-        "dev.orchestrator.providers..", "dev.orchestrator.templates..", "dev.orchestrator.testkit..",
-        "dev.orchestrator.notifiers..", "dev.orchestrator.micrometer..").check(classes);
+        "dev.orchestrator.providers", "dev.orchestrator.providers.internal..", "dev.orchestrator.templates..",
+        "dev.orchestrator.testkit..", "dev.orchestrator.notifiers..", "dev.orchestrator.micrometer..").check(classes);
+  }
+
+  @Test
+  void onlyTheHeaderPluginKnowsTheProviders() {
+    // The providers' toolkit is an optional dependency: only the class ServiceLoader finds through it may name it.
+    noClasses().that().doNotHaveSimpleName("TraceContextHeaders").should().dependOnClassesThat()
+        .resideInAnyPackage("dev.orchestrator.providers..").check(classes);
   }
 
   @Test

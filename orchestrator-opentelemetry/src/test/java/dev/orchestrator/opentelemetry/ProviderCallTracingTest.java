@@ -72,6 +72,45 @@ class ProviderCallTracingTest {
   }
 
   @Test
+  void theBundledHttpProvidersSendTheAttemptsTraceparent() throws Exception {
+    List<String> traceparents = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/v1/chat/completions", exchange -> {
+      traceparents.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+      byte[] body = ("{\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":"
+          + "{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      ProviderCallTracing calls = ProviderCallTracing.create();
+      // Configured as the command line and the Spring starter do (a PluginConfig), wrapped by the decorator; the
+      // engine's real threads, since the provider's HTTP client answers on its own.
+      dev.orchestrator.spi.PluginConfig openai = new dev.orchestrator.spi.PluginConfig("openai", "openai",
+          Map.of("model", "gpt-4o-mini", "baseUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+              "apiKey", "sk-test"));
+      try (Orchestrator o = Orchestrator.builder().provider(openai).decorateProviders(calls::wrap).build();
+          OrchestratorTracing tracing = OrchestratorTracing.builder(o, otel).providerCalls(calls).build()) {
+        Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("x")).build());
+        assertThat(run.completion().get(30, java.util.concurrent.TimeUnit.SECONDS).status())
+            .isEqualTo(RunStatus.SUCCEEDED);
+      }
+    } finally {
+      server.stop(0);
+    }
+    SpanData attempt = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("chat "))
+        .findFirst().orElseThrow();
+    assertThat(traceparents).singleElement().satisfies(t -> assertThat(t)
+        .startsWith("00-" + attempt.getTraceId() + "-" + attempt.getSpanId() + "-"));
+  }
+
+  @Test
   void cancellingTheCallCancelsTheProviders() {
     FakeProvider slow = FakeProvider.builder("slow").otherwise(r -> Reply.hang()).build();
     ProviderCallTracing calls = ProviderCallTracing.create();

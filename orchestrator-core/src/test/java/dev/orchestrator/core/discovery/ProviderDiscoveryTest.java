@@ -36,6 +36,53 @@ class ProviderDiscoveryTest {
   }
 
   @Test
+  void decoratorsWrapConfiguredAndGivenInstancesInTheOrderGiven() {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Function<String, java.util.function.UnaryOperator<dev.orchestrator.spi.provider.AiProvider>>
+        tagging = tag -> p -> new Tagged(p, tag, seen);
+    try (Orchestrator o = Orchestrator.builder().classLoader(loader("broken")).executor(Runnable::run)
+        .provider(new PluginConfig("Greeter", "hello", Map.of("greeting", "bonjour")))
+        .provider(FakeProvider.echo("other"))
+        .defaultProvider("greeter")
+        .decorateProviders(tagging.apply("inner")).decorateProviders(tagging.apply("outer"))
+        .build()) {
+      assertThat(o.submit("p", ONE).completion().join().task("a").output()).isEqualTo("bonjour");
+      assertThat(seen).containsExactly("outer greeter", "inner greeter");
+    }
+    assertThatThrownBy(() -> Orchestrator.builder().provider(FakeProvider.echo("claude"))
+        .decorateProviders(p -> FakeProvider.echo("renamed")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("an instance named 'renamed' for provider 'claude'")
+        .hasMessageContaining("keeps the instance's name");
+  }
+
+  /** Records each call it passes on, then calls the provider it wraps. */
+  private record Tagged(dev.orchestrator.spi.provider.AiProvider inner, String tag, java.util.List<String> seen)
+      implements dev.orchestrator.spi.provider.AiProvider {
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public String type() {
+      return inner.type();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<dev.orchestrator.spi.provider.ProviderResponse> complete(
+        dev.orchestrator.spi.provider.ProviderRequest request, dev.orchestrator.spi.provider.CallContext context) {
+      seen.add(tag + " " + name());
+      return inner.complete(request, context);
+    }
+
+    @Override
+    public dev.orchestrator.spi.provider.CostEstimate estimate(dev.orchestrator.spi.provider.ProviderRequest r) {
+      return inner.estimate(r);
+    }
+  }
+
+  @Test
   void twoFactoriesWithOneIdAreAnErrorNamingBoth() {
     assertThatThrownBy(() -> Orchestrator.builder().classLoader(loader("duplicate"))
         .provider(PluginConfig.of("greeter", "hello")).build())

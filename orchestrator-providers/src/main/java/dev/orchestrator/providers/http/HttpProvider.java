@@ -73,6 +73,8 @@ import org.slf4j.LoggerFactory;
 public abstract class HttpProvider implements AiProvider {
   private static final Logger log = LoggerFactory.getLogger(HttpProvider.class);
   protected static final String USER_AGENT = "orchestrator-providers/0.1";
+  /** The headers plugins add to every request (trace context), found once. */
+  private static final java.util.List<RequestHeaders> EXTRA_HEADERS = loadExtraHeaders();
 
   /** The instance's properties, for a subclass's own settings. */
   private final Settings settings;
@@ -206,6 +208,7 @@ public abstract class HttpProvider implements AiProvider {
       return CompletableFuture.failedFuture(new ProviderException(name, ErrorKind.INVALID_REQUEST,
           redactor.redact(e.getMessage()), false, null, e));
     }
+    http = withExtraHeaders(http);
     Duration limit = request.timeout() != null ? request.timeout() : timeout;
     log.debug("Provider call started (provider={}, type={}, model={}, stream={}, project={}, run={}, task={},"
         + " attempt={})", name, type, model, stream, context.project(), context.runId(), context.taskId(),
@@ -385,6 +388,42 @@ public abstract class HttpProvider implements AiProvider {
         e.getCause(), e.billing(), usage, cost(assembler.modelSoFar(), usage));
     priced.setStackTrace(e.getStackTrace());
     return priced;
+  }
+
+  private static java.util.List<RequestHeaders> loadExtraHeaders() {
+    java.util.List<RequestHeaders> found = new java.util.ArrayList<>();
+    try {
+      java.util.ServiceLoader.load(RequestHeaders.class, HttpProvider.class.getClassLoader()).forEach(found::add);
+    } catch (java.util.ServiceConfigurationError e) {
+      log.warn("A request header plugin could not be loaded; requests go without its headers", e);
+    }
+    return java.util.List.copyOf(found);
+  }
+
+  /** {@code http} with the headers of the {@link RequestHeaders} plugins it does not set itself. */
+  private HttpRequest withExtraHeaders(HttpRequest http) {
+    if (EXTRA_HEADERS.isEmpty()) {
+      return http;
+    }
+    java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+    for (RequestHeaders h : EXTRA_HEADERS) {
+      try {
+        h.headers().forEach((k, v) -> {
+          if (http.headers().firstValue(k).isEmpty()) {
+            extra.putIfAbsent(k, v);
+          }
+        });
+      } catch (RuntimeException e) {
+        log.warn("Request header plugin {} failed; the request goes without its headers (provider={})",
+            h.getClass().getName(), name, e);
+      }
+    }
+    if (extra.isEmpty()) {
+      return http;
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(http, (k, v) -> true);
+    extra.forEach(b::header);
+    return b.build();
   }
 
   /** A common request builder: JSON body, user agent and the call's URI. */
