@@ -95,6 +95,12 @@ public class OrchestratorProperties implements Validator {
   /** The learning strategy of every project without its own. */
   private final Learning learning = new Learning();
 
+  /** Shadow evaluation: a cheaper candidate compared on a sample of successful tasks; off unless sample-rate is set. */
+  private final Shadow shadow = new Shadow();
+
+  /** Traces, when orchestrator-opentelemetry and an OpenTelemetry bean are present. */
+  private final Tracing tracing = new Tracing();
+
   /** Settings of single projects, by project name. */
   private Map<String, ProjectSettings> projects = new LinkedHashMap<>();
 
@@ -213,6 +219,14 @@ public class OrchestratorProperties implements Validator {
 
   public Learning getLearning() {
     return learning;
+  }
+
+  public Shadow getShadow() {
+    return shadow;
+  }
+
+  public Tracing getTracing() {
+    return tracing;
   }
 
   public Map<String, ProjectSettings> getProjects() {
@@ -544,6 +558,78 @@ public class OrchestratorProperties implements Validator {
 
     public void setProperties(Map<String, String> properties) {
       this.properties = properties;
+    }
+  }
+
+  /** Traces ({@code docs/tracing.md}): {@code orchestrator.tracing.*}. */
+  public static class Tracing {
+    /** Whether spans carry prompts and outputs (gen_ai.input.messages, gen_ai.output.messages); off by default. */
+    private boolean captureContent;
+
+    public boolean isCaptureContent() {
+      return captureContent;
+    }
+
+    public void setCaptureContent(boolean captureContent) {
+      this.captureContent = captureContent;
+    }
+  }
+
+  /** Shadow evaluation ({@code docs/learning.md}): {@code orchestrator.shadow.*}. */
+  public static class Shadow {
+    /** The share of successful tasks compared, 0 to 1, such as 0.1; shadow evaluation is off when it is not set. */
+    private @Nullable Double sampleRate;
+
+    /** The seed of the sampling and of the order the judge sees the answers in. */
+    private long seed;
+
+    /** A challenger that wins N of its last M comparisons on a task type is promoted for it: "N of M". */
+    private String promoteAfter = "3 of 5";
+
+    /** The most one comparison may cost at its worst case, such as $0.05; no cap when not set. */
+    private @Nullable String maxCostPerComparison;
+
+    /** The provider instance that judges tasks without a reviewer; without one, only reviewed tasks are compared. */
+    private @Nullable String judge;
+
+    public @Nullable Double getSampleRate() {
+      return sampleRate;
+    }
+
+    public void setSampleRate(@Nullable Double sampleRate) {
+      this.sampleRate = sampleRate;
+    }
+
+    public long getSeed() {
+      return seed;
+    }
+
+    public void setSeed(long seed) {
+      this.seed = seed;
+    }
+
+    public String getPromoteAfter() {
+      return promoteAfter;
+    }
+
+    public void setPromoteAfter(String promoteAfter) {
+      this.promoteAfter = promoteAfter;
+    }
+
+    public @Nullable String getMaxCostPerComparison() {
+      return maxCostPerComparison;
+    }
+
+    public void setMaxCostPerComparison(@Nullable String maxCostPerComparison) {
+      this.maxCostPerComparison = maxCostPerComparison;
+    }
+
+    public @Nullable String getJudge() {
+      return judge;
+    }
+
+    public void setJudge(@Nullable String judge) {
+      this.judge = judge;
     }
   }
 

@@ -72,6 +72,62 @@ class OrchestratorAutoConfigurationTest {
   }
 
   @Test
+  void shadowEvaluationIsConfiguredFromProperties() {
+    RUNNER.withUserConfiguration(ShadowProviders.class)
+        .withPropertyValues("orchestrator.shadow.sample-rate=1", "orchestrator.shadow.judge=Judge",
+            "orchestrator.shadow.promote-after=1 of 1", "orchestrator.shadow.max-cost-per-comparison=$0.05")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          Orchestrator o = context.getBean(Orchestrator.class);
+          RunSnapshot done = o.submit("spring", Workflow.builder("summary").task("sum", t -> t.instructions(
+              "Summarise the tides").taskType("summarization").providers("claude", "gemini")).build())
+              .completion().get(30, TimeUnit.SECONDS);
+          assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
+          List<dev.orchestrator.run.Run> comparisons = o.shadowComparisons(java.time.Duration.ofSeconds(10));
+          assertThat(comparisons).hasSize(1);
+          assertThat(comparisons.get(0).completion().get(30, TimeUnit.SECONDS).status())
+              .isEqualTo(RunStatus.SUCCEEDED);
+          assertThat(dev.orchestrator.core.learn.LearningReport.fromStore(o.store(), "spring",
+              java.time.Instant.now()).shadows()).singleElement().satisfies(sh -> {
+                assertThat(sh.challenger()).isEqualTo("gemini");
+                assertThat(sh.promotion()).as("the judge prefers the cheap answer; 1 of 1 promotes")
+                    .contains("gemini won 1 of its last 1");
+              });
+        });
+  }
+
+  /** A dear incumbent, a cheap challenger and a judge that prefers the answer saying "cheap". */
+  @Configuration(proxyBeanMethods = false)
+  static class ShadowProviders {
+    private static dev.orchestrator.spi.provider.CostEstimate costs(String amount) {
+      Money m = Money.usd(amount);
+      return dev.orchestrator.spi.provider.CostEstimate.of(dev.orchestrator.TokenUsage.NONE, m, m, m,
+          java.time.Duration.ZERO);
+    }
+
+    @Bean
+    FakeProvider claude() {
+      return FakeProvider.builder("claude").costPerCall(Money.usd("0.10")).estimate(costs("0.10"))
+          .otherwise(r -> FakeProvider.Reply.text("dear answer")).build();
+    }
+
+    @Bean
+    FakeProvider gemini() {
+      return FakeProvider.builder("gemini").costPerCall(Money.usd("0.01")).estimate(costs("0.01"))
+          .otherwise(r -> FakeProvider.Reply.text("cheap answer")).build();
+    }
+
+    @Bean
+    FakeProvider judge() {
+      return FakeProvider.builder("judge").otherwise(r -> {
+        String p = r.prompt();
+        boolean aCheap = p.substring(p.indexOf("Answer A:"), p.indexOf("Answer B:")).contains("cheap");
+        return FakeProvider.Reply.text("{\"winner\":\"" + (aCheap ? "a" : "b") + "\",\"reason\":\"cheaper\"}");
+      }).build();
+    }
+  }
+
+  @Test
   void runsAWorkflowOnAConfiguredInstance() {
     RUNNER.withPropertyValues(SIMULATORS).run(context -> {
       Orchestrator o = context.getBean(Orchestrator.class);

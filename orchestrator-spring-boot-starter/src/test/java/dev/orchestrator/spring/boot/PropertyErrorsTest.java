@@ -46,6 +46,17 @@ class PropertyErrorsTest {
   }
 
   @Test
+  void wrongShadowSettingsAreNamed() {
+    runner.withPropertyValues("orchestrator.shadow.sample-rate=2", "orchestrator.shadow.promote-after=3/5",
+        "orchestrator.shadow.max-cost-per-comparison=lots").run(context -> {
+          String failure = failure(context);
+          assertThat(failure).contains("shadow.sampleRate", "sampleRate must be from 0 to 1 (was 2.0)");
+          assertThat(failure).contains("shadow.promoteAfter", "must read 'N of M', such as \"3 of 5\" (was '3/5')");
+          assertThat(failure).contains("shadow.maxCostPerComparison", "lots");
+        });
+  }
+
+  @Test
   void aBudgetWithoutOneScopeIsRefused() {
     runner.withPropertyValues("orchestrator.budgets[0].project=blog", "orchestrator.budgets[0].global=true",
         "orchestrator.budgets[0].limit=5").run(context -> assertThat(failure(context))

@@ -81,6 +81,9 @@ public record Assembly(OrchestratorProperties properties, Store store, List<AiPr
       b.budget(budget);
     }
     addLearning(b);
+    if (read.shadow() != null) {
+      b.shadowEvaluation(read.shadow());
+    }
     listeners.forEach(b::listener);
     guards.forEach(b::guard);
     customizers.forEach(c -> c.customize(b));

@@ -38,7 +38,7 @@ public final class Settings {
     Problems problems = new Problems();
     Read r = new Read(retry(p.getRetry(), problems), breaker(p.getCircuitBreaker(), problems),
         budgets(p.getBudgets(), problems), providers(p, problems), zone(p.getTimeZone(), problems),
-        duration(problems, "lease", "lease", p.getLease(), Duration.ofSeconds(30)), problems);
+        duration(problems, "lease", "lease", p.getLease(), Duration.ofSeconds(30)), shadow(p, problems), problems);
     if (r.lease().compareTo(Duration.ofSeconds(1)) < 0) {
       problems.add("lease", "lease", "must be at least 1s (was '" + p.getLease() + "'): runs would change hands "
           + "between engines all the time; use the default 30s");
@@ -70,7 +70,50 @@ public final class Settings {
    * @param zone the time zone of daily budgets, or null for the clock's
    */
   public record Read(RetryPolicy retry, CircuitBreakerPolicy breaker, List<Budget> budgets,
-      List<Instance> instances, @Nullable ZoneId zone, Duration lease, Problems problems) {}
+      List<Instance> instances, @Nullable ZoneId zone, Duration lease,
+      dev.orchestrator.core.learn.@Nullable ShadowPolicy shadow, Problems problems) {}
+
+  /** Shadow evaluation's policy, or null when {@code orchestrator.shadow.sample-rate} is not set. */
+  static dev.orchestrator.core.learn.@Nullable ShadowPolicy shadow(OrchestratorProperties p, Problems problems) {
+    OrchestratorProperties.Shadow s = p.getShadow();
+    if (s.getSampleRate() == null) {
+      return null;
+    }
+    dev.orchestrator.core.learn.ShadowPolicy.Builder b = dev.orchestrator.core.learn.ShadowPolicy.builder()
+        .seed(s.getSeed());
+    try {
+      b.sampleRate(s.getSampleRate());
+    } catch (IllegalArgumentException e) {
+      problems.add("shadow.sample-rate", "shadow.sampleRate", e.getMessage());
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,6})\\s+of\\s+(\\d{1,6})\\s*")
+        .matcher(s.getPromoteAfter());
+    try {
+      if (!m.matches()) {
+        throw new IllegalArgumentException("must read 'N of M', such as \"3 of 5\" (was '" + s.getPromoteAfter()
+            + "')");
+      }
+      b.promoteAfter(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    } catch (IllegalArgumentException e) {
+      problems.add("shadow.promote-after", "shadow.promoteAfter", e.getMessage());
+    }
+    if (s.getMaxCostPerComparison() != null) {
+      try {
+        b.maxCostPerComparison(ConfigValues.parseMoney("max-cost-per-comparison", s.getMaxCostPerComparison()));
+      } catch (IllegalArgumentException e) {
+        problems.add("shadow.max-cost-per-comparison", "shadow.maxCostPerComparison", e.getMessage());
+      }
+    }
+    if (s.getJudge() != null) {
+      if (s.getJudge().isBlank()) {
+        problems.add("shadow.judge", "shadow.judge", "must name a provider instance (was blank): name one of "
+            + p.getProviders().keySet() + ", or leave it out to compare reviewed tasks only");
+      } else {
+        b.judge(lower(s.getJudge()));
+      }
+    }
+    return b.build();
+  }
 
   static RetryPolicy retry(OrchestratorProperties.Retry r, Problems problems) {
     RetryPolicy.Builder b = RetryPolicy.ofDefaults().toBuilder();
