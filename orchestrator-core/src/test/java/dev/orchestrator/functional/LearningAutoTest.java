@@ -156,18 +156,27 @@ class LearningAutoTest {
     assertThat(seen.get(0).remainingBudget()).isNull();
   }
 
-  @Test
-  void aDemotionIsAnnouncedOnceWithItsEvidence() {
+  /** Claude fails every call; each code task then fails over to chatgpt, in the workflow's order. */
+  private Orchestrator failingClaude() {
     claude.failNext(1000, ErrorKind.SERVER);
     LearningStrategy inOrder = a -> Choice.of(a.candidates(), "in order");
-    try (Orchestrator o = h.builder().provider(claude, 2).provider(chatgpt, 2)
+    return h.builder().provider(claude, 2).provider(chatgpt, 2)
         .retryPolicy(RetryPolicy.builder().maxAttempts(2).failoverAfter(1).build())
         .circuitBreaker(dev.orchestrator.policy.CircuitBreakerPolicy.builder().failureThreshold(1000).build())
-        .learningStrategy("in-order", inOrder).build()) {
+        .learningStrategy("in-order", inOrder).build();
+  }
+
+  private void runCodeTask(Orchestrator o, int i) {
+    o.submit("p", Workflow.builder("w" + i).task("t" + i, t -> t.instructions("code").taskType("code_generation")
+        .providers("claude", "chatgpt")).build());
+    h.scheduler.runUntilIdle(Duration.ofMinutes(2)); // well within the demotion's hour
+  }
+
+  @Test
+  void aDemotionIsAnnouncedOnceWithItsEvidence() {
+    try (Orchestrator o = failingClaude()) {
       for (int i = 0; i < 14; i++) {
-        o.submit("p", Workflow.builder("w" + i).task("t" + i, t -> t.instructions("code").taskType("code_generation")
-            .providers("claude", "chatgpt")).build());
-        h.scheduler.runUntilIdle(Duration.ofMinutes(2)); // well within the demotion's hour
+        runCodeTask(o, i);
       }
     }
     assertThat(h.events.events(ProviderDemotedEvent.class)).singleElement().satisfies(d -> {
@@ -180,16 +189,9 @@ class LearningAutoTest {
 
   @Test
   void aDemotionIsAnnouncedAsSoonAsTheFailureThatBringsItIsRecorded() {
-    claude.failNext(1000, ErrorKind.SERVER);
-    LearningStrategy inOrder = a -> Choice.of(a.candidates(), "in order");
-    try (Orchestrator o = h.builder().provider(claude, 2).provider(chatgpt, 2)
-        .retryPolicy(RetryPolicy.builder().maxAttempts(2).failoverAfter(1).build())
-        .circuitBreaker(dev.orchestrator.policy.CircuitBreakerPolicy.builder().failureThreshold(1000).build())
-        .learningStrategy("in-order", inOrder).build()) {
+    try (Orchestrator o = failingClaude()) {
       for (int i = 0; i < 10; i++) {
-        o.submit("p", Workflow.builder("w" + i).task("t" + i, t -> t.instructions("code").taskType("code_generation")
-            .providers("claude", "chatgpt")).build());
-        h.scheduler.runUntilIdle(Duration.ofMinutes(2));
+        runCodeTask(o, i);
         assertThat(h.events.events(ProviderDemotedEvent.class)).as("after failure %d", i + 1).hasSize(i < 9 ? 0 : 1);
       }
     }
