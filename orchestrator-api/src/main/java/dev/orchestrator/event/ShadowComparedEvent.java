@@ -22,13 +22,18 @@ import java.util.Objects;
  * @param promoteWins with {@code promoteWindow}: the promotion rule of the engine that compared (a challenger that
  *     won {@code promoteWins} of its last {@code promoteWindow} comparisons on the type is promoted), carried so that
  *     every reader of the stream promotes alike
- * @param promoteWindow see {@code promoteWins}
+ * @param promoteWindow see {@code promoteWins}; both 0 (a rule not written) read as 3 of 5
  * @since 0.1
  */
 public record ShadowComparedEvent(String project, String runId, String taskId, Instant at, String taskType,
     String incumbent, String challenger, String winner, String judge, String reason, Money cost,
     String comparisonRunId, int promoteWins, int promoteWindow) implements TaskEvent {
   public ShadowComparedEvent {
+    if (promoteWins == 0 && promoteWindow == 0) {
+      // Written without a rule (before events carried it): the default, 3 of 5.
+      promoteWins = 3;
+      promoteWindow = 5;
+    }
     if (promoteWins < 1 || promoteWins > promoteWindow) {
       throw new IllegalArgumentException("promotion needs 1 <= promoteWins <= promoteWindow (was " + promoteWins
           + " of " + promoteWindow + ")");

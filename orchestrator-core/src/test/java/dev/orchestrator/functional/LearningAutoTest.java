@@ -200,6 +200,34 @@ class LearningAutoTest {
   }
 
   @Test
+  void anEventTheStoreCannotGiveBackNeverStopsTheWork() {
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.orchestrator.spi.store.Store delegate = dev.orchestrator.core.InMemoryStore.create();
+    dev.orchestrator.spi.store.Store store = (dev.orchestrator.spi.store.Store) java.lang.reflect.Proxy
+        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {dev.orchestrator.spi.store.Store.class},
+            (proxy, method, args) -> {
+              if (broken.get() && method.getName().equals("eventsAfter")) {
+                throw new dev.orchestrator.OrchestratorException("stored ShadowComparedEvent is not readable JSON");
+              }
+              try {
+                return method.invoke(delegate, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+    try (Orchestrator o = three().store(store).learningStrategy("last", lastFirst()).build()) {
+      o.submit("p", auto("t1"));
+      h.scheduler.runUntilIdle(Duration.ofMinutes(1));
+      broken.set(true);
+      dev.orchestrator.run.Run run = o.submit("p", auto("t2"));
+      h.scheduler.runUntilIdle(Duration.ofMinutes(1));
+      assertThat(run.completion()).as("the strategy decided on the figures read so far").isDone();
+      assertThat(run.task("t2").state()).isEqualTo(dev.orchestrator.run.TaskState.SUCCEEDED);
+    }
+    assertThat(seen).hasSize(2);
+  }
+
+  @Test
   void aRecoveredTaskKeepsTheChosenOrder() {
     dev.orchestrator.spi.store.Store store = RecoveryTest.durable(dev.orchestrator.core.InMemoryStore.create());
     FakeProvider hanging = FakeProvider.builder("gemini")

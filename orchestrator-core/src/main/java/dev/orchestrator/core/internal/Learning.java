@@ -43,6 +43,8 @@ final class Learning {
   /** Demotions this engine announced. */
   private final Set<String> announced = new HashSet<>();
   private volatile boolean streamless; // read by dry runs on callers' threads too
+  /** The message of the last failed catch-up, so that a stream stuck on one event is logged once. */
+  private volatile @Nullable String lastCatchUpFailure;
 
   Learning(EngineContext ctx, Budgets budgets) {
     this.ctx = ctx;
@@ -197,6 +199,15 @@ final class Learning {
       } catch (UnsupportedOperationException e) {
         streamless = true; // a store without an event stream: strategies decide without figures
         log.warn("The store keeps no event stream: learning strategies decide without statistics");
+      } catch (RuntimeException e) {
+        // An event the store cannot give back (a row changed by hand, written by an incompatible version) must not
+        // stop the work: strategies decide on the figures read so far, and the log says why they stopped moving.
+        String why = String.valueOf(e.getMessage());
+        if (!why.equals(lastCatchUpFailure)) {
+          lastCatchUpFailure = why;
+          log.warn("The event stream could not be read further; learning strategies decide on the figures read so "
+              + "far (up to event {}) until it can: {}", statistics.lastSequence(), why, e);
+        }
       }
     }
     OutcomeStatistics stats = statistics.project(project);
