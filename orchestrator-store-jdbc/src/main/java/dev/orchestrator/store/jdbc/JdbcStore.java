@@ -153,6 +153,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Event types met in the database that this version does not know, each reported once. */
   private final Set<String> unknownEventTypes = ConcurrentHashMap.newKeySet();
+  /** The events whose stored form could not be read, each warned of once. */
+  private final Set<Long> unreadableEvents = ConcurrentHashMap.newKeySet();
   /** Serialises this process's claims on H2, which has no SKIP LOCKED to keep claimers apart. */
   private final Object claimLock = new Object();
   /**
@@ -724,12 +726,11 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     return read("read the events of " + project + "/" + runId, c -> {
       List<Event> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT type, body FROM events WHERE project = ? AND run_id = ? ORDER BY seq")) {
+          "SELECT seq, type, body FROM events WHERE project = ? AND run_id = ? ORDER BY seq")) {
         bind(ps, project, runId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            String type = rs.getString(1);
-            readEvent(type, rs.getString(2)).ifPresent(out::add);
+            readEvent(rs.getLong(1), rs.getString(2), rs.getString(3)).ifPresent(out::add);
           }
         }
       }
@@ -741,7 +742,8 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
    * {@inheritDoc}
    *
    * <p>Events of a type this version does not know (written by a newer version) are skipped, with a warning the
-   * first time each type is met; a batch of them never stops a reader, which gets the next event it can read.
+   * first time each type is met; so is an event whose stored form cannot be read (a row changed by hand), with a
+   * warning naming its sequence. Neither ever stops a reader, which gets the next event it can read.
    */
   @Override
   public List<StoredEvent> eventsAfter(long sequence, int max) {
@@ -771,7 +773,7 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
       for (EventLog.Row row : rows) {
         cursor = row.seq();
         long seq = row.seq();
-        readEvent(row.type(), row.body()).ifPresent(e -> out.add(new StoredEvent(seq, e)));
+        readEvent(seq, row.type(), row.body()).ifPresent(e -> out.add(new StoredEvent(seq, e)));
       }
       if (rows.size() < wanted) {
         break;
@@ -793,8 +795,19 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
     return eventLog.horizonNeedsATransaction() ? write(what, false, eventLog::horizon) : read(what, eventLog::newest);
   }
 
-  private Optional<Event> readEvent(String type, String body) {
-    Optional<Event> e = Json.readEvent(type, body);
+  private Optional<Event> readEvent(long seq, String type, String body) {
+    Optional<Event> e;
+    try {
+      e = Json.readEvent(type, body);
+    } catch (OrchestratorException unreadable) {
+      // One row changed by hand or written by an incompatible version must not stop every reader of the stream (the
+      // learning statistics, the dashboard's feed, the notifications) at it for ever: it is skipped, and said.
+      if (unreadableEvents.add(seq)) {
+        log.warn("Skipping an event whose stored form cannot be read (store={}, sequence={}, type={}): {}",
+            description, seq, type, unreadable.getMessage());
+      }
+      return Optional.empty();
+    }
     if (e.isEmpty() && unknownEventTypes.add(type)) {
       log.warn("Skipping events of a type this version does not know (store={}, type={}); upgrade this process to "
           + "read them", description, type);
