@@ -66,6 +66,9 @@ final class Execution {
     });
   }
 
+  /** How long a comparison sampled as the run ended may take to start. */
+  private static final java.time.Duration COMPARISONS_STARTING = java.time.Duration.ofSeconds(5);
+
   /**
    * Follows a run in the foreground until it finishes: the live display, Ctrl-C asks whether to cancel. Returns the
    * exit code: 0 when it succeeded, 1 when it failed or was cancelled, 130 when Ctrl-C cancelled it.
@@ -73,9 +76,6 @@ final class Execution {
    * @param here whether an engine of this process executes the run: then its events arrive as they happen and the
    *     simulated instances are this process's; else they are read from the store as another engine writes them
    */
-  /** How long a comparison sampled as the run ended may take to start. */
-  private static final java.time.Duration COMPARISONS_STARTING = java.time.Duration.ofSeconds(5);
-
   static int follow(Cli cli, Run run, boolean here) {
     Set<String> simulated = new LinkedHashSet<>(here ? cli.simulatedNames() : simulatedOf(cli, run.id()));
     CompletableFuture<RunSnapshot> done = run.completion();

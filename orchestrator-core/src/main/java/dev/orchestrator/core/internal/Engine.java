@@ -93,10 +93,9 @@ public final class Engine implements AutoCloseable {
   /** The thread draining the mailbox, or null. */
   private volatile @Nullable Thread drainer;
   private volatile boolean closed;
-  /** The shadow comparisons this engine started that have not finished. */
-  private final java.util.Set<Run> comparisons = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** Comparisons sampled and not started yet (or given up); guarded by {@link #comparisons}. */
-  private int startingComparisons;
+  /** The shadow comparisons this engine started. */
+  private final Comparisons comparisons = new Comparisons((project, workflow, params) ->
+      submit(project, workflow, params));
   /** Whether the loop groups each pass's writes into one transaction: on a store that keeps them (durable). */
   private final boolean grouped;
 
@@ -445,13 +444,7 @@ public final class Engine implements AutoCloseable {
    * (waiting at most {@code wait} for them).
    */
   public List<Run> comparisons(Duration wait) throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    synchronized (comparisons) {
-      for (long left = wait.toNanos(); startingComparisons > 0 && left > 0; left = deadline - System.nanoTime()) {
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(comparisons, left);
-      }
-      return List.copyOf(comparisons);
-    }
+    return comparisons.await(wait);
   }
 
   // ---------------------------------------------------------------- the store sync's side
@@ -463,30 +456,7 @@ public final class Engine implements AutoCloseable {
   public void shadows(dev.orchestrator.core.learn.ShadowPolicy policy) {
     Learning l = lifecycle.learning;
     if (l != null) {
-      lifecycle.shadows = new Shadows(ctx, budgets, providers, l, policy, new Shadows.Starter() {
-        @Override
-        public void sampled() {
-          synchronized (comparisons) {
-            startingComparisons++;
-          }
-        }
-
-        @Override
-        public String start(String project, Workflow workflow, Map<String, String> params) {
-          Run run = submit(project, workflow, params);
-          comparisons.add(run);
-          run.completion().whenComplete((done, error) -> comparisons.remove(run));
-          return run.id();
-        }
-
-        @Override
-        public void settled() {
-          synchronized (comparisons) {
-            startingComparisons--;
-            comparisons.notifyAll();
-          }
-        }
-      });
+      lifecycle.shadows = new Shadows(ctx, budgets, providers, l, policy, comparisons);
     }
   }
 
