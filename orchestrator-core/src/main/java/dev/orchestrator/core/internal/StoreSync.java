@@ -40,6 +40,10 @@ public final class StoreSync implements AutoCloseable {
   /** The pauses last applied; the engine is told only of changes. Confined to the timer thread. */
   private List<Pause> lastPauses = List.of();
   private volatile boolean closed;
+  /** Held while a step runs, so that closing waits for it. */
+  private final java.util.concurrent.locks.ReentrantLock stepping = new java.util.concurrent.locks.ReentrantLock();
+  /** The longest closing waits for a step in progress. */
+  private static final java.time.Duration STEP_WAIT = java.time.Duration.ofSeconds(10);
   private volatile Scheduler.@Nullable Cancellable timer;
 
   /**
@@ -65,9 +69,17 @@ public final class StoreSync implements AutoCloseable {
   }
 
   private void tick() {
-    if (closed) {
-      return;
+    stepping.lock();
+    try {
+      if (!closed) {
+        tickOnce();
+      }
+    } finally {
+      stepping.unlock();
     }
+  }
+
+  private void tickOnce() {
     try {
       step();
     } catch (RuntimeException e) {
@@ -130,13 +142,25 @@ public final class StoreSync implements AutoCloseable {
     }
   }
 
-  /** Stops the timer. Idempotent. */
+  /**
+   * Stops the timer and waits for a step in progress to end, so that the store is never touched once this returns
+   * (the application may close the store next). Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
     Scheduler.Cancellable t = timer;
     if (t != null) {
       t.cancel();
+    }
+    try {
+      if (stepping.tryLock(STEP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        stepping.unlock();
+      } else {
+        log.warn("Store sync still in a step after {}; closing without it (engine={})", STEP_WAIT, engine.owner());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
