@@ -64,6 +64,9 @@ final class Learning {
    * decision (which may be hours away). Run in the loop after the failure is committed.
    */
   void announceDemotions(String project) {
+    if (strategy(project) == null) {
+      return; // no strategy decides in this project: no figures are kept up to date for it
+    }
     try {
       statistics(project, ctx.now(), true);
     } catch (RuntimeException e) {
