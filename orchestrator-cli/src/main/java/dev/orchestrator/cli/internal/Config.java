@@ -310,13 +310,7 @@ public record Config(Path file, Map<String, Instance> instances, boolean simulat
         switch (e.getKey()) {
           case "sampleRate" -> b.sampleRate(Double.parseDouble(text));
           case "seed" -> b.seed(Long.parseLong(text));
-          case "promoteAfter" -> {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s+of\\s+(\\d+)").matcher(text);
-            if (!m.matches()) {
-              throw new IllegalArgumentException("must read 'N of M', such as \"3 of 5\" (was '" + text + "')");
-            }
-            b.promoteAfter(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-          }
+          case "promoteAfter" -> b.promoteAfter(text);
           case "maxCostPerComparison" -> b.maxCostPerComparison(ConfigValues.parseMoney(where, text));
           case "judge" -> {
             String judge = text.toLowerCase(Locale.ROOT);

@@ -59,14 +59,16 @@ final class Learning {
     this.statistics = OutcomeProjection.builder().taskTypes(types).build();
   }
 
+  /** Whether a strategy decides in {@code project}; only there are its figures kept up to date. */
+  boolean decidesFor(String project) {
+    return strategy(project) != null;
+  }
+
   /**
    * A call of the project failed: announces a demotion its outcome brought now, rather than at the project's next
    * decision (which may be hours away). Run in the loop after the failure is committed.
    */
   void announceDemotions(String project) {
-    if (strategy(project) == null) {
-      return; // no strategy decides in this project: no figures are kept up to date for it
-    }
     try {
       statistics(project, ctx.now(), true);
     } catch (RuntimeException e) {

@@ -135,7 +135,7 @@ final class Lifecycle {
   /** A call failed: once that is committed, a demotion it brings is announced (see {@link Learning}). */
   void callFailed(TaskNode n) {
     Learning l = learning;
-    if (l != null && !n.run.lost) {
+    if (l != null && !n.run.lost && l.decidesFor(n.run.project)) {
       String project = n.run.project;
       ctx.events.afterCommit(() -> ctx.post(() -> l.announceDemotions(project)));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
+import dev.orchestrator.core.learn.ShadowPolicy;
 import dev.orchestrator.event.ShadowComparedEvent;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.workflow.ExpectedOutput;
@@ -161,17 +162,12 @@ final class ShadowRuns {
 
   /** The promotion rule a comparison was started with ("3 of 5"); the default, 3 of 5, when it is unreadable. */
   static int[] promoteAfter(@Nullable String rule) {
-    if (rule != null) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6}) of (\\d{1,6})").matcher(rule);
-      if (m.matches()) {
-        int wins = Integer.parseInt(m.group(1));
-        int window = Integer.parseInt(m.group(2));
-        if (wins >= 1 && wins <= window) {
-          return new int[] {wins, window};
-        }
-      }
+    try {
+      ShadowPolicy p = ShadowPolicy.builder().promoteAfter(rule == null ? "" : rule).build();
+      return new int[] {p.wins(), p.comparisons()};
+    } catch (IllegalArgumentException e) {
+      return new int[] {3, 5};
     }
-    return new int[] {3, 5};
   }
 
   /** The winner ("a" or "b") and the reason of a judge's reply, or null when it holds no verdict. */

@@ -123,6 +123,20 @@ public final class ShadowPolicy {
     }
 
     /**
+     * The promotion rule as configuration files write it: {@code "3 of 5"} is {@code promoteAfter(3, 5)}.
+     *
+     * @throws IllegalArgumentException when it does not read "N of M" with 1 <= N <= M
+     */
+    public Builder promoteAfter(String rule) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,6})\\s+of\\s+(\\d{1,6})\\s*")
+          .matcher(Objects.requireNonNull(rule, "rule"));
+      if (!m.matches()) {
+        throw new IllegalArgumentException("must read 'N of M', such as \"3 of 5\" (was '" + rule + "')");
+      }
+      return promoteAfter(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    /**
      * The most one comparison may cost at its worst case (the challenger's call and the judge's); a comparison
      * that could cost more is not made. None by default: the budgets alone limit it.
      */

@@ -86,14 +86,8 @@ public final class Settings {
     } catch (IllegalArgumentException e) {
       problems.add("shadow.sample-rate", "shadow.sampleRate", e.getMessage());
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,6})\\s+of\\s+(\\d{1,6})\\s*")
-        .matcher(s.getPromoteAfter());
     try {
-      if (!m.matches()) {
-        throw new IllegalArgumentException("must read 'N of M', such as \"3 of 5\" (was '" + s.getPromoteAfter()
-            + "')");
-      }
-      b.promoteAfter(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+      b.promoteAfter(s.getPromoteAfter());
     } catch (IllegalArgumentException e) {
       problems.add("shadow.promote-after", "shadow.promoteAfter", e.getMessage());
     }
