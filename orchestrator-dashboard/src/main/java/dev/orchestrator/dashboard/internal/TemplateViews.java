@@ -1,0 +1,177 @@
+package dev.orchestrator.dashboard.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestrator.Money;
+import dev.orchestrator.budget.Plan;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.dashboard.DashboardOptions;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.templates.BoundTemplate;
+import dev.orchestrator.templates.InvalidParameterException;
+import dev.orchestrator.templates.InvalidTemplateException;
+import dev.orchestrator.templates.Template;
+import dev.orchestrator.templates.TemplateLibrary;
+import dev.orchestrator.templates.TemplateParameter;
+import dev.orchestrator.templates.TemplateTask;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The template library as the pages use it: the list with each template's parameters (the runs list generates its
+ * start form from them), one template's tasks (the builder opens a copy), starting a template with values, and
+ * running a finished run's template again with the run's values. The library is read on every request (built-in
+ * templates, and the application's template directory when it set one), so a template saved a moment ago shows.
+ * Stateless; thread-safe.
+ */
+final class TemplateViews {
+  private final Orchestrator orchestrator;
+  private final Views views;
+  private final @Nullable Path directory;
+
+  TemplateViews(Orchestrator orchestrator, DashboardOptions options, Views views) {
+    this.orchestrator = orchestrator;
+    this.views = views;
+    this.directory = options.templateDirectory().orElse(null);
+  }
+
+  /** A declared parameter, for a generated form field. */
+  record ParameterView(String name, String type, boolean required, @Nullable Object defaultValue,
+      String description, @Nullable BigDecimal min, @Nullable BigDecimal max, @Nullable String pattern,
+      List<String> allowedValues, @Nullable Object example) {}
+
+  /** A task of a template as the builder edits it. */
+  record TaskView(String id, @Nullable String title, @Nullable String instructions, List<String> providers,
+      List<String> dependsOn, @Nullable String priority, @Nullable List<String> reviewBy,
+      @Nullable String reviewInstructions, @Nullable String schedule, @Nullable Money maxCost) {}
+
+  record TemplateView(String id, String name, String description, String category, String source,
+      List<ParameterView> parameters, List<TaskView> tasks) {}
+
+  record Started(String project, String runId) {}
+
+  TemplateLibrary library() {
+    TemplateLibrary.Builder b = TemplateLibrary.builder().discover(false);
+    if (directory == null) {
+      b.noUserDirectory();
+    } else {
+      b.userDirectory(directory);
+    }
+    return b.build();
+  }
+
+  List<TemplateView> list() {
+    return library().list().stream().map(TemplateViews::view).toList();
+  }
+
+  TemplateView get(String id) {
+    return view(require(library(), id));
+  }
+
+  /**
+   * Starts a template in a project with the values a form sent (strings, numbers, booleans or lists of strings, as
+   * the parameters' types take them).
+   *
+   * @throws ApiException 400 naming every value that does not fit, 404 for an unknown template
+   */
+  Started start(String project, String id, JsonNode values) {
+    views.checkProject(project);
+    Template t = require(library(), id);
+    Map<String, Object> typed = new LinkedHashMap<>();
+    if (values != null && !values.isNull() && !values.isMissingNode()) {
+      if (!values.isObject()) {
+        throw new ApiException(400, "'values' must be an object of parameter names to values (was "
+            + values.getNodeType() + ")");
+      }
+      Iterator<Map.Entry<String, JsonNode>> it = values.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        Object v = Json.MAPPER.convertValue(e.getValue(), Object.class);
+        if (v == null || (v instanceof String s && s.isBlank())) {
+          continue; // an empty field takes the parameter's default
+        }
+        typed.put(e.getKey(), v);
+      }
+    }
+    return submit(project, t, typed);
+  }
+
+  /**
+   * Runs the template a finished run was started from again, with the run's values.
+   *
+   * @throws ApiException 409 while the run is running or when no template has the run's workflow name
+   */
+  Started rerun(String project, String runId) {
+    RunRecord r = views.runRecord(project, runId);
+    if (!r.status().isFinished()) {
+      throw new ApiException(409, "run '" + runId + "' is " + r.status() + ": only a finished run can be run again");
+    }
+    Template t = library().list().stream().filter(x -> x.name().equals(r.workflow())).findFirst()
+        .orElseThrow(() -> new ApiException(409, "run '" + runId + "' (workflow '" + r.workflow() + "') was not "
+            + "started from a template this dashboard knows, so it cannot be run again from here"));
+    Map<String, Object> values = new LinkedHashMap<>();
+    r.params().forEach((k, v) -> {
+      if (t.parameter(k) != null) {
+        values.put(k, v);
+      }
+    });
+    return submit(project, t, values);
+  }
+
+  Started submit(String project, Template t, Map<String, Object> values) {
+    BoundTemplate bound;
+    try {
+      bound = t.bind(values);
+    } catch (InvalidParameterException e) {
+      throw new ApiException(400, "the values do not fit template '" + t.id() + "': "
+          + String.join("; ", e.problems()));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "the values do not fit template '" + t.id() + "': " + e.getMessage());
+    }
+    Plan dry = orchestrator.plan(project, bound.workflow(), bound.values());
+    if (!dry.ok()) {
+      throw new ApiException(409, "the dry run found problems, so the workflow was not started: "
+          + String.join("; ", dry.problems()));
+    }
+    Run run = orchestrator.submit(project, bound.workflow(), bound.values());
+    return new Started(project, run.id());
+  }
+
+  static Template require(TemplateLibrary library, String id) {
+    return library.get(id).orElseThrow(() -> new ApiException(404, "there is no template '"
+        + (id.length() > 40 ? id.substring(0, 40) + "..." : id) + "': list them with GET /api/templates"));
+  }
+
+  static TemplateView view(Template t) {
+    List<ParameterView> params = new ArrayList<>();
+    for (TemplateParameter p : t.parameters()) {
+      params.add(new ParameterView(p.name(), p.type().jsonName(), p.required(), p.defaultValue(), p.description(),
+          p.min(), p.max(), p.pattern(), p.allowedValues(), p.example()));
+    }
+    List<TaskView> tasks = new ArrayList<>();
+    for (TemplateTask k : t.tasks()) {
+      tasks.add(new TaskView(k.id(), k.title(), k.instructions(), k.providers(), k.dependsOn(),
+          k.priority() == null ? null : k.priority().name().toLowerCase(java.util.Locale.ROOT),
+          k.review() == null ? null : k.review().providers(), k.review() == null ? null : k.review().instructions(),
+          k.schedule(), k.maxCost()));
+    }
+    return new TemplateView(t.id(), t.name(), t.description(), t.category(), t.origin().kind().name(), params,
+        tasks);
+  }
+
+  /** Whether the text is a template the loader accepts; the problems otherwise. */
+  static List<String> loaderProblems(String json) {
+    try {
+      Template.parse(json);
+      return List.of();
+    } catch (InvalidTemplateException e) {
+      return e.problems();
+    }
+  }
+}
