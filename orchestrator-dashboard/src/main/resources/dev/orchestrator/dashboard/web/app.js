@@ -535,6 +535,14 @@ async function start() {
   setUpBuilder(s, () => state.project || 'default', toast);
   document.addEventListener('orchestrator-templates-changed', templatesChanged);
   window.addEventListener('resize', resizeCharts);
+  // A page left for another keeps no stream open (a browser allows a host only a few connections); it reconnects
+  // from where it was if it comes back from the back-forward cache.
+  window.addEventListener('pagehide', () => {
+    if (state.stream) state.stream.close();
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) connect(state.model.seq > 0 ? state.model.seq : null);
+  });
   state.started = true;
   showTab();
   const planning = setUpPlanning(s.planning, () => state.project || 'default', toast, () => stale(RESOURCES));

@@ -28,13 +28,15 @@ export function setUpHistory(projects, toast) {
       h('select', {name: 'provider', 'aria-label': 'Provider'}, h('option', {value: ''}, 'Any provider')),
       h('label', {class: 'meta'}, 'From ', h('input', {type: 'date', name: 'from', 'aria-label': 'From'})),
       h('label', {class: 'meta'}, 'To ', h('input', {type: 'date', name: 'to', 'aria-label': 'To'})));
-  form.addEventListener('input', () => {
+  const changed = () => {
     clearTimeout(list.timer);
     list.timer = setTimeout(() => {
       list.offset = 0;
       readRuns();
     }, 250);
-  });
+  };
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
   form.addEventListener('submit', (e) => e.preventDefault());
   $('runs-prev').addEventListener('click', () => {
     list.offset = Math.max(0, list.offset - PAGE);
