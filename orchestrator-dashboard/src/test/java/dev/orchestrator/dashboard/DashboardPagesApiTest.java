@@ -53,7 +53,10 @@ class DashboardPagesApiTest {
   void chartsCarryTheStoresSpendStatesBudgetsAndProviderCalls() {
     JsonNode c = http.getJson("api/charts?project=list");
     int steps = c.get("times").size();
-    assertThat(steps).isBetween(1, 48);
+    assertThat(steps).isBetween(2, 48);
+    // Every line starts from nothing, a step before the first run.
+    assertThat(c.get("spendByProvider").get("claude").get(0).decimalValue()).isZero();
+    assertThat(c.get("tasksByState").get("SUCCEEDED").get(0).asInt()).isZero();
     // 22 digests of two claude calls at $0.02, two reports of one chatgpt call at $0.05: cumulative at the end.
     assertThat(last(c.get("spendByProvider").get("claude"))).isEqualByComparingTo("0.88");
     assertThat(last(c.get("spendByProvider").get("chatgpt"))).isEqualByComparingTo("0.10");

@@ -104,7 +104,8 @@ final class ChartViews {
     // Steps end at whole multiples of the step, the last one at or after now.
     long stepMs = step.toMillis();
     long last = Math.floorDiv(end.toEpochMilli(), stepMs) * stepMs + stepMs;
-    long firstEnd = Math.max(Math.floorDiv(start.toEpochMilli(), stepMs) * stepMs + stepMs,
+    // The first step ends where the first recorded moment's step begins, so every line starts from zero.
+    long firstEnd = Math.max(Math.floorDiv(start.toEpochMilli(), stepMs) * stepMs,
         last - (MAX_BUCKETS - 1) * stepMs);
     for (long t = firstEnd; t <= last; t += stepMs) {
       times.add(Instant.ofEpochMilli(t));

@@ -5,7 +5,7 @@
 // imported, opened from any template as a copy, and run from the canvas. Everything works from the keyboard too:
 // "Add task", Tab to a task, Enter to edit it, the arrow keys to move it, Delete to remove it, and the side panel's
 // "Depends on" boxes to connect it.
-import {h, s, money} from './dom.js';
+import {h, s, money, present} from './dom.js';
 import {get, post, seg} from './api.js';
 import {load} from './libs.js';
 
@@ -474,7 +474,7 @@ function drawPanel() {
   const completions = [...b.model.parameters.map((p) => '{{' + p.name + '}}'),
     ...t.dependsOn.map((d) => '{{tasks.' + d + '.output}}')];
   const others = b.model.tasks.filter((x) => x.id !== t.id);
-  panel.replaceChildren(
+  panel.replaceChildren(...present(
       h('h3', {}, 'Task ' + t.id),
       input('Id', t.id, (v) => rename(t, v), {pattern: '[a-z0-9][a-z0-9_\\-]*'}),
       input('Title', t.title, set('title'), {}),
@@ -505,7 +505,7 @@ function drawPanel() {
                 changed();
               }
             }}), ' ' + o.id)) : h('p', {class: 'meta'}, 'No other task yet.')),
-      h('button', {type: 'button', class: 'btn danger', onclick: () => remove(t.id)}, 'Remove task'));
+      h('button', {type: 'button', class: 'btn danger', onclick: () => remove(t.id)}, 'Remove task')));
 }
 
 function rename(t, id) {

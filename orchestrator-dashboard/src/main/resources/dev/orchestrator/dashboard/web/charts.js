@@ -26,8 +26,8 @@ async function draw(id, option, count) {
     chart = echarts.init(box, null, {renderer: 'svg'});
     charts.set(id, chart);
   }
-  chart.setOption(Object.assign({animation: false, tooltip: {trigger: 'axis'}, legend: {type: 'scroll', top: 0},
-    grid: {left: 56, right: 56, top: 36, bottom: 30}}, option), true);
+  chart.setOption(Object.assign({animation: false, tooltip: {trigger: 'axis'}, legend: {type: 'scroll', bottom: 0},
+    grid: {left: 56, right: 56, top: 30, bottom: 56}}, option), true);
   chart.resize();
   box.dataset.series = String(count);
   box.dataset.rendered = 'true';
@@ -38,7 +38,8 @@ function spendOption(times, series, budgets, step) {
     label: {formatter: (b.name ? b.name : b.kind.toLowerCase()) + ' limit $' + Number(b.limit).toFixed(2),
       position: 'insideEndTop'}}));
   const max = Math.max(0, ...budgets.map((b) => Number(b.limit)));
-  const out = Object.entries(series).map(([name, values], i) => ({name, type: 'line', step: 'end', showSymbol: false,
+  const out = Object.entries(series).map(([name, values], i) => ({name, type: 'line', step: 'end',
+    showSymbol: times.length < 12,
     data: values.map(Number), markLine: i === 0 && lines.length ? {symbol: 'none', lineStyle: {type: 'dashed',
       color: '#c4312b'}, data: lines} : undefined}));
   if (!out.length && lines.length) {
@@ -66,7 +67,7 @@ export async function showCharts(project) {
     xAxis: {type: 'category', data: data.times.map((t) => label(t, data.step))},
     yAxis: {type: 'value', name: 'tasks', minInterval: 1},
     series: states.map(([name, values]) => ({name: name.toLowerCase().replace(/_/g, ' '), type: 'line', stack: 'all',
-      areaStyle: {}, showSymbol: false, step: 'end', color: STATE_COLOURS[name], data: values})),
+      areaStyle: {}, showSymbol: data.times.length < 12, step: 'end', color: STATE_COLOURS[name], data: values})),
   }, states.length);
   const p = data.providers;
   await draw('chart-providers', {

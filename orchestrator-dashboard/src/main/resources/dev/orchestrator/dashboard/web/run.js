@@ -2,7 +2,7 @@
 // state; the attempts on a timeline (ECharts); and, for the task picked, its prompt, output (Markdown, sanitised),
 // attempts, review verdicts, guard results, question and answer, with the controls. Events of the run recolour the
 // nodes as they arrive; the details are read again a moment later.
-import {h, s, money, time, badge} from './dom.js';
+import {h, s, money, time, badge, present} from './dom.js';
 import {get, post, seg} from './api.js';
 import {load, markdown} from './libs.js';
 
@@ -103,9 +103,9 @@ async function render() {
 function renderHeader(d) {
   const r = d.run;
   const params = Object.entries(d.params || {}).map(([k, v]) => k + ' = ' + v).join(' · ');
-  $('run-header').replaceChildren(
+  $('run-header').replaceChildren(...present(
       h('div', {class: 'run-head'},
-          h('a', {href: '#runs', class: 'back'}, '← Runs'),
+          h('a', {href: '#history', class: 'back'}, '← Runs'),
           h('span', {class: 'title'}, r.workflow),
           badge(r.status, 'run-status'),
           h('span', {class: 'meta'}, r.project + ' · ' + r.id + ' · ' + time(r.submittedAt) + ' · ' + money(r.cost)),
@@ -114,7 +114,7 @@ function renderHeader(d) {
               onclick: (e) => act(e.currentTarget, runPath() + '/cancel', {reason: 'cancelled from the dashboard'},
                   'Cancelled run ' + r.id)}, 'Cancel run')
             : h('button', {class: 'btn small', 'data-action': 'rerun', onclick: rerun}, 'Run again')),
-      params ? h('div', {class: 'meta'}, params) : null);
+      params ? h('div', {class: 'meta'}, params) : null));
 }
 
 async function rerun(e) {
@@ -270,7 +270,7 @@ async function renderTask(d) {
   const output = h('div', {class: 'markdown', 'data-role': 'output'});
   if (t.output) output.append(await markdown(t.output));
   box.dataset.taskId = t.taskId;
-  box.replaceChildren(
+  box.replaceChildren(...present(
       h('div', {class: 'run-head'}, h('h3', {class: 'title'}, t.title), badge(t.state)),
       h('div', {class: 'meta'}, t.taskId + ' · ' + (t.provider || 'no provider yet') + ' · ' + t.lane.toLowerCase()
           + ' · ' + money(t.cost)),
@@ -288,7 +288,7 @@ async function renderTask(d) {
           + ': ' + r.feedback))) : null,
       t.guards.length ? h('h4', {}, 'Guard results') : null,
       t.guards.length ? h('ul', {class: 'guards'}, ...t.guards.map((g) => h('li', {},
-          badge(g.action), ' ' + g.guard + ' on the ' + g.phase.toLowerCase() + ': ' + g.reason))) : null);
+          badge(g.action), ' ' + g.guard + ' on the ' + g.phase.toLowerCase() + ': ' + g.reason))) : null));
   page.drawnTask = key;
 }
 
