@@ -91,6 +91,11 @@ class DashboardPagesApiTest {
     int total = first.get("total").asInt();
     assertThat(total).isEqualTo(26);
     assertThat(first.get("runs")).hasSize(20);
+    for (JsonNode row : first.get("runs")) {
+      // Runs of a template can run again; the others (built in code) cannot.
+      assertThat(row.get("rerun").asBoolean()).as(row.toString())
+          .isEqualTo(row.get("workflow").asText().equals("Weekly Digest"));
+    }
     assertThat(first.get("workflows").toString()).contains("Weekly Digest", "Report", "Broken", "Stuck");
     assertThat(first.get("providers").toString()).contains("claude", "chatgpt", "flaky", "slow");
     JsonNode second = http.getJson("api/runs?project=list&limit=20&offset=20");
@@ -176,6 +181,28 @@ class DashboardPagesApiTest {
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).contains("topic").contains("words");
     assertThat(http.post("api/projects/starts/templates/nope/run", "{}").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(4)
+  void aTemplateIsScheduledFromAFormsValuesAndACronExpression() {
+    assertThat(http.session().get("scheduling").asBoolean()).isTrue();
+    ObjectNode body = Http.JSON.createObjectNode().put("cron", "0 9 * * MON");
+    body.putObject("values").put("topic", "comets");
+    HttpResponse<String> r = http.post("api/projects/starts/templates/weekly-digest/schedule", body.toString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String id = Http.json(r).get("id").asText();
+    assertThat(id).startsWith("weekly-digest-");
+    assertThat(Http.json(r).get("nextFire").asText()).isNotEmpty();
+    var stored = fx.scheduling.find(id).orElseThrow().schedule();
+    assertThat(stored.project()).isEqualTo("starts");
+    assertThat(stored.params()).containsEntry("topic", "comets").containsEntry("words", "300");
+    assertThat(stored.workflow().name()).isEqualTo("Weekly Digest");
+
+    HttpResponse<String> badCron = http.post("api/projects/starts/templates/weekly-digest/schedule",
+        body.put("cron", "every monday").toString());
+    assertThat(badCron.statusCode()).isEqualTo(400);
+    assertThat(badCron.body()).contains("'cron' is not a schedule").contains("0 9 * * MON");
   }
 
   @Test

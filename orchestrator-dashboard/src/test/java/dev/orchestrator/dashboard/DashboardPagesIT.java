@@ -116,6 +116,7 @@ class DashboardPagesIT {
     assertThat(count("#builder-canvas .bnode.refused")).isEqualTo(3);
     assertThat(has("#builder-canvas .bnode.refused[data-task-id=task2]")).isFalse();
     screenshot("builder-cycle-refused");
+    copyToDocs("builder-cycle-refused", "dashboard-builder-cycle.png");
     until("the link taken back and the checks passing again", () -> count("#builder-edges path.edge") == 3
         && "true".equals(attr("#builder-problems", "data-ok")));
 
@@ -130,7 +131,7 @@ class DashboardPagesIT {
     name.clear();
     name.sendKeys("Fan in demo");
     until("the checks pass after editing", () -> "true".equals(attr("#builder-problems", "data-ok"))
-        && find("#builder-save").isEnabled());
+        && find("#builder-save").isEnabled() && !has("#builder-canvas .bnode.refused"));
     screenshot("builder");
     copyToDocs("builder", "dashboard-builder.png");
 
@@ -230,8 +231,13 @@ class DashboardPagesIT {
     WebElement words = find("#param-words");
     words.clear();
     words.sendKeys("450");
+    find("#template-cron").sendKeys("0 9 * * MON");
     screenshot("template-form");
     copyToDocs("template-form", "dashboard-template-form.png");
+    find("#template-form [data-action=schedule]").click();
+    until("scheduled", () -> attr("#template-form", "data-scheduled") != null);
+    assertThat(fx.scheduling.find(attr("#template-form", "data-scheduled")).orElseThrow().schedule().params())
+        .containsEntry("topic", "comets").containsEntry("words", "450").containsEntry("tone", "playful");
     find("#template-form [data-action=start]").click();
     until("the run page", () -> driver.getCurrentUrl().contains("#run/list/"));
     until("both tasks green", () -> count("#run-graph g.node[data-state=SUCCEEDED]") == 2);

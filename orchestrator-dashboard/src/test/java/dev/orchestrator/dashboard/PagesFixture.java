@@ -59,6 +59,8 @@ final class PagesFixture implements AutoCloseable {
   final FakeProvider flaky = FakeProvider.builder("flaky").otherwise(req -> Reply.failure(ErrorKind.AUTH)).build();
   final FakeProvider slow = FakeProvider.builder("slow").otherwise(req -> Reply.hang()).build();
   final Orchestrator orchestrator;
+  /** Schedules the template form adds; this one only keeps them (nothing fires in the tests). */
+  final dev.orchestrator.core.schedule.Scheduling scheduling;
   final Dashboard dashboard;
 
   PagesFixture() {
@@ -70,10 +72,17 @@ final class PagesFixture implements AutoCloseable {
     }
     orchestrator = Orchestrator.builder().store(store).provider(claude, 4).provider(chatgpt, 4).provider(flaky)
         .provider(slow).defaultProvider("claude").build();
+    // A scheduler whose time the test moves (it never does): the schedules are only kept, never fired.
+    dev.orchestrator.testkit.MutableClock time = dev.orchestrator.testkit.MutableClock.at(java.time.Instant.now(),
+        java.time.ZoneOffset.UTC);
+    scheduling = dev.orchestrator.core.schedule.Scheduling.builder().orchestrator(orchestrator)
+        .store(dev.orchestrator.core.schedule.InMemoryScheduleStore.create()).clock(time)
+        .scheduler(new dev.orchestrator.testkit.ManualScheduler(time)).firing(false).build();
     dashboard = Dashboard.start(orchestrator, DashboardOptions.builder()
         .planningContext(PlanningContext.builder().provider("claude", "anthropic").provider("chatgpt", "openai")
             .provider("flaky", "openai").provider("slow", "openai").defaultProvider("claude").build())
         .templateDirectory(templates)
+        .scheduling(scheduling)
         .build());
     orchestrator.setBudget(Budget.builder().scope(BudgetScope.project("list")).limit(Money.usd("5")).build());
     orchestrator.setBudget(Budget.builder().scope(BudgetScope.global()).limit(Money.usd("20")).build());
@@ -113,6 +122,7 @@ final class PagesFixture implements AutoCloseable {
   @Override
   public void close() {
     dashboard.close();
+    scheduling.close();
     orchestrator.close();
     try (var files = Files.walk(templates)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

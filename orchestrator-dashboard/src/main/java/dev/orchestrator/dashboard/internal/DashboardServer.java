@@ -54,8 +54,8 @@ public final class DashboardServer implements AutoCloseable {
     this.steering = new Steering(orchestrator, options, views);
     this.planning = new Planning(orchestrator, options, views);
     this.details = new RunDetails(orchestrator.store(), views);
-    this.search = new RunSearch(orchestrator.store(), views, orchestrator.clock().getZone());
     this.templates = new TemplateViews(orchestrator, options, views);
+    this.search = new RunSearch(orchestrator.store(), views, orchestrator.clock().getZone(), templates::names);
     this.builder = new BuilderChecks(orchestrator, views, options.planningContext().orElse(null));
     this.charts = new ChartViews(orchestrator.store(), views, orchestrator.clock()::instant);
     this.security = new Security(options);
@@ -124,7 +124,7 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/session", ctx -> {
       Security.Session s = security.current(ctx);
       json(ctx, new Views.SessionView(s == null ? "" : s.csrf(), views.projects(), views.defaultProject(),
-          security.tokenRequired(), planning.status()));
+          security.tokenRequired(), planning.status(), templates.schedules()));
     });
     r.get("/api/projects", ctx -> view(ctx, views::projectViews));
     r.get("/api/projects/{project}/runs", ctx -> view(ctx, () -> views.runs(ctx.pathParam("project"), limit(ctx))));
@@ -142,6 +142,11 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/templates/{template}", ctx -> json(ctx, templates.get(ctx.pathParam("template"))));
     r.post("/api/projects/{project}/templates/{template}/run", ctx -> json(ctx, templates.start(
         ctx.pathParam("project"), ctx.pathParam("template"), Json.read(ctx.body()).path("values"))));
+    r.post("/api/projects/{project}/templates/{template}/schedule", ctx -> {
+      JsonNode body = Json.read(ctx.body());
+      json(ctx, templates.schedule(ctx.pathParam("project"), ctx.pathParam("template"), body.path("values"),
+          Objects.requireNonNull(text(ctx, "cron", true))));
+    });
     r.post("/api/projects/{project}/runs/{run}/rerun", ctx -> json(ctx, templates.rerun(ctx.pathParam("project"),
         ctx.pathParam("run"))));
     r.post("/api/projects/{project}/builder/check", ctx -> json(ctx, builder.check(ctx.pathParam("project"),

@@ -14,7 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,11 +29,16 @@ final class RunSearch {
   private final StoreView store;
   private final Views views;
   private final ZoneId zone;
+  private final Supplier<Set<String>> templateNames;
 
-  RunSearch(StoreView store, Views views, ZoneId zone) {
+  /**
+   * @param templateNames the names of the templates a finished run can be started again from
+   */
+  RunSearch(StoreView store, Views views, ZoneId zone, Supplier<Set<String>> templateNames) {
     this.store = store;
     this.views = views;
     this.zone = zone;
+    this.templateNames = templateNames;
   }
 
   /** What to look for; every field but the page is optional. */
@@ -58,9 +65,9 @@ final class RunSearch {
     }
   }
 
-  /** A run in the list. */
+  /** A run in the list; {@code rerun} when it has finished and a template of its workflow's name can start it again. */
   record Row(String project, String id, String workflow, RunStatus status, Instant submittedAt,
-      @Nullable Instant finishedAt, Money cost, int tasks, int succeeded, List<String> providers) {}
+      @Nullable Instant finishedAt, Money cost, int tasks, int succeeded, List<String> providers, boolean rerun) {}
 
   /** One page of the runs found, and what the filters may offer. */
   record Page(int total, int offset, int limit, List<Row> runs, List<String> workflows, List<String> providers) {}
@@ -71,6 +78,7 @@ final class RunSearch {
     TreeSet<String> workflows = new TreeSet<>();
     TreeSet<String> providers = new TreeSet<>();
     String words = q.words() == null ? null : q.words().toLowerCase(Locale.ROOT);
+    Set<String> names = templateNames.get();
     for (String p : projects) {
       for (RunRecord r : store.runs(p)) {
         workflows.add(r.workflow());
@@ -101,7 +109,7 @@ final class RunSearch {
           continue;
         }
         rows.add(new Row(p, r.id(), r.workflow(), r.status(), r.submittedAt(), r.finishedAt(), cost, tasks.size(),
-            succeeded, List.copyOf(used)));
+            succeeded, List.copyOf(used), r.status().isFinished() && names.contains(r.workflow())));
       }
     }
     rows.sort(Comparator.comparing(Row::submittedAt).thenComparing(Row::id).reversed());

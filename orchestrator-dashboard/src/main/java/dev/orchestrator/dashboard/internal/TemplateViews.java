@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestrator.Money;
 import dev.orchestrator.budget.Plan;
 import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.core.schedule.Scheduling;
 import dev.orchestrator.dashboard.DashboardOptions;
 import dev.orchestrator.run.Run;
 import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.schedule.Schedule;
+import dev.orchestrator.schedule.Trigger;
 import dev.orchestrator.templates.BoundTemplate;
 import dev.orchestrator.templates.InvalidParameterException;
 import dev.orchestrator.templates.InvalidTemplateException;
@@ -16,17 +19,20 @@ import dev.orchestrator.templates.TemplateParameter;
 import dev.orchestrator.templates.TemplateTask;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The template library as the pages use it: the list with each template's parameters (the runs list generates its
  * start form from them), one template's tasks (the builder opens a copy), starting a template with values, and
- * running a finished run's template again with the run's values. The library is read on every request (built-in
+ * running a finished run's template again with the run's values, and scheduling a template when the application
+ * handed the dashboard its schedules. The library is read on every request (built-in
  * templates, and the application's template directory when it set one), so a template saved a moment ago shows.
  * Stateless; thread-safe.
  */
@@ -34,11 +40,18 @@ final class TemplateViews {
   private final Orchestrator orchestrator;
   private final Views views;
   private final @Nullable Path directory;
+  private final @Nullable Scheduling scheduling;
 
   TemplateViews(Orchestrator orchestrator, DashboardOptions options, Views views) {
     this.orchestrator = orchestrator;
     this.views = views;
     this.directory = options.templateDirectory().orElse(null);
+    this.scheduling = options.scheduling().orElse(null);
+  }
+
+  /** Whether the form may schedule templates. */
+  boolean schedules() {
+    return scheduling != null;
   }
 
   /** A declared parameter, for a generated form field. */
@@ -66,6 +79,13 @@ final class TemplateViews {
     return b.build();
   }
 
+  /** The names of the library's templates: the workflow names of the runs they start. */
+  java.util.Set<String> names() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    library().list().forEach(t -> out.add(t.name()));
+    return out;
+  }
+
   List<TemplateView> list() {
     return library().list().stream().map(TemplateViews::view).toList();
   }
@@ -83,23 +103,63 @@ final class TemplateViews {
   Started start(String project, String id, JsonNode values) {
     views.checkProject(project);
     Template t = require(library(), id);
-    Map<String, Object> typed = new LinkedHashMap<>();
-    if (values != null && !values.isNull() && !values.isMissingNode()) {
-      if (!values.isObject()) {
-        throw new ApiException(400, "'values' must be an object of parameter names to values (was "
-            + values.getNodeType() + ")");
-      }
-      Iterator<Map.Entry<String, JsonNode>> it = values.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
-        Object v = Json.MAPPER.convertValue(e.getValue(), Object.class);
-        if (v == null || (v instanceof String s && s.isBlank())) {
-          continue; // an empty field takes the parameter's default
-        }
-        typed.put(e.getKey(), v);
-      }
+    return submit(project, t, typed(values));
+  }
+
+  /** A schedule the form added, and when it fires next. */
+  record Scheduled(String id, String project, String cron, @Nullable Instant nextFire) {}
+
+  /**
+   * Schedules a template in a project with a form's values and a cron expression, in the application's schedules.
+   *
+   * @throws ApiException 409 when the dashboard has no schedules, 400 for a bad expression or values
+   */
+  Scheduled schedule(String project, String id, JsonNode values, String cron) {
+    views.checkProject(project);
+    if (scheduling == null) {
+      throw new ApiException(409, "scheduling is not configured for this dashboard: the application sets"
+          + " DashboardOptions.Builder.scheduling(...)");
     }
-    return submit(project, t, typed);
+    Template t = require(library(), id);
+    BoundTemplate bound = bind(t, typed(values));
+    Trigger trigger;
+    try {
+      trigger = Trigger.cron(cron.strip());
+    } catch (RuntimeException e) {
+      throw new ApiException(400, "'cron' is not a schedule (" + e.getMessage() + "): use 5 or 6 fields such as"
+          + " \"0 9 * * MON\", or @daily");
+    }
+    String scheduleId = t.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    try {
+      Schedule added = scheduling.add(Schedule.builder().id(scheduleId).project(project).workflow(bound.workflow())
+          .params(bound.values()).trigger(trigger).build());
+      List<Instant> next = scheduling.nextFires(added.id(), 1);
+      return new Scheduled(added.id(), project, cron.strip(), next.isEmpty() ? null : next.get(0));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "the schedule was refused: " + e.getMessage());
+    }
+  }
+
+  /** A form's values as the parameters take them; an empty field takes the parameter's default. */
+  private static Map<String, Object> typed(@Nullable JsonNode values) {
+    Map<String, Object> typed = new LinkedHashMap<>();
+    if (values == null || values.isNull() || values.isMissingNode()) {
+      return typed;
+    }
+    if (!values.isObject()) {
+      throw new ApiException(400, "'values' must be an object of parameter names to values (was "
+          + values.getNodeType() + ")");
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = values.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Object v = Json.MAPPER.convertValue(e.getValue(), Object.class);
+      if (v == null || (v instanceof String s && s.isBlank())) {
+        continue;
+      }
+      typed.put(e.getKey(), v);
+    }
+    return typed;
   }
 
   /**
@@ -125,15 +185,7 @@ final class TemplateViews {
   }
 
   Started submit(String project, Template t, Map<String, Object> values) {
-    BoundTemplate bound;
-    try {
-      bound = t.bind(values);
-    } catch (InvalidParameterException e) {
-      throw new ApiException(400, "the values do not fit template '" + t.id() + "': "
-          + String.join("; ", e.problems()));
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(400, "the values do not fit template '" + t.id() + "': " + e.getMessage());
-    }
+    BoundTemplate bound = bind(t, values);
     Plan dry = orchestrator.plan(project, bound.workflow(), bound.values());
     if (!dry.ok()) {
       throw new ApiException(409, "the dry run found problems, so the workflow was not started: "
@@ -141,6 +193,17 @@ final class TemplateViews {
     }
     Run run = orchestrator.submit(project, bound.workflow(), bound.values());
     return new Started(project, run.id());
+  }
+
+  private static BoundTemplate bind(Template t, Map<String, Object> values) {
+    try {
+      return t.bind(values);
+    } catch (InvalidParameterException e) {
+      throw new ApiException(400, "the values do not fit template '" + t.id() + "': "
+          + String.join("; ", e.problems()));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "the values do not fit template '" + t.id() + "': " + e.getMessage());
+    }
   }
 
   static Template require(TemplateLibrary library, String id) {

@@ -531,7 +531,7 @@ async function start() {
     selectProject(e.target.value, null);
     if (state.tab === 'charts') showCharts(state.project).catch((err) => toast(err.message, true));
   });
-  setUpHistory(s.projects, toast);
+  setUpHistory(s.projects, toast, s.scheduling);
   setUpBuilder(s, () => state.project || 'default', toast);
   document.addEventListener('orchestrator-templates-changed', templatesChanged);
   window.addEventListener('resize', resizeCharts);

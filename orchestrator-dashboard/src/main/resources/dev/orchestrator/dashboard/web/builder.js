@@ -548,6 +548,8 @@ function drawParameters() {
 // --- Checking, saving, running, import and export ---
 
 function changed() {
+  // A refused link is shown until the next edit.
+  b.refused = null;
   clearTimeout(b.timer);
   b.timer = setTimeout(runCheck, CHECK_MS);
 }

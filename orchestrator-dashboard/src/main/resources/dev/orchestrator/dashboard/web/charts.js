@@ -14,8 +14,9 @@ let timer = null;
 
 function label(iso, step) {
   const d = new Date(iso);
-  return /PT?\d+[SM]$/.test(step) || step === 'PT1H' || step === 'PT15M' || step === 'PT5M'
-    ? d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'}) : d.toLocaleDateString();
+  if (/^PT\d+S$/.test(step)) return d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'});
+  if (/^PT/.test(step)) return d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+  return d.toLocaleDateString();
 }
 
 async function draw(id, option, count) {
@@ -26,7 +27,7 @@ async function draw(id, option, count) {
     chart = echarts.init(box, null, {renderer: 'svg'});
     charts.set(id, chart);
   }
-  chart.setOption(Object.assign({animation: false, tooltip: {trigger: 'axis'}, legend: {type: 'scroll', bottom: 0},
+  chart.setOption(Object.assign({animation: false, tooltip: {trigger: 'axis'}, legend: {type: 'scroll', bottom: 0, itemGap: 18},
     grid: {left: 56, right: 56, top: 30, bottom: 56}}, option), true);
   chart.resize();
   box.dataset.series = String(count);
@@ -38,14 +39,14 @@ function spendOption(times, series, budgets, step) {
     label: {formatter: (b.name ? b.name : b.kind.toLowerCase()) + ' limit $' + Number(b.limit).toFixed(2),
       position: 'insideEndTop'}}));
   const max = Math.max(0, ...budgets.map((b) => Number(b.limit)));
-  const out = Object.entries(series).map(([name, values], i) => ({name, type: 'line', step: 'end',
+  const out = Object.entries(series).map(([name, values], i) => ({name, type: 'line',
     showSymbol: times.length < 12,
     data: values.map(Number), markLine: i === 0 && lines.length ? {symbol: 'none', lineStyle: {type: 'dashed',
       color: '#c4312b'}, data: lines} : undefined}));
   if (!out.length && lines.length) {
     out.push({name: 'no spend yet', type: 'line', data: times.map(() => 0), markLine: {symbol: 'none', data: lines}});
   }
-  return {xAxis: {type: 'category', data: times.map((t) => label(t, step))},
+  return {xAxis: {type: 'category', boundaryGap: false, data: times.map((t) => label(t, step))},
     yAxis: {type: 'value', name: 'USD', max: max ? (v) => Math.max(v.max, max) * 1.1 : null,
       axisLabel: {formatter: (v) => '$' + v}},
     series: out};
@@ -64,10 +65,10 @@ export async function showCharts(project) {
       data.step), Object.keys(data.spendByProject).length);
   const states = Object.entries(data.tasksByState);
   await draw('chart-states', {
-    xAxis: {type: 'category', data: data.times.map((t) => label(t, data.step))},
+    xAxis: {type: 'category', boundaryGap: false, data: data.times.map((t) => label(t, data.step))},
     yAxis: {type: 'value', name: 'tasks', minInterval: 1},
     series: states.map(([name, values]) => ({name: name.toLowerCase().replace(/_/g, ' '), type: 'line', stack: 'all',
-      areaStyle: {}, showSymbol: data.times.length < 12, step: 'end', color: STATE_COLOURS[name], data: values})),
+      areaStyle: {}, showSymbol: data.times.length < 12, color: STATE_COLOURS[name], data: values})),
   }, states.length);
   const p = data.providers;
   await draw('chart-providers', {

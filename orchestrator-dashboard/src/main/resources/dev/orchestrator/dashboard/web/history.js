@@ -6,7 +6,7 @@ import {get, post, seg} from './api.js';
 
 const PAGE = 20;
 const STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-const list = {offset: 0, projects: [], toast: () => {}, templates: null, timer: null};
+const list = {offset: 0, projects: [], toast: () => {}, templates: null, timer: null, scheduling: false};
 const $ = (id) => document.getElementById(id);
 
 function runLink(project, id) {
@@ -14,9 +14,10 @@ function runLink(project, id) {
 }
 
 /** Sets the section up once: the filters, the pager and the template form. */
-export function setUpHistory(projects, toast) {
+export function setUpHistory(projects, toast, scheduling) {
   list.projects = projects;
   list.toast = toast;
+  list.scheduling = !!scheduling;
   const form = $('run-filters');
   form.replaceChildren(
       h('input', {type: 'search', name: 'q', placeholder: 'Search runs, workflows, tasks', 'aria-label': 'Search'}),
@@ -93,7 +94,7 @@ function drawRuns(page) {
             h('td', {}, r.workflow), h('td', {}, r.project), h('td', {}, badge(r.status)),
             h('td', {}, r.succeeded + ' / ' + r.tasks), h('td', {}, r.providers.join(', ')),
             h('td', {}, money(r.cost)), h('td', {}, new Date(r.submittedAt).toLocaleString()),
-            h('td', {}, r.status !== 'RUNNING' ? h('button', {class: 'btn small', 'data-action': 'rerun',
+            h('td', {}, r.rerun ? h('button', {class: 'btn small', 'data-action': 'rerun',
               onclick: (e) => start(e.currentTarget, 'api/projects/' + seg(r.project) + '/runs/' + seg(r.id)
                   + '/rerun', {})}, 'Run again') : null))))));
   }
@@ -180,26 +181,55 @@ function drawTemplateForm() {
     box.replaceChildren();
     return;
   }
+  const cron = h('input', {id: 'template-cron', placeholder: '0 9 * * MON, or @daily', 'aria-label': 'Schedule (cron)'});
   const form = h('form', {class: 'param-form', 'data-template': t.id},
       t.description ? h('p', {class: 'meta'}, t.description) : null,
       ...t.parameters.map(field),
       h('div', {class: 'actions'}, h('button', {class: 'btn primary', type: 'submit', 'data-action': 'start'},
-          'Start run')));
+          'Start run'),
+      list.scheduling ? h('label', {class: 'meta'}, 'or on a schedule ', cron) : null,
+      list.scheduling ? h('button', {class: 'btn', type: 'button', 'data-action': 'schedule',
+        onclick: (e) => schedule(e.currentTarget, t, form, cron.value)}, 'Schedule') : null));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const values = {};
-    for (const el of form.elements) {
-      if (!el.name) continue;
-      const type = el.dataset.type;
-      if (type === 'boolean') values[el.name] = el.checked;
-      else if (type === 'array') values[el.name] = el.value.split('\n').map((v) => v.trim()).filter(Boolean);
-      else if ((type === 'integer' || type === 'number') && el.value !== '') values[el.name] = Number(el.value);
-      else values[el.name] = el.value;
-      if (Array.isArray(values[el.name]) && !values[el.name].length) delete values[el.name];
-    }
     const project = $('template-project').value || 'default';
     start(e.submitter || form.querySelector('button'), 'api/projects/' + seg(project) + '/templates/' + seg(t.id)
-        + '/run', {values});
+        + '/run', {values: formValues(form)});
   });
   box.replaceChildren(form);
+}
+
+/** The form's values as the parameters' types take them; empty fields are left to their defaults. */
+function formValues(form) {
+  const values = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    const type = el.dataset.type;
+    if (type === 'boolean') values[el.name] = el.checked;
+    else if (type === 'array') values[el.name] = el.value.split('\n').map((v) => v.trim()).filter(Boolean);
+    else if ((type === 'integer' || type === 'number') && el.value !== '') values[el.name] = Number(el.value);
+    else values[el.name] = el.value;
+    if (Array.isArray(values[el.name]) && !values[el.name].length) delete values[el.name];
+  }
+  return values;
+}
+
+async function schedule(control, t, form, cron) {
+  if (!cron.trim()) {
+    list.toast('Give a cron expression to schedule it, such as 0 9 * * MON', true);
+    return;
+  }
+  if (!form.reportValidity()) return;
+  control.disabled = true;
+  const project = $('template-project').value || 'default';
+  try {
+    const s = await post('api/projects/' + seg(project) + '/templates/' + seg(t.id) + '/schedule',
+        {values: formValues(form), cron});
+    list.toast('Scheduled ' + s.id + (s.nextFire ? ': next at ' + new Date(s.nextFire).toLocaleString() : ''), false);
+    $('template-form').dataset.scheduled = s.id;
+  } catch (e) {
+    list.toast(e.message, true);
+  } finally {
+    control.disabled = false;
+  }
 }
