@@ -27,7 +27,7 @@ async function draw(id, option, count) {
     chart = echarts.init(box, null, {renderer: 'svg'});
     charts.set(id, chart);
   }
-  chart.setOption(Object.assign({animation: false, tooltip: {trigger: 'axis'}, legend: {type: 'scroll', bottom: 0, itemGap: 18},
+  chart.setOption(Object.assign({animation: false, tooltip: {trigger: 'axis'}, legend: {type: 'scroll', bottom: 0, itemGap: 30},
     grid: {left: 56, right: 56, top: 30, bottom: 56}}, option), true);
   chart.resize();
   box.dataset.series = String(count);
@@ -79,7 +79,8 @@ export async function showCharts(project) {
     series: [
       {name: 'median latency', type: 'bar', data: p.map((x) => x.latencyP50Ms)},
       {name: '95th percentile', type: 'bar', data: p.map((x) => x.latencyP95Ms)},
-      {name: 'failure rate', type: 'line', yAxisIndex: 1, data: p.map((x) => Math.round(x.failureRate * 1000) / 10)},
+      {name: 'failure rate', type: 'bar', yAxisIndex: 1, color: '#c4312b',
+        data: p.map((x) => Math.round(x.failureRate * 1000) / 10)},
     ],
   }, p.length);
   const calls = p.reduce((n, x) => n + x.calls, 0);
