@@ -132,6 +132,7 @@ class DashboardPagesIT {
     name.sendKeys("Fan in demo");
     until("the checks pass after editing", () -> "true".equals(attr("#builder-problems", "data-ok"))
         && find("#builder-save").isEnabled() && !has("#builder-canvas .bnode.refused"));
+    js("document.getElementById('toast').hidden = true"); // the refusal's notice, shown above
     screenshot("builder");
     copyToDocs("builder", "dashboard-builder.png");
 

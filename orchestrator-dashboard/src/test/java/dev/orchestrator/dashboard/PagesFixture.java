@@ -53,9 +53,11 @@ final class PagesFixture implements AutoCloseable {
   final Path templates;
   final InMemoryStore store = InMemoryStore.create();
   final FakeProvider claude = FakeProvider.builder("claude")
-      .otherwise(req -> Reply.text(MARKDOWN, TokenUsage.of(120, 40))).costPerCall(Money.usd("0.02")).build();
+      .otherwise(req -> Reply.text(MARKDOWN, TokenUsage.of(120, 40))).costPerCall(Money.usd("0.02"))
+      .estimate(estimate("0.01", "0.02", "0.04")).build();
   final FakeProvider chatgpt = FakeProvider.builder("chatgpt")
-      .otherwise(req -> Reply.text("Done.", TokenUsage.of(80, 20))).costPerCall(Money.usd("0.05")).build();
+      .otherwise(req -> Reply.text("Done.", TokenUsage.of(80, 20))).costPerCall(Money.usd("0.05"))
+      .estimate(estimate("0.03", "0.05", "0.08")).build();
   final FakeProvider flaky = FakeProvider.builder("flaky").otherwise(req -> Reply.failure(ErrorKind.AUTH)).build();
   final FakeProvider slow = FakeProvider.builder("slow").otherwise(req -> Reply.hang()).build();
   final Orchestrator orchestrator;
@@ -103,6 +105,12 @@ final class PagesFixture implements AutoCloseable {
     Await.until("the stuck run's call", () -> slow.callCount() == 1);
     stuck.cancel("test", "stuck");
     finish(stuck);
+  }
+
+  /** What a dry run expects a call to cost. */
+  private static dev.orchestrator.spi.provider.CostEstimate estimate(String low, String expected, String high) {
+    return dev.orchestrator.spi.provider.CostEstimate.of(TokenUsage.of(120, 40), Money.usd(low), Money.usd(expected),
+        Money.usd(high), java.time.Duration.ofSeconds(2));
   }
 
   static RunSnapshot finish(Run run) {

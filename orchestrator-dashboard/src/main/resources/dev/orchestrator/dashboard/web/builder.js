@@ -35,7 +35,8 @@ export function toJson(model) {
     const spec = {type: p.type || 'string'};
     if (p.description) spec.description = p.description;
     if (p.default !== '' && p.default !== undefined && p.default !== null) {
-      spec.default = p.type === 'integer' || p.type === 'number' ? Number(p.default) : p.default;
+      spec.default = p.type === 'integer' || p.type === 'number' ? Number(p.default)
+        : p.type === 'boolean' ? String(p.default) === 'true' : p.default;
     }
     params[p.name] = spec;
   }
