@@ -164,6 +164,13 @@ class DashboardPagesApiTest {
         .contains("\"allowedValues\":[\"plain\",\"playful\"]");
     assertThat(http.getJson("api/templates/weekly-digest").get("tasks").get(1).get("dependsOn").toString())
         .isEqualTo("[\"collect\"]");
+    // What the builder does not edit comes in the template format, for it to write back.
+    JsonNode blog = http.getJson("api/templates/blog_post_pipeline");
+    assertThat(blog.get("parameters").get(1).get("spec").toString())
+        .isEqualTo("{\"type\":\"integer\",\"description\":\"Length of the finished post in words.\",\"default\":1200,"
+            + "\"min\":300,\"max\":5000,\"example\":1200}");
+    assertThat(blog.get("tasks").get(0).get("extra").toString())
+        .isEqualTo("{\"task_type\":\"research\",\"timeout\":\"PT5M\",\"max_output_tokens\":3000}");
 
     ObjectNode body = Http.JSON.createObjectNode();
     body.putObject("values").put("topic", "comets").put("words", 500).put("tone", "playful");

@@ -155,6 +155,72 @@ class DashboardPagesIT {
   }
 
   @Test
+  void theBuilderWorksFromTheKeyboardAndOpensExportsAndImportsTemplates() {
+    open("#builder");
+    // Keyboard only: two tasks from the palette, the second made to depend on the first, moved, one removed.
+    WebElement palette = find("#palette [data-palette=task]");
+    palette.sendKeys(Keys.ENTER);
+    palette.sendKeys(Keys.ENTER);
+    until("two tasks", () -> count("#builder-canvas .bnode") == 2);
+    find("#builder-canvas .bnode[data-task-id=task2]").sendKeys(Keys.ENTER);
+    until("the side panel of task2", () -> text("#builder-panel h3").equals("Task task2"));
+    find("#builder-panel input[data-depends=task1]").sendKeys(Keys.SPACE);
+    until("task2 waits for task1", () -> count("#builder-edges path.edge[data-from=task1][data-to=task2]") == 1);
+    WebElement node = find("#builder-canvas .bnode[data-task-id=task2]");
+    int left = node.getLocation().getX();
+    node.sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT);
+    until("moved by the arrow keys", () -> find("#builder-canvas .bnode[data-task-id=task2]").getLocation().getX()
+        == left + 20);
+    find("#builder-canvas .bnode[data-task-id=task2]").sendKeys(Keys.DELETE);
+    until("removed with Delete", () -> count("#builder-canvas .bnode") == 1 && count("#builder-edges path.edge") == 0);
+
+    // A copy of a template, laid out; its JSON exported, changed and imported back.
+    new Select(find("#builder-open")).selectByValue("weekly-digest");
+    until("the copy on the canvas", () -> count("#builder-canvas .bnode") == 2
+        && count("#builder-edges path.edge[data-from=collect][data-to=write]") == 1);
+    assertThat(find("#builder-name").getAttribute("value")).isEqualTo("Copy of Weekly Digest");
+    until("the copy checked", () -> "true".equals(attr("#builder-problems", "data-ok")));
+    find("#builder-export").click();
+    String json = find("#builder-json").getAttribute("value");
+    assertThat(json).contains("\"depends_on\": [\n        \"collect\"\n      ]").contains("\"topic\"")
+        .contains("{{tasks.collect.output}}");
+    assertThat(Template.parse(json).tasks()).hasSize(2);
+    WebElement box = find("#builder-json");
+    box.clear();
+    ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", box,
+        json.replace("\"Copy of Weekly Digest\"", "\"Imported digest\"").replace("{{topic}}", "{{subject}}"));
+    find("#builder-import").click();
+    until("imported", () -> "Imported digest".equals(find("#builder-name").getAttribute("value")));
+    // The import names a parameter no one declared: the server's check says so on the task.
+    until("the missing parameter on its node", () -> text("#builder-canvas .bnode[data-task-id=collect] "
+        + "[data-role=problems]").contains("subject"));
+    assertThat(attr("#builder-problems", "data-ok")).isEqualTo("false");
+    assertThat(find("#builder-run").isEnabled()).isFalse();
+
+    // A tablet held upright: the builder stacks, the canvas stays usable and nothing is wider than the screen.
+    driver.manage().window().setSize(new Dimension(820, 1180));
+    until("stacked", () -> find("#builder-canvas").getSize().getWidth() > 600);
+    assertThat(js("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+    screenshot("builder-tablet");
+  }
+
+  @Test
+  void theRunPageAnswersATasksQuestion() {
+    Run run = fx.orchestrator.submit("list", Workflow.builder("Asked")
+        .task("ask", t -> t.title("Write with the right tone").instructions("Write; the tone is: {{input}}")
+            .provider("asker")).build());
+    open("#run/list/" + run.id());
+    until("the question on the page", () -> has("#run-task .question textarea"));
+    assertThat(text("#run-task .question")).contains("Which tone should it take?");
+    find("#run-task .question textarea").sendKeys("cheerful");
+    find("#run-task [data-action=answer]").click();
+    until("the task done with the answer", () -> has("#run-graph g.node[data-task-id=ask][data-state=SUCCEEDED]")
+        && text("#run-task").contains("cheerful"));
+    assertThat(text("#run-task .qa")).contains("Which tone should it take?").contains("cheerful");
+    PagesFixture.finish(run);
+  }
+
+  @Test
   void theRunPageShowsTheGraphPromptSanitisedMarkdownAttemptsAndTimeline() {
     String id = http.getJson("api/runs?q=topic%203").get("runs").get(0).get("id").asText();
     open("#run/list/" + id);

@@ -60,6 +60,9 @@ final class PagesFixture implements AutoCloseable {
       .estimate(estimate("0.03", "0.05", "0.08")).build();
   final FakeProvider flaky = FakeProvider.builder("flaky").otherwise(req -> Reply.failure(ErrorKind.AUTH)).build();
   final FakeProvider slow = FakeProvider.builder("slow").otherwise(req -> Reply.hang()).build();
+  /** Asks a question at its first call, then answers. */
+  final FakeProvider asker = FakeProvider.builder("asker").script(Reply.ask("Which tone should it take?"))
+      .otherwise(req -> Reply.text("Written in the tone asked for.")).build();
   final Orchestrator orchestrator;
   /** Schedules the template form adds; this one only keeps them (nothing fires in the tests). */
   final dev.orchestrator.core.schedule.Scheduling scheduling;
@@ -73,7 +76,7 @@ final class PagesFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     orchestrator = Orchestrator.builder().store(store).provider(claude, 4).provider(chatgpt, 4).provider(flaky)
-        .provider(slow).defaultProvider("claude").build();
+        .provider(slow).provider(asker).defaultProvider("claude").build();
     // A scheduler whose time the test moves (it never does): the schedules are only kept, never fired.
     dev.orchestrator.testkit.MutableClock time = dev.orchestrator.testkit.MutableClock.at(java.time.Instant.now(),
         java.time.ZoneOffset.UTC);

@@ -54,15 +54,22 @@ final class TemplateViews {
     return scheduling != null;
   }
 
-  /** A declared parameter, for a generated form field. */
+  /**
+   * A declared parameter, for a generated form field; {@code spec} is the same in the template format, which the
+   * builder writes back.
+   */
   record ParameterView(String name, String type, boolean required, @Nullable Object defaultValue,
       String description, @Nullable BigDecimal min, @Nullable BigDecimal max, @Nullable String pattern,
-      List<String> allowedValues, @Nullable Object example) {}
+      List<String> allowedValues, @Nullable Object example, Map<String, Object> spec) {}
 
-  /** A task of a template as the builder edits it. */
+  /**
+   * A task of a template as the builder edits it; {@code extra} holds, in the template format, the fields the builder
+   * has no control for (task type, system prompt, timeout, output tokens, question, repeat), which it writes back.
+   */
   record TaskView(String id, @Nullable String title, @Nullable String instructions, List<String> providers,
       List<String> dependsOn, @Nullable String priority, @Nullable List<String> reviewBy,
-      @Nullable String reviewInstructions, @Nullable String schedule, @Nullable Money maxCost) {}
+      @Nullable String reviewInstructions, @Nullable String schedule, @Nullable Money maxCost,
+      Map<String, Object> extra) {}
 
   record TemplateView(String id, String name, String description, String category, String source,
       List<ParameterView> parameters, List<TaskView> tasks) {}
@@ -214,18 +221,44 @@ final class TemplateViews {
   static TemplateView view(Template t) {
     List<ParameterView> params = new ArrayList<>();
     for (TemplateParameter p : t.parameters()) {
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("type", p.type().jsonName());
+      put(spec, "description", p.description().isEmpty() ? null : p.description());
+      put(spec, "default", p.defaultValue());
+      put(spec, "min", p.min());
+      put(spec, "max", p.max());
+      put(spec, "pattern", p.pattern());
+      put(spec, "allowed_values", p.allowedValues().isEmpty() ? null : p.allowedValues());
+      put(spec, "example", p.example());
       params.add(new ParameterView(p.name(), p.type().jsonName(), p.required(), p.defaultValue(), p.description(),
-          p.min(), p.max(), p.pattern(), p.allowedValues(), p.example()));
+          p.min(), p.max(), p.pattern(), p.allowedValues(), p.example(), spec));
     }
     List<TaskView> tasks = new ArrayList<>();
     for (TemplateTask k : t.tasks()) {
       tasks.add(new TaskView(k.id(), k.title(), k.instructions(), k.providers(), k.dependsOn(),
           k.priority() == null ? null : k.priority().name().toLowerCase(java.util.Locale.ROOT),
           k.review() == null ? null : k.review().providers(), k.review() == null ? null : k.review().instructions(),
-          k.schedule(), k.maxCost()));
+          k.schedule(), k.maxCost(), extra(k)));
     }
     return new TemplateView(t.id(), t.name(), t.description(), t.category(), t.origin().kind().name(), params,
         tasks);
+  }
+
+  private static Map<String, Object> extra(TemplateTask k) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    put(extra, "task_type", k.taskType());
+    put(extra, "system", k.system());
+    put(extra, "timeout", k.timeout() == null ? null : k.timeout().toString());
+    put(extra, "max_output_tokens", k.maxOutputTokens());
+    put(extra, "question", k.question());
+    put(extra, "repeat", k.repeat() ? Boolean.TRUE : null);
+    return extra;
+  }
+
+  private static void put(Map<String, Object> map, String key, @Nullable Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
   }
 
   /** Whether the text is a template the loader accepts; the problems otherwise. */

@@ -12,6 +12,9 @@ import {load} from './libs.js';
 const W = 170;
 const H = 64;
 const CHECK_MS = 250;
+/** The task fields of the template format the side panel edits; the others are kept as read. */
+const EDITED = ['id', 'title', 'instructions', 'assigned_to', 'depends_on', 'priority', 'review', 'schedule',
+  'max_cost'];
 const b = {model: null, selected: null, check: null, refused: null, timer: null, drag: null, project: () => 'default',
   toast: () => {}, providers: [], canSave: false, seq: 0};
 const $ = (id) => document.getElementById(id);
@@ -32,11 +35,19 @@ export function toJson(model) {
   const params = {};
   for (const p of m.parameters) {
     if (!p.name) continue;
-    const spec = {type: p.type || 'string'};
+    // What the builder does not edit (limits, allowed values, examples) comes back as it was read.
+    const spec = Object.assign({}, p.spec || {});
+    const type = p.type || 'string';
+    if (spec.type === 'enum' && type !== 'enum') delete spec.allowed_values;
+    spec.type = type;
     if (p.description) spec.description = p.description;
+    else delete spec.description;
     if (p.default !== '' && p.default !== undefined && p.default !== null) {
-      spec.default = p.type === 'integer' || p.type === 'number' ? Number(p.default)
-        : p.type === 'boolean' ? String(p.default) === 'true' : p.default;
+      spec.default = type === 'integer' || type === 'number' ? Number(p.default)
+        : type === 'boolean' ? String(p.default) === 'true'
+          : type === 'array' ? String(p.default).split(',').map((v) => v.trim()).filter(Boolean) : p.default;
+    } else {
+      delete spec.default;
     }
     params[p.name] = spec;
   }
@@ -54,6 +65,8 @@ export function toJson(model) {
       : {by: t.reviewBy};
     if (t.schedule) o.schedule = t.schedule;
     if (t.maxCost !== '' && t.maxCost !== undefined && t.maxCost !== null) o.max_cost = Number(t.maxCost);
+    // Fields the builder has no control for come back as they were read.
+    for (const [key, value] of Object.entries(t.extra || {})) if (!(key in o)) o[key] = value;
     return o;
   });
   return JSON.stringify(doc, null, 2);
@@ -65,19 +78,23 @@ function fromDocument(doc) {
   const params = [];
   if (Array.isArray(doc.parameters)) {
     for (const p of doc.parameters) {
-      params.push({name: p.name, type: p.type, default: p.defaultValue ?? p.example ?? '', description: p.description || ''});
+      params.push({name: p.name, type: p.type, default: p.defaultValue ?? '', description: p.description || '',
+        spec: p.spec || {type: p.type}});
     }
   } else {
     for (const [name, spec] of Object.entries(doc.parameters || {})) {
       const o = typeof spec === 'string' ? {type: spec} : spec;
-      params.push({name, type: o.type || 'string', default: o.default ?? o.example ?? '', description: o.description || ''});
+      params.push({name, type: o.type || 'string', default: o.default ?? '', description: o.description || '',
+        spec: o});
     }
   }
   for (const p of params) if (Array.isArray(p.default)) p.default = p.default.join(', ');
   const tasks = (doc.tasks || []).map((t) => {
     const review = t.review || null;
     const providers = t.providers || list(t.assigned_to);
-    return {id: String(t.id), title: t.title || '', instructions: t.instructions || '', provider: providers[0] || '',
+    const extra = t.extra ? Object.assign({}, t.extra) : Object.fromEntries(Object.entries(t).filter(([k]) =>
+      !EDITED.includes(k)));
+    return {extra, id: String(t.id), title: t.title || '', instructions: t.instructions || '', provider: providers[0] || '',
       priority: (t.priority || '').toLowerCase(), dependsOn: (t.dependsOn || list(t.depends_on)).map(String),
       reviewBy: (t.reviewBy || (review ? list(review.by) : []))[0] || '',
       reviewInstructions: t.reviewInstructions || (review && review.instructions) || '', schedule: t.schedule || '',
@@ -534,7 +551,8 @@ function drawParameters() {
       h('select', {'aria-label': 'Type of ' + p.name, onchange: (e) => {
         p.type = e.target.value;
         changed();
-      }}, ...['string', 'integer', 'number', 'boolean'].map((tp) => h('option', {value: tp, selected: tp === p.type}, tp))),
+      }}, ...['string', 'integer', 'number', 'boolean', 'enum', 'array'].map((tp) => h('option', {value: tp,
+        selected: tp === p.type}, tp))),
       h('input', {value: p.default ?? '', placeholder: 'default', 'aria-label': 'Default of ' + p.name, oninput: (e) => {
         p.default = e.target.value;
         changed();
