@@ -139,6 +139,9 @@ class DashboardPagesApiTest {
     assertThat(texts(collect.get("transitions"), "to")).contains("READY", "RUNNING", "SUCCEEDED");
     JsonNode write = d.get("tasks").get(1);
     assertThat(write.get("prompt").asText()).contains("Write a plain digest of 300 words").contains("bold point");
+    assertThat(write.get("guards").toString()).contains("\"guard\":\"two-points\",\"phase\":\"OUTPUT\","
+        + "\"action\":\"FLAG\",\"reason\":\"the digest has only two points\"");
+    assertThat(collect.get("guards")).isEmpty();
 
     String broken = http.getJson("api/runs?workflow=Broken").get("runs").get(0).get("id").asText();
     JsonNode doomed = http.getJson("api/projects/list/runs/" + broken + "/detail").get("tasks").get(0);

@@ -235,6 +235,8 @@ class DashboardPagesIT {
     assertThat(js("return window.__pwned === undefined")).isEqualTo(true);
     assertThat(text("#run-task [data-role=prompt]")).contains("Write a plain digest of 300 words");
     assertThat(text("#run-task table.attempts tbody")).contains("claude").contains("120 / 40").contains("$0.02");
+    assertThat(text("#run-task .guards")).contains("FLAG").contains("two-points on the output: the digest has only two "
+        + "points");
     until("the timeline", () -> "2".equals(attr("#run-timeline", "data-attempts")) && has("#run-timeline svg path"));
     screenshot("run-page");
     copyToDocs("run-page", "dashboard-run.png");

@@ -76,7 +76,7 @@ final class PagesFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     orchestrator = Orchestrator.builder().store(store).provider(claude, 4).provider(chatgpt, 4).provider(flaky)
-        .provider(slow).provider(asker).defaultProvider("claude").build();
+        .provider(slow).provider(asker).defaultProvider("claude").guard(new TwoPoints()).build();
     // A scheduler whose time the test moves (it never does): the schedules are only kept, never fired.
     dev.orchestrator.testkit.MutableClock time = dev.orchestrator.testkit.MutableClock.at(java.time.Instant.now(),
         java.time.ZoneOffset.UTC);
@@ -108,6 +108,21 @@ final class PagesFixture implements AutoCloseable {
     Await.until("the stuck run's call", () -> slow.callCount() == 1);
     stuck.cancel("test", "stuck");
     finish(stuck);
+  }
+
+  /** Flags a digest written from only two points: a guard result for the run page to show. */
+  static final class TwoPoints implements dev.orchestrator.spi.guard.Guard {
+    @Override
+    public String name() {
+      return "two-points";
+    }
+
+    @Override
+    public dev.orchestrator.spi.guard.Verdict checkOutput(dev.orchestrator.spi.guard.GuardInput input) {
+      return input.taskId().equals("write") && input.text().contains("second point")
+          ? dev.orchestrator.spi.guard.Verdict.flag("the digest has only two points")
+          : dev.orchestrator.spi.guard.Verdict.allow();
+    }
   }
 
   /** What a dry run expects a call to cost. */
