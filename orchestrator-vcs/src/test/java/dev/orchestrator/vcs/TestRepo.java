@@ -14,7 +14,18 @@ final class TestRepo {
   final Path dir;
   final Git git;
 
+  /** A repository or worktree that exists already. */
+  record Existing(Path dir) {
+    TestRepo repo() {
+      return new TestRepo(dir, false);
+    }
+  }
+
   TestRepo(Path dir) {
+    this(dir, true);
+  }
+
+  private TestRepo(Path dir, boolean init) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -23,6 +34,9 @@ final class TestRepo {
     this.dir = dir;
     this.git = Git.in(dir).with(Map.of("GIT_AUTHOR_NAME", "Test", "GIT_AUTHOR_EMAIL", "test@example.org",
         "GIT_COMMITTER_NAME", "Test", "GIT_COMMITTER_EMAIL", "test@example.org"));
+    if (!init) {
+      return;
+    }
     git.run("init", "--quiet", "--initial-branch=main");
     git.run("config", "user.name", "Test");
     git.run("config", "user.email", "test@example.org");

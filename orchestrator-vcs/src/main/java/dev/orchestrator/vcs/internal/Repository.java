@@ -289,7 +289,7 @@ public final class Repository {
     Path path = null;
     String branch = null;
     String lock = null;
-    for (String line : (git.exec("worktree", "list", "--porcelain").out() + "\n").split("\n")) {
+    for (String line : (git.exec("worktree", "list", "--porcelain").out() + "\n").split("\n", -1)) {
       if (line.startsWith("worktree ")) {
         path = Path.of(line.substring("worktree ".length())).normalize();
       } else if (line.startsWith("branch ")) {
