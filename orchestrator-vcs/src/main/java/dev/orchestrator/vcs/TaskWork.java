@@ -134,14 +134,15 @@ final class TaskWork {
     return m;
   }
 
-  void finish(Task t, Prepared p, ProviderRequest request, ProviderResponse r, String provider) {
+  void finish(Task t, Prepared p, ProviderRequest request, ProviderResponse r, String provider,
+      RecordedCost cost) {
     Repository.Checkout c = p.checkout();
     if (c == null) {
       return;
     }
     String output = t.settings().outputFiles().get(t.taskId());
     Path file = output == null ? null : OutputPaths.resolve(c.dir(), t.taskId(), output);
-    String message = message(t, request, r, provider, output != null);
+    String message = message(t, request, r, provider, output != null, cost);
     Optional<String> commit = Commits.commitAll(Git.in(c.dir()), message, file, output == null ? null : r.text());
     if (commit.isEmpty()) {
       log.debug("Task changed no file (project={}, run={}, task={})", t.project(), t.runId(), t.taskId());
@@ -173,7 +174,8 @@ final class TaskWork {
     }
   }
 
-  private String message(Task t, ProviderRequest request, ProviderResponse r, String provider, boolean output) {
+  private String message(Task t, ProviderRequest request, ProviderResponse r, String provider, boolean output,
+      RecordedCost cost) {
     StringBuilder sb = new StringBuilder();
     sb.append(t.title().strip().lines().findFirst().orElse(t.taskId())).append("\n\n");
     sb.append(output ? "Output of task " : "Result of task ").append(t.taskId()).append(" in run ").append(t.runId())
@@ -183,7 +185,8 @@ final class TaskWork {
     sb.append(Trailers.ACTION).append(": ").append(output ? "output" : "task").append('\n');
     sb.append("Provider: ").append(provider).append('\n');
     sb.append("Model: ").append(r.model() == null ? "unknown" : r.model()).append('\n');
-    sb.append("Cost-USD: ").append(r.cost().amount().toPlainString()).append('\n');
+    sb.append("Cost-USD: ").append(cost.amount().toPlainString()).append('\n');
+    sb.append("Cost-Basis: ").append(cost.basis().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     sb.append("Tokens-In: ").append(r.usage().inputTokens()).append('\n');
     sb.append("Tokens-Out: ").append(r.usage().outputTokens()).append('\n');
     sb.append("Prompt-SHA256: ").append(sha256(request.prompt())).append('\n');

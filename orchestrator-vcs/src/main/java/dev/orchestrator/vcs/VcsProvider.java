@@ -82,7 +82,8 @@ final class VcsProvider implements AiProvider {
       call.whenCompleteAsync((r, e) -> {
         try {
           if (e == null && r.question() == null && !out.isDone()) {
-            work.finish(task.get(), prepared, request, r, delegate.name());
+            work.finish(task.get(), prepared, request, r, delegate.name(),
+                RecordedCost.of(delegate, request, r));
           }
         } catch (RuntimeException failed) {
           out.completeExceptionally(new ProviderException(delegate.name(), ErrorKind.UNKNOWN,

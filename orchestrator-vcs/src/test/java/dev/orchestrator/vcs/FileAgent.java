@@ -33,6 +33,9 @@ final class FileAgent implements AiProvider {
   final Map<String, Map<String, Boolean>> saw = new ConcurrentHashMap<>();
   final List<CompletableFuture<ProviderResponse>> held = new CopyOnWriteArrayList<>();
   volatile boolean hold;
+  /** Replies without usage or price, as a command-line agent with text output does; estimates {@link #HIGH}. */
+  volatile boolean unpriced;
+  static final Money HIGH = Money.usd("0.0625");
 
   FileAgent(String type, Function<String, Map<String, String>> files) {
     this.type = type;
@@ -74,8 +77,11 @@ final class FileAgent implements AiProvider {
         }
       });
     }
-    ProviderResponse r = ProviderResponse.builder().text("output of " + task).usage(USAGE).cost(COST)
-        .model("agent-model-1").build();
+    ProviderResponse r = unpriced
+        ? ProviderResponse.builder().text("output of " + task).costBasis(dev.orchestrator.CostBasis.UNPRICED)
+            .model("agent-model-1").build()
+        : ProviderResponse.builder().text("output of " + task).usage(USAGE).cost(COST).model("agent-model-1")
+            .build();
     if (hold) {
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
       held.add(f);
@@ -86,6 +92,7 @@ final class FileAgent implements AiProvider {
 
   @Override
   public CostEstimate estimate(ProviderRequest request) {
-    return CostEstimate.free();
+    return unpriced ? CostEstimate.of(TokenUsage.of(100, 100), Money.ZERO, HIGH, HIGH, java.time.Duration.ZERO)
+        : CostEstimate.of(USAGE, COST, COST, COST, java.time.Duration.ZERO);
   }
 }

@@ -101,7 +101,29 @@ class VersionControlTest {
           .containsEntry("Prompt-SHA256", TaskWork.sha256("Write a"));
       assertThat(trailers.get("Cost-USD")).isEqualTo(attempt.cost().amount().toPlainString()).isEqualTo("0.012345");
       assertThat(new BigDecimal(trailers.get("Cost-USD"))).isEqualTo(attempt.cost().amount());
+      assertThat(trailers.get("Cost-Basis")).isEqualTo("measured");
       assertThat(message).doesNotContain("Co-authored-by");
+    }
+  }
+
+  @Test
+  void anUnpricedAgentsCommitCarriesTheCostTheAttemptRecorded() throws Exception {
+    TestRepo repo = repo();
+    InMemoryStore store = InMemoryStore.create();
+    FileAgent agent = FileAgent.cli(VersionControlTest::writes);
+    agent.unpriced = true;
+    try (VersionControl vcs = VersionControl.builder(store)
+        .project("demo", VcsSettings.builder(repo.dir).build()).build();
+        Orchestrator o = Orchestrator.builder().store(store).provider(agent).decorateProviders(vcs).build()) {
+      Run run = o.submit("demo", Workflow.builder("w").task("a", t -> t.instructions("Write a")).build());
+      assertThat(finish(run).status()).isEqualTo(RunStatus.SUCCEEDED);
+      Attempt attempt = run.task("a").attempts().get(0);
+      Map<String, String> trailers = Trailers.parse(repo.git.run("log", "-1", "--format=%B",
+          Branches.task(run.id(), "a")));
+      assertThat(attempt.cost().amount()).isEqualByComparingTo("0.0625");
+      assertThat(trailers.get("Cost-USD")).isEqualTo(attempt.cost().amount().toPlainString());
+      assertThat(trailers.get("Cost-Basis")).isEqualTo(attempt.costBasis().name().toLowerCase());
+      assertThat(trailers.get("Tokens-In")).isEqualTo(Long.toString(attempt.usage().inputTokens()));
     }
   }
 
