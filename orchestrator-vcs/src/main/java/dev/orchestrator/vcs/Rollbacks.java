@@ -55,8 +55,8 @@ final class Rollbacks {
     }
     if (!dependants.isEmpty() && !cascade) {
       throw new VcsException("later work depends on task " + taskId + " of run " + runId + ": task(s) "
-          + String.join(", ", dependants) + " built on its commits; roll them back too with --cascade (cascade "
-          + "= true), or roll back those tasks first");
+          + String.join(", ", dependants) + " built on its commits; roll them back too (rollback --cascade), "
+          + "or roll back those tasks first");
     }
     Set<String> undo = new LinkedHashSet<>();
     undo.add(taskId);

@@ -148,7 +148,8 @@ public final class Repository {
         throw new VcsException("git merge-tree failed in " + top + ": " + m.err().strip()
             + " (merging needs git 2.38 or newer)");
       }
-      String commit = git.runWithInput(message, "commit-tree", lines.get(0), "-p", onto, "-p", from, "-F", "-");
+      String commit = Commits.identity(git).runWithInput(message, "commit-tree", lines.get(0), "-p", onto, "-p",
+          from, "-F", "-");
       if (git.exec("update-ref", Branches.ref(into), commit, onto).ok()) {
         return new Merge(commit, List.of(), files(commit));
       }
