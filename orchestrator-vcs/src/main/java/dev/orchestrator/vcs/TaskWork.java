@@ -70,19 +70,19 @@ final class TaskWork {
   /** A prepared worktree, or the reason the task must wait (a merge conflict). */
   record Prepared(Repository repo, Repository.@Nullable Checkout checkout, @Nullable String conflict) {}
 
-  Optional<Task> task(CallContext context, String providerType) {
+  /** The project's settings when the call's task changes files; quick (settings are cached), for the caller's thread. */
+  Optional<VcsSettings> manages(CallContext context, String providerType) {
     Optional<VcsSettings> s = settings.apply(context.project());
-    if (s.isEmpty() || context.taskId().isEmpty()) {
-      return Optional.empty();
-    }
-    if (!s.get().manages(context.taskId(), providerType)) {
-      return Optional.empty();
-    }
+    return s.isPresent() && s.get().manages(context.taskId(), providerType) ? s : Optional.empty();
+  }
+
+  /** The task, with its spec read from the run's stored definition; reads the store, so off the engine's thread. */
+  Task task(CallContext context, VcsSettings s) {
     Workflow w = workflow(context.project(), context.runId());
     TaskSpec spec = w == null ? null : w.tasks().stream().filter(t -> t.id().equals(context.taskId())).findFirst()
         .orElse(null);
-    return Optional.of(new Task(context.project(), context.runId(), context.taskId(), context.attempt(), s.get(),
-        repositories.apply(s.get().repository()), spec));
+    return new Task(context.project(), context.runId(), context.taskId(), context.attempt(), s,
+        repositories.apply(s.repository()), spec);
   }
 
   private @Nullable Workflow workflow(String project, String runId) {

@@ -41,13 +41,13 @@ final class VcsProvider implements AiProvider {
 
   @Override
   public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
-    Optional<TaskWork.Task> task;
+    Optional<VcsSettings> settings;
     try {
-      task = work.task(context, delegate.type());
+      settings = work.manages(context, delegate.type());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(failure("version control is not usable", e));
     }
-    if (task.isEmpty()) {
+    if (settings.isEmpty()) {
       return delegate.complete(request, context);
     }
     CompletableFuture<ProviderResponse> out = new CompletableFuture<>();
@@ -55,9 +55,11 @@ final class VcsProvider implements AiProvider {
       if (out.isDone()) {
         return;
       }
+      TaskWork.Task task;
       Prepared prepared;
       try {
-        prepared = work.prepare(task.get());
+        task = work.task(context, settings.get());
+        prepared = work.prepare(task);
       } catch (RuntimeException e) {
         out.completeExceptionally(failure("cannot prepare the task's worktree", e));
         return;
@@ -82,7 +84,7 @@ final class VcsProvider implements AiProvider {
       call.whenCompleteAsync((r, e) -> {
         try {
           if (e == null && r.question() == null && !out.isDone()) {
-            work.finish(task.get(), prepared, request, r, delegate.name(),
+            work.finish(task, prepared, request, r, delegate.name(),
                 RecordedCost.of(delegate, request, r));
           }
         } catch (RuntimeException failed) {

@@ -61,6 +61,9 @@ public final class VersionControl implements UnaryOperator<AiProvider>, AutoClos
   private final long pid;
   private final ExecutorService executor;
   private final Map<Path, Repository> repositories = new ConcurrentHashMap<>();
+  /** Stored project settings are read again after this long, so each call does not read the store. */
+  private static final long SETTINGS_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private final Map<String, Cached> stored = new ConcurrentHashMap<>();
   private final TaskWork work;
 
   private VersionControl(Builder b) {
@@ -90,7 +93,8 @@ public final class VersionControl implements UnaryOperator<AiProvider>, AutoClos
   }
 
   /**
-   * A project's version control: the builder's setting, else its settings in the store; empty when it has none.
+   * A project's version control: the builder's setting, else its settings in the store (read again at most every
+   * five seconds, so a change applies within that); empty when it has none.
    *
    * @throws IllegalArgumentException when the stored settings are not valid
    */
@@ -99,8 +103,18 @@ public final class VersionControl implements UnaryOperator<AiProvider>, AutoClos
     if (s != null) {
       return Optional.of(s);
     }
-    return store.project(project).flatMap(VcsSettings::fromProject);
+    long now = System.nanoTime();
+    Cached c = stored.get(project);
+    if (c != null && now - c.readAt() < SETTINGS_TTL_NANOS) {
+      return c.settings();
+    }
+    Optional<VcsSettings> read = store.project(project).flatMap(VcsSettings::fromProject);
+    stored.put(project, new Cached(read, now));
+    return read;
   }
+
+  /** A project's stored settings, as read at {@code readAt} (System.nanoTime). */
+  private record Cached(Optional<VcsSettings> settings, long readAt) {}
 
   Repository repository(Path path) {
     Path key = path.toAbsolutePath().normalize();
