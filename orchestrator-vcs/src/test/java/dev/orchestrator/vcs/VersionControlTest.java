@@ -182,6 +182,41 @@ class VersionControlTest {
   }
 
   @Test
+  void aConflictResolvedByHandLetsTheDependantGoOnOnceAnswered() throws Exception {
+    TestRepo repo = repo();
+    InMemoryStore store = InMemoryStore.create();
+    FileAgent agent = FileAgent.cli(task -> task.equals("c") ? Map.of("c.txt", "c\n")
+        : Map.of("shared.txt", "by " + task + "\n"));
+    try (VersionControl vcs = VersionControl.builder(store)
+        .project("demo", VcsSettings.builder(repo.dir).build()).build();
+        Orchestrator o = Orchestrator.builder().store(store).provider(agent).decorateProviders(vcs).build()) {
+      Run run = o.submit("demo", Workflow.builder("w")
+          .task("a", t -> t.instructions("a")).task("b", t -> t.instructions("b"))
+          .task("c", t -> t.instructions("c").dependsOn("a", "b")).build());
+      Poll.until("c waits", () -> run.task("c").state() == TaskState.AWAITING_INPUT);
+      String id = run.id();
+
+      // The user merges both branches into the run's branch in a checkout of their own, keeping both lines.
+      Path fix = tmp.resolve("fix");
+      repo.git.run("worktree", "add", "--quiet", fix.toString(), Branches.run(id));
+      TestRepo f = new TestRepo.Existing(fix).repo();
+      for (String task : new String[] {"a", "b"}) {
+        if (!f.git.exec("merge", "--quiet", "--no-edit", Branches.task(id, task)).ok()) {
+          f.write("shared.txt", "by a\nby b\n");
+          f.git.run("add", "shared.txt");
+          f.git.run("commit", "--quiet", "--no-edit");
+        }
+      }
+      repo.git.run("worktree", "remove", fix.toString());
+      o.answer(o.questions("demo").get(0).id(), "merged by hand");
+
+      assertThat(finish(run).status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(repo.show(Branches.task(id, "c"), "shared.txt")).isEqualTo("by a\nby b");
+      assertThat(repo.show(Branches.run(id), "c.txt")).isEqualTo("c");
+    }
+  }
+
+  @Test
   void outputFileWritesTheTextOutputAndCommitsIt() throws Exception {
     TestRepo repo = repo();
     InMemoryStore store = InMemoryStore.create();
