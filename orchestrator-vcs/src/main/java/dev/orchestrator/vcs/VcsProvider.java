@@ -68,6 +68,10 @@ final class VcsProvider implements AiProvider {
         out.complete(ProviderResponse.askHuman(prepared.conflict(), TokenUsage.NONE));
         return;
       }
+      if (out.isDone()) { // given up while the worktree was prepared
+        work.release(prepared);
+        return;
+      }
       CompletableFuture<ProviderResponse> call;
       try {
         call = delegate.complete(request, context.withWorkingDirectory(prepared.checkout().dir()));

@@ -89,7 +89,16 @@ public final class VersionControl implements UnaryOperator<AiProvider>, AutoClos
   @Override
   public AiProvider apply(AiProvider provider) {
     Objects.requireNonNull(provider, "provider");
-    return provider instanceof VcsProvider ? provider : new VcsProvider(provider, work, executor);
+    return provider instanceof VcsProvider ? provider : new VcsProvider(provider, work, this::execute);
+  }
+
+  /** Runs git work on the git threads; once closed, on the caller's thread, so no call is left without an end. */
+  private void execute(Runnable work) {
+    try {
+      executor.execute(work);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      work.run();
+    }
   }
 
   /**
