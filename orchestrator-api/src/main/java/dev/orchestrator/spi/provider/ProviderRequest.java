@@ -55,8 +55,7 @@ public final class ProviderRequest {
       }
     }
     if (text == null) {
-      throw new IllegalStateException("prompt is required: call prompt(...) with the text to send, or messages(...) "
-          + "with the conversation");
+      throw new IllegalStateException("prompt is required: call prompt(...) with the text to send");
     }
     this.prompt = text;
     this.system = sys;

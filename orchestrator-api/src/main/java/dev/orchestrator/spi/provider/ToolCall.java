@@ -10,6 +10,8 @@ import java.util.Objects;
  * name and its arguments. The engine answers it with a {@link Message#toolResult tool result} carrying the same id.
  * Arguments are strings (a vendor's non-string JSON value arrives as its JSON text). Immutable and thread-safe.
  *
+ * <p>A record: its shape is final (every vendor's tool calling has these parts and no more that a task uses).
+ *
  * <pre>{@code
  * ToolCall ask = ToolCall.of("call_1", "ask", Map.of("provider", "claude", "question", "Is this on brand?"));
  * }</pre>

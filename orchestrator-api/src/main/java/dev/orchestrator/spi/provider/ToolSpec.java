@@ -12,6 +12,8 @@ import java.util.Objects;
  * {@code {"type":"object","properties":{p:{"type":"string","description":...}},"required":[p...]}}. Immutable and
  * thread-safe.
  *
+ * <p>A record: its shape is final (every vendor's tool calling has these parts and no more that a task uses).
+ *
  * <pre>{@code
  * ToolSpec ask = ToolSpec.of("ask", "Ask another AI a question and get its answer",
  *     Map.of("provider", "who to ask", "question", "the question"));
