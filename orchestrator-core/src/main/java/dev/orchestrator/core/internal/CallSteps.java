@@ -31,9 +31,55 @@ final class CallSteps {
    */
   static List<CallStep> standard(EngineContext ctx, Guards guards, Budgets budgets, Resilience resilience,
       Retries retries, Reviews reviews, Questions questions, Lifecycle lifecycle) {
-    return List.of(new Request(reviews), new PromptGuard(guards), new Gate(resilience), new Budget(budgets),
-        new Ended(ctx), new ProviderCall(ctx), new Retry(retries), new Reply(ctx, questions),
-        new OutputGuard(guards), new ReviewStep(reviews), new Succeed(lifecycle));
+    return standard(ctx, guards, budgets, resilience, retries, reviews, questions, lifecycle, null);
+  }
+
+  /**
+   * The engine's steps with consultations ({@link Collaboration}): {@link Offer} after the prompt guard,
+   * {@link Converse} after the provider call, and {@link ConversationEnd} after the budget's settlement.
+   */
+  static List<CallStep> standard(EngineContext ctx, Guards guards, Budgets budgets, Resilience resilience,
+      Retries retries, Reviews reviews, Questions questions, Lifecycle lifecycle,
+      @org.jspecify.annotations.Nullable Collaboration collaboration) {
+    if (collaboration == null) {
+      return List.of(new Request(reviews), new PromptGuard(guards), new Gate(resilience), new Budget(budgets),
+          new Ended(ctx), new ProviderCall(ctx), new Retry(retries), new Reply(ctx, questions),
+          new OutputGuard(guards), new ReviewStep(reviews), new Succeed(lifecycle));
+    }
+    return List.of(new Request(reviews), new PromptGuard(guards), new Offer(collaboration), new Gate(resilience),
+        new Budget(budgets), new ConversationEnd(collaboration), new Ended(ctx), new ProviderCall(ctx),
+        new Converse(collaboration), new Retry(retries), new Reply(ctx, questions), new OutputGuard(guards),
+        new ReviewStep(reviews), new Succeed(lifecycle));
+  }
+
+  /** A task with collaborators: its request becomes the conversation so far, with the ask tool. */
+  record Offer(Collaboration collaboration) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      if (Collaboration.applies(call)) {
+        collaboration.offer(call);
+      }
+      return true;
+    }
+  }
+
+  /** A task with collaborators: the call watched becomes the whole conversation. */
+  record Converse(Collaboration collaboration) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      if (Collaboration.applies(call)) {
+        collaboration.converse(call);
+      }
+      return true;
+    }
+  }
+
+  /** A task with collaborators: the attempt's cost takes in every turn; a budget's breach pauses it. */
+  record ConversationEnd(Collaboration collaboration) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      return !Collaboration.applies(call) || collaboration.ended(call);
+    }
   }
 
   /** Builds what the provider is sent: the author's prompt, or the review prompt. */

@@ -92,6 +92,8 @@ final class TaskNode {
     @Nullable String openQuestionId;
     /** The candidates in the order a learning strategy chose for this task, or null for the shared order. */
     Slot @Nullable [] order;
+    /** The conversation of its call in flight with collaborators, or one a budget paused; null otherwise. */
+    @Nullable Conversation conversation;
   }
 
   /** A node of a run without a {@link RunState#plan}: it brings its dependencies and candidates. */
@@ -220,6 +222,11 @@ final class TaskNode {
 
   @Nullable String reservationId() {
     return extras == null ? null : extras.reservationId;
+  }
+
+  /** Its conversation with collaborators in flight or paused, or null. */
+  @Nullable Conversation conversation() {
+    return extras == null ? null : extras.conversation;
   }
 
   /** Forgets the call's reservation (it was settled or released). */
