@@ -185,7 +185,7 @@ final class CallSteps {
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
       n.call = f;
       ctx.events.afterCommit(() -> {
-        if (f.isDone() || n.call != f || n.run.lost) {
+        if (f.isDone() || !calling(n, f) || n.run.lost) {
           return; // stopped before the commit
         }
         CompletableFuture<ProviderResponse> made = invoke(slot, request, context);
@@ -203,6 +203,12 @@ final class CallSteps {
         });
       });
       return true;
+    }
+
+    /** Whether {@code f} is the call in flight: the task's, or the first turn of its conversation. */
+    private static boolean calling(TaskNode n, CompletableFuture<ProviderResponse> f) {
+      Conversation c = n.conversation();
+      return n.call == f || (c != null && c.inFlight == f);
     }
 
     private static CompletableFuture<ProviderResponse> invoke(Slot slot, ProviderRequest request,
