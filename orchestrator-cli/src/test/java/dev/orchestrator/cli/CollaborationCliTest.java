@@ -133,12 +133,12 @@ class CollaborationCliTest {
       CliHarness.Result logs = cli.run("logs");
       assertThat(logs.code()).as(logs.toString()).isZero();
       assertThat(logs.out()).contains("MessageExchanged", "chatgpt asks claude: Does this tone match",
-          "claude answers chatgpt", "Conversation of task draft (attempt 1):",
+          "claude answers chatgpt", "Conversation of task draft:\nAttempt 1:\n",
           "chatgpt -> claude (question", "claude -> chatgpt (answer, 30 in, 12 out",
           "  Too formal: say hi, not dear valued customer.", "chatgpt -> task (final",
           "  Hi there! Meet our new app.");
       CliHarness.Result task = cli.run("logs", "draft");
-      assertThat(task.out()).contains("Conversation of task draft (attempt 1):");
+      assertThat(task.out()).contains("Conversation of task draft:");
     }
   }
 }

@@ -160,6 +160,8 @@ final class EventText {
       case MessageExchangedEvent.ANSWER -> Messages.get("event.messageAnswer", m.from(), m.to(),
           m.usage().inputTokens(), m.usage().outputTokens(), Tables.money(m.cost()), text);
       case MessageExchangedEvent.REFUSAL -> Messages.get("event.messageRefusal", m.to(), text);
+      case MessageExchangedEvent.REVIEW -> Messages.get("event.messageReview", m.from(), m.to(), text);
+      case MessageExchangedEvent.REVISION -> Messages.get("event.messageRevision", m.from(), m.to(), text);
       default -> Messages.get("event.messageFinal", m.from(), m.usage().inputTokens(), m.usage().outputTokens(),
           Tables.money(m.cost()), text);
     };

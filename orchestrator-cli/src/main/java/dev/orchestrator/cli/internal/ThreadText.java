@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The conversations of a run's tasks with their collaborators, for {@code logs}: each task's attempt as a thread of
- * its messages in order, whole, each headed by who spoke to whom, its kind, tokens and cost.
+ * The conversations of a run's tasks (with their collaborators, and with their reviewers), for {@code logs}: each
+ * task's messages in order, whole, by attempt, each headed by who spoke to whom, its kind, tokens and cost.
  */
 final class ThreadText {
   private ThreadText() {}
@@ -18,14 +18,18 @@ final class ThreadText {
     Map<String, List<MessageExchangedEvent>> threads = new LinkedHashMap<>();
     for (Event e : events) {
       if (e instanceof MessageExchangedEvent m) {
-        threads.computeIfAbsent(m.taskId() + "\u0000" + m.attempt(), k -> new ArrayList<>()).add(m);
+        threads.computeIfAbsent(m.taskId(), k -> new ArrayList<>()).add(m);
       }
     }
     for (List<MessageExchangedEvent> thread : threads.values()) {
-      MessageExchangedEvent first = thread.get(0);
       cli.out().println();
-      cli.say("logs.conversation", first.taskId(), first.attempt());
+      cli.say("logs.conversation", thread.get(0).taskId());
+      int attempt = 0;
       for (MessageExchangedEvent m : thread) {
+        if (m.attempt() != attempt) {
+          attempt = m.attempt();
+          cli.say("logs.conversationAttempt", attempt);
+        }
         cli.say("logs.turn", m.from(), m.to(), m.kind(), m.usage().inputTokens(), m.usage().outputTokens(),
             Tables.money(m.cost()));
         for (String line : m.text().split("\n", -1)) {

@@ -86,7 +86,8 @@ final class CallSteps {
   record Request(Reviews reviews) implements CallStep {
     @Override
     public boolean before(Call call) {
-      call.request = call.review ? reviews.request(call.node) : Prompts.request(call.node);
+      call.request = call.review ? ReviewDialogue.reviewRequest(call.node, reviews.request(call.node))
+          : ReviewDialogue.authorRequest(call.node, Prompts.request(call.node));
       return true;
     }
   }
@@ -302,13 +303,15 @@ final class CallSteps {
     public boolean after(Call call) {
       TaskNode n = call.node;
       if (call.review) {
-        reviews.judged(n, call.verdict, call.cost, call.endedAt);
+        reviews.judged(n, call.verdict, call.cost, call.endedAt, call.request,
+            call.response == null ? "" : call.response.text());
         return false;
       }
       if (n.spec.review() != null && n.reviewers.length > 0) {
         if (reviews.shadowsOn()) {
           n.extras().shadowRequest = call.request;
         }
+        ReviewDialogue.answered(reviews.ctx(), n, call.request, call.text, call.cost);
         reviews.await(n, call.text);
         return false;
       }

@@ -72,7 +72,13 @@ final class Collaboration {
     Conversation c = n.conversation();
     if (c == null || c.pausedBy == null) {
       c = new Conversation(n.spec.maxExchanges());
-      c.messages.add(Message.user(Objects.requireNonNull(call.request).prompt()));
+      ProviderRequest task = Objects.requireNonNull(call.request);
+      if (task.isConversation()) {
+        // a revision after a review: its rounds so far
+        task.messages().stream().filter(m -> m.role() != Message.Role.SYSTEM).forEach(c.messages::add);
+      } else {
+        c.messages.add(Message.user(task.prompt()));
+      }
       n.extras().conversation = c;
     }
     c.pausedBy = null;

@@ -94,6 +94,8 @@ final class TaskNode {
     Slot @Nullable [] order;
     /** The conversation of its call in flight with collaborators, or one a budget paused; null otherwise. */
     @Nullable Conversation conversation;
+    /** Its review rounds as the author's and the reviewer's conversations, while it is reviewed. */
+    ReviewDialogue.@Nullable Thread reviewThread;
   }
 
   /** A node of a run without a {@link RunState#plan}: it brings its dependencies and candidates. */
@@ -222,6 +224,11 @@ final class TaskNode {
 
   @Nullable String reservationId() {
     return extras == null ? null : extras.reservationId;
+  }
+
+  /** Its review rounds so far, or null. */
+  ReviewDialogue.@Nullable Thread conversationOfReview() {
+    return extras == null ? null : extras.reviewThread;
   }
 
   /** Its conversation with collaborators in flight or paused, or null. */
