@@ -226,6 +226,16 @@ class CollaborationTest {
   }
 
   @Test
+  void aCollaboratorThatIsNotConfiguredIsRefusedAtSubmission() {
+    try (Orchestrator o = h.builder().provider(new Scripted("chatgpt", true)).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.submit("demo", draft(t -> { })))
+          .isInstanceOf(dev.orchestrator.workflow.InvalidWorkflowException.class)
+          .hasMessageContaining("task 'draft' names collaborator 'claude', which is not configured (configured: "
+              + "[chatgpt]): configure it or fix the name");
+    }
+  }
+
+  @Test
   void aTaskWithoutCollaboratorsSendsThePlainPrompt() {
     Scripted chatgpt = new Scripted("chatgpt", true).text("Plain.");
     try (Orchestrator o = h.builder().provider(chatgpt).build()) {

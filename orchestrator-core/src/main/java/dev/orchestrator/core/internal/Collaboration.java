@@ -58,6 +58,16 @@ final class Collaboration {
     this.retries = retries;
   }
 
+  /** A problem for each collaborator of {@code spec} that is not configured, when a run is submitted. */
+  static void check(dev.orchestrator.workflow.TaskSpec spec, Providers providers, List<String> problems) {
+    for (String name : spec.collaborators()) {
+      if (!providers.contains(name)) {
+        problems.add("task '" + spec.id() + "' names collaborator '" + name + "', which is not configured "
+            + "(configured: " + providers.names() + "): configure it or fix the name");
+      }
+    }
+  }
+
   /** Whether an author call of {@code n} is a conversation. */
   static boolean applies(Call call) {
     return !call.review && !call.node.spec.collaborators().isEmpty();

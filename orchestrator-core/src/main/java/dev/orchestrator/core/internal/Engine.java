@@ -401,6 +401,7 @@ public final class Engine implements AutoCloseable {
         }
         reviewers[i] = providers.reviewers(spec, problems);
       }
+      Collaboration.check(spec, providers, problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);
