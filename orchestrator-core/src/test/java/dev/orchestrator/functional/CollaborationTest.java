@@ -226,6 +226,26 @@ class CollaborationTest {
   }
 
   @Test
+  void askingAutoLetsTheProjectsLearningStrategyChooseTheCollaborator() {
+    Scripted chatgpt = new Scripted("chatgpt", true).asks("auto", TONE).text("Done.");
+    Scripted claude = new Scripted("claude", true);
+    Scripted gemini = new Scripted("gemini", true).text("Gemini's view.");
+    dev.orchestrator.learn.LearningStrategy last = a -> {
+      List<String> order = new java.util.ArrayList<>(a.candidates());
+      java.util.Collections.reverse(order);
+      return dev.orchestrator.learn.Choice.of(order, "the last one");
+    };
+    try (Orchestrator o = h.builder().provider(chatgpt).provider(claude).provider(gemini)
+        .learningStrategy("last", last).build()) {
+      Run run = o.submit("demo", draft(t -> t.collaborators("claude", "gemini")));
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(claude.requests()).isEmpty();
+      assertThat(thread()).containsExactly("question chatgpt->gemini: " + TONE, "answer gemini->chatgpt: Gemini's view.",
+          "final chatgpt->task: Done.");
+    }
+  }
+
+  @Test
   void aCollaboratorThatIsNotConfiguredIsRefusedAtSubmission() {
     try (Orchestrator o = h.builder().provider(new Scripted("chatgpt", true)).build()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.submit("demo", draft(t -> { })))

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 final class AskProtocol {
   static final String TOOL = "ask";
+  /** The provider name that lets the project's learning strategy choose the collaborator. */
+  static final String AUTO = "auto";
   static final ToolSpec ASK = ToolSpec.of(TOOL, "Ask another AI assistant a question and get its answer before you "
       + "give your own. Use it only when another view helps the task.", params());
   /** A reply of the text protocol: {@code ASK claude: the question}, alone in the reply. */
@@ -28,7 +30,8 @@ final class AskProtocol {
 
   private static Map<String, String> params() {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("provider", "the name of the assistant to ask, one of those the instructions list");
+    p.put("provider", "the name of the assistant to ask, one of those the instructions list, or auto to let the "
+        + "engine choose the best one for the task");
     p.put("question", "the question, complete in itself: the assistant sees nothing else of the task");
     return p;
   }
@@ -37,9 +40,10 @@ final class AskProtocol {
   static ProviderRequest request(ProviderRequest task, Conversation c, List<String> collaborators) {
     String note = c.nativeTools
         ? "You may consult other AI assistants before you answer, with the ask tool: " + String.join(", ",
-            collaborators) + ". You may ask at most " + c.maxExchanges + " question(s) in all; each answer comes back "
+            collaborators) + " (or auto, to let the engine choose). You may ask at most " + c.maxExchanges + " question(s) in all; each answer comes back "
             + "as the tool's result. When you are done, give your final answer as usual."
-        : "You may consult other AI assistants before you answer: " + String.join(", ", collaborators) + ". To ask "
+        : "You may consult other AI assistants before you answer: " + String.join(", ", collaborators) + " (or auto, "
+            + "to let the engine choose). To ask "
             + "one, reply with only this line and nothing else:\nASK <assistant>: <your question>\nThe answer comes "
             + "back in the next message. You may ask at most " + c.maxExchanges + " question(s) in all. When you "
             + "are done, reply with your final answer, which must not start with ASK.";

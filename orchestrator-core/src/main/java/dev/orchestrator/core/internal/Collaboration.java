@@ -50,12 +50,15 @@ final class Collaboration {
   private final Budgets budgets;
   private final Providers providers;
   private final Retries retries;
+  private final @Nullable Learning learning;
 
-  Collaboration(EngineContext ctx, Budgets budgets, Providers providers, Retries retries) {
+  Collaboration(EngineContext ctx, Budgets budgets, Providers providers, Retries retries,
+      @Nullable Learning learning) {
     this.ctx = ctx;
     this.budgets = budgets;
     this.providers = providers;
     this.retries = retries;
+    this.learning = learning;
   }
 
   /** A problem for each collaborator of {@code spec} that is not configured, when a run is submitted. */
@@ -217,6 +220,15 @@ final class Collaboration {
     String from = author(c).name;
     String named = ask.argument("provider").strip().toLowerCase(Locale.ROOT);
     String question = ask.argument("question").strip();
+    List<String> order = null;
+    if (named.equals(AskProtocol.AUTO) && c.exchanges < c.maxExchanges) {
+      // the project's learning strategy chooses among the collaborators; without one, their order
+      order = learning == null ? null : learning.consultationOrder(n, n.spec.collaborators(), ctx.now());
+      if (order == null || order.isEmpty()) {
+        order = n.spec.collaborators();
+      }
+      named = order.get(0);
+    }
     CallCost asking = c.askingCost == null ? CallCost.NONE : c.askingCost;
     c.askingCost = null;
     emit(n, from, named.isEmpty() ? "?" : named, MessageExchangedEvent.QUESTION,
@@ -231,7 +243,8 @@ final class Collaboration {
       return;
     }
     c.exchanges++;
-    consult(n, c, ask, AskProtocol.failoverOrder(n.spec.collaborators(), named), 0, 1, null);
+    consult(n, c, ask, order != null ? order : AskProtocol.failoverOrder(n.spec.collaborators(), named), 0, 1,
+        null);
   }
 
   /** Why a question is not sent, or null when it is; fails the attempt when the author keeps asking past the limit. */

@@ -147,7 +147,8 @@ public final class Engine implements AutoCloseable {
     this.costReports = new CostReports(ctx, budgets, providers);
     Reviews reviews = new Reviews(ctx, lifecycle);
     this.pipeline = new CallPipeline(ctx, CallSteps.standard(ctx, new Guards(ctx, guards, lifecycle), budgets,
-        resilience, retries, reviews, questions, lifecycle, new Collaboration(ctx, budgets, providers, retries)),
+        resilience, retries, reviews, questions, lifecycle, new Collaboration(ctx, budgets, providers, retries,
+        lifecycle.learning)),
         budgets, resilience, retries);
     this.recovery = new Recovery(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions,
         agents);
