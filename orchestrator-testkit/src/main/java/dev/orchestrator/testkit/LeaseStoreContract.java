@@ -12,7 +12,9 @@ import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.store.Account;
+import dev.orchestrator.spi.store.AgentProcess;
 import dev.orchestrator.spi.store.Balance;
+import dev.orchestrator.spi.store.ClaimedRun;
 import dev.orchestrator.spi.store.Command;
 import dev.orchestrator.spi.store.LimitBreach;
 import dev.orchestrator.spi.store.Pause;
@@ -210,6 +212,37 @@ public abstract class LeaseStoreContract {
       assertThat(runIds(s().claimRuns("e1", 2, LONG))).containsExactly("r1", "r2");
       assertThat(runIds(s().claimRuns("e2", 5, LONG))).containsExactly("r3", "r4");
       assertThat(s().claimRuns("e3", 5, LONG)).isEmpty();
+    }
+
+    @Test
+    void claimedRunsAreReadTogetherAsEachWouldBeReadApartInTheLeasesOrder() {
+      s().createRun(running("r1", 1), "{\"one\":1}", tasks("r1"), null, LONG);
+      s().createRun(running("r2", 2), "{\"two\":2}", tasks("r2"), null, LONG);
+      create("r3", 3, null, LONG);
+      AgentProcess agent = AgentProcess.builder().project(P).runId("r2").taskId("a").attempt(1).host("h1")
+          .pid(4242).processStart(T0).owner("e0").build();
+      s().saveAgentProcess(agent);
+      List<RunLease> claimed = new ArrayList<>(s().claimRuns("e1", 3, LONG));
+      Collections.reverse(claimed);
+      RunLease gone = new RunLease(P, "never-stored", "e1", 1, T0);
+      claimed.add(1, gone);
+
+      List<ClaimedRun> read = s().claimedRuns(claimed);
+
+      assertThat(read).extracting(c -> c.run().id()).as("in the leases' order, a missing run left out")
+          .containsExactly("r3", "r2", "r1");
+      for (ClaimedRun c : read) {
+        String id = c.run().id();
+        assertThat(c.lease()).isEqualTo(claimed.stream().filter(l -> l.runId().equals(id)).findFirst().orElseThrow());
+        assertThat(c.run()).isEqualTo(s().run(P, id).orElseThrow());
+        assertThat(c.definition()).isEqualTo(s().definition(P, id).orElseThrow());
+        assertThat(c.tasks()).isEqualTo(s().tasks(P, id));
+        assertThat(c.agentProcesses()).isEqualTo(s().agentProcesses(P, id));
+      }
+      assertThat(read.get(1).agentProcesses()).extracting(AgentProcess::pid).containsExactly(4242L);
+      assertThat(read.get(1).definition()).isEqualTo("{\"two\":2}");
+      assertThat(read.get(0).tasks()).extracting(TaskRecord::taskId).containsExactly("a", "b");
+      assertThat(s().claimedRuns(List.of())).isEmpty();
     }
 
     @Test
@@ -590,6 +623,23 @@ public abstract class LeaseStoreContract {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x1");
       assertThat(balance(project).reserved()).isEqualByComparingTo("1");
       assertThat(balance(project).spent()).isZero();
+    }
+
+    @Test
+    void aClaimOfSeveralRunsReleasesTheEarlierReservationsOfEachOfThemAndNoOthers() {
+      RunLease crashed1 = held("r1", 1, "e1", SHORT);
+      RunLease crashed2 = held("r2", 2, "e1", SHORT);
+      RunLease alive = held("other", 3, "e3", LONG);
+      assertThat(ledger().reserve("a", crashed1, List.of(global, project), usd("3.00"), null)).isNull();
+      assertThat(ledger().reserve("b", crashed2, List.of(global), usd("0.25"), null)).isNull();
+      assertThat(ledger().reserve("c", crashed2, List.of(project), usd("0.50"), null)).isNull();
+      assertThat(ledger().reserve("d", alive, List.of(global), usd("2.00"), null)).isNull();
+      assertThat(balance(global).reserved()).isEqualByComparingTo("5.25");
+
+      assertThat(runIds(s().claimRuns("e2", 5, LONG))).containsExactly("r1", "r2");
+
+      assertThat(balance(global).reserved()).as("only the live run's reservation is left").isEqualByComparingTo("2.00");
+      assertThat(balance(project).reserved()).isZero();
     }
 
     @Test

@@ -242,6 +242,26 @@ public abstract class StoreContract {
     }
 
     @Test
+    void runsAreReadByIdInTheOrderAskedLeavingOutWhatTheProjectDoesNotHave() {
+      store.createRun(runningRun("alpha", "b", at(0)), "{}", List.of());
+      store.createRun(runningRun("alpha", "a", at(1)), "{}", List.of());
+      store.createRun(runningRun("beta", "c", at(2)), "{}", List.of());
+      List<String> many = new java.util.ArrayList<>();
+      for (int i = 0; i < 1_200; i++) {
+        many.add("missing-" + i);
+      }
+      many.add(700, "b");
+
+      assertThat(store.runs("alpha", List.of("a", "nope", "c", "b"))).extracting(RunRecord::id)
+          .containsExactly("a", "b");
+      assertThat(store.runs("alpha", List.of("a")).get(0)).isEqualTo(store.run("alpha", "a").orElseThrow());
+      assertThat(store.runs("alpha", many)).extracting(RunRecord::id).as("more ids than one query names")
+          .containsExactly("b");
+      assertThat(store.runs("alpha", List.of())).isEmpty();
+      assertThat(store.runs("nobody", List.of("a"))).isEmpty();
+    }
+
+    @Test
     void whatIsNotThereIsEmpty() {
       createRun("alpha", "run-1", newTask("alpha", "run-1", "draft"));
       assertThat(store.run("alpha", "nope")).isEmpty();

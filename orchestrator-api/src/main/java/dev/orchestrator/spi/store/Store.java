@@ -134,6 +134,26 @@ public interface Store extends StoreView, AutoCloseable {
   }
 
   /**
+   * Reads what an engine needs to take over the runs it just claimed ({@link #claimRuns}), in the order of
+   * {@code leases}: each run's record, definition, tasks and recorded agent processes. A run that no longer exists is
+   * left out. The default reads each run apart; a store that talks to a database should read them together, since
+   * an engine claiming a queue of short runs does this for every batch it claims.
+   *
+   * @since 0.1
+   */
+  default List<ClaimedRun> claimedRuns(List<RunLease> leases) {
+    List<ClaimedRun> found = new java.util.ArrayList<>(leases.size());
+    for (RunLease lease : leases) {
+      Optional<RunRecord> run = run(lease.project(), lease.runId());
+      if (run.isPresent()) {
+        found.add(ClaimedRun.of(lease, run.get(), definition(lease.project(), lease.runId()).orElse(""),
+            tasks(lease.project(), lease.runId()), agentProcesses(lease.project(), lease.runId())));
+      }
+    }
+    return found;
+  }
+
+  /**
    * Renews the leases {@code owner} holds.
    *
    * @return the leases it no longer holds (expired and claimed by another, or released): stop their runs

@@ -26,6 +26,21 @@ public interface StoreView {
   /** The project's runs, oldest first. */
   List<RunRecord> runs(String project);
 
+  /**
+   * The runs of {@code runIds} that the project has, in the order of {@code runIds}; an id the project does not have
+   * is left out. The default reads them one at a time; a store over a database should read them together, since an
+   * engine asks this every second for the runs it waits on.
+   *
+   * @since 0.1
+   */
+  default List<RunRecord> runs(String project, java.util.Collection<String> runIds) {
+    List<RunRecord> found = new java.util.ArrayList<>(runIds.size());
+    for (String id : runIds) {
+      run(project, id).ifPresent(found::add);
+    }
+    return found;
+  }
+
   /** Admin: every run of every project whose status is {@code RUNNING}, oldest first; used to recover after a restart. */
   List<RunRecord> unfinishedRuns();
 

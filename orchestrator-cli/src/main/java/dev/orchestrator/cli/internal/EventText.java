@@ -19,6 +19,7 @@ import dev.orchestrator.event.ScheduleFiredEvent;
 import dev.orchestrator.event.ScheduleMisfiredEvent;
 import dev.orchestrator.event.MessageExchangedEvent;
 import dev.orchestrator.event.ShadowComparedEvent;
+import dev.orchestrator.event.TaskCommittedEvent;
 import dev.orchestrator.event.TaskAwaitingReviewEvent;
 import dev.orchestrator.event.TaskBlockedEvent;
 import dev.orchestrator.event.TaskPriorityBoostedEvent;
@@ -148,6 +149,9 @@ final class EventText {
           Tables.money(c.cost()), Texts.shorten(c.reason(), 120));
     } else if (e instanceof MessageExchangedEvent m) {
       return message(m);
+    } else if (e instanceof TaskCommittedEvent c) {
+      return Messages.get("event.committed", c.action(), c.commit().substring(0, Math.min(12, c.commit().length())),
+          c.branch(), c.files().size(), Texts.shorten(String.join(", ", c.files()), 160));
     }
     // An event this release does not know yet: its kind, never the record's raw fields.
     return Messages.get("event.other", type(e));

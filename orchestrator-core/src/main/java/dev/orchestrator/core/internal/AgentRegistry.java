@@ -86,6 +86,11 @@ public final class AgentRegistry implements ChildProcesses {
       log.warn("Agent processes of a run taken over not read (project={}, run={}): {}", project, runId, e.toString());
       return;
     }
+    endOthers(project, runId, recorded);
+  }
+
+  /** As {@link #endOthers(String, String)}, with the run's processes as the store recorded them. */
+  public void endOthers(String project, String runId, List<AgentProcess> recorded) {
     for (AgentProcess p : recorded) {
       if (p.owner().equals(owner)) {
         continue;

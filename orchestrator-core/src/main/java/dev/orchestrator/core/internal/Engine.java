@@ -507,9 +507,9 @@ public final class Engine implements AutoCloseable {
     recovery.leasesLost(lost);
   }
 
-  /** A run claimed from the store: rebuilds it (off the loop: it reads the store) and resumes it in the loop. */
-  void adopt(RunLease lease) {
-    recovery.adopt(lease);
+  /** Runs claimed from the store: rebuilds them (off the loop: it reads the store) and resumes them in the loop. */
+  void adopt(List<RunLease> leases) {
+    recovery.adopt(leases);
   }
 
   /** Carries out commands taken from the store for the runs this engine holds. */

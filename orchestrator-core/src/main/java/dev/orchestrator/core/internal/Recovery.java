@@ -15,14 +15,17 @@ import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
 import dev.orchestrator.spi.provider.CallCancellation;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.store.ClaimedRun;
 import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.workflow.TaskSpec;
 import dev.orchestrator.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -76,31 +79,70 @@ final class Recovery {
     });
   }
 
-  /** A run claimed from the store: rebuilds it (off the loop: it reads the store) and resumes it in the loop. */
-  void adopt(RunLease lease) {
-    // This engine's own run whose lease expired unrenewed (a long pause) and that it claimed again: it goes on
-    // under the new lease, with nothing rebuilt.
-    boolean mine = ctx.call(() -> {
-      RunHandle h = ctx.runs.get(lease.runId());
-      if (h != null && h.run().executesHere() && h.run().project.equals(lease.project())) {
-        h.run().lease = lease;
-        return true;
+  /**
+   * Runs claimed from the store: reads them together (off the loop), rebuilds each and resumes it in the loop. A run
+   * that is gone, finished, or cannot be rebuilt here is given up at once, so another engine may take it.
+   */
+  void adopt(List<RunLease> leases) {
+    // This engine's own runs whose leases expired unrenewed (a long pause) and that it claimed again: they go on
+    // under the new leases, with nothing rebuilt. Runs queued elsewhere have no handle here: the common case asks
+    // nothing of the loop, which may be busy with a pass.
+    boolean anyKnown = false;
+    for (RunLease lease : leases) {
+      anyKnown |= ctx.runs.get(lease.runId()) != null;
+    }
+    List<RunLease> others = !anyKnown ? leases : ctx.call(() -> {
+      List<RunLease> rest = new ArrayList<>(leases.size());
+      for (RunLease lease : leases) {
+        RunHandle h = ctx.runs.get(lease.runId());
+        if (h != null && h.run().executesHere() && h.run().project.equals(lease.project())) {
+          h.run().lease = lease;
+        } else {
+          rest.add(lease);
+        }
       }
-      return false;
+      return rest;
     });
-    if (mine) {
+    if (others.isEmpty()) {
       return;
     }
-    RunRecord r = ctx.store.run(lease.project(), lease.runId()).orElse(null);
-    if (r == null || r.status() != RunStatus.RUNNING) {
-      ctx.store.releaseRun(lease);
-      return;
-    }
+    List<ClaimedRun> claimed;
     try {
-      rebuild(r, lease);
+      claimed = ctx.store.claimedRuns(others);
     } catch (RuntimeException e) {
-      log.error("Run not adopted (project={}, run={})", r.project(), r.id(), e);
+      others.forEach(this::giveUp);
+      throw e;
+    }
+    Set<RunLease> found = new HashSet<>();
+    for (ClaimedRun c : claimed) {
+      found.add(c.lease());
+      RunRecord r = c.run();
+      if (r.status() != RunStatus.RUNNING) {
+        ctx.store.releaseRun(c.lease());
+        continue;
+      }
+      try {
+        agents.endOthers(r.project(), r.id(), c.agentProcesses());
+        rebuild(r, c.lease(), c.definition(), c.tasks(), null, Interruption.PROCESS_STOPPED);
+      } catch (RuntimeException e) {
+        log.error("Run not adopted (project={}, run={})", r.project(), r.id(), e);
+        giveUp(c.lease());
+      }
+    }
+    for (RunLease lease : others) {
+      if (!found.contains(lease)) {
+        ctx.store.releaseRun(lease);
+      }
+    }
+  }
+
+  /** Releases a claimed run this engine will not execute; a failure leaves it to the lease's expiry. */
+  private void giveUp(RunLease lease) {
+    try {
       ctx.store.releaseRun(lease);
+    } catch (RuntimeException e) {
+      log.warn("Run lease not released; it expires in time (project={}, run={}): {}", lease.project(),
+          lease.runId(), e.toString());
     }
   }
 
@@ -211,16 +253,21 @@ final class Recovery {
   private boolean rebuild(RunRecord r, RunLease lease, @Nullable Consumer<RunState> then, Interruption why) {
     // The agents that the run's previous owner left running would go on working beside the calls made again here.
     agents.endOthers(r.project(), r.id());
-    String definition = ctx.store.definition(r.project(), r.id()).orElse("");
+    return rebuild(r, lease, ctx.store.definition(r.project(), r.id()).orElse(""),
+        ctx.store.tasks(r.project(), r.id()), then, why);
+  }
+
+  private boolean rebuild(RunRecord r, RunLease lease, String definition, List<TaskRecord> tasks,
+      @Nullable Consumer<RunState> then, Interruption why) {
     if (definition.isBlank()) {
       log.warn("Run not recovered: no workflow definition stored (project={}, run={})", r.project(), r.id());
       ctx.store.releaseRun(lease);
       notRebuilt.set("no workflow definition is stored for it");
       return false;
     }
-    Workflow workflow = WorkflowCodec.read(definition);
+    Workflow workflow = WorkflowCodec.readShared(definition);
     Map<String, TaskRecord> records = new HashMap<>();
-    for (TaskRecord t : ctx.store.tasks(r.project(), r.id())) {
+    for (TaskRecord t : tasks) {
       records.put(t.taskId(), t);
     }
     RunState run = new RunState(r.id(), r.project(), workflow, r.params(), r);

@@ -9,7 +9,10 @@ import dev.orchestrator.spi.store.RunLease;
 import dev.orchestrator.spi.store.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,10 +120,24 @@ public final class StoreSync implements AutoCloseable {
       claim();
     }
     engine.commands(store.takeCommands(engine.owner()));
-    for (RunHandle h : engine.watched()) {
-      RunRecord r = store.run(h.project(), h.id()).orElse(null);
-      if (r != null && r.status() != RunStatus.RUNNING) {
-        engine.finishedElsewhere(h, new RunSnapshot(r, store.tasks(h.project(), h.id())));
+    watch(engine.watched());
+  }
+
+  /** Completes the handles of watched runs that finished elsewhere: one read per project for all their statuses. */
+  private void watch(List<RunHandle> watched) {
+    if (watched.isEmpty()) {
+      return;
+    }
+    Map<String, Map<String, RunHandle>> byProject = new HashMap<>();
+    for (RunHandle h : watched) {
+      byProject.computeIfAbsent(h.project(), p -> new LinkedHashMap<>()).put(h.id(), h);
+    }
+    for (Map.Entry<String, Map<String, RunHandle>> e : byProject.entrySet()) {
+      String project = e.getKey();
+      for (RunRecord r : store.runs(project, e.getValue().keySet())) {
+        if (r.status() != RunStatus.RUNNING) {
+          engine.finishedElsewhere(e.getValue().get(r.id()), new RunSnapshot(r, store.tasks(project, r.id())));
+        }
       }
     }
   }
@@ -133,8 +150,8 @@ public final class StoreSync implements AutoCloseable {
   private void claim() {
     for (int round = 0; round < CLAIM_ROUNDS && engine.accepting(); round++) {
       List<RunLease> claimed = store.claimRuns(engine.owner(), CLAIM_BATCH, engine.leaseTime());
-      for (RunLease lease : claimed) {
-        engine.adopt(lease);
+      if (!claimed.isEmpty()) {
+        engine.adopt(claimed);
       }
       if (claimed.size() < CLAIM_BATCH) {
         return;

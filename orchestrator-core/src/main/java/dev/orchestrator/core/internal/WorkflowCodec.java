@@ -27,7 +27,43 @@ public final class WorkflowCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VERSION = 1;
 
+  /**
+   * The definitions read last and their workflows (workflows are immutable, so runs of one definition share one):
+   * an engine taking over a queue of runs of the same workflow parses it once. Access-ordered, bounded, guarded by
+   * itself.
+   */
+  private static final int SHARED = 32;
+  private static final java.util.Map<String, Workflow> shared = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Workflow> eldest) {
+      return size() > SHARED;
+    }
+  };
+  /** Definitions longer than this are parsed every time rather than kept as keys. */
+  private static final int SHARED_MAX_CHARS = 64 * 1024;
+
   private WorkflowCodec() {}
+
+  /**
+   * As {@link #read}, but a definition read recently gives the same workflow instance again rather than parsing it
+   * anew.
+   */
+  public static Workflow readShared(String json) {
+    if (json.length() > SHARED_MAX_CHARS) {
+      return read(json);
+    }
+    synchronized (shared) {
+      Workflow w = shared.get(json);
+      if (w != null) {
+        return w;
+      }
+    }
+    Workflow w = read(json);
+    synchronized (shared) {
+      shared.put(json, w);
+    }
+    return w;
+  }
 
   /** The workflow as JSON text. */
   public static String write(Workflow w) {

@@ -67,6 +67,19 @@ class WorkflowCodecTest {
   }
 
   @Test
+  void runsOfOneStoredDefinitionShareOneWorkflowAndOtherDefinitionsGetTheirOwn() {
+    String one = WorkflowCodec.write(Workflow.builder("shared-one").task("a", t -> t.instructions("A")).build());
+    String two = WorkflowCodec.write(Workflow.builder("shared-two").task("a", t -> t.instructions("B")).build());
+
+    Workflow first = WorkflowCodec.readShared(one);
+
+    assertThat(WorkflowCodec.readShared(new String(one.toCharArray()))).isSameAs(first);
+    assertThat(WorkflowCodec.readShared(two)).isNotSameAs(first).satisfies(w -> assertThat(w.name())
+        .isEqualTo("shared-two"));
+    assertThat(first.tasks().get(0).instructions()).isEqualTo("A");
+  }
+
+  @Test
   void theDefaultContextIsNotWritten() {
     Workflow w = Workflow.builder("w").task("a", t -> t.instructions("A")).build();
     assertThat(WorkflowCodec.write(w)).doesNotContain("context");

@@ -60,6 +60,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -657,6 +658,42 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   public List<RunRecord> runs(String project) {
     return read("list the runs of " + project, c -> queryRuns(c, "WHERE project = ? ORDER BY seq", project));
   }
+
+  /** Reads the runs in queries of up to {@value #IDS_PER_QUERY} ids each. */
+  @Override
+  public List<RunRecord> runs(String project, Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> ids = List.copyOf(runIds);
+    Map<String, RunRecord> byId = new HashMap<>();
+    read("read " + ids.size() + " runs of " + project, c -> {
+      for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
+        Object[] args = new Object[chunk.size() + 1];
+        args[0] = project;
+        for (int i = 0; i < chunk.size(); i++) {
+          args[i + 1] = chunk.get(i);
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+        for (RunRecord r : queryRuns(c, "WHERE project = ? AND run_id IN (" + marks + ")", args)) {
+          byId.put(r.id(), r);
+        }
+      }
+      return null;
+    });
+    List<RunRecord> found = new ArrayList<>(byId.size());
+    for (String id : ids) {
+      RunRecord r = byId.get(id);
+      if (r != null) {
+        found.add(r);
+      }
+    }
+    return found;
+  }
+
+  /** The most run ids one query names. */
+  private static final int IDS_PER_QUERY = 500;
 
   @Override
   public List<RunRecord> unfinishedRuns() {
@@ -1620,6 +1657,59 @@ public final class JdbcStore implements ClaimStore, ScheduleStore {
   @Override
   public List<dev.orchestrator.spi.store.AgentProcess> agentProcesses(String project, String runId) {
     return agentProcesses.of(project, runId);
+  }
+
+  /** Reads the claimed runs' records, definitions, tasks and agent processes in one transaction, four queries. */
+  @Override
+  public List<dev.orchestrator.spi.store.ClaimedRun> claimedRuns(List<RunLease> leases) {
+    if (leases.isEmpty()) {
+      return List.of();
+    }
+    flushPending();
+    StringBuilder where = new StringBuilder("(project, run_id) IN (");
+    List<String> args = new ArrayList<>(leases.size() * 2);
+    for (RunLease lease : leases) {
+      where.append(args.isEmpty() ? "(?, ?)" : ", (?, ?)");
+      args.add(lease.project());
+      args.add(lease.runId());
+    }
+    String in = where.append(')').toString();
+    Object[] bound = args.toArray();
+    return read("read " + leases.size() + " claimed runs", c -> {
+      Map<String, RunRecord> runs = new HashMap<>();
+      for (RunRecord r : queryRuns(c, "WHERE " + in, bound)) {
+        runs.put(r.project() + '\0' + r.id(), r);
+      }
+      Map<String, String> definitions = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT project, run_id, definition FROM runs WHERE " + in)) {
+        bind(ps, bound);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String definition = rs.getString(3);
+            definitions.put(rs.getString(1) + '\0' + rs.getString(2), definition == null ? "" : definition);
+          }
+        }
+      }
+      Map<String, List<TaskRecord>> tasks = new HashMap<>();
+      for (TaskRecord t : queryTasks(c, "WHERE " + in + " ORDER BY project, run_id, position", bound)) {
+        tasks.computeIfAbsent(t.project() + '\0' + t.runId(), k -> new ArrayList<>()).add(t);
+      }
+      Map<String, List<dev.orchestrator.spi.store.AgentProcess>> processes = new HashMap<>();
+      for (dev.orchestrator.spi.store.AgentProcess p
+          : dev.orchestrator.store.jdbc.internal.AgentProcesses.ofRuns(c, in, args)) {
+        processes.computeIfAbsent(p.project() + '\0' + p.runId(), k -> new ArrayList<>()).add(p);
+      }
+      List<dev.orchestrator.spi.store.ClaimedRun> found = new ArrayList<>(leases.size());
+      for (RunLease lease : leases) {
+        String key = lease.project() + '\0' + lease.runId();
+        RunRecord r = runs.get(key);
+        if (r != null) {
+          found.add(dev.orchestrator.spi.store.ClaimedRun.of(lease, r, definitions.getOrDefault(key, ""),
+              tasks.getOrDefault(key, List.of()), processes.getOrDefault(key, List.of())));
+        }
+      }
+      return found;
+    });
   }
 
   // ------------------------------------------------------------------ schedules

@@ -39,6 +39,29 @@ public final class AgentProcesses {
         p.processStart()));
   }
 
+  /**
+   * The processes recorded for the runs named by {@code where} (a condition on {@code project} and {@code run_id}
+   * with {@code args}), read on {@code c}, in the transaction the caller holds.
+   */
+  public static List<AgentProcess> ofRuns(java.sql.Connection c, String where, List<String> args)
+      throws java.sql.SQLException {
+    List<AgentProcess> found = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT host, pid, process_start, task_id, attempt, owner, "
+        + "project, run_id FROM agent_processes WHERE " + where)) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setString(i + 1, args.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(AgentProcess.builder().project(rs.getString(7)).runId(rs.getString(8))
+              .taskId(rs.getString(4)).attempt(rs.getInt(5)).host(rs.getString(1)).pid(rs.getLong(2))
+              .processStart(Sql.instant(rs, 3)).owner(rs.getString(6)).build());
+        }
+      }
+    }
+    return found;
+  }
+
   /** The processes recorded for a run. */
   public List<AgentProcess> of(String project, String runId) {
     return tx.read("agent processes of run " + runId, c -> {

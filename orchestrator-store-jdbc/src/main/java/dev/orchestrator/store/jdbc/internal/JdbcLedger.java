@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -217,27 +218,42 @@ public final class JdbcLedger implements Ledger {
    * the claim's transaction, which holds the runs' rows.
    */
   void releaseEarlierLeases(Connection c, List<RunLease> claimed) throws SQLException {
+    if (claimed.isEmpty()) {
+      return;
+    }
     WriteGate.enter(c, tx.dialect(), tx.joined());
     Map<Account, BigDecimal> free = new TreeMap<>(Sql.ACCOUNT_ORDER);
-    try (PreparedStatement find = c.prepareStatement("SELECT id, amount, accounts FROM budget_reservations "
-        + "WHERE project = ? AND run_id = ? AND fence < ? ORDER BY id FOR UPDATE");
-        PreparedStatement delete = c.prepareStatement("DELETE FROM budget_reservations WHERE id = ?")) {
-      for (RunLease lease : claimed) {
-        Sql.bind(find, lease.project(), lease.runId(), lease.fence());
-        List<Object[]> rows = new ArrayList<>();
-        try (ResultSet rs = find.executeQuery()) {
-          while (rs.next()) {
+    // One query for every claimed run (a claim takes runs in batches): the rows of a run's earlier leases.
+    Map<String, Long> fences = new HashMap<>();
+    StringBuilder in = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    for (RunLease lease : claimed) {
+      fences.put(lease.project() + '\0' + lease.runId(), lease.fence());
+      in.append(args.isEmpty() ? "(?, ?)" : ", (?, ?)");
+      args.add(lease.project());
+      args.add(lease.runId());
+    }
+    List<Object[]> rows = new ArrayList<>();
+    try (PreparedStatement find = c.prepareStatement("SELECT id, amount, accounts, project, run_id, fence FROM "
+        + "budget_reservations WHERE (project, run_id) IN (" + in + ") ORDER BY id FOR UPDATE")) {
+      Sql.bind(find, args.toArray());
+      try (ResultSet rs = find.executeQuery()) {
+        while (rs.next()) {
+          Long fence = fences.get(rs.getString(4) + '\0' + rs.getString(5));
+          if (fence != null && rs.getLong(6) < fence) {
             rows.add(new Object[] {rs.getString(1), rs.getBigDecimal(2), Json.readAccounts(rs.getString(3))});
           }
         }
-        for (Object[] row : rows) {
-          Sql.bind(delete, row[0]);
-          if (delete.executeUpdate() == 1) {
-            @SuppressWarnings("unchecked")
-            List<Account> accounts = (List<Account>) row[2];
-            for (Account a : new LinkedHashSet<>(accounts)) {
-              free.merge(a, (BigDecimal) row[1], BigDecimal::add);
-            }
+      }
+    }
+    try (PreparedStatement delete = c.prepareStatement("DELETE FROM budget_reservations WHERE id = ?")) {
+      for (Object[] row : rows) {
+        Sql.bind(delete, row[0]);
+        if (delete.executeUpdate() == 1) {
+          @SuppressWarnings("unchecked")
+          List<Account> accounts = (List<Account>) row[2];
+          for (Account a : new LinkedHashSet<>(accounts)) {
+            free.merge(a, (BigDecimal) row[1], BigDecimal::add);
           }
         }
       }
