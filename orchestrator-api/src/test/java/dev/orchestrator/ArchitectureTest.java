@@ -74,7 +74,8 @@ class ArchitectureTest {
         "dev.orchestrator.run.Cancellation", "dev.orchestrator.run.RunSnapshot",
         "dev.orchestrator.spi.store.ProviderHealth$Change", "dev.orchestrator.spi.store.ProviderHealth$ProbeClaim",
         "dev.orchestrator.spi.store.ProviderHealth$RateDecision", "dev.orchestrator.schedule.Trigger$Once",
-        "dev.orchestrator.schedule.Trigger$Cron");
+        "dev.orchestrator.schedule.Trigger$Cron", "dev.orchestrator.spi.provider.ToolCall",
+        "dev.orchestrator.spi.provider.ToolSpec");
     java.util.List<String> records = new java.util.ArrayList<>();
     for (JavaClass c : api) {
       if (c.isRecord() && c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)

@@ -155,6 +155,15 @@ final class TaskRules {
   }
 
   /** At least 1. */
+  /** Most exchanges with collaborators: 1 to 100. */
+  static int maxExchanges(String task, int maxExchanges) {
+    if (maxExchanges < 1 || maxExchanges > 100) {
+      throw new IllegalArgumentException("task '" + task + "': maxExchanges must be 1 to 100 (was " + maxExchanges
+          + "): give how many questions the task's provider may ask its collaborators in all");
+    }
+    return maxExchanges;
+  }
+
   static int maxOutputTokens(String task, int maxOutputTokens) {
     if (maxOutputTokens < 1) {
       throw new IllegalArgumentException("task '" + task + "': maxOutputTokens must be >= 1 (was " + maxOutputTokens

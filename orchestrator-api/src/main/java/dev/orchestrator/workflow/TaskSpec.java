@@ -37,6 +37,9 @@ public final class TaskSpec {
    */
   public static final String AUTO_PROVIDER = "auto";
 
+  /** How many questions a task's provider may ask its collaborators when no {@code maxExchanges} is given. */
+  public static final int DEFAULT_MAX_EXCHANGES = 3;
+
   private final String id;
   private final String title;
   private final String instructions;
@@ -54,6 +57,8 @@ public final class TaskSpec {
   private final @Nullable RetryPolicy retry;
   private final @Nullable Review review;
   private final @Nullable UpstreamContext context;
+  private final List<String> collaborators;
+  private final int maxExchanges;
 
   private TaskSpec(Builder b) {
     String task = TaskRules.id(b.id);
@@ -74,6 +79,8 @@ public final class TaskSpec {
     this.retry = b.retry;
     this.review = b.review;
     this.context = b.context;
+    this.collaborators = TaskRules.providers(task, b.collaborators);
+    this.maxExchanges = TaskRules.maxExchanges(task, b.maxExchanges);
   }
 
   /**
@@ -104,6 +111,8 @@ public final class TaskSpec {
     b.retry = retry;
     b.review = review;
     b.context = context;
+    b.collaborators.addAll(collaborators);
+    b.maxExchanges = maxExchanges;
     return b;
   }
 
@@ -212,6 +221,23 @@ public final class TaskSpec {
     return context;
   }
 
+  /**
+   * The providers the task's provider may consult while it works, by name; empty (the default) when it works alone.
+   * The working provider gets an {@code ask(provider, question)} tool (see {@code docs/collaboration.md}); each
+   * question is a call of its own, costed and budgeted like any call of the task.
+   */
+  public List<String> collaborators() {
+    return collaborators;
+  }
+
+  /**
+   * How many questions the task's provider may ask its {@link #collaborators()} in all, per attempt; 3 by default.
+   * A question past the limit is not sent: the provider is told the limit is reached and answers on its own.
+   */
+  public int maxExchanges() {
+    return maxExchanges;
+  }
+
   /** The instructions as a template. */
   public PromptTemplate prompt() {
     return PromptTemplate.of(instructions);
@@ -225,13 +251,14 @@ public final class TaskSpec {
         && Objects.equals(timeout, t.timeout) && Objects.equals(maxCost, t.maxCost)
         && Objects.equals(maxOutputTokens, t.maxOutputTokens) && Objects.equals(expectedOutput, t.expectedOutput)
         && Objects.equals(question, t.question) && Objects.equals(retry, t.retry)
-        && Objects.equals(review, t.review) && Objects.equals(context, t.context);
+        && Objects.equals(review, t.review) && Objects.equals(context, t.context)
+        && collaborators.equals(t.collaborators) && maxExchanges == t.maxExchanges;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(id, title, instructions, system, providers, autoProvider, taskType, priority, dependsOn, timeout, maxCost,
-        maxOutputTokens, expectedOutput, question, retry, review, context);
+        maxOutputTokens, expectedOutput, question, retry, review, context, collaborators, maxExchanges);
   }
 
   @Override
@@ -240,7 +267,9 @@ public final class TaskSpec {
         + ", providers=" + providers + ", autoProvider=" + autoProvider + ", taskType=" + taskType + ", priority=" + priority + ", dependsOn="
         + dependsOn + ", timeout=" + timeout + ", maxCost=" + maxCost + ", maxOutputTokens=" + maxOutputTokens
         + ", expectedOutput=" + expectedOutput + ", question=" + question + ", retry=" + retry + ", review="
-        + review + ", context=" + context + "]";
+        + review + ", context=" + context
+        + (collaborators.isEmpty() ? "" : ", collaborators=" + collaborators + ", maxExchanges=" + maxExchanges)
+        + "]";
   }
 
   /**
@@ -267,6 +296,8 @@ public final class TaskSpec {
     private @Nullable RetryPolicy retry;
     private @Nullable Review review;
     private @Nullable UpstreamContext context;
+    private final List<String> collaborators = new ArrayList<>(2);
+    private int maxExchanges = DEFAULT_MAX_EXCHANGES;
 
     Builder(@Nullable String id) {
       this.id = TaskRules.id(id);
@@ -419,6 +450,34 @@ public final class TaskSpec {
      */
     public Builder noContext() {
       return context(UpstreamContext.none());
+    }
+
+    /**
+     * Lets the task's provider consult these providers while it works, replacing any named before: it gets an
+     * {@code ask(provider, question)} tool, and each question is routed to the named provider as a call of its own.
+     * No names (the default) means it works alone.
+     *
+     * <pre>{@code
+     * TaskSpec.builder("draft").provider("chatgpt").collaborators("claude").maxExchanges(2)
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when a name is not a valid provider name or is listed twice
+     */
+    public Builder collaborators(String... names) {
+      List<String> checked = TaskRules.providers(id, Arrays.asList(names));
+      collaborators.clear();
+      collaborators.addAll(checked);
+      return this;
+    }
+
+    /**
+     * How many questions the task's provider may ask its collaborators in all, per attempt; 3 by default.
+     *
+     * @throws IllegalArgumentException when not 1 to 100
+     */
+    public Builder maxExchanges(int maxExchanges) {
+      this.maxExchanges = TaskRules.maxExchanges(id, maxExchanges);
+      return this;
     }
 
     /** Builds the task; the rules that span tasks are checked in {@link Workflow.Builder#build()}. */

@@ -92,6 +92,11 @@ public final class ProviderCallTracing {
     }
 
     @Override
+    public boolean supportsTools() {
+      return delegate.supportsTools();
+    }
+
+    @Override
     @SuppressWarnings("try") // the scope is held for the call, not read
     public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
       Function<CallContext, @Nullable Span> lookup = spans;

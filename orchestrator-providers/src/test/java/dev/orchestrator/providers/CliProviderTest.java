@@ -205,6 +205,21 @@ class CliProviderTest extends ProviderContract {
   }
 
   @Test
+  void aConversationReachesTheAgentAsItsTranscript() throws Exception {
+    dev.orchestrator.spi.provider.ToolCall ask = dev.orchestrator.spi.provider.ToolCall.of("ask-1", "ask",
+        java.util.Map.of("provider", "claude"));
+    ProviderRequest conversation = ProviderRequest.builder().messages(java.util.List.of(
+        dev.orchestrator.spi.provider.Message.system("be careful"),
+        dev.orchestrator.spi.provider.Message.user("fix the bug"),
+        dev.orchestrator.spi.provider.Message.assistant("ASK claude: where is it?"),
+        dev.orchestrator.spi.provider.Message.user("Answer from claude:\nin Foo.java"))).build();
+    assertThat(cli(echo()).supportsTools()).isFalse();
+    assertThat(get(cli(echo()).complete(conversation, CALL)).text()).isEqualTo("agent says: be careful\n\n"
+        + "User:\nfix the bug\n\nAssistant:\nASK claude: where is it?\n\nUser:\nAnswer from claude:\nin Foo.java");
+    assertThat(ask.argument("provider")).isEqualTo("claude");
+  }
+
+  @Test
   void thePromptCanBeAnArgument() throws Exception {
     String args = script("args.sh", "printf '%s|' \"$@\"").toString();
     assertThat(get(cli(args + " --print {prompt}").complete(ProviderRequest.of("a b"), CALL)).text())

@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * @param context {@code context}: whether the outputs of the tasks it depends on are appended to its prompt
  *     ({@code "parents"}, {@code {"max_tokens": 4000}}) or not ({@code "none"}), or null for the default,
  *     {@link UpstreamContext#parents()}
+ * @param collaborators {@code collaborators}: the providers the task's provider may consult while it works, lower
+ *     case; empty when it works alone (see docs/collaboration.md)
+ * @param maxExchanges {@code max_exchanges}: how many questions it may ask them in all, or null for the default (3)
  */
 public record TemplateTask(
     String id,
@@ -53,11 +56,24 @@ public record TemplateTask(
     @Nullable String question,
     @Nullable String schedule,
     boolean repeat,
-    @Nullable UpstreamContext context) {
+    @Nullable UpstreamContext context,
+    List<String> collaborators,
+    @Nullable Integer maxExchanges) {
 
   public TemplateTask {
     Objects.requireNonNull(id, "id");
     providers = List.copyOf(providers);
     dependsOn = List.copyOf(dependsOn);
+    collaborators = List.copyOf(collaborators);
+  }
+
+  /** A task without collaborators, as the format was before {@code collaborators}. */
+  public TemplateTask(String id, @Nullable String title, @Nullable String instructions, @Nullable String system,
+      List<String> providers, List<String> dependsOn, @Nullable Priority priority, @Nullable String taskType,
+      @Nullable TaskReview review, @Nullable Money maxCost, @Nullable Duration timeout,
+      @Nullable Integer maxOutputTokens, @Nullable ExpectedOutput expectedOutput, @Nullable String question,
+      @Nullable String schedule, boolean repeat, @Nullable UpstreamContext context) {
+    this(id, title, instructions, system, providers, dependsOn, priority, taskType, review, maxCost, timeout,
+        maxOutputTokens, expectedOutput, question, schedule, repeat, context, List.of(), null);
   }
 }

@@ -31,7 +31,7 @@ class BuiltInLibraryTest {
 
   static Stream<String> ids() {
     return Stream.of("blog_post_pipeline", "social_media_campaign", "documentation_set", "feature_implementation",
-        "bug_fix_workflow", "code_review_pipeline", "product_launch", "email_campaign");
+        "bug_fix_workflow", "code_review_pipeline", "product_launch", "email_campaign", "brand_voice_post");
   }
 
   @Test
@@ -44,7 +44,7 @@ class BuiltInLibraryTest {
     assertThat(LIBRARY.list("development")).extracting(Template::id)
         .containsExactly("bug_fix_workflow", "code_review_pipeline", "feature_implementation");
     assertThat(LIBRARY.list("marketing")).extracting(Template::id)
-        .containsExactly("email_campaign", "product_launch");
+        .containsExactly("brand_voice_post", "email_campaign", "product_launch");
     assertThat(LIBRARY.list()).allSatisfy(t -> assertThat(t.origin().kind()).isEqualTo(SourceKind.BUILT_IN));
   }
 
@@ -92,6 +92,16 @@ class BuiltInLibraryTest {
     assertThat(t.tags()).isNotEmpty();
     assertThat(t.origin().location()).contains(t.category() + "/" + id + ".json");
     GoldenFiles.assertMatches(id, bound);
+  }
+
+  @Test
+  void theBrandVoicePostsWriterConsultsAnotherProvider() {
+    Workflow w = LIBRARY.require("brand_voice_post").bind(LIBRARY.require("brand_voice_post").exampleValues())
+        .workflow();
+    assertThat(w.task("draft").providers()).containsExactly("chatgpt");
+    assertThat(w.task("draft").collaborators()).containsExactly("claude");
+    assertThat(w.task("draft").maxExchanges()).isEqualTo(2);
+    assertThat(w.task("voice").collaborators()).isEmpty();
   }
 
   @Test

@@ -80,6 +80,11 @@ final class GoldenFiles {
         n.putObject("context").put("included", t.context().included()).put("maxTokens", t.context().maxTokens());
       }
       n.put("schedule", bound.schedules().get(t.id()));
+      if (!t.collaborators().isEmpty()) {
+        com.fasterxml.jackson.databind.node.ArrayNode who = n.putArray("collaborators");
+        t.collaborators().forEach(who::add);
+        n.put("maxExchanges", t.maxExchanges());
+      }
     }
     try {
       return MAPPER.writeValueAsString(root).replace("\r\n", "\n") + "\n";

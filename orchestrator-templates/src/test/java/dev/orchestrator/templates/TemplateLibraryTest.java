@@ -109,7 +109,7 @@ class TemplateLibraryTest {
     };
     TemplateLibrary lib = TemplateLibrary.builder().noUserDirectory().discover(false).source(failing).build();
     assertThat(lib.problems()).singleElement().asString().contains("template source 'failing' failed", "disk on fire");
-    assertThat(lib.list()).hasSize(8);
+    assertThat(lib.list()).hasSize(9);
   }
 
   @Test
@@ -164,7 +164,7 @@ class TemplateLibraryTest {
   @Test
   void aMissingUserDirectoryIsFine() {
     TemplateLibrary lib = TemplateLibrary.builder().userDirectory(dir.resolve("none")).discover(false).build();
-    assertThat(lib.list()).hasSize(8);
+    assertThat(lib.list()).hasSize(9);
     assertThat(lib.problems()).isEmpty();
   }
 }

@@ -40,6 +40,11 @@ final class VcsProvider implements AiProvider {
   }
 
   @Override
+  public boolean supportsTools() {
+    return delegate.supportsTools();
+  }
+
+  @Override
   public CompletableFuture<ProviderResponse> complete(ProviderRequest request, CallContext context) {
     Optional<VcsSettings> settings;
     try {

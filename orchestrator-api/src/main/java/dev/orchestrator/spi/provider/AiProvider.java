@@ -61,6 +61,16 @@ public interface AiProvider extends AutoCloseable {
     return CompletableFuture.completedFuture(Health.unknown("this provider has no health probe"));
   }
 
+  /**
+   * Whether the provider sends {@link ProviderRequest#tools()} to the model in the vendor's native format and returns
+   * the model's calls as {@link ProviderResponse#toolCalls()}. The engine offers tools (such as a task's {@code ask}
+   * tool for consulting another provider) natively to a provider that does, and describes them in the prompt as a
+   * text protocol to one that does not. The default is false.
+   */
+  default boolean supportsTools() {
+    return false;
+  }
+
   /** Releases the provider's resources. Idempotent. The default does nothing. */
   @Override
   default void close() {}

@@ -2,6 +2,8 @@ package dev.orchestrator.spi.provider;
 
 import dev.orchestrator.workflow.ExpectedOutput;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,13 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
+ * <p><b>Conversations.</b> A request may carry a whole conversation ({@link Builder#messages}) and the tools the model
+ * may call ({@link Builder#tools}). A provider that speaks the vendor's chat format reads {@link #messages()} (always
+ * the full conversation: a plain request is its system prompt and one user turn) and {@link #tools()}; one that takes
+ * a single text keeps reading {@link #prompt()} and {@link #system()}, which a conversation fills with its
+ * {@link Message#transcript transcript} and its system turns, so a provider written before conversations works
+ * unchanged.
+ *
  * @since 0.1
  */
 public final class ProviderRequest {
@@ -29,13 +38,29 @@ public final class ProviderRequest {
   private final @Nullable ExpectedOutput expectedOutput;
   private final String taskType;
   private final @Nullable Duration timeout;
+  private final List<Message> messages;
+  private final List<ToolSpec> tools;
 
   private ProviderRequest(Builder b) {
-    if (b.prompt == null) {
+    String text = b.prompt;
+    String sys = b.system;
+    if (!b.messages.isEmpty()) {
+      if (text == null) {
+        text = Message.transcript(b.messages);
+      }
+      if (sys == null) {
+        List<String> parts = b.messages.stream().filter(m -> m.role() == Message.Role.SYSTEM).map(Message::text)
+            .toList();
+        sys = parts.isEmpty() ? null : String.join("\n\n", parts);
+      }
+    }
+    if (text == null) {
       throw new IllegalStateException("prompt is required: call prompt(...) with the text to send");
     }
-    this.prompt = b.prompt;
-    this.system = b.system;
+    this.prompt = text;
+    this.system = sys;
+    this.messages = List.copyOf(b.messages);
+    this.tools = List.copyOf(b.tools);
     this.maxOutputTokens = b.maxOutputTokens;
     this.expectedOutput = b.expectedOutput;
     this.taskType = b.taskType;
@@ -92,22 +117,53 @@ public final class ProviderRequest {
     return timeout;
   }
 
+  /**
+   * The whole conversation, never empty: the messages given to {@link Builder#messages} (preceded by a system turn
+   * holding {@link #system()} when they have none), or, for a plain request, the system prompt if any and one user
+   * turn holding the prompt.
+   */
+  public List<Message> messages() {
+    boolean hasSystem = messages.stream().anyMatch(m -> m.role() == Message.Role.SYSTEM);
+    List<Message> all = new ArrayList<>(messages.size() + 2);
+    if (system != null && !hasSystem) {
+      all.add(Message.system(system));
+    }
+    if (messages.isEmpty()) {
+      all.add(Message.user(prompt));
+    } else {
+      all.addAll(messages);
+    }
+    return List.copyOf(all);
+  }
+
+  /** Whether the request carries a conversation given by {@link Builder#messages} rather than a single prompt. */
+  public boolean isConversation() {
+    return !messages.isEmpty();
+  }
+
+  /** The tools the model may call; empty by default. A provider that {@link AiProvider#supportsTools()} sends them. */
+  public List<ToolSpec> tools() {
+    return tools;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof ProviderRequest r && prompt.equals(r.prompt) && Objects.equals(system, r.system)
         && Objects.equals(maxOutputTokens, r.maxOutputTokens) && Objects.equals(expectedOutput, r.expectedOutput)
-        && taskType.equals(r.taskType) && Objects.equals(timeout, r.timeout);
+        && taskType.equals(r.taskType) && Objects.equals(timeout, r.timeout) && messages.equals(r.messages)
+        && tools.equals(r.tools);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(prompt, system, maxOutputTokens, expectedOutput, taskType, timeout);
+    return Objects.hash(prompt, system, maxOutputTokens, expectedOutput, taskType, timeout, messages, tools);
   }
 
   @Override
   public String toString() {
     return "ProviderRequest[prompt=" + prompt + ", system=" + system + ", maxOutputTokens=" + maxOutputTokens
-        + ", expectedOutput=" + expectedOutput + ", taskType=" + taskType + ", timeout=" + timeout + "]";
+        + ", expectedOutput=" + expectedOutput + ", taskType=" + taskType + ", timeout=" + timeout
+        + (messages.isEmpty() ? "" : ", messages=" + messages) + (tools.isEmpty() ? "" : ", tools=" + tools) + "]";
   }
 
   /**
@@ -123,6 +179,8 @@ public final class ProviderRequest {
     private @Nullable ExpectedOutput expectedOutput;
     private String taskType = GENERAL;
     private @Nullable Duration timeout;
+    private List<Message> messages = List.of();
+    private List<ToolSpec> tools = List.of();
 
     private Builder() {}
 
@@ -133,6 +191,8 @@ public final class ProviderRequest {
       this.expectedOutput = from.expectedOutput;
       this.taskType = from.taskType;
       this.timeout = from.timeout;
+      this.messages = from.messages;
+      this.tools = from.tools;
     }
 
     /** The instructions with every placeholder filled in; required (it may be empty). */
@@ -193,6 +253,35 @@ public final class ProviderRequest {
             + "): give the call's time limit, or null for none");
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The conversation so far, in order (system, user, assistant and tool turns); none by default. Unless set, the
+     * {@link #prompt prompt} becomes its {@link Message#transcript transcript} and the {@link #system system prompt}
+     * its system turns, for providers that take one text; an empty list clears it.
+     *
+     * @throws IllegalArgumentException when a tool result answers no tool call made before it
+     */
+    public Builder messages(List<Message> messages) {
+      List<Message> copy = List.copyOf(Objects.requireNonNull(messages, "messages"));
+      java.util.Set<String> called = new java.util.HashSet<>();
+      for (Message m : copy) {
+        m.toolCalls().forEach(c -> called.add(c.id()));
+        ToolCall answered = m.answers();
+        if (answered != null && !called.contains(answered.id())) {
+          throw new IllegalArgumentException("messages: the tool result for call '" + answered.id() + "' ("
+              + answered.name() + ") comes before any assistant turn making that call: put the assistant's turn "
+              + "with the call first");
+        }
+      }
+      this.messages = copy;
+      return this;
+    }
+
+    /** The tools the model may call; none by default, and an empty list clears them. */
+    public Builder tools(List<ToolSpec> tools) {
+      this.tools = List.copyOf(Objects.requireNonNull(tools, "tools"));
       return this;
     }
 

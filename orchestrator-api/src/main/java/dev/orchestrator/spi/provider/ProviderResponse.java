@@ -3,6 +3,7 @@ package dev.orchestrator.spi.provider;
 import dev.orchestrator.CostBasis;
 import dev.orchestrator.Money;
 import dev.orchestrator.TokenUsage;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,7 @@ public final class ProviderResponse {
   private final Money cost;
   private final @Nullable String question;
   private final CostBasis costBasis;
+  private final List<ToolCall> toolCalls;
 
   private ProviderResponse(Builder b) {
     this.text = checkText(b.text);
@@ -40,6 +42,7 @@ public final class ProviderResponse {
     this.cost = checkCost(b.cost);
     this.question = b.question == null ? null : checkQuestion(b.question);
     this.costBasis = checkCostBasis(b.costBasis);
+    this.toolCalls = b.toolCalls;
   }
 
   /**
@@ -112,6 +115,14 @@ public final class ProviderResponse {
     return costBasis;
   }
 
+  /**
+   * The tools the model called instead of (or besides) answering, in order; empty for a final answer. The engine
+   * runs them and sends the conversation back with their results.
+   */
+  public List<ToolCall> toolCalls() {
+    return toolCalls;
+  }
+
   private static String checkText(String text) {
     return Objects.requireNonNull(text, "text");
   }
@@ -146,18 +157,19 @@ public final class ProviderResponse {
   public boolean equals(@Nullable Object o) {
     return o instanceof ProviderResponse r && text.equals(r.text) && usage.equals(r.usage)
         && Objects.equals(model, r.model) && Objects.equals(responseId, r.responseId) && cost.equals(r.cost)
-        && Objects.equals(question, r.question) && costBasis == r.costBasis;
+        && Objects.equals(question, r.question) && costBasis == r.costBasis && toolCalls.equals(r.toolCalls);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, usage, model, responseId, cost, question, costBasis);
+    return Objects.hash(text, usage, model, responseId, cost, question, costBasis, toolCalls);
   }
 
   @Override
   public String toString() {
     return "ProviderResponse[text=" + text + ", usage=" + usage + ", model=" + model + ", responseId=" + responseId
-        + ", cost=" + cost + ", question=" + question + ", costBasis=" + costBasis + "]";
+        + ", cost=" + cost + ", question=" + question + ", costBasis=" + costBasis
+        + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls) + "]";
   }
 
   /**
@@ -174,6 +186,7 @@ public final class ProviderResponse {
     private Money cost = Money.ZERO;
     private @Nullable String question;
     private CostBasis costBasis = CostBasis.MEASURED;
+    private List<ToolCall> toolCalls = List.of();
 
     private Builder() {}
 
@@ -185,6 +198,7 @@ public final class ProviderResponse {
       this.cost = from.cost;
       this.question = from.question;
       this.costBasis = from.costBasis;
+      this.toolCalls = from.toolCalls;
     }
 
     /** The output; empty by default. */
@@ -234,6 +248,12 @@ public final class ProviderResponse {
     /** How the cost was found; {@link CostBasis#MEASURED} by default. */
     public Builder costBasis(CostBasis costBasis) {
       this.costBasis = checkCostBasis(costBasis);
+      return this;
+    }
+
+    /** The tools the model called, in order; none by default, and an empty list clears them. */
+    public Builder toolCalls(List<ToolCall> toolCalls) {
+      this.toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls"));
       return this;
     }
 

@@ -17,6 +17,7 @@ import dev.orchestrator.event.ReviewCompletedEvent;
 import dev.orchestrator.event.RunReopenedEvent;
 import dev.orchestrator.event.ScheduleFiredEvent;
 import dev.orchestrator.event.ScheduleMisfiredEvent;
+import dev.orchestrator.event.MessageExchangedEvent;
 import dev.orchestrator.event.ShadowComparedEvent;
 import dev.orchestrator.event.TaskCommittedEvent;
 import dev.orchestrator.event.TaskAwaitingReviewEvent;
@@ -146,12 +147,28 @@ final class EventText {
     } else if (e instanceof ShadowComparedEvent c) {
       return Messages.get("event.shadowCompared", c.winner(), c.incumbent(), c.challenger(), c.taskType(), c.judge(),
           Tables.money(c.cost()), Texts.shorten(c.reason(), 120));
+    } else if (e instanceof MessageExchangedEvent m) {
+      return message(m);
     } else if (e instanceof TaskCommittedEvent c) {
       return Messages.get("event.committed", c.action(), c.commit().substring(0, Math.min(12, c.commit().length())),
           c.branch(), c.files().size(), Texts.shorten(String.join(", ", c.files()), 160));
     }
     // An event this release does not know yet: its kind, never the record's raw fields.
     return Messages.get("event.other", type(e));
+  }
+
+  private static String message(MessageExchangedEvent m) {
+    String text = Texts.shorten(m.text(), 160);
+    return switch (m.kind()) {
+      case MessageExchangedEvent.QUESTION -> Messages.get("event.messageQuestion", m.from(), m.to(), text);
+      case MessageExchangedEvent.ANSWER -> Messages.get("event.messageAnswer", m.from(), m.to(),
+          m.usage().inputTokens(), m.usage().outputTokens(), Tables.money(m.cost()), text);
+      case MessageExchangedEvent.REFUSAL -> Messages.get("event.messageRefusal", m.to(), text);
+      case MessageExchangedEvent.REVIEW -> Messages.get("event.messageReview", m.from(), m.to(), text);
+      case MessageExchangedEvent.REVISION -> Messages.get("event.messageRevision", m.from(), m.to(), text);
+      default -> Messages.get("event.messageFinal", m.from(), m.usage().inputTokens(), m.usage().outputTokens(),
+          Tables.money(m.cost()), text);
+    };
   }
 
   private static String name(String provider, Set<String> simulated) {

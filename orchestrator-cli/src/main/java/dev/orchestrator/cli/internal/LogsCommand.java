@@ -93,6 +93,7 @@ final class LogsCommand extends CliCommand {
     }
     cli.out().print(Tables.render(List.of(Messages.get("table.time"), Messages.get("table.event"),
         Messages.get("table.task"), Messages.get("table.detail")), rows));
+    ThreadText.print(cli, events);
     if (task != null) {
       for (Attempt a : task.attempts()) {
         cli.say("logs.attempt", a.number(), a.toString());

@@ -241,6 +241,65 @@ final class Budgets {
   }
 
   /**
+   * Reserves one turn of a task's conversation (a consultation on {@code slot}, or the author's next turn) as
+   * {@link #reserve} does, but leaves the task as it is: returns null when the turn is reserved (its reservation is
+   * held in {@code turn}, and also on the node when {@code onNode}, for the pipeline to settle), else the breach,
+   * or a breach-less refusal in {@code turn.refusal} when its cost cannot be bounded under a limit.
+   */
+  @Nullable LimitBreach reserveTurn(TaskNode n, Slot slot, ProviderRequest request, Conversation.Turn turn,
+      boolean onNode) {
+    CostEstimate estimate = estimate(slot, request);
+    turn.unbounded = !estimate.isKnown();
+    List<Account> keys = keys(n, slot);
+    if (turn.unbounded) {
+      String limit = limitOn(keys.stream().map(Account::scope).toList(), maxCost(n));
+      if (limit != null) {
+        turn.refusal = unbounded(slot.name, Objects.requireNonNull(estimate.unknown()), limit);
+      }
+    } else if (estimate.high().amount().signum() > 0) {
+      BigDecimal worst = estimate.high().amount();
+      String id = UUID.randomUUID().toString();
+      LimitBreach breach = ledger.reserve(id, Objects.requireNonNull(n.run.lease), keys, worst, maxCost(n));
+      if (breach != null) {
+        return breach;
+      }
+      turn.keys = keys;
+      turn.reservationId = id;
+      turn.reserved = worst;
+    }
+    if (onNode) {
+      n.unbounded = turn.unbounded;
+      n.reserved = turn.reserved;
+      if (turn.reservationId != null) {
+        n.extras().reservedKeys = turn.keys;
+        n.extras().reservationId = turn.reservationId;
+      }
+    }
+    return null;
+  }
+
+  /** Settles a consultation's turn reserved by {@link #reserveTurn} (not on the node) at its real cost. */
+  void settleTurn(TaskNode n, Slot slot, Conversation.Turn turn, CallCost cost) {
+    List<Account> keys = turn.keys;
+    String reservation = turn.reservationId;
+    turn.keys = null;
+    turn.reservationId = null;
+    turn.reserved = BigDecimal.ZERO;
+    if (keys == null) {
+      if (cost.amount().signum() <= 0) {
+        return;
+      }
+      keys = keys(n, slot);
+    }
+    charge(n, slot.name, reservation, keys, cost);
+  }
+
+  /** Holds a task back whose conversation's next turn would break a limit; it resumes when room is made. */
+  void pause(TaskNode n, LimitBreach breach) {
+    pauses.pause(n, breach);
+  }
+
+  /**
    * Whether two calls of a run yet to start in {@code project}, on {@code a} and {@code b} at these worst cases,
    * would break a limit now (the run's own accounts are new and empty): the limit's account, or null when they fit.
    * Nothing is reserved; the run's calls reserve for themselves when they are made.

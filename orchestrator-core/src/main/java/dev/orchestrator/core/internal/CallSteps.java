@@ -31,16 +31,63 @@ final class CallSteps {
    */
   static List<CallStep> standard(EngineContext ctx, Guards guards, Budgets budgets, Resilience resilience,
       Retries retries, Reviews reviews, Questions questions, Lifecycle lifecycle) {
-    return List.of(new Request(reviews), new PromptGuard(guards), new Gate(resilience), new Budget(budgets),
-        new Ended(ctx), new ProviderCall(ctx), new Retry(retries), new Reply(ctx, questions),
-        new OutputGuard(guards), new ReviewStep(reviews), new Succeed(lifecycle));
+    return standard(ctx, guards, budgets, resilience, retries, reviews, questions, lifecycle, null);
+  }
+
+  /**
+   * The engine's steps with consultations ({@link Collaboration}): {@link Offer} after the prompt guard,
+   * {@link Converse} after the provider call, and {@link ConversationEnd} after the budget's settlement.
+   */
+  static List<CallStep> standard(EngineContext ctx, Guards guards, Budgets budgets, Resilience resilience,
+      Retries retries, Reviews reviews, Questions questions, Lifecycle lifecycle,
+      @org.jspecify.annotations.Nullable Collaboration collaboration) {
+    if (collaboration == null) {
+      return List.of(new Request(reviews), new PromptGuard(guards), new Gate(resilience), new Budget(budgets),
+          new Ended(ctx), new ProviderCall(ctx), new Retry(retries), new Reply(ctx, questions),
+          new OutputGuard(guards), new ReviewStep(reviews), new Succeed(lifecycle));
+    }
+    return List.of(new Request(reviews), new PromptGuard(guards), new Offer(collaboration), new Gate(resilience),
+        new Budget(budgets), new ConversationEnd(collaboration), new Ended(ctx), new ProviderCall(ctx),
+        new Converse(collaboration), new Retry(retries), new Reply(ctx, questions), new OutputGuard(guards),
+        new ReviewStep(reviews), new Succeed(lifecycle));
+  }
+
+  /** A task with collaborators: its request becomes the conversation so far, with the ask tool. */
+  record Offer(Collaboration collaboration) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      if (Collaboration.applies(call)) {
+        collaboration.offer(call);
+      }
+      return true;
+    }
+  }
+
+  /** A task with collaborators: the call watched becomes the whole conversation. */
+  record Converse(Collaboration collaboration) implements CallStep {
+    @Override
+    public boolean before(Call call) {
+      if (Collaboration.applies(call)) {
+        collaboration.converse(call);
+      }
+      return true;
+    }
+  }
+
+  /** A task with collaborators: the attempt's cost takes in every turn; a budget's breach pauses it. */
+  record ConversationEnd(Collaboration collaboration) implements CallStep {
+    @Override
+    public boolean after(Call call) {
+      return !Collaboration.applies(call) || collaboration.ended(call);
+    }
   }
 
   /** Builds what the provider is sent: the author's prompt, or the review prompt. */
   record Request(Reviews reviews) implements CallStep {
     @Override
     public boolean before(Call call) {
-      call.request = call.review ? reviews.request(call.node) : Prompts.request(call.node);
+      call.request = call.review ? ReviewDialogue.reviewRequest(call.node, reviews.request(call.node))
+          : ReviewDialogue.authorRequest(call.node, Prompts.request(call.node));
       return true;
     }
   }
@@ -139,7 +186,7 @@ final class CallSteps {
       CompletableFuture<ProviderResponse> f = new CompletableFuture<>();
       n.call = f;
       ctx.events.afterCommit(() -> {
-        if (f.isDone() || n.call != f || n.run.lost) {
+        if (f.isDone() || !calling(n, f) || n.run.lost) {
           return; // stopped before the commit
         }
         CompletableFuture<ProviderResponse> made = invoke(slot, request, context);
@@ -157,6 +204,12 @@ final class CallSteps {
         });
       });
       return true;
+    }
+
+    /** Whether {@code f} is the call in flight: the task's, or the first turn of its conversation. */
+    private static boolean calling(TaskNode n, CompletableFuture<ProviderResponse> f) {
+      Conversation c = n.conversation();
+      return n.call == f || (c != null && c.inFlight == f);
     }
 
     private static CompletableFuture<ProviderResponse> invoke(Slot slot, ProviderRequest request,
@@ -250,13 +303,15 @@ final class CallSteps {
     public boolean after(Call call) {
       TaskNode n = call.node;
       if (call.review) {
-        reviews.judged(n, call.verdict, call.cost, call.endedAt);
+        reviews.judged(n, call.verdict, call.cost, call.endedAt, call.request,
+            call.response == null ? "" : call.response.text());
         return false;
       }
       if (n.spec.review() != null && n.reviewers.length > 0) {
         if (reviews.shadowsOn()) {
           n.extras().shadowRequest = call.request;
         }
+        ReviewDialogue.answered(reviews.ctx(), n, call.request, call.text, call.cost);
         reviews.await(n, call.text);
         return false;
       }

@@ -147,7 +147,9 @@ public final class Engine implements AutoCloseable {
     this.costReports = new CostReports(ctx, budgets, providers);
     Reviews reviews = new Reviews(ctx, lifecycle);
     this.pipeline = new CallPipeline(ctx, CallSteps.standard(ctx, new Guards(ctx, guards, lifecycle), budgets,
-        resilience, retries, reviews, questions, lifecycle), budgets, resilience, retries);
+        resilience, retries, reviews, questions, lifecycle, new Collaboration(ctx, budgets, providers, retries,
+        lifecycle.learning)),
+        budgets, resilience, retries);
     this.recovery = new Recovery(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions,
         agents);
     this.steering = new Steering(ctx, providers, lifecycle, pipeline, resilience, budgets, projectPauses, questions,
@@ -400,6 +402,7 @@ public final class Engine implements AutoCloseable {
         }
         reviewers[i] = providers.reviewers(spec, problems);
       }
+      Collaboration.check(spec, providers, problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowException(workflow.name(), problems);

@@ -130,6 +130,19 @@ final class Learning {
         n.id(), choice.provider(), choice.reason());
   }
 
+  /**
+   * The order the project's strategy gives a task's collaborators for one consultation (the task's type and
+   * statistics decide, as for the task itself), or null when the project has no strategy or its choice is not usable.
+   */
+  @Nullable List<String> consultationOrder(TaskNode n, List<String> collaborators, Instant now) {
+    Named named = strategy(n.run.project);
+    if (named == null || collaborators.size() < 2) {
+      return null;
+    }
+    Choice choice = choose(named, n.run.project, n.run.id, n.spec, collaborators, now, false);
+    return choice == null ? null : choice.ordered();
+  }
+
   /** What a dry run shows of a task's provider choice: the candidates in the order it would try them, and why. */
   record Preview(Slot[] order, String note) {}
 

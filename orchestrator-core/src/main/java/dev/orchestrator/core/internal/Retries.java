@@ -37,6 +37,14 @@ final class Retries {
     return n.slot.retry != null ? n.slot.retry : defaultPolicy;
   }
 
+  /** The policy of a consultation of {@code slot} for {@code n}: the task's, else that provider's, else the engine's. */
+  RetryPolicy policy(TaskNode n, Slot slot) {
+    if (n.spec.retry() != null) {
+      return n.spec.retry();
+    }
+    return slot.retry != null ? slot.retry : defaultPolicy;
+  }
+
   /** How long one attempt may take, or null for no limit. */
   @Nullable Duration timeout(TaskNode n) {
     return n.spec.timeout() != null ? n.spec.timeout() : policy(n).attemptTimeout();

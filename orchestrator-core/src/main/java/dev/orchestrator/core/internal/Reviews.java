@@ -54,6 +54,10 @@ final class Reviews {
     reviewer.enqueue(n, now.toEpochMilli());
   }
 
+  EngineContext ctx() {
+    return ctx;
+  }
+
   /** Whether shadow evaluation is on, so an author's request is kept while its answer is reviewed. */
   boolean shadowsOn() {
     return lifecycle.shadows != null;
@@ -75,6 +79,13 @@ final class Reviews {
    * feedback while rounds remain, else fails it.
    */
   void judged(TaskNode n, Verdicts.Verdict verdict, CallCost cost, Instant now) {
+    judged(n, verdict, cost, now, null, "");
+  }
+
+  /** As {@link #judged(TaskNode, Verdicts.Verdict, CallCost, Instant)}, with the review's request and reply text. */
+  void judged(TaskNode n, Verdicts.Verdict verdict, CallCost cost, Instant now,
+      dev.orchestrator.spi.provider.@org.jspecify.annotations.Nullable ProviderRequest reviewRequest,
+      String verdictText) {
     Attempt last = n.record.lastAttempt();
     Review review = n.spec.review();
     boolean approved = verdict.approved() && verdict.score() >= review.minScore();
@@ -83,6 +94,7 @@ final class Reviews {
         summary, cost.usage(), cost.money(), cost.basis())));
     ctx.emit(n.run, new ReviewCompletedEvent(n.run.project, n.run.id, n.id(), now, n.callSlot.name, n.reviewRound(),
         approved, verdict.score(), verdict.feedback()));
+    ReviewDialogue.judged(ctx, n, reviewRequest, verdictText, verdict, approved, cost);
     scores.merge(n.callSlot.name + "/" + n.slot.name + "/" + n.spec.taskType(),
         new int[] {verdict.score(), 1}, (a, b) -> new int[] {a[0] + b[0], a[1] + b[1]});
     n.reviewing = false;

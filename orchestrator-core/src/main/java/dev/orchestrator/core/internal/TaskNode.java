@@ -92,6 +92,10 @@ final class TaskNode {
     @Nullable String openQuestionId;
     /** The candidates in the order a learning strategy chose for this task, or null for the shared order. */
     Slot @Nullable [] order;
+    /** The conversation of its call in flight with collaborators, or one a budget paused; null otherwise. */
+    @Nullable Conversation conversation;
+    /** Its review rounds as the author's and the reviewer's conversations, while it is reviewed. */
+    ReviewDialogue.@Nullable Thread reviewThread;
   }
 
   /** A node of a run without a {@link RunState#plan}: it brings its dependencies and candidates. */
@@ -220,6 +224,16 @@ final class TaskNode {
 
   @Nullable String reservationId() {
     return extras == null ? null : extras.reservationId;
+  }
+
+  /** Its review rounds so far, or null. */
+  ReviewDialogue.@Nullable Thread conversationOfReview() {
+    return extras == null ? null : extras.reviewThread;
+  }
+
+  /** Its conversation with collaborators in flight or paused, or null. */
+  @Nullable Conversation conversation() {
+    return extras == null ? null : extras.conversation;
   }
 
   /** Forgets the call's reservation (it was settled or released). */

@@ -115,6 +115,11 @@ public final class WorkflowCodec {
       if (t.context() != null) {
         putContext(n, t.context());
       }
+      if (!t.collaborators().isEmpty()) {
+        ArrayNode who = n.putArray("collaborators");
+        t.collaborators().forEach(who::add);
+        n.put("maxExchanges", t.maxExchanges());
+      }
       if (t.retry() != null) {
         RetryPolicy r = t.retry();
         ObjectNode rn = n.putObject("retry");
@@ -194,6 +199,14 @@ public final class WorkflowCodec {
         }
         if (n.hasNonNull("context")) {
           t.context(context(n.get("context")));
+        }
+        if (n.hasNonNull("collaborators")) {
+          java.util.List<String> who = new java.util.ArrayList<>();
+          n.get("collaborators").forEach(x -> who.add(x.asText()));
+          t.collaborators(who.toArray(new String[0]));
+          if (n.hasNonNull("maxExchanges")) {
+            t.maxExchanges(n.get("maxExchanges").asInt());
+          }
         }
         if (n.hasNonNull("retry")) {
           JsonNode r = n.get("retry");

@@ -52,6 +52,21 @@ class WorkflowCodecTest {
   }
 
   @Test
+  void collaboratorsAndTheirLimitSurviveTheStore() {
+    Workflow w = Workflow.builder("w")
+        .task("a", t -> t.instructions("A").collaborators("claude", "gemini").maxExchanges(5))
+        .task("b", t -> t.instructions("B"))
+        .build();
+
+    Workflow read = WorkflowCodec.read(WorkflowCodec.write(w));
+
+    assertThat(read.tasks()).containsExactlyElementsOf(w.tasks());
+    assertThat(read.task("a").collaborators()).containsExactly("claude", "gemini");
+    assertThat(read.task("a").maxExchanges()).isEqualTo(5);
+    assertThat(read.task("b").collaborators()).isEmpty();
+  }
+
+  @Test
   void runsOfOneStoredDefinitionShareOneWorkflowAndOtherDefinitionsGetTheirOwn() {
     String one = WorkflowCodec.write(Workflow.builder("shared-one").task("a", t -> t.instructions("A")).build());
     String two = WorkflowCodec.write(Workflow.builder("shared-two").task("a", t -> t.instructions("B")).build());

@@ -5,13 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
+import dev.orchestrator.spi.provider.Message;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.provider.ToolCall;
+import dev.orchestrator.spi.provider.ToolSpec;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  * ({@code max_tokens} or {@code max_completion_tokens}, default the vendor's); {@code jsonMode}: how a task's JSON
  * schema is sent: {@code json_schema} (default, {@code response_format}), {@code json_object}, or {@code none} (the
  * schema goes into the system prompt).
+ *
+ * <p>A conversation ({@link ProviderRequest#messages()}) is sent as the vendor's messages, with native tool calling:
+ * the request's tools as {@code tools} of type {@code function}, an assistant turn's calls as its {@code tool_calls}
+ * (arguments as JSON text), a tool result as a {@code tool} message with its {@code tool_call_id}; the reply's
+ * {@code tool_calls} (whole or streamed in pieces by index) become {@link ProviderResponse#toolCalls()}.
  *
  * <p>Thread-safe.
  */
@@ -78,7 +90,18 @@ public class OpenAiCompatibleProvider extends HttpProvider {
     if (system != null) {
       messages.addObject().put("role", "system").put("content", system);
     }
-    messages.addObject().put("role", "user").put("content", Prompts.user(request));
+    if (request.isConversation()) {
+      conversation(request, messages);
+    } else {
+      messages.addObject().put("role", "user").put("content", Prompts.user(request));
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolSpec t : request.tools()) {
+        ObjectNode f = tools.addObject().put("type", "function").putObject("function");
+        f.put("name", t.name()).put("description", t.description()).set("parameters", ToolJson.schema(t));
+      }
+    }
     body.put(maxTokensField, maxTokens(request));
     if (temperature() != null) {
       body.put("temperature", temperature());
@@ -108,6 +131,66 @@ public class OpenAiCompatibleProvider extends HttpProvider {
     return b.build();
   }
 
+  /** Every turn but the system's (sent first), in the vendor's shapes. */
+  private static void conversation(ProviderRequest request, ArrayNode messages) {
+    boolean firstUser = true;
+    for (Message m : request.messages()) {
+      switch (m.role()) {
+        case SYSTEM -> {
+          // the system prompt was sent first, with any JSON instruction
+        }
+        case USER -> {
+          messages.addObject().put("role", "user").put("content", firstUser ? userText(request, m) : m.text());
+          firstUser = false;
+        }
+        case ASSISTANT -> {
+          ObjectNode a = messages.addObject().put("role", "assistant");
+          if (m.text().isEmpty() && !m.toolCalls().isEmpty()) {
+            a.putNull("content");
+          } else {
+            a.put("content", m.text());
+          }
+          if (!m.toolCalls().isEmpty()) {
+            ArrayNode calls = a.putArray("tool_calls");
+            for (ToolCall c : m.toolCalls()) {
+              calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+                  .put("name", c.name()).put("arguments", Json.write(ToolJson.object(c.arguments())));
+            }
+          }
+        }
+        case TOOL -> messages.addObject().put("role", "tool")
+            .put("tool_call_id", Objects.requireNonNull(m.answers()).id()).put("content", m.text());
+        default -> throw new IllegalStateException("unexpected role " + m.role());
+      }
+    }
+  }
+
+  /** The first user turn carries the expected output when it is described in words, as a plain prompt does. */
+  static String userText(ProviderRequest request, Message first) {
+    return Prompts.user(request.toBuilder().messages(List.of()).prompt(first.text()).build());
+  }
+
+  /** The calls of a reply's {@code message.tool_calls}. */
+  private static List<ToolCall> toolCalls(JsonNode message) {
+    List<ToolCall> calls = new ArrayList<>();
+    for (JsonNode c : message.path("tool_calls")) {
+      JsonNode f = c.path("function");
+      String name = Json.text(f, "name");
+      if (name == null || name.isBlank()) {
+        continue;
+      }
+      String id = Json.text(c, "id");
+      calls.add(ToolCall.of(id == null || id.isBlank() ? "call_" + calls.size() : id, name,
+          ToolJson.arguments(Json.text(f, "arguments"))));
+    }
+    return calls;
+  }
+
+  @Override
+  public boolean supportsTools() {
+    return true;
+  }
+
   @Override
   protected final HttpRequest probeRequest() {
     HttpRequest.Builder b = HealthProbe.get(resolve("/models"));
@@ -135,7 +218,8 @@ public class OpenAiCompatibleProvider extends HttpProvider {
     String finish = Json.text(choice, "finish_reason");
     checkRefusal(refusal, finish, body.get("usage"), answeringModel);
     String text = content == null ? "" : content;
-    return reply(text, usage(body.get("usage"), text), answeringModel, Json.text(body, "id"));
+    return reply(text, usage(body.get("usage"), text), answeringModel, Json.text(body, "id")).toBuilder()
+        .toolCalls(toolCalls(message)).build();
   }
 
   /** A refusal or a filtered reply fails, billed at the usage the reply reported. */
@@ -171,6 +255,8 @@ public class OpenAiCompatibleProvider extends HttpProvider {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
       private final StringBuilder refusal = new StringBuilder();
+      // streamed tool calls by index: id, name, and the arguments' JSON text in pieces
+      private final TreeMap<Integer, String[]> calls = new TreeMap<>();
       // written on the stream's thread, read by a timeout on another
       private volatile @Nullable JsonNode usage;
       private @Nullable String id;
@@ -216,6 +302,16 @@ public class OpenAiCompatibleProvider extends HttpProvider {
             if (f != null) {
               finish = f;
             }
+            for (JsonNode tc : delta.path("tool_calls")) {
+              String[] call = calls.computeIfAbsent(tc.path("index").asInt(calls.size()),
+                  i -> new String[] {null, null, ""});
+              String callId = Json.text(tc, "id");
+              String callName = Json.text(tc.path("function"), "name");
+              String args = Json.text(tc.path("function"), "arguments");
+              call[0] = callId != null ? callId : call[0];
+              call[1] = callName != null ? callName : call[1];
+              call[2] = args != null ? call[2] + args : call[2];
+            }
           }
         }
       }
@@ -227,7 +323,14 @@ public class OpenAiCompatibleProvider extends HttpProvider {
         }
         checkRefusal(refusal.length() == 0 ? null : refusal.toString(), finish, usage, answeringModel);
         String t = text.toString();
-        return reply(t, usage(usage, t), answeringModel, id);
+        List<ToolCall> made = new ArrayList<>();
+        for (String[] c : calls.values()) {
+          if (c[1] != null && !c[1].isBlank()) {
+            made.add(ToolCall.of(c[0] == null || c[0].isBlank() ? "call_" + made.size() : c[0], c[1],
+                ToolJson.arguments(c[2])));
+          }
+        }
+        return reply(t, usage(usage, t), answeringModel, id).toBuilder().toolCalls(made).build();
       }
 
       @Override

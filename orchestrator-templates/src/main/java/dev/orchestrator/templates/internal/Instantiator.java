@@ -190,6 +190,12 @@ public final class Instantiator {
       if (t.context() != null) {
         b.context(t.context());
       }
+      if (!t.collaborators().isEmpty()) {
+        b.collaborators(t.collaborators().toArray(String[]::new));
+      }
+      if (t.maxExchanges() != null) {
+        b.maxExchanges(t.maxExchanges());
+      }
       wb.task(b.build());
     }
     return wb.build();

@@ -31,7 +31,7 @@ public final class TemplateParser {
       "author", "parameters", "tasks");
   static final Set<String> TASK = Set.of("id", "title", "assigned_to", "depends_on", "instructions", "system",
       "priority", "task_type", "review", "max_cost", "timeout", "max_output_tokens", "expected_output", "question",
-      "schedule", "repeat", "context");
+      "schedule", "repeat", "context", "collaborators", "max_exchanges");
   static final Set<String> PARAMETER = Set.of("type", "required", "default", "description", "min", "max", "pattern",
       "allowed_values", "example");
   static final Set<String> REVIEW = Set.of("by", "instructions");
@@ -253,8 +253,35 @@ public final class TemplateParser {
           f.text(t, "question"),
           f.text(t, "schedule"),
           Boolean.TRUE.equals(f.bool(t, "repeat")),
-          context(t.get("context"), f));
+          context(t.get("context"), f),
+          collaborators(t.get("collaborators"), f),
+          f.integer(t, "max_exchanges", 1, 100));
       out.add(task);
+    }
+    return out;
+  }
+
+  /** {@code collaborators}: provider names, lower case. */
+  private static List<String> collaborators(@Nullable JsonNode n, Fields f) {
+    List<String> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      f.problem("collaborators must be an array of provider names such as [\"claude\"] (was " + Json.typeOf(n)
+          + " " + Json.show(n) + ")");
+      return out;
+    }
+    for (JsonNode c : n) {
+      if (!c.isTextual() || c.textValue().isBlank()) {
+        f.problem("collaborators must hold provider names such as \"claude\" (was " + Json.typeOf(c) + " "
+            + Json.show(c) + ")");
+      } else {
+        String name = c.textValue().trim().toLowerCase(Locale.ROOT);
+        if (!out.contains(name)) {
+          out.add(name);
+        }
+      }
     }
     return out;
   }

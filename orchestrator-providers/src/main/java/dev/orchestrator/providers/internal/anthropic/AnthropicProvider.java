@@ -1,6 +1,7 @@
 package dev.orchestrator.providers.internal.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
@@ -10,17 +11,31 @@ import dev.orchestrator.providers.http.HttpProvider;
 import dev.orchestrator.providers.http.Json;
 import dev.orchestrator.providers.http.Prompts;
 import dev.orchestrator.providers.http.Settings;
+import dev.orchestrator.providers.http.ToolJson;
+import dev.orchestrator.spi.provider.Message;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.provider.ToolCall;
+import dev.orchestrator.spi.provider.ToolSpec;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The Anthropic Messages API ({@code POST {baseUrl}/v1/messages} with {@code x-api-key} and
  * {@code anthropic-version}). Usage counts cache reads and cache writes; a stream is costed from
- * {@code message_start} and the cumulative {@code message_delta} usage. Thread-safe.
+ * {@code message_start} and the cumulative {@code message_delta} usage.
+ *
+ * <p>A conversation is sent as the API's messages with native tool use: tools as {@code tools} with an
+ * {@code input_schema}, an assistant turn's calls as {@code tool_use} blocks, tool results as {@code tool_result}
+ * blocks of the next user message (consecutive results share one message, as the API requires); a reply's
+ * {@code tool_use} blocks (whole, or streamed as {@code input_json_delta} pieces) become its tool calls.
+ * Thread-safe.
  */
 public final class AnthropicProvider extends HttpProvider {
   public static final String TYPE = "anthropic";
@@ -51,7 +66,18 @@ public final class AnthropicProvider extends HttpProvider {
     if (system != null) {
       body.put("system", system);
     }
-    body.putArray("messages").addObject().put("role", "user").put("content", Prompts.user(request));
+    if (request.isConversation()) {
+      conversation(request, body.putArray("messages"));
+    } else {
+      body.putArray("messages").addObject().put("role", "user").put("content", Prompts.user(request));
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolSpec t : request.tools()) {
+        tools.addObject().put("name", t.name()).put("description", t.description())
+            .set("input_schema", ToolJson.schema(t));
+      }
+    }
     if (temperature() != null) {
       body.put("temperature", Math.min(1.0, temperature()));
     }
@@ -65,6 +91,52 @@ public final class AnthropicProvider extends HttpProvider {
       b.header("anthropic-beta", beta);
     }
     return b.build();
+  }
+
+  /** Every turn but the system's, in the API's shapes; tool results join the user message after them. */
+  private static void conversation(ProviderRequest request, ArrayNode messages) {
+    ArrayNode userBlocks = null;
+    boolean firstUser = true;
+    for (Message m : request.messages()) {
+      switch (m.role()) {
+        case SYSTEM -> {
+          // sent as the top-level system prompt
+        }
+        case USER -> {
+          String text = firstUser ? Prompts.user(request.toBuilder().messages(List.of()).prompt(m.text()).build())
+              : m.text();
+          firstUser = false;
+          if (userBlocks == null) {
+            userBlocks = messages.addObject().put("role", "user").putArray("content");
+          }
+          userBlocks.addObject().put("type", "text").put("text", text);
+        }
+        case ASSISTANT -> {
+          userBlocks = null;
+          ArrayNode blocks = messages.addObject().put("role", "assistant").putArray("content");
+          if (!m.text().isEmpty()) {
+            blocks.addObject().put("type", "text").put("text", m.text());
+          }
+          for (ToolCall c : m.toolCalls()) {
+            blocks.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name())
+                .set("input", ToolJson.object(c.arguments()));
+          }
+        }
+        case TOOL -> {
+          if (userBlocks == null) {
+            userBlocks = messages.addObject().put("role", "user").putArray("content");
+          }
+          userBlocks.addObject().put("type", "tool_result")
+              .put("tool_use_id", Objects.requireNonNull(m.answers()).id()).put("content", m.text());
+        }
+        default -> throw new IllegalStateException("unexpected role " + m.role());
+      }
+    }
+  }
+
+  @Override
+  public boolean supportsTools() {
+    return true;
   }
 
   @Override
@@ -84,14 +156,20 @@ public final class AnthropicProvider extends HttpProvider {
       throw malformed("the reply has no content array", AnthropicUsage.of(body.get("usage")), answeringModel);
     }
     StringBuilder text = new StringBuilder();
+    List<ToolCall> calls = new ArrayList<>();
     for (JsonNode block : content) {
       if ("text".equals(Json.text(block, "type"))) {
         text.append(block.path("text").asText(""));
+      } else if ("tool_use".equals(Json.text(block, "type")) && Json.text(block, "name") != null) {
+        String id = Json.text(block, "id");
+        calls.add(ToolCall.of(id == null ? "toolu_" + calls.size() : id, Objects.requireNonNull(
+            Json.text(block, "name")), ToolJson.arguments(block.get("input"))));
       }
     }
     JsonNode u = body.get("usage");
     checkStop(Json.text(body, "stop_reason"), Json.present(u) ? AnthropicUsage.of(u) : null, answeringModel);
-    return reply(text.toString(), AnthropicUsage.of(u), answeringModel, Json.text(body, "id"));
+    return reply(text.toString(), AnthropicUsage.of(u), answeringModel, Json.text(body, "id")).toBuilder()
+        .toolCalls(calls).build();
   }
 
   /** A refusal fails, billed at the reply's usage: the prompt was read and the refusal generated. */
@@ -107,6 +185,8 @@ public final class AnthropicProvider extends HttpProvider {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
       private final AnthropicUsage usage = new AnthropicUsage();
+      // tool_use blocks by index: id, name, and the input's JSON text in pieces
+      private final TreeMap<Integer, String[]> calls = new TreeMap<>();
       private @Nullable String id;
       private volatile @Nullable String answeringModel;
       private @Nullable String stopReason;
@@ -128,10 +208,22 @@ public final class AnthropicProvider extends HttpProvider {
             answeringModel = Json.text(message, "model");
             usage.take(message.get("usage"));
           }
+          case "content_block_start" -> {
+            JsonNode block = e.path("content_block");
+            if ("tool_use".equals(Json.text(block, "type"))) {
+              calls.put(e.path("index").asInt(calls.size()),
+                  new String[] {Json.text(block, "id"), Json.text(block, "name"), ""});
+            }
+          }
           case "content_block_delta" -> {
             JsonNode delta = e.path("delta");
             if ("text_delta".equals(Json.text(delta, "type"))) {
               text.append(delta.path("text").asText(""));
+            } else if ("input_json_delta".equals(Json.text(delta, "type"))) {
+              String[] call = calls.get(e.path("index").asInt(-1));
+              if (call != null) {
+                call[2] = call[2] + delta.path("partial_json").asText("");
+              }
             }
           }
           case "message_delta" -> {
@@ -144,7 +236,7 @@ public final class AnthropicProvider extends HttpProvider {
           case "message_stop" -> stopped = true;
           case "error" -> throw eventError(e.path("error"));
           default -> {
-            // ping, content_block_start, content_block_stop and future events carry nothing we need
+            // ping, content_block_stop and future events carry nothing we need
           }
         }
       }
@@ -155,7 +247,13 @@ public final class AnthropicProvider extends HttpProvider {
           throw malformed("the stream ended before message_stop (truncated)", usage.usage(), answeringModel);
         }
         checkStop(stopReason, usage.reported() ? usage.usage() : null, answeringModel);
-        return reply(text.toString(), usage.usage(), answeringModel, id);
+        List<ToolCall> made = new ArrayList<>();
+        for (String[] c : calls.values()) {
+          if (c[1] != null) {
+            made.add(ToolCall.of(c[0] == null ? "toolu_" + made.size() : c[0], c[1], ToolJson.arguments(c[2])));
+          }
+        }
+        return reply(text.toString(), usage.usage(), answeringModel, id).toBuilder().toolCalls(made).build();
       }
 
       @Override

@@ -1,6 +1,7 @@
 package dev.orchestrator.providers.internal.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
@@ -10,14 +11,20 @@ import dev.orchestrator.providers.http.HttpProvider;
 import dev.orchestrator.providers.http.Json;
 import dev.orchestrator.providers.http.Prompts;
 import dev.orchestrator.providers.http.Settings;
+import dev.orchestrator.providers.http.ToolJson;
+import dev.orchestrator.spi.provider.Message;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.provider.ToolCall;
+import dev.orchestrator.spi.provider.ToolSpec;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +33,13 @@ import org.jspecify.annotations.Nullable;
  * The Gemini API's {@code models/{model}:generateContent} (and {@code :streamGenerateContent?alt=sse} when streaming),
  * authenticated with the {@code x-goog-api-key} header so the key never sits in a URL. Usage comes from
  * {@code usageMetadata} ({@link GeminiUsage}). {@code maxOutputTokens} is always sent; {@code thinkingBudget}, when
- * configured, is sent as {@code thinkingConfig.thinkingBudget}, at most the output allowance. Thread-safe.
+ * configured, is sent as {@code thinkingConfig.thinkingBudget}, at most the output allowance.
+ *
+ * <p>A conversation is sent as {@code contents} of {@code user} and {@code model} turns with native function
+ * calling: tools as one {@code functionDeclarations} tool, an assistant turn's calls as {@code functionCall} parts,
+ * tool results as {@code functionResponse} parts ({@code {"name":..., "response":{"result":...}}}) of a user turn;
+ * a reply's {@code functionCall} parts become its tool calls (the API's {@code id} when it sends one, else
+ * {@code gemini-call-N}, which is never sent back). Thread-safe.
  */
 public final class GeminiProvider extends HttpProvider {
   public static final String TYPE = "gemini";
@@ -51,8 +64,19 @@ public final class GeminiProvider extends HttpProvider {
   @Override
   protected HttpRequest newRequest(ProviderRequest request, boolean streaming) {
     ObjectNode body = Json.object();
-    body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject()
-        .put("text", Prompts.user(request));
+    if (request.isConversation()) {
+      conversation(request, body.putArray("contents"));
+    } else {
+      body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject()
+          .put("text", Prompts.user(request));
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
+      for (ToolSpec t : request.tools()) {
+        declarations.addObject().put("name", t.name()).put("description", t.description())
+            .set("parameters", ToolJson.schema(t));
+      }
+    }
     String system = request.system();
     if (system != null) {
       body.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
@@ -83,6 +107,61 @@ public final class GeminiProvider extends HttpProvider {
         .build();
   }
 
+  private static final String MADE_UP_ID = "gemini-call-";
+
+  /** Every turn but the system's, as user and model contents; consecutive user-side turns share one content. */
+  private static void conversation(ProviderRequest request, ArrayNode contents) {
+    ArrayNode userParts = null;
+    boolean firstUser = true;
+    for (Message m : request.messages()) {
+      switch (m.role()) {
+        case SYSTEM -> {
+          // sent as systemInstruction
+        }
+        case USER -> {
+          String text = firstUser ? Prompts.user(request.toBuilder().messages(List.of()).prompt(m.text()).build())
+              : m.text();
+          firstUser = false;
+          if (userParts == null) {
+            userParts = contents.addObject().put("role", "user").putArray("parts");
+          }
+          userParts.addObject().put("text", text);
+        }
+        case ASSISTANT -> {
+          userParts = null;
+          ArrayNode parts = contents.addObject().put("role", "model").putArray("parts");
+          if (!m.text().isEmpty()) {
+            parts.addObject().put("text", m.text());
+          }
+          for (ToolCall c : m.toolCalls()) {
+            ObjectNode call = parts.addObject().putObject("functionCall");
+            if (!c.id().startsWith(MADE_UP_ID)) {
+              call.put("id", c.id());
+            }
+            call.put("name", c.name()).set("args", ToolJson.object(c.arguments()));
+          }
+        }
+        case TOOL -> {
+          if (userParts == null) {
+            userParts = contents.addObject().put("role", "user").putArray("parts");
+          }
+          ToolCall answered = Objects.requireNonNull(m.answers());
+          ObjectNode response = userParts.addObject().putObject("functionResponse");
+          if (!answered.id().startsWith(MADE_UP_ID)) {
+            response.put("id", answered.id());
+          }
+          response.put("name", answered.name()).putObject("response").put("result", m.text());
+        }
+        default -> throw new IllegalStateException("unexpected role " + m.role());
+      }
+    }
+  }
+
+  @Override
+  public boolean supportsTools() {
+    return true;
+  }
+
   @Override
   protected HttpRequest probeRequest() {
     return HealthProbe.get(resolve("/models")).header("x-goog-api-key", Objects.requireNonNull(apiKey())).build();
@@ -94,29 +173,49 @@ public final class GeminiProvider extends HttpProvider {
     JsonNode u = body.get("usageMetadata");
     String answeringModel = Json.text(body, "modelVersion");
     checkBlocked(p.blockReason, p.finishReason, u, answeringModel);
-    if (p.finishReason == null && p.text.isEmpty()) {
+    if (p.finishReason == null && p.text.isEmpty() && p.calls.isEmpty()) {
       throw malformed("the reply has no candidates", GeminiUsage.of(u), answeringModel);
     }
-    return reply(p.text, GeminiUsage.of(u), answeringModel, Json.text(body, "responseId"));
+    return reply(p.text, GeminiUsage.of(u), answeringModel, Json.text(body, "responseId")).toBuilder()
+        .toolCalls(numbered(p.calls)).build();
   }
 
-  private record Piece(String text, @Nullable String finishReason, @Nullable String blockReason) {}
+  private record Piece(String text, @Nullable String finishReason, @Nullable String blockReason,
+      List<ToolCall> calls) {}
+
+  /** The calls with made-up ids where the API gave none, numbered in order. */
+  private static List<ToolCall> numbered(List<ToolCall> calls) {
+    List<ToolCall> out = new ArrayList<>(calls.size());
+    for (ToolCall c : calls) {
+      out.add(c.id().isEmpty() || c.id().startsWith(MADE_UP_ID)
+          ? ToolCall.of(MADE_UP_ID + out.size(), c.name(), c.arguments()) : c);
+    }
+    return out;
+  }
 
   /** The text, finish reason and block reason of one (whole or streamed) response. */
   private static Piece piece(JsonNode body) {
     String block = Json.text(body.path("promptFeedback"), "blockReason");
     JsonNode candidates = body.get("candidates");
     if (candidates == null || !candidates.isArray() || candidates.isEmpty()) {
-      return new Piece("", null, block);
+      return new Piece("", null, block, List.of());
     }
     JsonNode c = candidates.get(0);
     StringBuilder text = new StringBuilder();
+    List<ToolCall> calls = new ArrayList<>();
     for (JsonNode part : c.path("content").path("parts")) {
       if (!part.path("thought").asBoolean(false) && part.has("text")) {
         text.append(part.get("text").asText());
       }
+      JsonNode call = part.get("functionCall");
+      String name = Json.text(call, "name");
+      if (call != null && name != null) {
+        String id = Json.text(call, "id");
+        calls.add(ToolCall.of(id == null || id.isBlank() ? MADE_UP_ID + calls.size() : id, name,
+            ToolJson.arguments(call.get("args"))));
+      }
     }
-    return new Piece(text.toString(), Json.text(c, "finishReason"), block);
+    return new Piece(text.toString(), Json.text(c, "finishReason"), block, calls);
   }
 
   /**
@@ -138,6 +237,7 @@ public final class GeminiProvider extends HttpProvider {
   protected StreamAssembler newAssembler() {
     return new StreamAssembler() {
       private final StringBuilder text = new StringBuilder();
+      private final List<ToolCall> calls = new ArrayList<>();
       // written on the stream's thread, read by a timeout on another
       private volatile @Nullable JsonNode usage;
       private volatile @Nullable String answeringModel;
@@ -162,6 +262,7 @@ public final class GeminiProvider extends HttpProvider {
         }
         Piece p = piece(chunk);
         text.append(p.text);
+        calls.addAll(p.calls);
         if (p.finishReason != null) {
           finish = p.finishReason;
         }
@@ -176,7 +277,8 @@ public final class GeminiProvider extends HttpProvider {
         if (finish == null) {
           throw malformed("the stream ended before a finishReason (truncated)", usageSoFar(), answeringModel);
         }
-        return reply(text.toString(), GeminiUsage.of(usage), answeringModel, id);
+        return reply(text.toString(), GeminiUsage.of(usage), answeringModel, id).toBuilder()
+            .toolCalls(numbered(calls)).build();
       }
 
       @Override
