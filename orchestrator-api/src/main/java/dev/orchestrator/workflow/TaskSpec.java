@@ -54,6 +54,7 @@ public final class TaskSpec {
   private final @Nullable RetryPolicy retry;
   private final @Nullable Review review;
   private final @Nullable UpstreamContext context;
+  private final @Nullable Approval approval;
 
   private TaskSpec(Builder b) {
     String task = TaskRules.id(b.id);
@@ -74,6 +75,7 @@ public final class TaskSpec {
     this.retry = b.retry;
     this.review = b.review;
     this.context = b.context;
+    this.approval = b.approval;
   }
 
   /**
@@ -104,6 +106,7 @@ public final class TaskSpec {
     b.retry = retry;
     b.review = review;
     b.context = context;
+    b.approval = approval;
     return b;
   }
 
@@ -212,6 +215,15 @@ public final class TaskSpec {
     return context;
   }
 
+  /**
+   * The human approval this task needs before it runs or of its output, or null for none.
+   *
+   * @since 0.1
+   */
+  public @Nullable Approval approval() {
+    return approval;
+  }
+
   /** The instructions as a template. */
   public PromptTemplate prompt() {
     return PromptTemplate.of(instructions);
@@ -225,13 +237,14 @@ public final class TaskSpec {
         && Objects.equals(timeout, t.timeout) && Objects.equals(maxCost, t.maxCost)
         && Objects.equals(maxOutputTokens, t.maxOutputTokens) && Objects.equals(expectedOutput, t.expectedOutput)
         && Objects.equals(question, t.question) && Objects.equals(retry, t.retry)
-        && Objects.equals(review, t.review) && Objects.equals(context, t.context);
+        && Objects.equals(review, t.review) && Objects.equals(context, t.context)
+        && Objects.equals(approval, t.approval);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(id, title, instructions, system, providers, autoProvider, taskType, priority, dependsOn, timeout, maxCost,
-        maxOutputTokens, expectedOutput, question, retry, review, context);
+        maxOutputTokens, expectedOutput, question, retry, review, context, approval);
   }
 
   @Override
@@ -240,7 +253,7 @@ public final class TaskSpec {
         + ", providers=" + providers + ", autoProvider=" + autoProvider + ", taskType=" + taskType + ", priority=" + priority + ", dependsOn="
         + dependsOn + ", timeout=" + timeout + ", maxCost=" + maxCost + ", maxOutputTokens=" + maxOutputTokens
         + ", expectedOutput=" + expectedOutput + ", question=" + question + ", retry=" + retry + ", review="
-        + review + ", context=" + context + "]";
+        + review + ", context=" + context + (approval == null ? "" : ", approval=" + approval) + "]";
   }
 
   /**
@@ -267,6 +280,7 @@ public final class TaskSpec {
     private @Nullable RetryPolicy retry;
     private @Nullable Review review;
     private @Nullable UpstreamContext context;
+    private @Nullable Approval approval;
 
     Builder(@Nullable String id) {
       this.id = TaskRules.id(id);
@@ -388,6 +402,15 @@ public final class TaskSpec {
     /** A question put to a human before the task runs, not blank; the answer fills {@code {{input}}}. */
     public Builder question(String question) {
       this.question = TaskRules.question(id, question);
+      return this;
+    }
+
+    /**
+     * A human approval the task needs, before it runs or of its output ({@link Approval#before()},
+     * {@link Approval#after()}); none by default, and null clears it.
+     */
+    public Builder approval(@Nullable Approval approval) {
+      this.approval = approval;
       return this;
     }
 
