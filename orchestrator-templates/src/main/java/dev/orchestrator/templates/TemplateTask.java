@@ -2,6 +2,7 @@ package dev.orchestrator.templates;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
+import dev.orchestrator.workflow.Approval;
 import dev.orchestrator.workflow.ExpectedOutput;
 import dev.orchestrator.workflow.UpstreamContext;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param context {@code context}: whether the outputs of the tasks it depends on are appended to its prompt
  *     ({@code "parents"}, {@code {"max_tokens": 4000}}) or not ({@code "none"}), or null for the default,
  *     {@link UpstreamContext#parents()}
+ * @param approval {@code approval}: a human's approval before the task runs ({@code "before"}) or of its output
+ *     ({@code "after"}), with an optional timeout policy; or null
  */
 public record TemplateTask(
     String id,
@@ -53,11 +56,22 @@ public record TemplateTask(
     @Nullable String question,
     @Nullable String schedule,
     boolean repeat,
-    @Nullable UpstreamContext context) {
+    @Nullable UpstreamContext context,
+    @Nullable Approval approval) {
 
   public TemplateTask {
     Objects.requireNonNull(id, "id");
     providers = List.copyOf(providers);
     dependsOn = List.copyOf(dependsOn);
+  }
+
+  /** A task without an approval, as before approvals were added. */
+  public TemplateTask(String id, @Nullable String title, @Nullable String instructions, @Nullable String system,
+      List<String> providers, List<String> dependsOn, @Nullable Priority priority, @Nullable String taskType,
+      @Nullable TaskReview review, @Nullable Money maxCost, @Nullable Duration timeout,
+      @Nullable Integer maxOutputTokens, @Nullable ExpectedOutput expectedOutput, @Nullable String question,
+      @Nullable String schedule, boolean repeat, @Nullable UpstreamContext context) {
+    this(id, title, instructions, system, providers, dependsOn, priority, taskType, review, maxCost, timeout,
+        maxOutputTokens, expectedOutput, question, schedule, repeat, context, null);
   }
 }
