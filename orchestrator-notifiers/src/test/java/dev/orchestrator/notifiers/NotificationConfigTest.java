@@ -113,6 +113,6 @@ class NotificationConfigTest {
         """);
     assertThatThrownBy(() -> NotificationListener.builder().config(c).build())
         .hasMessageContaining("no notifier plugin has the type 'pagerduty': use one of [discord, email, ntfy, slack,"
-            + " twilio, webhook]");
+            + " twilio, webhook, webpush]");
   }
 }
