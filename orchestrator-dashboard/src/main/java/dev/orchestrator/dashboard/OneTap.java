@@ -25,16 +25,19 @@ public final class OneTap {
   private final ActionLinks links;
   private final byte @Nullable [] slackSigningSecret;
   private final Clock clock;
+  private final @Nullable String webPushPublicKey;
 
-  private OneTap(ActionLinks links, byte @Nullable [] slackSigningSecret, Clock clock) {
+  private OneTap(ActionLinks links, byte @Nullable [] slackSigningSecret, Clock clock,
+      @Nullable String webPushPublicKey) {
     this.links = links;
     this.slackSigningSecret = slackSigningSecret;
     this.clock = clock;
+    this.webPushPublicKey = webPushPublicKey;
   }
 
   /** Serves the links {@code links} makes; no Slack buttons. */
   public static OneTap of(ActionLinks links) {
-    return new OneTap(Objects.requireNonNull(links, "links"), null, Clock.systemUTC());
+    return new OneTap(Objects.requireNonNull(links, "links"), null, Clock.systemUTC(), null);
   }
 
   /**
@@ -48,12 +51,32 @@ public final class OneTap {
       throw new IllegalArgumentException("slackSigningSecret must not be blank: copy the Signing Secret from the "
           + "Slack app's Basic Information page");
     }
-    return new OneTap(links, secret.getBytes(StandardCharsets.UTF_8), clock);
+    return new OneTap(links, secret.getBytes(StandardCharsets.UTF_8), clock, webPushPublicKey);
   }
 
   /** These settings, reading Slack's five-minute window on {@code clock} (tests give a fixed one). */
   public OneTap clock(Clock clock) {
-    return new OneTap(links, slackSigningSecret, Objects.requireNonNull(clock, "clock"));
+    return new OneTap(links, slackSigningSecret, Objects.requireNonNull(clock, "clock"), webPushPublicKey);
+  }
+
+  /**
+   * These settings with the VAPID public key (base64url) of the {@code webpush} channels: the inbox then offers to
+   * subscribe this device and shows the subscription to put in the channel's configuration.
+   *
+   * @throws IllegalArgumentException when it is not base64url
+   */
+  public OneTap webPushPublicKey(String key) {
+    Objects.requireNonNull(key, "webPushPublicKey");
+    if (!key.matches("[A-Za-z0-9_-]{80,100}")) {
+      throw new IllegalArgumentException("webPushPublicKey must be the base64url public point of the VAPID key pair "
+          + "(87 characters, was " + key.length() + ")");
+    }
+    return new OneTap(links, slackSigningSecret, clock, key);
+  }
+
+  /** The VAPID public key browsers subscribe with, or empty when the inbox offers no subscription. */
+  public Optional<String> webPushPublicKey() {
+    return Optional.ofNullable(webPushPublicKey);
   }
 
   /** The links it serves. */

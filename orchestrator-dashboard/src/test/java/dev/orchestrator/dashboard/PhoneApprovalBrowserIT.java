@@ -114,7 +114,9 @@ class PhoneApprovalBrowserIT {
             "to": "ana@example.com", "timeout": "5s"}},
           "rules": [{"event": "input_requested", "notify": ["email"]}]}}
         """.formatted(smtp.getSmtp().getPort()))).actionLinks(links).build();
-    fx = Fixture.start(DashboardOptions.builder().port(port).oneTap(OneTap.of(links)).build(), c -> { },
+    OneTap oneTap = OneTap.of(links).webPushPublicKey(
+        "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8");
+    fx = Fixture.start(DashboardOptions.builder().port(port).oneTap(oneTap).build(), c -> { },
         b -> b.listener(notifications));
   }
 
@@ -218,6 +220,8 @@ class PhoneApprovalBrowserIT {
     for (WebElement b : buttons) {
       assertThat(b.getRect().getHeight()).isGreaterThanOrEqualTo(44);
     }
+    new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("push-enable")).isDisplayed());
+    assertThat(driver.findElement(By.id("push-enable")).getRect().getHeight()).isGreaterThanOrEqualTo(44);
     screenshot("mobile-inbox");
     buttons.get(0).click();
     waitForTextContaining("#inbox-status", "Nothing waits for you.");

@@ -65,6 +65,8 @@ final class OneTapRoutes {
     r.post("/api/link", routes::act);
     r.post("/slack/actions", routes::slack);
     r.get("/api/inbox", routes::inbox);
+    r.get("/api/push-key", ctx -> ctx.contentType("application/json").result(Json.write(
+        Map.of("key", oneTap == null ? "" : oneTap.webPushPublicKey().orElse("")))));
   }
 
   private static byte[] page() {

@@ -6,6 +6,7 @@ import {session, read, post, seg} from './api.js';
 import {Model, RESOURCES, SETTLE_MS} from './live.js';
 import {setUpPlanning} from './plan.js';
 import {learningView} from './learning.js';
+import './pwa.js'; // installable: registers the service worker
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
 /** How long to gather stale views before reading them again. */

@@ -53,6 +53,33 @@ function render(items) {
   }
 }
 
+function b64(buffer) {
+  return btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_')
+      .replace(/=+$/, '');
+}
+
+function bytes(b64url) {
+  const s = atob(b64url.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Offers Web Push when the dashboard knows the VAPID key: subscribes and shows what the channel needs. */
+async function offerPush() {
+  const {key} = await get('api/push-key');
+  if (!key || !('serviceWorker' in navigator) || !('PushManager' in window)) {
+    return;
+  }
+  document.getElementById('push').hidden = false;
+  document.getElementById('push-enable').addEventListener('click', async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const sub = await registration.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: bytes(key)});
+    const out = document.getElementById('push-subscription');
+    out.textContent = JSON.stringify({type: 'webpush', endpoint: sub.endpoint, p256dh: b64(sub.getKey('p256dh')),
+      auth: b64(sub.getKey('auth'))}, null, 2);
+    out.hidden = false;
+  });
+}
+
 async function main() {
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js').catch(() => {});
@@ -60,6 +87,7 @@ async function main() {
   try {
     await session();
     render(await get('api/inbox'));
+    await offerPush();
   } catch (e) {
     status.textContent = 'Could not load the inbox: ' + e.message;
   }

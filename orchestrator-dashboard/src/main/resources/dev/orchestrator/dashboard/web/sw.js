@@ -23,3 +23,27 @@ self.addEventListener('fetch', (event) => {
   // Network first: a fresh page when online, the cached shell when not.
   event.respondWith(fetch(event.request).catch(() => caches.match(event.request)));
 });
+
+// Web Push (the webpush notification channel): shows the message, with a button per one-tap link.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = {title: 'Orchestrator', body: event.data ? event.data.text() : ''};
+  }
+  const links = data.actions || {};
+  const actions = Object.keys(links).slice(0, 2).map((name) => ({
+    action: name, title: name.charAt(0).toUpperCase() + name.slice(1),
+  }));
+  event.waitUntil(self.registration.showNotification(data.title || 'Orchestrator', {
+    body: data.body || '', icon: 'icon.svg', actions, data: {url: data.url || './inbox.html', links},
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const d = event.notification.data || {};
+  const url = (event.action && d.links && d.links[event.action]) || d.url || './inbox.html';
+  event.waitUntil(self.clients.openWindow(url));
+});
