@@ -146,4 +146,22 @@ class ApprovalTest {
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
+
+  @Test
+  void aRejectedTaskResumedAsksForItsApprovalAgain() {
+    FakeProvider p = FakeProvider.echo("p");
+    try (Orchestrator o = h.builder().provider(p).build()) {
+      Run run = o.submit("demo", one(Approval.before()));
+      o.answer(o.questions("demo").get(0).id(), "reject");
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.FAILED);
+
+      run.resume("deploy");
+
+      assertThat(run.task("deploy").state()).isEqualTo(TaskState.AWAITING_INPUT);
+      assertThat(p.callCount()).isZero();
+      o.answer(o.questions("demo").get(0).id(), "approve");
+      assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(p.callCount()).isEqualTo(1);
+    }
+  }
 }

@@ -86,6 +86,11 @@ final class Approvals {
   }
 
   private void ask(TaskNode n, Approval a, String prefix, String text) {
+    TaskState state = n.state();
+    if (state == TaskState.FAILED || state == TaskState.CANCELLED) {
+      // A resumed task: back to waiting for its dependencies (done) before it waits for its approval.
+      ctx.update(n, n.record.moveTo(TaskState.BLOCKED, ctx.now()));
+    }
     String id = prefix + UUID.randomUUID();
     questions.ask(n, id, text);
     arm(n, id, ctx.now());
