@@ -156,7 +156,12 @@ class OneTapLinksTest {
 
   /** A block_actions request as Slack posts it, signed as Slack signs it (v0, at {@code ts}). */
   private HttpResponse<String> slack(Http http, String value, long ts, String secret) {
+    return slack(http, value, ts, secret, "");
+  }
+
+  private HttpResponse<String> slack(Http http, String value, long ts, String secret, String responseUrl) {
     String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U2CERLKJA\",\"username\":\"roadrunner\"},"
+        + "\"response_url\":\"" + responseUrl + "\","
         + "\"actions\":[{\"action_id\":\"orchestrator_approve\",\"type\":\"button\",\"value\":\"" + value + "\"}]}";
     String body = "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
     String sig = "v0=" + dev.orchestrator.dashboard.internal.SlackRequests.hmac(
@@ -178,7 +183,28 @@ class OneTapLinksTest {
     assertThat(slack(http, value, SLACK_TS - 400, SLACK_SECRET).statusCode()).isEqualTo(401);
     assertThat(fx.orchestrator.questions("blog")).hasSize(1);
 
-    HttpResponse<String> ok = slack(http, value, SLACK_TS, SLACK_SECRET);
+    java.util.List<String> replies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer slackStub;
+    try {
+      slackStub = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    slackStub.createContext("/", exchange -> {
+      replies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    slackStub.start();
+    HttpResponse<String> ok;
+    try {
+      ok = slack(http, value, SLACK_TS, SLACK_SECRET,
+          "http://127.0.0.1:" + slackStub.getAddress().getPort() + "/actions/T1/B2");
+      await(() -> !replies.isEmpty(), "the reply at the response_url");
+    } finally {
+      slackStub.stop(0);
+    }
+    assertThat(replies.get(0)).contains("Approved");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(Http.json(ok).get("text").asText()).startsWith("Approved");
     assertThat(run[0].completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);

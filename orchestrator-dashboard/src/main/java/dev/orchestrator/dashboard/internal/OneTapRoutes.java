@@ -40,6 +40,8 @@ final class OneTapRoutes {
   private static final Set<String> PUBLIC = Set.of("/link", "/link.js", "/link.css", "/api/link", "/slack/actions",
       "/manifest.webmanifest", "/sw.js", "/icon.svg");
   private static final String PAGE = "/dev/orchestrator/dashboard/web/link.html";
+  private static final java.net.http.HttpClient SLACK = java.net.http.HttpClient.newBuilder()
+      .connectTimeout(java.time.Duration.ofSeconds(5)).build();
 
   private final Orchestrator orchestrator;
   private final Views views;
@@ -202,15 +204,16 @@ final class OneTapRoutes {
     if (payload == null) {
       throw new ApiException(400, "the Slack request has no 'payload' field");
     }
-    JsonNode action = Json.read(payload).path("actions").path(0);
+    JsonNode interaction = Json.read(payload);
+    JsonNode action = interaction.path("actions").path(0);
+    String responseUrl = interaction.path("response_url").asText("");
     String value = action.path("value").asText("");
     ActionLinks.Verified v;
     try {
       v = links().verify(value);
     } catch (ActionLinks.RefusedException e) {
       log.warn("One-tap link refused (reason={}, via=slack, ip={})", e.reason(), ctx.ip());
-      ctx.contentType("application/json").result(Json.write(Map.of("text", "Refused: " + e.getMessage(),
-          "replace_original", false)));
+      reply(ctx, responseUrl, "Refused: " + e.getMessage());
       return;
     }
     String reply;
@@ -220,7 +223,27 @@ final class OneTapRoutes {
     } catch (ApiException e) {
       reply = "Refused: " + e.getMessage();
     }
-    ctx.contentType("application/json").result(Json.write(Map.of("text", reply, "replace_original", false)));
+    reply(ctx, responseUrl, reply);
+  }
+
+  /**
+   * Slack shows the outcome of a button through the interaction's {@code response_url} (the request is Slack's, its
+   * signature checked, so the address is too); the same reply is the response's body as well.
+   */
+  private static void reply(Context ctx, String responseUrl, String text) {
+    String body = Json.write(Map.of("text", text, "replace_original", false, "response_type", "ephemeral"));
+    ctx.contentType("application/json").result(body);
+    if (responseUrl.startsWith("https://") || responseUrl.startsWith("http://127.0.0.1:")) {
+      SLACK.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(responseUrl))
+              .timeout(java.time.Duration.ofSeconds(10)).header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding())
+          .exceptionally(e -> {
+            log.warn("Slack reply failed (host={}, error={})", java.net.URI.create(responseUrl).getHost(),
+                e.getClass().getSimpleName());
+            return null;
+          });
+    }
   }
 
   /** An entry of the inbox. */
