@@ -7,7 +7,7 @@ package dev.orchestrator.event;
  */
 public sealed interface TaskEvent extends Event permits TaskTransitionEvent, TaskPriorityBoostedEvent,
     TaskPriorityChangedEvent, GuardTriggeredEvent, ReviewCompletedEvent, CostOverrunEvent, ProviderChosenEvent,
-    ShadowComparedEvent {
+    ShadowComparedEvent, TaskCommittedEvent {
   /** The task's id in its workflow. */
   String taskId();
 }

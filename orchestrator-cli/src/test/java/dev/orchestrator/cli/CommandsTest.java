@@ -56,7 +56,7 @@ class CommandsTest {
         List.of("template", "list"), List.of("template", "show"), List.of("template", "run"),
         List.of("template", "validate"), List.of("priority"), List.of("task"), List.of("task", "create"),
         List.of("providers"), List.of("worker"), List.of("notifications"), List.of("learn"),
-        List.of("learn", "report"))) {
+        List.of("learn", "report"), List.of("rollback"), List.of("project", "vcs"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
           .toArray(String[]::new);
       CliHarness.Result r = cli.run(args);

@@ -46,9 +46,11 @@ public final class DashboardOptions {
   private final @Nullable WorkflowPlanner llmPlanner;
   private final @Nullable Path templateDirectory;
   private final @Nullable OneTap oneTap;
+  private final dev.orchestrator.core.schedule.@Nullable Scheduling scheduling;
 
   private DashboardOptions(Builder b, boolean loopback) {
     this.oneTap = b.oneTap;
+    this.scheduling = b.scheduling;
     this.planningContext = b.planningContext;
     this.llmPlanner = b.llmPlanner;
     this.templateDirectory = b.templateDirectory;
@@ -122,6 +124,11 @@ public final class DashboardOptions {
     return Optional.ofNullable(oneTap);
   }
 
+  /** Where the runs list's template form adds schedules, or empty when scheduling is not offered there. */
+  public Optional<dev.orchestrator.core.schedule.Scheduling> scheduling() {
+    return Optional.ofNullable(scheduling);
+  }
+
   /** A builder holding these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -134,6 +141,7 @@ public final class DashboardOptions {
     b.planningContext = planningContext;
     b.llmPlanner = llmPlanner;
     b.templateDirectory = templateDirectory;
+    b.scheduling = scheduling;
     return b;
   }
 
@@ -158,6 +166,7 @@ public final class DashboardOptions {
     private @Nullable WorkflowPlanner llmPlanner;
     private @Nullable Path templateDirectory;
     private @Nullable OneTap oneTap;
+    private dev.orchestrator.core.schedule.@Nullable Scheduling scheduling;
 
     Builder() {}
 
@@ -282,6 +291,16 @@ public final class DashboardOptions {
      */
     public Builder templateDirectory(Path directory) {
       this.templateDirectory = Objects.requireNonNull(directory, "templateDirectory");
+      return this;
+    }
+
+    /**
+     * The schedules of the application (the same {@link dev.orchestrator.core.schedule.Scheduling} its workers fire),
+     * so that the runs list's template form can schedule a template with a cron expression as well as start it. None
+     * by default: the form then only starts runs.
+     */
+    public Builder scheduling(dev.orchestrator.core.schedule.Scheduling scheduling) {
+      this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
       return this;
     }
 

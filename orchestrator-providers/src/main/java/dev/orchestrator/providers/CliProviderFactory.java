@@ -16,7 +16,9 @@ import dev.orchestrator.spi.provider.ProviderFactory;
  * <li>{@code command} (required): the command line, split like a shell splits plain words (quotes work; no
  *     variables, globs or pipes). An argument containing {@code {prompt}} receives the prompt
  * <li>{@code promptMode}: {@code stdin} (default) or {@code argument} (appended as the last argument)
- * <li>{@code workingDirectory} (default: this process's); {@code env.NAME}: extra environment variables
+ * <li>{@code workingDirectory} (default: this process's; a call whose {@code CallContext} names a working
+ *     directory, such as a task's checkout in version control, runs there); {@code env.NAME}: extra environment
+ *     variables
  * <li>{@code timeout} (default 10m; a task's own timeout wins): the process tree is destroyed when it passes
  * <li>{@code maxOutputBytes} (default 1 MiB): stdout plus stderr; checked every {@code checkInterval} (default 1s)
  *     and at exit; more destroys the process tree and fails the call

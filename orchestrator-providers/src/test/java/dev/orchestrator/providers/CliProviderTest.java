@@ -221,6 +221,17 @@ class CliProviderTest extends ProviderContract {
   }
 
   @Test
+  void aCallThatNamesAWorkingDirectoryRunsThere() throws Exception {
+    Path work = Files.createDirectory(dir.resolve("work"));
+    Path checkout = Files.createDirectory(dir.resolve("checkout"));
+    assertThat(get(cli(script("pwd.sh", "pwd").toString(), "workingDirectory", work.toString())
+        .complete(ProviderRequest.of("x"), CALL.withWorkingDirectory(checkout))).text())
+        .isEqualTo(checkout.toString());
+    assertThat(CALL.withWorkingDirectory(checkout)).isEqualTo(CALL);
+    assertThat(CALL.workingDirectory()).isEmpty();
+  }
+
+  @Test
   void readsTokensAndDollarsWhenTheToolPrintsThem() throws Exception {
     String json = script("claude.sh", "cat > /dev/null; echo '{\"type\":\"result\",\"subtype\":\"success\","
         + "\"is_error\":false,\"duration_ms\":2041,\"result\":\"Done.\",\"session_id\":\"4f1c\","

@@ -1,6 +1,8 @@
 package dev.orchestrator.spi.provider;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +41,7 @@ public final class CallContext {
   private final String taskId;
   private final int attempt;
   private final @Nullable CallCancellation cancellation;
+  private final @Nullable Path workingDirectory;
 
   private CallContext(Builder b) {
     this.project = required(b.project, "project");
@@ -49,6 +52,7 @@ public final class CallContext {
     }
     this.attempt = b.attempt;
     this.cancellation = b.cancellation;
+    this.workingDirectory = b.workingDirectory;
   }
 
   /**
@@ -109,6 +113,33 @@ public final class CallContext {
     }
   }
 
+  /**
+   * The directory a provider that works on files (a command-line agent) runs in for this call, when whoever made the
+   * call prepared one (an isolated checkout of the project's repository, for instance); empty when none was given,
+   * and then the provider uses its own setting. Providers that do not work on files ignore it.
+   *
+   * @since 0.1
+   */
+  public Optional<Path> workingDirectory() {
+    return Optional.ofNullable(workingDirectory);
+  }
+
+  /**
+   * This context, with the same signal, naming {@code directory} as the call's working directory: what a provider
+   * decorator gives the provider it wraps.
+   *
+   * @param directory the directory the call works in
+   * @since 0.1
+   */
+  public CallContext withWorkingDirectory(Path directory) {
+    Builder b = builder().project(project).runId(runId).taskId(taskId).attempt(attempt)
+        .workingDirectory(directory);
+    if (cancellation != null) {
+      b.cancellation(cancellation);
+    }
+    return b.build();
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof CallContext c && project.equals(c.project) && runId.equals(c.runId)
@@ -150,6 +181,7 @@ public final class CallContext {
     private @Nullable String taskId;
     private int attempt;
     private @Nullable CallCancellation cancellation;
+    private @Nullable Path workingDirectory;
 
     private Builder() {}
 
@@ -186,6 +218,16 @@ public final class CallContext {
      */
     public Builder cancellation(CallCancellation cancellation) {
       this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+      return this;
+    }
+
+    /**
+     * The directory the call works in ({@link CallContext#workingDirectory()}); none by default.
+     *
+     * @since 0.1
+     */
+    public Builder workingDirectory(Path directory) {
+      this.workingDirectory = Objects.requireNonNull(directory, "directory");
       return this;
     }
 

@@ -14,6 +14,7 @@ import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.store.Store;
 import dev.orchestrator.store.jdbc.DataDirectory;
 import dev.orchestrator.store.jdbc.StoreUnavailableException;
+import dev.orchestrator.vcs.VersionControl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -80,6 +81,7 @@ public final class Cli implements AutoCloseable {
   private boolean writing;
   private @Nullable String checkedProject;
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private @Nullable VersionControl versionControl;
   /** The engines that execute runs in this process, newest last; read by the exit hook's thread. */
   private final List<Orchestrator> executors = new java.util.concurrent.CopyOnWriteArrayList<>();
   private @Nullable Thread exitHook;
@@ -423,6 +425,7 @@ public final class Cli implements AutoCloseable {
     if (listener != null) {
       b.listener(listener);
     }
+    b.decorateProviders(versionControl());
     if (executing) {
       NotificationListener n = notifications();
       if (n != null) {
@@ -437,6 +440,21 @@ public final class Cli implements AutoCloseable {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "config.engine", c.file(), e.getMessage());
     }
+  }
+
+  /**
+   * This process's version control, made on first use over the store: tasks of projects with a repository
+   * ({@code vcs.repository} in their settings) run in worktrees of their own and commit their results; making it
+   * removes the worktrees that killed processes left. Closed after the engines.
+   */
+  VersionControl versionControl() {
+    VersionControl v = versionControl;
+    if (v == null) {
+      v = VersionControl.builder(store()).build();
+      closeables.add(v);
+      versionControl = v;
+    }
+    return v;
   }
 
   /**
@@ -580,6 +598,7 @@ public final class Cli implements AutoCloseable {
       exitHook = null;
     }
     observer = null;
+    versionControl = null;
     if (notifications != null && notifications.stats().left() > 0) {
       err.println(Messages.get("notifications.left", notifications.stats().left()));
     }

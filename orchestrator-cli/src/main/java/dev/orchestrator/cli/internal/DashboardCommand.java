@@ -55,6 +55,14 @@ final class DashboardCommand extends CliCommand {
             .runner(w -> Objects.requireNonNull(engine[0]).submit(project, w)).build());
       }
     }
+    // The template form schedules too: stored as `schedule add` stores them, and fired by `orchestrator worker`.
+    dev.orchestrator.core.schedule.Scheduling schedules = null;
+    if (cli.store() instanceof dev.orchestrator.spi.store.ScheduleStore store) {
+      schedules = dev.orchestrator.core.schedule.Scheduling.builder().orchestrator(cli.observer()).store(store)
+          .clock(java.time.Clock.systemUTC()).scheduler(dev.orchestrator.Scheduler.none()).firing(false)
+          .refreshInterval(java.time.Duration.ZERO).build();
+      options.scheduling(schedules);
+    }
     DashboardOptions built;
     try {
       dev.orchestrator.notifiers.ActionLinks links = OneTapSettings.links(cli.env());
@@ -77,6 +85,10 @@ final class DashboardCommand extends CliCommand {
       cli.out().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "orchestrator-dashboard-stop"));
       stop.await();
+    } finally {
+      if (schedules != null) {
+        schedules.close();
+      }
     }
     return ExitCodes.OK;
   }

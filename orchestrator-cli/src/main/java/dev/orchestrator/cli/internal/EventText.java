@@ -18,6 +18,7 @@ import dev.orchestrator.event.RunReopenedEvent;
 import dev.orchestrator.event.ScheduleFiredEvent;
 import dev.orchestrator.event.ScheduleMisfiredEvent;
 import dev.orchestrator.event.ShadowComparedEvent;
+import dev.orchestrator.event.TaskCommittedEvent;
 import dev.orchestrator.event.TaskAwaitingReviewEvent;
 import dev.orchestrator.event.TaskBlockedEvent;
 import dev.orchestrator.event.TaskPriorityBoostedEvent;
@@ -145,6 +146,9 @@ final class EventText {
     } else if (e instanceof ShadowComparedEvent c) {
       return Messages.get("event.shadowCompared", c.winner(), c.incumbent(), c.challenger(), c.taskType(), c.judge(),
           Tables.money(c.cost()), Texts.shorten(c.reason(), 120));
+    } else if (e instanceof TaskCommittedEvent c) {
+      return Messages.get("event.committed", c.action(), c.commit().substring(0, Math.min(12, c.commit().length())),
+          c.branch(), c.files().size(), Texts.shorten(String.join(", ", c.files()), 160));
     }
     // An event this release does not know yet: its kind, never the record's raw fields.
     return Messages.get("event.other", type(e));

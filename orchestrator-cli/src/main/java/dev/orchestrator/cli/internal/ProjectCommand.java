@@ -11,6 +11,7 @@ import dev.orchestrator.templates.ProjectTemplate;
 import dev.orchestrator.templates.Template;
 import dev.orchestrator.templates.TemplateLibrary;
 import dev.orchestrator.templates.TemplateNotFoundException;
+import dev.orchestrator.vcs.VcsSettings;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code project create | list | switch | show | archive | restore}. */
+/** {@code project create | list | switch | show | archive | restore | vcs}. */
 @Command(name = "project", mixinStandardHelpOptions = true)
 final class ProjectCommand extends CliCommand {
   @picocli.CommandLine.Spec
@@ -35,7 +36,7 @@ final class ProjectCommand extends CliCommand {
   @Override
   public Integer call() {
     throw new picocli.CommandLine.ParameterException(java.util.Objects.requireNonNull(spec).commandLine(),
-        Messages.get("subcommand.missing", "create, list, switch, show, archive, restore"));
+        Messages.get("subcommand.missing", "create, list, switch, show, archive, restore, vcs"));
   }
 
   private Project require(String name) {
@@ -239,6 +240,52 @@ final class ProjectCommand extends CliCommand {
       if (p.name().equals(cli.currentProjectName())) {
         cli.say("project.archivedCurrent", p.name());
       }
+    }
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "vcs", mixinStandardHelpOptions = true)
+  int vcs(@Parameters(paramLabel = "<name>", descriptionKey = "arg.project") String name,
+      @Option(names = "--repository", required = true, paramLabel = "<path>", descriptionKey = "opt.repository")
+      String repository,
+      @Option(names = "--integration", paramLabel = "merge|leave", descriptionKey = "opt.integration")
+      @Nullable String integration,
+      @Option(names = "--output-file", paramLabel = "<task>=<path>", descriptionKey = "opt.outputFile")
+      @Nullable List<String> outputFiles) {
+    Project p = require(name.trim());
+    java.nio.file.Path repo = java.nio.file.Path.of(repository).toAbsolutePath().normalize();
+    VcsSettings settings;
+    try {
+      VcsSettings.Builder b = VcsSettings.builder(repo);
+      if (integration != null) {
+        b.integration(VcsSettings.parseIntegration(integration));
+      }
+      for (String f : outputFiles == null ? List.<String>of() : outputFiles) {
+        int eq = f.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--output-file must be <task>=<path> (was '" + f
+              + "'), such as publish=blog/post.md");
+        }
+        b.outputFile(f.substring(0, eq).trim(), f.substring(eq + 1).trim());
+      }
+      settings = b.build();
+      dev.orchestrator.vcs.internal.Repository.open(repo, "", 0);
+    } catch (IllegalArgumentException | dev.orchestrator.vcs.VcsException e) {
+      throw CliException.wrap(e, ExitCodes.USAGE, "project.vcsBad", e.getMessage());
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    p.settings().forEach((k, v) -> {
+      if (!k.startsWith("vcs.")) {
+        all.put(k, v);
+      }
+    });
+    all.putAll(settings.toSettings());
+    Project updated = p.withSettings(all);
+    cli.store().updateProject(updated);
+    if (cli.json()) {
+      cli.printJson(updated);
+    } else {
+      cli.say("project.vcsSet", p.name(), repo, settings.integration().name().toLowerCase(java.util.Locale.ROOT));
     }
     return ExitCodes.OK;
   }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {RunCommand.class, DryRunCommand.class, StatusCommand.class, LogsCommand.class,
         CancelCommand.class, PriorityCommand.class, ResumeCommand.class, AnswerCommand.class, BudgetCommand.class, ProjectCommand.class, TaskCommand.class,
         TemplateCommand.class, ProvidersCommand.class, WorkerCommand.class, DashboardCommand.class, ScheduleCommand.class,
-        NotificationsCommand.class, LearnCommand.class,
+        NotificationsCommand.class, LearnCommand.class, RollbackCommand.class,
         CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
   @Mixin

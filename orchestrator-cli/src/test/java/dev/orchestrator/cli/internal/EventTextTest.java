@@ -54,5 +54,9 @@ class EventTextTest {
         "gemini", "gemini", "chatgpt", "shorter and as accurate", Money.usd("0.0021"), "c", 3, 5)))
         .isEqualTo("shadow comparison on summarization: gemini won (claude against gemini, judged by chatgpt,"
             + " $0.0021): shorter and as accurate");
+    assertThat(text(new dev.orchestrator.event.TaskCommittedEvent("p", "r", "t", AT, "task",
+        "3f9a2c41d0e5b7a8c9d0e1f2a3b4c5d6e7f80912", "orchestrator/r/t", java.util.List.of("css/site.css",
+        "index.html"))))
+        .isEqualTo("git task commit 3f9a2c41d0e5 on orchestrator/r/t, 2 file(s) changed: css/site.css, index.html");
   }
 }

@@ -30,11 +30,17 @@ public final class DashboardServer implements AutoCloseable {
   private static final String AFTER_ATTRIBUTE = "dashboard.after";
   private static final String PROJECT_ATTRIBUTE = "dashboard.project";
   private static final int MAX_TEXT = 10_000;
+  private static final int MAX_TEMPLATE = 60_000;
 
   private final Orchestrator orchestrator;
   private final Views views;
   private final Steering steering;
   private final Planning planning;
+  private final RunDetails details;
+  private final RunSearch search;
+  private final TemplateViews templates;
+  private final BuilderChecks builder;
+  private final ChartViews charts;
   private final Security security;
   private final EventHub hub;
   private final StoreWatch watch;
@@ -50,6 +56,11 @@ public final class DashboardServer implements AutoCloseable {
     this.views = new Views(orchestrator, options);
     this.steering = new Steering(orchestrator, options, views);
     this.planning = new Planning(orchestrator, options, views);
+    this.details = new RunDetails(orchestrator.store(), views);
+    this.templates = new TemplateViews(orchestrator, options, views);
+    this.search = new RunSearch(orchestrator.store(), views, orchestrator.clock().getZone(), templates::names);
+    this.builder = new BuilderChecks(orchestrator, views, options.planningContext().orElse(null));
+    this.charts = new ChartViews(orchestrator.store(), views, orchestrator.clock()::instant);
     this.security = new Security(options);
     this.hub = new EventHub(orchestrator, views::shows);
     this.watch = new StoreWatch(orchestrator.store(), hub::notice);
@@ -100,6 +111,8 @@ public final class DashboardServer implements AutoCloseable {
       files.directory = "/dev/orchestrator/dashboard/web";
       files.location = Location.CLASSPATH;
     });
+    // The front-end libraries (graph layout, charts, Markdown, sanitising) from their WebJars on the classpath.
+    config.staticFiles.enableWebjars();
     var r = config.routes;
     r.before(security::check);
     r.exception(Security.Redirected.class, (e, ctx) -> { });
@@ -114,7 +127,7 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/session", ctx -> {
       Security.Session s = security.current(ctx);
       json(ctx, new Views.SessionView(s == null ? "" : s.csrf(), views.projects(), views.defaultProject(),
-          security.tokenRequired(), planning.status()));
+          security.tokenRequired(), planning.status(), templates.schedules()));
     });
     r.get("/api/projects", ctx -> view(ctx, views::projectViews));
     r.get("/api/projects/{project}/runs", ctx -> view(ctx, () -> views.runs(ctx.pathParam("project"), limit(ctx))));
@@ -124,6 +137,28 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/projects/{project}/questions", ctx -> view(ctx, () -> views.questions(ctx.pathParam("project"))));
     r.get("/api/projects/{project}/cost", ctx -> view(ctx, () -> views.cost(ctx.pathParam("project"))));
     r.get("/api/projects/{project}/learning", ctx -> view(ctx, () -> views.learning(ctx.pathParam("project"))));
+    r.get("/api/projects/{project}/runs/{run}/detail", ctx -> view(ctx, () -> details.detail(
+        ctx.pathParam("project"), ctx.pathParam("run"))));
+    r.get("/api/runs", ctx -> view(ctx, () -> search.search(RunSearch.Query.of(params(ctx)))));
+    r.get("/api/charts", ctx -> view(ctx, () -> charts.charts(ctx.queryParam("project"))));
+    r.get("/api/templates", ctx -> json(ctx, templates.list()));
+    r.get("/api/templates/{template}", ctx -> json(ctx, templates.get(ctx.pathParam("template"))));
+    r.post("/api/projects/{project}/templates/{template}/run", ctx -> json(ctx, templates.start(
+        ctx.pathParam("project"), ctx.pathParam("template"), Json.read(ctx.body()).path("values"))));
+    r.post("/api/projects/{project}/templates/{template}/schedule", ctx -> {
+      JsonNode body = Json.read(ctx.body());
+      json(ctx, templates.schedule(ctx.pathParam("project"), ctx.pathParam("template"), body.path("values"),
+          Objects.requireNonNull(text(ctx, "cron", true))));
+    });
+    r.post("/api/projects/{project}/runs/{run}/rerun", ctx -> json(ctx, templates.rerun(ctx.pathParam("project"),
+        ctx.pathParam("run"))));
+    r.post("/api/projects/{project}/builder/check", ctx -> json(ctx, builder.check(ctx.pathParam("project"),
+        Objects.requireNonNull(text(ctx, "template", true)))));
+    r.post("/api/projects/{project}/builder/run", ctx -> {
+      String project = ctx.pathParam("project");
+      json(ctx, templates.submit(project, builder.checked(project, Objects.requireNonNull(text(ctx, "template",
+          true))), Map.of()));
+    });
     r.get("/api/cost", ctx -> view(ctx, () -> views.cost(null)));
     r.get("/api/budgets", ctx -> view(ctx, orchestrator::budgets));
     r.get("/api/providers", ctx -> view(ctx, views::providers));
@@ -220,6 +255,16 @@ public final class DashboardServer implements AutoCloseable {
         + (id.length() > 40 ? id.substring(0, 40) + "..." : id) + "'): leave it out to start from now");
   }
 
+  private static Map<String, String> params(Context ctx) {
+    Map<String, String> out = new java.util.HashMap<>();
+    ctx.queryParamMap().forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        out.put(k, v.get(0));
+      }
+    });
+    return out;
+  }
+
   private static int limit(Context ctx) {
     String l = ctx.queryParam("limit");
     if (l == null) {
@@ -254,8 +299,10 @@ public final class DashboardServer implements AutoCloseable {
       throw new ApiException(400, "'" + field + "' must be a string (was " + v.getNodeType() + ")");
     }
     String s = v.asText();
-    if (s.length() > MAX_TEXT) {
-      throw new ApiException(400, "'" + field + "' must be at most " + MAX_TEXT + " characters (was " + s.length()
+    // A template (the builder's or a plan's JSON) may be longer than a reason or an answer.
+    int max = field.equals("template") ? MAX_TEMPLATE : MAX_TEXT;
+    if (s.length() > max) {
+      throw new ApiException(400, "'" + field + "' must be at most " + max + " characters (was " + s.length()
           + ")");
     }
     return s;

@@ -52,7 +52,7 @@ final class Planning {
   }
 
   /** What the page may offer. */
-  record Status(boolean enabled, boolean llm, boolean save, List<String> providers) {}
+  record Status(boolean enabled, boolean llm, boolean save, List<String> providers, boolean templates) {}
 
   /** A task of the plan as the box lists it. */
   record TaskLine(String id, String title, List<String> providers, List<String> dependsOn, @Nullable String schedule) {}
@@ -75,7 +75,7 @@ final class Planning {
 
   Status status() {
     return new Status(context != null, context != null && llm != null, context != null && templates != null,
-        context == null ? List.of() : List.copyOf(context.providers().keySet()));
+        context == null ? List.of() : List.copyOf(context.providers().keySet()), templates != null);
   }
 
   PlanView plan(String project, String request, @Nullable String plannerName) {
@@ -112,7 +112,6 @@ final class Planning {
   }
 
   Saved save(String name, String json) {
-    requireContext();
     if (templates == null) {
       throw new ApiException(409, "saving templates is not configured for this dashboard: the application sets"
           + " DashboardOptions.Builder.templateDirectory(...)");
@@ -122,7 +121,14 @@ final class Planning {
       throw new ApiException(400, "'name' must be lower-case letters, digits, '_' or '-', starting with a letter or"
           + " digit (was '" + cut(name) + "'): such as blog-review");
     }
-    checked(json);
+    if (context != null) {
+      checked(json);
+    } else {
+      List<String> problems = TemplateViews.loaderProblems(json);
+      if (!problems.isEmpty()) {
+        throw new ApiException(400, "'template' is not a valid template: " + String.join("; ", problems));
+      }
+    }
     Path file = templates.resolve(n + ".json");
     TemplateLibrary library = TemplateLibrary.builder().userDirectory(templates).build();
     if (Files.exists(file) || library.get(n).isPresent()) {

@@ -54,7 +54,7 @@ final class Views {
 
   /** The session page: what the script needs to start. */
   record SessionView(String csrf, List<String> projects, @Nullable String defaultProject, boolean tokenRequired,
-      Planning.Status planning) {}
+      Planning.Status planning, boolean scheduling) {}
 
   /**
    * The learning view: each provider's figures on each task type and the recommendations in words, as

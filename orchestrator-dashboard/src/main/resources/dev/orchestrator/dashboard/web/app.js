@@ -6,6 +6,10 @@ import {session, read, post, seg} from './api.js';
 import {Model, RESOURCES, SETTLE_MS} from './live.js';
 import {setUpPlanning} from './plan.js';
 import {learningView} from './learning.js';
+import {showRun, onRunEvent} from './run.js';
+import {setUpHistory, showHistory, templatesChanged} from './history.js';
+import {showCharts, chartsStale, resizeCharts} from './charts.js';
+import {setUpBuilder, showBuilder} from './builder.js';
 import './pwa.js'; // installable: registers the service worker
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
@@ -131,7 +135,8 @@ function runHead(r) {
   return [h('div', {class: 'run-head'},
       h('span', {class: 'title'}, r.workflow),
       badge(r.status, 'run-status'),
-      h('span', {class: 'meta'}, r.id + ' · ' + time(r.submittedAt) + ' · ' + money(r.cost)),
+      h('span', {class: 'meta'}, h('a', {href: '#run/' + encodeURIComponent(r.project) + '/' + encodeURIComponent(r.id),
+        class: 'run-link', title: 'Open the run page'}, r.id), ' · ' + time(r.submittedAt) + ' · ' + money(r.cost)),
       r.status === 'RUNNING'
         ? h('button', {class: 'btn danger small', 'data-action': 'cancel-run',
           onclick: (e) => act(e.currentTarget, 'api/projects/' + seg(r.project) + '/runs/' + seg(r.id) + '/cancel',
@@ -414,6 +419,8 @@ function onMessage(message) {
     default:
       break;
   }
+  onRunEvent(ev);
+  if (state.tab === 'charts') chartsStale(state.project);
   if (!state.project && ev.project && state.firstUnshown === null) state.firstUnshown = ev.sequence - 1;
   const result = state.model.apply(ev);
   if (!result) return;
@@ -471,14 +478,33 @@ function selectProject(name, after) {
   readLearning();
 }
 
+const TABS = ['runs', 'history', 'queue', 'providers', 'questions', 'cost', 'charts', 'learning', 'builder'];
+
 function showTab() {
   const tab = (location.hash || '#runs').slice(1);
-  state.tab = ['runs', 'queue', 'providers', 'questions', 'cost', 'learning'].includes(tab) ? tab : 'runs';
+  const runPage = /^run\/([^/]+)\/([^/]+)$/.exec(tab);
+  state.tab = runPage ? 'run' : TABS.includes(tab) ? tab : 'runs';
   for (const section of document.querySelectorAll('[data-section]')) {
     section.hidden = section.dataset.section !== state.tab;
   }
   for (const a of document.querySelectorAll('[data-tab]')) {
-    a.classList.toggle('active', a.dataset.tab === state.tab);
+    a.classList.toggle('active', a.dataset.tab === state.tab || (runPage !== null && a.dataset.tab === 'history'));
+  }
+  if (!state.started) return;
+  if (runPage) {
+    const project = decodeURIComponent(runPage[1]);
+    // The page follows the run's project's stream.
+    if (project !== state.project && state.projects.includes(project)) {
+      $('project').value = project;
+      selectProject(project, null);
+    }
+    showRun(project, decodeURIComponent(runPage[2]), toast);
+  } else if (state.tab === 'history') {
+    showHistory();
+  } else if (state.tab === 'charts') {
+    showCharts(state.project).catch((e) => toast(e.message, true));
+  } else if (state.tab === 'builder') {
+    showBuilder();
   }
   readLearning();
 }
@@ -502,7 +528,24 @@ async function start() {
     connect(null);
     stale(RESOURCES);
   }
-  $('project').addEventListener('change', (e) => selectProject(e.target.value, null));
+  $('project').addEventListener('change', (e) => {
+    selectProject(e.target.value, null);
+    if (state.tab === 'charts') showCharts(state.project).catch((err) => toast(err.message, true));
+  });
+  setUpHistory(s.projects, toast, s.scheduling);
+  setUpBuilder(s, () => state.project || 'default', toast);
+  document.addEventListener('orchestrator-templates-changed', templatesChanged);
+  window.addEventListener('resize', resizeCharts);
+  // A page left for another keeps no stream open (a browser allows a host only a few connections); it reconnects
+  // from where it was if it comes back from the back-forward cache.
+  window.addEventListener('pagehide', () => {
+    if (state.stream) state.stream.close();
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) connect(state.model.seq > 0 ? state.model.seq : null);
+  });
+  state.started = true;
+  showTab();
   const planning = setUpPlanning(s.planning, () => state.project || 'default', toast, () => stale(RESOURCES));
   if (planning) $('project').addEventListener('change', planning.discard);
   setInterval(() => {

@@ -67,3 +67,8 @@ export function badge(state, extraClass) {
   return h('span', {class: 'badge state-' + name.toLowerCase() + (extraClass ? ' ' + extraClass : ''),
     'data-state': name}, name.replace(/_/g, ' '));
 }
+
+/** The children that are there: null, undefined and false left out (replaceChildren would show them as text). */
+export function present(...children) {
+  return children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
+}

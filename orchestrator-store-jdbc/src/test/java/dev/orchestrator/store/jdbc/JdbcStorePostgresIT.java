@@ -134,7 +134,7 @@ class JdbcStorePostgresIT extends StoreContract {
                 java.time.OffsetDateTime.ofInstant(frozen.at(), java.time.ZoneOffset.UTC),
                 dev.orchestrator.store.jdbc.internal.Json.write(frozen));
         dev.orchestrator.store.jdbc.internal.EventLog.of(dev.orchestrator.store.jdbc.internal.Dialect.POSTGRESQL, stuck)
-            .insertAll(stuck, new dev.orchestrator.store.jdbc.internal.JoinedTransaction(), List.of(entry));
+            .insertAll(stuck, new dev.orchestrator.store.jdbc.internal.JoinedTransaction(false), List.of(entry));
         // Other appends go on, and commit after it.
         store.append(StreamFollowing.event("w", 1));
 

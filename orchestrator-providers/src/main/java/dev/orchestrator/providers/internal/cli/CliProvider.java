@@ -223,8 +223,9 @@ public final class CliProvider implements AiProvider {
         argv.add(prompt);
       }
       ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-      if (workingDirectory != null) {
-        pb.directory(workingDirectory.toFile());
+      Path cwd = context.workingDirectory().orElse(workingDirectory);
+      if (cwd != null) {
+        pb.directory(cwd.toFile());
       }
       pb.environment().putAll(environment);
       if (!promptAsArgument) {

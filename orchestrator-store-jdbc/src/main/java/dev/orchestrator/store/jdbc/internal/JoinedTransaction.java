@@ -51,6 +51,18 @@ public final class JoinedTransaction {
     }
   }
 
+  /**
+   * Whether a joined write's savepoint is released when the write ends well. Releasing costs a round trip to a
+   * database server, and every savepoint ends with its transaction anyway (a nested block's release or rollback ends
+   * the savepoints taken inside it too), so on PostgreSQL they are left to the commit.
+   */
+  private final boolean releaseSavepoints;
+
+  /** @param releaseSavepoints whether each joined write releases its savepoint when it ends well */
+  public JoinedTransaction(boolean releaseSavepoints) {
+    this.releaseSavepoints = releaseSavepoints;
+  }
+
   /** Sends the pending writes of a transaction; set by the store. */
   private volatile PendingWrites.@Nullable Writer writer;
 
@@ -239,7 +251,9 @@ public final class JoinedTransaction {
     Savepoint start = shared.setSavepoint();
     try {
       T result = work.apply(forWrite(shared, start));
-      shared.releaseSavepoint(start);
+      if (releaseSavepoints) {
+        shared.releaseSavepoint(start);
+      }
       return result;
     } catch (SQLException | RuntimeException e) {
       undo(mark);

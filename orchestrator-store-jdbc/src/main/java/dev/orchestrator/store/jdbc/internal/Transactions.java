@@ -51,7 +51,7 @@ public final class Transactions implements Transactor {
   private final BooleanSupplier closed;
   private final AtomicLong commits = new AtomicLong();
   /** The transaction a thread opened with {@link #atomically}, which its reads and writes join. */
-  private final JoinedTransaction joined = new JoinedTransaction();
+  private final JoinedTransaction joined;
 
   @Override
   public JoinedTransaction joined() {
@@ -72,6 +72,7 @@ public final class Transactions implements Transactor {
     this.embeddedFile = embeddedFile;
     this.evict = Objects.requireNonNull(evict, "evict");
     this.closed = Objects.requireNonNull(closed, "closed");
+    this.joined = new JoinedTransaction(dialect != Dialect.POSTGRESQL);
   }
 
   @Override

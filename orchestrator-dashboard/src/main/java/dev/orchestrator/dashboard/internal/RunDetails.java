@@ -1,0 +1,136 @@
+package dev.orchestrator.dashboard.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.Money;
+import dev.orchestrator.event.Event;
+import dev.orchestrator.event.GuardTriggeredEvent;
+import dev.orchestrator.event.ReviewCompletedEvent;
+import dev.orchestrator.event.TaskTransitionEvent;
+import dev.orchestrator.run.Attempt;
+import dev.orchestrator.run.Question;
+import dev.orchestrator.run.RunRecord;
+import dev.orchestrator.run.TaskRecord;
+import dev.orchestrator.spi.store.StoreView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The run page: the run's dependency graph (from the workflow definition the store keeps with the run) and, per task,
+ * its rendered prompt, output, attempts, review verdicts, guard results, question and answer, and the state
+ * transitions for the timeline, all read from the store. Stateless; thread-safe.
+ */
+final class RunDetails {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final StoreView store;
+  private final Views views;
+
+  RunDetails(StoreView store, Views views) {
+    this.store = store;
+    this.views = views;
+  }
+
+  /** A node of the graph: a task and what it waits for. */
+  record Node(String id, String title, List<String> dependsOn, List<String> providers) {}
+
+  /** One call of a task to a provider; {@code latencyMs} is null while the call is in flight. */
+  record AttemptView(int number, String provider, Instant startedAt, @Nullable Instant finishedAt,
+      @Nullable Long latencyMs, @Nullable String outcome, @Nullable String errorKind, @Nullable String message,
+      long inputTokens, long outputTokens, Money cost, String costBasis) {}
+
+  record ReviewView(String reviewer, int round, boolean approved, int score, String feedback, Instant at) {}
+
+  record GuardView(String guard, String phase, String action, String reason, Instant at) {}
+
+  record QuestionView(String id, String text, Instant askedAt, @Nullable String answer, @Nullable Instant answeredAt,
+      boolean open) {}
+
+  record Transition(String to, Instant at) {}
+
+  record TaskDetail(String taskId, String title, String state, String lane, @Nullable String provider,
+      @Nullable String prompt, @Nullable String output, @Nullable String errorKind, @Nullable String error,
+      Money cost, List<String> actions, List<AttemptView> attempts, List<ReviewView> reviews, List<GuardView> guards,
+      @Nullable QuestionView question, List<Transition> transitions) {}
+
+  record Detail(Views.RunView run, Map<String, String> params, List<Node> graph, List<TaskDetail> tasks) {}
+
+  Detail detail(String project, String runId) {
+    RunRecord r = views.runRecord(project, runId);
+    List<TaskRecord> tasks = store.tasks(r.project(), r.id());
+    Map<String, List<ReviewView>> reviews = new LinkedHashMap<>();
+    Map<String, List<GuardView>> guards = new LinkedHashMap<>();
+    Map<String, List<Transition>> transitions = new LinkedHashMap<>();
+    for (Event e : store.events(r.project(), r.id())) {
+      if (e instanceof ReviewCompletedEvent v) {
+        reviews.computeIfAbsent(v.taskId(), k -> new ArrayList<>()).add(new ReviewView(v.reviewer(), v.round(),
+            v.approved(), v.score(), v.feedback(), v.at()));
+      } else if (e instanceof GuardTriggeredEvent g) {
+        guards.computeIfAbsent(g.taskId(), k -> new ArrayList<>()).add(new GuardView(g.guard(), g.phase().name(),
+            g.action().name(), g.reason(), g.at()));
+      } else if (e instanceof TaskTransitionEvent t) {
+        transitions.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(new Transition(t.to().name(), t.at()));
+      }
+    }
+    List<TaskDetail> out = new ArrayList<>();
+    for (TaskRecord t : tasks) {
+      List<AttemptView> attempts = new ArrayList<>();
+      String prompt = null;
+      for (Attempt a : t.attempts()) {
+        Long latency = a.finishedAt() == null ? null : Duration.between(a.startedAt(), a.finishedAt()).toMillis();
+        attempts.add(new AttemptView(a.number(), a.provider(), a.startedAt(), a.finishedAt(), latency,
+            a.outcome() == null ? null : a.outcome().name(), a.errorKind() == null ? null : a.errorKind().name(),
+            a.message(), a.usage().inputTokens(), a.usage().outputTokens(), a.cost(), a.costBasis().name()));
+        if (a.prompt() != null) {
+          prompt = a.prompt();
+        }
+      }
+      Question q = t.question();
+      QuestionView qv = q == null ? null
+          : new QuestionView(q.id(), q.text(), q.askedAt(), q.answer(), q.answeredAt(), q.isOpen());
+      out.add(new TaskDetail(t.taskId(), t.title(), t.state().name(), t.lane().name(), t.provider(), prompt,
+          t.output(), t.errorKind() == null ? null : t.errorKind().name(), t.error(), t.cost(),
+          Views.actions(t.state()), attempts, reviews.getOrDefault(t.taskId(), List.of()),
+          guards.getOrDefault(t.taskId(), List.of()), qv, transitions.getOrDefault(t.taskId(), List.of())));
+    }
+    return new Detail(views.run(project, runId), r.params(), graph(r, tasks), out);
+  }
+
+  /**
+   * The tasks and their dependencies, from the stored workflow definition; a run stored without one (an older
+   * store) shows its tasks without edges.
+   */
+  private List<Node> graph(RunRecord r, List<TaskRecord> tasks) {
+    Map<String, Node> nodes = new LinkedHashMap<>();
+    for (TaskRecord t : tasks) {
+      nodes.put(t.taskId(), new Node(t.taskId(), t.title(), List.of(), List.of()));
+    }
+    String definition = store.definition(r.project(), r.id()).orElse(null);
+    if (definition == null) {
+      return List.copyOf(nodes.values());
+    }
+    try {
+      JsonNode root = JSON.readTree(definition);
+      for (JsonNode n : root.path("tasks")) {
+        String id = n.path("id").asText();
+        Node known = nodes.get(id);
+        if (known == null) {
+          continue;
+        }
+        List<String> deps = new ArrayList<>();
+        n.path("dependsOn").forEach(d -> deps.add(d.asText()));
+        List<String> providers = new ArrayList<>();
+        n.path("providers").forEach(p -> providers.add(p.asText()));
+        nodes.put(id, new Node(id, known.title(), List.copyOf(deps), List.copyOf(providers)));
+      }
+    } catch (java.io.IOException e) {
+      // A definition this page cannot read: the tasks show without edges.
+    }
+    return List.copyOf(nodes.values());
+  }
+}

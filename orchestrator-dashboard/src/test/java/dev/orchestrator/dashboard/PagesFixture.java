@@ -1,0 +1,159 @@
+package dev.orchestrator.dashboard;
+
+import dev.orchestrator.ErrorKind;
+import dev.orchestrator.Money;
+import dev.orchestrator.TokenUsage;
+import dev.orchestrator.budget.Budget;
+import dev.orchestrator.budget.BudgetScope;
+import dev.orchestrator.core.InMemoryStore;
+import dev.orchestrator.core.Orchestrator;
+import dev.orchestrator.run.Run;
+import dev.orchestrator.run.RunSnapshot;
+import dev.orchestrator.templates.BoundTemplate;
+import dev.orchestrator.templates.Template;
+import dev.orchestrator.templates.plan.PlanningContext;
+import dev.orchestrator.testkit.FakeProvider;
+import dev.orchestrator.testkit.FakeProvider.Reply;
+import dev.orchestrator.workflow.Workflow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One engine and one dashboard for the run page, runs list, charts and builder tests, with runs already in the
+ * store: project {@code list} has 22 runs of the user template "Weekly Digest" on claude, 2 of "Report" on chatgpt,
+ * one "Broken" run that failed (its provider refuses every call) and one "Stuck" run cancelled while its call hung;
+ * budgets are set for the project, everything and claude. claude and chatgpt answer at once with Markdown.
+ */
+final class PagesFixture implements AutoCloseable {
+  /** What claude answers: Markdown with a script that must never run or show as an element. */
+  static final String MARKDOWN = "## Summary\n\n- **bold point**\n- second point\n\n<script>window.__pwned = 1"
+      + "</script><img src=x onerror=\"window.__pwned = 2\">\n";
+  static final String DIGEST = """
+      {
+        "name": "Weekly Digest",
+        "description": "Collects the week's news on a topic and writes a digest.",
+        "parameters": {
+          "topic": {"type": "string", "description": "What the digest is about.", "example": "tides"},
+          "words": {"type": "integer", "default": 300, "min": 100, "max": 2000},
+          "tone": {"type": "enum", "allowed_values": ["plain", "playful"], "default": "plain"}
+        },
+        "tasks": [
+          {"id": "collect", "title": "Collect news on {{topic}}", "assigned_to": "claude",
+           "instructions": "Collect this week's news about {{topic}}."},
+          {"id": "write", "title": "Write the digest", "assigned_to": "claude", "depends_on": ["collect"],
+           "instructions": "Write a {{tone}} digest of {{words}} words from:\\n{{tasks.collect.output}}"}
+        ]
+      }
+      """;
+
+  final Path templates;
+  final InMemoryStore store = InMemoryStore.create();
+  final FakeProvider claude = FakeProvider.builder("claude")
+      .otherwise(req -> Reply.text(MARKDOWN, TokenUsage.of(120, 40))).costPerCall(Money.usd("0.02"))
+      .estimate(estimate("0.01", "0.02", "0.04")).build();
+  final FakeProvider chatgpt = FakeProvider.builder("chatgpt")
+      .otherwise(req -> Reply.text("Done.", TokenUsage.of(80, 20))).costPerCall(Money.usd("0.05"))
+      .estimate(estimate("0.03", "0.05", "0.08")).build();
+  final FakeProvider flaky = FakeProvider.builder("flaky").otherwise(req -> Reply.failure(ErrorKind.AUTH)).build();
+  final FakeProvider slow = FakeProvider.builder("slow").otherwise(req -> Reply.hang()).build();
+  /** Asks a question at its first call, then answers. */
+  final FakeProvider asker = FakeProvider.builder("asker").script(Reply.ask("Which tone should it take?"))
+      .otherwise(req -> Reply.text("Written in the tone asked for.")).build();
+  final Orchestrator orchestrator;
+  /** Schedules the template form adds; this one only keeps them (nothing fires in the tests). */
+  final dev.orchestrator.core.schedule.Scheduling scheduling;
+  final Dashboard dashboard;
+
+  PagesFixture() {
+    try {
+      templates = Files.createTempDirectory("dashboard-templates-");
+      Files.writeString(templates.resolve("weekly-digest.json"), DIGEST);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    orchestrator = Orchestrator.builder().store(store).provider(claude, 4).provider(chatgpt, 4).provider(flaky)
+        .provider(slow).provider(asker).defaultProvider("claude").guard(new TwoPoints()).build();
+    // A scheduler whose time the test moves (it never does): the schedules are only kept, never fired.
+    dev.orchestrator.testkit.MutableClock time = dev.orchestrator.testkit.MutableClock.at(java.time.Instant.now(),
+        java.time.ZoneOffset.UTC);
+    scheduling = dev.orchestrator.core.schedule.Scheduling.builder().orchestrator(orchestrator)
+        .store(dev.orchestrator.core.schedule.InMemoryScheduleStore.create()).clock(time)
+        .scheduler(new dev.orchestrator.testkit.ManualScheduler(time)).firing(false).build();
+    dashboard = Dashboard.start(orchestrator, DashboardOptions.builder()
+        .planningContext(PlanningContext.builder().provider("claude", "anthropic").provider("chatgpt", "openai")
+            .provider("flaky", "openai").provider("slow", "openai").defaultProvider("claude").build())
+        .templateDirectory(templates)
+        .scheduling(scheduling)
+        .build());
+    orchestrator.setBudget(Budget.builder().scope(BudgetScope.project("list")).limit(Money.usd("5")).build());
+    orchestrator.setBudget(Budget.builder().scope(BudgetScope.global()).limit(Money.usd("20")).build());
+    orchestrator.setBudget(Budget.builder().scope(BudgetScope.provider("claude")).limit(Money.usd("2")).build());
+    Template digest = Template.parse(DIGEST);
+    for (int i = 0; i < 22; i++) {
+      BoundTemplate bound = digest.bind(Map.of("topic", "topic " + i));
+      finish(orchestrator.submit("list", bound.workflow(), bound.values()));
+    }
+    for (int i = 0; i < 2; i++) {
+      finish(orchestrator.submit("list", Workflow.builder("Report")
+          .task("report", t -> t.title("Report").instructions("Report the week").provider("chatgpt")).build()));
+    }
+    finish(orchestrator.submit("list", Workflow.builder("Broken")
+        .task("doomed", t -> t.title("Doomed").instructions("Fails").provider("flaky")).build()));
+    Run stuck = orchestrator.submit("list", Workflow.builder("Stuck")
+        .task("hangs", t -> t.title("Hangs").instructions("Never answers").provider("slow")).build());
+    Await.until("the stuck run's call", () -> slow.callCount() == 1);
+    stuck.cancel("test", "stuck");
+    finish(stuck);
+  }
+
+  /** Flags a digest written from only two points: a guard result for the run page to show. */
+  static final class TwoPoints implements dev.orchestrator.spi.guard.Guard {
+    @Override
+    public String name() {
+      return "two-points";
+    }
+
+    @Override
+    public dev.orchestrator.spi.guard.Verdict checkOutput(dev.orchestrator.spi.guard.GuardInput input) {
+      return input.taskId().equals("write") && input.text().contains("second point")
+          ? dev.orchestrator.spi.guard.Verdict.flag("the digest has only two points")
+          : dev.orchestrator.spi.guard.Verdict.allow();
+    }
+  }
+
+  /** What a dry run expects a call to cost. */
+  private static dev.orchestrator.spi.provider.CostEstimate estimate(String low, String expected, String high) {
+    return dev.orchestrator.spi.provider.CostEstimate.of(TokenUsage.of(120, 40), Money.usd(low), Money.usd(expected),
+        Money.usd(high), java.time.Duration.ofSeconds(2));
+  }
+
+  static RunSnapshot finish(Run run) {
+    try {
+      return run.completion().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("run " + run.id() + " did not finish: " + e, e);
+    }
+  }
+
+  Http http() {
+    Http http = new Http(dashboard.url());
+    http.session();
+    return http;
+  }
+
+  @Override
+  public void close() {
+    dashboard.close();
+    scheduling.close();
+    orchestrator.close();
+    try (var files = Files.walk(templates)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temp directory left behind is harmless.
+    }
+  }
+}
