@@ -9,8 +9,8 @@ import java.util.Set;
  * <pre>
  * BLOCKED ─▶ READY ─▶ RUNNING ─▶ SUCCEEDED | FAILED | CANCELLED
  *    │                   ├─▶ RETRY_WAIT ─▶ READY
- *    │                   ├─▶ AWAITING_INPUT ─▶ READY
- *    │                   └─▶ AWAITING_REVIEW ─▶ SUCCEEDED | READY (revision)
+ *    │                   ├─▶ AWAITING_INPUT ─▶ READY | SUCCEEDED | FAILED (an approval's answer)
+ *    │                   └─▶ AWAITING_REVIEW ─▶ SUCCEEDED | READY (revision) | AWAITING_INPUT (approval)
  *    └─▶ SKIPPED (an upstream task failed or was cancelled)
  * READY ─▶ PAUSED (budget or provider paused) ─▶ READY;  READY ─▶ FAILED (a guard blocked the prompt)
  * FAILED | CANCELLED ─▶ READY | BLOCKED (resumed);  SKIPPED ─▶ BLOCKED | READY (upstream resumed)
@@ -52,8 +52,8 @@ public enum TaskState {
     RUNNING.next = EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, AWAITING_INPUT, AWAITING_REVIEW, PAUSED, READY);
     RETRY_WAIT.next = EnumSet.of(READY, CANCELLED, FAILED);
     PAUSED.next = EnumSet.of(READY, CANCELLED);
-    AWAITING_INPUT.next = EnumSet.of(READY, CANCELLED);
-    AWAITING_REVIEW.next = EnumSet.of(SUCCEEDED, READY, FAILED, CANCELLED);
+    AWAITING_INPUT.next = EnumSet.of(READY, CANCELLED, SUCCEEDED, FAILED);
+    AWAITING_REVIEW.next = EnumSet.of(SUCCEEDED, READY, FAILED, CANCELLED, AWAITING_INPUT);
     SUCCEEDED.next = EnumSet.noneOf(TaskState.class);
     FAILED.next = EnumSet.of(READY, BLOCKED);
     CANCELLED.next = EnumSet.of(READY, BLOCKED);

@@ -59,6 +59,7 @@ public final class TaskSpec {
   private final @Nullable UpstreamContext context;
   private final List<String> collaborators;
   private final int maxExchanges;
+  private final @Nullable Approval approval;
 
   private TaskSpec(Builder b) {
     String task = TaskRules.id(b.id);
@@ -81,6 +82,7 @@ public final class TaskSpec {
     this.context = b.context;
     this.collaborators = TaskRules.providers(task, b.collaborators);
     this.maxExchanges = TaskRules.maxExchanges(task, b.maxExchanges);
+    this.approval = b.approval;
   }
 
   /**
@@ -113,6 +115,7 @@ public final class TaskSpec {
     b.context = context;
     b.collaborators.addAll(collaborators);
     b.maxExchanges = maxExchanges;
+    b.approval = approval;
     return b;
   }
 
@@ -238,6 +241,15 @@ public final class TaskSpec {
     return maxExchanges;
   }
 
+  /**
+   * The human approval this task needs before it runs or of its output, or null for none.
+   *
+   * @since 0.1
+   */
+  public @Nullable Approval approval() {
+    return approval;
+  }
+
   /** The instructions as a template. */
   public PromptTemplate prompt() {
     return PromptTemplate.of(instructions);
@@ -252,13 +264,14 @@ public final class TaskSpec {
         && Objects.equals(maxOutputTokens, t.maxOutputTokens) && Objects.equals(expectedOutput, t.expectedOutput)
         && Objects.equals(question, t.question) && Objects.equals(retry, t.retry)
         && Objects.equals(review, t.review) && Objects.equals(context, t.context)
-        && collaborators.equals(t.collaborators) && maxExchanges == t.maxExchanges;
+        && collaborators.equals(t.collaborators) && maxExchanges == t.maxExchanges
+        && Objects.equals(approval, t.approval);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(id, title, instructions, system, providers, autoProvider, taskType, priority, dependsOn, timeout, maxCost,
-        maxOutputTokens, expectedOutput, question, retry, review, context, collaborators, maxExchanges);
+        maxOutputTokens, expectedOutput, question, retry, review, context, collaborators, maxExchanges, approval);
   }
 
   @Override
@@ -269,7 +282,7 @@ public final class TaskSpec {
         + ", expectedOutput=" + expectedOutput + ", question=" + question + ", retry=" + retry + ", review="
         + review + ", context=" + context
         + (collaborators.isEmpty() ? "" : ", collaborators=" + collaborators + ", maxExchanges=" + maxExchanges)
-        + "]";
+        + (approval == null ? "" : ", approval=" + approval) + "]";
   }
 
   /**
@@ -298,6 +311,7 @@ public final class TaskSpec {
     private @Nullable UpstreamContext context;
     private final List<String> collaborators = new ArrayList<>(2);
     private int maxExchanges = DEFAULT_MAX_EXCHANGES;
+    private @Nullable Approval approval;
 
     Builder(@Nullable String id) {
       this.id = TaskRules.id(id);
@@ -419,6 +433,15 @@ public final class TaskSpec {
     /** A question put to a human before the task runs, not blank; the answer fills {@code {{input}}}. */
     public Builder question(String question) {
       this.question = TaskRules.question(id, question);
+      return this;
+    }
+
+    /**
+     * A human approval the task needs, before it runs or of its output ({@link Approval#before()},
+     * {@link Approval#after()}); none by default, and null clears it.
+     */
+    public Builder approval(@Nullable Approval approval) {
+      this.approval = approval;
       return this;
     }
 

@@ -45,9 +45,11 @@ public final class DashboardOptions {
   private final @Nullable PlanningContext planningContext;
   private final @Nullable WorkflowPlanner llmPlanner;
   private final @Nullable Path templateDirectory;
+  private final @Nullable OneTap oneTap;
   private final dev.orchestrator.core.schedule.@Nullable Scheduling scheduling;
 
   private DashboardOptions(Builder b, boolean loopback) {
+    this.oneTap = b.oneTap;
     this.scheduling = b.scheduling;
     this.planningContext = b.planningContext;
     this.llmPlanner = b.llmPlanner;
@@ -117,6 +119,11 @@ public final class DashboardOptions {
     return Optional.ofNullable(templateDirectory);
   }
 
+  /** The one-tap links and Slack buttons it serves, or empty when it serves none. */
+  public Optional<OneTap> oneTap() {
+    return Optional.ofNullable(oneTap);
+  }
+
   /** Where the runs list's template form adds schedules, or empty when scheduling is not offered there. */
   public Optional<dev.orchestrator.core.schedule.Scheduling> scheduling() {
     return Optional.ofNullable(scheduling);
@@ -125,6 +132,7 @@ public final class DashboardOptions {
   /** A builder holding these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.oneTap = oneTap;
     b.host = host;
     b.port = port;
     b.accessToken = accessToken;
@@ -157,9 +165,19 @@ public final class DashboardOptions {
     private @Nullable PlanningContext planningContext;
     private @Nullable WorkflowPlanner llmPlanner;
     private @Nullable Path templateDirectory;
+    private @Nullable OneTap oneTap;
     private dev.orchestrator.core.schedule.@Nullable Scheduling scheduling;
 
     Builder() {}
+
+    /**
+     * Serves the signed one-tap links that notifications carry (approve, reject, answer; no login beyond the link)
+     * and, with a Slack signing secret, Slack's button clicks; none by default.
+     */
+    public Builder oneTap(OneTap oneTap) {
+      this.oneTap = Objects.requireNonNull(oneTap, "oneTap");
+      return this;
+    }
 
     /**
      * The host name or address to bind, such as {@code 127.0.0.1}, {@code localhost}, {@code 0.0.0.0} (every

@@ -36,6 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -201,8 +202,19 @@ public final class NotificationListener implements EventSubscriber, AutoCloseabl
     private Duration exitWait = DEFAULT_EXIT_WAIT;
     private Duration pollInterval = Duration.ofSeconds(1);
     private Duration lease = Duration.ofMinutes(1);
+    private @Nullable ActionLinks links;
 
     Builder() {}
+
+    /**
+     * Signed one-tap links in the notifications of questions and approvals: approve and reject for an approval,
+     * answer for a question (see {@link ActionLinks}); none by default. Give the dashboard the same secret, so it
+     * can serve them.
+     */
+    public Builder actionLinks(ActionLinks links) {
+      this.links = Objects.requireNonNull(links, "links");
+      return this;
+    }
 
     /** Channels and rules; required. */
     public Builder config(NotificationConfig config) {
@@ -419,9 +431,12 @@ public final class NotificationListener implements EventSubscriber, AutoCloseabl
       Counters counters = new Counters();
       RetrySettings retry = new RetrySettings(maxAttempts, initialDelay, maxDelay);
       Redactor redactor = Redactor.forConfigs(channelFactory.resolved());
+      ActionLinks oneTap = links;
+      Function<String, Optional<ProjectSettings>> settings = oneTap == null ? cfg::settings
+          : project -> cfg.settings(project).map(s -> s.withLinks(oneTap));
       if (store == null || outbox == null) {
         SerialExecutor serial = new SerialExecutor(exec, queueCapacity);
-        Dispatcher dispatcher = new Dispatcher(cfg::settings, notifiers, clock, sched, serial, retry, redactor,
+        Dispatcher dispatcher = new Dispatcher(settings, notifiers, clock, sched, serial, retry, redactor,
             onDeliveryFailed, counters);
         log.info("Notifications ready, in this process only (projects={}, defaults={}, channels={})",
             cfg.projects(), cfg.hasDefaults(), notifiers.size());
@@ -431,7 +446,7 @@ public final class NotificationListener implements EventSubscriber, AutoCloseabl
       Failures failures = new Failures(redactor, onDeliveryFailed, clock);
       Channels channels = new Channels(cfg::settings, notifiers, failures);
       OwnEvents own = new OwnEvents(streamEnd);
-      OutboxRelay relay = new OutboxRelay(store, outbox, cfg::settings, clock, counters, own, RELAY_BATCH);
+      OutboxRelay relay = new OutboxRelay(store, outbox, settings, clock, counters, own, RELAY_BATCH);
       OutboxDeliverer deliverer = new OutboxDeliverer(outbox, owner(), channels, retry, lease, failures, counters,
           MAX_IN_FLIGHT);
       OutboxLoop loop = new OutboxLoop(store, outbox, relay, deliverer, own, sched, exec, clock, pollInterval,

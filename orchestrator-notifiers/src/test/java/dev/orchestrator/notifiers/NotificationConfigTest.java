@@ -112,7 +112,7 @@ class NotificationConfigTest {
         {"notifications": {"channels": {"pager": {"type": "pagerduty"}}, "rules": [{"event": "*", "notify": ["pager"]}]}}
         """);
     assertThatThrownBy(() -> NotificationListener.builder().config(c).build())
-        .hasMessageContaining("no notifier plugin has the type 'pagerduty': use one of [discord, email, slack,"
-            + " twilio, webhook]");
+        .hasMessageContaining("no notifier plugin has the type 'pagerduty': use one of [discord, email, ntfy, slack,"
+            + " twilio, webhook, webpush]");
   }
 }

@@ -2,6 +2,7 @@ package dev.orchestrator.templates;
 
 import dev.orchestrator.Money;
 import dev.orchestrator.Priority;
+import dev.orchestrator.workflow.Approval;
 import dev.orchestrator.workflow.ExpectedOutput;
 import dev.orchestrator.workflow.UpstreamContext;
 import java.time.Duration;
@@ -38,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @param collaborators {@code collaborators}: the providers the task's provider may consult while it works, lower
  *     case; empty when it works alone (see docs/collaboration.md)
  * @param maxExchanges {@code max_exchanges}: how many questions it may ask them in all, or null for the default (3)
+ * @param approval {@code approval}: a human's approval before the task runs ({@code "before"}) or of its output
+ *     ({@code "after"}), with an optional timeout policy; or null
  */
 public record TemplateTask(
     String id,
@@ -58,7 +61,8 @@ public record TemplateTask(
     boolean repeat,
     @Nullable UpstreamContext context,
     List<String> collaborators,
-    @Nullable Integer maxExchanges) {
+    @Nullable Integer maxExchanges,
+    @Nullable Approval approval) {
 
   public TemplateTask {
     Objects.requireNonNull(id, "id");
@@ -67,13 +71,24 @@ public record TemplateTask(
     collaborators = List.copyOf(collaborators);
   }
 
-  /** A task without collaborators, as the format was before {@code collaborators}. */
+  /** A task without collaborators or an approval, as the format was before {@code collaborators}. */
   public TemplateTask(String id, @Nullable String title, @Nullable String instructions, @Nullable String system,
       List<String> providers, List<String> dependsOn, @Nullable Priority priority, @Nullable String taskType,
       @Nullable TaskReview review, @Nullable Money maxCost, @Nullable Duration timeout,
       @Nullable Integer maxOutputTokens, @Nullable ExpectedOutput expectedOutput, @Nullable String question,
       @Nullable String schedule, boolean repeat, @Nullable UpstreamContext context) {
     this(id, title, instructions, system, providers, dependsOn, priority, taskType, review, maxCost, timeout,
-        maxOutputTokens, expectedOutput, question, schedule, repeat, context, List.of(), null);
+        maxOutputTokens, expectedOutput, question, schedule, repeat, context, List.of(), null, null);
+  }
+
+  /** A task without an approval, as the format was before {@code approval}. */
+  public TemplateTask(String id, @Nullable String title, @Nullable String instructions, @Nullable String system,
+      List<String> providers, List<String> dependsOn, @Nullable Priority priority, @Nullable String taskType,
+      @Nullable TaskReview review, @Nullable Money maxCost, @Nullable Duration timeout,
+      @Nullable Integer maxOutputTokens, @Nullable ExpectedOutput expectedOutput, @Nullable String question,
+      @Nullable String schedule, boolean repeat, @Nullable UpstreamContext context, List<String> collaborators,
+      @Nullable Integer maxExchanges) {
+    this(id, title, instructions, system, providers, dependsOn, priority, taskType, review, maxCost, timeout,
+        maxOutputTokens, expectedOutput, question, schedule, repeat, context, collaborators, maxExchanges, null);
   }
 }

@@ -42,6 +42,7 @@ public final class Notification {
   private final int count;
   private final Map<String, String> ids;
   private final @Nullable String idempotencyKey;
+  private final Map<String, URI> actions;
 
   private Notification(Builder b) {
     this.project = checkProject(required(b.project, "a project: call project(...)"));
@@ -58,6 +59,17 @@ public final class Notification {
     b.ids.forEach((key, value) -> copy.put(checkIdKey(key), checkIdValue(key, value)));
     this.ids = Collections.unmodifiableMap(copy);
     this.idempotencyKey = b.idempotencyKey == null ? null : checkIdempotencyKey(b.idempotencyKey);
+    this.actions = Collections.unmodifiableMap(new LinkedHashMap<>(b.actions));
+  }
+
+  /**
+   * One-tap actions, by name ({@code approve}, {@code reject}, {@code answer}): signed links that act on the
+   * notification's question without a login; empty for most notifications. In insertion order.
+   *
+   * @since 0.1
+   */
+  public Map<String, URI> actions() {
+    return actions;
   }
 
   /** Starts a notification: project, event, subject, body and time are required. */
@@ -228,13 +240,13 @@ public final class Notification {
     return o instanceof Notification n && project.equals(n.project) && event.equals(n.event)
         && priority == n.priority && severity == n.severity && subject.equals(n.subject) && body.equals(n.body)
         && Objects.equals(link, n.link) && locale.equals(n.locale) && at.equals(n.at) && count == n.count
-        && ids.equals(n.ids) && Objects.equals(idempotencyKey, n.idempotencyKey);
+        && ids.equals(n.ids) && Objects.equals(idempotencyKey, n.idempotencyKey) && actions.equals(n.actions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(project, event, priority, severity, subject, body, link, locale, at, count, ids,
-        idempotencyKey);
+        idempotencyKey, actions);
   }
 
   @Override
@@ -264,6 +276,7 @@ public final class Notification {
     private int count = 1;
     private final Map<String, String> ids = new LinkedHashMap<>();
     private @Nullable String idempotencyKey;
+    private final Map<String, URI> actions = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -280,6 +293,22 @@ public final class Notification {
       this.count = from.count;
       this.ids.putAll(from.ids);
       this.idempotencyKey = from.idempotencyKey;
+      this.actions.putAll(from.actions);
+    }
+
+    /**
+     * Adds a one-tap action: a link a person can open to act at once, such as a signed approve link.
+     *
+     * @throws IllegalArgumentException when the name is blank
+     */
+    public Builder action(String name, URI link) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(link, "link");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("action name must not be blank: name it, such as 'approve'");
+      }
+      actions.put(name, link);
+      return this;
     }
 
     /**

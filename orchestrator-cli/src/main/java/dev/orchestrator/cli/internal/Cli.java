@@ -477,6 +477,7 @@ public final class Cli implements AutoCloseable {
     try {
       b = NotificationListener.builder().config(NotificationConfig.parse(c.notifications())).environment(env)
           .exitWait(notifyWait());
+      oneTap(b);
     } catch (RuntimeException e) {
       throw CliException.wrap(e, ExitCodes.CONFIG, "config.notifications", c.file(), e.getMessage());
     }
@@ -491,8 +492,8 @@ public final class Cli implements AutoCloseable {
       // A store without an outbox: notifications still go out, from this process only.
       log.warn("Notifications are sent from this process only: {}", e.getMessage());
       try {
-        n = NotificationListener.builder().config(NotificationConfig.parse(c.notifications())).environment(env)
-            .build();
+        n = oneTap(NotificationListener.builder().config(NotificationConfig.parse(c.notifications()))
+            .environment(env)).build();
       } catch (RuntimeException again) {
         throw CliException.wrap(again, ExitCodes.CONFIG, "config.notifications", c.file(), again.getMessage());
       }
@@ -503,6 +504,12 @@ public final class Cli implements AutoCloseable {
     closeables.add(n);
     notifications = n;
     return n;
+  }
+
+  /** Signed one-tap links in questions' notifications, when the environment configures them. */
+  private NotificationListener.Builder oneTap(NotificationListener.Builder b) {
+    dev.orchestrator.notifiers.ActionLinks links = OneTapSettings.links(env);
+    return links == null ? b : b.actionLinks(links);
   }
 
   /** {@code --notify-wait}, else {@code $ORCHESTRATOR_NOTIFY_WAIT}, else 5 seconds. */

@@ -65,6 +65,12 @@ final class DashboardCommand extends CliCommand {
     }
     DashboardOptions built;
     try {
+      dev.orchestrator.notifiers.ActionLinks links = OneTapSettings.links(cli.env());
+      if (links != null) {
+        dev.orchestrator.dashboard.OneTap oneTap = dev.orchestrator.dashboard.OneTap.of(links);
+        String slack = cli.env().apply(OneTapSettings.SLACK);
+        options.oneTap(slack == null || slack.isBlank() ? oneTap : oneTap.slackSigningSecret(slack));
+      }
       built = options.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw CliException.wrap(e, ExitCodes.USAGE, "dashboard.options", e.getMessage());

@@ -138,6 +138,7 @@ public final class Engine implements AutoCloseable {
     ProjectPauses projectPauses = new ProjectPauses();
     this.questions = new Questions(ctx);
     this.lifecycle = new Lifecycle(ctx, projectPauses, questions);
+    this.lifecycle.approvals = new Approvals(ctx, questions, lifecycle);
     this.booster = lifecycle::boosted;
     Retries retries = new Retries(ctx, lifecycle, retryPolicy);
     this.resilience = new Resilience(ctx, providers, lifecycle, retries);

@@ -41,6 +41,8 @@ final class Lifecycle {
   @Nullable Learning learning;
   /** Shadow evaluation of tasks that succeed, or null when off. */
   @Nullable Shadows shadows;
+  /** Approvals asked before tasks run and of their outputs, or null before the engine sets them. */
+  @Nullable Approvals approvals;
 
   Lifecycle(EngineContext ctx, ProjectPauses projectPauses, Questions questions) {
     this.ctx = ctx;
@@ -62,6 +64,9 @@ final class Lifecycle {
 
   /** A task whose dependencies all succeeded: ask its question first, if it has one, else queue it. */
   void becomeReady(TaskNode n) {
+    if (approvals != null && approvals.askBefore(n)) {
+      return;
+    }
     if (n.spec.question() != null && n.dialogue() == null) {
       questions.ask(n, n.spec.question());
       return;
@@ -143,6 +148,14 @@ final class Lifecycle {
 
   /** A task succeeded with {@code text}; {@code cost} is that of the call that ended it. */
   void succeed(TaskNode n, String text, TaskState from, CallCost cost) {
+    if (approvals != null && approvals.holdOutput(n, text)) {
+      return;
+    }
+    succeeded(n, text, from, cost);
+  }
+
+  /** The task succeeded with {@code text}, approved if it needed approval. */
+  void succeeded(TaskNode n, String text, TaskState from, CallCost cost) {
     Instant now = ctx.now();
     n.output = text;
     ctx.update(n, n.record.succeed(text, now));

@@ -7,6 +7,7 @@ import dev.orchestrator.run.RunRecord;
 import dev.orchestrator.run.RunStatus;
 import dev.orchestrator.run.TaskRecord;
 import dev.orchestrator.run.TaskState;
+import dev.orchestrator.workflow.Approval;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,11 +38,17 @@ final class Questions {
 
   /** The task waits in AWAITING_INPUT for an answer to {@code question}. */
   void ask(TaskNode n, String question) {
+    ask(n, "q-" + UUID.randomUUID(), question);
+  }
+
+  /** As {@link #ask(TaskNode, String)}, with the question's id given (an approval's starts with its prefix). */
+  void ask(TaskNode n, String id, String question) {
     TaskState from = n.state();
     Instant now = ctx.now();
-    String id = "q-" + UUID.randomUUID();
     Question q = Question.asked(id, n.run.project, n.run.id, n.id(), question, now);
-    ctx.update(n, n.record.moveTo(TaskState.AWAITING_INPUT, now).withQuestion(q));
+    // An escalated approval is asked again of a task that already waits.
+    ctx.update(n, (from == TaskState.AWAITING_INPUT ? n.record : n.record.moveTo(TaskState.AWAITING_INPUT, now))
+        .withQuestion(q));
     reopened(n, q);
     ctx.emit(n.run, new InputRequestedEvent(n.run.project, n.run.id, n.id(), now, from, id, question));
   }
@@ -80,7 +87,9 @@ final class Questions {
     Question q = open.remove(questionId);
     answered.add(questionId);
     n.openQuestionId(null);
-    n.addDialogue(q.text(), text);
+    if (!Approval.isApproval(questionId)) {
+      n.addDialogue(q.text(), text);
+    }
     ctx.update(n, n.record.withQuestion(q.answered(text, ctx.now())));
     return n;
   }

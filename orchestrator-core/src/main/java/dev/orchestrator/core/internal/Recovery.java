@@ -298,7 +298,7 @@ final class Recovery {
       nodes[i].priority = record.lane();
       nodes[i].output = record.output();
       Question q = record.question();
-      if (q != null && q.answer() != null) {
+      if (q != null && q.answer() != null && !dev.orchestrator.workflow.Approval.isApproval(q.id())) {
         nodes[i].addDialogue(q.text(), q.answer());
       }
     }
@@ -464,6 +464,9 @@ final class Recovery {
           Question q = n.record.question();
           if (q != null && q.isOpen()) {
             questions.reopened(n, q);
+            if (lifecycle.approvals != null) {
+              lifecycle.approvals.reopened(n, q);
+            }
           } else {
             lifecycle.enqueue(n);
           }

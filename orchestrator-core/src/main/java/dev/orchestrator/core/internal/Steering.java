@@ -479,6 +479,9 @@ final class Steering {
 
   /** Answers a question asked by a task of this engine; the task goes back to its queue with the answer. */
   private void answerHere(String questionId, String text) {
-    lifecycle.enqueue(questions.answerHere(questionId, text));
+    TaskNode n = questions.answerHere(questionId, text);
+    if (lifecycle.approvals == null || !lifecycle.approvals.answered(n, questionId, text)) {
+      lifecycle.enqueue(n);
+    }
   }
 }

@@ -105,6 +105,7 @@ public final class WorkflowCodec {
             .put("content", t.expectedOutput().content());
       }
       putText(n, "question", t.question());
+      ApprovalCodec.write(n, t.approval());
       if (t.review() != null) {
         ObjectNode rv = n.putObject("review");
         ArrayNode who = rv.putArray("reviewers");
@@ -190,6 +191,7 @@ public final class WorkflowCodec {
         if (n.hasNonNull("question")) {
           t.question(n.get("question").asText());
         }
+        t.approval(ApprovalCodec.read(n));
         if (n.hasNonNull("review")) {
           JsonNode rv = n.get("review");
           java.util.List<String> who = new java.util.ArrayList<>();

@@ -48,8 +48,11 @@ public final class DashboardServer implements AutoCloseable {
   private final URI url;
   private volatile boolean closed;
 
+  private final DashboardOptions options;
+
   private DashboardServer(Orchestrator orchestrator, DashboardOptions options) {
     this.orchestrator = orchestrator;
+    this.options = options;
     this.views = new Views(orchestrator, options);
     this.steering = new Steering(orchestrator, options, views);
     this.planning = new Planning(orchestrator, options, views);
@@ -159,6 +162,7 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/cost", ctx -> view(ctx, () -> views.cost(null)));
     r.get("/api/budgets", ctx -> view(ctx, orchestrator::budgets));
     r.get("/api/providers", ctx -> view(ctx, views::providers));
+    OneTapRoutes.register(config, orchestrator, views, options.oneTap().orElse(null));
     r.before("/api/events", ctx -> {
       ctx.attribute(AFTER_ATTRIBUTE, lastEventId(ctx));
       String project = ctx.queryParam("project");

@@ -69,6 +69,9 @@ final class Security {
   void check(Context ctx) {
     headers(ctx);
     checkHost(ctx);
+    if (OneTapRoutes.isPublic(ctx.path())) {
+      return; // The signed link (or Slack's signature) is the credential; the other files hold nothing private.
+    }
     Session session = session(ctx);
     if (token != null && (session == null || !session.authenticated())) {
       if (matches(bearer(ctx))) {

@@ -10,6 +10,7 @@ import {showRun, onRunEvent} from './run.js';
 import {setUpHistory, showHistory, templatesChanged} from './history.js';
 import {showCharts, chartsStale, resizeCharts} from './charts.js';
 import {setUpBuilder, showBuilder} from './builder.js';
+import './pwa.js'; // installable: registers the service worker
 
 const LANES = ['HIGH', 'MEDIUM', 'LOW'];
 /** How long to gather stale views before reading them again. */

@@ -31,7 +31,9 @@ public final class DiscordNotifier extends HttpNotifier {
     payload.put("username", username);
     ObjectNode embed = payload.putArray("embeds").addObject();
     embed.put("title", cut(n.subject(), 256));
-    embed.put("description", cut(n.body(), 4096));
+    StringBuilder description = new StringBuilder(n.body());
+    OneTapActions.appendText(description, n);
+    embed.put("description", cut(description.toString(), 4096));
     if (n.link() != null) {
       embed.put("url", n.link().toString());
     }

@@ -177,6 +177,7 @@ public final class EmailNotifier implements Notifier {
     if (n.link() != null) {
       text.append("\n\n").append(Messages.format(n.locale(), "link", n.link().toString()));
     }
+    OneTapActions.appendText(text, n);
     text.append("\n\n-- \n").append(Messages.format(n.locale(), "footer", n.project())).append('\n');
     m.setText(text.toString(), "UTF-8");
     m.setHeader("Content-Language", n.locale().toLanguageTag());

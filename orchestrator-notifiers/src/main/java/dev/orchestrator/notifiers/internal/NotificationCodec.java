@@ -39,6 +39,10 @@ public final class NotificationCodec {
     if (n.idempotencyKey() != null) {
       o.put("key", n.idempotencyKey());
     }
+    if (!n.actions().isEmpty()) {
+      ObjectNode actions = o.putObject("actions");
+      n.actions().forEach((name, link) -> actions.put(name, link.toString()));
+    }
     return o;
   }
 
@@ -80,6 +84,10 @@ public final class NotificationCodec {
       }
       if (o.hasNonNull("key")) {
         b.idempotencyKey(o.get("key").asText());
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.path("actions").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        b.action(e.getKey(), URI.create(e.getValue().asText()));
       }
       return b.build();
     } catch (RuntimeException e) {

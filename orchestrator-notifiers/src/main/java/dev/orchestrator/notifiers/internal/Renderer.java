@@ -25,6 +25,7 @@ public final class Renderer {
         .severity(o.event().severity()).subject(Messages.format(l, key + ".subject", args))
         .body(Messages.format(l, key + ".body", args)).locale(l).at(o.at()).link(link(s, o.linkPath()));
     o.ids().forEach(b::id);
+    OneTapActions.add(b, o, s);
     return b.build();
   }
 

@@ -32,6 +32,7 @@ public final class SlackNotifier extends HttpNotifier {
     }
     ObjectNode payload = Json.MAPPER.createObjectNode();
     payload.put("text", text.toString());
+    OneTapActions.slackBlocks(payload, text.toString(), n);
     return List.of(post(webhook, "application/json; charset=utf-8", Json.MAPPER.writeValueAsString(payload))
         .build());
   }

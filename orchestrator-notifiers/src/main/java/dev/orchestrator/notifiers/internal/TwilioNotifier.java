@@ -65,7 +65,9 @@ public final class TwilioNotifier extends HttpNotifier {
 
   @Override
   protected List<HttpRequest> requests(Notification n) {
-    String text = n.subject() + (n.link() != null ? "\n" + n.link() : "");
+    StringBuilder sms = new StringBuilder(n.subject() + (n.link() != null ? "\n" + n.link() : ""));
+    OneTapActions.appendText(sms, n);
+    String text = sms.toString();
     if (text.length() > MAX_BODY) {
       text = text.substring(0, MAX_BODY - 1) + "…";
     }

@@ -61,6 +61,10 @@ public final class WebhookNotifier extends HttpNotifier {
     p.put("count", n.count());
     ObjectNode ids = p.putObject("ids");
     n.ids().forEach(ids::put);
+    if (!n.actions().isEmpty()) {
+      ObjectNode actions = p.putObject("actions");
+      n.actions().forEach((name, url) -> actions.put(name, url.toString()));
+    }
     if (n.idempotencyKey() != null) {
       p.put("idempotency_key", n.idempotencyKey());
     } else {

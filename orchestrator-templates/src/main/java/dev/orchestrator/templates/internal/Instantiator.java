@@ -180,6 +180,7 @@ public final class Instantiator {
       if (t.question() != null) {
         b.question(fill.apply(t.question()));
       }
+      b.approval(t.approval());
       TaskReview r = t.review();
       if (r != null) {
         // The default rounds and passing score; the engine fills the criteria's placeholders.

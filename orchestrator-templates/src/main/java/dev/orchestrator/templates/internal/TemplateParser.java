@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,8 @@ public final class TemplateParser {
       "author", "parameters", "tasks");
   static final Set<String> TASK = Set.of("id", "title", "assigned_to", "depends_on", "instructions", "system",
       "priority", "task_type", "review", "max_cost", "timeout", "max_output_tokens", "expected_output", "question",
-      "schedule", "repeat", "context", "collaborators", "max_exchanges");
+      "schedule", "repeat", "context", "collaborators", "max_exchanges", "approval");
+  static final Set<String> APPROVAL = Set.of("when", "timeout", "on_timeout", "default", "escalate_to");
   static final Set<String> PARAMETER = Set.of("type", "required", "default", "description", "min", "max", "pattern",
       "allowed_values", "example");
   static final Set<String> REVIEW = Set.of("by", "instructions");
@@ -255,7 +257,8 @@ public final class TemplateParser {
           Boolean.TRUE.equals(f.bool(t, "repeat")),
           context(t.get("context"), f),
           collaborators(t.get("collaborators"), f),
-          f.integer(t, "max_exchanges", 1, 100));
+          f.integer(t, "max_exchanges", 1, 100),
+          approval(t.get("approval"), f));
       out.add(task);
     }
     return out;
@@ -284,6 +287,54 @@ public final class TemplateParser {
       }
     }
     return out;
+  }
+
+  /** {@code "before"}, {@code "after"}, or {@code {"when", "timeout", "on_timeout", "default", "escalate_to"}}. */
+  private static dev.orchestrator.workflow.@Nullable Approval approval(@Nullable JsonNode n, Fields f) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    try {
+      if (n.isTextual()) {
+        return dev.orchestrator.workflow.Approval.builder(dev.orchestrator.workflow.Approval.stage(n.textValue()))
+            .build();
+      }
+      if (!n.isObject()) {
+        f.problem("approval must be \"before\", \"after\" or an object such as {\"when\": \"after\", "
+            + "\"timeout\": \"2h\", \"on_timeout\": \"deny\"}");
+        return null;
+      }
+      f.known(n, APPROVAL);
+      String when = f.text(n, "when");
+      if (when == null) {
+        f.problem("approval needs \"when\": \"before\" or \"after\"");
+        return null;
+      }
+      dev.orchestrator.workflow.Approval.Builder b =
+          dev.orchestrator.workflow.Approval.builder(dev.orchestrator.workflow.Approval.stage(when));
+      Duration timeout = f.duration(n, "timeout");
+      if (timeout != null) {
+        b.timeout(timeout);
+      }
+      String on = f.text(n, "on_timeout");
+      if (on != null) {
+        try {
+          b.onTimeout(dev.orchestrator.workflow.Approval.OnTimeout.valueOf(on.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          f.problem("approval on_timeout must be deny, escalate or default (was '" + on + "')");
+          return null;
+        }
+      }
+      String answer = f.text(n, "default");
+      if (answer != null) {
+        b.defaultAnswer(answer);
+      }
+      b.escalateTo(f.strings(n, "escalate_to", true));
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      f.problem(e.getMessage());
+      return null;
+    }
   }
 
   private static @Nullable TaskReview review(@Nullable JsonNode n, Fields f) {
