@@ -152,6 +152,59 @@ class DashboardPagesApiTest {
   }
 
   @Test
+  @Order(9)
+  void aRunsDetailHasEachTasksConversationByAttemptAndItsCommits() {
+    dev.orchestrator.run.Run run = fx.conversation();
+    JsonNode draft = http.getJson("api/projects/talk/runs/" + run.id() + "/detail").get("tasks").get(0);
+    assertThat(draft.get("output").asText()).isEqualTo("A **warmer** launch post.");
+    JsonNode talk = draft.get("conversation");
+    assertThat(talk).hasSize(3);
+    assertThat(talk.get(0).get("attempt").asInt()).isEqualTo(1);
+    assertThat(talk.get(0).get("from").asText()).isEqualTo("author");
+    assertThat(talk.get(0).get("to").asText()).isEqualTo("critic");
+    assertThat(talk.get(0).get("kind").asText()).isEqualTo("question");
+    assertThat(talk.get(0).get("text").asText()).isEqualTo(PagesFixture.QUESTION.substring("ASK critic: ".length()));
+    assertThat(talk.get(0).get("inputTokens").asLong()).isEqualTo(50);
+    assertThat(talk.get(0).get("outputTokens").asLong()).isEqualTo(12);
+    assertThat(talk.get(0).get("cost").get("amount").decimalValue()).isEqualByComparingTo("0.01");
+    assertThat(talk.get(1).get("from").asText() + ">" + talk.get(1).get("to").asText() + " "
+        + talk.get(1).get("kind").asText() + ": " + talk.get(1).get("text").asText())
+        .isEqualTo("critic>author answer: Too formal; be warmer.");
+    assertThat(talk.get(1).get("inputTokens").asLong()).isEqualTo(30);
+    assertThat(talk.get(1).get("outputTokens").asLong()).isEqualTo(10);
+    assertThat(talk.get(1).get("cost").get("amount").decimalValue()).isEqualByComparingTo("0.03");
+    assertThat(talk.get(2).get("from").asText() + ">" + talk.get(2).get("to").asText() + " "
+        + talk.get(2).get("kind").asText() + ": " + talk.get(2).get("text").asText())
+        .isEqualTo("author>task final: A **warmer** launch post.");
+    assertThat(talk.get(2).get("attempt").asInt()).isEqualTo(1);
+    assertThat(talk.get(2).get("at").isTextual()).isTrue();
+    assertThat(draft.get("commits")).isEmpty();
+    JsonNode before = http.getJson("api/projects/talk/runs/" + run.id() + "/detail");
+    assertThat(before.get("runBranch").isNull()).isTrue();
+
+    fx.commit(run);
+    JsonNode d = http.getJson("api/projects/talk/runs/" + run.id() + "/detail");
+    assertThat(d.get("runBranch").asText()).isEqualTo("orchestrator/" + run.id() + "/@run");
+    assertThat(d.get("runCommits")).isEmpty();
+    JsonNode commits = d.get("tasks").get(0).get("commits");
+    assertThat(commits).hasSize(2);
+    assertThat(commits.get(0).get("commit").asText()).isEqualTo(PagesFixture.TASK_COMMIT);
+    assertThat(commits.get(0).get("shortId").asText()).isEqualTo("3f2a9c1");
+    assertThat(commits.get(0).get("action").asText()).isEqualTo("task");
+    assertThat(commits.get(0).get("branch").asText()).isEqualTo("orchestrator/" + run.id() + "/draft");
+    assertThat(commits.get(0).get("files").toString()).isEqualTo("[\"posts/launch.md\",\"README.md\"]");
+    assertThat(commits.get(1).get("shortId").asText()).isEqualTo("9b8c7d6");
+    assertThat(commits.get(1).get("action").asText()).isEqualTo("merge");
+    assertThat(commits.get(1).get("branch").asText()).isEqualTo("orchestrator/" + run.id() + "/@run");
+    // A run without conversations or commits has empty lists and no branch.
+    String id = http.getJson("api/runs?workflow=Weekly%20Digest&q=topic%203").get("runs").get(0).get("id").asText();
+    JsonNode digest = http.getJson("api/projects/list/runs/" + id + "/detail");
+    assertThat(digest.get("tasks").get(0).get("conversation")).isEmpty();
+    assertThat(digest.get("tasks").get(0).get("commits")).isEmpty();
+    assertThat(digest.get("runBranch").isNull()).isTrue();
+  }
+
+  @Test
   @Order(4)
   void templatesListTheirParameterSchemaAndStartFromAFormsValues() {
     JsonNode list = http.getJson("api/templates");
