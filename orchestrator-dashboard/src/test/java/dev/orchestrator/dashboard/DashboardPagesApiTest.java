@@ -205,6 +205,61 @@ class DashboardPagesApiTest {
   }
 
   @Test
+  @Order(10)
+  void aCommitsDiffIsReadOnlyWhenTheProjectsRepositoryIsOnThisMachine() throws Exception {
+    dev.orchestrator.run.Run run = fx.conversation();
+    fx.commit(run);
+    String detail = "api/projects/talk/runs/" + run.id() + "/detail";
+    assertThat(http.getJson(detail).get("diffs").asBoolean()).isFalse();
+    String fake = "api/projects/talk/runs/" + run.id() + "/commits/" + PagesFixture.TASK_COMMIT + "/diff";
+    assertThat(http.get(fake).statusCode()).isEqualTo(404);
+    assertThat(http.get(fake).body()).contains("is not on the dashboard's machine").contains("vcs.repository");
+
+    java.nio.file.Path repo = java.nio.file.Files.createTempDirectory("dashboard-vcs-");
+    try {
+      git(repo, "init", "-q");
+      java.nio.file.Files.writeString(repo.resolve("launch.md"), "A warmer launch post.\n<script>x</script>\n");
+      git(repo, "add", "launch.md");
+      git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "draft: the post");
+      String commit = git(repo, "rev-parse", "HEAD").strip();
+      dev.orchestrator.project.Project talk = fx.store.project("talk").orElseThrow();
+      fx.store.updateProject(talk.withSettings(dev.orchestrator.vcs.VcsSettings.builder(repo).build().toSettings()));
+      fx.store.append(new dev.orchestrator.event.TaskCommittedEvent("talk", run.id(), "draft",
+          java.time.Instant.now(), "task", commit, "orchestrator/" + run.id() + "/draft", List.of("launch.md")));
+
+      assertThat(http.getJson(detail).get("diffs").asBoolean()).isTrue();
+      JsonNode diff = http.getJson("api/projects/talk/runs/" + run.id() + "/commits/" + commit + "/diff");
+      assertThat(diff.get("commit").asText()).isEqualTo(commit);
+      assertThat(diff.get("truncated").asBoolean()).isFalse();
+      assertThat(diff.get("diff").asText()).startsWith(commit + "\nTest <test@example.com>\n")
+          .contains("draft: the post").contains("+++ b/launch.md").contains("+A warmer launch post.")
+          .contains("+<script>x</script>");
+      // A commit the run's events do not name is not shown, even when the repository has it.
+      String other = "api/projects/talk/runs/" + run.id() + "/commits/" + PagesFixture.MERGE_COMMIT.replace('9', '8')
+          + "/diff";
+      assertThat(http.get(other).statusCode()).isEqualTo(404);
+      assertThat(http.get(other).body()).contains("has no commit");
+      // A commit the events name that the repository no longer has: said so.
+      assertThat(http.get(fake).statusCode()).isEqualTo(404);
+      assertThat(http.get(fake).body()).contains("git show " + PagesFixture.TASK_COMMIT + " failed");
+    } finally {
+      fx.store.updateProject(fx.store.project("talk").orElseThrow().withSettings(java.util.Map.of()));
+      try (var files = java.nio.file.Files.walk(repo)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private static String git(java.nio.file.Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  @Test
   @Order(4)
   void templatesListTheirParameterSchemaAndStartFromAFormsValues() {
     JsonNode list = http.getJson("api/templates");

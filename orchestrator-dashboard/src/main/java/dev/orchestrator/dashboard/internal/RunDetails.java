@@ -34,10 +34,12 @@ final class RunDetails {
 
   private final StoreView store;
   private final Views views;
+  private final CommitDiffs diffs;
 
-  RunDetails(StoreView store, Views views) {
+  RunDetails(StoreView store, Views views, CommitDiffs diffs) {
     this.store = store;
     this.views = views;
+    this.diffs = diffs;
   }
 
   /** A node of the graph: a task and what it waits for. */
@@ -72,10 +74,11 @@ final class RunDetails {
 
   /**
    * The page's data; {@code runBranch} is the run's branch ({@code orchestrator/<run>/@run}) once version control
-   * made a commit for the run, and {@code runCommits} the commits of the run's own branch (a reset).
+   * made a commit for the run, {@code runCommits} the commits of the run's own branch (a reset), and {@code diffs}
+   * whether the project's repository is on this machine, so a commit's diff can be read.
    */
   record Detail(Views.RunView run, Map<String, String> params, List<Node> graph, List<TaskDetail> tasks,
-      @Nullable String runBranch, List<CommitView> runCommits) {}
+      @Nullable String runBranch, List<CommitView> runCommits, boolean diffs) {}
 
   /** The task id version control gives the commits of the run's own branch. */
   static final String RUN_TASK = "@run";
@@ -129,7 +132,7 @@ final class RunDetails {
     }
     String runBranch = commits.isEmpty() ? null : "orchestrator/" + r.id() + "/" + RUN_TASK;
     return new Detail(views.run(project, runId), r.params(), graph(r, tasks), out, runBranch,
-        commits.getOrDefault(RUN_TASK, List.of()));
+        commits.getOrDefault(RUN_TASK, List.of()), !commits.isEmpty() && diffs.available(r.project()));
   }
 
   /**

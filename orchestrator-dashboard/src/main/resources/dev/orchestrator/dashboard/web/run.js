@@ -133,7 +133,27 @@ function commitsList(t) {
       commitLabel(c), ' on ', h('code', {class: 'commit-branch'}, c.branch), ' · ', time(c.at),
       c.files.length
         ? h('ul', {class: 'commit-files'}, ...c.files.map((f) => h('li', {}, h('code', {}, f))))
-        : h('div', {class: 'meta'}, 'No files changed.'))))];
+        : h('div', {class: 'meta'}, 'No files changed.'),
+      page.detail.diffs ? diffBox(c) : null)))];
+}
+
+/** A commit's diff, read when opened (only when the project's repository is on the dashboard's machine). */
+function diffBox(c) {
+  const pre = h('pre', {class: 'diff', 'data-role': 'diff'});
+  const box = h('details', {class: 'commit-diff'}, h('summary', {}, 'Diff'), pre);
+  box.addEventListener('toggle', async () => {
+    if (!box.open || pre.dataset.loaded) return;
+    pre.dataset.loaded = 'true';
+    pre.textContent = 'Reading…';
+    try {
+      const d = await get(runPath() + '/commits/' + seg(c.commit) + '/diff');
+      pre.textContent = d.diff + (d.truncated ? '\n… (cut: the diff is longer than the page shows)' : '');
+    } catch (e) {
+      pre.textContent = e.message;
+      pre.classList.add('error');
+    }
+  });
+  return box;
 }
 
 /**
