@@ -206,7 +206,7 @@ class DashboardPagesApiTest {
 
   @Test
   @Order(10)
-  void aCommitsDiffIsReadOnlyWhenTheProjectsRepositoryIsOnThisMachine() throws Exception {
+  void aCommitsDiffIsReadOnlyWhenTheProjectsRepositoryIsOnThisMachine() throws java.io.IOException {
     dev.orchestrator.run.Run run = fx.conversation();
     fx.commit(run);
     String detail = "api/projects/talk/runs/" + run.id() + "/detail";
@@ -217,15 +217,7 @@ class DashboardPagesApiTest {
 
     java.nio.file.Path repo = java.nio.file.Files.createTempDirectory("dashboard-vcs-");
     try {
-      git(repo, "init", "-q");
-      java.nio.file.Files.writeString(repo.resolve("launch.md"), "A warmer launch post.\n<script>x</script>\n");
-      git(repo, "add", "launch.md");
-      git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "draft: the post");
-      String commit = git(repo, "rev-parse", "HEAD").strip();
-      dev.orchestrator.project.Project talk = fx.store.project("talk").orElseThrow();
-      fx.store.updateProject(talk.withSettings(dev.orchestrator.vcs.VcsSettings.builder(repo).build().toSettings()));
-      fx.store.append(new dev.orchestrator.event.TaskCommittedEvent("talk", run.id(), "draft",
-          java.time.Instant.now(), "task", commit, "orchestrator/" + run.id() + "/draft", List.of("launch.md")));
+      String commit = fx.commitInRepository(run, repo, "launch.md", "A warmer launch post.\n<script>x</script>\n");
 
       assertThat(http.getJson(detail).get("diffs").asBoolean()).isTrue();
       JsonNode diff = http.getJson("api/projects/talk/runs/" + run.id() + "/commits/" + commit + "/diff");
@@ -243,20 +235,8 @@ class DashboardPagesApiTest {
       assertThat(http.get(fake).statusCode()).isEqualTo(404);
       assertThat(http.get(fake).body()).contains("git show " + PagesFixture.TASK_COMMIT + " failed");
     } finally {
-      fx.store.updateProject(fx.store.project("talk").orElseThrow().withSettings(java.util.Map.of()));
-      try (var files = java.nio.file.Files.walk(repo)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      fx.dropRepository(repo);
     }
-  }
-
-  private static String git(java.nio.file.Path dir, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    return out;
   }
 
   @Test

@@ -243,7 +243,7 @@ class DashboardPagesIT {
   }
 
   @Test
-  void theRunPageShowsATasksConversationAsAThreadAndItsCommitsLive() {
+  void theRunPageShowsATasksConversationAsAThreadAndItsCommitsLive() throws IOException {
     Run run = fx.conversation();
     open("#run/talk/" + run.id());
     until("the task's details", () -> "draft".equals(attr("#run-task", "data-task-id")));
@@ -276,6 +276,23 @@ class DashboardPagesIT {
     assertThat(text("#run-header .run-branch")).isEqualTo("Branch orchestrator/" + run.id() + "/@run");
     screenshot("run-conversation");
     copyToDocs("run-conversation", "dashboard-run-conversation.png");
+
+    // With the project's repository on this machine, a commit opens its diff, as text.
+    Path repo = Files.createTempDirectory("dashboard-pages-vcs-");
+    try {
+      String commit = fx.commitInRepository(run, repo, "launch.md",
+          "A warmer launch post.\n<img src=x onerror=\"window.__pwned = 5\">\n");
+      until("the new commit's diff", () -> has("#run-task .commits > li[data-commit='" + commit + "'] .commit-diff"));
+      find("#run-task .commits > li[data-commit='" + commit + "'] .commit-diff summary").click();
+      String diff = "#run-task .commits > li[data-commit='" + commit + "'] [data-role=diff]";
+      until("the diff read", () -> text(diff).contains("+A warmer launch post."));
+      assertThat(text(diff)).contains("+++ b/launch.md")
+          .contains("+<img src=x onerror=\"window.__pwned = 5\">");
+      assertThat(count("#run-task .commits img, #run-task .commits [onerror]")).isZero();
+      assertThat(js("return window.__pwned === undefined")).isEqualTo(true);
+    } finally {
+      fx.dropRepository(repo);
+    }
   }
 
   @Test

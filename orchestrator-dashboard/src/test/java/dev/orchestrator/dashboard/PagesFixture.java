@@ -146,6 +146,56 @@ final class PagesFixture implements AutoCloseable {
         "orchestrator/" + run.id() + "/@run", java.util.List.of("posts/launch.md", "README.md")));
   }
 
+  /**
+   * Makes {@code repo} a git repository with one commit of {@code file}, stores it as project {@code talk}'s
+   * repository (as version control's settings are stored) and records that commit for the run's task {@code draft};
+   * returns the commit's id.
+   */
+  String commitInRepository(Run run, Path repo, String file, String content) {
+    git(repo, "init", "-q");
+    try {
+      Files.writeString(repo.resolve(file), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    git(repo, "add", file);
+    git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "draft: the post");
+    String commit = git(repo, "rev-parse", "HEAD").strip();
+    dev.orchestrator.project.Project talk = store.project("talk").orElseThrow();
+    store.updateProject(talk.withSettings(dev.orchestrator.vcs.VcsSettings.builder(repo).build().toSettings()));
+    store.append(new dev.orchestrator.event.TaskCommittedEvent("talk", run.id(), "draft", java.time.Instant.now(),
+        "task", commit, "orchestrator/" + run.id() + "/draft", java.util.List.of(file)));
+    return commit;
+  }
+
+  /** Forgets project {@code talk}'s repository and deletes it. */
+  void dropRepository(Path repo) {
+    store.updateProject(store.project("talk").orElseThrow().withSettings(Map.of()));
+    try (var files = Files.walk(repo)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // A temp directory left behind is harmless.
+    }
+  }
+
+  private static String git(Path dir, String... args) {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
+    command.addAll(java.util.List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Flags a digest written from only two points: a guard result for the run page to show. */
   static final class TwoPoints implements dev.orchestrator.spi.guard.Guard {
     @Override
