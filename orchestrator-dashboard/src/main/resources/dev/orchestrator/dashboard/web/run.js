@@ -327,7 +327,7 @@ async function renderTask(d) {
     box.replaceChildren(h('p', {class: 'empty'}, 'Pick a task in the graph.'));
     return;
   }
-  const key = JSON.stringify(t) + (d.diffs ? ' diffs' : "");
+  const key = JSON.stringify(t) + (d.diffs ? ' diffs' : '');
   if (page.drawnTask === key) return;
   // An answer being typed survives the task's own updates.
   const typing = box.querySelector('.question textarea');
