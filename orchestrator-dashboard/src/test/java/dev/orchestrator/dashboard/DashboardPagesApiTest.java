@@ -152,6 +152,94 @@ class DashboardPagesApiTest {
   }
 
   @Test
+  @Order(9)
+  void aRunsDetailHasEachTasksConversationByAttemptAndItsCommits() {
+    dev.orchestrator.run.Run run = fx.conversation();
+    JsonNode draft = http.getJson("api/projects/talk/runs/" + run.id() + "/detail").get("tasks").get(0);
+    assertThat(draft.get("output").asText()).isEqualTo("A **warmer** launch post.");
+    JsonNode talk = draft.get("conversation");
+    assertThat(talk).hasSize(3);
+    assertThat(talk.get(0).get("attempt").asInt()).isEqualTo(1);
+    assertThat(talk.get(0).get("from").asText()).isEqualTo("author");
+    assertThat(talk.get(0).get("to").asText()).isEqualTo("critic");
+    assertThat(talk.get(0).get("kind").asText()).isEqualTo("question");
+    assertThat(talk.get(0).get("text").asText()).isEqualTo(PagesFixture.QUESTION.substring("ASK critic: ".length()));
+    assertThat(talk.get(0).get("inputTokens").asLong()).isEqualTo(50);
+    assertThat(talk.get(0).get("outputTokens").asLong()).isEqualTo(12);
+    assertThat(talk.get(0).get("cost").get("amount").decimalValue()).isEqualByComparingTo("0.01");
+    assertThat(talk.get(1).get("from").asText() + ">" + talk.get(1).get("to").asText() + " "
+        + talk.get(1).get("kind").asText() + ": " + talk.get(1).get("text").asText())
+        .isEqualTo("critic>author answer: Too formal; be warmer.");
+    assertThat(talk.get(1).get("inputTokens").asLong()).isEqualTo(30);
+    assertThat(talk.get(1).get("outputTokens").asLong()).isEqualTo(10);
+    assertThat(talk.get(1).get("cost").get("amount").decimalValue()).isEqualByComparingTo("0.03");
+    assertThat(talk.get(2).get("from").asText() + ">" + talk.get(2).get("to").asText() + " "
+        + talk.get(2).get("kind").asText() + ": " + talk.get(2).get("text").asText())
+        .isEqualTo("author>task final: A **warmer** launch post.");
+    assertThat(talk.get(2).get("attempt").asInt()).isEqualTo(1);
+    assertThat(talk.get(2).get("at").isTextual()).isTrue();
+    assertThat(draft.get("commits")).isEmpty();
+    JsonNode before = http.getJson("api/projects/talk/runs/" + run.id() + "/detail");
+    assertThat(before.get("runBranch").isNull()).isTrue();
+
+    fx.commit(run);
+    JsonNode d = http.getJson("api/projects/talk/runs/" + run.id() + "/detail");
+    assertThat(d.get("runBranch").asText()).isEqualTo("orchestrator/" + run.id() + "/@run");
+    assertThat(d.get("runCommits")).isEmpty();
+    JsonNode commits = d.get("tasks").get(0).get("commits");
+    assertThat(commits).hasSize(2);
+    assertThat(commits.get(0).get("commit").asText()).isEqualTo(PagesFixture.TASK_COMMIT);
+    assertThat(commits.get(0).get("shortId").asText()).isEqualTo("3f2a9c1");
+    assertThat(commits.get(0).get("action").asText()).isEqualTo("task");
+    assertThat(commits.get(0).get("branch").asText()).isEqualTo("orchestrator/" + run.id() + "/draft");
+    assertThat(commits.get(0).get("files").toString()).isEqualTo("[\"posts/launch.md\",\"README.md\"]");
+    assertThat(commits.get(1).get("shortId").asText()).isEqualTo("9b8c7d6");
+    assertThat(commits.get(1).get("action").asText()).isEqualTo("merge");
+    assertThat(commits.get(1).get("branch").asText()).isEqualTo("orchestrator/" + run.id() + "/@run");
+    // A run without conversations or commits has empty lists and no branch.
+    String id = http.getJson("api/runs?workflow=Weekly%20Digest&q=topic%203").get("runs").get(0).get("id").asText();
+    JsonNode digest = http.getJson("api/projects/list/runs/" + id + "/detail");
+    assertThat(digest.get("tasks").get(0).get("conversation")).isEmpty();
+    assertThat(digest.get("tasks").get(0).get("commits")).isEmpty();
+    assertThat(digest.get("runBranch").isNull()).isTrue();
+  }
+
+  @Test
+  @Order(10)
+  void aCommitsDiffIsReadOnlyWhenTheProjectsRepositoryIsOnThisMachine() throws java.io.IOException {
+    dev.orchestrator.run.Run run = fx.conversation();
+    fx.commit(run);
+    String detail = "api/projects/talk/runs/" + run.id() + "/detail";
+    assertThat(http.getJson(detail).get("diffs").asBoolean()).isFalse();
+    String fake = "api/projects/talk/runs/" + run.id() + "/commits/" + PagesFixture.TASK_COMMIT + "/diff";
+    assertThat(http.get(fake).statusCode()).isEqualTo(404);
+    assertThat(http.get(fake).body()).contains("is not on the dashboard's machine").contains("vcs.repository");
+
+    java.nio.file.Path repo = java.nio.file.Files.createTempDirectory("dashboard-vcs-");
+    try {
+      String commit = fx.commitInRepository(run, repo, "launch.md", "A warmer launch post.\n<script>x</script>\n");
+
+      assertThat(http.getJson(detail).get("diffs").asBoolean()).isTrue();
+      JsonNode diff = http.getJson("api/projects/talk/runs/" + run.id() + "/commits/" + commit + "/diff");
+      assertThat(diff.get("commit").asText()).isEqualTo(commit);
+      assertThat(diff.get("truncated").asBoolean()).isFalse();
+      assertThat(diff.get("diff").asText()).startsWith(commit + "\nTest <test@example.com>\n")
+          .contains("draft: the post").contains("+++ b/launch.md").contains("+A warmer launch post.")
+          .contains("+<script>x</script>");
+      // A commit the run's events do not name is not shown, even when the repository has it.
+      String other = "api/projects/talk/runs/" + run.id() + "/commits/" + PagesFixture.MERGE_COMMIT.replace('9', '8')
+          + "/diff";
+      assertThat(http.get(other).statusCode()).isEqualTo(404);
+      assertThat(http.get(other).body()).contains("has no commit");
+      // A commit the events name that the repository no longer has: said so.
+      assertThat(http.get(fake).statusCode()).isEqualTo(404);
+      assertThat(http.get(fake).body()).contains("git show " + PagesFixture.TASK_COMMIT + " failed");
+    } finally {
+      fx.dropRepository(repo);
+    }
+  }
+
+  @Test
   @Order(4)
   void templatesListTheirParameterSchemaAndStartFromAFormsValues() {
     JsonNode list = http.getJson("api/templates");

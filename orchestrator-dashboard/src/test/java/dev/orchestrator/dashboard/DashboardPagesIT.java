@@ -243,6 +243,59 @@ class DashboardPagesIT {
   }
 
   @Test
+  void theRunPageShowsATasksConversationAsAThreadAndItsCommitsLive() throws IOException {
+    Run run = fx.conversation();
+    open("#run/talk/" + run.id());
+    until("the task's details", () -> "draft".equals(attr("#run-task", "data-task-id")));
+    until("the conversation", () -> count("#run-task [data-role=conversation] .message") == 3);
+    assertThat(count("#run-task .thread-attempt[data-attempt='1']")).isEqualTo(1);
+    List<WebElement> messages = driver.findElements(By.cssSelector("#run-task .thread .message"));
+    assertThat(messages).extracting(m -> m.getAttribute("data-kind")).containsExactly("question", "answer", "final");
+    assertThat(messages.get(0).findElement(By.cssSelector(".message-head")).getText())
+        .contains("author → critic").containsIgnoringCase("question").contains("50 / 12 tokens").contains("$0.01");
+    assertThat(messages.get(0).findElement(By.cssSelector(".message-text")).getText())
+        .contains("Is").contains("warm enough?");
+    assertThat(messages.get(1).getText()).contains("critic → author").contains("30 / 10 tokens").contains("$0.03")
+        .contains("Too formal; be warmer.");
+    assertThat(text("#run-task .message[data-kind=final] .message-text strong")).isEqualTo("warmer");
+    // The question's <script> and <img onerror> neither show as elements nor run.
+    assertThat(count("#run-task .thread script, #run-task .thread img, #run-task .thread [onerror]")).isZero();
+    assertThat(js("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(has("#run-task .commits")).isFalse();
+    assertThat(has("#run-header .run-branch")).isFalse();
+
+    fx.commit(run);
+    until("the commits, live", () -> count("#run-task .commits > li") == 2);
+    assertThat(text("#run-task .commits > li[data-commit-action=task]")).contains("3f2a9c1").contains("TASK")
+        .contains("orchestrator/" + run.id() + "/draft").contains("posts/launch.md").contains("README.md");
+    assertThat(attr("#run-task .commits > li[data-commit-action=task] .commit-id", "title"))
+        .isEqualTo(PagesFixture.TASK_COMMIT);
+    assertThat(text("#run-task .commits > li[data-commit-action=merge]")).contains("9b8c7d6").contains("MERGE")
+        .contains("orchestrator/" + run.id() + "/@run");
+    until("the run's branch", () -> has("#run-header .run-branch"));
+    assertThat(text("#run-header .run-branch")).isEqualTo("Branch orchestrator/" + run.id() + "/@run");
+    screenshot("run-conversation");
+    copyToDocs("run-conversation", "dashboard-run-conversation.png");
+
+    // With the project's repository on this machine, a commit opens its diff, as text.
+    Path repo = Files.createTempDirectory("dashboard-pages-vcs-");
+    try {
+      String commit = fx.commitInRepository(run, repo, "launch.md",
+          "A warmer launch post.\n<img src=x onerror=\"window.__pwned = 5\">\n");
+      until("the new commit's diff", () -> has("#run-task .commits > li[data-commit='" + commit + "'] .commit-diff"));
+      find("#run-task .commits > li[data-commit='" + commit + "'] .commit-diff summary").click();
+      String diff = "#run-task .commits > li[data-commit='" + commit + "'] [data-role=diff]";
+      until("the diff read", () -> text(diff).contains("+A warmer launch post."));
+      assertThat(text(diff)).contains("+++ b/launch.md")
+          .contains("+<img src=x onerror=\"window.__pwned = 5\">");
+      assertThat(count("#run-task .commits img, #run-task .commits [onerror]")).isZero();
+      assertThat(js("return window.__pwned === undefined")).isEqualTo(true);
+    } finally {
+      fx.dropRepository(repo);
+    }
+  }
+
+  @Test
   void theRunPageFollowsATaskLiveAndItsControlsSteerIt() {
     Run run = fx.orchestrator.submit("list", Workflow.builder("Live")
         .task("wait", t -> t.title("Wait for slow").instructions("Hang").provider("slow")).build());

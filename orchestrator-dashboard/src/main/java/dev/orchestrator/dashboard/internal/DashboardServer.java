@@ -37,6 +37,7 @@ public final class DashboardServer implements AutoCloseable {
   private final Steering steering;
   private final Planning planning;
   private final RunDetails details;
+  private final CommitDiffs diffs;
   private final RunSearch search;
   private final TemplateViews templates;
   private final BuilderChecks builder;
@@ -56,7 +57,8 @@ public final class DashboardServer implements AutoCloseable {
     this.views = new Views(orchestrator, options);
     this.steering = new Steering(orchestrator, options, views);
     this.planning = new Planning(orchestrator, options, views);
-    this.details = new RunDetails(orchestrator.store(), views);
+    this.diffs = new CommitDiffs(orchestrator.store(), views);
+    this.details = new RunDetails(orchestrator.store(), views, diffs);
     this.templates = new TemplateViews(orchestrator, options, views);
     this.search = new RunSearch(orchestrator.store(), views, orchestrator.clock().getZone(), templates::names);
     this.builder = new BuilderChecks(orchestrator, views, options.planningContext().orElse(null));
@@ -139,6 +141,8 @@ public final class DashboardServer implements AutoCloseable {
     r.get("/api/projects/{project}/learning", ctx -> view(ctx, () -> views.learning(ctx.pathParam("project"))));
     r.get("/api/projects/{project}/runs/{run}/detail", ctx -> view(ctx, () -> details.detail(
         ctx.pathParam("project"), ctx.pathParam("run"))));
+    r.get("/api/projects/{project}/runs/{run}/commits/{commit}/diff", ctx -> view(ctx, () -> diffs.diff(
+        ctx.pathParam("project"), ctx.pathParam("run"), ctx.pathParam("commit"))));
     r.get("/api/runs", ctx -> view(ctx, () -> search.search(RunSearch.Query.of(params(ctx)))));
     r.get("/api/charts", ctx -> view(ctx, () -> charts.charts(ctx.queryParam("project"))));
     r.get("/api/templates", ctx -> json(ctx, templates.list()));

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.Money;
 import dev.orchestrator.event.Event;
 import dev.orchestrator.event.GuardTriggeredEvent;
+import dev.orchestrator.event.MessageExchangedEvent;
 import dev.orchestrator.event.ReviewCompletedEvent;
+import dev.orchestrator.event.TaskCommittedEvent;
 import dev.orchestrator.event.TaskTransitionEvent;
 import dev.orchestrator.run.Attempt;
 import dev.orchestrator.run.Question;
@@ -23,17 +25,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * The run page: the run's dependency graph (from the workflow definition the store keeps with the run) and, per task,
  * its rendered prompt, output, attempts, review verdicts, guard results, question and answer, and the state
- * transitions for the timeline, all read from the store. Stateless; thread-safe.
+ * transitions for the timeline, its conversation with its collaborators and reviewers (by attempt, as
+ * {@code orchestrator logs} prints it) and its version-control commits, all read from the store's events, so runs
+ * of any process show. Stateless; thread-safe.
  */
 final class RunDetails {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final StoreView store;
   private final Views views;
+  private final CommitDiffs diffs;
 
-  RunDetails(StoreView store, Views views) {
+  RunDetails(StoreView store, Views views, CommitDiffs diffs) {
     this.store = store;
     this.views = views;
+    this.diffs = diffs;
   }
 
   /** A node of the graph: a task and what it waits for. */
@@ -53,12 +59,29 @@ final class RunDetails {
 
   record Transition(String to, Instant at) {}
 
+  /** One message of a task's conversation: who spoke to whom, of which kind, and what the call cost. */
+  record MessageView(int attempt, String from, String to, String kind, String text, long inputTokens,
+      long outputTokens, Money cost, Instant at) {}
+
+  /** One commit version control made for a task (or, for the run's own branch, for {@code @run}). */
+  record CommitView(String commit, String shortId, String action, String branch, List<String> files, Instant at) {}
+
   record TaskDetail(String taskId, String title, String state, String lane, @Nullable String provider,
       @Nullable String prompt, @Nullable String output, @Nullable String errorKind, @Nullable String error,
       Money cost, List<String> actions, List<AttemptView> attempts, List<ReviewView> reviews, List<GuardView> guards,
-      @Nullable QuestionView question, List<Transition> transitions) {}
+      @Nullable QuestionView question, List<Transition> transitions, List<MessageView> conversation,
+      List<CommitView> commits) {}
 
-  record Detail(Views.RunView run, Map<String, String> params, List<Node> graph, List<TaskDetail> tasks) {}
+  /**
+   * The page's data; {@code runBranch} is the run's branch ({@code orchestrator/<run>/@run}) once version control
+   * made a commit for the run, {@code runCommits} the commits of the run's own branch (a reset), and {@code diffs}
+   * whether the project's repository is on this machine, so a commit's diff can be read.
+   */
+  record Detail(Views.RunView run, Map<String, String> params, List<Node> graph, List<TaskDetail> tasks,
+      @Nullable String runBranch, List<CommitView> runCommits, boolean diffs) {}
+
+  /** The task id version control gives the commits of the run's own branch. */
+  static final String RUN_TASK = "@run";
 
   Detail detail(String project, String runId) {
     RunRecord r = views.runRecord(project, runId);
@@ -66,6 +89,8 @@ final class RunDetails {
     Map<String, List<ReviewView>> reviews = new LinkedHashMap<>();
     Map<String, List<GuardView>> guards = new LinkedHashMap<>();
     Map<String, List<Transition>> transitions = new LinkedHashMap<>();
+    Map<String, List<MessageView>> conversations = new LinkedHashMap<>();
+    Map<String, List<CommitView>> commits = new LinkedHashMap<>();
     for (Event e : store.events(r.project(), r.id())) {
       if (e instanceof ReviewCompletedEvent v) {
         reviews.computeIfAbsent(v.taskId(), k -> new ArrayList<>()).add(new ReviewView(v.reviewer(), v.round(),
@@ -75,6 +100,12 @@ final class RunDetails {
             g.action().name(), g.reason(), g.at()));
       } else if (e instanceof TaskTransitionEvent t) {
         transitions.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(new Transition(t.to().name(), t.at()));
+      } else if (e instanceof MessageExchangedEvent m) {
+        conversations.computeIfAbsent(m.taskId(), k -> new ArrayList<>()).add(new MessageView(m.attempt(), m.from(),
+            m.to(), m.kind(), m.text(), m.usage().inputTokens(), m.usage().outputTokens(), m.cost(), m.at()));
+      } else if (e instanceof TaskCommittedEvent c) {
+        commits.computeIfAbsent(c.taskId(), k -> new ArrayList<>()).add(new CommitView(c.commit(),
+            c.commit().substring(0, Math.min(7, c.commit().length())), c.action(), c.branch(), c.files(), c.at()));
       }
     }
     List<TaskDetail> out = new ArrayList<>();
@@ -96,9 +127,12 @@ final class RunDetails {
       out.add(new TaskDetail(t.taskId(), t.title(), t.state().name(), t.lane().name(), t.provider(), prompt,
           t.output(), t.errorKind() == null ? null : t.errorKind().name(), t.error(), t.cost(),
           Views.actions(t.state()), attempts, reviews.getOrDefault(t.taskId(), List.of()),
-          guards.getOrDefault(t.taskId(), List.of()), qv, transitions.getOrDefault(t.taskId(), List.of())));
+          guards.getOrDefault(t.taskId(), List.of()), qv, transitions.getOrDefault(t.taskId(), List.of()),
+          conversations.getOrDefault(t.taskId(), List.of()), commits.getOrDefault(t.taskId(), List.of())));
     }
-    return new Detail(views.run(project, runId), r.params(), graph(r, tasks), out);
+    String runBranch = commits.isEmpty() ? null : "orchestrator/" + r.id() + "/" + RUN_TASK;
+    return new Detail(views.run(project, runId), r.params(), graph(r, tasks), out, runBranch,
+        commits.getOrDefault(RUN_TASK, List.of()), !commits.isEmpty() && diffs.available(r.project()));
   }
 
   /**

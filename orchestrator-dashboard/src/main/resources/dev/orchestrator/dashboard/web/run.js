@@ -1,6 +1,7 @@
 // The run page (#run/<project>/<run>): the workflow's graph laid out by dagre, each node coloured by its task's live
 // state; the attempts on a timeline (ECharts); and, for the task picked, its prompt, output (Markdown, sanitised),
-// attempts, review verdicts, guard results, question and answer, with the controls. Events of the run recolour the
+// attempts, review verdicts, guard results, question and answer, its conversation with collaborators and reviewers
+// (a thread by attempt, each message's text as sanitised Markdown) and its version-control commits, with the controls. Events of the run recolour the
 // nodes as they arrive; the details are read again a moment later.
 import {h, s, money, time, badge, present} from './dom.js';
 import {get, post, seg} from './api.js';
@@ -114,7 +115,71 @@ function renderHeader(d) {
               onclick: (e) => act(e.currentTarget, runPath() + '/cancel', {reason: 'cancelled from the dashboard'},
                   'Cancelled run ' + r.id)}, 'Cancel run')
             : h('button', {class: 'btn small', 'data-action': 'rerun', onclick: rerun}, 'Run again')),
-      params ? h('div', {class: 'meta'}, params) : null));
+      params ? h('div', {class: 'meta'}, params) : null,
+      d.runBranch ? h('div', {class: 'meta run-branch'}, 'Branch ', h('code', {}, d.runBranch),
+          ...(d.runCommits || []).map((c) => [' · ', commitLabel(c)])) : null));
+}
+
+function commitLabel(c) {
+  return h('span', {class: 'commit-label'}, h('code', {class: 'commit-id', title: c.commit}, c.shortId), ' ',
+      badge(c.action.toUpperCase(), 'commit-action'));
+}
+
+/** The task's commits: short id, action, branch and the files each changed. */
+function commitsList(t) {
+  if (!t.commits || !t.commits.length) return null;
+  return [h('h4', {}, 'Commits'), h('ul', {class: 'commits'}, ...t.commits.map((c) => h('li',
+      {'data-commit': c.commit, 'data-commit-action': c.action},
+      commitLabel(c), ' on ', h('code', {class: 'commit-branch'}, c.branch), ' · ', time(c.at),
+      c.files.length
+        ? h('ul', {class: 'commit-files'}, ...c.files.map((f) => h('li', {}, h('code', {}, f))))
+        : h('div', {class: 'meta'}, 'No files changed.'),
+      page.detail.diffs ? diffBox(c) : null)))];
+}
+
+/** A commit's diff, read when opened (only when the project's repository is on the dashboard's machine). */
+function diffBox(c) {
+  const pre = h('pre', {class: 'diff', 'data-role': 'diff'});
+  const box = h('details', {class: 'commit-diff'}, h('summary', {}, 'Diff'), pre);
+  box.addEventListener('toggle', async () => {
+    if (!box.open || pre.dataset.loaded) return;
+    pre.dataset.loaded = 'true';
+    pre.textContent = 'Reading…';
+    try {
+      const d = await get(runPath() + '/commits/' + seg(c.commit) + '/diff');
+      pre.textContent = d.diff + (d.truncated ? '\n… (cut: the diff is longer than the page shows)' : '');
+    } catch (e) {
+      pre.textContent = e.message;
+      pre.classList.add('error');
+    }
+  });
+  return box;
+}
+
+/**
+ * The task's conversation as a thread, grouped by attempt as `orchestrator logs` prints it: who spoke to whom, the
+ * kind, tokens and cost, and the text as Markdown through DOMPurify (a DOM fragment, never an HTML string).
+ */
+async function conversation(t) {
+  if (!t.conversation || !t.conversation.length) return null;
+  const thread = h('div', {class: 'thread', 'data-role': 'conversation'});
+  let attempt = null;
+  let group = null;
+  for (const m of t.conversation) {
+    if (m.attempt !== attempt) {
+      attempt = m.attempt;
+      group = h('div', {class: 'thread-attempt', 'data-attempt': attempt}, h('div', {class: 'meta'}, 'Attempt ' + attempt));
+      thread.append(group);
+    }
+    const text = h('div', {class: 'markdown message-text'});
+    text.append(await markdown(m.text));
+    group.append(h('div', {class: 'message kind-' + m.kind, 'data-kind': m.kind, 'data-from': m.from},
+        h('div', {class: 'message-head'}, h('strong', {}, m.from), ' → ', h('strong', {}, m.to), ' ',
+            h('span', {class: 'badge message-kind'}, m.kind),
+            h('span', {class: 'meta'}, ' ' + m.inputTokens + ' / ' + m.outputTokens + ' tokens · ' + money(m.cost))),
+        text));
+  }
+  return [h('h4', {}, 'Conversation'), thread];
 }
 
 async function rerun(e) {
@@ -262,13 +327,14 @@ async function renderTask(d) {
     box.replaceChildren(h('p', {class: 'empty'}, 'Pick a task in the graph.'));
     return;
   }
-  const key = JSON.stringify(t);
+  const key = JSON.stringify(t) + (d.diffs ? ' diffs' : '');
   if (page.drawnTask === key) return;
   // An answer being typed survives the task's own updates.
   const typing = box.querySelector('.question textarea');
   if (typing && typing.value && t.question && t.question.open && box.dataset.taskId === t.taskId) return;
   const output = h('div', {class: 'markdown', 'data-role': 'output'});
   if (t.output) output.append(await markdown(t.output));
+  const talk = await conversation(t);
   box.dataset.taskId = t.taskId;
   box.replaceChildren(...present(
       h('div', {class: 'run-head'}, h('h3', {class: 'title'}, t.title), badge(t.state)),
@@ -282,6 +348,8 @@ async function renderTask(d) {
       h('h4', {}, 'Output'),
       t.output ? output : h('p', {class: 'meta'}, 'No output yet.'),
       h('h4', {}, 'Attempts'), attemptsTable(t),
+      talk,
+      commitsList(t),
       t.reviews.length ? h('h4', {}, 'Review verdicts') : null,
       t.reviews.length ? h('ul', {class: 'verdicts'}, ...t.reviews.map((r) => h('li', {},
           badge(r.approved ? 'APPROVED' : 'REJECTED'), ' ' + r.reviewer + ', round ' + r.round + ', score ' + r.score
