@@ -7,10 +7,12 @@ import dev.orchestrator.ErrorKind;
 import dev.orchestrator.spi.PluginConfig;
 import dev.orchestrator.spi.PluginContext;
 import dev.orchestrator.spi.provider.CallContext;
+import dev.orchestrator.spi.provider.Message;
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.provider.ToolSpec;
 import dev.orchestrator.testkit.ManualScheduler;
 import dev.orchestrator.testkit.MutableClock;
 import dev.orchestrator.testkit.ProviderContract;
@@ -85,6 +87,30 @@ class SimulatorProviderTest extends ProviderContract {
     assertThat(r.usage().outputTokens()).isPositive();
     assertThat(r.cost().isZero()).as("priced like a real model").isFalse();
     assertThat(r.costBasis()).isEqualTo(CostBasis.MEASURED);
+  }
+
+  @Test
+  void offeredTheAskToolItAsksOnceAndThenAnswers() throws Exception {
+    AiProvider sim = simulator("latency", "0s");
+    ToolSpec askTool = ToolSpec.of("ask", "Ask another assistant", Map.of("provider", "who", "question", "what"));
+    List<Message> first = List.of(Message.user("Write a post about tides"));
+
+    ProviderResponse asking = await(sim.complete(ProviderRequest.builder().messages(first).tools(List.of(askTool))
+        .build(), CALL));
+
+    assertThat(sim.supportsTools()).isTrue();
+    assertThat(asking.toolCalls()).singleElement().satisfies(c -> {
+      assertThat(c.name()).isEqualTo("ask");
+      assertThat(c.argument("provider")).isEqualTo("auto");
+      assertThat(c.argument("question")).contains("Write a post about tides");
+    });
+    List<Message> answered = List.of(first.get(0), Message.assistant(asking.text(), asking.toolCalls()),
+        Message.toolResult(asking.toolCalls().get(0), "Warmer, please."));
+    ProviderResponse last = await(sim.complete(ProviderRequest.builder().messages(answered).tools(List.of(askTool))
+        .build(), CALL));
+    assertThat(last.toolCalls()).as("it has asked: now it answers").isEmpty();
+    assertThat(last.text()).startsWith("[SIMULATED reply from sim");
+    assertThat(await(sim.complete(ProviderRequest.of("No tools here"), CALL)).toolCalls()).isEmpty();
   }
 
   @Test

@@ -14,9 +14,12 @@ import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
+import dev.orchestrator.spi.provider.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -116,7 +119,8 @@ public final class SimulatorProvider implements AiProvider {
       }
     }
     SplittableRandom random = new SplittableRandom(seed ^ hash(request.prompt()));
-    String text = text(request, random);
+    ToolCall ask = ask(request, call);
+    String text = ask != null ? "[SIMULATED] Let me ask another assistant first." : text(request, random);
     TokenUsage usage = TokenUsage.of(Estimates.inputTokens(request), Estimates.tokens(text));
     Duration delay = delay(usage.outputTokens(), random);
     CompletableFuture<ProviderResponse> out = new CompletableFuture<>();
@@ -129,7 +133,7 @@ public final class SimulatorProvider implements AiProvider {
       } else {
         out.complete(ProviderResponse.builder().text(text).usage(usage).model(model)
             .responseId("sim-" + Long.toHexString(seed) + "-" + (call + 1)).cost(pricing.cost(model, usage))
-            .costBasis(pricing.basis(model)).build());
+            .costBasis(pricing.basis(model)).toolCalls(ask == null ? List.of() : List.of(ask)).build());
       }
     };
     Scheduler.Cancellable timer = scheduler.schedule(finish, delay);
@@ -141,6 +145,27 @@ public final class SimulatorProvider implements AiProvider {
     log.debug("Simulated call scheduled (provider={}, model={}, task={}, attempt={}, delayMs={}, fails={})", name,
         model, context.taskId(), context.attempt(), delay.toMillis(), fail);
     return out;
+  }
+
+  /**
+   * Offered the {@code ask} tool (a task with collaborators), a simulated author asks once, before it answers, so
+   * that an offline run shows a whole conversation: its question goes to whichever collaborator the engine picks
+   * ({@code auto}); once it has asked, it answers.
+   */
+  private static @Nullable ToolCall ask(ProviderRequest request, long call) {
+    if (request.tools().stream().noneMatch(t -> t.name().equals("ask"))
+        || request.messages().stream().anyMatch(m -> !m.toolCalls().isEmpty())) {
+      return null;
+    }
+    String task = request.prompt().strip().replaceAll("\\s+", " ");
+    String question = "Does this fit what the task asks for, and what would you change? The task: "
+        + (task.length() <= 160 ? task : task.substring(0, 157) + "...");
+    return ToolCall.of("sim-ask-" + (call + 1), "ask", Map.of("provider", "auto", "question", question));
+  }
+
+  @Override
+  public boolean supportsTools() {
+    return true;
   }
 
   private String text(ProviderRequest request, SplittableRandom random) {
