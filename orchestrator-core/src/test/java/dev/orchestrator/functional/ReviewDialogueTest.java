@@ -69,6 +69,9 @@ class ReviewDialogueTest {
       assertThat(run.completion().join().status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(author.requests().get(1).prompt()).startsWith("Write a greeting.\n\nA reviewer rejected your "
           + "previous answer.");
+      assertThat(reviewer.requests().get(1).prompt()).as("the second review reads as the first did, of the revision")
+          .startsWith("You review another assistant's answer.").contains("Its answer:\nHi there!")
+          .doesNotContain("Dear valued customer.");
     }
   }
 }

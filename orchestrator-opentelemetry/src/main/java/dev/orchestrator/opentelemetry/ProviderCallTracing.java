@@ -2,8 +2,7 @@ package dev.orchestrator.opentelemetry;
 
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Health;
+import dev.orchestrator.spi.provider.ForwardingAiProvider;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
 import io.opentelemetry.api.common.AttributeKey;
@@ -74,26 +73,12 @@ public final class ProviderCallTracing {
     spans = null;
   }
 
-  private final class Traced implements AiProvider {
+  private final class Traced extends ForwardingAiProvider {
     private final AiProvider delegate;
 
     Traced(AiProvider delegate) {
+      super(delegate);
       this.delegate = delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public String type() {
-      return delegate.type();
-    }
-
-    @Override
-    public boolean supportsTools() {
-      return delegate.supportsTools();
     }
 
     @Override
@@ -126,21 +111,6 @@ public final class ProviderCallTracing {
         }
       });
       return out;
-    }
-
-    @Override
-    public CostEstimate estimate(ProviderRequest request) {
-      return delegate.estimate(request);
-    }
-
-    @Override
-    public CompletableFuture<Health> probe() {
-      return delegate.probe();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
 
     @Override

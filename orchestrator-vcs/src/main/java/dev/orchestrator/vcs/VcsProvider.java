@@ -4,8 +4,7 @@ import dev.orchestrator.ErrorKind;
 import dev.orchestrator.TokenUsage;
 import dev.orchestrator.spi.provider.AiProvider;
 import dev.orchestrator.spi.provider.CallContext;
-import dev.orchestrator.spi.provider.CostEstimate;
-import dev.orchestrator.spi.provider.Health;
+import dev.orchestrator.spi.provider.ForwardingAiProvider;
 import dev.orchestrator.spi.provider.ProviderException;
 import dev.orchestrator.spi.provider.ProviderRequest;
 import dev.orchestrator.spi.provider.ProviderResponse;
@@ -18,30 +17,16 @@ import java.util.concurrent.Executor;
  * A provider whose calls for tasks that change files run in the task's own worktree and end with a commit. Calls of
  * other tasks pass straight through. Git runs on version control's executor, never on the caller's thread.
  */
-final class VcsProvider implements AiProvider {
+final class VcsProvider extends ForwardingAiProvider {
   private final AiProvider delegate;
   private final TaskWork work;
   private final Executor executor;
 
   VcsProvider(AiProvider delegate, TaskWork work, Executor executor) {
+    super(delegate);
     this.delegate = delegate;
     this.work = work;
     this.executor = executor;
-  }
-
-  @Override
-  public String name() {
-    return delegate.name();
-  }
-
-  @Override
-  public String type() {
-    return delegate.type();
-  }
-
-  @Override
-  public boolean supportsTools() {
-    return delegate.supportsTools();
   }
 
   @Override
@@ -116,21 +101,6 @@ final class VcsProvider implements AiProvider {
 
   private ProviderException failure(String what, RuntimeException e) {
     return new ProviderException(delegate.name(), ErrorKind.UNKNOWN, what + ": " + e.getMessage(), false, null, e);
-  }
-
-  @Override
-  public CostEstimate estimate(ProviderRequest request) {
-    return delegate.estimate(request);
-  }
-
-  @Override
-  public CompletableFuture<Health> probe() {
-    return delegate.probe();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   @Override

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * Peer review as a dialogue: the author and its reviewer each keep one conversation across the review rounds. The
  * author sees its earlier answers and the reviewer's exact comments as turns (a rejection is a user turn after its
  * answer); the reviewer sees its earlier verdicts and is shown each revision as the next turn, so it judges the
- * revision against what it asked for. A provider without conversations reads the same rounds as text (the
- * transcript, or the prompt with the feedback appended as before). Each verdict and each revision is a
+ * revision against what it asked for. A provider without conversations reads the prompts it read before: the
+ * author its task with the feedback appended, the reviewer a fresh review of the revision. Each verdict and each
+ * revision is a
  * {@link MessageExchangedEvent}. Still bounded by the review's rounds. Confined to the drain loop.
  */
 final class ReviewDialogue {
@@ -57,7 +58,8 @@ final class ReviewDialogue {
         + n.pendingOutput() + "\n\nJudge the revision against the same criteria. Reply with JSON only: "
         + "{\"approved\": true or false, \"score\": an integer from 0 to 10, \"feedback\": \"concrete changes that "
         + "would make it acceptable\"}"));
-    return first.toBuilder().prompt(Message.transcript(messages)).messages(messages).build();
+    // The prompt stays the review of the revision on its own, as before, for providers that read one text.
+    return first.toBuilder().messages(messages).build();
   }
 
   /**
