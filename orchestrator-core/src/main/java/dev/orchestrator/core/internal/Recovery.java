@@ -118,7 +118,7 @@ final class Recovery {
       found.add(c.lease());
       RunRecord r = c.run();
       if (r.status() != RunStatus.RUNNING) {
-        ctx.store.releaseRun(c.lease());
+        giveUp(c.lease());
         continue;
       }
       try {
@@ -131,7 +131,7 @@ final class Recovery {
     }
     for (RunLease lease : others) {
       if (!found.contains(lease)) {
-        ctx.store.releaseRun(lease);
+        giveUp(lease);
       }
     }
   }
